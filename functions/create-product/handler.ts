@@ -1,0 +1,9 @@
+import { ROUTES } from '../../shared/http/routes';
+import { createHandler } from '../../shared/http/create-handler';
+import { json } from '../../shared/http/responses';
+import { registerProduct } from '../../shared/services/registry-service';
+
+export const handler = createHandler(ROUTES.createProduct, async ({ principal, body }) => {
+  const product = await registerProduct(principal, body);
+  return json(201, product, { headers: { location: `/01/${product.gtin}` } });
+});

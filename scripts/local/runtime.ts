@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { createGateway } from './gateway';
+import { createLocalIssuer, type LocalIssuer } from './local-issuer';
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  dataDir: string;
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
+  dynamoEndpoint?: string;
+  /** Keep DynamoDB Local's data in memory rather than under dataDir. */
+  inMemory?: boolean;
+  tableName?: string;
+  /** Base URL printed into codes; defaults to the gateway's own URL. */
+  publicBaseUrl?: string;
+}
+
+export interface LocalRuntime {
+  url: string;
+  dataDir: string;
+  tableName: string;
+  issuer: LocalIssuer;
+  server: Server;
+  dynamo: { endpoint: string };
+  stop(): Promise<void>;
+}
+
+type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+/**
+ * Brings the service up on this machine: DynamoDB Local, the table, a signing key, the
+ * local issuer and the gateway. Environment variables are set before any handler or
+ * store module is imported, exactly as Lambda sets them before loading a function.
+ */
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const dataDir = resolve(options.dataDir);
+  const tableName = options.tableName ?? 'traceseal-local';
+  let dynamo: DynamoDbLocal | undefined;
+  const endpoint =
+    options.dynamoEndpoint ??
+    (dynamo = await startDynamoDbLocal({ dbPath: options.inMemory === true ? undefined : join(dataDir, 'dynamodb') }))
+      .endpoint;
+
+  try {
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: process.env.AWS_REGION ?? 'local',
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      TABLE_NAME: tableName,
+      SIGNING_KEY_DIR: join(dataDir, 'keys'),
+    });
+
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { ensureTable } = await import('./tables');
+    const { MAIN_TABLE } = await import('../../shared/store/table-definitions');
+    await ensureTable(new DynamoDBClient({}), MAIN_TABLE, tableName);
+    const { ensureLocalSigningKeys } = await import('./signing-keys');
+    await ensureLocalSigningKeys(join(dataDir, 'keys'));
+
+    const issuer = await createLocalIssuer(dataDir);
+    const handlers = new Map<string, Promise<LambdaHandler>>();
+    const loadHandler = (name: string): Promise<LambdaHandler> => {
+      let loaded = handlers.get(name);
+      if (loaded === undefined) {
+        loaded = import(`../../functions/${name}/handler.ts`).then((m: { handler: LambdaHandler }) => m.handler);
+        handlers.set(name, loaded);
+      }
+      return loaded;
+    };
+    const server = createGateway({ issuer, loadHandler });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => resolveListen());
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    const url = `http://localhost:${port}`;
+    process.env.VERIFY_BASE_URL = options.publicBaseUrl ?? url;
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      dataDir,
+      tableName,
+      issuer,
+      server,
+      dynamo: { endpoint },
+      stop: () =>
+        (stopped ??= (async () => {
+          server.closeAllConnections();
+          await new Promise<void>((r) => server.close(() => r()));
+          await dynamo?.stop();
+        })()),
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+};

@@ -1,0 +1,31 @@
+import { createLocalSigningKey, listLocalKeyFiles, loadActiveLocalSigningKey } from '../../shared/keys/file-signing-keys';
+import { toPublicJwk } from '../../shared/codes/signature';
+import { privateKeyFromPem } from '../../shared/keys/key-material';
+import { forgetSigningKey } from '../../shared/keys/signing-key-provider';
+import { forgetPublicKeys } from '../../shared/keys/public-key-cache';
+import { listPublicKeys, putPublicKey } from '../../shared/store/signing-key-repository';
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Makes sure a signing key exists under `dir` and that the public half of every local key
+ * is in the table, where the verify and JWKS functions read them.
+ */
+export const ensureLocalSigningKeys = async (dir: string): Promise<void> => {
+  if ((await loadActiveLocalSigningKey(dir)) === undefined) await createLocalSigningKey(dir);
+  const published = new Set((await listPublicKeys()).map((record) => record.jwk.kid));
+  for (const { kid, file } of await listLocalKeyFiles(dir)) {
+    if (published.has(kid)) continue;
+    const jwk = toPublicJwk(kid, privateKeyFromPem(await readFile(file, 'utf8')));
+    await putPublicKey({ jwk, createdAt: new Date().toISOString() });
+  }
+  forgetPublicKeys();
+};
+
+/** A new active key; codes signed by the older ones keep verifying. */
+export const rotateLocalSigningKey = async (dir: string): Promise<string> => {
+  const key = await createLocalSigningKey(dir);
+  await putPublicKey({ jwk: key.jwk, createdAt: new Date().toISOString() });
+  forgetSigningKey();
+  forgetPublicKeys();
+  return key.kid;
+};

@@ -1,0 +1,46 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { toCreateTableInput, type TableDefinition } from '../../shared/store/table-definitions';
+
+/**
+ * Creates the table from the same definition the CDK stack deploys, or adds the indexes a
+ * newer definition has, so an existing DATA_DIR follows the code without losing data.
+ */
+export const ensureTable = async (client: DynamoDBClient, definition: TableDefinition, tableName: string): Promise<void> => {
+  const input = toCreateTableInput(definition, tableName);
+  let existing: Set<string> | undefined;
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? ''));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  if (existing === undefined) {
+    await client.send(new CreateTableCommand(input));
+    await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+    return;
+  }
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(index.IndexName ?? '')) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+  }
+};

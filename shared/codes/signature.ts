@@ -1,0 +1,66 @@
+import { createPublicKey, sign, verify, type KeyObject, type JsonWebKey } from 'node:crypto';
+import type { CodeIdentity } from './digital-link';
+
+/**
+ * AI 8030 content: a 4-character key id, then the ES256 signature (IEEE P1363 r||s,
+ * 64 bytes, base64url = 86 characters). 90 characters in all, the AI's maximum.
+ */
+export const KID_LENGTH = 4;
+export const KID_PATTERN = /^[A-Za-z0-9_-]{4}$/;
+const GS = '\u001d';
+
+/**
+ * The signed bytes are the GS1 element string a barcode would carry for the same AIs,
+ * in this order: "01" + GTIN-14, "10" + lot, FNC1 (ASCII 29), "21" + serial, UTF-8.
+ * Any standard ES256 verifier can rebuild it from the URI alone.
+ */
+export const canonicalElementString = ({ gtin, lot, serial }: CodeIdentity): string =>
+  `01${gtin}10${lot}${GS}21${serial}`;
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+export const signCode = (key: SigningKey, code: CodeIdentity): string =>
+  key.kid +
+  sign('sha256', Buffer.from(canonicalElementString(code), 'utf8'), {
+    key: key.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  }).toString('base64url');
+
+export const splitDigsig = (digsig: string): { kid: string; signature: Buffer } => ({
+  kid: digsig.slice(0, KID_LENGTH),
+  signature: Buffer.from(digsig.slice(KID_LENGTH), 'base64url'),
+});
+
+export const verifyCodeSignature = (publicKey: KeyObject, code: CodeIdentity, signature: Buffer): boolean =>
+  signature.length === 64 &&
+  verify(
+    'sha256',
+    Buffer.from(canonicalElementString(code), 'utf8'),
+    { key: publicKey, dsaEncoding: 'ieee-p1363' },
+    signature,
+  );
+
+/** The public half as the JWK we publish at /.well-known/jwks.json. */
+export interface PublicJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+  alg: 'ES256';
+  use: 'sig';
+}
+
+export const toPublicJwk = (kid: string, key: KeyObject): PublicJwk => {
+  const jwk = createPublicKey(key).export({ format: 'jwk' }) as JsonWebKey;
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
+    throw new Error('signing keys must be EC P-256');
+  }
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
+};
+
+export const publicKeyFromJwk = (jwk: PublicJwk): KeyObject =>
+  createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });

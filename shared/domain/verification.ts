@@ -1,0 +1,86 @@
+import type { CodeIdentity } from '../codes/digital-link';
+import type { Batch, Organization, Product } from './types';
+
+/**
+ * The fixed verdict vocabulary of a scan, most severe first when several apply:
+ * - invalid:  the AI 8030 signature does not verify: the label was not made by us (likely counterfeit);
+ * - unknown:  the signature verifies but we hold no such unit (never issued, or data missing);
+ * - recalled: the unit's lot was recalled;
+ * - expired:  the unit is past the end of its service life;
+ * - genuine:  none of the above.
+ */
+export const VERIFICATION_STATUSES = ['genuine', 'invalid', 'unknown', 'recalled', 'expired'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
+  genuine: 'Genuine: this code was issued by the registered manufacturer.',
+  invalid: 'Invalid signature: this label was not issued through TraceSeal. Do not use this product; report it.',
+  unknown: 'Unknown: the signature is valid but no such unit is on record. Do not use this product; report it.',
+  recalled: 'Recalled: this product has been recalled. Stop using it and contact the supplier.',
+  expired: 'Expired: this product is past the end of its service life. Replace it.',
+};
+
+export interface VerificationResult {
+  status: VerificationStatus;
+  message: string;
+  code: CodeIdentity;
+  product?: Pick<Product, 'gtin' | 'name' | 'category' | 'standard' | 'laCertificate' | 'serviceLifeMonths'>;
+  factory?: Pick<Organization, 'id' | 'name' | 'region'>;
+  batch?: {
+    lot: string;
+    productionDate: string;
+    endOfServiceLife: string;
+    recalledAt?: string;
+    recallReason?: string;
+  };
+  checkedAt: string;
+}
+
+/** Calendar months after the production date (clamped to the month's last day). */
+export const endOfServiceLife = (productionDate: string, months: number): string => {
+  const [year = 0, month = 1, day = 1] = productionDate.split('-').map(Number);
+  const targetMonthIndex = month - 1 + months;
+  const lastDay = new Date(Date.UTC(year, targetMonthIndex + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, targetMonthIndex, Math.min(day, lastDay))).toISOString().slice(0, 10);
+};
+
+export const verdictWithoutRecord = (
+  status: 'invalid' | 'unknown',
+  code: CodeIdentity,
+  now: Date,
+): VerificationResult => ({ status, message: STATUS_MESSAGES[status], code, checkedAt: now.toISOString() });
+
+export const decideVerdict = (input: {
+  code: CodeIdentity;
+  product: Product;
+  factory: Organization | undefined;
+  batch: Batch;
+  now: Date;
+}): VerificationResult => {
+  const { code, product, factory, batch, now } = input;
+  const eol = endOfServiceLife(batch.productionDate, product.serviceLifeMonths);
+  const status: VerificationStatus =
+    batch.recalledAt !== undefined ? 'recalled' : now.toISOString().slice(0, 10) >= eol ? 'expired' : 'genuine';
+  return {
+    status,
+    message: STATUS_MESSAGES[status],
+    code,
+    product: {
+      gtin: product.gtin,
+      name: product.name,
+      category: product.category,
+      standard: product.standard,
+      laCertificate: product.laCertificate,
+      serviceLifeMonths: product.serviceLifeMonths,
+    },
+    factory: factory === undefined ? undefined : { id: factory.id, name: factory.name, region: factory.region },
+    batch: {
+      lot: batch.lot,
+      productionDate: batch.productionDate,
+      endOfServiceLife: eol,
+      recalledAt: batch.recalledAt,
+      recallReason: batch.recallReason,
+    },
+    checkedAt: now.toISOString(),
+  };
+};

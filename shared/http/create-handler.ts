@@ -1,0 +1,38 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import { ForbiddenError } from '../errors';
+import { authorize, httpErrorHandler, validateRequest, type ApiContext } from './middleware';
+import type { HttpResponse } from './responses';
+import type { RouteDefinition } from './routes';
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<R extends RouteDefinition> {
+  event: APIGatewayProxyEventV2;
+  /** Set on every non-public route; public handlers must not rely on it. */
+  principal: R['auth'] extends 'public' ? undefined : Principal;
+  params: Parsed<R['params']>;
+  query: Parsed<R['query']>;
+  headers: Parsed<R['headers']>;
+  body: Parsed<R['body']>;
+}
+
+/**
+ * The middy chain every HTTP function uses: error handler (outermost), role check,
+ * request validation against the route's schemas, then the thin handler itself.
+ */
+export const createHandler = <R extends RouteDefinition>(
+  route: R,
+  handle: (input: HandlerInput<R>) => Promise<HttpResponse>,
+) =>
+  middy<APIGatewayProxyEventV2, HttpResponse, Error, ApiContext>()
+    .use(httpErrorHandler())
+    .use(authorize(route))
+    .use(validateRequest(route))
+    .handler(async (event, context) => {
+      if (route.auth !== 'public' && context.principal === undefined) throw new ForbiddenError();
+      const input = context.input ?? { params: undefined, query: undefined, headers: undefined, body: undefined };
+      return handle({ event, principal: context.principal, ...input } as HandlerInput<R>);
+    });

@@ -1,0 +1,47 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError } from '../errors';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+
+/** API answers are private and uncached unless a route says otherwise. */
+export const NO_STORE = 'no-store';
+
+const baseHeaders = (contentType: string, cacheControl: string): Record<string, string> => ({
+  'content-type': contentType,
+  'cache-control': cacheControl,
+  'x-content-type-options': 'nosniff',
+});
+
+export const json = (
+  statusCode: number,
+  body: unknown,
+  options: { cacheControl?: string; headers?: Record<string, string> } = {},
+): HttpResponse => ({
+  statusCode,
+  headers: { ...baseHeaders('application/json; charset=utf-8', options.cacheControl ?? NO_STORE), ...options.headers },
+  body: JSON.stringify(body),
+});
+
+export const text = (
+  statusCode: number,
+  body: string,
+  contentType: string,
+  options: { cacheControl?: string; headers?: Record<string, string> } = {},
+): HttpResponse => ({
+  statusCode,
+  headers: { ...baseHeaders(contentType, options.cacheControl ?? NO_STORE), ...options.headers },
+  body,
+});
+
+/** The one place where errors become HTTP. A 5xx shows only a generic message. */
+export const errorResponse = (error: unknown): HttpResponse => {
+  if (error instanceof AppError && error.expose) {
+    return json(error.statusCode, {
+      error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+    });
+  }
+  if (error instanceof AppError && error.statusCode === 503) {
+    return json(503, { error: { code: error.code, message: 'Service temporarily unavailable' } });
+  }
+  return json(500, { error: { code: 'INTERNAL', message: 'Internal server error' } });
+};

@@ -1,0 +1,164 @@
+import type { z } from 'zod';
+import type { Role } from '../domain/types';
+import * as s from './schemas';
+
+/**
+ * Every HTTP route, once. The local gateway routes by it, the CDK stack makes one Lambda
+ * function and one API route per entry, the validation middleware checks requests
+ * against it and /openapi.json is generated from it.
+ */
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json. */
+  contentTypes?: string[];
+}
+
+export interface RouteDefinition {
+  operationId: string;
+  method: 'GET' | 'POST';
+  /** OpenAPI / API Gateway path syntax. */
+  path: string;
+  /** Folder under functions/. */
+  functionName: string;
+  summary: string;
+  /** `public`, or the roles whose scope the authorizer and the handler require. */
+  auth: 'public' | readonly Role[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  headers?: z.ZodType;
+  body?: z.ZodType;
+  /** Default 64 KiB. */
+  maxBodyBytes?: number;
+  responses: Record<number, ResponseSpec>;
+}
+
+const errors = (...codes: number[]): Record<number, ResponseSpec> =>
+  Object.fromEntries(
+    codes.map((code) => [
+      code,
+      {
+        description:
+          {
+            400: 'Invalid request',
+            401: 'Missing or invalid token',
+            403: 'Role or organization not allowed',
+            404: 'Not found',
+            409: 'Conflict with the current state',
+            413: 'Body too large',
+            415: 'Body is not JSON',
+            503: 'Temporarily unavailable',
+          }[code] ?? 'Error',
+        schema: s.ErrorBody,
+      },
+    ]),
+  );
+
+const route = <T extends RouteDefinition>(definition: T): T => definition;
+
+export const ROUTES = {
+  createOrganization: route({
+    operationId: 'createOrganization',
+    method: 'POST',
+    path: '/v1/orgs',
+    functionName: 'create-org',
+    summary: 'Register an organization (factory, distributor, regulator or admin)',
+    auth: ['admin'],
+    body: s.CreateOrganizationBody,
+    responses: { 201: { description: 'Registered', schema: s.Organization }, ...errors(400, 401, 403, 409, 413, 415) },
+  }),
+  getOrganization: route({
+    operationId: 'getOrganization',
+    method: 'GET',
+    path: '/v1/orgs/{id}',
+    functionName: 'get-org',
+    summary: 'Read an organization (your own; regulators and admins any)',
+    auth: ['factory', 'distributor', 'regulator', 'admin'],
+    params: s.OrgIdParams,
+    responses: { 200: { description: 'The organization', schema: s.Organization }, ...errors(400, 401, 403, 404) },
+  }),
+  createProduct: route({
+    operationId: 'createProduct',
+    method: 'POST',
+    path: '/v1/products',
+    functionName: 'create-product',
+    summary: 'Register a PPE product (GTIN) of the calling factory',
+    auth: ['factory'],
+    body: s.CreateProductBody,
+    responses: { 201: { description: 'Registered', schema: s.Product }, ...errors(400, 401, 403, 409, 413, 415) },
+  }),
+  createBatch: route({
+    operationId: 'createBatch',
+    method: 'POST',
+    path: '/v1/batches',
+    functionName: 'create-batch',
+    summary: 'Issue signed serial codes for a lot (1 to 10,000 units); Idempotency-Key makes retries safe',
+    auth: ['factory'],
+    headers: s.IdempotencyHeaders,
+    body: s.CreateBatchBody,
+    responses: {
+      201: { description: 'Issued', schema: s.IssuedBatch },
+      200: { description: 'Replayed: the batch an earlier call with this Idempotency-Key created', schema: s.IssuedBatch },
+      ...errors(400, 401, 403, 404, 409, 413, 415, 503),
+    },
+  }),
+  getBatch: route({
+    operationId: 'getBatch',
+    method: 'GET',
+    path: '/v1/batches/{id}',
+    functionName: 'get-batch',
+    summary: 'Read a batch (owner factory, regulators, admins)',
+    auth: ['factory', 'regulator', 'admin'],
+    params: s.BatchIdParams,
+    responses: { 200: { description: 'The batch', schema: s.Batch }, ...errors(400, 401, 403, 404) },
+  }),
+  listBatchCodes: route({
+    operationId: 'listBatchCodes',
+    method: 'GET',
+    path: '/v1/batches/{id}/codes',
+    functionName: 'list-batch-codes',
+    summary: 'Download the codes of a batch as CSV or NDJSON, a page at a time (Link: rel="next")',
+    auth: ['factory'],
+    params: s.BatchIdParams,
+    query: s.CodesQuery,
+    responses: {
+      200: { description: 'One page of codes', contentTypes: ['text/csv', 'application/x-ndjson'] },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  verifyCode: route({
+    operationId: 'verifyCode',
+    method: 'GET',
+    path: '/01/{gtin}/10/{lot}/21/{serial}',
+    functionName: 'verify-code',
+    summary: 'Verify a scanned GS1 Digital Link code (JSON or an HTML page by Accept)',
+    auth: 'public',
+    params: s.VerifyParams,
+    query: s.VerifyQuery,
+    responses: {
+      200: { description: 'The verdict', schema: s.VerificationResult, contentTypes: ['application/json', 'text/html'] },
+      ...errors(400),
+    },
+  }),
+  getJwks: route({
+    operationId: 'getJwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    functionName: 'get-jwks',
+    summary: 'Public ES256 keys for offline verification of AI 8030 signatures',
+    auth: 'public',
+    responses: { 200: { description: 'JSON Web Key Set', schema: s.Jwks } },
+  }),
+  getOpenApi: route({
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    functionName: 'get-openapi',
+    summary: 'This document',
+    auth: 'public',
+    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+  }),
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+export const ALL_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);

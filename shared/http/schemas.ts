@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { DIGSIG_PATTERN, LOT_PATTERN, SERIAL_PATTERN } from '../codes/digital-link';
+import { isValidGtin14 } from '../codes/gtin';
+import { VERIFICATION_STATUSES } from '../domain/verification';
+import { PRODUCT_CATEGORIES, ROLES } from '../domain/types';
+
+/**
+ * The one schema source: these validate every request and feed /openapi.json.
+ * Objects are strict, so a misspelt field is a clear 400 rather than silently ignored.
+ */
+export const MAX_BATCH_COUNT = 10_000;
+
+const isoDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Gtin14 = z
+  .string()
+  .regex(/^\d{14}$/, 'must be 14 digits')
+  .refine(isValidGtin14, 'check digit is wrong')
+  .describe('GTIN-14 with a valid GS1 check digit');
+
+export const Lot = z.string().regex(LOT_PATTERN, 'must be 1 to 20 characters of A-Z a-z 0-9 - . _');
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable machine-readable error code'),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const Role = z.enum(ROLES);
+
+export const CreateOrganizationBody = z.strictObject({
+  name: text(200),
+  role: Role,
+  region: text(100).describe('Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level'),
+  licenseNumber: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{5,40}$/, 'must be 5 to 40 letters, digits or dashes')
+    .describe('Business licence number (e.g. the 18-character unified social credit code)'),
+});
+
+export const Organization = CreateOrganizationBody.extend({ id: z.uuid(), createdAt: z.iso.datetime() }).meta({
+  id: 'Organization',
+});
+
+export const OrgIdParams = z.strictObject({ id: z.uuid() });
+
+export const CreateProductBody = z.strictObject({
+  gtin: Gtin14,
+  name: text(200),
+  category: z.enum(PRODUCT_CATEGORIES),
+  standard: text(64).describe('Product standard, e.g. "GB 2811-2019"'),
+  laCertificate: z.strictObject({
+    number: text(64).describe('LA (labour safety) certificate number'),
+    validUntil: isoDate,
+  }),
+  serviceLifeMonths: z.number().int().min(1).max(600),
+});
+
+export const Product = CreateProductBody.extend({ ownerOrgId: z.uuid(), createdAt: z.iso.datetime() }).meta({
+  id: 'Product',
+});
+
+export const CreateBatchBody = z.strictObject({
+  gtin: Gtin14,
+  lot: Lot,
+  productionDate: isoDate,
+  count: z.number().int().min(1).max(MAX_BATCH_COUNT),
+  testReportRef: text(128).optional().describe('Reference of the type-test or batch test report'),
+});
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'must be 8 to 128 characters of A-Z a-z 0-9 _ . : -')
+    .optional(),
+});
+
+export const Batch = z
+  .object({
+    id: z.uuid(),
+    gtin: Gtin14,
+    lot: Lot,
+    ownerOrgId: z.uuid(),
+    productionDate: isoDate,
+    count: z.number().int(),
+    testReportRef: z.string().optional(),
+    status: z.enum(['issuing', 'issued']),
+    createdAt: z.iso.datetime(),
+    recalledAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'Batch' });
+
+export const IssuedBatch = z
+  .object({
+    batch: Batch,
+    codes: z.array(z.url()).describe('GS1 Digital Link URIs, in issue order'),
+    links: z.object({ csv: z.string(), ndjson: z.string() }),
+  })
+  .meta({ id: 'IssuedBatch' });
+
+export const BatchIdParams = z.strictObject({ id: z.uuid() });
+
+export const CodesQuery = z.strictObject({
+  format: z.enum(['csv', 'ndjson']).default('ndjson'),
+  cursor: z.string().max(2048).optional().describe('From the Link header of the previous page'),
+});
+
+export const VerifyParams = z.object({ gtin: z.string(), lot: z.string(), serial: z.string() });
+export const VerifyQuery = z.looseObject({
+  '8030': z.string().regex(DIGSIG_PATTERN).optional().describe('AI 8030: key id (4) + ES256 signature (86), base64url'),
+});
+
+export const VerificationResult = z
+  .object({
+    status: z.enum(VERIFICATION_STATUSES),
+    message: z.string(),
+    code: z.object({ gtin: z.string(), lot: z.string(), serial: z.string().regex(SERIAL_PATTERN) }),
+    product: z
+      .object({
+        gtin: z.string(),
+        name: z.string(),
+        category: z.string(),
+        standard: z.string(),
+        laCertificate: z.object({ number: z.string(), validUntil: z.string() }),
+        serviceLifeMonths: z.number(),
+      })
+      .optional(),
+    factory: z.object({ id: z.string(), name: z.string(), region: z.string() }).optional(),
+    batch: z
+      .object({
+        lot: z.string(),
+        productionDate: z.string(),
+        endOfServiceLife: z.string(),
+        recalledAt: z.string().optional(),
+        recallReason: z.string().optional(),
+      })
+      .optional(),
+    checkedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'VerificationResult' });
+
+export const Jwks = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.literal('EC'),
+        crv: z.literal('P-256'),
+        x: z.string(),
+        y: z.string(),
+        kid: z.string(),
+        alg: z.literal('ES256'),
+        use: z.literal('sig'),
+      }),
+    ),
+  })
+  .meta({ id: 'Jwks' });

@@ -1,0 +1,159 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal';
+import { createSerialCodec } from '../codes/serial';
+import { canonicalJson, signCodes } from '../domain/issuance';
+import type { Batch, IssuedCode } from '../domain/types';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { getActiveSigningKey } from '../keys/signing-key-provider';
+import {
+  CODE_CHUNK_SIZE,
+  createBatch,
+  getBatchById,
+  getBatchByLot,
+  getIdempotencyRecord,
+  listCodes,
+  listWrittenChunkIndexes,
+  markBatchIssued,
+  putCodeChunks,
+} from '../store/batch-repository';
+import { getProductRecord, reserveSequences } from '../store/product-repository';
+import { requireRegisteredOrg } from './registry-service';
+
+export interface IssueBatchInput {
+  gtin: string;
+  lot: string;
+  productionDate: string;
+  count: number;
+  testReportRef?: string;
+}
+
+export interface IssuedBatch {
+  batch: Batch;
+  codes: IssuedCode[];
+  /** True when an Idempotency-Key retry returned the batch a previous call created. */
+  replayed: boolean;
+}
+
+const readAllCodes = async (batchId: string): Promise<IssuedCode[]> => {
+  const codes: IssuedCode[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listCodes(batchId, { cursor });
+    codes.push(...page.codes);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return codes;
+};
+
+/**
+ * Signs and stores whatever chunks of the batch are not stored yet, then marks it issued.
+ * A fresh batch signs everything here; a batch whose first call died part-way is
+ * completed by the retry instead of being issued twice.
+ */
+const completeIssuance = async (batch: Batch, serialKey: Uint8Array): Promise<IssuedCode[]> => {
+  const written = batch.status === 'issuing' ? await listWrittenChunkIndexes(batch.id) : undefined;
+  if (written === undefined) return readAllCodes(batch.id);
+  const key = await getActiveSigningKey();
+  const codec = createSerialCodec(serialKey);
+  const chunkCount = Math.ceil(batch.count / CODE_CHUNK_SIZE);
+  const fresh: { index: number; codes: IssuedCode[] }[] = [];
+  for (let index = 0; index < chunkCount; index++) {
+    if (written.has(index)) continue;
+    const first = batch.firstSequence + index * CODE_CHUNK_SIZE;
+    const size = Math.min(CODE_CHUNK_SIZE, batch.count - index * CODE_CHUNK_SIZE);
+    fresh.push({ index, codes: signCodes(key, codec, batch, first, size) });
+  }
+  await putCodeChunks(batch.id, fresh);
+  await markBatchIssued(batch);
+  batch.status = 'issued';
+  return written.size === 0 ? fresh.flatMap((chunk) => chunk.codes) : readAllCodes(batch.id);
+};
+
+const replay = async (principal: Principal, batchId: string): Promise<IssuedBatch> => {
+  const batch = await getBatchById(batchId);
+  const record = batch && (await getProductRecord(batch.gtin));
+  if (batch === undefined || record === undefined || batch.ownerOrgId !== principal.orgId) {
+    throw new ConflictError('IDEMPOTENCY_IN_PROGRESS', 'The first request with this Idempotency-Key is still running');
+  }
+  const codes = await completeIssuance(batch, record.serialKey);
+  return { batch, codes, replayed: true };
+};
+
+export const issueBatch = async (
+  principal: Principal,
+  input: IssueBatchInput,
+  idempotencyKey?: string,
+  now = new Date(),
+): Promise<IssuedBatch> => {
+  const requestHash = createHash('sha256').update(canonicalJson(input)).digest('base64url');
+  if (idempotencyKey !== undefined) {
+    const previous = await getIdempotencyRecord(principal.orgId, idempotencyKey);
+    if (previous !== undefined) {
+      if (previous.requestHash !== requestHash) {
+        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
+      }
+      return replay(principal, previous.batchId);
+    }
+  }
+
+  await requireRegisteredOrg(principal);
+  const record = await getProductRecord(input.gtin);
+  if (record === undefined) throw new NotFoundError('PRODUCT_NOT_FOUND', `GTIN ${input.gtin} is not registered`);
+  if (record.product.ownerOrgId !== principal.orgId) {
+    throw new ForbiddenError('NOT_PRODUCT_OWNER', 'Only the factory that registered this GTIN can issue codes for it');
+  }
+  // Checked before reserving sequence numbers so that a plain duplicate wastes none.
+  if ((await getBatchByLot(input.gtin, input.lot)) !== undefined) {
+    throw new ConflictError('LOT_EXISTS', `Lot ${input.lot} of GTIN ${input.gtin} already has a batch`);
+  }
+  // Fail before reserving anything when issuance cannot work at all.
+  await getActiveSigningKey();
+
+  const firstSequence = await reserveSequences(input.gtin, input.count);
+  const batch: Batch = {
+    id: randomUUID(),
+    gtin: input.gtin,
+    lot: input.lot,
+    ownerOrgId: principal.orgId,
+    productionDate: input.productionDate,
+    count: input.count,
+    firstSequence,
+    testReportRef: input.testReportRef,
+    status: 'issuing',
+    createdAt: now.toISOString(),
+  };
+  try {
+    await createBatch(
+      batch,
+      idempotencyKey === undefined ? undefined : { orgId: principal.orgId, key: idempotencyKey, requestHash },
+    );
+  } catch (error) {
+    // Another call with the same key won the race: answer with its batch.
+    if (error instanceof AppError && error.code === 'IDEMPOTENCY_IN_PROGRESS' && idempotencyKey !== undefined) {
+      const winner = await getIdempotencyRecord(principal.orgId, idempotencyKey);
+      if (winner !== undefined && winner.requestHash === requestHash) return replay(principal, winner.batchId);
+    }
+    throw error;
+  }
+  const codes = await completeIssuance(batch, record.serialKey);
+  return { batch, codes, replayed: false };
+};
+
+/** Owner factory, regulators and admins may read a batch; nobody else learns it exists. */
+export const getBatchFor = async (principal: Principal, id: string): Promise<Batch> => {
+  const batch = await getBatchById(id);
+  const visible =
+    batch !== undefined &&
+    (batch.ownerOrgId === principal.orgId || principal.role === 'regulator' || principal.role === 'admin');
+  if (!visible) throw new NotFoundError('BATCH_NOT_FOUND', `Batch ${id} does not exist`);
+  return batch;
+};
+
+/** Codes are label material: only the owning factory may download them. */
+export const listBatchCodesFor = async (principal: Principal, id: string, cursor?: string) => {
+  const batch = await getBatchById(id);
+  if (batch === undefined || batch.ownerOrgId !== principal.orgId) {
+    throw new NotFoundError('BATCH_NOT_FOUND', `Batch ${id} does not exist`);
+  }
+  return { batch, page: await listCodes(batch.id, { cursor }) };
+};

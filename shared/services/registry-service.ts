@@ -1,0 +1,60 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal';
+import type { LaCertificate, Organization, Product, ProductCategory, Role } from '../domain/types';
+import { ForbiddenError, NotFoundError } from '../errors';
+import { createOrganization, getOrganization } from '../store/org-repository';
+import { createProduct } from '../store/product-repository';
+
+export interface RegisterOrganizationInput {
+  name: string;
+  role: Role;
+  region: string;
+  licenseNumber: string;
+}
+
+export const registerOrganization = async (input: RegisterOrganizationInput, now = new Date()): Promise<Organization> => {
+  const org: Organization = { id: randomUUID(), ...input, createdAt: now.toISOString() };
+  await createOrganization(org);
+  return org;
+};
+
+export const getOrganizationFor = async (principal: Principal, id: string): Promise<Organization> => {
+  if (principal.role !== 'admin' && principal.role !== 'regulator' && principal.orgId !== id) {
+    throw new ForbiddenError('NOT_YOUR_ORGANIZATION', 'You can only read your own organization');
+  }
+  const org = await getOrganization(id);
+  if (org === undefined) throw new NotFoundError('ORG_NOT_FOUND', `Organization ${id} does not exist`);
+  return org;
+};
+
+/**
+ * The token says which organization calls; the registry must agree that it exists and is
+ * a factory, so a token for a deleted or re-roled organization cannot register products.
+ */
+export const requireRegisteredOrg = async (principal: Principal): Promise<Organization> => {
+  const org = await getOrganization(principal.orgId);
+  if (org === undefined || org.role !== principal.role) {
+    throw new ForbiddenError('ORG_NOT_REGISTERED', `Organization ${principal.orgId} is not registered as a ${principal.role}`);
+  }
+  return org;
+};
+
+export interface RegisterProductInput {
+  gtin: string;
+  name: string;
+  category: ProductCategory;
+  standard: string;
+  laCertificate: LaCertificate;
+  serviceLifeMonths: number;
+}
+
+export const registerProduct = async (
+  principal: Principal,
+  input: RegisterProductInput,
+  now = new Date(),
+): Promise<Product> => {
+  await requireRegisteredOrg(principal);
+  const product: Product = { ...input, ownerOrgId: principal.orgId, createdAt: now.toISOString() };
+  await createProduct(product, randomBytes(32));
+  return product;
+};

@@ -1,0 +1,216 @@
+import { BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Batch, IssuedCode } from '../domain/types';
+import { ConflictError } from '../errors';
+import {
+  cancelledConditionIndexes,
+  decodeCursor,
+  documentClient,
+  encodeCursor,
+  mainTableName,
+} from './dynamodb-client';
+
+/**
+ * A batch lives in its product's partition under its lot, so a scan (which knows GTIN
+ * and lot from the code) reads it with one GetItem and the lot is unique by construction.
+ * A small pointer item serves lookups by batch id. Codes are stored in chunks of
+ * CODE_CHUNK_SIZE so that issuing 10,000 codes costs a handful of writes, not 10,000.
+ */
+export const CODE_CHUNK_SIZE = 1000;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+const batchKey = (gtin: string, lot: string) => ({ pk: `PRODUCT#${gtin}`, sk: `LOT#${lot}` });
+const pointerKey = (id: string) => ({ pk: `BATCH#${id}`, sk: 'BATCH' });
+const chunkKey = (batchId: string, index: number) => ({
+  pk: `BATCH#${batchId}`,
+  sk: `CODES#${String(index).padStart(8, '0')}`,
+});
+const idempotencyKey = (orgId: string, key: string) => ({ pk: `IDEMPOTENCY#${orgId}#${key}`, sk: 'IDEMPOTENCY' });
+
+export interface IdempotencyClaim {
+  orgId: string;
+  key: string;
+  /** Hash of the request body: the same key with another body is a client bug. */
+  requestHash: string;
+}
+
+export interface IdempotencyRecord {
+  batchId: string;
+  requestHash: string;
+}
+
+const toBatch = (item: Record<string, unknown>): Batch => {
+  const b = item as unknown as Batch;
+  return {
+    id: b.id,
+    gtin: b.gtin,
+    lot: b.lot,
+    ownerOrgId: b.ownerOrgId,
+    productionDate: b.productionDate,
+    count: b.count,
+    firstSequence: b.firstSequence,
+    testReportRef: b.testReportRef,
+    status: b.status,
+    createdAt: b.createdAt,
+    recalledAt: b.recalledAt,
+    recallReason: b.recallReason,
+  };
+};
+
+/** Writes the batch, its id pointer and the idempotency claim in one transaction. */
+export const createBatch = async (batch: Batch, claim?: IdempotencyClaim): Promise<void> => {
+  const TableName = mainTableName();
+  const items = [
+    {
+      Put: {
+        TableName,
+        Item: { ...batchKey(batch.gtin, batch.lot), type: 'batch', ...batch },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: { ...pointerKey(batch.id), type: 'batchPointer', gtin: batch.gtin, lot: batch.lot },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+  if (claim !== undefined) {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...idempotencyKey(claim.orgId, claim.key),
+          type: 'idempotency',
+          batchId: batch.id,
+          requestHash: claim.requestHash,
+          expiresAt: Math.floor(Date.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+        } as never,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const failed = cancelledConditionIndexes(error);
+    if (failed.includes(2)) {
+      throw new ConflictError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key was just accepted; retry');
+    }
+    if (failed.includes(0)) {
+      throw new ConflictError('LOT_EXISTS', `Lot ${batch.lot} of GTIN ${batch.gtin} already has a batch`);
+    }
+    throw error;
+  }
+};
+
+export const getIdempotencyRecord = async (orgId: string, key: string): Promise<IdempotencyRecord | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: idempotencyKey(orgId, key), ConsistentRead: true }),
+  );
+  if (Item === undefined || Number(Item.expiresAt) * 1000 < Date.now()) return undefined;
+  return { batchId: String(Item.batchId), requestHash: String(Item.requestHash) };
+};
+
+export const getBatchByLot = async (gtin: string, lot: string): Promise<Batch | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: batchKey(gtin, lot), ConsistentRead: true }),
+  );
+  return Item === undefined ? undefined : toBatch(Item);
+};
+
+export const getBatchById = async (id: string): Promise<Batch | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: pointerKey(id) }));
+  if (Item === undefined) return undefined;
+  return getBatchByLot(String(Item.gtin), String(Item.lot));
+};
+
+export const markBatchIssued = async (batch: Batch): Promise<void> => {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: mainTableName(),
+      Key: batchKey(batch.gtin, batch.lot),
+      UpdateExpression: 'SET #status = :issued',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':issued': 'issued' },
+    }),
+  );
+};
+
+const serializeCodes = (codes: IssuedCode[]): string => codes.map((c) => `${c.serial} ${c.digsig}`).join('\n');
+
+const parseCodes = (firstSequence: number, text: string): IssuedCode[] =>
+  text.split('\n').map((line, i) => {
+    const [serial = '', digsig = ''] = line.split(' ');
+    return { sequence: firstSequence + i, serial, digsig };
+  });
+
+/** Chunk index of a sequence number relative to the batch start. */
+export const chunkIndexOf = (batch: Batch, sequence: number): number =>
+  Math.floor((sequence - batch.firstSequence) / CODE_CHUNK_SIZE);
+
+export const putCodeChunks = async (batchId: string, chunks: { index: number; codes: IssuedCode[] }[]): Promise<void> => {
+  const TableName = mainTableName();
+  const requests = chunks.map(({ index, codes }) => ({
+    PutRequest: {
+      Item: {
+        ...chunkKey(batchId, index),
+        type: 'codeChunk',
+        firstSequence: codes[0]?.sequence ?? 0,
+        codes: serializeCodes(codes),
+      },
+    },
+  }));
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending: typeof requests = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed code chunks');
+      const result = await documentClient.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
+      pending = (result.UnprocessedItems?.[TableName] ?? []) as typeof requests;
+    }
+  }
+};
+
+/** The chunk indexes already written, so an interrupted issuance can be completed. */
+export const listWrittenChunkIndexes = async (batchId: string): Promise<Set<number>> => {
+  const indexes = new Set<number>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: mainTableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `BATCH#${batchId}`, ':prefix': 'CODES#' },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) indexes.add(Number(String(item.sk).slice('CODES#'.length)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return indexes;
+};
+
+export interface CodePage {
+  codes: IssuedCode[];
+  cursor?: string;
+}
+
+/** One page of codes in issue order; `chunks` bounds how many chunk items one page reads. */
+export const listCodes = async (batchId: string, options: { cursor?: string; chunks?: number } = {}): Promise<CodePage> => {
+  const pk = `BATCH#${batchId}`;
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: mainTableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CODES#' },
+      ConsistentRead: true,
+      Limit: options.chunks ?? 10,
+      ExclusiveStartKey: decodeCursor(options.cursor, { pk }),
+    }),
+  );
+  const codes = (page.Items ?? []).flatMap((item) => parseCodes(Number(item.firstSequence), String(item.codes)));
+  return { codes, cursor: encodeCursor(page.LastEvaluatedKey) };
+};

@@ -1,0 +1,51 @@
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Organization } from '../domain/types';
+import { ConflictError } from '../errors';
+import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+
+const orgKey = (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' });
+/** A licence number belongs to one organization per region. */
+const licenseKey = (region: string, licenseNumber: string) => ({
+  pk: `LICENSE#${region}#${licenseNumber.toUpperCase()}`,
+  sk: 'LICENSE',
+});
+
+export const createOrganization = async (org: Organization): Promise<void> => {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: mainTableName(),
+              Item: { ...orgKey(org.id), type: 'org', ...org, gsi1pk: 'ORGS', gsi1sk: `${org.role}#${org.id}` },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: mainTableName(),
+              Item: { ...licenseKey(org.region, org.licenseNumber), type: 'license', orgId: org.id },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      throw new ConflictError(
+        'LICENSE_EXISTS',
+        `An organization with licence number ${org.licenseNumber} is already registered in ${org.region}`,
+      );
+    }
+    throw error;
+  }
+};
+
+export const getOrganization = async (id: string): Promise<Organization | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: orgKey(id) }));
+  if (Item === undefined) return undefined;
+  const { name, role, region, licenseNumber, createdAt } = Item as Organization;
+  return { id, name, role, region, licenseNumber, createdAt };
+};

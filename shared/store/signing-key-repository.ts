@@ -1,0 +1,45 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { PublicJwk } from '../codes/signature';
+import { documentClient, mainTableName } from './dynamodb-client';
+
+/**
+ * Only public keys live in the table: the verify and JWKS functions read them here and
+ * never get access to the private keys.
+ */
+const PARTITION = 'SIGNING_KEYS';
+
+export interface PublicKeyRecord {
+  jwk: PublicJwk;
+  createdAt: string;
+}
+
+export const putPublicKey = async (record: PublicKeyRecord): Promise<void> => {
+  await documentClient.send(
+    new PutCommand({
+      TableName: mainTableName(),
+      Item: { pk: PARTITION, sk: `KID#${record.jwk.kid}`, type: 'signingKey', ...record },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+export const listPublicKeys = async (): Promise<PublicKeyRecord[]> => {
+  const records: PublicKeyRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: mainTableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PARTITION },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { jwk, createdAt } = item as PublicKeyRecord;
+      records.push({ jwk, createdAt });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+};

@@ -1,0 +1,68 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single source of truth for key schemas and indexes. The CDK stack and the local
+ * runtime (and the integration tests) both build their tables from these objects, so the
+ * two can never drift apart.
+ */
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface GlobalIndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** CDK logical id; the physical name is left to CloudFormation. */
+  logicalId: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  globalIndexes: GlobalIndexDefinition[];
+  timeToLiveAttribute: string;
+}
+
+export const MAIN_TABLE: TableDefinition = {
+  logicalId: 'MainTable',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+export const toCreateTableInput = (definition: TableDefinition, tableName: string): CreateTableCommandInput => {
+  const attributes = new Map<string, KeyAttribute>();
+  for (const key of [
+    definition.partitionKey,
+    definition.sortKey,
+    ...definition.globalIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ]) {
+    attributes.set(key.name, key);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes.values()].map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: [
+      { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: definition.sortKey.name, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: definition.globalIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+};

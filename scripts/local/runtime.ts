@@ -11,6 +11,8 @@ export interface LocalRuntimeOptions {
   dataDir: string;
   /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
   dynamoEndpoint?: string;
+  /** Port for DynamoDB Local; default a free one. */
+  dynamoPort?: number;
   /** Keep DynamoDB Local's data in memory rather than under dataDir. */
   inMemory?: boolean;
   tableName?: string;
@@ -41,7 +43,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   let dynamo: DynamoDbLocal | undefined;
   const endpoint =
     options.dynamoEndpoint ??
-    (dynamo = await startDynamoDbLocal({ dbPath: options.inMemory === true ? undefined : join(dataDir, 'dynamodb') }))
+    (dynamo = await startDynamoDbLocal({
+      port: options.dynamoPort,
+      dbPath: options.inMemory === true ? undefined : join(dataDir, 'dynamodb'),
+    }))
       .endpoint;
 
   try {

@@ -1,0 +1,88 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { scopeForRole } from '../../shared/auth/principal';
+import type { Role } from '../../shared/domain/types';
+import type { RouteDefinition } from '../../shared/http/routes';
+
+/**
+ * Payload 2.0 events for handler unit tests, built the way API Gateway (and our local
+ * gateway) builds them, so tests never carry copied JSON.
+ */
+export interface EventOptions {
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  rawBody?: string;
+  as?: { orgId: string; role: Role };
+}
+
+export const apiEvent = (route: RouteDefinition, options: EventOptions = {}): APIGatewayProxyEventV2 => {
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const headers = {
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...options.headers,
+  };
+  const rawPath = route.path.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters?.[name] ?? name);
+  return {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers,
+    queryStringParameters: options.query,
+    pathParameters: options.pathParameters,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'unit',
+      domainName: 'unit.test',
+      domainPrefix: 'unit',
+      http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: 'req-1',
+      routeKey: `${route.method} ${route.path}`,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+      ...(options.as === undefined
+        ? {}
+        : {
+            authorizer: {
+              jwt: {
+                claims: { org_id: options.as.orgId, scope: scopeForRole(options.as.role), client_id: 'unit-client' },
+                scopes: [scopeForRole(options.as.role)],
+              },
+            },
+          }),
+    } as APIGatewayProxyEventV2['requestContext'],
+  };
+};
+
+export const lambdaContext = (): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'unit',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:unit',
+  memoryLimitInMB: '128',
+  awsRequestId: 'unit-request',
+  logGroupName: '/aws/lambda/unit',
+  logStreamName: 'unit',
+  getRemainingTimeInMillis: () => 1000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+export interface ParsedResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown>;
+}
+
+export const invoke = async (
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>,
+  event: APIGatewayProxyEventV2,
+): Promise<ParsedResponse> => {
+  const result = (await handler(event, lambdaContext())) as { statusCode: number; headers: Record<string, string>; body: string };
+  return { statusCode: result.statusCode, headers: result.headers, body: JSON.parse(result.body) as ParsedResponse['body'] };
+};

@@ -1,0 +1,137 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildDigitalLink, parseDigitalLink } from '../../shared/codes/digital-link';
+import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '../../shared/codes/gtin';
+import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '../../shared/codes/serial';
+import {
+  canonicalElementString,
+  publicKeyFromJwk,
+  signCode,
+  splitDigsig,
+  toPublicJwk,
+  verifyCodeSignature,
+} from '../../shared/codes/signature';
+import { generateSigningKey, privateKeyFromPem } from '../../shared/keys/key-material';
+import { AppError } from '../../shared/errors';
+
+describe('GTIN check digits', () => {
+  it('matches GS1 examples', () => {
+    // GS1's own worked example: 629104150021 + check digit 3.
+    expect(gs1CheckDigit('629104150021')).toBe(3);
+    expect(isValidGtin14('00012345600012')).toBe(true);
+    expect(isValidGtin14('00012345600013')).toBe(false);
+    expect(isValidGtin14('1234')).toBe(false);
+    expect(isValidGtin14(withCheckDigit('0695201234567'))).toBe(true);
+  });
+});
+
+describe('serial codec', () => {
+  const codec = createSerialCodec(Buffer.alloc(32, 7));
+
+  it('round-trips and is unique over a range by construction', () => {
+    const serials = new Set<string>();
+    for (let sequence = 0; sequence < 20_000; sequence++) {
+      const serial = codec.encode(sequence);
+      expect(serial).toHaveLength(SERIAL_LENGTH);
+      expect(codec.decode(serial)).toBe(sequence);
+      serials.add(serial);
+    }
+    expect(serials.size).toBe(20_000);
+    expect(codec.decode(codec.encode(MAX_SEQUENCE))).toBe(MAX_SEQUENCE);
+  });
+
+  it('does not look sequential', () => {
+    const a = codec.encode(1000);
+    const b = codec.encode(1001);
+    const sharedPrefix = [...a].findIndex((c, i) => c !== b[i]);
+    expect(sharedPrefix).toBeLessThan(4);
+  });
+
+  it('rejects serials it did not make: wrong check, wrong key, wrong alphabet', () => {
+    const serial = codec.encode(42);
+    const flipped = serial.slice(0, -1) + (serial.endsWith('0') ? '1' : '0');
+    expect(codec.decode(flipped)).toBeUndefined();
+    expect(createSerialCodec(Buffer.alloc(32, 8)).decode(serial)).toBeUndefined();
+    expect(codec.decode('IIIIIIIIIIIIIIII')).toBeUndefined();
+    expect(codec.decode(serial.slice(1))).toBeUndefined();
+  });
+
+  it('makes random guesses fail (the check is 30 bits)', () => {
+    let hits = 0;
+    for (let i = 0; i < 50_000; i++) {
+      const guess = Array.from({ length: 16 }, () => '0123456789ABCDEFGHJKMNPQRSTVWXYZ'[Math.floor(Math.random() * 32)]).join('');
+      if (codec.decode(guess) !== undefined) hits++;
+    }
+    expect(hits).toBe(0);
+  });
+
+  it('refuses sequence numbers outside 50 bits', () => {
+    expect(() => codec.encode(-1)).toThrow(RangeError);
+    expect(() => codec.encode(MAX_SEQUENCE + 1)).toThrow(RangeError);
+  });
+});
+
+describe('ES256 code signatures', () => {
+  const generated = generateSigningKey();
+  const key = { kid: generated.kid, privateKey: privateKeyFromPem(generated.privateKeyPem) };
+  const code = { gtin: withCheckDigit('0695201234567'), lot: 'L2026-11A', serial: 'ABCDEFGHJK012345' };
+
+  it('produces 90 characters that any ES256 verifier accepts over the element string', () => {
+    const digsig = signCode(key, code);
+    expect(digsig).toMatch(/^[A-Za-z0-9_-]{90}$/);
+    const { kid, signature } = splitDigsig(digsig);
+    expect(kid).toBe(key.kid);
+    const publicKey = publicKeyFromJwk(generated.jwk);
+    expect(verifyCodeSignature(publicKey, code, signature)).toBe(true);
+    // The same check with nothing of ours but the canonical string: plain OpenSSL via node.
+    const message = Buffer.from(`01${code.gtin}10${code.lot}\u001d21${code.serial}`);
+    expect(canonicalElementString(code)).toBe(message.toString());
+    expect(verify('sha256', message, { key: createPublicKey(key.privateKey), dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
+  });
+
+  it('fails for any altered field or another key', () => {
+    const { signature } = splitDigsig(signCode(key, code));
+    const publicKey = publicKeyFromJwk(generated.jwk);
+    expect(verifyCodeSignature(publicKey, { ...code, lot: 'L2026-11B' }, signature)).toBe(false);
+    expect(verifyCodeSignature(publicKey, { ...code, serial: 'ABCDEFGHJK012346' }, signature)).toBe(false);
+    expect(verifyCodeSignature(publicKey, { ...code, gtin: withCheckDigit('0695201234568') }, signature)).toBe(false);
+    const other = generateSigningKey();
+    expect(verifyCodeSignature(publicKeyFromJwk(other.jwk), code, signature)).toBe(false);
+    expect(verifyCodeSignature(publicKey, code, signature.subarray(1))).toBe(false);
+  });
+
+  it('publishes only the public half as a JWK', () => {
+    const jwk = toPublicJwk(key.kid, key.privateKey);
+    expect(jwk).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: key.kid, alg: 'ES256', use: 'sig' });
+    expect(jwk).not.toHaveProperty('d');
+  });
+});
+
+describe('Digital Link URIs', () => {
+  const digsig = 'abcd' + 'A'.repeat(86);
+  const code = { gtin: withCheckDigit('0695201234567'), lot: 'L-1', serial: 'ABCDEFGHJK012345', digsig };
+
+  it('round-trips', () => {
+    const uri = buildDigitalLink('https://verify.example.com/', code);
+    expect(uri).toBe(`https://verify.example.com/01/${code.gtin}/10/L-1/21/ABCDEFGHJK012345?8030=${digsig}`);
+    expect(parseDigitalLink(uri)).toEqual(code);
+  });
+
+  it.each([
+    ['not a uri', 'MALFORMED_CODE'],
+    [`https://x/01/12345678901234/10/L/21/S?8030=${digsig}`, 'MALFORMED_CODE'],
+    [`https://x/01/${code.gtin}/10/${'L'.repeat(21)}/21/S?8030=${digsig}`, 'MALFORMED_CODE'],
+    [`https://x/01/${code.gtin}/10/L/21/S%20X?8030=${digsig}`, 'MALFORMED_CODE'],
+    [`https://x/01/${code.gtin}/10/L/21/S`, 'MISSING_SIGNATURE'],
+    [`https://x/01/${code.gtin}/10/L/21/S?8030=short`, 'MALFORMED_CODE'],
+  ])('rejects %s with %s', (uri, errorCode) => {
+    try {
+      parseDigitalLink(uri);
+      expect.unreachable('should have thrown');
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).statusCode).toBe(400);
+      expect((error as AppError).code).toBe(errorCode);
+    }
+  });
+});

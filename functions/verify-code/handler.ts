@@ -1,26 +1,30 @@
-import { parseCodeParts } from '../../shared/codes/digital-link';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DIGSIG_PATTERN, parseCodeParts } from '../../shared/codes/digital-link';
+import { isValidSscc } from '../../shared/codes/sscc';
+import { BadRequestError } from '../../shared/errors';
 import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json, text } from '../../shared/http/responses';
 import { prefersHtml, renderVerificationPage } from '../../shared/http/verification-page';
-import { verifyScannedCode } from '../../shared/services/verify-service';
+import { verifyContainerCode, verifyScannedCode } from '../../shared/services/verify-service';
 
 /**
- * CloudFront caches verdicts by path + AI 8030 (+ the normalized Accept). A bad signature
- * never becomes good, so `invalid` is cached for a day, which also absorbs floods of
- * forged scans; every other verdict can change (recall, end of life), so a minute.
- * Malformed requests are errors and are not cached at all (the error handler's no-store).
+ * CloudFront caches verdicts by path + AI 8030 (+ the normalized Accept). A signature
+ * that does not match a known key never becomes good, so that `invalid` is cached for a
+ * day, which also absorbs floods of forged scans. Every other verdict can change (recall,
+ * end of life, a key id published by a rotation seconds ago), so a minute. Malformed
+ * requests are errors and are not cached at all (the error handler's no-store).
  */
 const CACHE_CONTROL = {
   invalid: 'public, max-age=300, s-maxage=86400',
   other: 'public, max-age=60, s-maxage=60, stale-while-revalidate=30',
 };
 
-export const handler = createHandler(ROUTES.verifyCode, async ({ event, params, query }) => {
+const verifyUnit = createHandler(ROUTES.verifyCode, async ({ event, params, query }) => {
   const code = parseCodeParts({ ...params, digsig: query['8030'] });
   const result = await verifyScannedCode(code);
   const options = {
-    cacheControl: result.status === 'invalid' ? CACHE_CONTROL.invalid : CACHE_CONTROL.other,
+    cacheControl: result.invalidReason === 'signature_mismatch' ? CACHE_CONTROL.invalid : CACHE_CONTROL.other,
     headers: { vary: 'Accept' },
   };
   if (prefersHtml(event.headers.accept)) {
@@ -31,3 +35,21 @@ export const handler = createHandler(ROUTES.verifyCode, async ({ event, params, 
   }
   return json(200, result, options);
 });
+
+const verifyContainer = createHandler(ROUTES.verifyContainer, async ({ params, query }) => {
+  const digsig = query['8030'];
+  if (!isValidSscc(params.sscc)) throw new BadRequestError('MALFORMED_CODE', 'AI 00 must be an SSCC with a valid check digit');
+  if (digsig === undefined || !DIGSIG_PATTERN.test(digsig)) {
+    throw new BadRequestError('MISSING_SIGNATURE', 'The code has no valid AI 8030 digital signature');
+  }
+  const result = await verifyContainerCode({ sscc: params.sscc, digsig });
+  return json(200, result, {
+    cacheControl: result.invalidReason === 'signature_mismatch' ? CACHE_CONTROL.invalid : CACHE_CONTROL.other,
+  });
+});
+
+const CONTAINER_ROUTE = `${ROUTES.verifyContainer.method} ${ROUTES.verifyContainer.path}`;
+
+/** One function for both label kinds: API Gateway names the route in routeKey. */
+export const handler = (event: APIGatewayProxyEventV2, context: Context) =>
+  event.routeKey === CONTAINER_ROUTE ? verifyContainer(event, context) : verifyUnit(event, context);

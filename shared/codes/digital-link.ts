@@ -1,5 +1,6 @@
 import { BadRequestError } from '../errors';
 import { isValidGtin14 } from './gtin';
+import { isValidSscc as gs1CheckDigitOk } from './sscc';
 
 /**
  * GS1 Digital Link URIs: https://{host}/01/{gtin14}/10/{lot}/21/{serial}?8030={digsig}.
@@ -70,4 +71,35 @@ export const parseDigitalLink = (uri: string): SignedCode => {
     serial: match?.[3],
     digsig: url.searchParams.get('8030') ?? undefined,
   });
+};
+
+export interface SignedContainerCode {
+  sscc: string;
+  digsig: string;
+}
+
+export type ScannedCode = ({ kind: 'unit' } & SignedCode) | ({ kind: 'container' } & SignedContainerCode);
+
+export const buildContainerLink = (baseUrl: string, code: SignedContainerCode): string =>
+  `${baseUrl.replace(/\/+$/, '')}/00/${code.sscc}?8030=${code.digsig}`;
+
+/** A unit or container code as printed on a label, from any host. */
+export const parseScannedCode = (uri: string): ScannedCode => {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new BadRequestError('MALFORMED_CODE', `Not a URI: ${uri.slice(0, 100)}`);
+  }
+  const container = /^\/00\/([^/]+)$/.exec(url.pathname);
+  if (container === null) return { kind: 'unit', ...parseDigitalLink(uri) };
+  const sscc = container[1] ?? '';
+  const digsig = url.searchParams.get('8030') ?? undefined;
+  if (!/^\d{18}$/.test(sscc) || gs1CheckDigitOk(sscc) === false) {
+    throw new BadRequestError('MALFORMED_CODE', 'AI 00 must be an 18-digit SSCC with a valid check digit');
+  }
+  if (digsig === undefined || !DIGSIG_PATTERN.test(digsig)) {
+    throw new BadRequestError('MISSING_SIGNATURE', 'The container code has no valid AI 8030 digital signature');
+  }
+  return { kind: 'container', sscc, digsig };
 };

@@ -17,17 +17,28 @@ const GS = '\u001d';
 export const canonicalElementString = ({ gtin, lot, serial }: CodeIdentity): string =>
   `01${gtin}10${lot}${GS}21${serial}`;
 
+/** Containers: "00" + SSCC, a fixed-length AI, so no separator is needed. */
+export const containerElementString = (sscc: string): string => `00${sscc}`;
+
+const signElementString = (key: SigningKey, elementString: string): string =>
+  key.kid +
+  sign('sha256', Buffer.from(elementString, 'utf8'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString(
+    'base64url',
+  );
+
+const verifyElementString = (publicKey: KeyObject, elementString: string, signature: Buffer): boolean =>
+  signature.length === 64 &&
+  verify('sha256', Buffer.from(elementString, 'utf8'), { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+
 export interface SigningKey {
   kid: string;
   privateKey: KeyObject;
 }
 
 export const signCode = (key: SigningKey, code: CodeIdentity): string =>
-  key.kid +
-  sign('sha256', Buffer.from(canonicalElementString(code), 'utf8'), {
-    key: key.privateKey,
-    dsaEncoding: 'ieee-p1363',
-  }).toString('base64url');
+  signElementString(key, canonicalElementString(code));
+
+export const signContainer = (key: SigningKey, sscc: string): string => signElementString(key, containerElementString(sscc));
 
 export const splitDigsig = (digsig: string): { kid: string; signature: Buffer } => ({
   kid: digsig.slice(0, KID_LENGTH),
@@ -35,13 +46,10 @@ export const splitDigsig = (digsig: string): { kid: string; signature: Buffer } 
 });
 
 export const verifyCodeSignature = (publicKey: KeyObject, code: CodeIdentity, signature: Buffer): boolean =>
-  signature.length === 64 &&
-  verify(
-    'sha256',
-    Buffer.from(canonicalElementString(code), 'utf8'),
-    { key: publicKey, dsaEncoding: 'ieee-p1363' },
-    signature,
-  );
+  verifyElementString(publicKey, canonicalElementString(code), signature);
+
+export const verifyContainerSignature = (publicKey: KeyObject, sscc: string, signature: Buffer): boolean =>
+  verifyElementString(publicKey, containerElementString(sscc), signature);
 
 /** The public half as the JWK we publish at /.well-known/jwks.json. */
 export interface PublicJwk {

@@ -1,21 +1,27 @@
 import type { CodeIdentity } from '../codes/digital-link';
+import type { CustodyView } from '../services/chain-service';
 import type { Batch, Organization, Product } from './types';
 
 /**
  * The fixed verdict vocabulary of a scan, most severe first when several apply:
  * - invalid:  the AI 8030 signature does not verify: the label was not made by us (likely counterfeit);
  * - unknown:  the signature verifies but we hold no such unit (never issued, or data missing);
- * - recalled: the unit's lot was recalled;
+ * - voided:   the label was withdrawn by its factory (misprint): the code must not be in use;
+ * - destroyed: the unit was reported destroyed: the code must not be in use;
+ * - recalled: the unit or its lot was recalled;
  * - expired:  the unit is past the end of its service life;
- * - genuine:  none of the above.
+ * - genuine:  none of the above. A genuine unit that already left the chain (sold or put
+ *   into use) carries custody.alreadyDecommissioned, so a buyer can spot a copied label.
  */
-export const VERIFICATION_STATUSES = ['genuine', 'invalid', 'unknown', 'recalled', 'expired'] as const;
+export const VERIFICATION_STATUSES = ['genuine', 'invalid', 'unknown', 'voided', 'destroyed', 'recalled', 'expired'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
   genuine: 'Genuine: this code was issued by the registered manufacturer.',
   invalid: 'Invalid signature: this label was not issued through TraceSeal. Do not use this product; report it.',
   unknown: 'Unknown: the signature is valid but no such unit is on record. Do not use this product; report it.',
+  voided: 'Voided: this label was withdrawn by the manufacturer and must not be on a product. Report it.',
+  destroyed: 'Destroyed: this unit was reported destroyed; its label must not be in use. Report it.',
   recalled: 'Recalled: this product has been recalled. Stop using it and contact the supplier.',
   expired: 'Expired: this product is past the end of its service life. Replace it.',
 };
@@ -23,6 +29,8 @@ export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
 export interface VerificationResult {
   status: VerificationStatus;
   message: string;
+  /** With `invalid`: the signature does not match, or names a key we do not (yet) know. */
+  invalidReason?: 'signature_mismatch' | 'unknown_key';
   code: CodeIdentity;
   product?: Pick<Product, 'gtin' | 'name' | 'category' | 'standard' | 'laCertificate' | 'serviceLifeMonths'>;
   factory?: Pick<Organization, 'id' | 'name' | 'region'>;
@@ -33,6 +41,7 @@ export interface VerificationResult {
     recalledAt?: string;
     recallReason?: string;
   };
+  custody?: CustodyView;
   checkedAt: string;
 }
 
@@ -48,19 +57,34 @@ export const verdictWithoutRecord = (
   status: 'invalid' | 'unknown',
   code: CodeIdentity,
   now: Date,
-): VerificationResult => ({ status, message: STATUS_MESSAGES[status], code, checkedAt: now.toISOString() });
+  invalidReason?: VerificationResult['invalidReason'],
+): VerificationResult => ({
+  status,
+  message: STATUS_MESSAGES[status],
+  ...(invalidReason === undefined ? {} : { invalidReason }),
+  code,
+  checkedAt: now.toISOString(),
+});
 
 export const decideVerdict = (input: {
   code: CodeIdentity;
   product: Product;
   factory: Organization | undefined;
   batch: Batch;
+  custody?: CustodyView;
   now: Date;
 }): VerificationResult => {
-  const { code, product, factory, batch, now } = input;
+  const { code, product, factory, batch, custody, now } = input;
   const eol = endOfServiceLife(batch.productionDate, product.serviceLifeMonths);
+  const custodyState = custody?.state;
   const status: VerificationStatus =
-    batch.recalledAt !== undefined ? 'recalled' : now.toISOString().slice(0, 10) >= eol ? 'expired' : 'genuine';
+    custodyState === 'voided' || custodyState === 'destroyed'
+      ? custodyState
+      : batch.recalledAt !== undefined || custodyState === 'recalled'
+        ? 'recalled'
+        : now.toISOString().slice(0, 10) >= eol
+          ? 'expired'
+          : 'genuine';
   return {
     status,
     message: STATUS_MESSAGES[status],
@@ -81,6 +105,7 @@ export const decideVerdict = (input: {
       recalledAt: batch.recalledAt,
       recallReason: batch.recallReason,
     },
+    ...(custody === undefined ? {} : { custody }),
     checkedAt: now.toISOString(),
   };
 };

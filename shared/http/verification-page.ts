@@ -7,6 +7,8 @@ const COLORS: Record<VerificationStatus, string> = {
   genuine: '#137333',
   invalid: '#b3261e',
   unknown: '#b3261e',
+  voided: '#b3261e',
+  destroyed: '#b3261e',
   recalled: '#b3261e',
   expired: '#b06000',
 };
@@ -15,6 +17,8 @@ const TITLES: Record<VerificationStatus, string> = {
   genuine: 'Genuine',
   invalid: 'Not genuine',
   unknown: 'Unknown code',
+  voided: 'Voided label',
+  destroyed: 'Destroyed unit',
   recalled: 'Recalled',
   expired: 'Expired',
 };
@@ -33,6 +37,7 @@ export const renderVerificationPage = (result: VerificationResult): string => {
     ['Production date', result.batch?.productionDate],
     ['End of service life', result.batch?.endOfServiceLife],
     ['Recalled on', result.batch?.recalledAt?.slice(0, 10)],
+    ['Where it is', result.custody && `${result.custody.label}${result.custody.custodian ? ` (${result.custody.custodian.region})` : ''}`],
     ['Serial', result.code.serial],
     ['GTIN', result.code.gtin],
   ];
@@ -40,14 +45,23 @@ export const renderVerificationPage = (result: VerificationResult): string => {
     .filter((row): row is [string, string] => row[1] !== undefined)
     .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
     .join('');
+  const warning =
+    result.status === 'genuine' && result.custody?.alreadyDecommissioned !== undefined
+      ? `<p class="warn" data-warning="already-decommissioned">Warning: this unit was already ${
+          result.custody.alreadyDecommissioned.status === 'sold' ? 'sold to an end user' : 'put into use'
+        } on ${escapeHtml(result.custody.alreadyDecommissioned.at.slice(0, 10))}. If you are buying it new, its label may be a copy.</p>`
+      : '';
+  const history = (result.custody?.history ?? [])
+    .map((step) => `<li>${escapeHtml(step.at.slice(0, 10))}: ${escapeHtml(step.step.replace(/_/g, ' '))}${step.by ? `, ${escapeHtml(step.by.name)} (${escapeHtml(step.by.region)})` : ''}</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>TraceSeal: ${TITLES[result.status]}</title>
 <style>body{font-family:system-ui,sans-serif;margin:0;color:#1f1f1f}header{padding:24px;color:#fff;background:${COLORS[result.status]}}
 h1{margin:0;font-size:2rem}p{margin:8px 0 0}table{border-collapse:collapse;margin:16px 24px}th,td{text-align:left;padding:6px 12px 6px 0;vertical-align:top}
-th{color:#5f6368;font-weight:500}footer{margin:0 24px 24px;color:#5f6368;font-size:.85rem}</style></head>
+th{color:#5f6368;font-weight:500}.warn{margin:16px 24px;padding:12px;background:#fef7e0;border-left:4px solid #b06000}h2{margin:0 24px;font-size:1.1rem}ol{margin:8px 24px 16px}footer{margin:0 24px 24px;color:#5f6368;font-size:.85rem}</style></head>
 <body><header data-status="${result.status}"><h1>${TITLES[result.status]}</h1><p>${escapeHtml(result.message)}</p></header>
-<table>${facts}</table>
+${warning}<table>${facts}</table>${history === '' ? '' : `<h2>Custody</h2><ol>${history}</ol>`}
 <footer>Checked ${escapeHtml(result.checkedAt)} by TraceSeal. Signature: ES256 (GS1 AI 8030), keys at /.well-known/jwks.json.</footer>
 </body></html>`;
 };

@@ -4,12 +4,12 @@ import { listPublicKeys } from '../store/signing-key-repository';
 
 /**
  * Public keys for the verify hot path, held per container. A code naming a kid we do not
- * know triggers at most one reload per MISS_RELOAD_MS, so a flood of forged codes cannot
- * turn into a flood of database reads; known keys are reloaded every FULL_RELOAD_MS to
- * pick up rotations.
+ * know triggers at most one reload per MISS_RELOAD_MS, so a flood of forged codes costs at
+ * most one small query every few seconds per container, while a key published by a
+ * rotation is picked up within seconds; everything is reloaded every FULL_RELOAD_MS.
  */
 const FULL_RELOAD_MS = 5 * 60 * 1000;
-const MISS_RELOAD_MS = 60 * 1000;
+const MISS_RELOAD_MS = 5 * 1000;
 
 interface Loaded {
   keys: Map<string, KeyObject>;

@@ -1,44 +1,60 @@
-import { createSerialCodec, type SerialCodec } from '../codes/serial';
 import type { SignedCode } from '../codes/digital-link';
-import { splitDigsig, verifyCodeSignature } from '../codes/signature';
-import { decideVerdict, verdictWithoutRecord, type VerificationResult } from '../domain/verification';
-import type { Organization, Product } from '../domain/types';
-import { getPublicKey } from '../keys/public-key-cache';
-import { getBatchByLot } from '../store/batch-repository';
-import { getOrganization } from '../store/org-repository';
-import { getProductRecord } from '../store/product-repository';
-import { createTtlCache } from './ttl-cache';
-
-const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
-const organizations = createTtlCache<Organization | undefined>(60_000);
+import { decideVerdict, verdictWithoutRecord, STATUS_MESSAGES, type VerificationResult } from '../domain/verification';
+import { getState } from '../store/custody-repository';
+import { custodyView, type CustodyView } from './chain-service';
+import { checkSignatureDetailed, getOrganizationCached, lookupUnit } from './code-lookup';
 
 /**
  * Signature first, from keys already in memory: a forged or altered code is answered
- * `invalid` before any database read. Only then do we look the unit up.
+ * `invalid` before any database read. Only then do we look the unit and its custody up.
  */
-export const checkSignature = async (code: SignedCode): Promise<boolean> => {
-  const { kid, signature } = splitDigsig(code.digsig);
-  const publicKey = await getPublicKey(kid);
-  return publicKey !== undefined && verifyCodeSignature(publicKey, code, signature);
-};
-
 export const verifyScannedCode = async (code: SignedCode, now = new Date()): Promise<VerificationResult> => {
   const identity = { gtin: code.gtin, lot: code.lot, serial: code.serial };
-  if (!(await checkSignature(code))) return verdictWithoutRecord('invalid', identity, now);
-
-  const record = await products.get(code.gtin, async () => {
-    const found = await getProductRecord(code.gtin);
-    return found && { product: found.product, codec: createSerialCodec(found.serialKey) };
-  });
-  const sequence = record?.codec.decode(code.serial);
-  if (record === undefined || sequence === undefined) return verdictWithoutRecord('unknown', identity, now);
-
-  // The batch carries the recall flag, so it is read fresh on every scan; the CDN in
-  // front bounds how often that happens per code.
-  const batch = await getBatchByLot(code.gtin, code.lot);
-  if (batch === undefined || sequence < batch.firstSequence || sequence >= batch.firstSequence + batch.count) {
-    return verdictWithoutRecord('unknown', identity, now);
+  const signature = await checkSignatureDetailed(code);
+  if (signature !== 'valid') {
+    return verdictWithoutRecord('invalid', identity, now, signature === 'mismatch' ? 'signature_mismatch' : 'unknown_key');
   }
-  const factory = await organizations.get(record.product.ownerOrgId, () => getOrganization(record.product.ownerOrgId));
-  return decideVerdict({ code: identity, product: record.product, factory, batch, now });
+  const unit = await lookupUnit(identity);
+  if (unit === undefined) return verdictWithoutRecord('unknown', identity, now);
+  const [factory, custody] = await Promise.all([
+    getOrganizationCached(unit.product.ownerOrgId),
+    custodyView({ kind: 'unit', ...identity }, { by: unit.batch.ownerOrgId, at: unit.batch.createdAt }, unit.batch),
+  ]);
+  return decideVerdict({ code: identity, product: unit.product, factory, batch: unit.batch, custody, now });
+};
+
+export interface ContainerVerificationResult {
+  status: 'genuine' | 'invalid' | 'unknown' | 'voided' | 'destroyed' | 'recalled';
+  message: string;
+  invalidReason?: VerificationResult['invalidReason'];
+  code: { sscc: string };
+  container?: { kind: string; childCount: number; containsRecalled: boolean };
+  custody?: CustodyView;
+  checkedAt: string;
+}
+
+export const verifyContainerCode = async (
+  code: { sscc: string; digsig: string },
+  now = new Date(),
+): Promise<ContainerVerificationResult> => {
+  const base = { code: { sscc: code.sscc }, checkedAt: now.toISOString() };
+  const signature = await checkSignatureDetailed({ kind: 'container', ...code });
+  if (signature !== 'valid') {
+    const invalidReason = signature === 'mismatch' ? 'signature_mismatch' : 'unknown_key';
+    return { status: 'invalid', message: STATUS_MESSAGES.invalid, invalidReason, ...base };
+  }
+  const state = (await getState(`00/${code.sscc}`))?.state;
+  if (state === undefined || state.ref.kind !== 'container' || state.commissioned === undefined) {
+    return { status: 'unknown', message: STATUS_MESSAGES.unknown, ...base };
+  }
+  const custody = await custodyView(state.ref, { by: state.commissioned.by, at: state.commissioned.at });
+  const status =
+    state.status === 'voided' || state.status === 'destroyed' ? state.status : state.containsRecalled === true ? 'recalled' : 'genuine';
+  return {
+    status,
+    message: status === 'recalled' ? 'This container holds recalled units.' : STATUS_MESSAGES[status],
+    ...base,
+    container: { kind: state.ref.containerKind, childCount: state.childCount ?? 0, containsRecalled: state.containsRecalled === true },
+    custody,
+  };
 };

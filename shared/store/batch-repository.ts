@@ -214,3 +214,25 @@ export const listCodes = async (batchId: string, options: { cursor?: string; chu
   const codes = (page.Items ?? []).flatMap((item) => parseCodes(Number(item.firstSequence), String(item.codes)));
   return { codes, cursor: encodeCursor(page.LastEvaluatedKey) };
 };
+
+/**
+ * Recalls a whole lot by flagging its batch: one write, whatever its size, and every scan
+ * and custody rule reads the flag. Irreversible: the condition refuses a second recall.
+ */
+export const recallLot = async (gtin: string, lot: string, at: string, reason: string): Promise<boolean> => {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: batchKey(gtin, lot),
+        UpdateExpression: 'SET recalledAt = :at, recallReason = :reason',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(recalledAt)',
+        ExpressionAttributeValues: { ':at': at, ':reason': reason },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};

@@ -122,4 +122,17 @@ describe('the verify hot path', () => {
     expect(dynamo.commandCalls(GetCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(0);
   });
+
+  it('caches an unknown key id only briefly: it may be a key a rotation just published', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const fresh = generateSigningKey();
+    const code = { gtin, lot: 'L1', serial: 'ABCDEFGHJK012345' };
+    const digsig = signCode({ kid: fresh.kid, privateKey: privateKeyFromPem(fresh.privateKeyPem) }, code);
+    const res = await invoke(
+      verifyCode,
+      apiEvent(ROUTES.verifyCode, { pathParameters: code, query: { '8030': digsig }, headers: { accept: 'application/json' } }),
+    );
+    expect(res.body).toMatchObject({ status: 'invalid', invalidReason: 'unknown_key' });
+    expect(res.headers['cache-control']).toContain('s-maxage=60');
+  });
 });

@@ -1,0 +1,256 @@
+import { ConflictError } from '../errors';
+import {
+  DECOMMISSIONED_STATUSES,
+  subjectIdOf,
+  type CustodyEvent,
+  type CustodyStatus,
+  type SubjectRef,
+  type SubjectState,
+} from './types';
+
+/**
+ * The custody rules as one pure function: given the current state of everything an event
+ * touches, either the new states or a 409 naming the rule that was broken. The service
+ * reads states, calls this, and writes the result with conditions on every version, so a
+ * concurrent change makes the write fail rather than the rule be skipped.
+ */
+export const DECOMMISSION_REVERSAL_DAYS = 10;
+/**
+ * Events come from many organizations' devices whose clocks disagree a little, so an
+ * event may be stamped up to this much before the latest one on its subject.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
+
+export interface RuleInput {
+  event: CustodyEvent;
+  /** Current state of every subject and of the parent, keyed by subject id. */
+  states: ReadonlyMap<string, SubjectState>;
+  /** "gtin#lot" of every recalled lot among the event's units. */
+  recalledLots: ReadonlySet<string>;
+  /** GTIN owner (factory org id) of each unit's product, keyed by GTIN. */
+  gtinOwners: ReadonlyMap<string, string>;
+  actorRole: 'factory' | 'distributor' | 'regulator' | 'admin';
+}
+
+export interface Transition {
+  subjectId: string;
+  before: SubjectState;
+  after: SubjectState;
+  /** False for state-only changes (flags) that add no event to the subject's chain. */
+  chained: boolean;
+}
+
+const violation = (code: string, message: string, subjectId?: string): ConflictError =>
+  new ConflictError(code, message, subjectId === undefined ? undefined : { subject: subjectId });
+
+const stateOf = (input: RuleInput, ref: SubjectRef): SubjectState => {
+  const id = subjectIdOf(ref);
+  const state = input.states.get(id);
+  if (state === undefined) throw new Error(`state of ${id} was not loaded`);
+  return state;
+};
+
+const lotKey = (ref: SubjectRef): string | undefined => (ref.kind === 'unit' ? `${ref.gtin}#${ref.lot}` : undefined);
+
+/** The status that counts, with a lot recall overriding anything still movable. */
+const effectiveStatus = (input: RuleInput, state: SubjectState): CustodyStatus => {
+  const lot = lotKey(state.ref);
+  if (lot !== undefined && input.recalledLots.has(lot) && !['destroyed', 'voided'].includes(state.status)) {
+    return 'recalled';
+  }
+  return state.status;
+};
+
+const requireMovable = (input: RuleInput, state: SubjectState, options: { allowInTransit?: boolean } = {}): void => {
+  const id = state.subjectId;
+  const status = effectiveStatus(input, state);
+  if (status === 'recalled') throw violation('UNIT_RECALLED', `${id} was recalled and cannot move`, id);
+  if (status === 'destroyed') throw violation('UNIT_DESTROYED', `${id} was destroyed`, id);
+  if (status === 'voided') throw violation('UNIT_VOIDED', `${id} was voided (misprinted label)`, id);
+  if (DECOMMISSIONED_STATUSES.has(status)) {
+    throw violation('UNIT_DECOMMISSIONED', `${id} has left the supply chain (${status})`, id);
+  }
+  if (status === 'in_transit' && options.allowInTransit !== true) {
+    throw violation('ALREADY_IN_TRANSIT', `${id} is in transit and must be received first`, id);
+  }
+  if (state.containsRecalled === true) {
+    throw violation('CONTAINS_RECALLED', `${id} holds recalled units and cannot move`, id);
+  }
+};
+
+const requireTopLevel = (state: SubjectState): void => {
+  if (state.parentId !== undefined) {
+    throw violation(
+      'IN_CONTAINER',
+      `${state.subjectId} is packed in ${state.parentId}; it moves with its container or must be unpacked first`,
+      state.subjectId,
+    );
+  }
+};
+
+const requireCustodian = (state: SubjectState, actor: string): void => {
+  if (state.custodianOrgId !== actor) {
+    throw violation('NOT_CUSTODIAN', `${state.subjectId} is not held by your organization`, state.subjectId);
+  }
+};
+
+const requireInOrder = (state: SubjectState, eventTime: string): void => {
+  if (Date.parse(eventTime) < Date.parse(state.lastEventTime) - CLOCK_SKEW_TOLERANCE_MS) {
+    throw violation(
+      'EVENT_OUT_OF_ORDER',
+      `The event time is before the latest event on ${state.subjectId} (${state.lastEventTime})`,
+      state.subjectId,
+    );
+  }
+};
+
+const ownerOf = (input: RuleInput, ref: SubjectRef): string | undefined =>
+  ref.kind === 'unit' ? input.gtinOwners.get(ref.gtin) : undefined;
+
+const change = (state: SubjectState, patch: Partial<SubjectState>, chained = true): Transition => {
+  const after: SubjectState = { ...state, ...patch };
+  for (const key of Object.keys(patch) as (keyof SubjectState)[]) {
+    if (patch[key] === undefined) delete after[key];
+  }
+  return { subjectId: state.subjectId, before: state, after, chained };
+};
+
+const objectTransitions = (input: RuleInput): Transition[] => {
+  const { event } = input;
+  const actor = event.actorOrgId;
+  return event.subjects.map((ref) => {
+    const state = stateOf(input, ref);
+    const id = state.subjectId;
+    requireInOrder(state, event.eventTime);
+    switch (event.bizStep) {
+      case 'shipping':
+        requireTopLevel(state);
+        requireMovable(input, state);
+        requireCustodian(state, actor);
+        return change(state, { status: 'in_transit', receiverOrgId: event.destinationOrgId });
+      case 'receiving': {
+        requireTopLevel(state);
+        if (effectiveStatus(input, state) !== 'in_transit') {
+          requireMovable(input, state);
+          throw violation('NOT_IN_TRANSIT', `${id} was not shipped, so it cannot be received`, id);
+        }
+        if (state.receiverOrgId !== actor) {
+          throw violation('NOT_RECEIVER', `${id} was shipped to another organization`, id);
+        }
+        requireMovable(input, state, { allowInTransit: true });
+        return change(state, { status: 'held', custodianOrgId: actor, receiverOrgId: undefined });
+      }
+      case 'retail_selling':
+      case 'decommissioning':
+        requireTopLevel(state);
+        requireMovable(input, state);
+        requireCustodian(state, actor);
+        if (state.ref.kind !== 'unit') throw violation('UNITS_ONLY', `${id} is a container; sell or use its units`, id);
+        return change(state, {
+          status: event.bizStep === 'retail_selling' ? 'sold' : 'in_use',
+          decommission: { at: event.eventTime, by: actor, statusBefore: state.status },
+        });
+      case 'decommissioning_reversal': {
+        if (!DECOMMISSIONED_STATUSES.has(state.status) || state.decommission === undefined) {
+          throw violation('NOT_DECOMMISSIONED', `${id} is not sold or in use`, id);
+        }
+        if (state.decommission.by !== actor) {
+          throw violation('REVERSAL_BY_OTHER_ORGANIZATION', 'Only the organization that decommissioned a unit can reverse it', id);
+        }
+        const windowMs = DECOMMISSION_REVERSAL_DAYS * 24 * 60 * 60 * 1000;
+        if (Date.parse(event.eventTime) - Date.parse(state.decommission.at) > windowMs) {
+          throw violation('REVERSAL_WINDOW_CLOSED', `A decommission can be reversed within ${DECOMMISSION_REVERSAL_DAYS} days only`, id);
+        }
+        if (effectiveStatus(input, state) === 'recalled') throw violation('UNIT_RECALLED', `${id} was recalled`, id);
+        return change(state, { status: state.decommission.statusBefore, decommission: undefined });
+      }
+      case 'destroying': {
+        requireTopLevel(state);
+        requireCustodian(state, actor);
+        const status = effectiveStatus(input, state);
+        // Recalled goods end their life by destruction, so recall does not block this one.
+        if (status !== 'held' && status !== 'recalled') requireMovable(input, state);
+        if (state.ref.kind === 'container' && (state.childCount ?? 0) > 0) {
+          throw violation('CONTAINER_NOT_EMPTY', `${id} still holds units; unpack them first`, id);
+        }
+        return change(state, { status: 'destroyed' });
+      }
+      case 'void': {
+        requireTopLevel(state);
+        requireMovable(input, state);
+        requireCustodian(state, actor);
+        const owner = ownerOf(input, state.ref);
+        if (owner !== undefined && (owner !== actor || state.version > 0)) {
+          throw violation('VOID_NOT_ALLOWED', 'Only the factory can void a label, before the unit has moved', id);
+        }
+        if (state.ref.kind === 'container' && (state.childCount ?? 0) > 0) {
+          throw violation('CONTAINER_NOT_EMPTY', `${id} still holds units; unpack them first`, id);
+        }
+        return change(state, { status: 'voided' });
+      }
+      case 'recall': {
+        const owner = ownerOf(input, state.ref);
+        if (input.actorRole !== 'regulator' && owner !== actor) {
+          throw violation('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall', id);
+        }
+        if (state.status === 'recalled') throw violation('ALREADY_RECALLED', `${id} is already recalled`, id);
+        if (state.status === 'destroyed' || state.status === 'voided') {
+          throw violation(state.status === 'destroyed' ? 'UNIT_DESTROYED' : 'UNIT_VOIDED', `${id} can no longer be recalled`, id);
+        }
+        if (state.ref.kind !== 'unit') throw violation('UNITS_ONLY', 'Recall units or lots, not containers', id);
+        return change(state, { status: 'recalled' });
+      }
+      default:
+        throw new Error(`${event.bizStep} is not an object event`);
+    }
+  });
+};
+
+const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transition[] => {
+  const { event } = input;
+  const actor = event.actorOrgId;
+  const parent = stateOf(input, parentRef);
+  if (parent.ref.kind !== 'container') throw violation('PARENT_NOT_CONTAINER', 'The parent must be a case or pallet');
+  requireInOrder(parent, event.eventTime);
+  requireTopLevel(parent);
+  requireMovable(input, parent);
+  requireCustodian(parent, actor);
+  const children = event.subjects.map((ref) => stateOf(input, ref));
+  const parentKind = parent.ref.containerKind;
+
+  if (event.bizStep === 'packing') {
+    const transitions = children.map((child) => {
+      const id = child.subjectId;
+      if (id === parent.subjectId) throw violation('INVALID_NESTING', 'A container cannot contain itself', id);
+      if (child.ref.kind === 'container' && (parentKind === 'case' || child.ref.containerKind === 'pallet')) {
+        throw violation('INVALID_NESTING', 'Only cases (and units) go into pallets; cases hold units', id);
+      }
+      requireInOrder(child, event.eventTime);
+      requireTopLevel(child);
+      requireMovable(input, child);
+      requireCustodian(child, actor);
+      return change(child, { parentId: parent.subjectId });
+    });
+    return [change(parent, { childCount: (parent.childCount ?? 0) + children.length }), ...transitions];
+  }
+
+  const transitions = children.map((child) => {
+    if (child.parentId !== parent.subjectId) {
+      throw violation('NOT_IN_CONTAINER', `${child.subjectId} is not packed in ${parent.subjectId}`, child.subjectId);
+    }
+    requireInOrder(child, event.eventTime);
+    // Custody passed to whoever held the container; the child takes it on unpacking.
+    return change(child, { parentId: undefined, custodianOrgId: actor, status: 'held', receiverOrgId: undefined });
+  });
+  return [change(parent, { childCount: Math.max(0, (parent.childCount ?? 0) - children.length) }), ...transitions];
+};
+
+/** The state changes an event makes, or the 409 of the first rule it breaks. */
+export const applyEvent = (input: RuleInput): Transition[] => {
+  const { event } = input;
+  if (event.bizStep === 'packing' || event.bizStep === 'unpacking') {
+    if (event.parent === undefined) throw violation('PARENT_REQUIRED', 'Packing and unpacking need a parent container');
+    return aggregationTransitions(input, event.parent);
+  }
+  return objectTransitions(input);
+};

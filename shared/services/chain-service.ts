@@ -1,0 +1,178 @@
+import type { Principal } from '../auth/principal';
+import { hashRecordedEvent, verifyChain, type ChainCheck, type ChainEntry } from '../custody/chain';
+import { commissioningEvent, type EpcisEvent } from '../custody/epcis';
+import { epcOf } from '../custody/identifiers';
+import { subjectIdOf, type BizStep, type CustodyStatus, type SubjectRef, type SubjectState } from '../custody/types';
+import { STATE_LABELS } from '../custody/vocabulary';
+import type { Batch } from '../domain/types';
+import { NotFoundError } from '../errors';
+import { getState, listChainLinks, loadChainEntries, type ChainLink } from '../store/custody-repository';
+import { getOrganizationCached, lookupUnit } from './code-lookup';
+
+/** The subject of a chain request, and where its chain starts. */
+interface Subject {
+  ref: SubjectRef;
+  state?: SubjectState;
+  genesis: EpcisEvent;
+  /** Organizations allowed to read the full chain besides regulators and admins. */
+  owners: string[];
+}
+
+const unitSubject = async (code: { gtin: string; lot: string; serial: string }): Promise<Subject> => {
+  const unit = await lookupUnit(code);
+  if (unit === undefined) throw new NotFoundError('CODE_NOT_FOUND', 'No such unit was issued');
+  const ref: SubjectRef = { kind: 'unit', ...code };
+  const factory = await getOrganizationCached(unit.batch.ownerOrgId);
+  return {
+    ref,
+    state: (await getState(subjectIdOf(ref)))?.state,
+    genesis: commissioningEvent({
+      ref,
+      issuerOrgId: unit.batch.ownerOrgId,
+      issuedAt: unit.batch.createdAt,
+      location: factory?.region ?? 'unknown',
+    }),
+    owners: [unit.batch.ownerOrgId],
+  };
+};
+
+const containerSubject = async (sscc: string): Promise<Subject> => {
+  const stored = await getState(`00/${sscc}`);
+  const commissioned = stored?.state.commissioned;
+  if (stored === undefined || commissioned === undefined) throw new NotFoundError('CODE_NOT_FOUND', 'No such container was issued');
+  return {
+    ref: stored.state.ref,
+    state: stored.state,
+    genesis: commissioningEvent({ ref: stored.state.ref, issuerOrgId: commissioned.by, issuedAt: commissioned.at, location: commissioned.location }),
+    owners: [commissioned.by],
+  };
+};
+
+export interface ChainView {
+  subject: string;
+  chain: ChainEntry[];
+  check: ChainCheck;
+}
+
+/**
+ * The whole hash chain of a unit or container with its check. Readable by regulators,
+ * admins, the organization that commissioned it, and every organization that reported on
+ * it or was shipped it; to anyone else it does not exist.
+ */
+export const getChainFor = async (
+  principal: Principal,
+  target: { kind: 'unit'; gtin: string; lot: string; serial: string } | { kind: 'container'; sscc: string },
+): Promise<ChainView> => {
+  const subject = target.kind === 'unit' ? await unitSubject(target) : await containerSubject(target.sscc);
+  const id = subjectIdOf(subject.ref);
+  const genesis: ChainEntry = { event: subject.genesis, eventHash: hashRecordedEvent(subject.genesis), previousEventHash: null };
+  const chain = await loadChainEntries(id, genesis);
+  const participants = new Set(subject.owners);
+  for (const entry of chain) {
+    const readPoint = (entry.event.readPoint as { id?: string } | undefined)?.id;
+    const destinations = (entry.event.destinationList as { destination?: string }[] | undefined) ?? [];
+    for (const uri of [readPoint, ...destinations.map((d) => d.destination)]) {
+      if (typeof uri === 'string') participants.add(uri.replace('urn:traceseal:org:', ''));
+    }
+  }
+  if (principal.role !== 'regulator' && principal.role !== 'admin' && !participants.has(principal.orgId)) {
+    throw new NotFoundError('CODE_NOT_FOUND', 'No such code in your records');
+  }
+  return { subject: epcOf(subject.ref), chain, check: verifyChain(chain) };
+};
+
+// ---- the public custody view of a scan --------------------------------------------------
+
+export interface PublicOrg {
+  name: string;
+  role: string;
+  /** Region as registered: province and city, never an address. */
+  region: string;
+}
+
+export interface CustodyStep {
+  step: BizStep | 'commissioning';
+  at: string;
+  by?: PublicOrg;
+  to?: PublicOrg;
+}
+
+export interface CustodyView {
+  state: CustodyStatus | 'at_factory' | 'at_distributor';
+  label: string;
+  custodian?: PublicOrg;
+  since: string;
+  /** Set when a unit that scans as genuine already left the chain: a copied label is likely. */
+  alreadyDecommissioned?: { status: 'sold' | 'in_use'; at: string };
+  history: CustodyStep[];
+}
+
+const publicOrg = async (id: string | undefined): Promise<PublicOrg | undefined> => {
+  if (id === undefined) return undefined;
+  const org = await getOrganizationCached(id);
+  return org === undefined ? undefined : { name: org.name, role: org.role, region: org.region };
+};
+
+const MAX_NESTING = 3;
+
+/**
+ * A subject's links plus, for each time it sat in a container, the container's links in
+ * that window: shipping a pallet wrote only the pallet's chain, and that is where the
+ * units inside learn they moved.
+ */
+const timeline = async (subjectId: string, from: string, to: string, depth: number): Promise<ChainLink[]> => {
+  const own = (await listChainLinks(subjectId)).filter((l) => l.eventTime >= from && l.eventTime <= to);
+  const merged = [...own];
+  if (depth >= MAX_NESTING) return merged;
+  for (const [i, link] of own.entries()) {
+    if (link.bizStep !== 'packing' || link.parentId === undefined || link.parentId === subjectId) continue;
+    const unpacked = own.slice(i + 1).find((l) => l.bizStep === 'unpacking' && l.parentId === link.parentId);
+    const inner = await timeline(link.parentId, link.eventTime, unpacked?.eventTime ?? to, depth + 1);
+    merged.push(...inner.filter((l) => l.bizStep !== 'packing' && l.bizStep !== 'unpacking'));
+  }
+  return merged.sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+};
+
+/** What a scan shows of custody: where the unit is, who holds it, and who held it. */
+export const custodyView = async (
+  ref: SubjectRef,
+  issuance: { by: string; at: string },
+  batch?: Batch,
+): Promise<CustodyView> => {
+  const subjectId = subjectIdOf(ref);
+  const own = (await getState(subjectId))?.state;
+  // Custody of something packed is the custody of the outermost container.
+  let top = own;
+  for (let depth = 0; top?.parentId !== undefined && depth < MAX_NESTING; depth++) {
+    top = (await getState(top.parentId))?.state ?? top;
+  }
+  const ownStatus = own?.status ?? 'held';
+  const status: CustodyStatus =
+    batch?.recalledAt !== undefined && ownStatus !== 'destroyed' && ownStatus !== 'voided'
+      ? 'recalled'
+      : ownStatus === 'held' || ownStatus === 'in_transit'
+        ? (top?.status === 'in_transit' ? 'in_transit' : ownStatus)
+        : ownStatus;
+  const custodianId = top?.custodianOrgId ?? issuance.by;
+  const custodian = await publicOrg(custodianId);
+  const links = own === undefined ? [] : await timeline(subjectId, issuance.at, '9999', 0);
+  const history: CustodyStep[] = [{ step: 'commissioning', at: issuance.at, by: await publicOrg(issuance.by) }];
+  for (const link of links) {
+    history.push({ step: link.bizStep, at: link.eventTime, by: await publicOrg(link.actorOrgId) });
+  }
+  const state: CustodyView['state'] =
+    status === 'held' ? (custodian?.role === 'factory' ? 'at_factory' : 'at_distributor') : status;
+  const label =
+    state === 'at_factory' ? 'At the factory' : state === 'at_distributor' ? `At ${custodian?.name ?? 'a distributor'}` : STATE_LABELS[status];
+  const decommission = own?.decommission;
+  return {
+    state,
+    label,
+    ...(custodian === undefined || status === 'sold' || status === 'in_use' ? {} : { custodian }),
+    since: links.at(-1)?.eventTime ?? issuance.at,
+    ...((ownStatus === 'sold' || ownStatus === 'in_use') && decommission !== undefined
+      ? { alreadyDecommissioned: { status: ownStatus, at: decommission.at } }
+      : {}),
+    history,
+  };
+};

@@ -1,0 +1,64 @@
+import type { ScannedCode, SignedCode } from '../codes/digital-link';
+import { createSerialCodec, type SerialCodec } from '../codes/serial';
+import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '../codes/signature';
+import type { Batch, Organization, Product } from '../domain/types';
+import { getPublicKey } from '../keys/public-key-cache';
+import { getBatchByLot } from '../store/batch-repository';
+import { getOrganization } from '../store/org-repository';
+import { getProductRecord } from '../store/product-repository';
+import { createTtlCache } from './ttl-cache';
+
+/**
+ * Turning a scanned code into what it stands for, shared by verification and custody
+ * events. Signatures are checked from keys in memory, before any database read.
+ */
+const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
+const organizations = createTtlCache<Organization | undefined>(60_000);
+
+/**
+ * `unknown_key` is kept apart from a plain mismatch: a key id we do not know may be one
+ * published seconds ago, so that verdict must not be cached for long.
+ */
+export type SignatureCheck = 'valid' | 'mismatch' | 'unknown_key';
+
+export const checkSignatureDetailed = async (code: ScannedCode | SignedCode): Promise<SignatureCheck> => {
+  const { kid, signature } = splitDigsig(code.digsig);
+  const publicKey = await getPublicKey(kid);
+  if (publicKey === undefined) return 'unknown_key';
+  const valid =
+    'sscc' in code ? verifyContainerSignature(publicKey, code.sscc, signature) : verifyCodeSignature(publicKey, code, signature);
+  return valid ? 'valid' : 'mismatch';
+};
+
+export const checkSignature = async (code: ScannedCode | SignedCode): Promise<boolean> =>
+  (await checkSignatureDetailed(code)) === 'valid';
+
+export const getProductCached = (gtin: string) =>
+  products.get(gtin, async () => {
+    const found = await getProductRecord(gtin);
+    return found && { product: found.product, codec: createSerialCodec(found.serialKey) };
+  });
+
+export const getOrganizationCached = (id: string): Promise<Organization | undefined> =>
+  organizations.get(id, () => getOrganization(id));
+
+export interface IssuedUnit {
+  product: Product;
+  batch: Batch;
+  sequence: number;
+}
+
+/**
+ * The issued unit a (signature-checked) code names, or undefined when we never issued it.
+ * The batch is read fresh: it carries the recall flag.
+ */
+export const lookupUnit = async (code: { gtin: string; lot: string; serial: string }): Promise<IssuedUnit | undefined> => {
+  const record = await getProductCached(code.gtin);
+  const sequence = record?.codec.decode(code.serial);
+  if (record === undefined || sequence === undefined) return undefined;
+  const batch = await getBatchByLot(code.gtin, code.lot);
+  if (batch === undefined || sequence < batch.firstSequence || sequence >= batch.firstSequence + batch.count) {
+    return undefined;
+  }
+  return { product: record.product, batch, sequence };
+};

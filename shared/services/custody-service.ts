@@ -1,0 +1,249 @@
+import type { Principal } from '../auth/principal';
+import { parseScannedCode } from '../codes/digital-link';
+import { hashRecordedEvent } from '../custody/chain';
+import { commissioningEvent, toEpcisEvent, type RecordedEvent } from '../custody/epcis';
+import { eventIdOf, stableStringify } from '../custody/identifiers';
+import { applyEvent, type Transition } from '../custody/rules';
+import { subjectIdOf, type BizStep, type CustodyEvent, type SubjectRef, type SubjectState } from '../custody/types';
+import type { Batch, Organization } from '../domain/types';
+import { AppError, BadRequestError, ConflictError, ForbiddenError } from '../errors';
+import { getBatchByLot, recallLot } from '../store/batch-repository';
+import { commitEvent, getRecordedEvent, getState, getStates, type StoredState } from '../store/custody-repository';
+import { checkSignature, getOrganizationCached, getProductCached, lookupUnit } from './code-lookup';
+import { requireRegisteredOrg } from './registry-service';
+
+/**
+ * Ingesting custody events. A call reports a result per event (see the README): each
+ * event is all-or-nothing, events apply in the order given, and a rejected event does not
+ * stop the ones after it.
+ */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+/** One DynamoDB transaction holds 100 items: the event, and per subject a state and a link. */
+export const MAX_SUBJECTS_PER_EVENT = 48;
+const CONFLICT_RETRIES = 3;
+
+export interface EventInput {
+  bizStep: BizStep;
+  eventTime: string;
+  eventTimeZoneOffset: string;
+  epcs?: string[];
+  parent?: string;
+  children?: string[];
+  destination?: string;
+  reason?: string;
+  /** recall only: a whole lot instead of listed units. */
+  lot?: { gtin: string; lot: string };
+}
+
+export interface EventResult {
+  index: number;
+  status: 'recorded' | 'duplicate' | 'rejected';
+  eventId?: string;
+  error?: { status: number; code: string; message: string; details?: unknown };
+}
+
+interface ResolvedSubject {
+  ref: SubjectRef;
+  /** Units: their issuance, for the implicit state and the GTIN owner. */
+  batch?: Batch;
+}
+
+/** Every code in an event must be authentic (signature) and issued (record). */
+const resolveCode = async (uri: string): Promise<ResolvedSubject> => {
+  const code = parseScannedCode(uri);
+  if (!(await checkSignature(code))) {
+    throw new BadRequestError('INVALID_SIGNATURE', `Code ${uri.slice(0, 120)} is not signed by TraceSeal: likely counterfeit`);
+  }
+  if (code.kind === 'container') {
+    const stored = await getState(`00/${code.sscc}`);
+    if (stored === undefined) throw new BadRequestError('UNKNOWN_CODE', `Container ${code.sscc} was never issued`);
+    return { ref: stored.state.ref };
+  }
+  const unit = await lookupUnit(code);
+  if (unit === undefined) throw new BadRequestError('UNKNOWN_CODE', `Unit ${code.gtin}/${code.serial} was never issued`);
+  return { ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial }, batch: unit.batch };
+};
+
+/** A unit nobody has reported on yet is where it was commissioned: at its factory. */
+const implicitUnitState = async (ref: SubjectRef & { kind: 'unit' }, batch: Batch): Promise<SubjectState> => {
+  const factory = await getOrganizationCached(batch.ownerOrgId);
+  const genesis = commissioningEvent({
+    ref,
+    issuerOrgId: batch.ownerOrgId,
+    issuedAt: batch.createdAt,
+    location: factory?.region ?? 'unknown',
+  });
+  return {
+    subjectId: subjectIdOf(ref),
+    ref,
+    status: 'held',
+    custodianOrgId: batch.ownerOrgId,
+    version: 0,
+    headHash: hashRecordedEvent(genesis),
+    lastEventTime: batch.createdAt,
+  };
+};
+
+const validateShape = (input: EventInput, actor: Organization, now: Date): void => {
+  if (Date.parse(input.eventTime) > now.getTime() + FUTURE_TOLERANCE_MS) {
+    throw new BadRequestError(
+      'EVENT_TIME_IN_FUTURE',
+      `eventTime may be at most ${FUTURE_TOLERANCE_MS / 60_000} minutes ahead of the server clock`,
+    );
+  }
+  const aggregation = input.bizStep === 'packing' || input.bizStep === 'unpacking';
+  if (aggregation !== (input.parent !== undefined) || aggregation !== (input.children !== undefined)) {
+    throw new BadRequestError('EVENT_SHAPE', 'packing and unpacking take parent and children; other steps take epcs');
+  }
+  if (!aggregation && (input.epcs === undefined) === (input.lot === undefined)) {
+    throw new BadRequestError('EVENT_SHAPE', `${input.bizStep} takes epcs${input.bizStep === 'recall' ? ' or a lot' : ''}`);
+  }
+  if (input.lot !== undefined && input.bizStep !== 'recall') {
+    throw new BadRequestError('EVENT_SHAPE', 'Only a recall can name a whole lot');
+  }
+  if ((input.bizStep === 'shipping') !== (input.destination !== undefined)) {
+    throw new BadRequestError('DESTINATION', input.bizStep === 'shipping' ? 'shipping needs a destination' : 'only shipping has a destination');
+  }
+  if (input.destination === actor.id) throw new BadRequestError('DESTINATION', 'You cannot ship to yourself');
+  if (input.bizStep === 'recall' && actor.role !== 'factory' && actor.role !== 'regulator') {
+    throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Only factories and regulators recall');
+  }
+  if (input.bizStep !== 'recall' && actor.role !== 'factory' && actor.role !== 'distributor') {
+    throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Only factories and distributors report custody events');
+  }
+  const codes = [...(input.epcs ?? []), ...(input.children ?? []), ...(input.parent === undefined ? [] : [input.parent])];
+  if (new Set(codes).size !== codes.length) {
+    throw new BadRequestError('DUPLICATE_CODE_IN_EVENT', 'A code appears more than once in one event');
+  }
+};
+
+const recallWholeLot = async (input: EventInput, lot: { gtin: string; lot: string }, actor: Organization): Promise<EventResult> => {
+  const batch = await getBatchByLot(lot.gtin, lot.lot);
+  if (batch === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
+  if (actor.role !== 'regulator' && batch.ownerOrgId !== actor.id) {
+    throw new ConflictError('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall');
+  }
+  if (!(await recallLot(batch.gtin, batch.lot, input.eventTime, input.reason ?? 'unspecified'))) {
+    throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
+  }
+  return { index: 0, status: 'recorded' };
+};
+
+/** Where recalled units sit in containers, the containers up the tree must stop moving too. */
+const flagAncestors = async (transitions: Transition[], states: Map<string, StoredState>): Promise<Transition[]> => {
+  const flags: Transition[] = [];
+  const seen = new Set(transitions.map((t) => t.subjectId));
+  for (const transition of transitions) {
+    let parentId = transition.after.parentId;
+    while (parentId !== undefined && !seen.has(parentId)) {
+      seen.add(parentId);
+      const parent = states.get(parentId) ?? (await getState(parentId));
+      if (parent === undefined) break;
+      states.set(parentId, parent);
+      flags.push({ subjectId: parentId, before: parent.state, after: { ...parent.state, containsRecalled: true }, chained: false });
+      parentId = parent.state.parentId;
+    }
+  }
+  return flags;
+};
+
+const ingestOne = async (input: EventInput, actor: Organization, now: Date): Promise<EventResult> => {
+  validateShape(input, actor, now);
+  if (input.lot !== undefined) return recallWholeLot(input, input.lot, actor);
+
+  if (input.destination !== undefined) {
+    const destination = await getOrganizationCached(input.destination);
+    if (destination === undefined || (destination.role !== 'distributor' && destination.role !== 'factory')) {
+      throw new BadRequestError('UNKNOWN_DESTINATION', 'The destination must be a registered factory or distributor');
+    }
+  }
+  const subjects = await Promise.all((input.epcs ?? input.children ?? []).map(resolveCode));
+  const parent = input.parent === undefined ? undefined : await resolveCode(input.parent);
+  const event: CustodyEvent = (() => {
+    const base: Omit<CustodyEvent, 'eventId'> = {
+      bizStep: input.bizStep,
+      eventTime: new Date(input.eventTime).toISOString(),
+      eventTimeZoneOffset: input.eventTimeZoneOffset,
+      subjects: subjects.map((s) => s.ref),
+      ...(parent === undefined ? {} : { parent: parent.ref }),
+      actorOrgId: actor.id,
+      ...(input.destination === undefined ? {} : { destinationOrgId: input.destination }),
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
+      location: actor.region,
+    };
+    return { ...base, eventId: eventIdOf(base) };
+  })();
+
+  // A retry of an event already recorded is answered as such, whatever has happened since.
+  if ((await getRecordedEvent(event.eventId)) !== undefined) {
+    return { index: 0, status: 'duplicate', eventId: event.eventId };
+  }
+  const all = [...subjects, ...(parent === undefined ? [] : [parent])];
+  const gtinOwners = new Map<string, string>();
+  const recalledLots = new Set<string>();
+  for (const { ref, batch } of all) {
+    if (ref.kind !== 'unit' || batch === undefined) continue;
+    gtinOwners.set(ref.gtin, (await getProductCached(ref.gtin))?.product.ownerOrgId ?? batch.ownerOrgId);
+    if (batch.recalledAt !== undefined) recalledLots.add(`${ref.gtin}#${ref.lot}`);
+  }
+
+  for (let attempt = 0; ; attempt++) {
+    const stored = await getStates(all.map((s) => subjectIdOf(s.ref)));
+    for (const { ref, batch } of all) {
+      const id = subjectIdOf(ref);
+      if (!stored.has(id) && ref.kind === 'unit' && batch !== undefined) {
+        stored.set(id, { state: await implicitUnitState(ref, batch), revision: 0 });
+      }
+    }
+    const states = new Map([...stored].map(([id, s]) => [id, s.state]));
+    let transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role });
+    if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
+
+    const recorded: RecordedEvent = { ...event, recordTime: now.toISOString() };
+    const epcis = toEpcisEvent(recorded);
+    const eventHash = hashRecordedEvent(epcis);
+    for (const transition of transitions) {
+      if (!transition.chained) continue;
+      transition.after.version = transition.before.version + 1;
+      transition.after.headHash = eventHash;
+      transition.after.lastEventTime = event.eventTime;
+    }
+    const outcome = await commitEvent({
+      event: recorded,
+      epcisJson: stableStringify(epcis),
+      eventHash,
+      transitions,
+      revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
+    });
+    if (outcome === 'recorded') return { index: 0, status: 'recorded', eventId: event.eventId };
+    if (outcome === 'duplicate') return { index: 0, status: 'duplicate', eventId: event.eventId };
+    // Someone changed a subject between our read and our write: read again, so the
+    // loser of a race is told which rule it now breaks.
+    if (attempt >= CONFLICT_RETRIES) {
+      throw new ConflictError('CONCURRENT_MODIFICATION', 'The codes changed while this event was recorded; retry');
+    }
+  }
+};
+
+export const ingestEvents = async (principal: Principal, inputs: EventInput[], now = new Date()): Promise<EventResult[]> => {
+  const actor = await requireRegisteredOrg(principal);
+  const results: EventResult[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      results.push({ ...(await ingestOne(input, actor, now)), index });
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.expose) throw error;
+      results.push({
+        index,
+        status: 'rejected',
+        error: {
+          status: error.statusCode,
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
+      });
+    }
+  }
+  return results;
+};

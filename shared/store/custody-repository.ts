@@ -1,0 +1,298 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ChainEntry } from '../custody/chain';
+import type { RecordedEvent } from '../custody/epcis';
+import type { Transition } from '../custody/rules';
+import { subjectIdOf, type BizStep, type SubjectState } from '../custody/types';
+import { cancelledConditionIndexes, decodeCursor, documentClient, encodeCursor, mainTableName } from './dynamodb-client';
+
+/**
+ * Custody lives in three kinds of items:
+ * - SUBJECT#{id} / STATE: the current state of a unit or container, written with a
+ *   condition on its `revision`, so two concurrent events on it cannot both win;
+ * - SUBJECT#{id} / CHAIN#{version}: one link of its hash chain per event on it;
+ * - EVENT#{eventId} / EVENT: the event itself, once, whatever number of subjects it has.
+ * An event and all its effects are one transaction: recorded whole or not at all.
+ * Units packed in a container keep their own state; custody resolves through the parent,
+ * so moving a container writes the container and nothing inside it.
+ */
+const stateKey = (subjectId: string) => ({ pk: `SUBJECT#${subjectId}`, sk: 'STATE' });
+const linkKey = (subjectId: string, version: number) => ({
+  pk: `SUBJECT#${subjectId}`,
+  sk: `CHAIN#${String(version).padStart(8, '0')}`,
+});
+const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+
+/** Inventory index: what an organization holds (top level only) or has coming in. */
+const inventoryIndex = (state: SubjectState): { gsi1pk?: string; gsi1sk?: string } => {
+  if (state.parentId !== undefined) return {};
+  if (state.status === 'held') return { gsi1pk: `CUSTODIAN#${state.custodianOrgId}`, gsi1sk: `${state.ref.kind}#${state.subjectId}` };
+  if (state.status === 'in_transit' && state.receiverOrgId !== undefined) {
+    return { gsi1pk: `INCOMING#${state.receiverOrgId}`, gsi1sk: `${state.ref.kind}#${state.subjectId}` };
+  }
+  return {};
+};
+
+export interface StoredState {
+  state: SubjectState;
+  /** Optimistic-concurrency counter of the item; 0 when no item exists yet. */
+  revision: number;
+}
+
+const stateItem = (state: SubjectState, revision: number) => ({
+  ...stateKey(state.subjectId),
+  type: 'subjectState',
+  ...state,
+  revision,
+  ...inventoryIndex(state),
+});
+
+const toState = (item: Record<string, unknown>): StoredState => {
+  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, revision, ...state } = item;
+  return { state: state as unknown as SubjectState, revision: Number(revision) };
+};
+
+export const getStates = async (subjectIds: readonly string[]): Promise<Map<string, StoredState>> => {
+  const found = new Map<string, StoredState>();
+  const unique = [...new Set(subjectIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map(stateKey);
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const result = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [mainTableName()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[mainTableName()] ?? []) {
+        const stored = toState(item);
+        found.set(stored.state.subjectId, stored);
+      }
+      keys = (result.UnprocessedKeys?.[mainTableName()]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
+};
+
+export const getState = async (subjectId: string): Promise<StoredState | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: stateKey(subjectId), ConsistentRead: true }),
+  );
+  return Item === undefined ? undefined : toState(Item);
+};
+
+/**
+ * Reserves SSCC serial references with one atomic counter, so no two containers can ever
+ * share one. Returns the first of `count` consecutive references.
+ */
+export const reserveContainerReferences = async (count: number): Promise<number> => {
+  const { Attributes } = await documentClient.send(
+    new UpdateCommand({
+      TableName: mainTableName(),
+      Key: { pk: 'COUNTER#SSCC', sk: 'COUNTER' },
+      UpdateExpression: 'ADD nextReference :count',
+      ExpressionAttributeValues: { ':count': count },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number((Attributes as { nextReference?: number } | undefined)?.nextReference) - count;
+};
+
+/** New containers' states, written once at issuance; their references are fresh, so no condition. */
+export const createContainerStates = async (states: SubjectState[]): Promise<void> => {
+  const TableName = mainTableName();
+  for (let i = 0; i < states.length; i += 25) {
+    let pending = states.slice(i, i + 25).map((state) => ({ PutRequest: { Item: stateItem(state, 1) } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed container states');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      const result = await documentClient.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
+      pending = (result.UnprocessedItems?.[TableName] ?? []) as typeof pending;
+    }
+  }
+};
+
+export type CommitOutcome = 'recorded' | 'duplicate' | 'conflict';
+
+export interface CommitInput {
+  event: RecordedEvent;
+  epcisJson: string;
+  eventHash: string;
+  transitions: Transition[];
+  revisions: ReadonlyMap<string, number>;
+}
+
+/** Items in one event's transaction: the event, and per subject its state and its link. */
+export const transactionItemCount = (transitions: readonly Transition[]): number =>
+  1 + transitions.length + transitions.filter((t) => t.chained).length;
+
+export const commitEvent = async ({ event, epcisJson, eventHash, transitions, revisions }: CommitInput): Promise<CommitOutcome> => {
+  const TableName = mainTableName();
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...eventKey(event.eventId),
+          type: 'custodyEvent',
+          eventId: event.eventId,
+          bizStep: event.bizStep,
+          actorOrgId: event.actorOrgId,
+          subjectIds: transitions.filter((t) => t.chained).map((t) => t.subjectId),
+          epcis: epcisJson,
+          eventHash,
+          recordTime: event.recordTime,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+  for (const transition of transitions) {
+    const revision = revisions.get(transition.subjectId) ?? 0;
+    items.push({
+      Put: {
+        TableName,
+        Item: stateItem(transition.after, revision + 1),
+        ConditionExpression: revision === 0 ? 'attribute_not_exists(pk)' : 'revision = :revision',
+        ...(revision === 0 ? {} : { ExpressionAttributeValues: { ':revision': revision } }),
+      },
+    });
+    if (transition.chained) {
+      items.push({
+        Put: {
+          TableName,
+          Item: {
+            ...linkKey(transition.subjectId, transition.after.version),
+            type: 'chainLink',
+            eventId: event.eventId,
+            eventHash,
+            previousEventHash: transition.before.headHash,
+            stateBefore: transition.before,
+            // Enough to tell the custody story from the links alone, without the events.
+            bizStep: event.bizStep,
+            actorOrgId: event.actorOrgId,
+            eventTime: event.eventTime,
+            ...(event.parent === undefined ? {} : { parentId: subjectIdOf(event.parent) }),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+  }
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'recorded';
+  } catch (error) {
+    const failed = cancelledConditionIndexes(error);
+    if (failed.length === 0) throw error;
+    // Only the event item failing means this very event is already recorded.
+    return failed.length === 1 && failed[0] === 0 ? 'duplicate' : 'conflict';
+  }
+};
+
+export const getRecordedEvent = async (eventId: string): Promise<{ epcis: string; eventHash: string; actorOrgId: string; subjectIds: string[] } | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId) }));
+  if (Item === undefined) return undefined;
+  return {
+    epcis: String(Item.epcis),
+    eventHash: String(Item.eventHash),
+    actorOrgId: String(Item.actorOrgId),
+    subjectIds: (Item.subjectIds as string[] | undefined) ?? [],
+  };
+};
+
+export interface ChainLink {
+  version: number;
+  eventId: string;
+  eventHash: string;
+  previousEventHash: string;
+  bizStep: BizStep;
+  actorOrgId: string;
+  eventTime: string;
+  parentId?: string;
+}
+
+export const listChainLinks = async (subjectId: string): Promise<ChainLink[]> => {
+  const links: ChainLink[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: mainTableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `SUBJECT#${subjectId}`, ':prefix': 'CHAIN#' },
+        ProjectionExpression: 'sk, eventId, eventHash, previousEventHash, bizStep, actorOrgId, eventTime, parentId',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      links.push({
+        version: Number(String(item.sk).slice('CHAIN#'.length)),
+        eventId: String(item.eventId),
+        eventHash: String(item.eventHash),
+        previousEventHash: String(item.previousEventHash),
+        bizStep: item.bizStep as BizStep,
+        actorOrgId: String(item.actorOrgId),
+        eventTime: String(item.eventTime),
+        ...(typeof item.parentId === 'string' ? { parentId: item.parentId } : {}),
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return links;
+};
+
+/** The chain of a subject: its links joined with the events they point at. */
+export const loadChainEntries = async (subjectId: string, genesis: ChainEntry): Promise<ChainEntry[]> => {
+  const links = await listChainLinks(subjectId);
+  const entries: ChainEntry[] = [genesis];
+  const events = new Map<string, string>();
+  const ids = [...new Set(links.map((l) => l.eventId))];
+  for (let i = 0; i < ids.length; i += 100) {
+    const result = await documentClient.send(
+      new BatchGetCommand({
+        RequestItems: { [mainTableName()]: { Keys: ids.slice(i, i + 100).map(eventKey), ProjectionExpression: 'eventId, epcis' } },
+      }),
+    );
+    for (const item of result.Responses?.[mainTableName()] ?? []) events.set(String(item.eventId), String(item.epcis));
+  }
+  for (const link of links) {
+    const epcis = events.get(link.eventId);
+    entries.push({
+      event: epcis === undefined ? { missing: link.eventId } : (JSON.parse(epcis) as Record<string, unknown>),
+      eventHash: link.eventHash,
+      previousEventHash: link.previousEventHash,
+    });
+  }
+  return entries;
+};
+
+export interface InventoryPage {
+  items: SubjectState[];
+  cursor?: string;
+}
+
+export const listInventory = async (
+  orgId: string,
+  which: 'held' | 'incoming',
+  options: { cursor?: string; limit?: number } = {},
+): Promise<InventoryPage> => {
+  const gsi1pk = `${which === 'held' ? 'CUSTODIAN' : 'INCOMING'}#${orgId}`;
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: mainTableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk },
+      Limit: options.limit ?? 100,
+      ExclusiveStartKey: decodeCursor(options.cursor, { gsi1pk }),
+    }),
+  );
+  return { items: (page.Items ?? []).map((item) => toState(item).state), cursor: encodeCursor(page.LastEvaluatedKey) };
+};

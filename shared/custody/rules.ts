@@ -61,7 +61,11 @@ const effectiveStatus = (input: RuleInput, state: SubjectState): CustodyStatus =
   return state.status;
 };
 
-const requireMovable = (input: RuleInput, state: SubjectState, options: { allowInTransit?: boolean } = {}): void => {
+const requireMovable = (
+  input: RuleInput,
+  state: SubjectState,
+  options: { allowInTransit?: boolean; allowContainsRecalled?: boolean } = {},
+): void => {
   const id = state.subjectId;
   const status = effectiveStatus(input, state);
   if (status === 'recalled') throw violation('UNIT_RECALLED', `${id} was recalled and cannot move`, id);
@@ -73,8 +77,8 @@ const requireMovable = (input: RuleInput, state: SubjectState, options: { allowI
   if (status === 'in_transit' && options.allowInTransit !== true) {
     throw violation('ALREADY_IN_TRANSIT', `${id} is in transit and must be received first`, id);
   }
-  if (state.containsRecalled === true) {
-    throw violation('CONTAINS_RECALLED', `${id} holds recalled units and cannot move`, id);
+  if (state.containsRecalled === true && options.allowContainsRecalled !== true) {
+    throw violation('CONTAINS_RECALLED', `${id} holds recalled units and cannot move; unpack them`, id);
   }
 };
 
@@ -213,7 +217,8 @@ const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transi
   if (parent.ref.kind !== 'container') throw violation('PARENT_NOT_CONTAINER', 'The parent must be a case or pallet');
   requireInOrder(parent, event.eventTime);
   requireTopLevel(parent);
-  requireMovable(input, parent);
+  // Unpacking is how recalled units are taken out of circulation, so it stays allowed.
+  requireMovable(input, parent, { allowContainsRecalled: event.bizStep === 'unpacking' });
   requireCustodian(parent, actor);
   const children = event.subjects.map((ref) => stateOf(input, ref));
   const parentKind = parent.ref.containerKind;
@@ -242,7 +247,9 @@ const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transi
     // Custody passed to whoever held the container; the child takes it on unpacking.
     return change(child, { parentId: undefined, custodianOrgId: actor, status: 'held', receiverOrgId: undefined });
   });
-  return [change(parent, { childCount: Math.max(0, (parent.childCount ?? 0) - children.length) }), ...transitions];
+  const remaining = Math.max(0, (parent.childCount ?? 0) - children.length);
+  // An empty container holds nothing recalled any more.
+  return [change(parent, { childCount: remaining, ...(remaining === 0 ? { containsRecalled: undefined } : {}) }), ...transitions];
 };
 
 /** The state changes an event makes, or the 409 of the first rule it breaks. */

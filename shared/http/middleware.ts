@@ -52,8 +52,22 @@ export const authorize = (route: RouteDefinition): Middleware => ({
   },
 });
 
-const issuesOf = (error: z.ZodError) =>
-  error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * Field-level messages. For a value that matches none of a union's shapes, the shape it
+ * came closest to (fewest issues) explains best what is wrong.
+ */
+const flatten = (issues: readonly Issue[], prefix: PropertyKey[] = []): { path: string; message: string }[] =>
+  issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    const branches = issue.code === 'invalid_union' ? (issue.errors ?? []) : [];
+    const closest = [...branches].sort((a, b) => a.length - b.length)[0];
+    if (closest !== undefined && closest.length > 0) return flatten(closest, path);
+    return [{ path: path.map(String).join('.'), message: issue.message }];
+  });
+
+const issuesOf = (error: z.ZodError) => flatten(error.issues as unknown as Issue[]);
 
 const check = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T | undefined => {
   if (schema === undefined) return undefined;

@@ -181,7 +181,19 @@ export const CustodyEventBody = z
   })
   .meta({ id: 'CustodyEvent' });
 
-export const RecordEventsBody = z.strictObject({ events: z.array(CustodyEventBody).min(1).max(1000) });
+export const ErrorDeclarationBody = z
+  .strictObject({
+    errorDeclaration: z.strictObject({
+      eventId: z.string().regex(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/, 'must be an event id this API returned'),
+      reason: z.enum(['did_not_occur', 'incorrect_data']),
+      correctiveEvents: z.array(CustodyEventBody).min(1).max(10).optional(),
+    }),
+  })
+  .meta({ id: 'ErrorDeclaration' });
+
+export const RecordEventsBody = z.strictObject({
+  events: z.array(z.union([CustodyEventBody, ErrorDeclarationBody])).min(1).max(1000),
+});
 
 export const EventResults = z
   .object({
@@ -191,6 +203,7 @@ export const EventResults = z
         status: z.enum(['recorded', 'duplicate', 'rejected']),
         eventId: z.string().optional(),
         error: z.object({ status: z.number().int(), code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+        corrective: z.array(z.unknown()).optional().describe('Error declarations: results of their corrective events'),
       }),
     ),
     summary: z.object({ recorded: z.number().int(), duplicate: z.number().int(), rejected: z.number().int() }),

@@ -121,7 +121,10 @@ const MAX_NESTING = 3;
  * units inside learn they moved.
  */
 const timeline = async (subjectId: string, from: string, to: string, depth: number): Promise<ChainLink[]> => {
-  const own = (await listChainLinks(subjectId)).filter((l) => l.eventTime >= from && l.eventTime <= to);
+  const links = await listChainLinks(subjectId);
+  // An event declared in error stays in the chain but is no part of the custody story.
+  const declared = new Set(links.filter((l) => l.kind === 'declaration').map((l) => l.eventId));
+  const own = links.filter((l) => !declared.has(l.eventId) && l.eventTime >= from && l.eventTime <= to);
   const merged = [...own];
   if (depth >= MAX_NESTING) return merged;
   for (const [i, link] of own.entries()) {

@@ -8,7 +8,17 @@ import { subjectIdOf, type BizStep, type CustodyEvent, type SubjectRef, type Sub
 import type { Batch, Organization } from '../domain/types';
 import { AppError, BadRequestError, ConflictError, ForbiddenError } from '../errors';
 import { getBatchByLot, recallLot } from '../store/batch-repository';
-import { commitEvent, getRecordedEvent, getState, getStates, type StoredState } from '../store/custody-repository';
+import {
+  commitDeclaration,
+  commitEvent,
+  flagContainerRecalled,
+  getChainLink,
+  listPackedUnitsOfLot,
+  getRecordedEvent,
+  getState,
+  getStates,
+  type StoredState,
+} from '../store/custody-repository';
 import { checkSignature, getOrganizationCached, getProductCached, lookupUnit } from './code-lookup';
 import { requireRegisteredOrg } from './registry-service';
 
@@ -40,6 +50,8 @@ export interface EventResult {
   status: 'recorded' | 'duplicate' | 'rejected';
   eventId?: string;
   error?: { status: number; code: string; message: string; details?: unknown };
+  /** Error declarations: the results of their corrective events. */
+  corrective?: EventResult[];
 }
 
 interface ResolvedSubject {
@@ -126,6 +138,16 @@ const recallWholeLot = async (input: EventInput, lot: { gtin: string; lot: strin
   if (!(await recallLot(batch.gtin, batch.lot, input.eventTime, input.reason ?? 'unspecified'))) {
     throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
   }
+  // Loose units read the batch flag; packed ones are stopped through their containers.
+  const containers = new Set<string>();
+  for (const unit of await listPackedUnitsOfLot(batch.gtin, batch.lot)) {
+    let parentId = unit.parentId;
+    for (let depth = 0; parentId !== undefined && depth < 3 && !containers.has(parentId); depth++) {
+      containers.add(parentId);
+      parentId = (await getState(parentId))?.state.parentId;
+    }
+  }
+  for (const id of containers) await flagContainerRecalled(id);
   return { index: 0, status: 'recorded' };
 };
 
@@ -147,54 +169,66 @@ const flagAncestors = async (transitions: Transition[], states: Map<string, Stor
   return flags;
 };
 
-const ingestOne = async (input: EventInput, actor: Organization, now: Date): Promise<EventResult> => {
-  validateShape(input, actor, now);
-  if (input.lot !== undefined) return recallWholeLot(input, input.lot, actor);
+interface PreparedEvent {
+  event: CustodyEvent;
+  subjects: ResolvedSubject[];
+  gtinOwners: Map<string, string>;
+  recalledLots: Set<string>;
+}
 
+/** Validates an event and resolves its codes; writes nothing. */
+const prepareEvent = async (input: EventInput, actor: Organization, now: Date): Promise<PreparedEvent> => {
+  validateShape(input, actor, now);
   if (input.destination !== undefined) {
     const destination = await getOrganizationCached(input.destination);
     if (destination === undefined || (destination.role !== 'distributor' && destination.role !== 'factory')) {
       throw new BadRequestError('UNKNOWN_DESTINATION', 'The destination must be a registered factory or distributor');
     }
   }
-  const subjects = await Promise.all((input.epcs ?? input.children ?? []).map(resolveCode));
+  const children = await Promise.all((input.epcs ?? input.children ?? []).map(resolveCode));
   const parent = input.parent === undefined ? undefined : await resolveCode(input.parent);
-  const event: CustodyEvent = (() => {
-    const base: Omit<CustodyEvent, 'eventId'> = {
-      bizStep: input.bizStep,
-      eventTime: new Date(input.eventTime).toISOString(),
-      eventTimeZoneOffset: input.eventTimeZoneOffset,
-      subjects: subjects.map((s) => s.ref),
-      ...(parent === undefined ? {} : { parent: parent.ref }),
-      actorOrgId: actor.id,
-      ...(input.destination === undefined ? {} : { destinationOrgId: input.destination }),
-      ...(input.reason === undefined ? {} : { reason: input.reason }),
-      location: actor.region,
-    };
-    return { ...base, eventId: eventIdOf(base) };
-  })();
-
-  // A retry of an event already recorded is answered as such, whatever has happened since.
-  if ((await getRecordedEvent(event.eventId)) !== undefined) {
-    return { index: 0, status: 'duplicate', eventId: event.eventId };
-  }
-  const all = [...subjects, ...(parent === undefined ? [] : [parent])];
+  const base: Omit<CustodyEvent, 'eventId'> = {
+    bizStep: input.bizStep,
+    eventTime: new Date(input.eventTime).toISOString(),
+    eventTimeZoneOffset: input.eventTimeZoneOffset,
+    subjects: children.map((s) => s.ref),
+    ...(parent === undefined ? {} : { parent: parent.ref }),
+    actorOrgId: actor.id,
+    ...(input.destination === undefined ? {} : { destinationOrgId: input.destination }),
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    location: actor.region,
+  };
+  const subjects = [...children, ...(parent === undefined ? [] : [parent])];
   const gtinOwners = new Map<string, string>();
   const recalledLots = new Set<string>();
-  for (const { ref, batch } of all) {
+  for (const { ref, batch } of subjects) {
     if (ref.kind !== 'unit' || batch === undefined) continue;
     gtinOwners.set(ref.gtin, (await getProductCached(ref.gtin))?.product.ownerOrgId ?? batch.ownerOrgId);
     if (batch.recalledAt !== undefined) recalledLots.add(`${ref.gtin}#${ref.lot}`);
   }
+  return { event: { ...base, eventId: eventIdOf(base) }, subjects, gtinOwners, recalledLots };
+};
 
-  for (let attempt = 0; ; attempt++) {
-    const stored = await getStates(all.map((s) => subjectIdOf(s.ref)));
-    for (const { ref, batch } of all) {
-      const id = subjectIdOf(ref);
-      if (!stored.has(id) && ref.kind === 'unit' && batch !== undefined) {
-        stored.set(id, { state: await implicitUnitState(ref, batch), revision: 0 });
-      }
+/** Current states, with the implicit commissioning state for units nobody reported on. */
+const loadStates = async (subjects: ResolvedSubject[]): Promise<Map<string, StoredState>> => {
+  const stored = await getStates(subjects.map((s) => subjectIdOf(s.ref)));
+  for (const { ref, batch } of subjects) {
+    const id = subjectIdOf(ref);
+    if (!stored.has(id) && ref.kind === 'unit' && batch !== undefined) {
+      stored.set(id, { state: await implicitUnitState(ref, batch), revision: 0 });
     }
+  }
+  return stored;
+};
+
+const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now: Date): Promise<EventResult> => {
+  const { event, subjects, gtinOwners, recalledLots } = prepared;
+  // A retry of an event already recorded is answered as such, whatever has happened since.
+  if ((await getRecordedEvent(event.eventId)) !== undefined) {
+    return { index: 0, status: 'duplicate', eventId: event.eventId };
+  }
+  for (let attempt = 0; ; attempt++) {
+    const stored = await loadStates(subjects);
     const states = new Map([...stored].map(([id, s]) => [id, s.state]));
     let transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role });
     if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
@@ -225,24 +259,130 @@ const ingestOne = async (input: EventInput, actor: Organization, now: Date): Pro
   }
 };
 
-export const ingestEvents = async (principal: Principal, inputs: EventInput[], now = new Date()): Promise<EventResult[]> => {
+const ingestOne = async (input: EventInput, actor: Organization, now: Date): Promise<EventResult> => {
+  if (input.lot !== undefined) {
+    validateShape(input, actor, now);
+    return recallWholeLot(input, input.lot, actor);
+  }
+  return recordPrepared(await prepareEvent(input, actor, now), actor, now);
+};
+
+// ---- error declarations ------------------------------------------------------------------
+
+export interface DeclarationInput {
+  errorDeclaration: {
+    eventId: string;
+    reason: 'did_not_occur' | 'incorrect_data';
+    /** Recorded right after the declaration; their ids are listed in it. */
+    correctiveEvents?: EventInput[];
+  };
+}
+
+/**
+ * A mistaken event is never deleted. Its reporter (or a regulator) declares it in error:
+ * the declaration joins the chain of every subject of the event, their states return to
+ * what they were before it, and corrective events follow. Only the latest event of each
+ * subject can be declared, since later events were decided on the state it made.
+ */
+const declareError = async (input: DeclarationInput, actor: Organization, now: Date): Promise<EventResult> => {
+  const { eventId, reason, correctiveEvents = [] } = input.errorDeclaration;
+  const recorded = await getRecordedEvent(eventId);
+  if (recorded === undefined) throw new BadRequestError('UNKNOWN_EVENT', `No event ${eventId} is recorded`);
+  if (recorded.actorOrgId !== actor.id && actor.role !== 'regulator') {
+    throw new ConflictError('NOT_EVENT_REPORTER', 'Only the organization that reported an event (or a regulator) can declare it in error');
+  }
+  // Corrective events are checked before anything is written, and their ids are known up front.
+  const corrective = await Promise.all(correctiveEvents.map((e) => prepareEvent(e, actor, now)));
+  for (let attempt = 0; ; attempt++) {
+    const stored = await getStates(recorded.subjectIds);
+    const transitions = [];
+    const links = await Promise.all(
+      recorded.subjectIds.map(async (id) => {
+        const current = stored.get(id);
+        return { id, current, link: current === undefined ? undefined : await getChainLink(id, current.state.version) };
+      }),
+    );
+    const declaration = {
+      ...(JSON.parse(recorded.epcis) as Record<string, unknown>),
+      errorDeclaration: {
+        declarationTime: now.toISOString(),
+        reason,
+        ...(corrective.length === 0 ? {} : { correctiveEventIDs: corrective.map((c) => c.event.eventId) }),
+      },
+    };
+    const declarationHash = hashRecordedEvent(declaration);
+    for (const { id, current, link } of links) {
+      if (current === undefined || link === undefined) throw new ConflictError('EVENT_SUPERSEDED', `No state for ${id}`);
+      if (link.eventId === eventId && link.kind === 'declaration') {
+        throw new ConflictError('ALREADY_DECLARED', 'This event is already declared in error');
+      }
+      if (link.eventId !== eventId || link.stateBefore === undefined) {
+        throw new ConflictError('EVENT_SUPERSEDED', `A later event on ${id} depends on this one; declare that one first`, { subject: id });
+      }
+      transitions.push({
+        subjectId: id,
+        before: current.state,
+        after: {
+          ...link.stateBefore,
+          version: current.state.version + 1,
+          headHash: declarationHash,
+          lastEventTime: current.state.lastEventTime,
+        },
+        chained: true,
+      });
+    }
+    const outcome = await commitDeclaration({
+      eventId,
+      declarationJson: stableStringify(declaration),
+      declarationHash,
+      actorOrgId: actor.id,
+      transitions,
+      revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
+    });
+    if (outcome === 'duplicate') throw new ConflictError('ALREADY_DECLARED', 'This event is already declared in error');
+    if (outcome === 'recorded') break;
+    if (attempt >= CONFLICT_RETRIES) {
+      throw new ConflictError('CONCURRENT_MODIFICATION', 'The codes changed while this declaration was recorded; retry');
+    }
+  }
+  const correctiveResults: EventResult[] = [];
+  for (const [index, prepared] of corrective.entries()) {
+    try {
+      correctiveResults.push({ ...(await recordPrepared(prepared, actor, now)), index });
+    } catch (error) {
+      correctiveResults.push({ ...rejection(error), index });
+    }
+  }
+  return { index: 0, status: 'recorded', eventId, ...(correctiveResults.length === 0 ? {} : { corrective: correctiveResults }) };
+};
+
+const rejection = (error: unknown): EventResult => {
+  if (!(error instanceof AppError) || !error.expose) throw error;
+  return {
+    index: 0,
+    status: 'rejected',
+    error: {
+      status: error.statusCode,
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+  };
+};
+
+export const ingestEvents = async (
+  principal: Principal,
+  inputs: (EventInput | DeclarationInput)[],
+  now = new Date(),
+): Promise<EventResult[]> => {
   const actor = await requireRegisteredOrg(principal);
   const results: EventResult[] = [];
   for (const [index, input] of inputs.entries()) {
     try {
-      results.push({ ...(await ingestOne(input, actor, now)), index });
+      const result = 'errorDeclaration' in input ? await declareError(input, actor, now) : await ingestOne(input, actor, now);
+      results.push({ ...result, index });
     } catch (error) {
-      if (!(error instanceof AppError) || !error.expose) throw error;
-      results.push({
-        index,
-        status: 'rejected',
-        error: {
-          status: error.statusCode,
-          code: error.code,
-          message: error.message,
-          ...(error.details === undefined ? {} : { details: error.details }),
-        },
-      });
+      results.push({ ...rejection(error), index });
     }
   }
   return results;

@@ -28,6 +28,8 @@ const linkKey = (subjectId: string, version: number) => ({
   sk: `CHAIN#${String(version).padStart(8, '0')}`,
 });
 const eventKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+/** An error declaration is stored beside the event it declares, never over it. */
+const declarationKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'DECLARATION' });
 
 /** Inventory index: what an organization holds (top level only) or has coming in. */
 const inventoryIndex = (state: SubjectState): { gsi1pk?: string; gsi1sk?: string } => {
@@ -45,16 +47,23 @@ export interface StoredState {
   revision: number;
 }
 
+/** Lot index: packed units only, so a lot recall reaches the containers that hold them. */
+const lotIndex = (state: SubjectState): { gsi2pk?: string; gsi2sk?: string } =>
+  state.ref.kind === 'unit' && state.parentId !== undefined
+    ? { gsi2pk: `LOT#${state.ref.gtin}#${state.ref.lot}`, gsi2sk: state.subjectId }
+    : {};
+
 const stateItem = (state: SubjectState, revision: number) => ({
   ...stateKey(state.subjectId),
   type: 'subjectState',
   ...state,
   revision,
   ...inventoryIndex(state),
+  ...lotIndex(state),
 });
 
 const toState = (item: Record<string, unknown>): StoredState => {
-  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, revision, ...state } = item;
+  const { pk: _pk, sk: _sk, type: _type, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, revision, ...state } = item;
   return { state: state as unknown as SubjectState, revision: Number(revision) };
 };
 
@@ -169,6 +178,7 @@ export const commitEvent = async ({ event, epcisJson, eventHash, transitions, re
           Item: {
             ...linkKey(transition.subjectId, transition.after.version),
             type: 'chainLink',
+            kind: 'event',
             eventId: event.eventId,
             eventHash,
             previousEventHash: transition.before.headHash,
@@ -208,6 +218,7 @@ export const getRecordedEvent = async (eventId: string): Promise<{ epcis: string
 
 export interface ChainLink {
   version: number;
+  kind: 'event' | 'declaration';
   eventId: string;
   eventHash: string;
   previousEventHash: string;
@@ -226,7 +237,7 @@ export const listChainLinks = async (subjectId: string): Promise<ChainLink[]> =>
         TableName: mainTableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': `SUBJECT#${subjectId}`, ':prefix': 'CHAIN#' },
-        ProjectionExpression: 'sk, eventId, eventHash, previousEventHash, bizStep, actorOrgId, eventTime, parentId',
+        ProjectionExpression: 'sk, kind, eventId, eventHash, previousEventHash, bizStep, actorOrgId, eventTime, parentId',
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),
@@ -234,6 +245,7 @@ export const listChainLinks = async (subjectId: string): Promise<ChainLink[]> =>
     for (const item of page.Items ?? []) {
       links.push({
         version: Number(String(item.sk).slice('CHAIN#'.length)),
+        kind: item.kind === 'declaration' ? 'declaration' : 'event',
         eventId: String(item.eventId),
         eventHash: String(item.eventHash),
         previousEventHash: String(item.previousEventHash),
@@ -248,22 +260,26 @@ export const listChainLinks = async (subjectId: string): Promise<ChainLink[]> =>
   return links;
 };
 
-/** The chain of a subject: its links joined with the events they point at. */
+/** The chain of a subject: its links joined with the events (or declarations) they point at. */
 export const loadChainEntries = async (subjectId: string, genesis: ChainEntry): Promise<ChainEntry[]> => {
   const links = await listChainLinks(subjectId);
-  const entries: ChainEntry[] = [genesis];
-  const events = new Map<string, string>();
-  const ids = [...new Set(links.map((l) => l.eventId))];
-  for (let i = 0; i < ids.length; i += 100) {
+  const documents = new Map<string, string>();
+  const keyOf = (link: ChainLink) => (link.kind === 'declaration' ? declarationKey(link.eventId) : eventKey(link.eventId));
+  const keys = [...new Map(links.map((link) => [JSON.stringify(keyOf(link)), keyOf(link)])).values()];
+  for (let i = 0; i < keys.length; i += 100) {
     const result = await documentClient.send(
       new BatchGetCommand({
-        RequestItems: { [mainTableName()]: { Keys: ids.slice(i, i + 100).map(eventKey), ProjectionExpression: 'eventId, epcis' } },
+        RequestItems: { [mainTableName()]: { Keys: keys.slice(i, i + 100), ProjectionExpression: 'pk, sk, epcis' } },
       }),
     );
-    for (const item of result.Responses?.[mainTableName()] ?? []) events.set(String(item.eventId), String(item.epcis));
+    for (const item of result.Responses?.[mainTableName()] ?? []) {
+      documents.set(`${String(item.pk)}|${String(item.sk)}`, String(item.epcis));
+    }
   }
+  const entries: ChainEntry[] = [genesis];
   for (const link of links) {
-    const epcis = events.get(link.eventId);
+    const key = keyOf(link);
+    const epcis = documents.get(`${key.pk}|${key.sk}`);
     entries.push({
       event: epcis === undefined ? { missing: link.eventId } : (JSON.parse(epcis) as Record<string, unknown>),
       eventHash: link.eventHash,
@@ -271,6 +287,124 @@ export const loadChainEntries = async (subjectId: string, genesis: ChainEntry): 
     });
   }
   return entries;
+};
+
+/** One link with the state its subject had before it, for error declarations. */
+export const getChainLink = async (
+  subjectId: string,
+  version: number,
+): Promise<{ eventId: string; kind: 'event' | 'declaration'; stateBefore?: SubjectState } | undefined> => {
+  if (version < 1) return undefined;
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: linkKey(subjectId, version), ConsistentRead: true }),
+  );
+  if (Item === undefined) return undefined;
+  return {
+    eventId: String(Item.eventId),
+    kind: Item.kind === 'declaration' ? 'declaration' : 'event',
+    ...(Item.stateBefore === undefined ? {} : { stateBefore: Item.stateBefore as SubjectState }),
+  };
+};
+
+export interface DeclarationCommit {
+  eventId: string;
+  declarationJson: string;
+  declarationHash: string;
+  actorOrgId: string;
+  transitions: Transition[];
+  revisions: ReadonlyMap<string, number>;
+}
+
+/** The declaration, and per subject its restored state and a chain link: one transaction. */
+export const commitDeclaration = async (input: DeclarationCommit): Promise<CommitOutcome> => {
+  const TableName = mainTableName();
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...declarationKey(input.eventId),
+          type: 'errorDeclaration',
+          eventId: input.eventId,
+          actorOrgId: input.actorOrgId,
+          epcis: input.declarationJson,
+          eventHash: input.declarationHash,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+  for (const transition of input.transitions) {
+    const revision = input.revisions.get(transition.subjectId) ?? 0;
+    items.push(
+      {
+        Put: {
+          TableName,
+          Item: stateItem(transition.after, revision + 1),
+          ConditionExpression: 'revision = :revision',
+          ExpressionAttributeValues: { ':revision': revision },
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: {
+            ...linkKey(transition.subjectId, transition.after.version),
+            type: 'chainLink',
+            kind: 'declaration',
+            eventId: input.eventId,
+            eventHash: input.declarationHash,
+            previousEventHash: transition.before.headHash,
+            stateBefore: transition.before,
+            actorOrgId: input.actorOrgId,
+            eventTime: transition.before.lastEventTime,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    );
+  }
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'recorded';
+  } catch (error) {
+    const failed = cancelledConditionIndexes(error);
+    if (failed.length === 0) throw error;
+    return failed.length === 1 && failed[0] === 0 ? 'duplicate' : 'conflict';
+  }
+};
+
+/** Units of a lot that sit in containers now. */
+export const listPackedUnitsOfLot = async (gtin: string, lot: string): Promise<SubjectState[]> => {
+  const states: SubjectState[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: mainTableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `LOT#${gtin}#${lot}` },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) states.push(toState(item).state);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return states;
+};
+
+/** Stops a container: something inside it was recalled. Monotonic, so no version check. */
+export const flagContainerRecalled = async (subjectId: string): Promise<void> => {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: mainTableName(),
+      Key: stateKey(subjectId),
+      UpdateExpression: 'SET containsRecalled = :t ADD revision :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':t': true, ':one': 1 },
+    }),
+  );
 };
 
 export interface InventoryPage {

@@ -35,6 +35,13 @@ export const MAIN_TABLE: TableDefinition = {
       partitionKey: { name: 'gsi1pk', type: 'S' },
       sortKey: { name: 'gsi1sk', type: 'S' },
     },
+    // Sparse: only units packed in a container, by lot, so a lot recall finds the
+    // containers it must stop without reading anything else.
+    {
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'S' },
+    },
   ],
   timeToLiveAttribute: 'expiresAt',
 };

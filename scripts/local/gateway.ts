@@ -56,7 +56,8 @@ const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
 const isTextual = (contentType: string | undefined): boolean =>
   contentType === undefined || /^(text\/|application\/([a-z0-9.+-]*\+)?(json|xml|x-ndjson|x-www-form-urlencoded))/i.test(contentType);
 
-const lambdaContext = (functionName: string, requestId: string): Context => ({
+/** The Lambda context a function receives; the unit tests' event factories use it too. */
+export const lambdaContext = (functionName: string, requestId: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName,
   functionVersion: '$LATEST',

@@ -1,12 +1,14 @@
-import { BatchWriteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Batch, IssuedCode } from '../domain/types';
 import { ConflictError } from '../errors';
 import {
+  batchPutAll,
   cancelledConditionIndexes,
   decodeCursor,
   documentClient,
   encodeCursor,
   mainTableName,
+  queryAll,
 } from './dynamodb-client';
 
 /**
@@ -149,48 +151,26 @@ const parseCodes = (firstSequence: number, text: string): IssuedCode[] =>
 export const chunkIndexOf = (batch: Batch, sequence: number): number =>
   Math.floor((sequence - batch.firstSequence) / CODE_CHUNK_SIZE);
 
-export const putCodeChunks = async (batchId: string, chunks: { index: number; codes: IssuedCode[] }[]): Promise<void> => {
-  const TableName = mainTableName();
-  const requests = chunks.map(({ index, codes }) => ({
-    PutRequest: {
-      Item: {
-        ...chunkKey(batchId, index),
-        type: 'codeChunk',
-        firstSequence: codes[0]?.sequence ?? 0,
-        codes: serializeCodes(codes),
-      },
-    },
-  }));
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: typeof requests = requests.slice(i, i + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed code chunks');
-      const result = await documentClient.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
-      pending = (result.UnprocessedItems?.[TableName] ?? []) as typeof requests;
-    }
-  }
-};
+export const putCodeChunks = async (batchId: string, chunks: { index: number; codes: IssuedCode[] }[]): Promise<void> =>
+  batchPutAll(
+    chunks.map(({ index, codes }) => ({
+      ...chunkKey(batchId, index),
+      type: 'codeChunk',
+      firstSequence: codes[0]?.sequence ?? 0,
+      codes: serializeCodes(codes),
+    })),
+  );
 
 /** The chunk indexes already written, so an interrupted issuance can be completed. */
 export const listWrittenChunkIndexes = async (batchId: string): Promise<Set<number>> => {
-  const indexes = new Set<number>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: mainTableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `BATCH#${batchId}`, ':prefix': 'CODES#' },
-        ProjectionExpression: 'sk',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) indexes.add(Number(String(item.sk).slice('CODES#'.length)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return indexes;
+  const items = await queryAll({
+    TableName: mainTableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `BATCH#${batchId}`, ':prefix': 'CODES#' },
+    ProjectionExpression: 'sk',
+    ConsistentRead: true,
+  });
+  return new Set(items.map((item) => Number(String(item.sk).slice('CODES#'.length))));
 };
 
 export interface CodePage {

@@ -1,16 +1,19 @@
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainEntry } from '../custody/chain';
 import type { RecordedEvent } from '../custody/epcis';
 import type { Transition } from '../custody/rules';
 import { subjectIdOf, type BizStep, type SubjectState } from '../custody/types';
-import { cancelledConditionIndexes, decodeCursor, documentClient, encodeCursor, mainTableName } from './dynamodb-client';
+import {
+  batchPutAll,
+  decodeCursor,
+  documentClient,
+  encodeCursor,
+  mainTableName,
+  queryAll,
+  transactWrite,
+  type TransactItems,
+  type TransactOutcome,
+} from './dynamodb-client';
 
 /**
  * Custody lives in three kinds of items:
@@ -113,20 +116,10 @@ export const reserveContainerReferences = async (count: number): Promise<number>
 };
 
 /** New containers' states, written once at issuance; their references are fresh, so no condition. */
-export const createContainerStates = async (states: SubjectState[]): Promise<void> => {
-  const TableName = mainTableName();
-  for (let i = 0; i < states.length; i += 25) {
-    let pending = states.slice(i, i + 25).map((state) => ({ PutRequest: { Item: stateItem(state, 1) } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed container states');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      const result = await documentClient.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
-      pending = (result.UnprocessedItems?.[TableName] ?? []) as typeof pending;
-    }
-  }
-};
+export const createContainerStates = async (states: SubjectState[]): Promise<void> =>
+  batchPutAll(states.map((state) => stateItem(state, 1)));
 
-export type CommitOutcome = 'recorded' | 'duplicate' | 'conflict';
+export type CommitOutcome = TransactOutcome;
 
 export interface CommitInput {
   event: RecordedEvent;
@@ -142,7 +135,7 @@ export const transactionItemCount = (transitions: readonly Transition[]): number
 
 export const commitEvent = async ({ event, epcisJson, eventHash, transitions, revisions }: CommitInput): Promise<CommitOutcome> => {
   const TableName = mainTableName();
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+  const items: TransactItems = [
     {
       Put: {
         TableName,
@@ -194,15 +187,7 @@ export const commitEvent = async ({ event, epcisJson, eventHash, transitions, re
       });
     }
   }
-  try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
-    return 'recorded';
-  } catch (error) {
-    const failed = cancelledConditionIndexes(error);
-    if (failed.length === 0) throw error;
-    // Only the event item failing means this very event is already recorded.
-    return failed.length === 1 && failed[0] === 0 ? 'duplicate' : 'conflict';
-  }
+  return transactWrite(items);
 };
 
 export const getRecordedEvent = async (eventId: string): Promise<{ epcis: string; eventHash: string; actorOrgId: string; subjectIds: string[] } | undefined> => {
@@ -229,35 +214,24 @@ export interface ChainLink {
 }
 
 export const listChainLinks = async (subjectId: string): Promise<ChainLink[]> => {
-  const links: ChainLink[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: mainTableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `SUBJECT#${subjectId}`, ':prefix': 'CHAIN#' },
-        ProjectionExpression: 'sk, kind, eventId, eventHash, previousEventHash, bizStep, actorOrgId, eventTime, parentId',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      links.push({
-        version: Number(String(item.sk).slice('CHAIN#'.length)),
-        kind: item.kind === 'declaration' ? 'declaration' : 'event',
-        eventId: String(item.eventId),
-        eventHash: String(item.eventHash),
-        previousEventHash: String(item.previousEventHash),
-        bizStep: item.bizStep as BizStep,
-        actorOrgId: String(item.actorOrgId),
-        eventTime: String(item.eventTime),
-        ...(typeof item.parentId === 'string' ? { parentId: item.parentId } : {}),
-      });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return links;
+  const items = await queryAll({
+    TableName: mainTableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': `SUBJECT#${subjectId}`, ':prefix': 'CHAIN#' },
+    ProjectionExpression: 'sk, kind, eventId, eventHash, previousEventHash, bizStep, actorOrgId, eventTime, parentId',
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({
+    version: Number(String(item.sk).slice('CHAIN#'.length)),
+    kind: item.kind === 'declaration' ? 'declaration' : 'event',
+    eventId: String(item.eventId),
+    eventHash: String(item.eventHash),
+    previousEventHash: String(item.previousEventHash),
+    bizStep: item.bizStep as BizStep,
+    actorOrgId: String(item.actorOrgId),
+    eventTime: String(item.eventTime),
+    ...(typeof item.parentId === 'string' ? { parentId: item.parentId } : {}),
+  }));
 };
 
 /** The chain of a subject: its links joined with the events (or declarations) they point at. */
@@ -318,7 +292,7 @@ export interface DeclarationCommit {
 /** The declaration, and per subject its restored state and a chain link: one transaction. */
 export const commitDeclaration = async (input: DeclarationCommit): Promise<CommitOutcome> => {
   const TableName = mainTableName();
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+  const items: TransactItems = [
     {
       Put: {
         TableName,
@@ -364,35 +338,19 @@ export const commitDeclaration = async (input: DeclarationCommit): Promise<Commi
       },
     );
   }
-  try {
-    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
-    return 'recorded';
-  } catch (error) {
-    const failed = cancelledConditionIndexes(error);
-    if (failed.length === 0) throw error;
-    return failed.length === 1 && failed[0] === 0 ? 'duplicate' : 'conflict';
-  }
+  return transactWrite(items);
 };
 
 /** Units of a lot that sit in containers now. */
-export const listPackedUnitsOfLot = async (gtin: string, lot: string): Promise<SubjectState[]> => {
-  const states: SubjectState[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: mainTableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `LOT#${gtin}#${lot}` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) states.push(toState(item).state);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return states;
-};
+export const listPackedUnitsOfLot = async (gtin: string, lot: string): Promise<SubjectState[]> =>
+  (
+    await queryAll({
+      TableName: mainTableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `LOT#${gtin}#${lot}` },
+    })
+  ).map((item) => toState(item).state);
 
 /** Stops a container: something inside it was recalled. Monotonic, so no version check. */
 export const flagContainerRecalled = async (subjectId: string): Promise<void> => {

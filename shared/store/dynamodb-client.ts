@@ -1,5 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { getStringFromEnv } from '../config';
 import { BadRequestError } from '../errors';
 
@@ -56,4 +63,49 @@ export const decodeCursor = (
     Object.values(key).every((v) => typeof v === 'string');
   if (!matches) throw new BadRequestError('INVALID_CURSOR', 'The cursor is not one this listing returned');
   return key;
+};
+
+/** Every page of a query, for partitions known to stay small (chains, key sets, chunk lists). */
+export const queryAll = async (input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+};
+
+/** Puts in groups of 25, retrying what DynamoDB leaves unprocessed with backoff. */
+export const batchPutAll = async (items: Record<string, unknown>[]): Promise<void> => {
+  const TableName = mainTableName();
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed items');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await documentClient.send(new BatchWriteCommand({ RequestItems: { [TableName]: pending } }));
+      pending = (result.UnprocessedItems?.[TableName] ?? []) as typeof pending;
+    }
+  }
+};
+
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+export type TransactOutcome = 'recorded' | 'duplicate' | 'conflict';
+
+/**
+ * One transaction whose first item is the record that must not exist yet: only that item
+ * failing means the same thing was recorded before; any other failed condition is a
+ * concurrent change.
+ */
+export const transactWrite = async (items: TransactItems): Promise<TransactOutcome> => {
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'recorded';
+  } catch (error) {
+    const failed = cancelledConditionIndexes(error);
+    if (failed.length === 0) throw error;
+    return failed.length === 1 && failed[0] === 0 ? 'duplicate' : 'conflict';
+  }
 };

@@ -1,6 +1,6 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublicJwk } from '../codes/signature';
-import { documentClient, mainTableName } from './dynamodb-client';
+import { documentClient, mainTableName, queryAll } from './dynamodb-client';
 
 /**
  * Only public keys live in the table: the verify and JWKS functions read them here and
@@ -24,22 +24,12 @@ export const putPublicKey = async (record: PublicKeyRecord): Promise<void> => {
 };
 
 export const listPublicKeys = async (): Promise<PublicKeyRecord[]> => {
-  const records: PublicKeyRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: mainTableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PARTITION },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const { jwk, createdAt } = item as PublicKeyRecord;
-      records.push({ jwk, createdAt });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const items = await queryAll({
+    TableName: mainTableName(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': PARTITION },
+  });
+  return items
+    .map((item) => ({ jwk: item.jwk as PublicJwk, createdAt: String(item.createdAt) }))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 };

@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateLocalSigningKey } from '../../scripts/local/signing-keys';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
-import { startTestService, type TestService } from '../support/local-service';
+import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
 /**
  * A label's whole life outside our code: the factory issues a batch, each code is printed
@@ -16,11 +16,7 @@ import { startTestService, type TestService } from '../support/local-service';
  */
 let service: TestService;
 let adminToken: string;
-
-beforeAll(async () => {
-  service = await startTestService();
-  adminToken = await service.token('ops-admin', 'admin');
-});
+beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
 afterAll(async () => service?.stop());
 
 interface IssuedBatchBody {

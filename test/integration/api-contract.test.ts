@@ -6,15 +6,11 @@ import { ALL_ROUTES } from '../../shared/http/routes';
 import { getActiveSigningKey } from '../../shared/keys/signing-key-provider';
 import { getProductRecord } from '../../shared/store/product-repository';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
-import { startTestService, type TestService } from '../support/local-service';
+import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
 let service: TestService;
 let adminToken: string;
-
-beforeAll(async () => {
-  service = await startTestService();
-  adminToken = await service.token('ops-admin', 'admin');
-});
+beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
 afterAll(async () => service?.stop());
 
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;

@@ -5,15 +5,11 @@ import { documentClient } from '../../shared/store/dynamodb-client';
 import { loadEpcisValidator } from '../support/epcis-schema';
 import { custodyEvent, issueContainer, issueUnits, postEvents, scan } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
-import { startTestService, type TestService } from '../support/local-service';
+import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
 let service: TestService;
 let adminToken: string;
-
-beforeAll(async () => {
-  service = await startTestService();
-  adminToken = await service.token('ops-admin', 'admin');
-});
+beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
 afterAll(async () => service?.stop());
 
 const setup = async (units = 4) => {

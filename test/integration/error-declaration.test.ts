@@ -3,15 +3,11 @@ import { verifyChain, type ChainEntry } from '../../shared/custody/chain';
 import { loadEpcisValidator } from '../support/epcis-schema';
 import { custodyEvent, issueUnits, postEvents, scan } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
-import { startTestService, type TestService } from '../support/local-service';
+import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
 let service: TestService;
 let adminToken: string;
-
-beforeAll(async () => {
-  service = await startTestService();
-  adminToken = await service.token('ops-admin', 'admin');
-});
+beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
 afterAll(async () => service?.stop());
 
 const codeOf = (result: { error?: { code: string } } | undefined) => result?.error?.code;

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDigitalLink } from '../../shared/codes/digital-link';
 import { factoryWithProduct, productBody, registerOrg } from '../support/fixtures';
-import { startTestService, type TestService } from '../support/local-service';
+import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
 let service: TestService;
 let adminToken: string;
-
-beforeAll(async () => {
-  service = await startTestService();
-  adminToken = await service.token('ops-admin', 'admin');
-});
+beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
 afterAll(async () => service?.stop());
 
 const issue = (token: string, body: unknown, headers?: Record<string, string>) =>

@@ -54,5 +54,6 @@ describe('local runtime with persistence', () => {
       process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
     }
     expect(javaProcessesFor(dataDir)).toBe(0);
-  });
+    // Two JVM starts and stops: generous, since the two cores are shared with other tests.
+  }, 180_000);
 });

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { scopeForRole } from '../../shared/auth/principal';
 import type { Role } from '../../shared/domain/types';
 import type { RouteDefinition } from '../../shared/http/routes';
+import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/gateway';
 
 /**
  * Payload 2.0 events for handler unit tests, built the way API Gateway (and our local
@@ -58,20 +59,7 @@ export const apiEvent = (route: RouteDefinition, options: EventOptions = {}): AP
   };
 };
 
-export const lambdaContext = (): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'unit',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:unit',
-  memoryLimitInMB: '128',
-  awsRequestId: 'unit-request',
-  logGroupName: '/aws/lambda/unit',
-  logStreamName: 'unit',
-  getRemainingTimeInMillis: () => 1000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+export const lambdaContext = (): Context => gatewayLambdaContext('unit', 'unit-request');
 
 export interface ParsedResponse {
   statusCode: number;

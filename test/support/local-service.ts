@@ -45,3 +45,9 @@ export const startTestService = async (): Promise<TestService> => {
     },
   };
 };
+
+/** The usual start of a test file: the service, and an admin token to register organizations. */
+export const startTestServiceWithAdmin = async (): Promise<{ service: TestService; adminToken: string }> => {
+  const service = await startTestService();
+  return { service, adminToken: await service.token('ops-admin', 'admin') };
+};

@@ -184,6 +184,39 @@ describe('custody rules', () => {
   });
 });
 
+describe('inventory', () => {
+  it('pages through what a distributor holds and shows what is on its way', async () => {
+    const { factory, distributor, codes } = await setup(4);
+    const [a = '', b = '', c = '', d = ''] = codes;
+    await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a, b, c, d], destination: distributor.id })]);
+    const incoming = (await (await service.call('GET', '/v1/inventory?which=incoming', { token: distributor.token })).json()) as {
+      items: unknown[];
+    };
+    expect(incoming.items).toHaveLength(4);
+    await postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [a, b, c] }, 1)]);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await service.call('GET', `/v1/inventory?limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`, { token: distributor.token });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { items: { epc: string; status: string }[]; cursor?: string };
+      seen.push(...page.items.map((item) => item.epc));
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== undefined && pages < 5);
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(3);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    const stillComing = (await (await service.call('GET', '/v1/inventory?which=incoming', { token: distributor.token })).json()) as {
+      items: unknown[];
+    };
+    expect(stillComing.items).toHaveLength(1);
+    expect((await service.call('GET', '/v1/inventory?limit=0', { token: distributor.token })).status).toBe(400);
+  });
+});
+
 describe('races', () => {
   it('exactly one of 50 concurrent conflicting shipments of one unit wins', async () => {
     const { factory, distributor, codes } = await setup(1);

@@ -65,7 +65,7 @@ export const ROUTES = {
     summary: 'Register an organization (factory, distributor, regulator or admin)',
     auth: ['admin'],
     body: s.CreateOrganizationBody,
-    responses: { 201: { description: 'Registered', schema: s.Organization }, ...errors(400, 401, 403, 409, 413, 415) },
+    responses: { 201: { description: 'Registered', schema: s.RegisteredOrganization }, ...errors(400, 401, 403, 409, 413, 415) },
   }),
   getOrganization: route({
     operationId: 'getOrganization',

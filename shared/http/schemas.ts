@@ -49,6 +49,13 @@ export const Organization = CreateOrganizationBody.extend({ id: z.uuid(), create
   id: 'Organization',
 });
 
+export const RegisteredOrganization = Organization.extend({
+  credentials: z
+    .object({ clientId: z.string(), clientSecret: z.string(), tokenUrl: z.url() })
+    .optional()
+    .describe('In AWS, and in this response only: the OAuth client-credentials app client of the new organization'),
+}).meta({ id: 'RegisteredOrganization' });
+
 export const OrgIdParams = z.strictObject({ id: z.uuid() });
 
 export const CreateProductBody = z.strictObject({

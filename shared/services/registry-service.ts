@@ -1,4 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  assertOrganizationClientCapacity,
+  provisionOrganizationClient,
+  type OrganizationCredentials,
+} from '../auth/org-client-provisioner';
 import type { Principal } from '../auth/principal';
 import type { LaCertificate, Organization, Product, ProductCategory, Role } from '../domain/types';
 import { ForbiddenError, NotFoundError } from '../errors';
@@ -12,10 +17,25 @@ export interface RegisterOrganizationInput {
   licenseNumber: string;
 }
 
-export const registerOrganization = async (input: RegisterOrganizationInput, now = new Date()): Promise<Organization> => {
+export interface RegisteredOrganization extends Organization {
+  /** In AWS only, and only in this one response: the organization's OAuth client. */
+  credentials?: OrganizationCredentials;
+}
+
+/**
+ * The licence check (in createOrganization) comes before the app client, so a duplicate
+ * registration never creates one; the capacity check comes first of all, so a full
+ * authorizer never leaves an organization that cannot get a token.
+ */
+export const registerOrganization = async (
+  input: RegisterOrganizationInput,
+  now = new Date(),
+): Promise<RegisteredOrganization> => {
   const org: Organization = { id: randomUUID(), ...input, createdAt: now.toISOString() };
+  await assertOrganizationClientCapacity();
   await createOrganization(org);
-  return org;
+  const credentials = await provisionOrganizationClient(org);
+  return credentials === undefined ? org : { ...org, credentials };
 };
 
 export const getOrganizationFor = async (principal: Principal, id: string): Promise<Organization> => {

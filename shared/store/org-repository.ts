@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Organization } from '../domain/types';
 import { ConflictError } from '../errors';
 import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
@@ -48,4 +48,44 @@ export const getOrganization = async (id: string): Promise<Organization | undefi
   if (Item === undefined) return undefined;
   const { name, role, region, licenseNumber, createdAt } = Item as Organization;
   return { id, name, role, region, licenseNumber, createdAt };
+};
+
+/**
+ * Which organization a Cognito app client (an OAuth client id) belongs to. The
+ * pre-token-generation trigger reads it for every token, so a token can only ever carry
+ * the organization its client was issued for. One guard item per client, like the
+ * licence item, so a client id can never be linked twice.
+ */
+const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' });
+
+/** The link item as stored; the CDK stack writes the bootstrap admin client's link with it. */
+export const organizationClientItem = (orgId: string, clientId: string) => ({
+  ...clientKey(clientId),
+  type: 'orgClient',
+  orgId,
+});
+
+export const linkOrganizationClient = async (orgId: string, clientId: string): Promise<void> => {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: mainTableName(),
+        Item: organizationClientItem(orgId, clientId),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      throw new ConflictError('CLIENT_ALREADY_LINKED', `App client ${clientId} already belongs to an organization`);
+    }
+    throw error;
+  }
+};
+
+/** Strongly consistent: a client created a second ago must get its token at once. */
+export const getOrganizationIdByClientId = async (clientId: string): Promise<string | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: clientKey(clientId), ConsistentRead: true }),
+  );
+  return typeof Item?.orgId === 'string' && Item.orgId !== '' ? Item.orgId : undefined;
 };

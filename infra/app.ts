@@ -1,0 +1,33 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TraceSealStack } from './traceseal-stack';
+
+/**
+ * `npx cdk synth` / `npx cdk deploy`. Optional deploy-time settings come from context,
+ * e.g. `-c verifyDomainName=verify.example.com -c certificateArn=arn:aws:acm:us-east-1:...`,
+ * `-c webAclArn=...`, `-c cognitoDomainPrefix=...`. The stack stays environment-agnostic
+ * unless the CLI knows an account and region.
+ */
+const app = new App();
+
+const context = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+
+new TraceSealStack(app, 'TraceSeal', {
+  description: 'TraceSeal: signed GS1 Digital Link codes and public verification for PPE',
+  env: account !== undefined && region !== undefined ? { account, region } : undefined,
+  // The table, key and pool are retained anyway; this guards everything else too.
+  terminationProtection: true,
+  verifyDomainName: context('verifyDomainName'),
+  certificateArn: context('certificateArn'),
+  cognitoDomainPrefix: context('cognitoDomainPrefix'),
+  webAclArn: context('webAclArn'),
+});
+
+// cdk-nag v3 is a policy-validation plugin: any unacknowledged finding fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,88 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TraceSealFunction } from '../../infra/constructs/traceseal-function';
+import { CDK_JSON_CONTEXT } from './synth';
+
+/**
+ * The one test that bundles for real, with the local esbuild and no Docker (there is
+ * none here, so a Docker fallback would fail the test). Two functions: get-openapi,
+ * which can run without AWS, and pre-token-generation, which pulls in the AWS SDK.
+ */
+const outdir = mkdtempSync(join(tmpdir(), 'traceseal-bundling-'));
+const assetDirs = new Map<string, string>();
+
+beforeAll(() => {
+  const app = new App({ outdir, context: CDK_JSON_CONTEXT });
+  const stack = new Stack(app, 'BundlingProbe');
+  const functions = ['get-openapi', 'pre-token-generation'].map((name) => ({
+    name,
+    construct: new TraceSealFunction(stack, name, { name, environment: { TABLE_NAME: 'bundling-probe' } }),
+  }));
+  const assembly = app.synth();
+  const template = assembly.getStackByName('BundlingProbe').template as {
+    Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
+  };
+  for (const { name, construct } of functions) {
+    const logicalId = stack.getLogicalId(construct.fn.node.defaultChild as never);
+    const key = template.Resources[logicalId]?.Properties.Code?.S3Key ?? '';
+    assetDirs.set(name, join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
+  }
+}, 120_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const fakeContext = { awsRequestId: 'bundling-test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+describe('bundling with the local esbuild', () => {
+  it('writes a minified CommonJS bundle with its source map for each function', () => {
+    for (const [name, dir] of assetDirs) {
+      const bundle = join(dir, 'index.js');
+      expect(existsSync(bundle), `${name} bundle`).toBe(true);
+      expect(existsSync(join(dir, 'index.js.map')), `${name} source map`).toBe(true);
+      const code = readFileSync(bundle, 'utf8');
+      // CommonJS, not ESM: Lambda loads index.js as CJS.
+      expect(/^\s*(import|export)\s/m.test(code)).toBe(false);
+      // Minified: few, long lines.
+      expect(code.length / code.split('\n').length).toBeGreaterThan(500);
+      expect(code.includes('sourceMappingURL=index.js.map')).toBe(true);
+    }
+  });
+
+  it('bundles the AWS SDK instead of expecting it from the runtime', () => {
+    const code = readFileSync(join(assetDirs.get('pre-token-generation') ?? '', 'index.js'), 'utf8');
+    const external = new Set([...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]));
+    // Left external: Node built-ins, and the SDK's optional SigV4a signers it loads in a try/catch.
+    const unexpected = [...external].filter(
+      (name) => !name?.startsWith('node:') && name !== '@aws-sdk/signature-v4-crt' && name !== '@aws-sdk/signature-v4a',
+    );
+    expect(unexpected).toEqual([]);
+    expect(code.includes('GetItemCommand')).toBe(true);
+    expect(statSync(join(assetDirs.get('pre-token-generation') ?? '', 'index.js')).size).toBeLessThan(2_000_000);
+  });
+
+  it('produces a bundle that runs: get-openapi answers with the OpenAPI document', async () => {
+    const load = createRequire(import.meta.url);
+    const { handler } = load(join(assetDirs.get('get-openapi') ?? '', 'index.js')) as {
+      handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string }>;
+    };
+    const event = {
+      version: '2.0',
+      routeKey: 'GET /openapi.json',
+      rawPath: '/openapi.json',
+      rawQueryString: '',
+      headers: {},
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'GET', path: '/openapi.json' } },
+    } as unknown as APIGatewayProxyEventV2;
+    const response = await handler(event, fakeContext);
+    expect(response.statusCode).toBe(200);
+    const document = JSON.parse(response.body) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(document.paths)).toContain('/01/{gtin}/10/{lot}/21/{serial}');
+  });
+});

@@ -166,8 +166,11 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
 /** The org_id that tokens of the stack's own admin client carry. */
 export const BOOTSTRAP_ADMIN_ORG_ID = 'bootstrap-admin';
 
-/** The only path CloudFront caches: GS1 Digital Link verification URIs (AI 01 first). */
-export const VERIFY_PATH_PATTERN = '/01/*';
+/**
+ * The only paths CloudFront caches: GS1 Digital Link verification URIs of units (AI 01
+ * first) and of cases and pallets (AI 00).
+ */
+export const VERIFY_PATH_PATTERNS = ['/01/*', '/00/*'] as const;
 
 const DOMAIN_PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST_NAME_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -465,18 +468,21 @@ export class TraceSealStack extends Stack {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'TraceSeal public verification host and API front door',
       defaultBehavior: uncached,
-      additionalBehaviors: {
-        [VERIFY_PATH_PATTERN]: {
-          origin: apiOrigin,
-          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-          cachedMethods: CachedMethods.CACHE_GET_HEAD,
-          cachePolicy: verifyCachePolicy,
-          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          compress: true,
-          functionAssociations: [{ function: normalizeAccept, eventType: FunctionEventType.VIEWER_REQUEST }],
-        },
-      },
+      additionalBehaviors: Object.fromEntries(
+        VERIFY_PATH_PATTERNS.map((pattern): [string, BehaviorOptions] => [
+          pattern,
+          {
+            origin: apiOrigin,
+            viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+            cachedMethods: CachedMethods.CACHE_GET_HEAD,
+            cachePolicy: verifyCachePolicy,
+            originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            compress: true,
+            functionAssociations: [{ function: normalizeAccept, eventType: FunctionEventType.VIEWER_REQUEST }],
+          },
+        ]),
+      ),
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableIpv6: true,
       enableLogging: true,

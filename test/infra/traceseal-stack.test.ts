@@ -9,7 +9,7 @@ import { ROLES } from '../../shared/domain/types';
 import { ALL_ROUTES } from '../../shared/http/routes';
 import { MAIN_TABLE } from '../../shared/store/table-definitions';
 import type { TraceSealFunction } from '../../infra/constructs/traceseal-function';
-import { BOOTSTRAP_ADMIN_ORG_ID, HTTP_FUNCTIONS, TraceSealStack, VERIFY_PATH_PATTERN } from '../../infra/traceseal-stack';
+import { BOOTSTRAP_ADMIN_ORG_ID, HTTP_FUNCTIONS, TraceSealStack, VERIFY_PATH_PATTERNS } from '../../infra/traceseal-stack';
 import { CDK_JSON_CONTEXT, nagReport, synthesize, type Synthesized } from './synth';
 import {
   actionsOf,
@@ -385,10 +385,12 @@ describe('CloudFront', () => {
       Origins: Record<string, unknown>[];
     };
 
-  it('caches only the verification path, keyed by path, AI 8030 and the normalized Accept', () => {
+  it('caches only the verification paths, keyed by path, AI 8030 and the normalized Accept', () => {
     const config = distributionConfig(synth);
-    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual([VERIFY_PATH_PATTERN]);
-    const verify = config.CacheBehaviors[0] ?? {};
+    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual([...VERIFY_PATH_PATTERNS]);
+    const [verify = {}, containers = {}] = config.CacheBehaviors;
+    expect(containers.CachePolicyId).toEqual(verify.CachePolicyId);
+    expect(containers.FunctionAssociations).toEqual(verify.FunctionAssociations);
     expect(verify).toMatchObject({
       AllowedMethods: ['GET', 'HEAD'],
       CachedMethods: ['GET', 'HEAD'],

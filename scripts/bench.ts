@@ -16,6 +16,10 @@
  *      an in-memory map + verifyCodeSignature, in CPU ms per code. Goal: <= 0.3 ms.
  *   c) end to end (skip with --no-e2e): verification requests per second through the
  *      local gateway and handlers with DynamoDB Local in memory. No goal; for reference.
+ *   d) custody (skip with --no-custody; scripts/bench-custody.ts): DynamoDB requests and
+ *      items written per custody event type, shipping and receiving pallets of 1, 100 and
+ *      10,000 units (must cost the same; PASS/MISS), and events recorded per second, all
+ *      against DynamoDB Local in memory.
  *
  * Output: a table, then one JSON line with every figure.
  */
@@ -37,6 +41,7 @@ import {
 } from '../shared/codes/signature';
 import { signCodes } from '../shared/domain/issuance';
 import { generateSigningKey, privateKeyFromPem } from '../shared/keys/key-material';
+import { benchCustody, custodyJson, formatCustody, stopCustodyRuntime, type CustodyResult } from './bench-custody';
 
 const GOAL_SIGN_RATIO = 0.7;
 const GOAL_VERIFY_MS = 0.3;
@@ -52,6 +57,7 @@ const E2E_CONCURRENCY = 8;
 
 const args = new Set(process.argv.slice(2));
 const runE2e = !args.has('--no-e2e');
+const runCustody = !args.has('--no-custody');
 /** --verbose prints every round's figures as well. */
 const verbose = args.has('--verbose');
 
@@ -455,6 +461,15 @@ const main = async (): Promise<void> => {
       e2eSkipped = error instanceof Error ? error.message : String(error);
     }
   } else e2eSkipped = '--no-e2e';
+  let custody: CustodyResult | undefined;
+  let custodySkipped: string | undefined;
+  if (runCustody) {
+    try {
+      custody = await benchCustody({ verbose });
+    } catch (error) {
+      custodySkipped = error instanceof Error ? error.message : String(error);
+    }
+  } else custodySkipped = '--no-custody';
 
   const signPass = signing.ratioCpu >= GOAL_SIGN_RATIO;
   const verifyPass = verification.oursCpuMs <= GOAL_VERIFY_MS;
@@ -501,6 +516,7 @@ const main = async (): Promise<void> => {
   if (e2e !== undefined) {
     console.log(`end to end: ${e2e.requestsTotal} genuine verifications over ${E2E_ROUNDS} rounds; DynamoDB Local (java) CPU not included`);
   }
+  console.log(custody === undefined ? `\nd) custody: not measured (${custodySkipped ?? ''})` : formatCustody(custody));
   const seconds = (performance.now() - started) / 1000;
   console.log(`total ${fmt(seconds, 1)} s\n`);
   console.log(
@@ -513,6 +529,7 @@ const main = async (): Promise<void> => {
       signingBreakdownUs: breakdown,
       verification: { ...verification, goalMs: GOAL_VERIFY_MS, pass: verifyPass },
       e2e: e2e ?? { skipped: e2eSkipped },
+      custody: custody === undefined ? { skipped: custodySkipped } : custodyJson(custody),
       seconds: Number(seconds.toFixed(1)),
       sink: sink > 0,
     }),
@@ -522,12 +539,13 @@ const main = async (): Promise<void> => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping`);
-    void (stopRuntime?.() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.allSettled([stopRuntime?.(), stopCustodyRuntime()]).finally(() => process.exit(130));
   });
 }
 
 main().catch(async (error: unknown) => {
   console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await stopRuntime?.().catch(() => undefined);
+  await stopCustodyRuntime().catch(() => undefined);
   process.exit(1);
 });

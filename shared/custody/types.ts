@@ -48,6 +48,12 @@ export interface SubjectState {
   /** Containers: set when anything inside was recalled, so the container cannot move. */
   containsRecalled?: boolean;
   decommission?: { at: string; by: string; statusBefore: CustodyStatus };
+  /**
+   * Containers: their own moves (shipped, received, packed into or out of a parent), so a
+   * scan of a unit inside reads the container's state instead of its whole chain, which
+   * also holds every packing event that filled it.
+   */
+  moves?: ContainerMove[];
   /** Containers: their commissioning, which starts their chain (units have their batch). */
   commissioned?: { by: string; at: string; location: string };
   /** Events recorded on this subject; 0 = only the implicit commissioning. */
@@ -56,6 +62,17 @@ export interface SubjectState {
   headHash: string;
   lastEventTime: string;
 }
+
+export interface ContainerMove {
+  step: BizStep;
+  by: string;
+  at: string;
+  /** packing/unpacking of this container into or out of another. */
+  parentId?: string;
+}
+
+/** Oldest moves are dropped past this; the chain keeps everything. */
+export const MAX_CONTAINER_MOVES = 200;
 
 /** One reported event after validation and resolution of its codes. */
 export interface CustodyEvent {

@@ -6,7 +6,7 @@ import { subjectIdOf, type BizStep, type CustodyStatus, type SubjectRef, type Su
 import { STATE_LABELS } from '../custody/vocabulary';
 import type { Batch } from '../domain/types';
 import { NotFoundError } from '../errors';
-import { getState, listChainLinks, loadChainEntries, type ChainLink } from '../store/custody-repository';
+import { getState, listChainLinks, loadChainEntries } from '../store/custody-repository';
 import { getOrganizationCached, lookupUnit } from './code-lookup';
 
 /** The subject of a chain request, and where its chain starts. */
@@ -115,25 +115,48 @@ const publicOrg = async (id: string | undefined): Promise<PublicOrg | undefined>
 
 const MAX_NESTING = 3;
 
-/**
- * A subject's links plus, for each time it sat in a container, the container's links in
- * that window: shipping a pallet wrote only the pallet's chain, and that is where the
- * units inside learn they moved.
- */
-const timeline = async (subjectId: string, from: string, to: string, depth: number): Promise<ChainLink[]> => {
-  const links = await listChainLinks(subjectId);
-  // An event declared in error stays in the chain but is no part of the custody story.
-  const declared = new Set(links.filter((l) => l.kind === 'declaration').map((l) => l.eventId));
-  const own = links.filter((l) => !declared.has(l.eventId) && l.eventTime >= from && l.eventTime <= to);
-  const merged = [...own];
-  if (depth >= MAX_NESTING) return merged;
-  for (const [i, link] of own.entries()) {
-    if (link.bizStep !== 'packing' || link.parentId === undefined || link.parentId === subjectId) continue;
-    const unpacked = own.slice(i + 1).find((l) => l.bizStep === 'unpacking' && l.parentId === link.parentId);
-    const inner = await timeline(link.parentId, link.eventTime, unpacked?.eventTime ?? to, depth + 1);
-    merged.push(...inner.filter((l) => l.bizStep !== 'packing' && l.bizStep !== 'unpacking'));
+interface Step {
+  step: BizStep;
+  by: string;
+  at: string;
+  parentId?: string;
+}
+
+/** Moves of the containers a subject sat in, each within the window it sat there. */
+const containerSteps = async (packs: Step[], to: string, depth: number): Promise<Step[]> => {
+  const steps: Step[] = [];
+  if (depth >= MAX_NESTING) return steps;
+  for (const [i, pack] of packs.entries()) {
+    if (pack.step !== 'packing' || pack.parentId === undefined) continue;
+    const unpacked = packs.slice(i + 1).find((s) => s.step === 'unpacking' && s.parentId === pack.parentId);
+    const until = unpacked?.at ?? to;
+    const moves = (await getState(pack.parentId))?.state.moves ?? [];
+    const inWindow = moves.filter((m) => m.at >= pack.at && m.at <= until);
+    steps.push(...inWindow.filter((m) => m.step !== 'packing' && m.step !== 'unpacking'));
+    steps.push(...(await containerSteps(inWindow, until, depth + 1)));
   }
-  return merged.sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+  return steps;
+};
+
+/**
+ * A subject's own steps plus, for each time it sat in a container, the container's moves
+ * in that window: shipping a pallet wrote only the pallet, and that is where the units
+ * inside learn they moved. Units read their (short) chain; containers their moves.
+ */
+const timeline = async (subjectId: string, state: SubjectState | undefined): Promise<Step[]> => {
+  let own: Step[];
+  if (state?.ref.kind === 'container') {
+    own = state.moves ?? [];
+  } else {
+    const links = await listChainLinks(subjectId);
+    // An event declared in error stays in the chain but is no part of the custody story.
+    const declared = new Set(links.filter((l) => l.kind === 'declaration').map((l) => l.eventId));
+    own = links
+      .filter((l) => !declared.has(l.eventId))
+      .map((l) => ({ step: l.bizStep, by: l.actorOrgId, at: l.eventTime, ...(l.parentId === undefined ? {} : { parentId: l.parentId }) }));
+  }
+  const inside = await containerSteps(own, '9999', 0);
+  return [...own, ...inside].sort((a, b) => a.at.localeCompare(b.at));
 };
 
 /** What a scan shows of custody: where the unit is, who holds it, and who held it. */
@@ -158,11 +181,9 @@ export const custodyView = async (
         : ownStatus;
   const custodianId = top?.custodianOrgId ?? issuance.by;
   const custodian = await publicOrg(custodianId);
-  const links = own === undefined ? [] : await timeline(subjectId, issuance.at, '9999', 0);
+  const steps = own === undefined ? [] : await timeline(subjectId, own);
   const history: CustodyStep[] = [{ step: 'commissioning', at: issuance.at, by: await publicOrg(issuance.by) }];
-  for (const link of links) {
-    history.push({ step: link.bizStep, at: link.eventTime, by: await publicOrg(link.actorOrgId) });
-  }
+  for (const step of steps) history.push({ step: step.step, at: step.at, by: await publicOrg(step.by) });
   const state: CustodyView['state'] =
     status === 'held' ? (custodian?.role === 'factory' ? 'at_factory' : 'at_distributor') : status;
   const label =
@@ -172,7 +193,7 @@ export const custodyView = async (
     state,
     label,
     ...(custodian === undefined || status === 'sold' || status === 'in_use' ? {} : { custodian }),
-    since: links.at(-1)?.eventTime ?? issuance.at,
+    since: steps.at(-1)?.at ?? issuance.at,
     ...((ownStatus === 'sold' || ownStatus === 'in_use') && decommission !== undefined
       ? { alreadyDecommissioned: { status: ownStatus, at: decommission.at } }
       : {}),

@@ -52,11 +52,26 @@ export interface IssuedUnit {
  * The issued unit a (signature-checked) code names, or undefined when we never issued it.
  * The batch is read fresh: it carries the recall flag.
  */
-export const lookupUnit = async (code: { gtin: string; lot: string; serial: string }): Promise<IssuedUnit | undefined> => {
+export type BatchReads = Map<string, Promise<Batch | undefined>>;
+
+/**
+ * `batchReads` lets one request read each lot once however many of its codes it names (an
+ * event of 48 units of one lot is one batch read, not 48).
+ */
+export const lookupUnit = async (
+  code: { gtin: string; lot: string; serial: string },
+  batchReads?: BatchReads,
+): Promise<IssuedUnit | undefined> => {
   const record = await getProductCached(code.gtin);
   const sequence = record?.codec.decode(code.serial);
   if (record === undefined || sequence === undefined) return undefined;
-  const batch = await getBatchByLot(code.gtin, code.lot);
+  const lotKey = `${code.gtin}#${code.lot}`;
+  let read = batchReads?.get(lotKey);
+  if (read === undefined) {
+    read = getBatchByLot(code.gtin, code.lot);
+    batchReads?.set(lotKey, read);
+  }
+  const batch = await read;
   if (batch === undefined || sequence < batch.firstSequence || sequence >= batch.firstSequence + batch.count) {
     return undefined;
   }

@@ -4,7 +4,14 @@ import { hashRecordedEvent } from '../custody/chain';
 import { commissioningEvent, toEpcisEvent, type RecordedEvent } from '../custody/epcis';
 import { eventIdOf, stableStringify } from '../custody/identifiers';
 import { applyEvent, type Transition } from '../custody/rules';
-import { subjectIdOf, type BizStep, type CustodyEvent, type SubjectRef, type SubjectState } from '../custody/types';
+import {
+  MAX_CONTAINER_MOVES,
+  subjectIdOf,
+  type BizStep,
+  type CustodyEvent,
+  type SubjectRef,
+  type SubjectState,
+} from '../custody/types';
 import type { Batch, Organization } from '../domain/types';
 import { AppError, BadRequestError, ConflictError, ForbiddenError } from '../errors';
 import { getBatchByLot, recallLot } from '../store/batch-repository';
@@ -17,9 +24,10 @@ import {
   getRecordedEvent,
   getState,
   getStates,
+  transactionItemCount,
   type StoredState,
 } from '../store/custody-repository';
-import { checkSignature, getOrganizationCached, getProductCached, lookupUnit } from './code-lookup';
+import { checkSignature, getOrganizationCached, getProductCached, lookupUnit, type BatchReads } from './code-lookup';
 import { requireRegisteredOrg } from './registry-service';
 
 /**
@@ -30,6 +38,7 @@ import { requireRegisteredOrg } from './registry-service';
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 /** One DynamoDB transaction holds 100 items: the event, and per subject a state and a link. */
 export const MAX_SUBJECTS_PER_EVENT = 48;
+const MAX_TRANSACTION_ITEMS = 100;
 const CONFLICT_RETRIES = 3;
 
 export interface EventInput {
@@ -61,7 +70,7 @@ interface ResolvedSubject {
 }
 
 /** Every code in an event must be authentic (signature) and issued (record). */
-const resolveCode = async (uri: string): Promise<ResolvedSubject> => {
+const resolveCode = async (uri: string, batchReads: BatchReads): Promise<ResolvedSubject> => {
   const code = parseScannedCode(uri);
   if (!(await checkSignature(code))) {
     throw new BadRequestError('INVALID_SIGNATURE', `Code ${uri.slice(0, 120)} is not signed by TraceSeal: likely counterfeit`);
@@ -71,7 +80,7 @@ const resolveCode = async (uri: string): Promise<ResolvedSubject> => {
     if (stored === undefined) throw new BadRequestError('UNKNOWN_CODE', `Container ${code.sscc} was never issued`);
     return { ref: stored.state.ref };
   }
-  const unit = await lookupUnit(code);
+  const unit = await lookupUnit(code, batchReads);
   if (unit === undefined) throw new BadRequestError('UNKNOWN_CODE', `Unit ${code.gtin}/${code.serial} was never issued`);
   return { ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial }, batch: unit.batch };
 };
@@ -135,10 +144,10 @@ const recallWholeLot = async (input: EventInput, lot: { gtin: string; lot: strin
   if (actor.role !== 'regulator' && batch.ownerOrgId !== actor.id) {
     throw new ConflictError('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall');
   }
-  if (!(await recallLot(batch.gtin, batch.lot, input.eventTime, input.reason ?? 'unspecified'))) {
-    throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
-  }
+  const first = await recallLot(batch.gtin, batch.lot, input.eventTime, input.reason ?? 'unspecified');
   // Loose units read the batch flag; packed ones are stopped through their containers.
+  // Flagging is idempotent and runs again on a repeated recall, so a recall that died
+  // half-way is completed by sending it again.
   const containers = new Set<string>();
   for (const unit of await listPackedUnitsOfLot(batch.gtin, batch.lot)) {
     let parentId = unit.parentId;
@@ -148,6 +157,7 @@ const recallWholeLot = async (input: EventInput, lot: { gtin: string; lot: strin
     }
   }
   for (const id of containers) await flagContainerRecalled(id);
+  if (!first) throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
   return { index: 0, status: 'recorded' };
 };
 
@@ -185,8 +195,9 @@ const prepareEvent = async (input: EventInput, actor: Organization, now: Date): 
       throw new BadRequestError('UNKNOWN_DESTINATION', 'The destination must be a registered factory or distributor');
     }
   }
-  const children = await Promise.all((input.epcs ?? input.children ?? []).map(resolveCode));
-  const parent = input.parent === undefined ? undefined : await resolveCode(input.parent);
+  const batchReads: BatchReads = new Map();
+  const children = await Promise.all((input.epcs ?? input.children ?? []).map((uri) => resolveCode(uri, batchReads)));
+  const parent = input.parent === undefined ? undefined : await resolveCode(input.parent, batchReads);
   const base: Omit<CustodyEvent, 'eventId'> = {
     bizStep: input.bizStep,
     eventTime: new Date(input.eventTime).toISOString(),
@@ -233,14 +244,26 @@ const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now:
     let transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role });
     if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
 
+    if (transactionItemCount(transitions) > MAX_TRANSACTION_ITEMS) {
+      throw new BadRequestError(
+        'EVENT_TOO_LARGE',
+        `This event would change ${transitions.length} codes and containers, more than one transaction holds; split it`,
+      );
+    }
     const recorded: RecordedEvent = { ...event, recordTime: now.toISOString() };
     const epcis = toEpcisEvent(recorded);
     const eventHash = hashRecordedEvent(epcis);
+    const parentId = event.parent === undefined ? undefined : subjectIdOf(event.parent);
     for (const transition of transitions) {
       if (!transition.chained) continue;
       transition.after.version = transition.before.version + 1;
       transition.after.headHash = eventHash;
       transition.after.lastEventTime = event.eventTime;
+      // A container's own moves; filling it (it is the parent) is not one of them.
+      if (transition.after.ref.kind === 'container' && transition.subjectId !== parentId) {
+        const move = { step: event.bizStep, by: event.actorOrgId, at: event.eventTime, ...(parentId === undefined ? {} : { parentId }) };
+        transition.after.moves = [...(transition.before.moves ?? []), move].slice(-MAX_CONTAINER_MOVES);
+      }
     }
     const outcome = await commitEvent({
       event: recorded,

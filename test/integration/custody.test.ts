@@ -70,6 +70,28 @@ describe('a pallet from the factory to a distributor and on to a worker', () => 
     expect((await service.call('GET', `/v1/chain${path}`, { token: stranger.token })).status).toBe(404);
   });
 
+  it('a unit in a case in a pallet learns the pallet moved, from the containers alone', async () => {
+    const { factory, distributor, codes } = await setup(2);
+    const [a = '', b = ''] = codes;
+    const caseCode = await issueContainer(service, factory.token, 'case');
+    const pallet = await issueContainer(service, factory.token, 'pallet');
+    const r = await postEvents(service, factory.token, [
+      custodyEvent('packing', { parent: caseCode, children: [a, b] }),
+      custodyEvent('packing', { parent: pallet, children: [caseCode] }, 1),
+      custodyEvent('shipping', { epcs: [pallet], destination: distributor.id }, 2),
+    ]);
+    expect(r.status).toBe(200);
+    await postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [pallet] }, 3)]);
+    const verdict = await scan(a);
+    expect(verdict.custody?.state).toBe('at_distributor');
+    expect(verdict.custody?.history.map((h) => h.step)).toEqual(['commissioning', 'packing', 'shipping', 'receiving']);
+    const palletScan = (await (await fetch(pallet, { headers: { accept: 'application/json' } })).json()) as {
+      status: string;
+      container: { childCount: number };
+    };
+    expect(palletScan).toMatchObject({ status: 'genuine', container: { childCount: 1 } });
+  });
+
   it('exports chain events that validate against the official EPCIS 2.0 JSON Schema', async () => {
     const validate = await loadEpcisValidator();
 
@@ -130,6 +152,21 @@ describe('custody rules', () => {
     expect(codeOf((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id })])).results[0])).toBe('UNIT_RECALLED');
     expect(codeOf((await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot } })])).results[0])).toBe('ALREADY_RECALLED');
     expect(codeOf((await postEvents(service, distributor.token, [custodyEvent('recall', { lot: { gtin, lot } })])).results[0])).toBe('ROLE_NOT_ALLOWED');
+  });
+
+  it('refuses an event too large for one transaction with a 400, changing nothing', async () => {
+    const { factory, codes } = await setup(48);
+    const cases = await Promise.all([0, 1, 2, 3].map(() => issueContainer(service, factory.token, 'case')));
+    await postEvents(
+      service,
+      factory.token,
+      cases.map((caseCode, i) => custodyEvent('packing', { parent: caseCode, children: codes.slice(i * 12, i * 12 + 12) }, i)),
+    );
+    // 48 units, their 48 links, the event and 4 flagged cases: 101 items.
+    const recall = await postEvents(service, factory.token, [custodyEvent('recall', { epcs: codes, reason: 'test' }, 10)]);
+    expect(recall.status).toBe(400);
+    expect(codeOf(recall.results[0])).toBe('EVENT_TOO_LARGE');
+    expect((await scan(codes[0] ?? '')).status).toBe('genuine');
   });
 
   it('a lot recall stops the containers holding its units; unpacking them frees the container', async () => {

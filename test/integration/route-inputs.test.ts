@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueContainer } from '../support/custody';
+import { registerOrg } from '../support/fixtures';
+import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
+
+/** Bad input and authorization on the routes the flow tests do not already cover. */
+let service: TestService;
+let adminToken: string;
+beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
+afterAll(async () => service?.stop());
+
+const errorCode = async (res: Response) => ((await res.json()) as { error?: { code: string } }).error?.code;
+
+describe('organizations', () => {
+  it('registers only well-formed organizations and shows each only to itself and supervisors', async () => {
+    const bad = await service.call('POST', '/v1/orgs', {
+      token: adminToken,
+      body: { name: 'X', role: 'smuggler', region: 'CN-SH Shanghai', licenseNumber: '!!' },
+    });
+    expect(bad.status).toBe(400);
+    expect(await errorCode(bad)).toBe('VALIDATION_FAILED');
+
+    const factory = await registerOrg(service, 'factory', adminToken);
+    const other = await registerOrg(service, 'distributor', adminToken);
+    const regulator = await registerOrg(service, 'regulator', adminToken);
+    expect((await service.call('GET', `/v1/orgs/${factory.id}`, { token: factory.token })).status).toBe(200);
+    expect((await service.call('GET', `/v1/orgs/${factory.id}`, { token: regulator.token })).status).toBe(200);
+    expect((await service.call('GET', `/v1/orgs/${factory.id}`, { token: other.token })).status).toBe(403);
+    expect((await service.call('GET', '/v1/orgs/not-a-uuid', { token: factory.token })).status).toBe(400);
+    expect((await service.call('GET', `/v1/orgs/${factory.id}`)).status).toBe(401);
+  });
+});
+
+describe('containers', () => {
+  it('issues only sane counts of known kinds, to factories and distributors', async () => {
+    const distributor = await registerOrg(service, 'distributor', adminToken);
+    const regulator = await registerOrg(service, 'regulator', adminToken);
+    for (const body of [{ kind: 'crate', count: 1 }, { kind: 'case', count: 0 }, { kind: 'case', count: 1001 }, { kind: 'case' }]) {
+      const res = await service.call('POST', '/v1/containers', { token: distributor.token, body });
+      expect(res.status).toBe(400);
+    }
+    expect((await service.call('POST', '/v1/containers', { token: regulator.token, body: { kind: 'case', count: 1 } })).status).toBe(403);
+    const res = await service.call('POST', '/v1/containers', { token: distributor.token, body: { kind: 'pallet', count: 3 } });
+    expect(res.status).toBe(201);
+    const { codes } = (await res.json()) as { codes: { sscc: string; uri: string }[] };
+    expect(codes).toHaveLength(3);
+    expect(new Set(codes.map((c) => c.sscc)).size).toBe(3);
+    expect(codes.every((c) => /^3\d{17}$/.test(c.sscc))).toBe(true);
+  });
+
+  it('verifies container labels: genuine, forged, malformed', async () => {
+    const factory = await registerOrg(service, 'factory', adminToken);
+    const uri = await issueContainer(service, factory.token, 'case');
+    const genuine = await fetch(uri, { headers: { accept: 'application/json' } });
+    expect(genuine.status).toBe(200);
+    expect(((await genuine.json()) as { status: string }).status).toBe('genuine');
+    const forged = uri.replace(/8030=(....)(.)/, (_, kid: string, ch: string) => `8030=${kid}${ch === 'A' ? 'B' : 'A'}`);
+    const forgedVerdict = await fetch(forged, { headers: { accept: 'application/json' } });
+    expect(((await forgedVerdict.json()) as { status: string }).status).toBe('invalid');
+    expect(forgedVerdict.headers.get('cache-control')).toContain('s-maxage=86400');
+
+    const { pathname } = new URL(uri);
+    const sscc = pathname.split('/')[2] ?? '';
+    const wrongCheckDigit = `${sscc.slice(0, 17)}${(Number(sscc[17]) + 1) % 10}`;
+    const malformed = await service.call('GET', `/00/${wrongCheckDigit}?8030=${new URL(uri).searchParams.get('8030')}`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('cache-control')).toBe('no-store');
+    expect((await service.call('GET', `/00/${sscc}`)).status).toBe(400);
+  });
+});
+
+describe('chains', () => {
+  it('answers malformed identifiers with 400 and unknown ones with 404', async () => {
+    const factory = await registerOrg(service, 'factory', adminToken);
+    expect((await service.call('GET', '/v1/chain/01/123/10/L/21/S', { token: factory.token })).status).toBe(400);
+    expect((await service.call('GET', '/v1/chain/00/12', { token: factory.token })).status).toBe(400);
+    const unknown = await service.call('GET', '/v1/chain/00/306141419999999996', { token: factory.token });
+    expect(unknown.status).toBe(404);
+    expect(await errorCode(unknown)).toBe('CODE_NOT_FOUND');
+    expect((await service.call('GET', '/v1/chain/00/306141419999999996')).status).toBe(401);
+  });
+});

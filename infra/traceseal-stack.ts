@@ -143,6 +143,7 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
     signsCodes: true,
   },
   'get-batch': { tableAccess: 'read' },
+  'list-batches': { tableAccess: 'read' },
   // Builds a page of up to 10,000 CSV/NDJSON rows in memory.
   'list-batch-codes': { tableAccess: 'read', memorySize: 1024, timeout: Duration.seconds(15), printsCodes: true },
   // Up to 1,000 events (5 MB) per call, each checked against custody state.

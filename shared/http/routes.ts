@@ -102,6 +102,16 @@ export const ROUTES = {
       ...errors(400, 401, 403, 404, 409, 413, 415, 503),
     },
   }),
+  listBatches: route({
+    operationId: 'listBatches',
+    method: 'GET',
+    path: '/v1/batches',
+    functionName: 'list-batches',
+    summary: "Your factory's batches, newest first; units that never moved are still at the factory",
+    auth: ['factory'],
+    query: s.BatchListQuery,
+    responses: { 200: { description: 'One page', schema: s.BatchList }, ...errors(400, 401, 403) },
+  }),
   getBatch: route({
     operationId: 'getBatch',
     method: 'GET',

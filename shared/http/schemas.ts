@@ -112,6 +112,13 @@ export const IssuedBatch = z
   })
   .meta({ id: 'IssuedBatch' });
 
+export const BatchListQuery = z.strictObject({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const BatchList = z.object({ batches: z.array(Batch), cursor: z.string().optional() }).meta({ id: 'BatchList' });
+
 export const BatchIdParams = z.strictObject({ id: z.uuid() });
 
 export const CodesQuery = z.strictObject({

@@ -26,6 +26,8 @@ const chunkKey = (batchId: string, index: number) => ({
   pk: `BATCH#${batchId}`,
   sk: `CODES#${String(index).padStart(8, '0')}`,
 });
+/** A factory's batches, newest first, through gsi1. */
+const ownerIndex = (batch: Batch) => ({ gsi1pk: `ORG#${batch.ownerOrgId}#BATCHES`, gsi1sk: `${batch.createdAt}#${batch.id}` });
 const idempotencyKey = (orgId: string, key: string) => ({ pk: `IDEMPOTENCY#${orgId}#${key}`, sk: 'IDEMPOTENCY' });
 
 export interface IdempotencyClaim {
@@ -65,7 +67,7 @@ export const createBatch = async (batch: Batch, claim?: IdempotencyClaim): Promi
     {
       Put: {
         TableName,
-        Item: { ...batchKey(batch.gtin, batch.lot), type: 'batch', ...batch },
+        Item: { ...batchKey(batch.gtin, batch.lot), type: 'batch', ...batch, ...ownerIndex(batch) },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -171,6 +173,27 @@ export const listWrittenChunkIndexes = async (batchId: string): Promise<Set<numb
     ConsistentRead: true,
   });
   return new Set(items.map((item) => Number(String(item.sk).slice('CODES#'.length))));
+};
+
+export interface BatchPage {
+  batches: Batch[];
+  cursor?: string;
+}
+
+export const listBatchesOfOrg = async (orgId: string, options: { cursor?: string; limit?: number } = {}): Promise<BatchPage> => {
+  const gsi1pk = `ORG#${orgId}#BATCHES`;
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: mainTableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk },
+      ScanIndexForward: false,
+      Limit: options.limit ?? 50,
+      ExclusiveStartKey: decodeCursor(options.cursor, { gsi1pk }),
+    }),
+  );
+  return { batches: (page.Items ?? []).map(toBatch), cursor: encodeCursor(page.LastEvaluatedKey) };
 };
 
 export interface CodePage {

@@ -111,6 +111,32 @@ describe('batches', () => {
   });
 });
 
+describe('listing batches', () => {
+  it("pages through a factory's own batches, newest first, and nobody else's", async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    for (const lot of ['LIST-1', 'LIST-2', 'LIST-3']) {
+      await service.call('POST', '/v1/batches', { token: factory.token, body: { gtin, lot, productionDate: '2026-11-01', count: 1 } });
+    }
+    const lots: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await service.call('GET', `/v1/batches?limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`, { token: factory.token });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { batches: { lot: string }[]; cursor?: string };
+      lots.push(...page.batches.map((b) => b.lot));
+      cursor = page.cursor;
+    } while (cursor !== undefined && lots.length < 10);
+    expect(lots).toEqual(['LIST-3', 'LIST-2', 'LIST-1']);
+
+    const other = await factoryWithProduct(service, adminToken);
+    const theirs = (await (await service.call('GET', '/v1/batches', { token: other.factory.token })).json()) as { batches: unknown[] };
+    expect(theirs.batches).toEqual([]);
+    expect((await service.call('GET', '/v1/batches?limit=0', { token: factory.token })).status).toBe(400);
+    const distributor = await registerOrg(service, 'distributor', adminToken);
+    expect((await service.call('GET', '/v1/batches', { token: distributor.token })).status).toBe(403);
+  });
+});
+
 describe('verification verdicts', () => {
   it('is unknown when the signature is ours but no such unit was issued', async () => {
     const { factory, gtin } = await factoryWithProduct(service, adminToken);

@@ -5,7 +5,7 @@ import { BadRequestError } from '../../shared/errors';
 import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json, text } from '../../shared/http/responses';
-import { prefersHtml, renderVerificationPage } from '../../shared/http/verification-page';
+import { prefersHtml, renderContainerPage, renderVerificationPage } from '../../shared/http/verification-page';
 import { verifyContainerCode, verifyScannedCode } from '../../shared/services/verify-service';
 
 /**
@@ -20,32 +20,31 @@ const CACHE_CONTROL = {
   other: 'public, max-age=60, s-maxage=60, stale-while-revalidate=30',
 };
 
-const verifyUnit = createHandler(ROUTES.verifyCode, async ({ event, params, query }) => {
-  const code = parseCodeParts({ ...params, digsig: query['8030'] });
-  const result = await verifyScannedCode(code);
+/** JSON for apps, the page for browsers; the cache lifetime follows the verdict. */
+const respond = <R extends { invalidReason?: string }>(accept: string | undefined, result: R, render: (result: R) => string) => {
   const options = {
     cacheControl: result.invalidReason === 'signature_mismatch' ? CACHE_CONTROL.invalid : CACHE_CONTROL.other,
     headers: { vary: 'Accept' },
   };
-  if (prefersHtml(event.headers.accept)) {
-    return text(200, renderVerificationPage(result), 'text/html; charset=utf-8', {
-      ...options,
-      headers: { ...options.headers, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
-    });
-  }
-  return json(200, result, options);
+  if (!prefersHtml(accept)) return json(200, result, options);
+  return text(200, render(result), 'text/html; charset=utf-8', {
+    ...options,
+    headers: { ...options.headers, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
+  });
+};
+
+const verifyUnit = createHandler(ROUTES.verifyCode, async ({ event, params, query }) => {
+  const code = parseCodeParts({ ...params, digsig: query['8030'] });
+  return respond(event.headers.accept, await verifyScannedCode(code), renderVerificationPage);
 });
 
-const verifyContainer = createHandler(ROUTES.verifyContainer, async ({ params, query }) => {
+const verifyContainer = createHandler(ROUTES.verifyContainer, async ({ event, params, query }) => {
   const digsig = query['8030'];
   if (!isValidSscc(params.sscc)) throw new BadRequestError('MALFORMED_CODE', 'AI 00 must be an SSCC with a valid check digit');
   if (digsig === undefined || !DIGSIG_PATTERN.test(digsig)) {
     throw new BadRequestError('MISSING_SIGNATURE', 'The code has no valid AI 8030 digital signature');
   }
-  const result = await verifyContainerCode({ sscc: params.sscc, digsig });
-  return json(200, result, {
-    cacheControl: result.invalidReason === 'signature_mismatch' ? CACHE_CONTROL.invalid : CACHE_CONTROL.other,
-  });
+  return respond(event.headers.accept, await verifyContainerCode({ sscc: params.sscc, digsig }), renderContainerPage);
 });
 
 const CONTAINER_ROUTE = `${ROUTES.verifyContainer.method} ${ROUTES.verifyContainer.path}`;

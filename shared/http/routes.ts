@@ -211,11 +211,11 @@ export const ROUTES = {
     method: 'GET',
     path: '/00/{sscc}',
     functionName: 'verify-code',
-    summary: 'Verify a scanned case or pallet code (JSON)',
+    summary: 'Verify a scanned case or pallet code (JSON or an HTML page by Accept)',
     auth: 'public',
     params: s.SsccParams,
     query: s.ContainerVerifyQuery,
-    responses: { 200: { description: 'The verdict' }, ...errors(400) },
+    responses: { 200: { description: 'The verdict', contentTypes: ['application/json', 'text/html'] }, ...errors(400) },
   }),
   getJwks: route({
     operationId: 'getJwks',

@@ -54,6 +54,12 @@ describe('containers', () => {
     const genuine = await fetch(uri, { headers: { accept: 'application/json' } });
     expect(genuine.status).toBe(200);
     expect(((await genuine.json()) as { status: string }).status).toBe('genuine');
+    const page = await fetch(uri, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    expect(html).toContain('<h1>Genuine</h1>');
+    expect(html).toContain('case, 0 item(s) inside');
     const forged = uri.replace(/8030=(....)(.)/, (_, kid: string, ch: string) => `8030=${kid}${ch === 'A' ? 'B' : 'A'}`);
     const forgedVerdict = await fetch(forged, { headers: { accept: 'application/json' } });
     expect(((await forgedVerdict.json()) as { status: string }).status).toBe('invalid');

@@ -84,6 +84,51 @@ export const commissioningEvent = (input: {
   };
 };
 
+/**
+ * A whole-lot recall: one event about the lot's class (GS1 Digital Link of GTIN + lot),
+ * however many units it holds, with an id derived like every other event's.
+ */
+export const lotRecallEvent = (input: {
+  gtin: string;
+  lot: string;
+  count: number;
+  actorOrgId: string;
+  eventTime: string;
+  eventTimeZoneOffset: string;
+  recordTime: string;
+  location: string;
+  reason?: string;
+}): EpcisEvent => {
+  const epcClass = `https://id.gs1.org/01/${input.gtin}/10/${input.lot}`;
+  const eventTime = new Date(input.eventTime).toISOString();
+  const eventId = eventIdFromPreHash(
+    [
+      'eventType=ObjectEvent',
+      `eventTime=${eventTime}`,
+      `eventTimeZoneOffset=${input.eventTimeZoneOffset}`,
+      'action=OBSERVE',
+      `quantityList.epcClass=${epcClass}`,
+      'bizStep=holding',
+      'disposition=recalled',
+      `reporter=${orgUri(input.actorOrgId)}`,
+    ].join('\n'),
+  );
+  return {
+    type: 'ObjectEvent',
+    eventID: eventId,
+    eventTime,
+    eventTimeZoneOffset: input.eventTimeZoneOffset,
+    recordTime: input.recordTime,
+    action: 'OBSERVE',
+    quantityList: [{ epcClass, quantity: input.count }],
+    bizStep: 'holding',
+    disposition: 'recalled',
+    readPoint: { id: orgUri(input.actorOrgId) },
+    'traceseal:location': input.location,
+    ...(input.reason === undefined ? {} : { 'traceseal:reason': input.reason }),
+  };
+};
+
 export const epcisDocument = (events: EpcisEvent[], createdAt = new Date()) => ({
   '@context': EPCIS_CONTEXT,
   type: 'EPCISDocument',

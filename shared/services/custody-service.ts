@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { parseScannedCode } from '../codes/digital-link';
 import { hashRecordedEvent } from '../custody/chain';
-import { commissioningEvent, toEpcisEvent, type RecordedEvent } from '../custody/epcis';
+import { commissioningEvent, lotRecallEvent, toEpcisEvent, type RecordedEvent } from '../custody/epcis';
 import { eventIdOf, stableStringify } from '../custody/identifiers';
 import { applyEvent, type Transition } from '../custody/rules';
 import {
@@ -21,6 +21,7 @@ import {
   flagContainerRecalled,
   getChainLink,
   listPackedUnitsOfLot,
+  putStandaloneEvent,
   getRecordedEvent,
   getState,
   getStates,
@@ -138,16 +139,43 @@ const validateShape = (input: EventInput, actor: Organization, now: Date): void 
   }
 };
 
-const recallWholeLot = async (input: EventInput, lot: { gtin: string; lot: string }, actor: Organization): Promise<EventResult> => {
+const recallWholeLot = async (
+  input: EventInput,
+  lot: { gtin: string; lot: string },
+  actor: Organization,
+  now: Date,
+): Promise<EventResult> => {
   const batch = await getBatchByLot(lot.gtin, lot.lot);
   if (batch === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
   if (actor.role !== 'regulator' && batch.ownerOrgId !== actor.id) {
     throw new ConflictError('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall');
   }
+  // The record first (idempotent by its id), then the flag, then the containers: a call
+  // that dies part-way is completed by sending the same recall again.
+  const epcis = lotRecallEvent({
+    gtin: batch.gtin,
+    lot: batch.lot,
+    count: batch.count,
+    actorOrgId: actor.id,
+    eventTime: input.eventTime,
+    eventTimeZoneOffset: input.eventTimeZoneOffset,
+    recordTime: now.toISOString(),
+    location: actor.region,
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+  });
+  const eventId = String(epcis.eventID);
+  if (batch.recalledAt === undefined) {
+    await putStandaloneEvent({
+      eventId,
+      bizStep: 'recall',
+      actorOrgId: actor.id,
+      epcisJson: stableStringify(epcis),
+      eventHash: hashRecordedEvent(epcis),
+      recordTime: now.toISOString(),
+    });
+  }
   const first = await recallLot(batch.gtin, batch.lot, input.eventTime, input.reason ?? 'unspecified');
   // Loose units read the batch flag; packed ones are stopped through their containers.
-  // Flagging is idempotent and runs again on a repeated recall, so a recall that died
-  // half-way is completed by sending it again.
   const containers = new Set<string>();
   for (const unit of await listPackedUnitsOfLot(batch.gtin, batch.lot)) {
     let parentId = unit.parentId;
@@ -158,7 +186,7 @@ const recallWholeLot = async (input: EventInput, lot: { gtin: string; lot: strin
   }
   for (const id of containers) await flagContainerRecalled(id);
   if (!first) throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
-  return { index: 0, status: 'recorded' };
+  return { index: 0, status: 'recorded', eventId };
 };
 
 /** Where recalled units sit in containers, the containers up the tree must stop moving too. */
@@ -285,7 +313,7 @@ const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now:
 const ingestOne = async (input: EventInput, actor: Organization, now: Date): Promise<EventResult> => {
   if (input.lot !== undefined) {
     validateShape(input, actor, now);
-    return recallWholeLot(input, input.lot, actor);
+    return recallWholeLot(input, input.lot, actor, now);
   }
   return recordPrepared(await prepareEvent(input, actor, now), actor, now);
 };

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainEntry } from '../custody/chain';
 import type { RecordedEvent } from '../custody/epcis';
 import type { Transition } from '../custody/rules';
@@ -188,6 +188,28 @@ export const commitEvent = async ({ event, epcisJson, eventHash, transitions, re
     }
   }
   return transactWrite(items);
+};
+
+/** An event that changes no chain (a whole-lot recall), kept for the record; once per id. */
+export const putStandaloneEvent = async (input: {
+  eventId: string;
+  bizStep: BizStep;
+  actorOrgId: string;
+  epcisJson: string;
+  eventHash: string;
+  recordTime: string;
+}): Promise<void> => {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: mainTableName(),
+        Item: { ...eventKey(input.eventId), type: 'custodyEvent', ...input, epcis: input.epcisJson, subjectIds: [] },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+  }
 };
 
 export const getRecordedEvent = async (eventId: string): Promise<{ epcis: string; eventHash: string; actorOrgId: string; subjectIds: string[] } | undefined> => {

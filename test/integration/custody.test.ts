@@ -148,6 +148,13 @@ describe('custody rules', () => {
     const lot = new URL(a).pathname.split('/')[4] ?? '';
     const recall = await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot }, reason: 'shell cracks under impact' })]);
     expect(recall.status).toBe(200);
+    // The recall is on record as an EPCIS event about the lot's class, whatever its size.
+    const { getRecordedEvent } = await import('../../shared/store/custody-repository');
+    const recorded = await getRecordedEvent(recall.results[0]?.eventId ?? '');
+    const event = JSON.parse(recorded?.epcis ?? '{}') as Record<string, unknown>;
+    expect(event).toMatchObject({ bizStep: 'holding', disposition: 'recalled', 'traceseal:reason': 'shell cracks under impact' });
+    const { EPCIS_CONTEXT } = await import('../../shared/custody/epcis');
+    expect((await loadEpcisValidator())({ '@context': EPCIS_CONTEXT, ...event })).toBeUndefined();
     expect((await scan(a)).status).toBe('recalled');
     expect(codeOf((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id })])).results[0])).toBe('UNIT_RECALLED');
     expect(codeOf((await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot } })])).results[0])).toBe('ALREADY_RECALLED');

@@ -18,6 +18,8 @@ export const ensureLocalSigningKeys = async (dir: string): Promise<void> => {
     const jwk = toPublicJwk(kid, privateKeyFromPem(await readFile(file, 'utf8')));
     await putPublicKey({ jwk, createdAt: new Date().toISOString() });
   }
+  // A runtime started again in the same process (tests, the bench) may use another key dir.
+  forgetSigningKey();
   forgetPublicKeys();
 };
 

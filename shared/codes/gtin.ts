@@ -12,8 +12,5 @@ export const gs1CheckDigit = (digitsWithoutCheck: string): number => {
 export const isValidGtin14 = (gtin: string): boolean =>
   /^\d{14}$/.test(gtin) && gs1CheckDigit(gtin.slice(0, 13)) === Number(gtin[13]);
 
-/** Pads GTIN-8/12/13 to GTIN-14, the only form we store and sign. */
-export const toGtin14 = (gtin: string): string => gtin.padStart(14, '0');
-
 /** Makes a valid GTIN-14 from a 13-digit body; used by seeds and tests. */
 export const withCheckDigit = (body13: string): string => `${body13}${gs1CheckDigit(body13)}`;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { CROCKFORD_ALPHABET } from './base32';
+import { decodeBase32, encodeBase32 } from './base32';
 
 /**
  * Serials (AI 21) are 16 Crockford-base32 characters: 10 for a keyed permutation of the
@@ -44,28 +44,6 @@ const roundFunction = (half: number, roundKey: number): number => {
   return (x >>> 0) & HALF_MASK;
 };
 
-const encodeNumber = (value: number, length: number): string => {
-  let out = '';
-  let rest = value;
-  for (let i = 0; i < length; i++) {
-    out = CROCKFORD_ALPHABET[rest % 32] + out;
-    rest = Math.floor(rest / 32);
-  }
-  return out;
-};
-
-const DECODE_TABLE = new Map<string, number>([...CROCKFORD_ALPHABET].map((c, i) => [c, i]));
-
-const decodeNumber = (text: string): number | undefined => {
-  let value = 0;
-  for (const char of text) {
-    const digit = DECODE_TABLE.get(char);
-    if (digit === undefined) return undefined;
-    value = value * 32 + digit;
-  }
-  return value;
-};
-
 export const createSerialCodec = (serialKey: Uint8Array): SerialCodec => {
   const keyMaterial = createHmac('sha256', serialKey).update('traceseal/serial/feistel').digest();
   const roundKeys = Array.from({ length: ROUNDS }, (_, i) => keyMaterial.readUInt32BE(i * 4));
@@ -101,12 +79,12 @@ export const createSerialCodec = (serialKey: Uint8Array): SerialCodec => {
       if (!Number.isInteger(sequence) || sequence < 0 || sequence > MAX_SEQUENCE) {
         throw new RangeError(`sequence ${sequence} is outside 0..2^50-1`);
       }
-      return encodeNumber(permute(sequence), PERM_CHARS) + encodeNumber(check(sequence), CHECK_CHARS);
+      return encodeBase32(permute(sequence), PERM_CHARS) + encodeBase32(check(sequence), CHECK_CHARS);
     },
     decode(serial) {
       if (serial.length !== SERIAL_LENGTH) return undefined;
-      const permuted = decodeNumber(serial.slice(0, PERM_CHARS));
-      const checkValue = decodeNumber(serial.slice(PERM_CHARS));
+      const permuted = decodeBase32(serial.slice(0, PERM_CHARS));
+      const checkValue = decodeBase32(serial.slice(PERM_CHARS));
       if (permuted === undefined || checkValue === undefined) return undefined;
       const sequence = unpermute(permuted);
       return check(sequence) === checkValue ? sequence : undefined;

@@ -37,17 +37,6 @@ export const eventIdFromPreHash = (preHash: string): string =>
 
 export const eventIdOf = (event: Omit<CustodyEvent, 'eventId'>): string => eventIdFromPreHash(canonicalPreHash(event));
 
-/** Key-sorted JSON, so a hash over a recorded event can be recomputed by anyone. */
-export const stableStringify = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-};
+export { stableStringify } from '../domain/canonical-json';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

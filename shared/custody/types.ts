@@ -27,11 +27,15 @@ export const BIZ_STEPS = [
 ] as const;
 export type BizStep = (typeof BIZ_STEPS)[number];
 
-export const CUSTODY_STATUSES = ['held', 'in_transit', 'sold', 'in_use', 'destroyed', 'voided', 'recalled'] as const;
-export type CustodyStatus = (typeof CUSTODY_STATUSES)[number];
+export type CustodyStatus = 'held' | 'in_transit' | 'sold' | 'in_use' | 'destroyed' | 'voided' | 'recalled';
 
-/** Statuses after which a unit never moves again (a decommission can still be reversed). */
-export const FINAL_STATUSES: ReadonlySet<CustodyStatus> = new Set(['destroyed', 'voided', 'recalled']);
+/**
+ * Codes one event may list: a DynamoDB transaction holds 100 items, and an event needs
+ * one for itself plus a state and a chain link per code (and its parent's).
+ */
+export const MAX_SUBJECTS_PER_EVENT = 48;
+
+/** A sold or in-use unit left the chain; only its decommissioning organization can undo that. */
 export const DECOMMISSIONED_STATUSES: ReadonlySet<CustodyStatus> = new Set(['sold', 'in_use']);
 
 export interface SubjectState {

@@ -3,7 +3,7 @@ import { DIGSIG_PATTERN, LOT_PATTERN, SERIAL_PATTERN } from '../codes/digital-li
 import { isValidGtin14 } from '../codes/gtin';
 import { VERIFICATION_STATUSES } from '../domain/verification';
 import { PRODUCT_CATEGORIES, ROLES } from '../domain/types';
-import { BIZ_STEPS } from '../custody/types';
+import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '../custody/types';
 import { CONTAINER_KINDS } from '../codes/sscc';
 
 /**
@@ -179,16 +179,15 @@ export const Jwks = z
 // ---- custody (issue 4) ------------------------------------------------------------------
 
 const CodeUri = z.url().max(400).describe('A unit or container code as printed: its GS1 Digital Link URI with AI 8030');
-const MAX_SUBJECTS = 48;
 
 export const CustodyEventBody = z
   .strictObject({
     bizStep: z.enum(BIZ_STEPS).describe('CBV 2.0 business step (recall, void and decommissioning_reversal are TraceSeal steps)'),
     eventTime: z.iso.datetime({ offset: true }),
     eventTimeZoneOffset: z.string().regex(/^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/, 'must be like +08:00'),
-    epcs: z.array(CodeUri).min(1).max(MAX_SUBJECTS).optional().describe('Object events: the codes concerned'),
+    epcs: z.array(CodeUri).min(1).max(MAX_SUBJECTS_PER_EVENT).optional().describe('Object events: the codes concerned'),
     parent: CodeUri.optional().describe('packing/unpacking: the case or pallet code'),
-    children: z.array(CodeUri).min(1).max(MAX_SUBJECTS).optional().describe('packing/unpacking: codes put in or taken out'),
+    children: z.array(CodeUri).min(1).max(MAX_SUBJECTS_PER_EVENT).optional().describe('packing/unpacking: codes put in or taken out'),
     destination: z.uuid().optional().describe('shipping: the receiving organization'),
     reason: z.string().trim().min(1).max(500).optional(),
     lot: z.strictObject({ gtin: Gtin14, lot: Lot }).optional().describe('recall: a whole lot instead of listed units'),

@@ -45,11 +45,6 @@ export const getPublicKey = async (kid: string): Promise<KeyObject | undefined> 
 
 export const getJwks = async (): Promise<PublicJwk[]> => (await current()).jwks;
 
-/** The public keys as they stand now, with no reload: used by the benchmark. */
-export const preloadPublicKeys = async (): Promise<void> => {
-  await reload();
-};
-
 export const forgetPublicKeys = (): void => {
   loaded = undefined;
 };

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import { createSerialCodec } from '../codes/serial';
-import { canonicalJson, signCodes } from '../domain/issuance';
+import { stableStringify } from '../domain/canonical-json';
+import { signCodes } from '../domain/issuance';
 import type { Batch, IssuedCode } from '../domain/types';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { getActiveSigningKey } from '../keys/signing-key-provider';
@@ -85,7 +86,7 @@ export const issueBatch = async (
   idempotencyKey?: string,
   now = new Date(),
 ): Promise<IssuedBatch> => {
-  const requestHash = createHash('sha256').update(canonicalJson(input)).digest('base64url');
+  const requestHash = createHash('sha256').update(stableStringify(input)).digest('base64url');
   if (idempotencyKey !== undefined) {
     const previous = await getIdempotencyRecord(principal.orgId, idempotencyKey);
     if (previous !== undefined) {

@@ -37,8 +37,6 @@ import { requireRegisteredOrg } from './registry-service';
  * stop the ones after it.
  */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-/** One DynamoDB transaction holds 100 items: the event, and per subject a state and a link. */
-export const MAX_SUBJECTS_PER_EVENT = 48;
 const MAX_TRANSACTION_ITEMS = 100;
 const CONFLICT_RETRIES = 3;
 

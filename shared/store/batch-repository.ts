@@ -7,6 +7,7 @@ import {
   decodeCursor,
   documentClient,
   encodeCursor,
+  isConditionFailure,
   mainTableName,
   queryAll,
 } from './dynamodb-client';
@@ -149,10 +150,6 @@ const parseCodes = (firstSequence: number, text: string): IssuedCode[] =>
     return { sequence: firstSequence + i, serial, digsig };
   });
 
-/** Chunk index of a sequence number relative to the batch start. */
-export const chunkIndexOf = (batch: Batch, sequence: number): number =>
-  Math.floor((sequence - batch.firstSequence) / CODE_CHUNK_SIZE);
-
 export const putCodeChunks = async (batchId: string, chunks: { index: number; codes: IssuedCode[] }[]): Promise<void> =>
   batchPutAll(
     chunks.map(({ index, codes }) => ({
@@ -235,7 +232,7 @@ export const recallLot = async (gtin: string, lot: string, at: string, reason: s
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

@@ -8,6 +8,7 @@ import {
   decodeCursor,
   documentClient,
   encodeCursor,
+  isConditionFailure,
   mainTableName,
   queryAll,
   transactWrite,
@@ -133,6 +134,35 @@ export interface CommitInput {
 export const transactionItemCount = (transitions: readonly Transition[]): number =>
   1 + transitions.length + transitions.filter((t) => t.chained).length;
 
+/** A subject's new state, written only if nobody changed it since we read it. */
+const statePut = (TableName: string, state: SubjectState, revision: number): TransactItems[number] => ({
+  Put: {
+    TableName,
+    Item: stateItem(state, revision + 1),
+    ConditionExpression: revision === 0 ? 'attribute_not_exists(pk)' : 'revision = :revision',
+    ...(revision === 0 ? {} : { ExpressionAttributeValues: { ':revision': revision } }),
+  },
+});
+
+/** One link of a subject's chain; the fields after the hashes tell the custody story without the events. */
+const linkPut = (
+  TableName: string,
+  transition: Transition,
+  link: { kind: 'event' | 'declaration'; eventId: string; eventHash: string; actorOrgId: string; eventTime: string; bizStep?: BizStep; parentId?: string },
+): TransactItems[number] => ({
+  Put: {
+    TableName,
+    Item: {
+      ...linkKey(transition.subjectId, transition.after.version),
+      type: 'chainLink',
+      previousEventHash: transition.before.headHash,
+      stateBefore: transition.before,
+      ...link,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
 export const commitEvent = async ({ event, epcisJson, eventHash, transitions, revisions }: CommitInput): Promise<CommitOutcome> => {
   const TableName = mainTableName();
   const items: TransactItems = [
@@ -155,37 +185,19 @@ export const commitEvent = async ({ event, epcisJson, eventHash, transitions, re
     },
   ];
   for (const transition of transitions) {
-    const revision = revisions.get(transition.subjectId) ?? 0;
-    items.push({
-      Put: {
-        TableName,
-        Item: stateItem(transition.after, revision + 1),
-        ConditionExpression: revision === 0 ? 'attribute_not_exists(pk)' : 'revision = :revision',
-        ...(revision === 0 ? {} : { ExpressionAttributeValues: { ':revision': revision } }),
-      },
-    });
-    if (transition.chained) {
-      items.push({
-        Put: {
-          TableName,
-          Item: {
-            ...linkKey(transition.subjectId, transition.after.version),
-            type: 'chainLink',
-            kind: 'event',
-            eventId: event.eventId,
-            eventHash,
-            previousEventHash: transition.before.headHash,
-            stateBefore: transition.before,
-            // Enough to tell the custody story from the links alone, without the events.
-            bizStep: event.bizStep,
-            actorOrgId: event.actorOrgId,
-            eventTime: event.eventTime,
-            ...(event.parent === undefined ? {} : { parentId: subjectIdOf(event.parent) }),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
+    items.push(statePut(TableName, transition.after, revisions.get(transition.subjectId) ?? 0));
+    if (!transition.chained) continue;
+    items.push(
+      linkPut(TableName, transition, {
+        kind: 'event',
+        eventId: event.eventId,
+        eventHash,
+        bizStep: event.bizStep,
+        actorOrgId: event.actorOrgId,
+        eventTime: event.eventTime,
+        ...(event.parent === undefined ? {} : { parentId: subjectIdOf(event.parent) }),
+      }),
+    );
   }
   return transactWrite(items);
 };
@@ -208,7 +220,7 @@ export const putStandaloneEvent = async (input: {
       }),
     );
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 };
 
@@ -331,33 +343,15 @@ export const commitDeclaration = async (input: DeclarationCommit): Promise<Commi
     },
   ];
   for (const transition of input.transitions) {
-    const revision = input.revisions.get(transition.subjectId) ?? 0;
     items.push(
-      {
-        Put: {
-          TableName,
-          Item: stateItem(transition.after, revision + 1),
-          ConditionExpression: 'revision = :revision',
-          ExpressionAttributeValues: { ':revision': revision },
-        },
-      },
-      {
-        Put: {
-          TableName,
-          Item: {
-            ...linkKey(transition.subjectId, transition.after.version),
-            type: 'chainLink',
-            kind: 'declaration',
-            eventId: input.eventId,
-            eventHash: input.declarationHash,
-            previousEventHash: transition.before.headHash,
-            stateBefore: transition.before,
-            actorOrgId: input.actorOrgId,
-            eventTime: transition.before.lastEventTime,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      statePut(TableName, transition.after, input.revisions.get(transition.subjectId) ?? 0),
+      linkPut(TableName, transition, {
+        kind: 'declaration',
+        eventId: input.eventId,
+        eventHash: input.declarationHash,
+        actorOrgId: input.actorOrgId,
+        eventTime: transition.before.lastEventTime,
+      }),
     );
   }
   return transactWrite(items);

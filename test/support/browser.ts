@@ -1,34 +1,44 @@
 import { existsSync } from 'node:fs';
+import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
 
 /**
- * Headless Chromium for the page tests: Debian's own build, driven by playwright-core
- * (which ships no browser). The flags keep it off the network it would otherwise try to
- * reach at start-up (component updates, sync, QUIC probes); on a closed network it fails
- * to start without them.
+ * Headless Chromium for the page tests, driven by playwright-core (which ships no browser).
+ * The browser comes from the npm registry: @sparticuz/chromium carries a Chromium build with
+ * its own libraries and fonts, so `npm install && npm test` needs nothing from the system.
+ * Debian's `chromium` is the fallback where the packaged build cannot start.
  */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const SYSTEM_CHROMIUM_PATH = '/usr/bin/chromium';
 
-export const CHROMIUM_MISSING = `Chromium was not found at ${CHROMIUM_PATH}; the page tests need it. Install it with: apt-get install -y chromium`;
+/**
+ * The package's own start flags, less the ones that would weaken what the tests check
+ * (web security, mixed content), plus ours that keep it off the network it would otherwise
+ * try to reach at start-up: on a closed network it stalls without them.
+ */
+const WEAKENING = new Set(['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials']);
+const OFFLINE = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SYSTEM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', ...OFFLINE];
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const launch = (executablePath: string, args: string[]): Promise<Browser> =>
+  chromium.launch({ executablePath, args, timeout: 60_000 });
 
-/** Throws (so the test fails, never skips) when Chromium is not installed. */
+/** Throws (so the test fails, never skips) when no Chromium starts. */
 export const launchChromium = async (): Promise<Browser> => {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(CHROMIUM_MISSING);
+  const failures: string[] = [];
   try {
-    return await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, timeout: 60_000 });
+    const executablePath = await sparticuz.executablePath();
+    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE]);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Chromium at ${CHROMIUM_PATH} did not start: ${reason}`);
+    failures.push(`@sparticuz/chromium: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (existsSync(SYSTEM_CHROMIUM_PATH)) {
+    try {
+      return await launch(SYSTEM_CHROMIUM_PATH, SYSTEM_ARGS);
+    } catch (error) {
+      failures.push(`${SYSTEM_CHROMIUM_PATH}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } else {
+    failures.push(`${SYSTEM_CHROMIUM_PATH}: not installed`);
+  }
+  throw new Error(`No headless Chromium could start for the page tests:\n${failures.join('\n')}`);
 };

@@ -12,7 +12,11 @@
  *      written must not depend on the size (custody of packed units resolves through the
  *      container). Then a unit inside each pallet is verified through verifyScannedCode,
  *      and the unit in the 10,000 pallet must show custody `at_distributor`.
- *      Last, the big pallet's whole lot is recalled, to show what a lot recall reads.
+ *      Last, the big pallet's whole lot is recalled, to show what a lot recall reads, and
+ *      then sent again 100 times in one call, to show that repeats cost next to nothing.
+ *   2b. A scan of a unit with a long history (1,000 pack/unpack events, the per-code limit)
+ *      beside one with a short history (2 events): requests, read units and answer size
+ *      must be the same, since a scan reads state items and never a chain.
  *   3. Events recorded per second, calling ingestEvents in-process (no HTTP), one call at a
  *      time: single-unit shipping events in calls of 100 and 48-unit shipping events in
  *      calls of 5, median over interleaved rounds that stop at a number of events or a time,
@@ -26,7 +30,7 @@
  * beside the counts (DynamoDB Local's read units match DynamoDB's rules; its write units for
  * large transactions do not, so none are shown).
  */
-import { MAX_SUBJECTS_PER_EVENT } from '../shared/custody/types';
+import { MAX_EVENTS_PER_SUBJECT, MAX_SUBJECTS_PER_EVENT } from '../shared/custody/types';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +53,9 @@ const THROUGHPUT_ROUNDS = 3;
 const SINGLE = { maxEvents: 1000, perCall: 100, roundMs: 5000, unitsPerEvent: 1 };
 const MULTI = { maxEvents: 20, perCall: 5, roundMs: 3000, unitsPerEvent: MAX_CODES };
 const GTIN = withCheckDigit('0690000054321');
+/** Part 2b: the long history is as long as one code may have. */
+const LONG_HISTORY_EVENTS = MAX_EVENTS_PER_SUBJECT;
+const REPEATED_RECALLS = 100;
 
 // ---------------------------------------------------------------------------------------
 // Counting DynamoDB requests
@@ -233,6 +240,15 @@ export interface SizeRow {
   verify: OpCount & { state: string; status: string; history: string[] };
 }
 
+export interface ScanRow {
+  events: number;
+  count: OpCount;
+  /** The verification answer as JSON, in bytes. */
+  bytes: number;
+  steps: number;
+  omittedSteps: number;
+}
+
 export interface RateResult {
   eventsPerSecond: number;
   eventsPerSecondRange: [number, number];
@@ -256,6 +272,10 @@ export interface CustodyResult {
   buildSeconds: number;
   /** Recalling the big pallet's whole lot, every unit of it packed. */
   lotRecall: { units: number; count: OpCount; ms: number };
+  /** The same recall sent again, REPEATED_RECALLS times in one call. */
+  lotRecallRepeated: { copies: number; count: OpCount; ms: number; statuses: string[] };
+  /** A scan by history length, and what the event past the per-code limit answered. */
+  scanByHistory: { short: ScanRow; long: ScanRow; constant: boolean; pastLimit: string };
   throughput: {
     single: RateResult;
     multi: RateResult;
@@ -452,12 +472,13 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       // The unit's state and link, and a flag (no link) on the case it is packed in.
       await measure('recall, 1 listed unit packed in a case', 4, factory, event('recall', { epcs: [packedRecalled], reason: 'bench' }));
       // The recall's event record and the batch flag.
-      await measure('recall, whole lot of 1 loose unit', 2, factory, event('recall', { lot: { gtin: GTIN, lot: lots.loose.lot }, reason: 'bench' }));
+      // The recall's event record, the batch flag, and the mark that its container pass is done.
+      await measure('recall, whole lot of 1 loose unit', 3, factory, event('recall', { lot: { gtin: GTIN, lot: lots.loose.lot }, reason: 'bench' }));
       await ingest(factory, [event('packing', { parent: case4, children: lots.packed.uris })]);
-      // The event record, the batch flag, and a flag on the one case that holds the lot.
+      // The event record, the batch flag, a flag on the one case that holds the lot, the mark.
       await measure(
         `recall, whole lot of ${MAX_CODES} units packed in a case`,
-        3,
+        4,
         factory,
         event('recall', { lot: { gtin: GTIN, lot: lots.packed.lot }, reason: 'bench' }),
       );
@@ -545,8 +566,49 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
     // The lot of the big pallet, all of it packed, recalled as a whole (the last thing done
     // with these pallets: it stops the pallet).
     const bigLot = palletLots.at(-1) ?? '';
-    const lotRecall = await counted(() => ingest(factory, [event('recall', { lot: { gtin: GTIN, lot: bigLot }, reason: 'bench' })]));
-    log('big lot recalled');
+    const bigRecall = event('recall', { lot: { gtin: GTIN, lot: bigLot }, reason: 'bench' });
+    const lotRecall = await counted(() => ingest(factory, [bigRecall]));
+    const repeated = await counted(() => ingestEvents(factory, Array.from({ length: REPEATED_RECALLS }, () => bigRecall)));
+    const lotRecallRepeated = {
+      copies: REPEATED_RECALLS,
+      count: repeated.count,
+      ms: repeated.ms,
+      statuses: [...new Set(repeated.value.map((r) => r.error?.code ?? r.status))],
+    };
+    log('big lot recalled, and the recall repeated');
+
+    // -------------------------------------------------------------------------------------
+    // 2b. a scan by history length
+
+    const [longCase = '', shortCase = ''] = await issueContainerUris('case', 2);
+    const { uris: historyUnits } = await issueUnits(2);
+    const [longUnit = '', shortUnit = ''] = historyUnits;
+    const packUnpack = (unit: string, parent: string, n: number) =>
+      Array.from({ length: n }, (_, i) => event(i % 2 === 0 ? 'packing' : 'unpacking', { parent, children: [unit] }));
+    for (const calls of chunk(packUnpack(longUnit, longCase, LONG_HISTORY_EVENTS), 100)) await ingest(factory, calls);
+    await ingest(factory, packUnpack(shortUnit, shortCase, 2));
+    const [pastLimit] = await ingestEvents(factory, [event('packing', { parent: longCase, children: [longUnit] })]);
+    log(`${LONG_HISTORY_EVENTS} events on one unit`);
+    const scanRow = async (uri: string, events: number): Promise<ScanRow> => {
+      const { value, count } = await counted(() => verifyScannedCode(parseDigitalLink(uri)));
+      return {
+        events,
+        count,
+        bytes: Buffer.byteLength(JSON.stringify(value)),
+        steps: value.custody?.history.length ?? 0,
+        omittedSteps: value.custody?.omittedSteps ?? 0,
+      };
+    };
+    await verifyScannedCode(parseDigitalLink(shortUnit)); // fills the caches the scan uses
+    const short = await scanRow(shortUnit, 2);
+    const long = await scanRow(longUnit, LONG_HISTORY_EVENTS);
+    const scanByHistory = {
+      short,
+      long,
+      constant: sameRequests(short.count, long.count) && long.count.readUnits === short.count.readUnits,
+      pastLimit: pastLimit?.error?.code ?? pastLimit?.status ?? 'none',
+    };
+    log('scans by history length');
 
     // -------------------------------------------------------------------------------------
     // 3. events per second
@@ -609,7 +671,14 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       };
     };
 
-    const all = [...events.map((e) => e.count), ...sizes.flatMap((s) => [s.ship, s.receive, s.verify]), lotRecall.count];
+    const all = [
+      ...events.map((e) => e.count),
+      ...sizes.flatMap((s) => [s.ship, s.receive, s.verify]),
+      lotRecall.count,
+      lotRecallRepeated.count,
+      short.count,
+      long.count,
+    ];
     return {
       via: 'ingestEvents in-process (no HTTP); DynamoDB Local in memory',
       dynamoEndpoint: runtime.dynamo.endpoint,
@@ -620,6 +689,8 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       verifiedAtDistributor,
       buildSeconds,
       lotRecall: { units: palletUnits.at(-1)?.length ?? 0, count: lotRecall.count, ms: lotRecall.ms },
+      lotRecallRepeated,
+      scanByHistory,
       throughput: {
         single: rate(singleRounds, SINGLE),
         multi: rate(multiRounds, MULTI),
@@ -730,6 +801,30 @@ export const formatCustody = (r: CustodyResult): string => {
       ` (${commands(lr.count)}; reads ${reads(lr.count)}), ${lr.count.itemsReturned} items returned, ${lr.count.itemsWritten} written` +
       ` (${tally(lr.count.writesByKind)}), ${fmt(lr.count.readUnits, 1)} RCU, ${fmt(lr.ms, 0)} ms`,
   );
+  const rr = r.lotRecallRepeated;
+  out.push(
+    `the same recall sent again ${rr.copies} times in one call: ${rr.statuses.join(', ')}; ${rr.count.requests} requests` +
+      ` (${commands(rr.count)}), ${rr.count.itemsReturned} items returned, ${rr.count.itemsWritten} written,` +
+      ` ${fmt(rr.count.readUnits, 1)} RCU, ${fmt(rr.ms, 0)} ms`,
+  );
+
+  const h = r.scanByHistory;
+  out.push('\nd2b) A scan by the unit\'s history length (pack/unpack events; must not depend on it)');
+  out.push(
+    table([
+      ['History', 'Requests', 'By command', 'Items returned', 'RCU', 'Answer bytes', 'Steps shown (omitted)'],
+      ...[h.short, h.long].map((row) => [
+        plural(row.events, 'event'),
+        String(row.count.requests),
+        commands(row.count),
+        String(row.count.itemsReturned),
+        fmt(row.count.readUnits, 1),
+        fmt(row.bytes, 0),
+        `${row.steps} (${fmt(row.omittedSteps, 0)})`,
+      ]),
+    ]),
+  );
+  out.push(`scan cost independent of history: ${verdict(h.constant)}; event ${fmt(h.long.events + 1, 0)} on the unit: ${h.pastLimit}`);
 
   const { single, multi, rounds, packingDuringBuild: packing } = r.throughput;
   out.push(
@@ -795,6 +890,23 @@ export const custodyJson = (r: CustodyResult) => ({
     readUnits: r.lotRecall.count.readUnits,
     ms: Math.round(r.lotRecall.ms),
   },
+  lotRecallRepeated: {
+    copies: r.lotRecallRepeated.copies,
+    statuses: r.lotRecallRepeated.statuses,
+    requests: r.lotRecallRepeated.count.requests,
+    byCommand: r.lotRecallRepeated.count.byCommand,
+    itemsReturned: r.lotRecallRepeated.count.itemsReturned,
+    readUnits: r.lotRecallRepeated.count.readUnits,
+    ms: Math.round(r.lotRecallRepeated.ms),
+  },
+  scanByHistory: Object.fromEntries(
+    (['short', 'long'] as const).map((name) => {
+      const row = r.scanByHistory[name];
+      return [name, { events: row.events, requests: row.count.requests, byCommand: row.count.byCommand, readUnits: row.count.readUnits, bytes: row.bytes, steps: row.steps }];
+    }),
+  ),
+  scanConstant: r.scanByHistory.constant,
+  pastLimit: r.scanByHistory.pastLimit,
   throughput: r.throughput,
   retries: r.retries,
   seconds: Number(r.seconds.toFixed(1)),

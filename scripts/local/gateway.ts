@@ -1,21 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { scopeForRole } from '../../shared/auth/principal';
-import { ALL_ROUTES, type RouteDefinition } from '../../shared/http/routes';
-import type { LocalIssuer } from './local-issuer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import { ORIGIN_VERIFY_HEADER, type AuthorizerResult } from '../../shared/auth/authorizer';
+import { ALL_ROUTES, routeKeysOf, type RouteDefinition } from '../../shared/http/routes';
+import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 
 /**
- * A stand-in for API Gateway's HTTP API: it matches the same route table the CDK stack
- * deploys, runs the JWT-authorizer checks, builds a payload 2.0 event and calls the very
- * handler the Lambda function exports. It has no route logic of its own.
+ * A stand-in for CloudFront and API Gateway's HTTP API: it adds the origin-verify header
+ * as CloudFront does, matches the same route table the CDK stack deploys (HEAD too where a
+ * route allows it), calls the real Lambda authorizer (functions/authorize) with the
+ * identity sources the stack configures, builds a payload 2.0 event and calls the very
+ * handler the Lambda function exports. It has no route or auth logic of its own.
  */
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEventV2, context: Context) => Promise<AuthorizerResult>;
+
+/** The function folder of the authorizer. */
+export const AUTHORIZER_FUNCTION = 'authorize';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway HTTP API's own limit
 
 interface CompiledRoute {
   route: RouteDefinition;
+  methods: string[];
   pattern: RegExp;
   names: string[];
 }
@@ -31,7 +38,7 @@ const compile = (route: RouteDefinition): CompiledRoute => {
       return '([^/]+)';
     })
     .join('/');
-  return { route, pattern: new RegExp(`^${source}$`), names };
+  return { route, methods: routeKeysOf(route).map((key) => key.split(' ')[0] ?? ''), pattern: new RegExp(`^${source}$`), names };
 };
 
 const gatewayError = (res: ServerResponse, status: number, message: string): void => {
@@ -53,55 +60,145 @@ const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
     req.on('error', reject);
   });
 
+/**
+ * The request target as a URL on this host. A target that starts with `//` is still a path
+ * here (WHATWG parsing would read it as a host), and one that is no path at all is undefined.
+ */
+const parseRequestTarget = (target: string | undefined): URL | undefined => {
+  if (target === undefined || !target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Percent-decoding that answers undefined, not a URIError, for %ZZ or bytes that are not UTF-8. */
+const decodePath = (encoded: string): string | undefined => {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+};
+
 const isTextual = (contentType: string | undefined): boolean =>
   contentType === undefined || /^(text\/|application\/([a-z0-9.+-]*\+)?(json|xml|x-ndjson|x-www-form-urlencoded))/i.test(contentType);
 
-/** The Lambda context a function receives; the unit tests' event factories use it too. */
-export const lambdaContext = (functionName: string, requestId: string): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-  memoryLimitInMB: '1024',
-  awsRequestId: requestId,
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 29_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/** The deployed HTTP functions' timeout (29 s, under API Gateway's 30 s integration limit). */
+export const LOCAL_FUNCTION_TIMEOUT_MS = 29_000;
+
+/**
+ * The Lambda context a function receives; the unit tests' event factories use it too. Its
+ * remaining time counts down from the invocation's start as Lambda's does, so handlers that
+ * bound their work by it behave here as they do deployed.
+ */
+export const lambdaContext = (functionName: string, requestId: string, timeoutMs = LOCAL_FUNCTION_TIMEOUT_MS): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
 
 export interface GatewayOptions {
+  /** Its JWKS is served at LOCAL_ISSUER_JWKS_PATH, where the authorizer is configured to fetch it. */
   issuer: LocalIssuer;
+  /** What CloudFront would send as the origin-verify header (the authorizer's ORIGIN_VERIFY_VALUE). */
+  originVerifyValue: string;
   loadHandler(functionName: string): Promise<LambdaHandler>;
 }
 
-export const createGateway = ({ issuer, loadHandler }: GatewayOptions): Server => {
+/**
+ * The identity sources the stack gives each authorizer (infra/constructs/http-api.ts): API
+ * Gateway answers 401 without calling the authorizer when one is missing or empty.
+ */
+const identitySources = (route: RouteDefinition, headers: Record<string, string>, routeKey: string): string[] | undefined => {
+  const values =
+    route.auth === 'public'
+      ? [headers[ORIGIN_VERIFY_HEADER]]
+      : [headers.authorization, headers[ORIGIN_VERIFY_HEADER], routeKey];
+  return values.every((value): value is string => value !== undefined && value !== '') ? values : undefined;
+};
+
+export const createGateway = ({ issuer, originVerifyValue, loadHandler }: GatewayOptions): Server => {
   const routes = ALL_ROUTES.map(compile);
 
   return createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = parseRequestTarget(req.url);
+      // API Gateway refuses a path that is not valid percent-encoded UTF-8 before routing.
+      if (url === undefined || decodePath(url.pathname) === undefined) return gatewayError(res, 400, 'Bad Request');
       const method = (req.method ?? 'GET').toUpperCase();
+      if (method === 'GET' && url.pathname === LOCAL_ISSUER_JWKS_PATH) {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(issuer.jwks()));
+        return;
+      }
       let matched: { compiled: CompiledRoute; values: string[] } | undefined;
       for (const compiled of routes) {
-        const match = compiled.route.method === method ? compiled.pattern.exec(url.pathname) : null;
+        const match = compiled.methods.includes(method) ? compiled.pattern.exec(url.pathname) : null;
         if (match !== null) matched = { compiled, values: match.slice(1) };
       }
       if (matched === undefined) return gatewayError(res, 404, 'Not Found');
       const { route, names } = matched.compiled;
+      const routeKey = `${method} ${route.path}`;
 
-      let claims: Record<string, string> | undefined;
-      if (route.auth !== 'public') {
-        const header = req.headers.authorization ?? '';
-        const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-        claims = token === undefined ? undefined : await issuer.verify(token);
-        if (claims === undefined) return gatewayError(res, 401, 'Unauthorized');
-        const scopes = (claims.scope ?? '').split(' ');
-        if (!route.auth.some((role) => scopes.includes(scopeForRole(role)))) return gatewayError(res, 403, 'Forbidden');
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
       }
+      // CloudFront sets its origin custom header over any the viewer sent.
+      headers[ORIGIN_VERIFY_HEADER] = originVerifyValue;
+
+      const identity = identitySources(route, headers, routeKey);
+      if (identity === undefined) return gatewayError(res, 401, 'Unauthorized');
+      const now = new Date();
+      const authorizerRequestContext = {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey,
+        stage: '$default',
+        time: now.toISOString(),
+        timeEpoch: now.getTime(),
+      };
+      const authorize = (await loadHandler(AUTHORIZER_FUNCTION)) as unknown as AuthorizerHandler;
+      const decision = await authorize(
+        {
+          version: '2.0',
+          type: 'REQUEST',
+          routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${route.path}`,
+          identitySource: identity,
+          routeKey,
+          rawPath: url.pathname,
+          rawQueryString: url.search.replace(/^\?/, ''),
+          cookies: headers.cookie?.split(/;\s*/) ?? [],
+          headers,
+          requestContext: authorizerRequestContext,
+        },
+        lambdaContext(AUTHORIZER_FUNCTION, requestId),
+      );
+      if (decision.isAuthorized !== true) return gatewayError(res, 403, 'Forbidden');
 
       let raw: Buffer | undefined;
       try {
@@ -109,17 +206,12 @@ export const createGateway = ({ issuer, loadHandler }: GatewayOptions): Server =
       } catch {
         return gatewayError(res, 413, 'Request Entity Too Large');
       }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-      }
       const query: Record<string, string> = {};
       for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
       const textual = isTextual(headers['content-type']);
-      const now = new Date();
       const event: APIGatewayProxyEventV2 = {
         version: '2.0',
-        routeKey: `${route.method} ${route.path}`,
+        routeKey,
         rawPath: url.pathname,
         rawQueryString: url.search.replace(/^\?/, ''),
         cookies: headers.cookie?.split(/;\s*/),
@@ -127,30 +219,13 @@ export const createGateway = ({ issuer, loadHandler }: GatewayOptions): Server =
         queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
         pathParameters:
           names.length > 0
-            ? Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(matched.values[i] ?? '')]))
+            ? Object.fromEntries(names.map((name, i) => [name, decodePath(matched.values[i] ?? '') ?? '']))
             : undefined,
         body: raw === undefined ? undefined : raw.toString(textual ? 'utf8' : 'base64'),
         isBase64Encoded: raw !== undefined && !textual,
         requestContext: {
-          accountId: '000000000000',
-          apiId: 'local',
-          domainName: headers.host ?? 'localhost',
-          domainPrefix: 'localhost',
-          http: {
-            method,
-            path: url.pathname,
-            protocol: `HTTP/${req.httpVersion}`,
-            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-            userAgent: headers['user-agent'] ?? '',
-          },
-          requestId,
-          routeKey: `${route.method} ${route.path}`,
-          stage: '$default',
-          time: now.toISOString(),
-          timeEpoch: now.getTime(),
-          ...(claims === undefined
-            ? {}
-            : { authorizer: { jwt: { claims, scopes: (claims.scope ?? '').split(' ') } } }),
+          ...authorizerRequestContext,
+          authorizer: { lambda: decision.context },
         } as APIGatewayProxyEventV2['requestContext'],
       };
 

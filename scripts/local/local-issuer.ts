@@ -1,48 +1,70 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importPKCS8,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import { scopeForRole } from '../../shared/auth/principal';
 import { ROLES, type Role } from '../../shared/domain/types';
 
 /**
  * Stands in for the Cognito user pool: it mints client-credentials-style access tokens
- * (token_use, client_id, scope, org_id) and verifies them the way API Gateway's JWT
- * authorizer does (signature, issuer, audience = client id, expiry).
+ * (token_use, client_id, scope, org_id, exp) and publishes its public key as a JWKS, which
+ * the local gateway serves so that the real Lambda authorizer (functions/authorize) checks
+ * local tokens exactly as it checks Cognito's: signature, issuer, expiry (a token without
+ * `exp` is refused), token_use, one role scope and org_id.
  */
 export const LOCAL_ISSUER = 'http://localhost/traceseal-local-issuer';
-const KEY_FILE = 'local-issuer-key.pem';
-const ALG = 'ES256';
+/** Under DATA_DIR, mode 0600. */
+export const LOCAL_ISSUER_KEY_FILE = 'local-issuer-key.pem';
+/** Where the local gateway serves the issuer's JWKS (in AWS, Cognito serves the pool's). */
+export const LOCAL_ISSUER_JWKS_PATH = '/local-issuer/.well-known/jwks.json';
+export const LOCAL_ISSUER_ALG = 'ES256';
+
+/** Longest token `npm run token` mints: a leaked local token should not live for weeks. */
+const MAX_TTL_SECONDS = 86_400;
 
 export interface LocalIssuer {
   issueToken(input: { orgId: string; role: Role; ttlSeconds?: number }): Promise<string>;
-  /** Claims as API Gateway hands them to the Lambda, or undefined for a bad token. */
-  verify(token: string): Promise<Record<string, string> | undefined>;
+  /** The public key set the authorizer verifies tokens against. */
+  jwks(): { keys: JWK[] };
 }
 
-const loadOrCreateKey = async (dataDir: string) => {
-  const file = join(dataDir, KEY_FILE);
+export const loadLocalIssuerKey = async (dataDir: string): Promise<CryptoKey> => {
+  const file = join(dataDir, LOCAL_ISSUER_KEY_FILE);
   try {
-    return await importPKCS8(await readFile(file, 'utf8'), ALG, { extractable: true });
+    return await importPKCS8(await readFile(file, 'utf8'), LOCAL_ISSUER_ALG, { extractable: true });
   } catch {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    const { privateKey } = await generateKeyPair(ALG, { extractable: true });
+    const { privateKey } = await generateKeyPair(LOCAL_ISSUER_ALG, { extractable: true });
     // 'wx': two processes starting at once must not overwrite each other's key.
     await writeFile(file, await exportPKCS8(privateKey), { mode: 0o600, flag: 'wx' }).catch(() => undefined);
-    return importPKCS8(await readFile(file, 'utf8'), ALG, { extractable: true });
+    return importPKCS8(await readFile(file, 'utf8'), LOCAL_ISSUER_ALG, { extractable: true });
   }
 };
 
 export const localClientId = (orgId: string): string => `local-${orgId}`;
 
 export const createLocalIssuer = async (dataDir: string): Promise<LocalIssuer> => {
-  const privateKey = await loadOrCreateKey(dataDir);
-  const publicKey = await importJWK({ ...(await exportJWK(privateKey)), d: undefined }, ALG);
+  const privateKey = await loadLocalIssuerKey(dataDir);
+  const { d: _private, ...publicJwk } = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const jwks = { keys: [{ ...publicJwk, kid, alg: LOCAL_ISSUER_ALG, use: 'sig' }] };
   return {
     async issueToken({ orgId, role, ttlSeconds = 3600 }) {
       if (!ROLES.includes(role)) throw new Error(`role must be one of ${ROLES.join(', ')}`);
+      if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
+        throw new Error(`ttlSeconds must be an integer from 1 to ${MAX_TTL_SECONDS}`);
+      }
       const clientId = localClientId(orgId);
       return new SignJWT({ token_use: 'access', client_id: clientId, scope: scopeForRole(role), org_id: orgId })
-        .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+        .setProtectedHeader({ alg: LOCAL_ISSUER_ALG, typ: 'JWT', kid })
         .setIssuer(LOCAL_ISSUER)
         .setSubject(clientId)
         .setIssuedAt()
@@ -50,16 +72,6 @@ export const createLocalIssuer = async (dataDir: string): Promise<LocalIssuer> =
         .setJti(crypto.randomUUID())
         .sign(privateKey);
     },
-    async verify(token) {
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, algorithms: [ALG] }));
-      } catch {
-        return undefined;
-      }
-      if (payload.token_use !== 'access' || typeof payload.client_id !== 'string') return undefined;
-      // API Gateway passes every claim to the function as a string.
-      return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-    },
+    jwks: () => structuredClone(jwks),
   };
 };

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
-import { createLocalIssuer, type LocalIssuer } from './local-issuer';
+import { createLocalIssuer, LOCAL_ISSUER, LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
+import { ensurePrivateDirectory } from './private-directory';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -34,11 +36,13 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
 
 /**
  * Brings the service up on this machine: DynamoDB Local, the table, a signing key, the
- * local issuer and the gateway. Environment variables are set before any handler or
+ * local issuer and the gateway, all listening on 127.0.0.1 only, with their data in a
+ * directory only its owner can open. Environment variables are set before any handler or
  * store module is imported, exactly as Lambda sets them before loading a function.
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const dataDir = resolve(options.dataDir);
+  await ensurePrivateDirectory(dataDir);
   const tableName = options.tableName ?? 'traceseal-local';
   let dynamo: DynamoDbLocal | undefined;
   const endpoint =
@@ -76,7 +80,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       }
       return loaded;
     };
-    const server = createGateway({ issuer, loadHandler });
+    // The authorizer's configuration, as the stack sets it in AWS, against the local issuer.
+    const originVerifyValue = randomBytes(32).toString('base64url');
+    Object.assign(process.env, { TOKEN_ISSUER: LOCAL_ISSUER, ORIGIN_VERIFY_VALUE: originVerifyValue });
+    const server = createGateway({ issuer, originVerifyValue, loadHandler });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', () => resolveListen());
@@ -84,6 +91,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const url = `http://localhost:${port}`;
+    process.env.TOKEN_JWKS_URL = `http://127.0.0.1:${port}${LOCAL_ISSUER_JWKS_PATH}`;
     process.env.VERIFY_BASE_URL = options.publicBaseUrl ?? url;
 
     let stopped: Promise<void> | undefined;

@@ -20,14 +20,35 @@ export const canonicalElementString = ({ gtin, lot, serial }: CodeIdentity): str
 /** Containers: "00" + SSCC, a fixed-length AI, so no separator is needed. */
 export const containerElementString = (sscc: string): string => `00${sscc}`;
 
+/**
+ * ECDSA is malleable: (r, s) and (r, n − s) both verify, so without a rule every label would
+ * have two genuine URIs (and two CDN cache entries). We emit only the low-S form, s <= n/2
+ * (as Bitcoin's BIP 62 does), and refuse the other one.
+ */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const P256_HALF_ORDER = P256_ORDER >> 1n;
+const SCALAR_BYTES = 32;
+
+const sOf = (signature: Buffer): bigint => BigInt(`0x${signature.subarray(SCALAR_BYTES).toString('hex')}`);
+
+export const isLowS = (signature: Buffer): boolean => signature.length === 2 * SCALAR_BYTES && sOf(signature) <= P256_HALF_ORDER;
+
+/** The low-S twin of an IEEE P1363 r||s signature (itself if it already is low-S). */
+export const toLowS = (signature: Buffer): Buffer => {
+  const s = sOf(signature);
+  if (s <= P256_HALF_ORDER) return signature;
+  const lowS = Buffer.from((P256_ORDER - s).toString(16).padStart(2 * SCALAR_BYTES, '0'), 'hex');
+  return Buffer.concat([signature.subarray(0, SCALAR_BYTES), lowS]);
+};
+
 const signElementString = (key: SigningKey, elementString: string): string =>
   key.kid +
-  sign('sha256', Buffer.from(elementString, 'utf8'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString(
+  toLowS(sign('sha256', Buffer.from(elementString, 'utf8'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' })).toString(
     'base64url',
   );
 
 const verifyElementString = (publicKey: KeyObject, elementString: string, signature: Buffer): boolean =>
-  signature.length === 64 &&
+  isLowS(signature) &&
   verify('sha256', Buffer.from(elementString, 'utf8'), { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
 
 export interface SigningKey {

@@ -1,6 +1,7 @@
 import { ConflictError } from '../errors';
 import {
   DECOMMISSIONED_STATUSES,
+  MAX_EVENTS_PER_SUBJECT,
   subjectIdOf,
   type CustodyEvent,
   type CustodyStatus,
@@ -16,8 +17,10 @@ import {
  */
 export const DECOMMISSION_REVERSAL_DAYS = 10;
 /**
- * Events come from many organizations' devices whose clocks disagree a little, so an
- * event may be stamped up to this much before the latest one on its subject.
+ * The one clock-skew allowance. Events come from many organizations' devices whose clocks
+ * disagree a little, so an eventTime may be up to this much ahead of the server clock,
+ * before the latest event on its subject, or before its subject's issuance. Anything
+ * that decides (recall dates, the reversal window) uses the server's record time instead.
  */
 export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60 * 1000;
 
@@ -30,6 +33,8 @@ export interface RuleInput {
   /** GTIN owner (factory org id) of each unit's product, keyed by GTIN. */
   gtinOwners: ReadonlyMap<string, string>;
   actorRole: 'factory' | 'distributor' | 'regulator' | 'admin';
+  /** When the server records the event: time windows are measured on it, never on eventTime. */
+  recordTime: string;
 }
 
 export interface Transition {
@@ -152,7 +157,7 @@ const objectTransitions = (input: RuleInput): Transition[] => {
         if (state.ref.kind !== 'unit') throw violation('UNITS_ONLY', `${id} is a container; sell or use its units`, id);
         return change(state, {
           status: event.bizStep === 'retail_selling' ? 'sold' : 'in_use',
-          decommission: { at: event.eventTime, by: actor, statusBefore: state.status },
+          decommission: { at: input.recordTime, by: actor, statusBefore: state.status },
         });
       case 'decommissioning_reversal': {
         if (!DECOMMISSIONED_STATUSES.has(state.status) || state.decommission === undefined) {
@@ -162,7 +167,7 @@ const objectTransitions = (input: RuleInput): Transition[] => {
           throw violation('REVERSAL_BY_OTHER_ORGANIZATION', 'Only the organization that decommissioned a unit can reverse it', id);
         }
         const windowMs = DECOMMISSION_REVERSAL_DAYS * 24 * 60 * 60 * 1000;
-        if (Date.parse(event.eventTime) - Date.parse(state.decommission.at) > windowMs) {
+        if (Date.parse(input.recordTime) - Date.parse(state.decommission.at) > windowMs) {
           throw violation('REVERSAL_WINDOW_CLOSED', `A decommission can be reversed within ${DECOMMISSION_REVERSAL_DAYS} days only`, id);
         }
         if (effectiveStatus(input, state) === 'recalled') throw violation('UNIT_RECALLED', `${id} was recalled`, id);
@@ -234,7 +239,7 @@ const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transi
       requireTopLevel(child);
       requireMovable(input, child);
       requireCustodian(child, actor);
-      return change(child, { parentId: parent.subjectId });
+      return change(child, { parentId: parent.subjectId, packedAt: event.eventTime });
     });
     return [change(parent, { childCount: (parent.childCount ?? 0) + children.length }), ...transitions];
   }
@@ -244,20 +249,45 @@ const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transi
       throw violation('NOT_IN_CONTAINER', `${child.subjectId} is not packed in ${parent.subjectId}`, child.subjectId);
     }
     requireInOrder(child, event.eventTime);
-    // Custody passed to whoever held the container; the child takes it on unpacking.
-    return change(child, { parentId: undefined, custodianOrgId: actor, status: 'held', receiverOrgId: undefined });
+    // Custody passed to whoever held the container; the child takes it on unpacking. Its
+    // own status (recalled, above all) is its own and stays: unpacking is no way out of a recall.
+    return change(child, { parentId: undefined, packedAt: undefined, custodianOrgId: actor });
   });
   const remaining = Math.max(0, (parent.childCount ?? 0) - children.length);
   // An empty container holds nothing recalled any more.
   return [change(parent, { childCount: remaining, ...(remaining === 0 ? { containsRecalled: undefined } : {}) }), ...transitions];
 };
 
+const requireBelowEventLimit = (transitions: readonly Transition[]): void => {
+  for (const { before, chained, subjectId } of transitions) {
+    if (chained && before.version >= MAX_EVENTS_PER_SUBJECT) {
+      throw violation('SUBJECT_EVENT_LIMIT', `${subjectId} has ${MAX_EVENTS_PER_SUBJECT} events, the most one code may have`, subjectId);
+    }
+  }
+};
+
 /** The state changes an event makes, or the 409 of the first rule it breaks. */
 export const applyEvent = (input: RuleInput): Transition[] => {
   const { event } = input;
+  let transitions: Transition[];
   if (event.bizStep === 'packing' || event.bizStep === 'unpacking') {
     if (event.parent === undefined) throw violation('PARENT_REQUIRED', 'Packing and unpacking need a parent container');
-    return aggregationTransitions(input, event.parent);
+    transitions = aggregationTransitions(input, event.parent);
+  } else {
+    transitions = objectTransitions(input);
   }
-  return objectTransitions(input);
+  requireBelowEventLimit(transitions);
+  return transitions;
+};
+
+/**
+ * The state an error declaration returns a subject to: the one before the declared event,
+ * except that a recall, once made, is never undone by a correction of something else (a
+ * container still holding recalled units stays stopped).
+ */
+export const restoredState = (current: SubjectState, before: SubjectState): SubjectState => {
+  const restored: SubjectState = { ...before };
+  if (current.status === 'recalled') restored.status = 'recalled';
+  if (current.containsRecalled === true && (restored.childCount ?? 0) > 0) restored.containsRecalled = true;
+  return restored;
 };

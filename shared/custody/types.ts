@@ -53,11 +53,15 @@ export interface SubjectState {
   containsRecalled?: boolean;
   decommission?: { at: string; by: string; statusBefore: CustodyStatus };
   /**
-   * Containers: their own moves (shipped, received, packed into or out of a parent), so a
-   * scan of a unit inside reads the container's state instead of its whole chain, which
-   * also holds every packing event that filled it.
+   * A short custody story (the first step and the last few), updated in the same
+   * transaction as each event, so a public scan reads this item instead of the chain,
+   * whose length an attacker controls. Containers keep their own moves here (not the
+   * events that fill them), and a unit taken out of a container keeps the container's
+   * moves from its time inside.
    */
-  moves?: ContainerMove[];
+  summary?: CustodySummary;
+  /** When it was packed into `parentId`: the start of its time inside. */
+  packedAt?: string;
   /** Containers: their commissioning, which starts their chain (units have their batch). */
   commissioned?: { by: string; at: string; location: string };
   /** Events recorded on this subject; 0 = only the implicit commissioning. */
@@ -67,16 +71,32 @@ export interface SubjectState {
   lastEventTime: string;
 }
 
-export interface ContainerMove {
+/** One step of a custody summary: who did what, when (the reported event time). */
+export interface CustodyStep {
   step: BizStep;
   by: string;
   at: string;
-  /** packing/unpacking of this container into or out of another. */
+  /** packing/unpacking: the container it went into or came out of. */
   parentId?: string;
 }
 
-/** Oldest moves are dropped past this; the chain keeps everything. */
-export const MAX_CONTAINER_MOVES = 200;
+export interface CustodySummary {
+  /** The first step ever recorded, kept when the recent ones slide past it. */
+  first: CustodyStep;
+  /** The latest steps, oldest first; at most CUSTODY_SUMMARY_RECENT_STEPS. */
+  recent: CustodyStep[];
+  /** Every step the summary has seen, including those no longer listed. */
+  count: number;
+}
+
+export const CUSTODY_SUMMARY_RECENT_STEPS = 8;
+
+/**
+ * Chained events one subject may have. A unit's real life is a few dozen events and a
+ * reused pallet's a few hundred; past this, events on it are refused (409
+ * SUBJECT_EVENT_LIMIT), which bounds its chain and what reading it costs.
+ */
+export const MAX_EVENTS_PER_SUBJECT = 1000;
 
 /** One reported event after validation and resolution of its codes. */
 export interface CustodyEvent {

@@ -7,6 +7,8 @@ export interface Organization {
   role: Role;
   region: string;
   licenseNumber: string;
+  /** The GS1 company prefix its SSCCs are built from; without one, a range of TraceSeal's. */
+  gs1CompanyPrefix?: string;
   createdAt: string;
 }
 

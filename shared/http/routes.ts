@@ -24,6 +24,11 @@ export interface RouteDefinition {
   summary: string;
   /** `public`, or the roles whose scope the authorizer and the handler require. */
   auth: 'public' | readonly Role[];
+  /**
+   * Also served for HEAD (same function, no body). CloudFront forwards a viewer's HEAD as
+   * HEAD, and API Gateway matches HEAD only to a HEAD route.
+   */
+  headToo?: boolean;
   params?: z.ZodType;
   query?: z.ZodType;
   headers?: z.ZodType;
@@ -141,6 +146,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/01/{gtin}/10/{lot}/21/{serial}',
     functionName: 'verify-code',
+    headToo: true,
     summary: 'Verify a scanned GS1 Digital Link code (JSON or an HTML page by Accept)',
     auth: 'public',
     params: s.VerifyParams,
@@ -163,8 +169,24 @@ export const ROUTES = {
       200: { description: 'Every event recorded (or already recorded)', schema: s.EventResults },
       207: { description: 'Some events recorded, some rejected: see each result', schema: s.EventResults },
       409: { description: 'Every event broke a custody rule (each result names it)', schema: s.EventResults },
-      ...errors(400, 401, 403, 413, 415),
+      202: {
+        description:
+          'The call ran out of time: the results so far, and a job (Location header) that records the rest in order',
+        schema: s.EventJobAccepted,
+      },
+      ...errors(400, 401, 403, 413, 415, 503),
     },
+  }),
+  getEventJob: route({
+    operationId: 'getEventJob',
+    method: 'GET',
+    path: '/v1/events/jobs/{jobId}',
+    functionName: 'get-event-job',
+    summary: 'Where an accepted POST /v1/events call stands, and its results a page at a time (submitting organization only)',
+    auth: ['factory', 'distributor', 'regulator'],
+    params: s.EventJobParams,
+    query: s.EventJobQuery,
+    responses: { 200: { description: 'The job and one page of results', schema: s.EventJob }, ...errors(400, 401, 403, 404) },
   }),
   createContainers: route({
     operationId: 'createContainers',
@@ -211,6 +233,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/00/{sscc}',
     functionName: 'verify-code',
+    headToo: true,
     summary: 'Verify a scanned case or pallet code (JSON or an HTML page by Accept)',
     auth: 'public',
     params: s.SsccParams,
@@ -239,3 +262,9 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES;
 export const ALL_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
+
+/** The API Gateway route keys (`METHOD /path`) a route is served under. */
+export const routeKeysOf = (route: RouteDefinition): string[] => [
+  `${route.method} ${route.path}`,
+  ...(route.headToo === true ? [`HEAD ${route.path}`] : []),
+];

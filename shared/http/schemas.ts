@@ -43,6 +43,13 @@ export const CreateOrganizationBody = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9-]{5,40}$/, 'must be 5 to 40 letters, digits or dashes')
     .describe('Business licence number (e.g. the 18-character unified social credit code)'),
+  gs1CompanyPrefix: z
+    .string()
+    .regex(/^\d{6,12}$/, 'must be 6 to 12 digits')
+    .optional()
+    .describe(
+      "Factories and distributors: the GS1 Company Prefix its SSCCs are built from (unique; 10^(16 - length) references per container kind). Without one, its SSCCs come from a range of TraceSeal's prefix",
+    ),
 });
 
 export const Organization = CreateOrganizationBody.extend({ id: z.uuid(), createdAt: z.iso.datetime() }).meta({
@@ -222,6 +229,48 @@ export const EventResults = z
     summary: z.object({ recorded: z.number().int(), duplicate: z.number().int(), rejected: z.number().int() }),
   })
   .meta({ id: 'EventResults' });
+
+// ---- event jobs (a POST /v1/events call that did not fit in its time) ---------------------
+
+const EventJobSummary = z.object({ recorded: z.number().int(), duplicate: z.number().int(), rejected: z.number().int() });
+const EventResultList = EventResults.shape.results;
+
+export const EventJobAccepted = z
+  .object({
+    jobId: z.uuid(),
+    status: z.literal('running'),
+    results: EventResultList.describe('Results of the events recorded before the call ran out of time, from index 0'),
+    summary: EventJobSummary.describe('Of the results above'),
+    pending: z.number().int().describe('Events left to the job; GET the Location header for their results'),
+  })
+  .meta({ id: 'EventJobAccepted' });
+
+export const EventJobParams = z.strictObject({ jobId: z.uuid() });
+
+export const EventJobQuery = z.strictObject({
+  cursor: z.string().max(128).optional().describe('From the previous page (opaque)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export const EventJob = z
+  .object({
+    jobId: z.uuid(),
+    status: z.enum(['running', 'done', 'failed']),
+    total: z.number().int().describe('Events in the call'),
+    processed: z.number().int().describe('Events with a result, the first `processed` of the call'),
+    pending: z.number().int(),
+    summary: EventJobSummary.describe('Of all results so far'),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    completedAt: z.iso.datetime().optional(),
+    error: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .describe('failed: why the job stopped; events from `processed` on were not recorded'),
+    results: EventResultList.describe('One page of results, in call order (index is the position in the call)'),
+    cursor: z.string().optional().describe('The next page; while running, poll with it for results to come'),
+  })
+  .meta({ id: 'EventJob' });
 
 export const CreateContainersBody = z.strictObject({
   kind: z.enum(CONTAINER_KINDS),

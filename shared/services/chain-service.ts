@@ -2,12 +2,19 @@ import type { Principal } from '../auth/principal';
 import { hashRecordedEvent, verifyChain, type ChainCheck, type ChainEntry } from '../custody/chain';
 import { commissioningEvent, type EpcisEvent } from '../custody/epcis';
 import { epcOf } from '../custody/identifiers';
+import { boundSteps, movesSince, shownSteps, type ShownSteps } from '../custody/summary';
 import { subjectIdOf, type BizStep, type CustodyStatus, type SubjectRef, type SubjectState } from '../custody/types';
 import { STATE_LABELS } from '../custody/vocabulary';
 import type { Batch } from '../domain/types';
 import { NotFoundError } from '../errors';
-import { getState, listChainLinks, loadChainEntries } from '../store/custody-repository';
+import { getState, loadChainEntries } from '../store/custody-repository';
 import { getOrganizationCached, lookupUnit } from './code-lookup';
+
+/**
+ * One answer for a code that does not exist and for one the caller may not see, so the
+ * chain API cannot be used to learn which serials were issued.
+ */
+const codeNotFound = (): NotFoundError => new NotFoundError('CODE_NOT_FOUND', 'No such code in your records');
 
 /** The subject of a chain request, and where its chain starts. */
 interface Subject {
@@ -20,7 +27,7 @@ interface Subject {
 
 const unitSubject = async (code: { gtin: string; lot: string; serial: string }): Promise<Subject> => {
   const unit = await lookupUnit(code);
-  if (unit === undefined) throw new NotFoundError('CODE_NOT_FOUND', 'No such unit was issued');
+  if (unit === undefined) throw codeNotFound();
   const ref: SubjectRef = { kind: 'unit', ...code };
   const factory = await getOrganizationCached(unit.batch.ownerOrgId);
   return {
@@ -39,7 +46,7 @@ const unitSubject = async (code: { gtin: string; lot: string; serial: string }):
 const containerSubject = async (sscc: string): Promise<Subject> => {
   const stored = await getState(`00/${sscc}`);
   const commissioned = stored?.state.commissioned;
-  if (stored === undefined || commissioned === undefined) throw new NotFoundError('CODE_NOT_FOUND', 'No such container was issued');
+  if (stored === undefined || commissioned === undefined) throw codeNotFound();
   return {
     ref: stored.state.ref,
     state: stored.state,
@@ -76,7 +83,7 @@ export const getChainFor = async (
     }
   }
   if (principal.role !== 'regulator' && principal.role !== 'admin' && !participants.has(principal.orgId)) {
-    throw new NotFoundError('CODE_NOT_FOUND', 'No such code in your records');
+    throw codeNotFound();
   }
   return { subject: epcOf(subject.ref), chain, check: verifyChain(chain) };
 };
@@ -104,7 +111,10 @@ export interface CustodyView {
   since: string;
   /** Set when a unit that scans as genuine already left the chain: a copied label is likely. */
   alreadyDecommissioned?: { status: 'sold' | 'in_use'; at: string };
+  /** Commissioning, the first step after it, and the latest few. */
   history: CustodyStep[];
+  /** Steps between the first and the latest few that `history` leaves out (the chain API has them all). */
+  omittedSteps?: number;
 }
 
 const publicOrg = async (id: string | undefined): Promise<PublicOrg | undefined> => {
@@ -115,48 +125,29 @@ const publicOrg = async (id: string | undefined): Promise<PublicOrg | undefined>
 
 const MAX_NESTING = 3;
 
-interface Step {
-  step: BizStep;
-  by: string;
-  at: string;
-  parentId?: string;
-}
-
-/** Moves of the containers a subject sat in, each within the window it sat there. */
-const containerSteps = async (packs: Step[], to: string, depth: number): Promise<Step[]> => {
-  const steps: Step[] = [];
-  if (depth >= MAX_NESTING) return steps;
-  for (const [i, pack] of packs.entries()) {
-    if (pack.step !== 'packing' || pack.parentId === undefined) continue;
-    const unpacked = packs.slice(i + 1).find((s) => s.step === 'unpacking' && s.parentId === pack.parentId);
-    const until = unpacked?.at ?? to;
-    const moves = (await getState(pack.parentId))?.state.moves ?? [];
-    const inWindow = moves.filter((m) => m.at >= pack.at && m.at <= until);
-    steps.push(...inWindow.filter((m) => m.step !== 'packing' && m.step !== 'unpacking'));
-    steps.push(...(await containerSteps(inWindow, until, depth + 1)));
+/** The containers a subject sits in, innermost first, each with when what it holds went in. */
+const containerPath = async (own: SubjectState | undefined): Promise<{ state: SubjectState; since?: string }[]> => {
+  const path: { state: SubjectState; since?: string }[] = [];
+  let inner = own;
+  for (let depth = 0; inner?.parentId !== undefined && depth < MAX_NESTING; depth++) {
+    const container = (await getState(inner.parentId))?.state;
+    if (container === undefined) break;
+    path.push({ state: container, ...(inner.packedAt === undefined ? {} : { since: inner.packedAt }) });
+    inner = container;
   }
-  return steps;
+  return path;
 };
 
 /**
- * A subject's own steps plus, for each time it sat in a container, the container's moves
- * in that window: shipping a pallet wrote only the pallet, and that is where the units
- * inside learn they moved. Units read their (short) chain; containers their moves.
+ * A subject's story from its own summary plus, while it sits in containers, their moves
+ * since it went in: shipping a pallet wrote only the pallet, and that is where the units
+ * inside learn they moved. Only state items are read, never a chain, so a scan costs the
+ * same however long the history, and the answer is bounded.
  */
-const timeline = async (subjectId: string, state: SubjectState | undefined): Promise<Step[]> => {
-  let own: Step[];
-  if (state?.ref.kind === 'container') {
-    own = state.moves ?? [];
-  } else {
-    const links = await listChainLinks(subjectId);
-    // An event declared in error stays in the chain but is no part of the custody story.
-    const declared = new Set(links.filter((l) => l.kind === 'declaration').map((l) => l.eventId));
-    own = links
-      .filter((l) => !declared.has(l.eventId))
-      .map((l) => ({ step: l.bizStep, by: l.actorOrgId, at: l.eventTime, ...(l.parentId === undefined ? {} : { parentId: l.parentId }) }));
-  }
-  const inside = await containerSteps(own, '9999', 0);
-  return [...own, ...inside].sort((a, b) => a.at.localeCompare(b.at));
+const storyOf = (own: SubjectState | undefined, path: readonly { state: SubjectState; since?: string }[]): ShownSteps => {
+  const mine = shownSteps(own?.summary);
+  const inside = path.flatMap(({ state, since }) => movesSince(state.summary, since));
+  return boundSteps({ steps: [...mine.steps, ...inside], omitted: mine.omitted });
 };
 
 /** What a scan shows of custody: where the unit is, who holds it, and who held it. */
@@ -167,11 +158,9 @@ export const custodyView = async (
 ): Promise<CustodyView> => {
   const subjectId = subjectIdOf(ref);
   const own = (await getState(subjectId))?.state;
+  const path = await containerPath(own);
   // Custody of something packed is the custody of the outermost container.
-  let top = own;
-  for (let depth = 0; top?.parentId !== undefined && depth < MAX_NESTING; depth++) {
-    top = (await getState(top.parentId))?.state ?? top;
-  }
+  const top = path.at(-1)?.state ?? own;
   const ownStatus = own?.status ?? 'held';
   const status: CustodyStatus =
     batch?.recalledAt !== undefined && ownStatus !== 'destroyed' && ownStatus !== 'voided'
@@ -181,9 +170,9 @@ export const custodyView = async (
         : ownStatus;
   const custodianId = top?.custodianOrgId ?? issuance.by;
   const custodian = await publicOrg(custodianId);
-  const steps = own === undefined ? [] : await timeline(subjectId, own);
+  const story = storyOf(own, path);
   const history: CustodyStep[] = [{ step: 'commissioning', at: issuance.at, by: await publicOrg(issuance.by) }];
-  for (const step of steps) history.push({ step: step.step, at: step.at, by: await publicOrg(step.by) });
+  for (const step of story.steps) history.push({ step: step.step, at: step.at, by: await publicOrg(step.by) });
   const state: CustodyView['state'] =
     status === 'held' ? (custodian?.role === 'factory' ? 'at_factory' : 'at_distributor') : status;
   const label =
@@ -193,10 +182,11 @@ export const custodyView = async (
     state,
     label,
     ...(custodian === undefined || status === 'sold' || status === 'in_use' ? {} : { custodian }),
-    since: steps.at(-1)?.at ?? issuance.at,
+    since: story.steps.at(-1)?.at ?? issuance.at,
     ...((ownStatus === 'sold' || ownStatus === 'in_use') && decommission !== undefined
       ? { alreadyDecommissioned: { status: ownStatus, at: decommission.at } }
       : {}),
     history,
+    ...(story.omitted === 0 ? {} : { omittedSteps: story.omitted }),
   };
 };

@@ -1,19 +1,32 @@
 import type { Principal } from '../auth/principal';
-import { buildSscc, type ContainerKind } from '../codes/sscc';
+import {
+  buildSscc,
+  ownPrefixRange,
+  sharedRange,
+  sharedRangeCount,
+  tracesealCompanyPrefix,
+  type ContainerKind,
+  type SsccRange,
+} from '../codes/sscc';
 import { signContainer } from '../codes/signature';
 import { hashRecordedEvent } from '../custody/chain';
 import { commissioningEvent } from '../custody/epcis';
 import { subjectIdOf, type SubjectRef, type SubjectState } from '../custody/types';
-import { getStringFromEnv } from '../config';
 import { ForbiddenError } from '../errors';
 import { getActiveSigningKey } from '../keys/signing-key-provider';
-import { createContainerStates, reserveContainerReferences } from '../store/custody-repository';
+import type { Organization } from '../domain/types';
+import { getOrAssignSharedRange, reserveContainerReferences } from '../store/container-repository';
+import { createContainerStates } from '../store/custody-repository';
 import { requireRegisteredOrg } from './registry-service';
 
 export const MAX_CONTAINERS_PER_CALL = 1000;
 
-/** GS1's example company prefix until an operator configures its own. */
-const companyPrefix = (): string => getStringFromEnv({ key: 'SSCC_COMPANY_PREFIX', defaultValue: '0614141' });
+/** The organization's own GS1 prefix, or its shared range of TraceSeal's (see shared/codes/sscc.ts). */
+const ssccRangeOf = async (org: Organization): Promise<SsccRange> => {
+  if (org.gs1CompanyPrefix !== undefined) return ownPrefixRange(org.gs1CompanyPrefix);
+  const prefix = tracesealCompanyPrefix();
+  return sharedRange(prefix, await getOrAssignSharedRange(org.id, sharedRangeCount(prefix)));
+};
 
 export interface IssuedContainer {
   sscc: string;
@@ -31,12 +44,13 @@ export const issueContainers = async (
     throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Only factories and distributors pack containers');
   }
   const key = await getActiveSigningKey();
-  const first = await reserveContainerReferences(input.count);
+  const range = await ssccRangeOf(actor);
+  const first = range.firstReference + (await reserveContainerReferences(actor.id, input.kind, input.count, range.capacity));
   const issuedAt = now.toISOString();
   const containers: IssuedContainer[] = [];
   const states: SubjectState[] = [];
   for (let i = 0; i < input.count; i++) {
-    const sscc = buildSscc(input.kind, companyPrefix(), first + i);
+    const sscc = buildSscc(input.kind, range.companyPrefix, first + i);
     const ref: SubjectRef = { kind: 'container', sscc, containerKind: input.kind };
     const commissioned = { by: actor.id, at: issuedAt, location: actor.region };
     const genesis = commissioningEvent({ ref, issuerOrgId: actor.id, issuedAt, location: actor.region });

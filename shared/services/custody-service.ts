@@ -2,19 +2,20 @@ import type { Principal } from '../auth/principal';
 import { parseScannedCode } from '../codes/digital-link';
 import { hashRecordedEvent } from '../custody/chain';
 import { commissioningEvent, lotRecallEvent, toEpcisEvent, type RecordedEvent } from '../custody/epcis';
-import { eventIdOf, stableStringify } from '../custody/identifiers';
-import { applyEvent, type Transition } from '../custody/rules';
+import { eventIdOf, sha256Hex, stableStringify } from '../custody/identifiers';
+import { applyEvent, CLOCK_SKEW_TOLERANCE_MS, restoredState, type Transition } from '../custody/rules';
+import { appendSteps, movesSince } from '../custody/summary';
 import {
-  MAX_CONTAINER_MOVES,
   subjectIdOf,
   type BizStep,
   type CustodyEvent,
+  type CustodyStep,
   type SubjectRef,
   type SubjectState,
 } from '../custody/types';
 import type { Batch, Organization } from '../domain/types';
 import { AppError, BadRequestError, ConflictError, ForbiddenError } from '../errors';
-import { getBatchByLot, recallLot } from '../store/batch-repository';
+import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '../store/batch-repository';
 import {
   commitDeclaration,
   commitEvent,
@@ -36,7 +37,6 @@ import { requireRegisteredOrg } from './registry-service';
  * event is all-or-nothing, events apply in the order given, and a rejected event does not
  * stop the ones after it.
  */
-export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 const MAX_TRANSACTION_ITEMS = 100;
 const CONFLICT_RETRIES = 3;
 
@@ -66,6 +66,8 @@ interface ResolvedSubject {
   ref: SubjectRef;
   /** Units: their issuance, for the implicit state and the GTIN owner. */
   batch?: Batch;
+  /** When the code was issued: nothing happened to it before. */
+  issuedAt: string;
 }
 
 /** Every code in an event must be authentic (signature) and issued (record). */
@@ -77,11 +79,24 @@ const resolveCode = async (uri: string, batchReads: BatchReads): Promise<Resolve
   if (code.kind === 'container') {
     const stored = await getState(`00/${code.sscc}`);
     if (stored === undefined) throw new BadRequestError('UNKNOWN_CODE', `Container ${code.sscc} was never issued`);
-    return { ref: stored.state.ref };
+    return { ref: stored.state.ref, issuedAt: stored.state.commissioned?.at ?? stored.state.lastEventTime };
   }
   const unit = await lookupUnit(code, batchReads);
   if (unit === undefined) throw new BadRequestError('UNKNOWN_CODE', `Unit ${code.gtin}/${code.serial} was never issued`);
-  return { ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial }, batch: unit.batch };
+  return { ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial }, batch: unit.batch, issuedAt: unit.batch.createdAt };
+};
+
+/**
+ * Devices' clocks differ a little, never by the lifetime of a label: an event before its
+ * code existed is a client bug (or an attempt to backdate), and is refused before any rule.
+ */
+const requireAfterIssuance = (eventTime: string, issuedAt: string): void => {
+  if (Date.parse(eventTime) < Date.parse(issuedAt) - CLOCK_SKEW_TOLERANCE_MS) {
+    throw new BadRequestError(
+      'EVENT_TIME_BEFORE_ISSUANCE',
+      `eventTime may be at most ${CLOCK_SKEW_TOLERANCE_MS / 60_000} minutes before the code was issued (${issuedAt})`,
+    );
+  }
 };
 
 /** A unit nobody has reported on yet is where it was commissioned: at its factory. */
@@ -105,10 +120,10 @@ const implicitUnitState = async (ref: SubjectRef & { kind: 'unit' }, batch: Batc
 };
 
 const validateShape = (input: EventInput, actor: Organization, now: Date): void => {
-  if (Date.parse(input.eventTime) > now.getTime() + FUTURE_TOLERANCE_MS) {
+  if (Date.parse(input.eventTime) > now.getTime() + CLOCK_SKEW_TOLERANCE_MS) {
     throw new BadRequestError(
       'EVENT_TIME_IN_FUTURE',
-      `eventTime may be at most ${FUTURE_TOLERANCE_MS / 60_000} minutes ahead of the server clock`,
+      `eventTime may be at most ${CLOCK_SKEW_TOLERANCE_MS / 60_000} minutes ahead of the server clock`,
     );
   }
   const aggregation = input.bizStep === 'packing' || input.bizStep === 'unpacking';
@@ -137,19 +152,34 @@ const validateShape = (input: EventInput, actor: Organization, now: Date): void 
   }
 };
 
+/** Stops every container holding packed units of a recalled lot, then marks the recall complete. */
+const flagLotContainers = async (batch: Batch, now: Date): Promise<void> => {
+  // Loose units read the batch flag; packed ones are stopped through their containers.
+  const containers = new Set<string>();
+  for (const unit of await listPackedUnitsOfLot(batch.gtin, batch.lot)) {
+    let parentId = unit.parentId;
+    for (let depth = 0; parentId !== undefined && depth < 3 && !containers.has(parentId); depth++) {
+      containers.add(parentId);
+      parentId = (await getState(parentId))?.state.parentId;
+    }
+  }
+  for (const id of containers) await flagContainerRecalled(id);
+  await markRecallContainersFlagged(batch.gtin, batch.lot, now.toISOString());
+};
+
 const recallWholeLot = async (
   input: EventInput,
   lot: { gtin: string; lot: string },
   actor: Organization,
   now: Date,
 ): Promise<EventResult> => {
-  const batch = await getBatchByLot(lot.gtin, lot.lot);
-  if (batch === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
+  const found = await getBatchWithRecall(lot.gtin, lot.lot);
+  if (found === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
+  const { batch } = found;
   if (actor.role !== 'regulator' && batch.ownerOrgId !== actor.id) {
     throw new ConflictError('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall');
   }
-  // The record first (idempotent by its id), then the flag, then the containers: a call
-  // that dies part-way is completed by sending the same recall again.
+  requireAfterIssuance(input.eventTime, batch.createdAt);
   const epcis = lotRecallEvent({
     gtin: batch.gtin,
     lot: batch.lot,
@@ -162,7 +192,10 @@ const recallWholeLot = async (
     ...(input.reason === undefined ? {} : { reason: input.reason }),
   });
   const eventId = String(epcis.eventID);
+  let recall = found.recall;
   if (batch.recalledAt === undefined) {
+    // The record first (idempotent by its id), then the flag, then the containers: a call
+    // that dies part-way is completed by sending the same recall again.
     await putStandaloneEvent({
       eventId,
       bizStep: 'recall',
@@ -171,20 +204,19 @@ const recallWholeLot = async (
       eventHash: hashRecordedEvent(epcis),
       recordTime: now.toISOString(),
     });
-  }
-  const first = await recallLot(batch.gtin, batch.lot, input.eventTime, input.reason ?? 'unspecified');
-  // Loose units read the batch flag; packed ones are stopped through their containers.
-  const containers = new Set<string>();
-  for (const unit of await listPackedUnitsOfLot(batch.gtin, batch.lot)) {
-    let parentId = unit.parentId;
-    for (let depth = 0; parentId !== undefined && depth < 3 && !containers.has(parentId); depth++) {
-      containers.add(parentId);
-      parentId = (await getState(parentId))?.state.parentId;
+    // The recall date is the server's: a client cannot backdate it.
+    if (await recallLot(batch.gtin, batch.lot, now.toISOString(), input.reason ?? 'unspecified', eventId)) {
+      await flagLotContainers(batch, now);
+      return { index: 0, status: 'recorded', eventId };
     }
+    // A copy of this recall (or another one) won the race; it is stopping the containers.
+    recall = (await getBatchWithRecall(batch.gtin, batch.lot))?.recall ?? {};
+  } else if (recall.containersFlaggedAt === undefined) {
+    // Recalled, but the call that did it died before every container was stopped.
+    await flagLotContainers(batch, now);
   }
-  for (const id of containers) await flagContainerRecalled(id);
-  if (!first) throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
-  return { index: 0, status: 'recorded', eventId };
+  if (recall.eventId === eventId) return { index: 0, status: 'duplicate', eventId };
+  throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
 };
 
 /** Where recalled units sit in containers, the containers up the tree must stop moving too. */
@@ -236,6 +268,7 @@ const prepareEvent = async (input: EventInput, actor: Organization, now: Date): 
     location: actor.region,
   };
   const subjects = [...children, ...(parent === undefined ? [] : [parent])];
+  for (const subject of subjects) requireAfterIssuance(input.eventTime, subject.issuedAt);
   const gtinOwners = new Map<string, string>();
   const recalledLots = new Set<string>();
   for (const { ref, batch } of subjects) {
@@ -258,16 +291,49 @@ const loadStates = async (subjects: ResolvedSubject[]): Promise<Map<string, Stor
   return stored;
 };
 
+/** A copy of this very event may have been recorded since we last looked (a client retry in flight). */
+const isRecorded = async (eventId: string): Promise<boolean> => (await getRecordedEvent(eventId)) !== undefined;
+
+/**
+ * The custody summaries an event writes: the step joins the summary of each of its
+ * subjects (not the container being filled or emptied: that is not one of its moves),
+ * and a child taken out of a container keeps the container's moves from its time inside.
+ */
+const withSummaries = (event: CustodyEvent, transitions: Transition[]): void => {
+  const parentId = event.parent === undefined ? undefined : subjectIdOf(event.parent);
+  const parentBefore = transitions.find((t) => t.subjectId === parentId)?.before;
+  const step: CustodyStep = {
+    step: event.bizStep,
+    by: event.actorOrgId,
+    at: event.eventTime,
+    ...(parentId === undefined ? {} : { parentId }),
+  };
+  for (const transition of transitions) {
+    if (!transition.chained || transition.subjectId === parentId) continue;
+    const inside = event.bizStep === 'unpacking' ? movesSince(parentBefore?.summary, transition.before.packedAt) : [];
+    const summary = appendSteps(transition.before.summary, [...inside, step]);
+    if (summary !== undefined) transition.after.summary = summary;
+  }
+};
+
 const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now: Date): Promise<EventResult> => {
   const { event, subjects, gtinOwners, recalledLots } = prepared;
+  const duplicate: EventResult = { index: 0, status: 'duplicate', eventId: event.eventId };
   // A retry of an event already recorded is answered as such, whatever has happened since.
-  if ((await getRecordedEvent(event.eventId)) !== undefined) {
-    return { index: 0, status: 'duplicate', eventId: event.eventId };
-  }
+  if (await isRecorded(event.eventId)) return duplicate;
+  const recordTime = now.toISOString();
   for (let attempt = 0; ; attempt++) {
     const stored = await loadStates(subjects);
     const states = new Map([...stored].map(([id, s]) => [id, s.state]));
-    let transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role });
+    let transitions: Transition[];
+    try {
+      transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role, recordTime });
+    } catch (error) {
+      // The state we judged may be the one a concurrent copy of this event just made:
+      // the client is told its event is recorded, not that it broke a rule.
+      if (error instanceof ConflictError && (await isRecorded(event.eventId))) return duplicate;
+      throw error;
+    }
     if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
 
     if (transactionItemCount(transitions) > MAX_TRANSACTION_ITEMS) {
@@ -276,21 +342,16 @@ const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now:
         `This event would change ${transitions.length} codes and containers, more than one transaction holds; split it`,
       );
     }
-    const recorded: RecordedEvent = { ...event, recordTime: now.toISOString() };
+    const recorded: RecordedEvent = { ...event, recordTime };
     const epcis = toEpcisEvent(recorded);
     const eventHash = hashRecordedEvent(epcis);
-    const parentId = event.parent === undefined ? undefined : subjectIdOf(event.parent);
     for (const transition of transitions) {
       if (!transition.chained) continue;
       transition.after.version = transition.before.version + 1;
       transition.after.headHash = eventHash;
       transition.after.lastEventTime = event.eventTime;
-      // A container's own moves; filling it (it is the parent) is not one of them.
-      if (transition.after.ref.kind === 'container' && transition.subjectId !== parentId) {
-        const move = { step: event.bizStep, by: event.actorOrgId, at: event.eventTime, ...(parentId === undefined ? {} : { parentId }) };
-        transition.after.moves = [...(transition.before.moves ?? []), move].slice(-MAX_CONTAINER_MOVES);
-      }
     }
+    withSummaries(event, transitions);
     const outcome = await commitEvent({
       event: recorded,
       epcisJson: stableStringify(epcis),
@@ -299,7 +360,7 @@ const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now:
       revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
     });
     if (outcome === 'recorded') return { index: 0, status: 'recorded', eventId: event.eventId };
-    if (outcome === 'duplicate') return { index: 0, status: 'duplicate', eventId: event.eventId };
+    if (outcome === 'duplicate' || (await isRecorded(event.eventId))) return duplicate;
     // Someone changed a subject between our read and our write: read again, so the
     // loser of a race is told which rule it now breaks.
     if (attempt >= CONFLICT_RETRIES) {
@@ -328,17 +389,23 @@ export interface DeclarationInput {
 }
 
 /**
- * A mistaken event is never deleted. Its reporter (or a regulator) declares it in error:
- * the declaration joins the chain of every subject of the event, their states return to
- * what they were before it, and corrective events follow. Only the latest event of each
- * subject can be declared, since later events were decided on the state it made.
+ * A mistaken event is never deleted. Its reporter, and only its reporter, declares it in
+ * error: the declaration joins the chain of every subject of the event, their states
+ * return to what they were before it, and corrective events follow. Only the latest event
+ * of each subject can be declared, since later events were decided on the state it made.
+ * A recall is never declared in error: it is irreversible, whoever asks.
  */
 const declareError = async (input: DeclarationInput, actor: Organization, now: Date): Promise<EventResult> => {
   const { eventId, reason, correctiveEvents = [] } = input.errorDeclaration;
   const recorded = await getRecordedEvent(eventId);
   if (recorded === undefined) throw new BadRequestError('UNKNOWN_EVENT', `No event ${eventId} is recorded`);
-  if (recorded.actorOrgId !== actor.id && actor.role !== 'regulator') {
-    throw new ConflictError('NOT_EVENT_REPORTER', 'Only the organization that reported an event (or a regulator) can declare it in error');
+  // Regulators included: correcting another organization's record would be an audited
+  // action of its own, not an error declaration.
+  if (recorded.actorOrgId !== actor.id) {
+    throw new ConflictError('NOT_EVENT_REPORTER', 'Only the organization that reported an event can declare it in error');
+  }
+  if (recorded.bizStep === 'recall') {
+    throw new ConflictError('RECALL_IRREVERSIBLE', 'A recall is irreversible and cannot be declared in error');
   }
   // Corrective events are checked before anything is written, and their ids are known up front.
   const corrective = await Promise.all(correctiveEvents.map((e) => prepareEvent(e, actor, now)));
@@ -372,7 +439,7 @@ const declareError = async (input: DeclarationInput, actor: Organization, now: D
         subjectId: id,
         before: current.state,
         after: {
-          ...link.stateBefore,
+          ...restoredState(current.state, link.stateBefore),
           version: current.state.version + 1,
           headHash: declarationHash,
           lastEventTime: current.state.lastEventTime,
@@ -419,6 +486,25 @@ const rejection = (error: unknown): EventResult => {
   };
 };
 
+/**
+ * Events this container recorded (or found recorded), by reporter and exact input, so a
+ * copy (in the same call, or in a call that a retrying client or the handler's slicing
+ * sends next) answers `duplicate` without reading anything. A recorded event is never
+ * unrecorded, so an entry cannot go stale; a copy of a rejected event is judged again,
+ * since the state may have moved. Bounded, oldest first out.
+ */
+const RECENTLY_RECORDED_MAX = 2000;
+const recentlyRecorded = new Map<string, string>();
+
+const rememberRecorded = (key: string, eventId: string): void => {
+  recentlyRecorded.delete(key);
+  recentlyRecorded.set(key, eventId);
+  if (recentlyRecorded.size > RECENTLY_RECORDED_MAX) {
+    const oldest = recentlyRecorded.keys().next();
+    if (oldest.done !== true) recentlyRecorded.delete(oldest.value);
+  }
+};
+
 export const ingestEvents = async (
   principal: Principal,
   inputs: (EventInput | DeclarationInput)[],
@@ -427,8 +513,15 @@ export const ingestEvents = async (
   const actor = await requireRegisteredOrg(principal);
   const results: EventResult[] = [];
   for (const [index, input] of inputs.entries()) {
+    const copyKey = 'errorDeclaration' in input ? undefined : sha256Hex(`${actor.id}\n${stableStringify(input)}`);
+    const eventId = copyKey === undefined ? undefined : recentlyRecorded.get(copyKey);
+    if (eventId !== undefined) {
+      results.push({ index, status: 'duplicate', eventId });
+      continue;
+    }
     try {
       const result = 'errorDeclaration' in input ? await declareError(input, actor, now) : await ingestOne(input, actor, now);
+      if (copyKey !== undefined && result.eventId !== undefined) rememberRecorded(copyKey, result.eventId);
       results.push({ ...result, index });
     } catch (error) {
       results.push({ ...rejection(error), index });

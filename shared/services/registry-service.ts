@@ -1,12 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  assertOrganizationClientCapacity,
-  provisionOrganizationClient,
-  type OrganizationCredentials,
-} from '../auth/org-client-provisioner';
+import { provisionOrganizationClient, type OrganizationCredentials } from '../auth/org-client-provisioner';
 import type { Principal } from '../auth/principal';
 import type { LaCertificate, Organization, Product, ProductCategory, Role } from '../domain/types';
-import { ForbiddenError, NotFoundError } from '../errors';
+import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '../codes/sscc';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { createOrganization, getOrganization } from '../store/org-repository';
 import { createProduct } from '../store/product-repository';
 
@@ -15,6 +12,7 @@ export interface RegisterOrganizationInput {
   role: Role;
   region: string;
   licenseNumber: string;
+  gs1CompanyPrefix?: string;
 }
 
 export interface RegisteredOrganization extends Organization {
@@ -23,16 +21,31 @@ export interface RegisteredOrganization extends Organization {
 }
 
 /**
+ * Only organizations that pack containers assign SSCCs, so only they register a GS1
+ * company prefix; a prefix that overlaps TraceSeal's own would collide with the shared
+ * ranges handed to organizations without one. Uniqueness among organizations is enforced
+ * by createOrganization's conditional writes.
+ */
+const assertCompanyPrefixUsable = (role: Role, prefix: string): void => {
+  if (!COMPANY_PREFIX_PATTERN.test(prefix)) throw new ValidationError('gs1CompanyPrefix must be 6 to 12 digits');
+  if (role !== 'factory' && role !== 'distributor') {
+    throw new BadRequestError('COMPANY_PREFIX_NOT_ALLOWED', 'Only factories and distributors issue SSCCs and register a GS1 company prefix');
+  }
+  if (prefixesOverlap(prefix, tracesealCompanyPrefix())) {
+    throw new ConflictError('COMPANY_PREFIX_EXISTS', `GS1 company prefix ${prefix} overlaps TraceSeal's own prefix`);
+  }
+};
+
+/**
  * The licence check (in createOrganization) comes before the app client, so a duplicate
- * registration never creates one; the capacity check comes first of all, so a full
- * authorizer never leaves an organization that cannot get a token.
+ * registration never creates one.
  */
 export const registerOrganization = async (
   input: RegisterOrganizationInput,
   now = new Date(),
 ): Promise<RegisteredOrganization> => {
   const org: Organization = { id: randomUUID(), ...input, createdAt: now.toISOString() };
-  await assertOrganizationClientCapacity();
+  if (input.gs1CompanyPrefix !== undefined) assertCompanyPrefixUsable(input.role, input.gs1CompanyPrefix);
   await createOrganization(org);
   const credentials = await provisionOrganizationClient(org);
   return credentials === undefined ? org : { ...org, credentials };

@@ -187,7 +187,7 @@ export const listBatchesOfOrg = async (orgId: string, options: { cursor?: string
       ExpressionAttributeValues: { ':pk': gsi1pk },
       ScanIndexForward: false,
       Limit: options.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(options.cursor, { gsi1pk }),
+      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { gsi1pk }, prefixed: { gsi1sk: '', pk: 'PRODUCT#', sk: 'LOT#' } }),
     }),
   );
   return { batches: (page.Items ?? []).map(toBatch), cursor: encodeCursor(page.LastEvaluatedKey) };
@@ -208,7 +208,7 @@ export const listCodes = async (batchId: string, options: { cursor?: string; chu
       ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CODES#' },
       ConsistentRead: true,
       Limit: options.chunks ?? 10,
-      ExclusiveStartKey: decodeCursor(options.cursor, { pk }),
+      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: 'CODES#' } }),
     }),
   );
   const codes = (page.Items ?? []).flatMap((item) => parseCodes(Number(item.firstSequence), String(item.codes)));
@@ -218,16 +218,18 @@ export const listCodes = async (batchId: string, options: { cursor?: string; chu
 /**
  * Recalls a whole lot by flagging its batch: one write, whatever its size, and every scan
  * and custody rule reads the flag. Irreversible: the condition refuses a second recall.
+ * The recall's event id is kept with the flag, so a copy of the same recall is told it
+ * is a duplicate and another recall that the lot is already recalled.
  */
-export const recallLot = async (gtin: string, lot: string, at: string, reason: string): Promise<boolean> => {
+export const recallLot = async (gtin: string, lot: string, at: string, reason: string, eventId: string): Promise<boolean> => {
   try {
     await documentClient.send(
       new UpdateCommand({
         TableName: mainTableName(),
         Key: batchKey(gtin, lot),
-        UpdateExpression: 'SET recalledAt = :at, recallReason = :reason',
+        UpdateExpression: 'SET recalledAt = :at, recallReason = :reason, recallEventId = :eventId',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(recalledAt)',
-        ExpressionAttributeValues: { ':at': at, ':reason': reason },
+        ExpressionAttributeValues: { ':at': at, ':reason': reason, ':eventId': eventId },
       }),
     );
     return true;
@@ -235,4 +237,44 @@ export const recallLot = async (gtin: string, lot: string, at: string, reason: s
     if (isConditionFailure(error)) return false;
     throw error;
   }
+};
+
+/** How far a lot's recall got: its event, and whether its containers were all stopped. */
+export interface LotRecallProgress {
+  eventId?: string;
+  containersFlaggedAt?: string;
+}
+
+/** A batch and its recall's progress, in one read. */
+export const getBatchWithRecall = async (
+  gtin: string,
+  lot: string,
+): Promise<{ batch: Batch; recall: LotRecallProgress } | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: batchKey(gtin, lot), ConsistentRead: true }),
+  );
+  if (Item === undefined) return undefined;
+  return {
+    batch: toBatch(Item),
+    recall: {
+      ...(typeof Item.recallEventId === 'string' ? { eventId: Item.recallEventId } : {}),
+      ...(typeof Item.recallContainersFlaggedAt === 'string' ? { containersFlaggedAt: Item.recallContainersFlaggedAt } : {}),
+    },
+  };
+};
+
+/**
+ * Marks a recall whose containers have all been stopped, so sending it (or another
+ * recall of the lot) again answers at once instead of walking the lot index again.
+ */
+export const markRecallContainersFlagged = async (gtin: string, lot: string, at: string): Promise<void> => {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: mainTableName(),
+      Key: batchKey(gtin, lot),
+      UpdateExpression: 'SET recallContainersFlaggedAt = if_not_exists(recallContainersFlaggedAt, :at)',
+      ConditionExpression: 'attribute_exists(recalledAt)',
+      ExpressionAttributeValues: { ':at': at },
+    }),
+  );
 };

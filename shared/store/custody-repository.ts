@@ -1,9 +1,10 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainEntry } from '../custody/chain';
 import type { RecordedEvent } from '../custody/epcis';
 import type { Transition } from '../custody/rules';
 import { subjectIdOf, type BizStep, type SubjectState } from '../custody/types';
 import {
+  batchGetAll,
   batchPutAll,
   decodeCursor,
   documentClient,
@@ -73,21 +74,9 @@ const toState = (item: Record<string, unknown>): StoredState => {
 
 export const getStates = async (subjectIds: readonly string[]): Promise<Map<string, StoredState>> => {
   const found = new Map<string, StoredState>();
-  const unique = [...new Set(subjectIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map(stateKey);
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      const result = await documentClient.send(
-        new BatchGetCommand({ RequestItems: { [mainTableName()]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[mainTableName()] ?? []) {
-        const stored = toState(item);
-        found.set(stored.state.subjectId, stored);
-      }
-      keys = (result.UnprocessedKeys?.[mainTableName()]?.Keys ?? []) as Record<string, unknown>[];
-    }
+  for (const item of await batchGetAll([...new Set(subjectIds)].map(stateKey), { consistentRead: true })) {
+    const stored = toState(item);
+    found.set(stored.state.subjectId, stored);
   }
   return found;
 };
@@ -97,23 +86,6 @@ export const getState = async (subjectId: string): Promise<StoredState | undefin
     new GetCommand({ TableName: mainTableName(), Key: stateKey(subjectId), ConsistentRead: true }),
   );
   return Item === undefined ? undefined : toState(Item);
-};
-
-/**
- * Reserves SSCC serial references with one atomic counter, so no two containers can ever
- * share one. Returns the first of `count` consecutive references.
- */
-export const reserveContainerReferences = async (count: number): Promise<number> => {
-  const { Attributes } = await documentClient.send(
-    new UpdateCommand({
-      TableName: mainTableName(),
-      Key: { pk: 'COUNTER#SSCC', sk: 'COUNTER' },
-      UpdateExpression: 'ADD nextReference :count',
-      ExpressionAttributeValues: { ':count': count },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  return Number((Attributes as { nextReference?: number } | undefined)?.nextReference) - count;
 };
 
 /** New containers' states, written once at issuance; their references are fresh, so no condition. */
@@ -163,6 +135,23 @@ const linkPut = (
   },
 });
 
+/**
+ * DynamoDB cancels a transaction that touches an item another transaction is writing at
+ * that moment (TransactionConflict). For custody that is the same thing as a failed
+ * condition: someone else changed a subject, so the caller reads again and judges again.
+ */
+const transactCustody = async (items: TransactItems): Promise<CommitOutcome> => {
+  try {
+    return await transactWrite(items);
+  } catch (error) {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    if (error instanceof Error && error.name === 'TransactionCanceledException' && reasons.some((r) => r.Code === 'TransactionConflict')) {
+      return 'conflict';
+    }
+    throw error;
+  }
+};
+
 export const commitEvent = async ({ event, epcisJson, eventHash, transitions, revisions }: CommitInput): Promise<CommitOutcome> => {
   const TableName = mainTableName();
   const items: TransactItems = [
@@ -199,7 +188,7 @@ export const commitEvent = async ({ event, epcisJson, eventHash, transitions, re
       }),
     );
   }
-  return transactWrite(items);
+  return transactCustody(items);
 };
 
 /** An event that changes no chain (a whole-lot recall), kept for the record; once per id. */
@@ -224,11 +213,21 @@ export const putStandaloneEvent = async (input: {
   }
 };
 
-export const getRecordedEvent = async (eventId: string): Promise<{ epcis: string; eventHash: string; actorOrgId: string; subjectIds: string[] } | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId) }));
+export interface StoredEvent {
+  epcis: string;
+  eventHash: string;
+  bizStep: BizStep;
+  actorOrgId: string;
+  subjectIds: string[];
+}
+
+/** Read consistently: a copy of an event that just won a race must be seen as recorded. */
+export const getRecordedEvent = async (eventId: string): Promise<StoredEvent | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId), ConsistentRead: true }));
   if (Item === undefined) return undefined;
   return {
     epcis: String(Item.epcis),
+    bizStep: Item.bizStep as BizStep,
     eventHash: String(Item.eventHash),
     actorOrgId: String(Item.actorOrgId),
     subjectIds: (Item.subjectIds as string[] | undefined) ?? [],
@@ -274,15 +273,8 @@ export const loadChainEntries = async (subjectId: string, genesis: ChainEntry): 
   const documents = new Map<string, string>();
   const keyOf = (link: ChainLink) => (link.kind === 'declaration' ? declarationKey(link.eventId) : eventKey(link.eventId));
   const keys = [...new Map(links.map((link) => [JSON.stringify(keyOf(link)), keyOf(link)])).values()];
-  for (let i = 0; i < keys.length; i += 100) {
-    const result = await documentClient.send(
-      new BatchGetCommand({
-        RequestItems: { [mainTableName()]: { Keys: keys.slice(i, i + 100), ProjectionExpression: 'pk, sk, epcis' } },
-      }),
-    );
-    for (const item of result.Responses?.[mainTableName()] ?? []) {
-      documents.set(`${String(item.pk)}|${String(item.sk)}`, String(item.epcis));
-    }
+  for (const item of await batchGetAll(keys, { projection: 'pk, sk, epcis' })) {
+    documents.set(`${String(item.pk)}|${String(item.sk)}`, String(item.epcis));
   }
   const entries: ChainEntry[] = [genesis];
   for (const link of links) {
@@ -354,7 +346,7 @@ export const commitDeclaration = async (input: DeclarationCommit): Promise<Commi
       }),
     );
   }
-  return transactWrite(items);
+  return transactCustody(items);
 };
 
 /** Units of a lot that sit in containers now. */
@@ -399,7 +391,7 @@ export const listInventory = async (
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': gsi1pk },
       Limit: options.limit ?? 100,
-      ExclusiveStartKey: decodeCursor(options.cursor, { gsi1pk }),
+      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { gsi1pk, sk: 'STATE' }, prefixed: { gsi1sk: '', pk: 'SUBJECT#' } }),
     }),
   );
   return { items: (page.Items ?? []).map((item) => toState(item).state), cursor: encodeCursor(page.LastEvaluatedKey) };

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   QueryCommand,
@@ -40,29 +41,56 @@ export const encodeCursor = (key: Record<string, unknown> | undefined): string |
   key === undefined ? undefined : Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
 /**
- * A cursor must come back to the very query that made it: DynamoDB rejects a start key
- * from another partition with a ValidationException, which would otherwise surface as a 500.
+ * The exact key a listing's query hands back as LastEvaluatedKey: the table's key and, for
+ * an index, the index's key too. `exact` holds the attributes whose value the query fixes
+ * (its partition, or a constant sort key); `prefixed` the others, each with the prefix
+ * its values carry.
  */
-export const decodeCursor = (
-  cursor: string | undefined,
-  expected: Record<string, string>,
-): Record<string, unknown> | undefined => {
+export interface CursorShape {
+  exact: Record<string, string>;
+  prefixed: Record<string, string>;
+}
+
+/** Well above any key we write, well below DynamoDB's own key limits (1,024 bytes for a sort key). */
+const MAX_KEY_VALUE_BYTES = 512;
+/** A cursor is at most four such values in JSON; anything longer is not one of ours. */
+const MAX_CURSOR_LENGTH = 4096;
+const INVALID_CURSOR = () => new BadRequestError('INVALID_CURSOR', 'The cursor is not one this listing returned');
+
+const isKeyValue = (value: unknown, prefix: string): value is string =>
+  typeof value === 'string' &&
+  value.length > prefix.length &&
+  value.startsWith(prefix) &&
+  Buffer.byteLength(value, 'utf8') <= MAX_KEY_VALUE_BYTES &&
+  // Lone surrogates would reach DynamoDB as replacement characters: not a key we ever wrote.
+  Buffer.from(value, 'utf8').toString('utf8') === value;
+
+/**
+ * A cursor must come back to the very query that made it. DynamoDB rejects a start key
+ * that is not exactly the key of its table or index (a missing or extra attribute, a
+ * number, an empty string, another partition) with a ValidationException, which would
+ * otherwise surface as a 500, so anything but that exact shape is a 400 here.
+ */
+export const decodeCursor = (cursor: string | undefined, shape: CursorShape): Record<string, string> | undefined => {
   if (cursor === undefined) return undefined;
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw INVALID_CURSOR();
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    value = undefined;
+    throw INVALID_CURSOR();
   }
-  const key = value as Record<string, unknown> | undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw INVALID_CURSOR();
+  const key = value as Record<string, unknown>;
+  const expected = new Set([...Object.keys(shape.exact), ...Object.keys(shape.prefixed)]);
+  const names = Object.keys(key);
   const matches =
-    key !== null &&
-    typeof key === 'object' &&
-    !Array.isArray(key) &&
-    Object.entries(expected).every(([name, want]) => key[name] === want) &&
-    Object.values(key).every((v) => typeof v === 'string');
-  if (!matches) throw new BadRequestError('INVALID_CURSOR', 'The cursor is not one this listing returned');
-  return key;
+    names.length === expected.size &&
+    names.every((name) => expected.has(name)) &&
+    Object.entries(shape.exact).every(([name, want]) => key[name] === want) &&
+    Object.entries(shape.prefixed).every(([name, prefix]) => isKeyValue(key[name], prefix));
+  if (!matches) throw INVALID_CURSOR();
+  return key as Record<string, string>;
 };
 
 /** Every page of a query, for partitions known to stay small (chains, key sets, chunk lists). */
@@ -89,6 +117,44 @@ export const batchPutAll = async (items: Record<string, unknown>[]): Promise<voi
       pending = (result.UnprocessedItems?.[TableName] ?? []) as typeof pending;
     }
   }
+};
+
+/** How long to wait before asking DynamoDB again for what it left unprocessed. */
+const unprocessedBackoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+
+/**
+ * Every item of `keys` that exists, in no particular order: gets in groups of 100 (the
+ * BatchGetItem limit), asking again with backoff for the keys DynamoDB leaves unprocessed
+ * when throttled, so a throttled read is slower, never silently shorter.
+ */
+export const batchGetAll = async (
+  keys: readonly Record<string, unknown>[],
+  options: { consistentRead?: boolean; projection?: string } = {},
+): Promise<Record<string, unknown>[]> => {
+  const TableName = mainTableName();
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending = keys.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('DynamoDB kept returning unprocessed keys');
+      if (attempt > 0) await unprocessedBackoff(attempt);
+      const result = await documentClient.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [TableName]: {
+              Keys: [...pending],
+              ...(options.consistentRead === true ? { ConsistentRead: true } : {}),
+              ...(options.projection === undefined ? {} : { ProjectionExpression: options.projection }),
+            },
+          },
+        }),
+      );
+      items.push(...(result.Responses?.[TableName] ?? []));
+      pending = result.UnprocessedKeys?.[TableName]?.Keys ?? [];
+    }
+  }
+  return items;
 };
 
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Organization } from '../domain/types';
 import { ConflictError } from '../errors';
-import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
 
 const orgKey = (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' });
 /** A licence number belongs to one organization per region. */
@@ -10,30 +10,75 @@ const licenseKey = (region: string, licenseNumber: string) => ({
   sk: 'LICENSE',
 });
 
+/**
+ * A GS1 company prefix belongs to one organization, and no registered prefix may start
+ * with another (their SSCCs would collide). The claim item of a prefix says who owns it;
+ * each shorter prefix of it (down to 6 digits) carries a cover count, so a later claim of
+ * a shorter or longer overlapping prefix fails its condition in the same transaction.
+ */
+const prefixKey = (prefix: string) => ({ pk: `GS1PREFIX#${prefix}`, sk: 'GS1PREFIX' });
+
+const prefixItems = (TableName: string, org: Organization) => {
+  const prefix = org.gs1CompanyPrefix;
+  if (prefix === undefined) return [];
+  const covers = [];
+  for (let length = 6; length < prefix.length; length++) {
+    covers.push({
+      Update: {
+        TableName,
+        Key: prefixKey(prefix.slice(0, length)),
+        UpdateExpression: 'SET #type = :cover ADD covers :one',
+        ConditionExpression: 'attribute_not_exists(orgId)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':cover': 'gs1PrefixCover', ':one': 1 },
+      },
+    });
+  }
+  return [
+    {
+      Put: {
+        TableName,
+        Item: { ...prefixKey(prefix), type: 'gs1Prefix', orgId: org.id },
+        // Taken outright, or covered by a longer prefix someone registered.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...covers,
+  ];
+};
+
 export const createOrganization = async (org: Organization): Promise<void> => {
+  const TableName = mainTableName();
   try {
     await documentClient.send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
-              TableName: mainTableName(),
+              TableName,
               Item: { ...orgKey(org.id), type: 'org', ...org, gsi1pk: 'ORGS', gsi1sk: `${org.role}#${org.id}` },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
           {
             Put: {
-              TableName: mainTableName(),
+              TableName,
               Item: { ...licenseKey(org.region, org.licenseNumber), type: 'license', orgId: org.id },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          ...prefixItems(TableName, org),
         ],
       }),
     );
   } catch (error) {
     if (isConditionFailure(error)) {
+      if (org.gs1CompanyPrefix !== undefined && cancelledConditionIndexes(error).some((index) => index >= 2)) {
+        throw new ConflictError(
+          'COMPANY_PREFIX_EXISTS',
+          `GS1 company prefix ${org.gs1CompanyPrefix} is already registered, or overlaps one that is`,
+        );
+      }
       throw new ConflictError(
         'LICENSE_EXISTS',
         `An organization with licence number ${org.licenseNumber} is already registered in ${org.region}`,
@@ -46,8 +91,8 @@ export const createOrganization = async (org: Organization): Promise<void> => {
 export const getOrganization = async (id: string): Promise<Organization | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: orgKey(id) }));
   if (Item === undefined) return undefined;
-  const { name, role, region, licenseNumber, createdAt } = Item as Organization;
-  return { id, name, role, region, licenseNumber, createdAt };
+  const { name, role, region, licenseNumber, gs1CompanyPrefix, createdAt } = Item as Organization;
+  return { id, name, role, region, licenseNumber, ...(gs1CompanyPrefix === undefined ? {} : { gs1CompanyPrefix }), createdAt };
 };
 
 /**

@@ -16,9 +16,9 @@ afterAll(async () => service?.stop());
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 describe('authentication at the gateway and in the handlers', () => {
-  it('401 without or with a bad token, 403 for a scope the route does not allow', async () => {
+  it('401 without a token, 403 with a bad token or a scope the route does not allow (as the Lambda authorizer answers)', async () => {
     expect((await service.call('POST', '/v1/orgs', { body: {} })).status).toBe(401);
-    expect((await service.call('POST', '/v1/orgs', { body: {}, token: 'not.a.jwt' })).status).toBe(401);
+    expect((await service.call('POST', '/v1/orgs', { body: {}, token: 'not.a.jwt' })).status).toBe(403);
     const factoryToken = await service.token('some-factory', 'factory');
     expect((await service.call('POST', '/v1/orgs', { body: {}, token: factoryToken })).status).toBe(403);
   });

@@ -22,7 +22,7 @@ const javaProcessesFor = (dataDir: string): number => {
 };
 
 describe('local runtime with persistence', () => {
-  it('keeps data across a restart, keys are 0600, and no java outlives stop()', async () => {
+  it('keeps data across a restart, keys are 0600, its directories 0700, and no java outlives stop()', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'traceseal-runtime-'));
     dirs.push(dataDir);
     const tableName = `persist-${Date.now()}`;
@@ -49,6 +49,9 @@ describe('local runtime with persistence', () => {
       const keys = await listLocalKeyFiles(join(dataDir, 'keys'));
       expect(keys).toHaveLength(1);
       expect((await stat(keys[0]?.file ?? '')).mode & 0o777).toBe(0o600);
+      // DynamoDB Local's files (the per-product serial keys among them) are the owner's alone.
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+      expect((await stat(join(dataDir, 'dynamodb'))).mode & 0o777).toBe(0o700);
     } finally {
       await second.stop();
       process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;

@@ -38,3 +38,44 @@ export const scan = async (uri: string) =>
     status: string;
     custody?: { state: string; label: string; custodian?: { name: string }; alreadyDecommissioned?: unknown; history: { step: string }[] };
   };
+
+export interface RequestCount<T> {
+  value: T;
+  requests: number;
+  byCommand: Record<string, number>;
+  /** GetItem requests by the kind of item read: the head of its partition key (ORG, PRODUCT, EVENT, SUBJECT…). */
+  getsByKind: Record<string, number>;
+}
+
+/**
+ * DynamoDB requests made while `run` runs, by command. The local service calls the real
+ * handlers in this process, so they share the module-scope document client counted here.
+ */
+export const countRequests = async <T>(run: () => Promise<T>): Promise<RequestCount<T>> => {
+  const { documentClient } = await import('../../shared/store/dynamodb-client');
+  const byCommand: Record<string, number> = {};
+  const getsByKind: Record<string, number> = {};
+  const name = `test-request-counter-${Math.random().toString(36).slice(2)}`;
+  documentClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      byCommand[command] = (byCommand[command] ?? 0) + 1;
+      if (command === 'GetItem') {
+        const pk = (args.input as { Key?: { pk?: unknown } }).Key?.pk;
+        const kind = typeof pk === 'string' ? (pk.split('#')[0] ?? pk) : '?';
+        getsByKind[kind] = (getsByKind[kind] ?? 0) + 1;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    const value = await run();
+    return { value, requests: Object.values(byCommand).reduce((a, b) => a + b, 0), byCommand, getsByKind };
+  } finally {
+    documentClient.middlewareStack.remove(name);
+  }
+};
+
+/** The lot of a unit code: /01/{gtin}/10/{lot}/21/{serial}. */
+export const lotOf = (uri: string): string => new URL(uri).pathname.split('/')[4] ?? '';

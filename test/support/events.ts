@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { scopeForRole } from '../../shared/auth/principal';
 import type { Role } from '../../shared/domain/types';
 import type { RouteDefinition } from '../../shared/http/routes';
 import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/gateway';
@@ -48,10 +47,13 @@ export const apiEvent = (route: RouteDefinition, options: EventOptions = {}): AP
       ...(options.as === undefined
         ? {}
         : {
+            // What the Lambda authorizer (shared/auth/authorizer.ts) hands to the function.
             authorizer: {
-              jwt: {
-                claims: { org_id: options.as.orgId, scope: scopeForRole(options.as.role), client_id: 'unit-client' },
-                scopes: [scopeForRole(options.as.role)],
+              lambda: {
+                orgId: options.as.orgId,
+                role: options.as.role,
+                clientId: 'unit-client',
+                expiresAt: Math.floor(Date.now() / 1000) + 3600,
               },
             },
           }),

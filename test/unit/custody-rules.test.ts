@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { hashRecordedEvent, verifyChain, type ChainEntry } from '../../shared/custody/chain';
 import { canonicalPreHash, eventIdOf } from '../../shared/custody/identifiers';
-import { applyEvent, type RuleInput } from '../../shared/custody/rules';
-import { subjectIdOf, type CustodyEvent, type SubjectRef, type SubjectState } from '../../shared/custody/types';
+import { applyEvent, restoredState, type RuleInput } from '../../shared/custody/rules';
+import { appendSteps, boundSteps, movesSince, shownSteps } from '../../shared/custody/summary';
+import {
+  CUSTODY_SUMMARY_RECENT_STEPS,
+  MAX_EVENTS_PER_SUBJECT,
+  subjectIdOf,
+  type CustodyEvent,
+  type CustodyStep,
+  type SubjectRef,
+  type SubjectState,
+} from '../../shared/custody/types';
 import { AppError } from '../../shared/errors';
 
 /** The rules are pure: states in, new states or a 409 out. No database, no mocks. */
@@ -37,6 +46,7 @@ const input = (ev: CustodyEvent, states: SubjectState[], extra: Partial<RuleInpu
   recalledLots: new Set(),
   gtinOwners: new Map([['06952012345676', 'factory']]),
   actorRole: 'factory',
+  recordTime: ev.eventTime,
   ...extra,
 });
 
@@ -98,14 +108,52 @@ describe('custody rules', () => {
     expect(violationOf(() => applyEvent(input(event({ bizStep: 'shipping', subjects: [pallet], destinationOrgId: 'd' }), [held(pallet, 'factory', { containsRecalled: true })])))).toBe('CONTAINS_RECALLED');
   });
 
-  it('reverses a decommission within 10 days, by the same organization only', () => {
+  it('reverses a decommission within 10 days of its record time, by the same organization only', () => {
     const u = unit('A');
     const sold = held(u, 'factory', { status: 'sold', decommission: { at: '2026-02-01T00:00:00.000Z', by: 'factory', statusBefore: 'held' } });
-    const reversal = (at: string, actor = 'factory') =>
-      applyEvent(input(event({ bizStep: 'decommissioning_reversal', subjects: [u], eventTime: at, actorOrgId: actor }), [sold]));
+    const reversal = (recordTime: string, actor = 'factory', eventTime = recordTime) =>
+      applyEvent(input(event({ bizStep: 'decommissioning_reversal', subjects: [u], eventTime, actorOrgId: actor }), [sold], { recordTime }));
     expect(reversal('2026-02-10T23:59:59.000Z')[0]?.after.status).toBe('held');
     expect(violationOf(() => reversal('2026-02-11T00:00:01.000Z'))).toBe('REVERSAL_WINDOW_CLOSED');
     expect(violationOf(() => reversal('2026-02-05T00:00:00.000Z', 'other'))).toBe('REVERSAL_BY_OTHER_ORGANIZATION');
+    // A backdated eventTime does not reopen the window: the server's clock decides.
+    expect(violationOf(() => reversal('2026-03-01T00:00:00.000Z', 'factory', '2026-02-02T00:00:00.000Z'))).toBe('REVERSAL_WINDOW_CLOSED');
+  });
+
+  it('stamps a decommission with the server record time, not the reported eventTime', () => {
+    const u = unit('A');
+    const ev = event({ bizStep: 'retail_selling', subjects: [u], eventTime: '2026-02-01T00:00:00.000Z' });
+    const [sold] = applyEvent(input(ev, [held(u, 'factory')], { recordTime: '2026-02-01T00:04:00.000Z' }));
+    expect(sold?.after.decommission?.at).toBe('2026-02-01T00:04:00.000Z');
+  });
+
+  it('unpacking a recalled unit changes its parent and custodian, never its status', () => {
+    const u = unit('A');
+    const inside = held(u, 'factory', { status: 'recalled', parentId: subjectIdOf(caseRef), packedAt: '2026-01-15T00:00:00.000Z' });
+    const transitions = applyEvent(
+      input(event({ bizStep: 'unpacking', parent: caseRef, subjects: [u] }), [held(caseRef, 'factory', { childCount: 1, containsRecalled: true }), inside]),
+    );
+    expect(transitions[1]?.after).toMatchObject({ status: 'recalled', custodianOrgId: 'factory' });
+    expect(transitions[1]?.after).not.toHaveProperty('parentId');
+    expect(transitions[1]?.after).not.toHaveProperty('packedAt');
+    expect(violationOf(() => applyEvent(input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' }), [transitions[1]?.after ?? inside])))).toBe(
+      'UNIT_RECALLED',
+    );
+  });
+
+  it('an error declaration never restores what a recall changed', () => {
+    const u = unit('A');
+    expect(restoredState(held(u, 'factory', { status: 'recalled' }), held(u, 'factory')).status).toBe('recalled');
+    const flagged = held(caseRef, 'factory', { childCount: 2, containsRecalled: true });
+    expect(restoredState(flagged, held(caseRef, 'factory', { childCount: 1 })).containsRecalled).toBe(true);
+    expect(restoredState(flagged, held(caseRef, 'factory', { childCount: 0 }))).not.toHaveProperty('containsRecalled');
+  });
+
+  it(`refuses events on a code that already has ${MAX_EVENTS_PER_SUBJECT}`, () => {
+    const u = unit('A');
+    const ship = event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' });
+    expect(applyEvent(input(ship, [held(u, 'factory', { version: MAX_EVENTS_PER_SUBJECT - 1 })]))).toHaveLength(1);
+    expect(violationOf(() => applyEvent(input(ship, [held(u, 'factory', { version: MAX_EVENTS_PER_SUBJECT })])))).toBe('SUBJECT_EVENT_LIMIT');
   });
 
   it('only the GTIN owner voids, before the unit moved; recall by owner or regulator', () => {
@@ -150,5 +198,39 @@ describe('event ids and hash chains', () => {
     expect(verifyChain(altered)).toMatchObject({ valid: false, brokenAt: 1 });
     expect(verifyChain([chain[0], chain[2]].filter((e): e is ChainEntry => e !== undefined))).toMatchObject({ valid: false, brokenAt: 1 });
     expect(verifyChain([...chain].reverse())).toMatchObject({ valid: false, brokenAt: 0 });
+  });
+});
+
+describe('custody summaries', () => {
+  const step = (i: number, name: CustodyStep['step'] = 'packing'): CustodyStep => ({
+    step: name,
+    by: 'factory',
+    at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+  });
+
+  it('keeps the first step and the latest few, and counts the rest, however long the history', () => {
+    let summary = appendSteps(undefined, [step(0)]);
+    for (let i = 1; i < 1000; i++) summary = appendSteps(summary, [step(i, i % 2 === 0 ? 'packing' : 'unpacking')]);
+    expect(summary?.recent).toHaveLength(CUSTODY_SUMMARY_RECENT_STEPS);
+    expect(summary?.first).toEqual(step(0));
+    expect(summary?.count).toBe(1000);
+    const shown = shownSteps(summary);
+    expect(shown.steps).toHaveLength(CUSTODY_SUMMARY_RECENT_STEPS + 1);
+    expect(shown.omitted).toBe(1000 - CUSTODY_SUMMARY_RECENT_STEPS - 1);
+    expect(shown.steps.at(-1)).toEqual(step(999, 'unpacking'));
+  });
+
+  it("a container's moves while something sat in it, without its own nesting", () => {
+    const pallet = appendSteps(undefined, [step(1, 'packing'), step(2, 'shipping'), step(3, 'receiving'), step(4, 'shipping')]);
+    expect(movesSince(pallet, step(2).at).map((s) => s.step)).toEqual(['shipping', 'receiving', 'shipping']);
+    expect(movesSince(pallet, step(3).at).map((s) => s.step)).toEqual(['receiving', 'shipping']);
+  });
+
+  it('bounds a merged story to the first step and the latest few, in time order', () => {
+    const merged = boundSteps({ steps: Array.from({ length: 30 }, (_, i) => step(29 - i)), omitted: 5 });
+    expect(merged.steps).toHaveLength(CUSTODY_SUMMARY_RECENT_STEPS + 1);
+    expect(merged.steps[0]).toEqual(step(0));
+    expect(merged.steps.at(-1)).toEqual(step(29));
+    expect(merged.omitted).toBe(5 + 30 - CUSTODY_SUMMARY_RECENT_STEPS - 1);
   });
 });

@@ -1,0 +1,81 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { createRemoteJWKSet } from 'jose';
+import { createAuthorizer, type AuthorizerResult } from '../../shared/auth/authorizer';
+import { getOptionalStringFromEnv, getStringFromEnv } from '../../shared/config';
+
+/**
+ * The HTTP API's Lambda authorizer. Configuration (set by the stack, or by the local runtime
+ * against its local issuer):
+ * - TOKEN_ISSUER: the `iss` of accepted tokens (the Cognito user pool's provider URL);
+ * - TOKEN_JWKS_URL: where its keys are (default `{TOKEN_ISSUER}/.well-known/jwks.json`);
+ * - ORIGIN_VERIFY_SECRET_ID (AWS): the secret CloudFront sends as the origin-verify header,
+ *   or ORIGIN_VERIFY_VALUE (local runtime only, where the gateway plays CloudFront).
+ */
+
+/** A changed secret reaches warm containers within this time. */
+const SECRET_TTL_MS = 5 * 60_000;
+
+let secrets: SecretsManagerClient | undefined;
+let cachedSecret: { id: string; value: Promise<string[]>; until: number } | undefined;
+
+const readStage = async (secretId: string, stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<string | undefined> => {
+  try {
+    const { SecretString } = await (secrets ??= new SecretsManagerClient({})).send(
+      new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }),
+    );
+    return SecretString === '' ? undefined : SecretString;
+  } catch (error) {
+    // A secret that was never changed has no previous version.
+    if (stage === 'AWSPREVIOUS' && error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+};
+
+/**
+ * The current value and the previous one: after `put-secret-value` the authorizers accept
+ * both until CloudFront, redeployed, sends the new one, so a change never locks it out.
+ */
+const readOriginVerifySecret = (secretId: string): Promise<string[]> => {
+  const now = Date.now();
+  if (cachedSecret?.id === secretId && cachedSecret.until > now) return cachedSecret.value;
+  const value = Promise.all([readStage(secretId, 'AWSCURRENT'), readStage(secretId, 'AWSPREVIOUS')]).then(([current, previous]) => {
+    if (current === undefined) throw new Error('The origin-verify secret is empty');
+    return previous === undefined ? [current] : [current, previous];
+  });
+  cachedSecret = { id: secretId, value, until: now + SECRET_TTL_MS };
+  // A failed read must not be cached for five minutes.
+  value.catch(() => {
+    if (cachedSecret?.value === value) cachedSecret = undefined;
+  });
+  return value;
+};
+
+let current: { key: string; authorize: ReturnType<typeof createAuthorizer> } | undefined;
+
+/** Built on first use (and again if the configuration changes), kept for the container's life. */
+const authorizer = (): ReturnType<typeof createAuthorizer> => {
+  const issuer = getStringFromEnv({ key: 'TOKEN_ISSUER' });
+  const jwksUrl = getStringFromEnv({ key: 'TOKEN_JWKS_URL', defaultValue: `${issuer}/.well-known/jwks.json` });
+  const secretId = getOptionalStringFromEnv('ORIGIN_VERIFY_SECRET_ID');
+  const localValue = getOptionalStringFromEnv('ORIGIN_VERIFY_VALUE');
+  if ((secretId === undefined) === (localValue === undefined)) {
+    throw new Error('Set exactly one of ORIGIN_VERIFY_SECRET_ID and ORIGIN_VERIFY_VALUE');
+  }
+  const key = JSON.stringify([issuer, jwksUrl, secretId, localValue]);
+  if (current?.key !== key) {
+    current = {
+      key,
+      authorize: createAuthorizer({
+        issuer,
+        // jose keeps the key set in memory and refetches it at most every 30 s, and only
+        // for a key id it does not know (a Cognito key rotation).
+        keys: createRemoteJWKSet(new URL(jwksUrl)),
+        originVerifyValues: secretId === undefined ? async () => [localValue ?? ''] : () => readOriginVerifySecret(secretId),
+      }),
+    };
+  }
+  return current.authorize;
+};
+
+export const handler = (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => authorizer()(event);

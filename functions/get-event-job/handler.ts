@@ -1,0 +1,9 @@
+import { ROUTES } from '../../shared/http/routes';
+import { createHandler } from '../../shared/http/create-handler';
+import { json } from '../../shared/http/responses';
+import { readEventJob } from '../../shared/services/event-job-queries';
+
+/** An accepted POST /v1/events call: its state, counts and one page of results. */
+export const handler = createHandler(ROUTES.getEventJob, async ({ principal, params, query }) =>
+  json(200, await readEventJob(principal, params.jobId, query)),
+);

@@ -1,0 +1,205 @@
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CacheCookieBehavior,
+  CachedMethods,
+  CacheHeaderBehavior,
+  CachePolicy,
+  CacheQueryStringBehavior,
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
+  OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
+  OriginSslPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+  type BehaviorOptions,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../../shared/auth/authorizer';
+import { VERIFY_REQUEST_SOURCE } from '../cloudfront/verify-request';
+import { pinLogicalId } from './pin';
+
+/**
+ * The only paths CloudFront caches: GS1 Digital Link verification URIs of units (AI 01
+ * first) and of cases and pallets (AI 00).
+ */
+export const VERIFY_PATH_PATTERNS = ['/01/*', '/00/*'] as const;
+
+/**
+ * Status codes CloudFront may cache an error for (its custom error responses). Each gets a
+ * minimum TTL of 0: an error is never served from the cache to anyone but its requester.
+ */
+export const UNCACHED_ERROR_CODES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504] as const;
+
+const HOST_NAME_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export interface VerificationCdnProps {
+  /** The HTTP API's execute-api host name. */
+  readonly apiDomainName: string;
+  /** Sent to the API as the origin-verify header; the authorizer refuses requests without it. */
+  readonly originVerifySecret: ISecret;
+  /** AWS WAF web ACL (scope CLOUDFRONT, in us-east-1): see EdgeWebAcl. */
+  readonly webAclArn: string;
+  /**
+   * Host name printed in every code (e.g. `verify.example.com`). Requires `certificateArn`.
+   * @default - the distribution's own `*.cloudfront.net` domain
+   */
+  readonly verifyDomainName?: string;
+  /**
+   * ARN of the ACM certificate for `verifyDomainName`, in us-east-1.
+   * @default - none (the default CloudFront certificate)
+   */
+  readonly certificateArn?: string;
+}
+
+/**
+ * The public front door: one CloudFront distribution for the whole API, WAF in front.
+ * Only the verification paths are cached, keyed by path + AI 8030 + an Accept normalized
+ * to JSON or HTML; the viewer-request function makes the origin see exactly that key, the
+ * origin request policy forwards nothing else, and errors are never cached.
+ */
+export class VerificationCdn extends Construct {
+  public readonly distribution: Distribution;
+  public readonly viewerRequest: CloudFrontFunction;
+  public readonly verifyCachePolicy: CachePolicy;
+  public readonly verifyOriginRequestPolicy: OriginRequestPolicy;
+  public readonly logBucket: Bucket;
+  /** `https://` + the host printed in codes. */
+  public readonly baseUrl: string;
+
+  public constructor(scope: Construct, id: string, props: VerificationCdnProps) {
+    super(scope, id);
+    if ((props.verifyDomainName === undefined) !== (props.certificateArn === undefined)) {
+      throw new Error('verifyDomainName and certificateArn must be given together');
+    }
+    if (props.verifyDomainName !== undefined && !HOST_NAME_PATTERN.test(props.verifyDomainName)) {
+      throw new Error(`verifyDomainName must be a lower-case host name, got "${props.verifyDomainName}"`);
+    }
+    const certificateArn = props.certificateArn;
+    if (certificateArn !== undefined && !Token.isUnresolved(certificateArn) && certificateArn.split(':')[3] !== 'us-east-1') {
+      throw new Error('CloudFront only accepts ACM certificates from us-east-1');
+    }
+
+    this.logBucket = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // CloudFront standard logging writes objects with an ACL, so ACLs must stay enabled.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    pinLogicalId(this.logBucket, 'CdnAccessLogsF2114EF2');
+    Validations.of(this.logBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is itself the access-log destination (CloudFront logs); logging it would log the logs.',
+    });
+
+    const apiOrigin = new HttpOrigin(props.apiDomainName, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      // The API's authorizer refuses every request without it: the API cannot be called
+      // around this distribution, its WAF and its cache.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
+    });
+    this.viewerRequest = new CloudFrontFunction(this, 'VerifyViewerRequest', {
+      comment: 'One raw AI 8030 and a normalized Accept: the origin sees exactly the cache key',
+      code: FunctionCode.fromInline(VERIFY_REQUEST_SOURCE),
+      runtime: FunctionRuntime.JS_2_0,
+    });
+    this.verifyCachePolicy = new CachePolicy(this, 'VerifyCachePolicy', {
+      comment: 'Verification verdicts: path + AI 8030 + normalized Accept; the origin sets s-maxage',
+      queryStringBehavior: CacheQueryStringBehavior.allowList('8030'),
+      headerBehavior: CacheHeaderBehavior.allowList('Accept'),
+      cookieBehavior: CacheCookieBehavior.none(),
+      // The origin decides: 60 s for a verdict that can change (recall, expiry), a day for an
+      // invalid signature, no-store for errors. Nothing is cached without its say-so.
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    // What the cache key holds is forwarded anyway; this policy adds nothing to it, so the
+    // origin can never answer from a header, cookie or parameter the key does not hold.
+    this.verifyOriginRequestPolicy = new OriginRequestPolicy(this, 'VerifyOriginRequestPolicy', {
+      comment: 'Verification: forward only the cache key (path, AI 8030, normalized Accept)',
+      headerBehavior: OriginRequestHeaderBehavior.none(),
+      queryStringBehavior: OriginRequestQueryStringBehavior.none(),
+      cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
+    const uncached: BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // API Gateway rejects a Host that is not its own; with caching disabled this policy
+      // also forwards Authorization.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      compress: true,
+    };
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'TraceSeal public verification host and API front door',
+      defaultBehavior: uncached,
+      additionalBehaviors: Object.fromEntries(
+        VERIFY_PATH_PATTERNS.map((pattern): [string, BehaviorOptions] => [
+          pattern,
+          {
+            origin: apiOrigin,
+            viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+            cachedMethods: CachedMethods.CACHE_GET_HEAD,
+            cachePolicy: this.verifyCachePolicy,
+            originRequestPolicy: this.verifyOriginRequestPolicy,
+            compress: true,
+            functionAssociations: [{ function: this.viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
+          },
+        ]),
+      ),
+      errorResponses: UNCACHED_ERROR_CODES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
+      webAclId: props.webAclArn,
+      ...(props.certificateArn === undefined || props.verifyDomainName === undefined
+        ? {}
+        : {
+            domainNames: [props.verifyDomainName],
+            certificate: Certificate.fromCertificateArn(this, 'VerifyCertificate', props.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }),
+    });
+    // Without a custom domain, codes print this distribution's own host name: a replaced
+    // distribution would break every label already printed.
+    pinLogicalId(this.distribution, 'Distribution830FAC52');
+    this.baseUrl = `https://${props.verifyDomainName ?? this.distribution.distributionDomainName}`;
+
+    const distribution = Validations.of(this.distribution);
+    distribution.acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'PPE is verified wherever it is sold or worn (workers, importers, customs, regulators abroad); no country may be blocked.',
+    });
+    if (props.certificateArn === undefined) {
+      distribution.acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'Without a custom domain the default *.cloudfront.net certificate is used, whose TLS policy CloudFront fixes; with verifyDomainName + certificateArn the stack sets TLSv1.2_2021.',
+      });
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { Stack, type App, type Environment } from 'aws-cdk-lib';
+import { type App, type Environment, Stack } from 'aws-cdk-lib';
 import { EdgeWebAcl } from './constructs/edge-web-acl';
 import { TraceSealStack, type TraceSealStackProps } from './traceseal-stack';
 
@@ -18,7 +18,10 @@ export interface TraceSealStacks {
  */
 export const addTraceSealStacks = (
   app: App,
-  { env, ...props }: Omit<TraceSealStackProps, 'env' | 'crossRegionReferences'> & { env?: Required<Pick<Environment, 'account' | 'region'>> },
+  {
+    env,
+    ...props
+  }: Omit<TraceSealStackProps, 'env' | 'crossRegionReferences'> & { env?: Required<Pick<Environment, 'account' | 'region'>> },
 ): TraceSealStacks => {
   let edge: Stack | undefined;
   let webAclArn = props.webAclArn;

@@ -1,10 +1,22 @@
-import { Aws, CfnOutput, CfnResource, CfnRule, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  Aws,
+  CfnOutput,
+  type CfnResource,
+  CfnRule,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
+import { type Attribute, AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ALL_ROUTES, ROUTES, type RouteDefinition, type RouteName } from '../shared/http/routes';
-import { MAIN_TABLE, type KeyAttribute } from '../shared/store/table-definitions';
+import { type KeyAttribute, MAIN_TABLE } from '../shared/store/table-definitions';
 import { EdgeWebAcl, type EdgeWebAclProps } from './constructs/edge-web-acl';
 import { EventJobs } from './constructs/event-jobs';
 import type { Throttle } from './constructs/http-api';
@@ -12,13 +24,13 @@ import { TraceSealHttpApi } from './constructs/http-api';
 import { Identity } from './constructs/identity';
 import { pascalCase } from './constructs/naming';
 import { SigningKey } from './constructs/signing-key';
-import { grantTable, JWKS_READ_KEYS, VERIFY_READ_KEYS, type TableAccess } from './constructs/table-access';
+import { grantTable, JWKS_READ_KEYS, type TableAccess, VERIFY_READ_KEYS } from './constructs/table-access';
 import { TraceSealFunction } from './constructs/traceseal-function';
 import { VerificationCdn } from './constructs/verification-cdn';
 
 export { BOOTSTRAP_ADMIN_ORG_ID } from './constructs/identity';
-export { VERIFY_PATH_PATTERNS } from './constructs/verification-cdn';
 export type { TableAccess } from './constructs/table-access';
+export { VERIFY_PATH_PATTERNS } from './constructs/verification-cdn';
 
 export interface TraceSealStackProps extends StackProps {
   /**
@@ -256,10 +268,16 @@ export class TraceSealStack extends Stack {
       }),
     );
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'HTTP API endpoint (answers only requests that come through the distribution)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.apiEndpoint,
+      description: 'HTTP API endpoint (answers only requests that come through the distribution)',
+    });
     new CfnOutput(this, 'VerificationUrl', { value: this.cdn.baseUrl, description: 'Public verification host printed in codes' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl, description: 'OAuth 2.0 token endpoint (client_credentials)' });
+    new CfnOutput(this, 'TokenUrl', {
+      value: this.identity.tokenUrl,
+      description: 'OAuth 2.0 token endpoint (client_credentials)',
+    });
     new CfnOutput(this, 'BootstrapAdminClientId', {
       value: this.identity.bootstrapAdminClient.userPoolClientId,
       description: 'Admin app client; its secret: aws cognito-idp describe-user-pool-client',
@@ -268,7 +286,11 @@ export class TraceSealStack extends Stack {
   }
 
   /** The function of a route, made (with its permissions) the first time a route names it. */
-  private httpFunction(route: RouteDefinition, functions: Map<string, TraceSealFunction>, props: TraceSealStackProps): TraceSealFunction {
+  private httpFunction(
+    route: RouteDefinition,
+    functions: Map<string, TraceSealFunction>,
+    props: TraceSealStackProps,
+  ): TraceSealFunction {
     const name = route.functionName;
     const existing = functions.get(name);
     if (existing !== undefined) return existing;
@@ -294,7 +316,10 @@ export class TraceSealStack extends Stack {
     grantTable(this.table, fn.fn, settings.tableAccess);
     if (settings.signsCodes === true) this.signingKey.grantRead(fn.fn);
     if (settings.publicHotPath === true) {
-      (fn.fn.node.defaultChild as CfnResource).addPropertyOverride('ReservedConcurrentExecutions', props.verifyReservedConcurrency ?? 100);
+      (fn.fn.node.defaultChild as CfnResource).addPropertyOverride(
+        'ReservedConcurrentExecutions',
+        props.verifyReservedConcurrency ?? 100,
+      );
     }
     return fn;
   }

@@ -30,13 +30,14 @@
  * beside the counts (DynamoDB Local's read units match DynamoDB's rules; its write units for
  * large transactions do not, so none are shown).
  */
-import { MAX_EVENTS_PER_SUBJECT, MAX_SUBJECTS_PER_EVENT } from '../shared/custody/types';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Principal } from '../shared/auth/principal';
 import { buildContainerLink, buildDigitalLink, parseDigitalLink } from '../shared/codes/digital-link';
 import { withCheckDigit } from '../shared/codes/gtin';
+import { MAX_EVENTS_PER_SUBJECT, MAX_SUBJECTS_PER_EVENT } from '../shared/custody/types';
 import type { EventInput, EventResult } from '../shared/services/custody-service';
 import type { documentClient as DocumentClient } from '../shared/store/dynamodb-client';
 
@@ -396,7 +397,10 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       lastStamp = Math.max(Date.now(), lastStamp + 1);
       return new Date(lastStamp).toISOString();
     };
-    const event = (bizStep: EventInput['bizStep'], fields: Omit<EventInput, 'bizStep' | 'eventTime' | 'eventTimeZoneOffset'>): EventInput => ({
+    const event = (
+      bizStep: EventInput['bizStep'],
+      fields: Omit<EventInput, 'bizStep' | 'eventTime' | 'eventTimeZoneOffset'>,
+    ): EventInput => ({
       bizStep,
       eventTime: stamp(),
       eventTimeZoneOffset: '+08:00',
@@ -461,8 +465,18 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       const lots = pick(recallLots, round);
 
       await measure('packing, 1 child', 1 + 2 * 2, factory, event('packing', { parent: case1, children: one }));
-      await measure(`packing, ${MAX_CODES} children`, 1 + 2 * (MAX_CODES + 1), factory, event('packing', { parent: case2, children: many }));
-      await measure(`unpacking, ${MAX_CODES} children`, 1 + 2 * (MAX_CODES + 1), factory, event('unpacking', { parent: case2, children: many }));
+      await measure(
+        `packing, ${MAX_CODES} children`,
+        1 + 2 * (MAX_CODES + 1),
+        factory,
+        event('packing', { parent: case2, children: many }),
+      );
+      await measure(
+        `unpacking, ${MAX_CODES} children`,
+        1 + 2 * (MAX_CODES + 1),
+        factory,
+        event('unpacking', { parent: case2, children: many }),
+      );
       await measure('shipping, 1 unit', 3, factory, event('shipping', { epcs: [moving], destination: distributor.orgId }));
       await measure('receiving, 1 unit', 3, distributor, event('receiving', { epcs: [moving] }));
       await measure('retail_selling, 1 unit', 3, distributor, event('retail_selling', { epcs: [moving] }));
@@ -470,10 +484,20 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       await measure('recall, 1 listed unit', 3, factory, event('recall', { epcs: [recalled], reason: 'bench' }));
       await ingest(factory, [event('packing', { parent: case3, children: [packedRecalled] })]);
       // The unit's state and link, and a flag (no link) on the case it is packed in.
-      await measure('recall, 1 listed unit packed in a case', 4, factory, event('recall', { epcs: [packedRecalled], reason: 'bench' }));
+      await measure(
+        'recall, 1 listed unit packed in a case',
+        4,
+        factory,
+        event('recall', { epcs: [packedRecalled], reason: 'bench' }),
+      );
       // The recall's event record and the batch flag.
       // The recall's event record, the batch flag, and the mark that its container pass is done.
-      await measure('recall, whole lot of 1 loose unit', 3, factory, event('recall', { lot: { gtin: GTIN, lot: lots.loose.lot }, reason: 'bench' }));
+      await measure(
+        'recall, whole lot of 1 loose unit',
+        3,
+        factory,
+        event('recall', { lot: { gtin: GTIN, lot: lots.loose.lot }, reason: 'bench' }),
+      );
       await ingest(factory, [event('packing', { parent: case4, children: lots.packed.uris })]);
       // The event record, the batch flag, a flag on the one case that holds the lot, the mark.
       await measure(
@@ -517,7 +541,10 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       packingEvents.push(groups.length);
       for (const calls of chunk(groups, PACKING_EVENTS_PER_CALL)) {
         const t0 = performance.now();
-        await ingest(factory, calls.map((children) => event('packing', { parent, children })));
+        await ingest(
+          factory,
+          calls.map((children) => event('packing', { parent, children })),
+        );
         if (units.length === 10_000 && calls.every((c) => c.length === MAX_CODES)) {
           packingRates.push(calls.length / ((performance.now() - t0) / 1000));
         }
@@ -532,7 +559,9 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
     await ingest(factory, [event('shipping', { epcs: spare, destination: receiver.orgId })]);
     const ships: OpCount[] = [];
     for (const pallet of pallets) {
-      ships.push((await counted(() => ingest(factory, [event('shipping', { epcs: [pallet], destination: receiver.orgId })]))).count);
+      ships.push(
+        (await counted(() => ingest(factory, [event('shipping', { epcs: [pallet], destination: receiver.orgId })]))).count,
+      );
     }
     const receives: OpCount[] = [];
     for (const pallet of pallets) {
@@ -558,7 +587,8 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
     }
     const firstSize = sizes[0];
     const sizeConstant =
-      firstSize !== undefined && sizes.every((s) => sameRequests(s.ship, firstSize.ship) && sameRequests(s.receive, firstSize.receive));
+      firstSize !== undefined &&
+      sizes.every((s) => sameRequests(s.ship, firstSize.ship) && sameRequests(s.receive, firstSize.receive));
     const biggest = sizes.at(-1);
     const verifiedAtDistributor = biggest?.verify.state === 'at_distributor' && biggest.verify.status === 'genuine';
     log('pallets shipped, received and verified');
@@ -568,7 +598,12 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
     const bigLot = palletLots.at(-1) ?? '';
     const bigRecall = event('recall', { lot: { gtin: GTIN, lot: bigLot }, reason: 'bench' });
     const lotRecall = await counted(() => ingest(factory, [bigRecall]));
-    const repeated = await counted(() => ingestEvents(factory, Array.from({ length: REPEATED_RECALLS }, () => bigRecall)));
+    const repeated = await counted(() =>
+      ingestEvents(
+        factory,
+        Array.from({ length: REPEATED_RECALLS }, () => bigRecall),
+      ),
+    );
     const lotRecallRepeated = {
       copies: REPEATED_RECALLS,
       count: repeated.count,
@@ -636,14 +671,22 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
         const units = pool.splice(0, size * shape.unitsPerEvent);
         if (units.length < size * shape.unitsPerEvent) throw new Error('bench issued too few units for throughput');
         const { count } = await counted(() =>
-          ingest(factory, chunk(units, shape.unitsPerEvent).map((epcs) => event('shipping', { epcs, destination: distributor.orgId }))),
+          ingest(
+            factory,
+            chunk(units, shape.unitsPerEvent).map((epcs) => event('shipping', { epcs, destination: distributor.orgId })),
+          ),
         );
         requests += count.requests;
         events += size;
       }
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
-      return { events, rate: events / seconds, cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / events, requestsPerEvent: requests / events };
+      return {
+        events,
+        rate: events / seconds,
+        cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / events,
+        requestsPerEvent: requests / events,
+      };
     };
     // One call of each first (not counted), then rounds alternating which goes first.
     await runRound(SINGLE, SINGLE.perCall);
@@ -654,7 +697,9 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
       for (const shape of round % 2 === 0 ? [SINGLE, MULTI] : [MULTI, SINGLE]) {
         const result = await runRound(shape);
         (shape === SINGLE ? singleRounds : multiRounds).push(result);
-        log(`throughput round ${round + 1}, ${shape.unitsPerEvent}-unit events: ${result.events} events, ${result.rate.toFixed(1)}/s`);
+        log(
+          `throughput round ${round + 1}, ${shape.unitsPerEvent}-unit events: ${result.events} events, ${result.rate.toFixed(1)}/s`,
+        );
       }
     }
     const rate = (rounds: Round[], shape: Shape): RateResult => {
@@ -716,9 +761,19 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
 const fmt = (value: number, digits: number): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-const COMMAND_ORDER = ['GetItem', 'BatchGetItem', 'Query', 'TransactWriteItems', 'UpdateItem', 'PutItem', 'DeleteItem', 'BatchWriteItem'];
+const COMMAND_ORDER = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'TransactWriteItems',
+  'UpdateItem',
+  'PutItem',
+  'DeleteItem',
+  'BatchWriteItem',
+];
 
-const rank = (command: string): number => (COMMAND_ORDER.includes(command) ? COMMAND_ORDER.indexOf(command) : COMMAND_ORDER.length);
+const rank = (command: string): number =>
+  COMMAND_ORDER.includes(command) ? COMMAND_ORDER.indexOf(command) : COMMAND_ORDER.length;
 
 const commands = (c: OpCount): string =>
   Object.entries(c.byCommand)
@@ -745,7 +800,9 @@ export const formatCustody = (r: CustodyResult): string => {
   const verdict = (pass: boolean) => (pass ? 'PASS' : 'MISS');
   const out: string[] = [];
   out.push(`\nd) custody: ${r.via} (${r.dynamoEndpoint}, stopped)`);
-  out.push('\nd1) DynamoDB per event (one event per ingestEvents call; each includes 1 GetItem ORG, the caller check of the call)');
+  out.push(
+    '\nd1) DynamoDB per event (one event per ingestEvents call; each includes 1 GetItem ORG, the caller check of the call)',
+  );
   out.push(
     table([
       ['Event', 'Requests', 'By command', 'Items written', 'Model', 'Keys read (by item kind)', 'Items returned', 'RCU'],
@@ -793,7 +850,9 @@ export const formatCustody = (r: CustodyResult): string => {
       `unit in the ${fmt(big.units, 0)} pallet after receipt: ${big.verify.state} ${verdict(r.verifiedAtDistributor)}` +
         ` (history ${big.verify.history.join(' > ')}; reads ${reads(big.verify)})`,
     );
-    out.push(`building the three pallets (${r.sizes.reduce((n, s) => n + s.packingEvents, 0)} packing events) took ${fmt(r.buildSeconds, 1)} s`);
+    out.push(
+      `building the three pallets (${r.sizes.reduce((n, s) => n + s.packingEvents, 0)} packing events) took ${fmt(r.buildSeconds, 1)} s`,
+    );
   }
   const lr = r.lotRecall;
   out.push(
@@ -809,7 +868,7 @@ export const formatCustody = (r: CustodyResult): string => {
   );
 
   const h = r.scanByHistory;
-  out.push('\nd2b) A scan by the unit\'s history length (pack/unpack events; must not depend on it)');
+  out.push("\nd2b) A scan by the unit's history length (pack/unpack events; must not depend on it)");
   out.push(
     table([
       ['History', 'Requests', 'By command', 'Items returned', 'RCU', 'Answer bytes', 'Steps shown (omitted)'],
@@ -824,7 +883,9 @@ export const formatCustody = (r: CustodyResult): string => {
       ]),
     ]),
   );
-  out.push(`scan cost independent of history: ${verdict(h.constant)}; event ${fmt(h.long.events + 1, 0)} on the unit: ${h.pastLimit}`);
+  out.push(
+    `scan cost independent of history: ${verdict(h.constant)}; event ${fmt(h.long.events + 1, 0)} on the unit: ${h.pastLimit}`,
+  );
 
   const { single, multi, rounds, packingDuringBuild: packing } = r.throughput;
   out.push(
@@ -867,7 +928,12 @@ export const custodyJson = (r: CustodyResult) => ({
   perEvent: Object.fromEntries(
     r.events.map((e) => [
       e.event,
-      { requests: e.count.requests, byCommand: e.count.byCommand, itemsWritten: e.count.itemsWritten, readUnits: e.count.readUnits },
+      {
+        requests: e.count.requests,
+        byCommand: e.count.byCommand,
+        itemsWritten: e.count.itemsWritten,
+        readUnits: e.count.readUnits,
+      },
     ]),
   ),
   eventsAgree: r.eventsAgree,
@@ -876,7 +942,13 @@ export const custodyJson = (r: CustodyResult) => ({
     packingEvents: s.packingEvents,
     ship: { requests: s.ship.requests, byCommand: s.ship.byCommand, itemsWritten: s.ship.itemsWritten },
     receive: { requests: s.receive.requests, byCommand: s.receive.byCommand, itemsWritten: s.receive.itemsWritten },
-    verify: { requests: s.verify.requests, byCommand: s.verify.byCommand, itemsReturned: s.verify.itemsReturned, readUnits: s.verify.readUnits, state: s.verify.state },
+    verify: {
+      requests: s.verify.requests,
+      byCommand: s.verify.byCommand,
+      itemsReturned: s.verify.itemsReturned,
+      readUnits: s.verify.readUnits,
+      state: s.verify.state,
+    },
   })),
   shipReceiveConstant: r.sizeConstant,
   verifiedAtDistributor: r.verifiedAtDistributor,
@@ -902,7 +974,17 @@ export const custodyJson = (r: CustodyResult) => ({
   scanByHistory: Object.fromEntries(
     (['short', 'long'] as const).map((name) => {
       const row = r.scanByHistory[name];
-      return [name, { events: row.events, requests: row.count.requests, byCommand: row.count.byCommand, readUnits: row.count.readUnits, bytes: row.bytes, steps: row.steps }];
+      return [
+        name,
+        {
+          events: row.events,
+          requests: row.count.requests,
+          byCommand: row.count.byCommand,
+          readUnits: row.count.readUnits,
+          bytes: row.bytes,
+          steps: row.steps,
+        },
+      ];
     }),
   ),
   scanConstant: r.scanByHistory.constant,

@@ -24,7 +24,7 @@
  * Output: a table, then one JSON line with every figure.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { type KeyObject, randomBytes, sign, verify } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,14 +34,14 @@ import { createSerialCodec } from '../shared/codes/serial';
 import {
   canonicalElementString,
   publicKeyFromJwk,
+  type SigningKey,
   signCode,
   splitDigsig,
   verifyCodeSignature,
-  type SigningKey,
 } from '../shared/codes/signature';
 import { signCodes } from '../shared/domain/issuance';
 import { generateSigningKey, privateKeyFromPem } from '../shared/keys/key-material';
-import { benchCustody, custodyJson, formatCustody, stopCustodyRuntime, type CustodyResult } from './bench-custody';
+import { benchCustody, type CustodyResult, custodyJson, formatCustody, stopCustodyRuntime } from './bench-custody';
 
 const GOAL_SIGN_RATIO = 0.7;
 const GOAL_VERIFY_MS = 0.3;
@@ -480,10 +480,22 @@ const main = async (): Promise<void> => {
     ['Figure', 'Median', 'Range over rounds', 'Goal', 'Result'],
     ['a) signCodes, codes/s per core (CPU)', fmt(signing.oursPerCoreSecond, 0), '', '', 'info'],
     ['a) raw crypto.sign ES256, signs/s per core (CPU)', fmt(signing.rawPerCoreSecond, 0), '', '', 'info'],
-    ['a) signing ratio signCodes / raw (CPU)', fmt(signing.ratioCpu, 3), range(signing.ratioCpuRange, 3), `>= ${GOAL_SIGN_RATIO}`, verdict(signPass)],
+    [
+      'a) signing ratio signCodes / raw (CPU)',
+      fmt(signing.ratioCpu, 3),
+      range(signing.ratioCpuRange, 3),
+      `>= ${GOAL_SIGN_RATIO}`,
+      verdict(signPass),
+    ],
     ['a) signing ratio signCodes / raw (wall)', fmt(signing.ratioWall, 3), '', '', 'info'],
     ['a) signCodes, codes/s (wall, 1 thread)', fmt(signing.oursPerWallSecond, 0), '', '', 'info'],
-    ['b) verify before DB, ms per code (CPU)', fmt(verification.oursCpuMs, 4), range(verification.oursCpuMsRange, 4), `<= ${GOAL_VERIFY_MS}`, verdict(verifyPass)],
+    [
+      'b) verify before DB, ms per code (CPU)',
+      fmt(verification.oursCpuMs, 4),
+      range(verification.oursCpuMsRange, 4),
+      `<= ${GOAL_VERIFY_MS}`,
+      verdict(verifyPass),
+    ],
     ['b) verify before DB, ms per code (wall)', fmt(verification.oursWallMs, 4), '', '', 'info'],
     ['b) raw crypto.verify ES256, ms (CPU)', fmt(verification.rawCpuMs, 4), '', '', 'info'],
     ['b) verify before DB / raw verify (CPU)', fmt(verification.oursOverRaw, 3), '', '', 'info'],
@@ -514,7 +526,9 @@ const main = async (): Promise<void> => {
       `, raw verify ${fmt(verification.rawCpuMs * 1000, 1)}`,
   );
   if (e2e !== undefined) {
-    console.log(`end to end: ${e2e.requestsTotal} genuine verifications over ${E2E_ROUNDS} rounds; DynamoDB Local (java) CPU not included`);
+    console.log(
+      `end to end: ${e2e.requestsTotal} genuine verifications over ${E2E_ROUNDS} rounds; DynamoDB Local (java) CPU not included`,
+    );
   }
   console.log(custody === undefined ? `\nd) custody: not measured (${custodySkipped ?? ''})` : formatCustody(custody));
   const seconds = (performance.now() - started) / 1000;

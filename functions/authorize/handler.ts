@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
-import { createAuthorizer, type AuthorizerResult } from '../../shared/auth/authorizer';
+import { type AuthorizerResult, createAuthorizer } from '../../shared/auth/authorizer';
 import { getOptionalStringFromEnv, getStringFromEnv } from '../../shared/config';
 
 /**
@@ -39,10 +39,12 @@ const readStage = async (secretId: string, stage: 'AWSCURRENT' | 'AWSPREVIOUS'):
 const readOriginVerifySecret = (secretId: string): Promise<string[]> => {
   const now = Date.now();
   if (cachedSecret?.id === secretId && cachedSecret.until > now) return cachedSecret.value;
-  const value = Promise.all([readStage(secretId, 'AWSCURRENT'), readStage(secretId, 'AWSPREVIOUS')]).then(([current, previous]) => {
-    if (current === undefined) throw new Error('The origin-verify secret is empty');
-    return previous === undefined ? [current] : [current, previous];
-  });
+  const value = Promise.all([readStage(secretId, 'AWSCURRENT'), readStage(secretId, 'AWSPREVIOUS')]).then(
+    ([current, previous]) => {
+      if (current === undefined) throw new Error('The origin-verify secret is empty');
+      return previous === undefined ? [current] : [current, previous];
+    },
+  );
   cachedSecret = { id: secretId, value, until: now + SECRET_TTL_MS };
   // A failed read must not be cached for five minutes.
   value.catch(() => {

@@ -1,6 +1,6 @@
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { registerOrganization } from '../../shared/services/registry-service';
 
 export const handler = createHandler(ROUTES.createOrganization, async ({ body }) => {

@@ -1,6 +1,6 @@
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { getBatchFor } from '../../shared/services/batch-service';
 
 export const handler = createHandler(ROUTES.getBatch, async ({ principal, params }) =>

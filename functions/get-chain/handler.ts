@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { getChainFor } from '../../shared/services/chain-service';
 
 const unitChain = createHandler(ROUTES.getUnitChain, async ({ principal, params }) =>

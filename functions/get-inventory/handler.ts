@@ -1,7 +1,7 @@
 import { epcOf } from '../../shared/custody/identifiers';
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { listInventory } from '../../shared/store/custody-repository';
 
 /**

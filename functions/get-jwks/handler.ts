@@ -1,6 +1,6 @@
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { getJwks } from '../../shared/keys/public-key-cache';
 
 /** Every key that ever signed stays listed, so old labels keep verifying offline. */

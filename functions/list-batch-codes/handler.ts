@@ -1,8 +1,8 @@
 import { buildDigitalLink } from '../../shared/codes/digital-link';
 import { getStringFromEnv } from '../../shared/config';
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { text } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { listBatchCodesFor } from '../../shared/services/batch-service';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
@@ -21,7 +21,10 @@ export const handler = createHandler(ROUTES.listBatchCodes, async ({ principal, 
   });
   const body =
     query.format === 'csv'
-      ? [...(query.cursor === undefined ? [CSV_HEADER] : []), ...rows.map((r) => `${r.gtin},${r.lot},${r.serial},${r.digsig},${r.uri}`)]
+      ? [
+          ...(query.cursor === undefined ? [CSV_HEADER] : []),
+          ...rows.map((r) => `${r.gtin},${r.lot},${r.serial},${r.digsig},${r.uri}`),
+        ]
           .map((line) => `${line}\r\n`)
           .join('')
       : rows.map((row) => `${JSON.stringify(row)}\n`).join('');

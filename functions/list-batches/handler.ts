@@ -1,6 +1,6 @@
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { listBatchesOfOrg } from '../../shared/store/batch-repository';
 
 /** Served by the owner index (gsi1), never a scan. */

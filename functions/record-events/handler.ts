@@ -1,6 +1,6 @@
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { recordEvents, summarize } from '../../shared/services/event-job-service';
 
 /**

@@ -2,9 +2,9 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { DIGSIG_PATTERN, parseCodeParts } from '../../shared/codes/digital-link';
 import { isValidSscc } from '../../shared/codes/sscc';
 import { BadRequestError } from '../../shared/errors';
-import { ROUTES } from '../../shared/http/routes';
 import { createHandler } from '../../shared/http/create-handler';
 import { json, text } from '../../shared/http/responses';
+import { ROUTES } from '../../shared/http/routes';
 import { prefersHtml, renderContainerPage, renderVerificationPage } from '../../shared/http/verification-page';
 import { verifyContainerCode, verifyScannedCode } from '../../shared/services/verify-service';
 

@@ -72,9 +72,7 @@ export class EdgeWebAcl extends Construct {
       },
     });
     const isVerifyPath: CfnWebACL.StatementProperty =
-      prefixes.length === 1
-        ? pathStartsWith(prefixes[0] ?? '')
-        : { orStatement: { statements: prefixes.map(pathStartsWith) } };
+      prefixes.length === 1 ? pathStartsWith(prefixes[0] ?? '') : { orStatement: { statements: prefixes.map(pathStartsWith) } };
     const managed = (
       priority: number,
       name: string,
@@ -98,7 +96,12 @@ export class EdgeWebAcl extends Construct {
           priority: 0,
           action: { block: {} },
           statement: {
-            rateBasedStatement: { aggregateKeyType: 'IP', limit: verifyLimit, evaluationWindowSec: 300, scopeDownStatement: isVerifyPath },
+            rateBasedStatement: {
+              aggregateKeyType: 'IP',
+              limit: verifyLimit,
+              evaluationWindowSec: 300,
+              scopeDownStatement: isVerifyPath,
+            },
           },
           visibilityConfig: visibility('VerifyRatePerIp'),
         },

@@ -1,6 +1,4 @@
 import { Aws, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -9,9 +7,11 @@ import {
   OAuthScope,
   ResourceServerScope,
   UserPool,
-  UserPoolOperation,
   type UserPoolClient,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
@@ -96,7 +96,10 @@ export class Identity extends Construct {
     });
     pinLogicalId(this.userPool, 'UserPool6BA7E5F2');
     const scopes = Object.fromEntries(
-      ROLES.map((role) => [role, new ResourceServerScope({ scopeName: role, scopeDescription: `Call the API in the ${role} role` })]),
+      ROLES.map((role) => [
+        role,
+        new ResourceServerScope({ scopeName: role, scopeDescription: `Call the API in the ${role} role` }),
+      ]),
     ) as Record<(typeof ROLES)[number], ResourceServerScope>;
     const resourceServer = this.userPool.addResourceServer('ResourceServer', {
       identifier: SCOPE_PREFIX.replace(/\/$/, ''),

@@ -32,7 +32,8 @@ export class SigningKey extends Construct {
   public constructor(scope: Construct, id: string, props: SigningKeyProps) {
     super(scope, id);
     const interval = props.rotationInterval ?? Duration.days(90);
-    if (interval.toDays() < 1 || interval.toDays() > 365) throw new Error(`SigningKey ${id}: rotationInterval must be 1 to 365 days`);
+    if (interval.toDays() < 1 || interval.toDays() > 365)
+      throw new Error(`SigningKey ${id}: rotationInterval must be 1 to 365 days`);
     const stack = Stack.of(this);
 
     this.encryptionKey = new Key(this, 'EncryptionKey', {

@@ -41,7 +41,11 @@ const tableAndIndexes = (table: TableV2): string[] => [
  * patterns. No index is granted: on a Query of a global secondary index LeadingKeys is the
  * index's partition key value, which would be a different (and wider) set of items.
  */
-export const keyedTableStatement = (table: TableV2, actions: readonly string[], leadingKeys: readonly string[]): PolicyStatement =>
+export const keyedTableStatement = (
+  table: TableV2,
+  actions: readonly string[],
+  leadingKeys: readonly string[],
+): PolicyStatement =>
   new PolicyStatement({
     actions: [...actions],
     resources: [table.tableArn],

@@ -2,13 +2,14 @@ import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CacheCookieBehavior,
   CachedMethods,
   CacheHeaderBehavior,
   CachePolicy,
   CacheQueryStringBehavior,
-  Distribution,
   Function as CloudFrontFunction,
+  Distribution,
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
@@ -21,7 +22,6 @@ import {
   OriginSslPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
-  type BehaviorOptions,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -192,7 +192,8 @@ export class VerificationCdn extends Construct {
     const distribution = Validations.of(this.distribution);
     distribution.acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'PPE is verified wherever it is sold or worn (workers, importers, customs, regulators abroad); no country may be blocked.',
+      reason:
+        'PPE is verified wherever it is sold or worn (workers, importers, customs, regulators abroad); no country may be blocked.',
     });
     if (props.certificateArn === undefined) {
       distribution.acknowledge({

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -22,7 +22,9 @@ export const findFreePort = (): Promise<number> =>
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 
@@ -85,7 +87,9 @@ const waitUntilListening = async (
   while (Date.now() < deadline) {
     if (exited !== undefined) {
       const said = stderr();
-      const hint = /jdk\.compiler/.test(said) ? ` (the loopback launcher needs a Java with the jdk.compiler module: any JDK 17+)` : '';
+      const hint = /jdk\.compiler/.test(said)
+        ? ` (the loopback launcher needs a Java with the jdk.compiler module: any JDK 17+)`
+        : '';
       throw new Error(`DynamoDB Local exited with code ${exited} before it listened${hint}${said === '' ? '' : `: ${said}`}`);
     }
     try {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import { ORIGIN_VERIFY_HEADER, type AuthorizerResult } from '../../shared/auth/authorizer';
-import { ALL_ROUTES, routeKeysOf, type RouteDefinition } from '../../shared/http/routes';
+import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '../../shared/auth/authorizer';
+import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '../../shared/http/routes';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 
 /**
@@ -83,7 +83,8 @@ const decodePath = (encoded: string): string | undefined => {
 };
 
 const isTextual = (contentType: string | undefined): boolean =>
-  contentType === undefined || /^(text\/|application\/([a-z0-9.+-]*\+)?(json|xml|x-ndjson|x-www-form-urlencoded))/i.test(contentType);
+  contentType === undefined ||
+  /^(text\/|application\/([a-z0-9.+-]*\+)?(json|xml|x-ndjson|x-www-form-urlencoded))/i.test(contentType);
 
 /** The deployed HTTP functions' timeout (29 s, under API Gateway's 30 s integration limit). */
 export const LOCAL_FUNCTION_TIMEOUT_MS = 29_000;
@@ -125,9 +126,7 @@ export interface GatewayOptions {
  */
 const identitySources = (route: RouteDefinition, headers: Record<string, string>, routeKey: string): string[] | undefined => {
   const values =
-    route.auth === 'public'
-      ? [headers[ORIGIN_VERIFY_HEADER]]
-      : [headers.authorization, headers[ORIGIN_VERIFY_HEADER], routeKey];
+    route.auth === 'public' ? [headers[ORIGIN_VERIFY_HEADER]] : [headers.authorization, headers[ORIGIN_VERIFY_HEADER], routeKey];
   return values.every((value): value is string => value !== undefined && value !== '') ? values : undefined;
 };
 
@@ -142,7 +141,9 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler }: Gatewa
       if (url === undefined || decodePath(url.pathname) === undefined) return gatewayError(res, 400, 'Bad Request');
       const method = (req.method ?? 'GET').toUpperCase();
       if (method === 'GET' && url.pathname === LOCAL_ISSUER_JWKS_PATH) {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(issuer.jwks()));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(JSON.stringify(issuer.jwks()));
         return;
       }
       let matched: { compiled: CompiledRoute; values: string[] } | undefined;
@@ -242,7 +243,9 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler }: Gatewa
       res.writeHead(result.statusCode ?? 200, responseHeaders).end(body);
     } catch (error) {
       // API Gateway answers an invocation failure this way; our handlers never throw.
-      console.error(JSON.stringify({ level: 'error', message: 'local gateway invocation failed', requestId, error: String(error) }));
+      console.error(
+        JSON.stringify({ level: 'error', message: 'local gateway invocation failed', requestId, error: String(error) }),
+      );
       if (!res.headersSent) gatewayError(res, 500, 'Internal Server Error');
     }
   });

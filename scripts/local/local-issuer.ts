@@ -1,14 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type CryptoKey,
   calculateJwkThumbprint,
   exportJWK,
   exportPKCS8,
   generateKeyPair,
   importPKCS8,
-  SignJWT,
-  type CryptoKey,
   type JWK,
+  SignJWT,
 } from 'jose';
 import { scopeForRole } from '../../shared/auth/principal';
 import { ROLES, type Role } from '../../shared/domain/types';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
 import { createLocalIssuer, LOCAL_ISSUER, LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 import { ensurePrivateDirectory } from './private-directory';
@@ -50,8 +50,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     (dynamo = await startDynamoDbLocal({
       port: options.dynamoPort,
       dbPath: options.inMemory === true ? undefined : join(dataDir, 'dynamodb'),
-    }))
-      .endpoint;
+    })).endpoint;
 
   try {
     Object.assign(process.env, {

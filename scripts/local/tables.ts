@@ -1,13 +1,13 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ResourceNotFoundException,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { toCreateTableInput, type TableDefinition } from '../../shared/store/table-definitions';
+import { type TableDefinition, toCreateTableInput } from '../../shared/store/table-definitions';
 
 /**
  * Creates the table from the same definition the CDK stack deploys, or adds the indexes a

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { ROLES, type Role } from '../domain/types';
-import { ALL_ROUTES, routeKeysOf, type RouteDefinition } from '../http/routes';
+import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '../http/routes';
 import { logger } from '../logger';
 import { scopeForRole } from './principal';
 
@@ -118,7 +118,11 @@ export const createAuthorizer =
     try {
       const principal = await verifyAccessToken(token, dependencies);
       if (!route.auth.includes(principal.role)) {
-        logger.warn('authorizer: role not allowed on route', { routeKey: event.routeKey, role: principal.role, orgId: principal.orgId });
+        logger.warn('authorizer: role not allowed on route', {
+          routeKey: event.routeKey,
+          role: principal.role,
+          orgId: principal.orgId,
+        });
         return DENY;
       }
       return { isAuthorized: true, context: principal };

@@ -1,4 +1,4 @@
-import { createPublicKey, sign, verify, type KeyObject, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
 import type { CodeIdentity } from './digital-link';
 
 /**
@@ -14,8 +14,7 @@ const GS = '\u001d';
  * in this order: "01" + GTIN-14, "10" + lot, FNC1 (ASCII 29), "21" + serial, UTF-8.
  * Any standard ES256 verifier can rebuild it from the URI alone.
  */
-export const canonicalElementString = ({ gtin, lot, serial }: CodeIdentity): string =>
-  `01${gtin}10${lot}${GS}21${serial}`;
+export const canonicalElementString = ({ gtin, lot, serial }: CodeIdentity): string => `01${gtin}10${lot}${GS}21${serial}`;
 
 /** Containers: "00" + SSCC, a fixed-length AI, so no separator is needed. */
 export const containerElementString = (sscc: string): string => `00${sscc}`;
@@ -56,8 +55,7 @@ export interface SigningKey {
   privateKey: KeyObject;
 }
 
-export const signCode = (key: SigningKey, code: CodeIdentity): string =>
-  signElementString(key, canonicalElementString(code));
+export const signCode = (key: SigningKey, code: CodeIdentity): string => signElementString(key, canonicalElementString(code));
 
 export const signContainer = (key: SigningKey, sscc: string): string => signElementString(key, containerElementString(sscc));
 

@@ -22,7 +22,10 @@ export const canonicalPreHash = (event: Omit<CustodyEvent, 'eventId'>): string =
     `eventTimeZoneOffset=${event.eventTimeZoneOffset}`,
     `action=${shape.action}`,
     ...(event.parent === undefined ? [] : [`parentID=${epcOf(event.parent)}`]),
-    ...event.subjects.map(epcOf).sort().map((epc) => `${shape.type === 'AggregationEvent' ? 'childEPCs' : 'epcList'}=${epc}`),
+    ...event.subjects
+      .map(epcOf)
+      .sort()
+      .map((epc) => `${shape.type === 'AggregationEvent' ? 'childEPCs' : 'epcList'}=${epc}`),
     `bizStep=${shape.bizStep}`,
     `disposition=${shape.disposition}`,
     ...(event.destinationOrgId === undefined ? [] : [`destination=${orgUri(event.destinationOrgId)}`]),

@@ -1,12 +1,12 @@
 import { ConflictError } from '../errors';
 import {
-  DECOMMISSIONED_STATUSES,
-  MAX_EVENTS_PER_SUBJECT,
-  subjectIdOf,
   type CustodyEvent,
   type CustodyStatus,
+  DECOMMISSIONED_STATUSES,
+  MAX_EVENTS_PER_SUBJECT,
   type SubjectRef,
   type SubjectState,
+  subjectIdOf,
 } from './types';
 
 /**
@@ -164,11 +164,19 @@ const objectTransitions = (input: RuleInput): Transition[] => {
           throw violation('NOT_DECOMMISSIONED', `${id} is not sold or in use`, id);
         }
         if (state.decommission.by !== actor) {
-          throw violation('REVERSAL_BY_OTHER_ORGANIZATION', 'Only the organization that decommissioned a unit can reverse it', id);
+          throw violation(
+            'REVERSAL_BY_OTHER_ORGANIZATION',
+            'Only the organization that decommissioned a unit can reverse it',
+            id,
+          );
         }
         const windowMs = DECOMMISSION_REVERSAL_DAYS * 24 * 60 * 60 * 1000;
         if (Date.parse(input.recordTime) - Date.parse(state.decommission.at) > windowMs) {
-          throw violation('REVERSAL_WINDOW_CLOSED', `A decommission can be reversed within ${DECOMMISSION_REVERSAL_DAYS} days only`, id);
+          throw violation(
+            'REVERSAL_WINDOW_CLOSED',
+            `A decommission can be reversed within ${DECOMMISSION_REVERSAL_DAYS} days only`,
+            id,
+          );
         }
         if (effectiveStatus(input, state) === 'recalled') throw violation('UNIT_RECALLED', `${id} was recalled`, id);
         return change(state, { status: state.decommission.statusBefore, decommission: undefined });
@@ -261,7 +269,11 @@ const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transi
 const requireBelowEventLimit = (transitions: readonly Transition[]): void => {
   for (const { before, chained, subjectId } of transitions) {
     if (chained && before.version >= MAX_EVENTS_PER_SUBJECT) {
-      throw violation('SUBJECT_EVENT_LIMIT', `${subjectId} has ${MAX_EVENTS_PER_SUBJECT} events, the most one code may have`, subjectId);
+      throw violation(
+        'SUBJECT_EVENT_LIMIT',
+        `${subjectId} has ${MAX_EVENTS_PER_SUBJECT} events, the most one code may have`,
+        subjectId,
+      );
     }
   }
 };

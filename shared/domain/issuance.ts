@@ -1,5 +1,5 @@
 import type { SerialCodec } from '../codes/serial';
-import { signCode, type SigningKey } from '../codes/signature';
+import { type SigningKey, signCode } from '../codes/signature';
 import type { IssuedCode } from './types';
 
 /** Serial and signature for each unit of a sequence range; pure apart from ECDSA's nonce. */

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError } from '../errors';
-import { authorize, httpErrorHandler, validateRequest, type ApiContext } from './middleware';
+import { type ApiContext, authorize, httpErrorHandler, validateRequest } from './middleware';
 import type { HttpResponse } from './responses';
 import type { RouteDefinition } from './routes';
 
@@ -38,10 +38,7 @@ const omitBodyOnHead = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpRespo
  * The middy chain every HTTP function uses: error handler (outermost), role check,
  * request validation against the route's schemas, then the thin handler itself.
  */
-export const createHandler = <R extends RouteDefinition>(
-  route: R,
-  handle: (input: HandlerInput<R>) => Promise<HttpResponse>,
-) =>
+export const createHandler = <R extends RouteDefinition>(route: R, handle: (input: HandlerInput<R>) => Promise<HttpResponse>) =>
   middy<APIGatewayProxyEventV2, HttpResponse, Error, ApiContext>()
     .use(omitBodyOnHead())
     .use(httpErrorHandler())

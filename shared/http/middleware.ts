@@ -1,14 +1,8 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { principalFromEvent, requireRole, type Principal } from '../auth/principal';
-import {
-  AppError,
-  BadRequestError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../errors';
+import { type Principal, principalFromEvent, requireRole } from '../auth/principal';
+import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { logger } from '../logger';
 import { errorResponse, type HttpResponse } from './responses';
 import type { RouteDefinition } from './routes';

@@ -21,9 +21,7 @@ const liftDefinitions = (value: unknown): unknown => {
       continue;
     }
     out[key] =
-      key === '$ref' && typeof inner === 'string'
-        ? inner.replace('#/$defs/', '#/components/schemas/')
-        : liftDefinitions(inner);
+      key === '$ref' && typeof inner === 'string' ? inner.replace('#/$defs/', '#/components/schemas/') : liftDefinitions(inner);
   }
   return out;
 };

@@ -170,8 +170,7 @@ export const ROUTES = {
       207: { description: 'Some events recorded, some rejected: see each result', schema: s.EventResults },
       409: { description: 'Every event broke a custody rule (each result names it)', schema: s.EventResults },
       202: {
-        description:
-          'The call ran out of time: the results so far, and a job (Location header) that records the rest in order',
+        description: 'The call ran out of time: the results so far, and a job (Location header) that records the rest in order',
         schema: s.EventJobAccepted,
       },
       ...errors(400, 401, 403, 413, 415, 503),

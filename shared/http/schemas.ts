@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { DIGSIG_PATTERN, LOT_PATTERN, SERIAL_PATTERN } from '../codes/digital-link';
 import { isValidGtin14 } from '../codes/gtin';
-import { VERIFICATION_STATUSES } from '../domain/verification';
-import { PRODUCT_CATEGORIES, ROLES } from '../domain/types';
-import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '../custody/types';
 import { CONTAINER_KINDS } from '../codes/sscc';
+import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '../custody/types';
+import { PRODUCT_CATEGORIES, ROLES } from '../domain/types';
+import { VERIFICATION_STATUSES } from '../domain/verification';
 
 /**
  * The one schema source: these validate every request and feed /openapi.json.
@@ -194,7 +194,12 @@ export const CustodyEventBody = z
     eventTimeZoneOffset: z.string().regex(/^[+-]((0\d|1[0-3]):[0-5]\d|14:00)$/, 'must be like +08:00'),
     epcs: z.array(CodeUri).min(1).max(MAX_SUBJECTS_PER_EVENT).optional().describe('Object events: the codes concerned'),
     parent: CodeUri.optional().describe('packing/unpacking: the case or pallet code'),
-    children: z.array(CodeUri).min(1).max(MAX_SUBJECTS_PER_EVENT).optional().describe('packing/unpacking: codes put in or taken out'),
+    children: z
+      .array(CodeUri)
+      .min(1)
+      .max(MAX_SUBJECTS_PER_EVENT)
+      .optional()
+      .describe('packing/unpacking: codes put in or taken out'),
     destination: z.uuid().optional().describe('shipping: the receiving organization'),
     reason: z.string().trim().min(1).max(500).optional(),
     lot: z.strictObject({ gtin: Gtin14, lot: Lot }).optional().describe('recall: a whole lot instead of listed units'),
@@ -212,7 +217,10 @@ export const ErrorDeclarationBody = z
   .meta({ id: 'ErrorDeclaration' });
 
 export const RecordEventsBody = z.strictObject({
-  events: z.array(z.union([CustodyEventBody, ErrorDeclarationBody])).min(1).max(1000),
+  events: z
+    .array(z.union([CustodyEventBody, ErrorDeclarationBody]))
+    .min(1)
+    .max(1000),
 });
 
 export const EventResults = z
@@ -222,7 +230,9 @@ export const EventResults = z
         index: z.number().int(),
         status: z.enum(['recorded', 'duplicate', 'rejected']),
         eventId: z.string().optional(),
-        error: z.object({ status: z.number().int(), code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+        error: z
+          .object({ status: z.number().int(), code: z.string(), message: z.string(), details: z.unknown().optional() })
+          .optional(),
         corrective: z.array(z.unknown()).optional().describe('Error declarations: results of their corrective events'),
       }),
     ),
@@ -308,8 +318,15 @@ export const SsccParams = z.strictObject({ sscc: z.string().regex(/^\d{18}$/, 'm
 export const Chain = z
   .object({
     subject: z.string(),
-    chain: z.array(z.object({ event: z.record(z.string(), z.unknown()), eventHash: z.string(), previousEventHash: z.string().nullable() })),
-    check: z.object({ valid: z.boolean(), head: z.string().optional(), brokenAt: z.number().optional(), reason: z.string().optional() }),
+    chain: z.array(
+      z.object({ event: z.record(z.string(), z.unknown()), eventHash: z.string(), previousEventHash: z.string().nullable() }),
+    ),
+    check: z.object({
+      valid: z.boolean(),
+      head: z.string().optional(),
+      brokenAt: z.number().optional(),
+      reason: z.string().optional(),
+    }),
   })
   .meta({ id: 'Chain' });
 

@@ -61,13 +61,19 @@ export const renderVerificationPage = (result: VerificationResult): string => {
   const facts = factsTable([
     ['Product', result.product?.name],
     ['Standard', result.product?.standard],
-    ['LA certificate', result.product && `${result.product.laCertificate.number} (valid until ${result.product.laCertificate.validUntil})`],
+    [
+      'LA certificate',
+      result.product && `${result.product.laCertificate.number} (valid until ${result.product.laCertificate.validUntil})`,
+    ],
     ['Manufacturer', result.factory && `${result.factory.name}, ${result.factory.region}`],
     ['Lot', result.code.lot],
     ['Production date', result.batch?.productionDate],
     ['End of service life', result.batch?.endOfServiceLife],
     ['Recalled on', result.batch?.recalledAt?.slice(0, 10)],
-    ['Where it is', result.custody && `${result.custody.label}${result.custody.custodian ? ` (${result.custody.custodian.region})` : ''}`],
+    [
+      'Where it is',
+      result.custody && `${result.custody.label}${result.custody.custodian ? ` (${result.custody.custodian.region})` : ''}`,
+    ],
     ['Serial', result.code.serial],
     ['GTIN', result.code.gtin],
   ]);
@@ -84,7 +90,10 @@ export const renderVerificationPage = (result: VerificationResult): string => {
 export const renderContainerPage = (result: ContainerVerificationResult): string => {
   const facts = factsTable([
     ['Container', result.container && `${result.container.kind}, ${result.container.childCount} item(s) inside`],
-    ['Where it is', result.custody && `${result.custody.label}${result.custody.custodian ? ` (${result.custody.custodian.region})` : ''}`],
+    [
+      'Where it is',
+      result.custody && `${result.custody.label}${result.custody.custodian ? ` (${result.custody.custodian.region})` : ''}`,
+    ],
     ['SSCC', result.code.sscc],
   ]);
   return page(result.status, result.message, `${facts}${historyList(result.custody)}`, result.checkedAt);

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SigningKey } from '../codes/signature';
-import { generateSigningKey, privateKeyFromPem, type GeneratedKey } from './key-material';
+import { type GeneratedKey, generateSigningKey, privateKeyFromPem } from './key-material';
 
 /**
  * Local signing keys: one PKCS#8 PEM per key under `{dir}`, mode 0600, named by kid with

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { publicKeyFromJwk, type PublicJwk } from '../codes/signature';
+import { type PublicJwk, publicKeyFromJwk } from '../codes/signature';
 import { listPublicKeys } from '../store/signing-key-repository';
 
 /**

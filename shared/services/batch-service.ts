@@ -144,8 +144,7 @@ export const issueBatch = async (
 export const getBatchFor = async (principal: Principal, id: string): Promise<Batch> => {
   const batch = await getBatchById(id);
   const visible =
-    batch !== undefined &&
-    (batch.ownerOrgId === principal.orgId || principal.role === 'regulator' || principal.role === 'admin');
+    batch !== undefined && (batch.ownerOrgId === principal.orgId || principal.role === 'regulator' || principal.role === 'admin');
   if (!visible) throw new NotFoundError('BATCH_NOT_FOUND', `Batch ${id} does not exist`);
   return batch;
 };

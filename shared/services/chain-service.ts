@@ -1,9 +1,9 @@
 import type { Principal } from '../auth/principal';
-import { hashRecordedEvent, verifyChain, type ChainCheck, type ChainEntry } from '../custody/chain';
+import { type ChainCheck, type ChainEntry, hashRecordedEvent, verifyChain } from '../custody/chain';
 import { commissioningEvent, type EpcisEvent } from '../custody/epcis';
 import { epcOf } from '../custody/identifiers';
-import { boundSteps, movesSince, shownSteps, type ShownSteps } from '../custody/summary';
-import { subjectIdOf, type BizStep, type CustodyStatus, type SubjectRef, type SubjectState } from '../custody/types';
+import { boundSteps, movesSince, type ShownSteps, shownSteps } from '../custody/summary';
+import { type BizStep, type CustodyStatus, type SubjectRef, type SubjectState, subjectIdOf } from '../custody/types';
 import { STATE_LABELS } from '../custody/vocabulary';
 import type { Batch } from '../domain/types';
 import { NotFoundError } from '../errors';
@@ -50,7 +50,12 @@ const containerSubject = async (sscc: string): Promise<Subject> => {
   return {
     ref: stored.state.ref,
     state: stored.state,
-    genesis: commissioningEvent({ ref: stored.state.ref, issuerOrgId: commissioned.by, issuedAt: commissioned.at, location: commissioned.location }),
+    genesis: commissioningEvent({
+      ref: stored.state.ref,
+      issuerOrgId: commissioned.by,
+      issuedAt: commissioned.at,
+      location: commissioned.location,
+    }),
     owners: [commissioned.by],
   };
 };
@@ -151,11 +156,7 @@ const storyOf = (own: SubjectState | undefined, path: readonly { state: SubjectS
 };
 
 /** What a scan shows of custody: where the unit is, who holds it, and who held it. */
-export const custodyView = async (
-  ref: SubjectRef,
-  issuance: { by: string; at: string },
-  batch?: Batch,
-): Promise<CustodyView> => {
+export const custodyView = async (ref: SubjectRef, issuance: { by: string; at: string }, batch?: Batch): Promise<CustodyView> => {
   const subjectId = subjectIdOf(ref);
   const own = (await getState(subjectId))?.state;
   const path = await containerPath(own);
@@ -166,7 +167,9 @@ export const custodyView = async (
     batch?.recalledAt !== undefined && ownStatus !== 'destroyed' && ownStatus !== 'voided'
       ? 'recalled'
       : ownStatus === 'held' || ownStatus === 'in_transit'
-        ? (top?.status === 'in_transit' ? 'in_transit' : ownStatus)
+        ? top?.status === 'in_transit'
+          ? 'in_transit'
+          : ownStatus
         : ownStatus;
   const custodianId = top?.custodianOrgId ?? issuance.by;
   const custodian = await publicOrg(custodianId);
@@ -176,7 +179,11 @@ export const custodyView = async (
   const state: CustodyView['state'] =
     status === 'held' ? (custodian?.role === 'factory' ? 'at_factory' : 'at_distributor') : status;
   const label =
-    state === 'at_factory' ? 'At the factory' : state === 'at_distributor' ? `At ${custodian?.name ?? 'a distributor'}` : STATE_LABELS[status];
+    state === 'at_factory'
+      ? 'At the factory'
+      : state === 'at_distributor'
+        ? `At ${custodian?.name ?? 'a distributor'}`
+        : STATE_LABELS[status];
   const decommission = own?.decommission;
   return {
     state,

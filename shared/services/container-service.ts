@@ -1,20 +1,20 @@
 import type { Principal } from '../auth/principal';
+import { signContainer } from '../codes/signature';
 import {
   buildSscc,
+  type ContainerKind,
   ownPrefixRange,
+  type SsccRange,
   sharedRange,
   sharedRangeCount,
   tracesealCompanyPrefix,
-  type ContainerKind,
-  type SsccRange,
 } from '../codes/sscc';
-import { signContainer } from '../codes/signature';
 import { hashRecordedEvent } from '../custody/chain';
 import { commissioningEvent } from '../custody/epcis';
-import { subjectIdOf, type SubjectRef, type SubjectState } from '../custody/types';
+import { type SubjectRef, type SubjectState, subjectIdOf } from '../custody/types';
+import type { Organization } from '../domain/types';
 import { ForbiddenError } from '../errors';
 import { getActiveSigningKey } from '../keys/signing-key-provider';
-import type { Organization } from '../domain/types';
 import { getOrAssignSharedRange, reserveContainerReferences } from '../store/container-repository';
 import { createContainerStates } from '../store/custody-repository';
 import { requireRegisteredOrg } from './registry-service';

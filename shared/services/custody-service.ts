@@ -1,17 +1,17 @@
 import type { Principal } from '../auth/principal';
 import { parseScannedCode } from '../codes/digital-link';
 import { hashRecordedEvent } from '../custody/chain';
-import { commissioningEvent, lotRecallEvent, toEpcisEvent, type RecordedEvent } from '../custody/epcis';
+import { commissioningEvent, lotRecallEvent, type RecordedEvent, toEpcisEvent } from '../custody/epcis';
 import { eventIdOf, sha256Hex, stableStringify } from '../custody/identifiers';
 import { applyEvent, CLOCK_SKEW_TOLERANCE_MS, restoredState, type Transition } from '../custody/rules';
 import { appendSteps, movesSince } from '../custody/summary';
 import {
-  subjectIdOf,
   type BizStep,
   type CustodyEvent,
   type CustodyStep,
   type SubjectRef,
   type SubjectState,
+  subjectIdOf,
 } from '../custody/types';
 import type { Batch, Organization } from '../domain/types';
 import { AppError, BadRequestError, ConflictError, ForbiddenError } from '../errors';
@@ -21,15 +21,15 @@ import {
   commitEvent,
   flagContainerRecalled,
   getChainLink,
-  listPackedUnitsOfLot,
-  putStandaloneEvent,
   getRecordedEvent,
   getState,
   getStates,
-  transactionItemCount,
+  listPackedUnitsOfLot,
+  putStandaloneEvent,
   type StoredState,
+  transactionItemCount,
 } from '../store/custody-repository';
-import { checkSignature, getOrganizationCached, getProductCached, lookupUnit, type BatchReads } from './code-lookup';
+import { type BatchReads, checkSignature, getOrganizationCached, getProductCached, lookupUnit } from './code-lookup';
 import { requireRegisteredOrg } from './registry-service';
 
 /**
@@ -83,7 +83,11 @@ const resolveCode = async (uri: string, batchReads: BatchReads): Promise<Resolve
   }
   const unit = await lookupUnit(code, batchReads);
   if (unit === undefined) throw new BadRequestError('UNKNOWN_CODE', `Unit ${code.gtin}/${code.serial} was never issued`);
-  return { ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial }, batch: unit.batch, issuedAt: unit.batch.createdAt };
+  return {
+    ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial },
+    batch: unit.batch,
+    issuedAt: unit.batch.createdAt,
+  };
 };
 
 /**
@@ -137,7 +141,10 @@ const validateShape = (input: EventInput, actor: Organization, now: Date): void 
     throw new BadRequestError('EVENT_SHAPE', 'Only a recall can name a whole lot');
   }
   if ((input.bizStep === 'shipping') !== (input.destination !== undefined)) {
-    throw new BadRequestError('DESTINATION', input.bizStep === 'shipping' ? 'shipping needs a destination' : 'only shipping has a destination');
+    throw new BadRequestError(
+      'DESTINATION',
+      input.bizStep === 'shipping' ? 'shipping needs a destination' : 'only shipping has a destination',
+    );
   }
   if (input.destination === actor.id) throw new BadRequestError('DESTINATION', 'You cannot ship to yourself');
   if (input.bizStep === 'recall' && actor.role !== 'factory' && actor.role !== 'regulator') {
@@ -230,7 +237,12 @@ const flagAncestors = async (transitions: Transition[], states: Map<string, Stor
       const parent = states.get(parentId) ?? (await getState(parentId));
       if (parent === undefined) break;
       states.set(parentId, parent);
-      flags.push({ subjectId: parentId, before: parent.state, after: { ...parent.state, containsRecalled: true }, chained: false });
+      flags.push({
+        subjectId: parentId,
+        before: parent.state,
+        after: { ...parent.state, containsRecalled: true },
+        chained: false,
+      });
       parentId = parent.state.parentId;
     }
   }
@@ -433,7 +445,9 @@ const declareError = async (input: DeclarationInput, actor: Organization, now: D
         throw new ConflictError('ALREADY_DECLARED', 'This event is already declared in error');
       }
       if (link.eventId !== eventId || link.stateBefore === undefined) {
-        throw new ConflictError('EVENT_SUPERSEDED', `A later event on ${id} depends on this one; declare that one first`, { subject: id });
+        throw new ConflictError('EVENT_SUPERSEDED', `A later event on ${id} depends on this one; declare that one first`, {
+          subject: id,
+        });
       }
       transitions.push({
         subjectId: id,

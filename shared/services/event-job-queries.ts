@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { BadRequestError, NotFoundError } from '../errors';
-import { getEventJob, listEventJobResults, type EventJob, type EventJobSummary } from '../store/event-job-repository';
+import { type EventJob, type EventJobSummary, getEventJob, listEventJobResults } from '../store/event-job-repository';
 import type { EventResult } from './custody-service';
 
 /**
@@ -29,7 +29,8 @@ export interface EventJobView {
  * A cursor is a position in one job's results, bound to that job like every cursor of
  * this API: one from another job, or forged, is a 400 rather than a silent other page.
  */
-const encodeResultCursor = (jobId: string, index: number): string => Buffer.from(`${jobId}#${index}`, 'utf8').toString('base64url');
+const encodeResultCursor = (jobId: string, index: number): string =>
+  Buffer.from(`${jobId}#${index}`, 'utf8').toString('base64url');
 
 const parseCursor = (cursor: string | undefined, jobId: string, processed: number): number => {
   if (cursor === undefined) return 0;
@@ -57,7 +58,8 @@ export const readEventJob = async (
   }
   const from = parseCursor(page.cursor, job.id, job.nextIndex);
   const limit = Math.max(1, Math.min(MAX_RESULTS_PAGE, page.limit));
-  const results = from >= job.nextIndex ? [] : await listEventJobResults<EventResult>(jobId, from, Math.min(limit, job.nextIndex - from));
+  const results =
+    from >= job.nextIndex ? [] : await listEventJobResults<EventResult>(jobId, from, Math.min(limit, job.nextIndex - from));
   const after = from + results.length;
   return {
     jobId: job.id,
@@ -72,6 +74,8 @@ export const readEventJob = async (
     ...(job.error === undefined ? {} : { error: job.error }),
     results,
     // A running job always gets a cursor: polling with it returns the results to come.
-    ...(after < job.total && (job.status === 'running' || after < job.nextIndex) ? { cursor: encodeResultCursor(job.id, after) } : {}),
+    ...(after < job.total && (job.status === 'running' || after < job.nextIndex)
+      ? { cursor: encodeResultCursor(job.id, after) }
+      : {}),
   };
 };

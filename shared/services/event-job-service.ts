@@ -3,8 +3,8 @@ import type { Principal } from '../auth/principal';
 import { getOptionalStringFromEnv } from '../config';
 import { ServiceUnavailableError } from '../errors';
 import { logger } from '../logger';
-import { createEventJob, recordEventJobFailure, type EventJobSummary } from '../store/event-job-repository';
-import { ingestEvents, type DeclarationInput, type EventInput, type EventResult } from './custody-service';
+import { createEventJob, type EventJobSummary, recordEventJobFailure } from '../store/event-job-repository';
+import { type DeclarationInput, type EventInput, type EventResult, ingestEvents } from './custody-service';
 import { dispatchEventJob } from './event-job-dispatcher';
 import { requireRegisteredOrg } from './registry-service';
 

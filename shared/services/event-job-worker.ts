@@ -11,7 +11,7 @@ import {
   releaseEventJobLease,
 } from '../store/event-job-repository';
 import type { WorkerOutcome } from './event-job-dispatcher';
-import { ingestWithinBudget, summarize, workerMarginMs, type CallInput } from './event-job-service';
+import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-service';
 
 /**
  * One worker run on an event job: take the job's lease until this run's deadline, record

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { provisionOrganizationClient, type OrganizationCredentials } from '../auth/org-client-provisioner';
+import { type OrganizationCredentials, provisionOrganizationClient } from '../auth/org-client-provisioner';
 import type { Principal } from '../auth/principal';
-import type { LaCertificate, Organization, Product, ProductCategory, Role } from '../domain/types';
 import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '../codes/sscc';
+import type { LaCertificate, Organization, Product, ProductCategory, Role } from '../domain/types';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { createOrganization, getOrganization } from '../store/org-repository';
 import { createProduct } from '../store/product-repository';
@@ -29,7 +29,10 @@ export interface RegisteredOrganization extends Organization {
 const assertCompanyPrefixUsable = (role: Role, prefix: string): void => {
   if (!COMPANY_PREFIX_PATTERN.test(prefix)) throw new ValidationError('gs1CompanyPrefix must be 6 to 12 digits');
   if (role !== 'factory' && role !== 'distributor') {
-    throw new BadRequestError('COMPANY_PREFIX_NOT_ALLOWED', 'Only factories and distributors issue SSCCs and register a GS1 company prefix');
+    throw new BadRequestError(
+      'COMPANY_PREFIX_NOT_ALLOWED',
+      'Only factories and distributors issue SSCCs and register a GS1 company prefix',
+    );
   }
   if (prefixesOverlap(prefix, tracesealCompanyPrefix())) {
     throw new ConflictError('COMPANY_PREFIX_EXISTS', `GS1 company prefix ${prefix} overlaps TraceSeal's own prefix`);
@@ -81,11 +84,7 @@ export interface RegisterProductInput {
   serviceLifeMonths: number;
 }
 
-export const registerProduct = async (
-  principal: Principal,
-  input: RegisterProductInput,
-  now = new Date(),
-): Promise<Product> => {
+export const registerProduct = async (principal: Principal, input: RegisterProductInput, now = new Date()): Promise<Product> => {
   await requireRegisteredOrg(principal);
   const product: Product = { ...input, ownerOrgId: principal.orgId, createdAt: now.toISOString() };
   await createProduct(product, randomBytes(32));

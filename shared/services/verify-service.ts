@@ -1,7 +1,7 @@
 import type { SignedCode } from '../codes/digital-link';
-import { decideVerdict, verdictWithoutRecord, STATUS_MESSAGES, type VerificationResult } from '../domain/verification';
+import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '../domain/verification';
 import { getState } from '../store/custody-repository';
-import { custodyView, type CustodyView } from './chain-service';
+import { type CustodyView, custodyView } from './chain-service';
 import { checkSignatureDetailed, getOrganizationCached, lookupUnit } from './code-lookup';
 
 /**
@@ -49,12 +49,20 @@ export const verifyContainerCode = async (
   }
   const custody = await custodyView(state.ref, { by: state.commissioned.by, at: state.commissioned.at });
   const status =
-    state.status === 'voided' || state.status === 'destroyed' ? state.status : state.containsRecalled === true ? 'recalled' : 'genuine';
+    state.status === 'voided' || state.status === 'destroyed'
+      ? state.status
+      : state.containsRecalled === true
+        ? 'recalled'
+        : 'genuine';
   return {
     status,
     message: status === 'recalled' ? 'This container holds recalled units.' : STATUS_MESSAGES[status],
     ...base,
-    container: { kind: state.ref.containerKind, childCount: state.childCount ?? 0, containsRecalled: state.containsRecalled === true },
+    container: {
+      kind: state.ref.containerKind,
+      childCount: state.childCount ?? 0,
+      containsRecalled: state.containsRecalled === true,
+    },
     custody,
   };
 };

@@ -187,7 +187,10 @@ export const listBatchesOfOrg = async (orgId: string, options: { cursor?: string
       ExpressionAttributeValues: { ':pk': gsi1pk },
       ScanIndexForward: false,
       Limit: options.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { gsi1pk }, prefixed: { gsi1sk: '', pk: 'PRODUCT#', sk: 'LOT#' } }),
+      ExclusiveStartKey: decodeCursor(options.cursor, {
+        exact: { gsi1pk },
+        prefixed: { gsi1sk: '', pk: 'PRODUCT#', sk: 'LOT#' },
+      }),
     }),
   );
   return { batches: (page.Items ?? []).map(toBatch), cursor: encodeCursor(page.LastEvaluatedKey) };

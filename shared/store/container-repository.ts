@@ -67,7 +67,9 @@ export const getOrAssignSharedRange = async (orgId: string, rangeCount: number):
       new GetCommand({ TableName, Key: sharedRangeKey(orgId), ConsistentRead: true }),
     );
     if (assigned !== undefined) return Number(assigned.index);
-    const { Item: counter } = await documentClient.send(new GetCommand({ TableName, Key: rangeCounterKey, ConsistentRead: true }));
+    const { Item: counter } = await documentClient.send(
+      new GetCommand({ TableName, Key: rangeCounterKey, ConsistentRead: true }),
+    );
     const next = counter === undefined ? FIRST_SHARED_RANGE : Number(counter.nextRange);
     if (next > rangeCount) {
       throw new ConflictError(

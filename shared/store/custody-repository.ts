@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { ChainEntry } from '../custody/chain';
 import type { RecordedEvent } from '../custody/epcis';
 import type { Transition } from '../custody/rules';
-import { subjectIdOf, type BizStep, type SubjectState } from '../custody/types';
+import { type BizStep, type SubjectState, subjectIdOf } from '../custody/types';
 import {
   batchGetAll,
   batchPutAll,
@@ -12,9 +12,9 @@ import {
   isConditionFailure,
   mainTableName,
   queryAll,
-  transactWrite,
   type TransactItems,
   type TransactOutcome,
+  transactWrite,
 } from './dynamodb-client';
 
 /**
@@ -39,7 +39,8 @@ const declarationKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'DECL
 /** Inventory index: what an organization holds (top level only) or has coming in. */
 const inventoryIndex = (state: SubjectState): { gsi1pk?: string; gsi1sk?: string } => {
   if (state.parentId !== undefined) return {};
-  if (state.status === 'held') return { gsi1pk: `CUSTODIAN#${state.custodianOrgId}`, gsi1sk: `${state.ref.kind}#${state.subjectId}` };
+  if (state.status === 'held')
+    return { gsi1pk: `CUSTODIAN#${state.custodianOrgId}`, gsi1sk: `${state.ref.kind}#${state.subjectId}` };
   if (state.status === 'in_transit' && state.receiverOrgId !== undefined) {
     return { gsi1pk: `INCOMING#${state.receiverOrgId}`, gsi1sk: `${state.ref.kind}#${state.subjectId}` };
   }
@@ -120,7 +121,15 @@ const statePut = (TableName: string, state: SubjectState, revision: number): Tra
 const linkPut = (
   TableName: string,
   transition: Transition,
-  link: { kind: 'event' | 'declaration'; eventId: string; eventHash: string; actorOrgId: string; eventTime: string; bizStep?: BizStep; parentId?: string },
+  link: {
+    kind: 'event' | 'declaration';
+    eventId: string;
+    eventHash: string;
+    actorOrgId: string;
+    eventTime: string;
+    bizStep?: BizStep;
+    parentId?: string;
+  },
 ): TransactItems[number] => ({
   Put: {
     TableName,
@@ -145,14 +154,24 @@ const transactCustody = async (items: TransactItems): Promise<CommitOutcome> => 
     return await transactWrite(items);
   } catch (error) {
     const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    if (error instanceof Error && error.name === 'TransactionCanceledException' && reasons.some((r) => r.Code === 'TransactionConflict')) {
+    if (
+      error instanceof Error &&
+      error.name === 'TransactionCanceledException' &&
+      reasons.some((r) => r.Code === 'TransactionConflict')
+    ) {
       return 'conflict';
     }
     throw error;
   }
 };
 
-export const commitEvent = async ({ event, epcisJson, eventHash, transitions, revisions }: CommitInput): Promise<CommitOutcome> => {
+export const commitEvent = async ({
+  event,
+  epcisJson,
+  eventHash,
+  transitions,
+  revisions,
+}: CommitInput): Promise<CommitOutcome> => {
   const TableName = mainTableName();
   const items: TransactItems = [
     {
@@ -223,7 +242,9 @@ export interface StoredEvent {
 
 /** Read consistently: a copy of an event that just won a race must be seen as recorded. */
 export const getRecordedEvent = async (eventId: string): Promise<StoredEvent | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId), ConsistentRead: true }));
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId), ConsistentRead: true }),
+  );
   if (Item === undefined) return undefined;
   return {
     epcis: String(Item.epcis),
@@ -391,7 +412,10 @@ export const listInventory = async (
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': gsi1pk },
       Limit: options.limit ?? 100,
-      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { gsi1pk, sk: 'STATE' }, prefixed: { gsi1sk: '', pk: 'SUBJECT#' } }),
+      ExclusiveStartKey: decodeCursor(options.cursor, {
+        exact: { gsi1pk, sk: 'STATE' },
+        prefixed: { gsi1sk: '', pk: 'SUBJECT#' },
+      }),
     }),
   );
   return { items: (page.Items ?? []).map((item) => toState(item).state), cursor: encodeCursor(page.LastEvaluatedKey) };

@@ -4,8 +4,8 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   QueryCommand,
-  TransactWriteCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { getStringFromEnv } from '../config';

@@ -201,7 +201,9 @@ export const createEventJob = async (job: NewEventJob): Promise<void> => {
 
 /** TTL deletion lags by up to two days; an expired job reads as gone. */
 export const getEventJob = async (id: string, now = new Date()): Promise<EventJob | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: headerKey(id), ConsistentRead: true }));
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: headerKey(id), ConsistentRead: true }),
+  );
   if (Item === undefined || Number(Item.expiresAt) * 1000 < now.getTime()) return undefined;
   return toJob(Item);
 };
@@ -211,7 +213,12 @@ export const getEventJob = async (id: string, now = new Date()): Promise<EventJo
  * running job whose lease is free or expired. Undefined when another worker holds it, or
  * the job is finished or unknown.
  */
-export const acquireEventJobLease = async (id: string, owner: string, untilMs: number, now = new Date()): Promise<EventJob | undefined> => {
+export const acquireEventJobLease = async (
+  id: string,
+  owner: string,
+  untilMs: number,
+  now = new Date(),
+): Promise<EventJob | undefined> => {
   try {
     const { Attributes } = await documentClient.send(
       new UpdateCommand({
@@ -378,7 +385,11 @@ export const loadEventJobInputs = async <T>(id: string, fromIndex: number): Prom
   const items = await queryAll({
     TableName: mainTableName(),
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': jobPk(id), ':from': inputKey(id, fromIndex).sk, ':to': `INPUT#${'9'.repeat(INDEX_WIDTH)}` },
+    ExpressionAttributeValues: {
+      ':pk': jobPk(id),
+      ':from': inputKey(id, fromIndex).sk,
+      ':to': `INPUT#${'9'.repeat(INDEX_WIDTH)}`,
+    },
     ConsistentRead: true,
   });
   const values: T[] = [];

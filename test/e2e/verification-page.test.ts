@@ -148,7 +148,9 @@ describe('the verification page in a real browser', () => {
     expect(raw.status).toBe(200);
     expect(raw.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await raw.text();
-    expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;b&gt;Helmet&lt;/b&gt; &quot;A&quot; &amp; &#39;B&#39;');
+    expect(html).toContain(
+      '&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;b&gt;Helmet&lt;/b&gt; &quot;A&quot; &amp; &#39;B&#39;',
+    );
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<img');
 
@@ -157,8 +159,8 @@ describe('the verification page in a real browser', () => {
     expect(await fact(page, 'Product').innerText()).toBe(hostileName);
     expect(await fact(page, 'Manufacturer').innerText()).toBe(`${hostileOrg}, CN-ZJ Hangzhou`);
     expect(await page.locator('script, img, td b').count()).toBe(0);
-    expect(await page.evaluate(() => JSON.stringify([Reflect.get(globalThis, '__pwned'), Reflect.get(globalThis, '__pwnedOrg')]))).toBe(
-      '[null,null]',
-    );
+    expect(
+      await page.evaluate(() => JSON.stringify([Reflect.get(globalThis, '__pwned'), Reflect.get(globalThis, '__pwnedOrg')])),
+    ).toBe('[null,null]');
   });
 });

@@ -143,7 +143,10 @@ const send = (request: FuzzRequest): Promise<Outcome> => {
     ...request.path.map(expand),
     ...(request.query.length === 0
       ? []
-      : [Buffer.from('?'), ...request.query.flatMap(([k, v], i) => [Buffer.from(i === 0 ? '' : '&'), expand(k), Buffer.from('='), expand(v)])]),
+      : [
+          Buffer.from('?'),
+          ...request.query.flatMap(([k, v], i) => [Buffer.from(i === 0 ? '' : '&'), expand(k), Buffer.from('='), expand(v)]),
+        ]),
   ]);
   const body = bodyBytes(request.body);
   const head = Buffer.concat([
@@ -236,9 +239,15 @@ const segment: fc.Arbitrary<Piece> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 30 }).map(encodeURIComponent) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 10 }) },
   { weight: 3, arbitrary: fc.tuple(fc.string({ maxLength: 5 }), fc.constantFrom(...malformedEscapes)).map(([a, b]) => a + b) },
-  { weight: 1, arbitrary: fc.array(fc.integer({ min: 0x80, max: 0xff }), { minLength: 1, maxLength: 6 }).map((bytes) => ({ bytes })) },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.integer({ min: 0x80, max: 0xff }), { minLength: 1, maxLength: 6 }).map((bytes) => ({ bytes })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 300, max: 6000 }).map((times) => ({ repeat: 'A', times })) },
-  { weight: 1, arbitrary: fc.constantFrom('', '.', '..', ' ', 'v1', '01', '00', '10', '21', 'batches', 'codes', 'orgs', 'chain') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', '.', '..', ' ', 'v1', '01', '00', '10', '21', 'batches', 'codes', 'orgs', 'chain'),
+  },
 );
 
 /** A route's own path with its parameters replaced, or a random path. */
@@ -247,13 +256,16 @@ const pathArbitrary: fc.Arbitrary<Piece[]> = fc.oneof(
     weight: 3,
     arbitrary: fc.constantFrom(...ALL_ROUTES).chain((route) => {
       const parts = route.path.split('/').slice(1);
-      return fc.tuple(...parts.map((part) => (/^\{\w+\}$/.test(part) ? segment : fc.constant<Piece>(part)))).map((pieces) =>
-        pieces.flatMap((piece) => ['/', piece]),
-      );
+      return fc
+        .tuple(...parts.map((part) => (/^\{\w+\}$/.test(part) ? segment : fc.constant<Piece>(part))))
+        .map((pieces) => pieces.flatMap((piece) => ['/', piece]));
     }),
   },
   { weight: 1, arbitrary: fc.array(segment, { maxLength: 8 }).map((pieces) => pieces.flatMap((piece) => ['/', piece])) },
-  { weight: 1, arbitrary: fc.constantFrom<Piece[]>(['*'], ['//v1//batches'], ['/v1/batches/'], ['http://evil.example/v1/orgs'], ['/%2F%2F']) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Piece[]>(['*'], ['//v1//batches'], ['/v1/batches/'], ['http://evil.example/v1/orgs'], ['/%2F%2F']),
+  },
 );
 
 const queryValue: fc.Arbitrary<Piece> = fc.oneof(
@@ -279,15 +291,25 @@ const garbageToken = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((parts) => parts.join('.')),
   fc.constant('eyJhbGciOiJub25lIn0.eyJzY29wZSI6InRyYWNlc2VhbC9hZG1pbiJ9.'), // alg none, admin scope
-  fc.constant(null).chain(() =>
-    fc.constantFrom(...known.tokens.map((t) => t.token)).chain((token) =>
-      fc.nat({ max: token.length - 1 }).map((i) => token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1)),
+  fc
+    .constant(null)
+    .chain(() =>
+      fc
+        .constantFrom(...known.tokens.map((t) => t.token))
+        .chain((token) =>
+          fc.nat({ max: token.length - 1 }).map((i) => token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1)),
+        ),
     ),
-  ),
 );
 const authorization: fc.Arbitrary<Piece | undefined> = fc.oneof(
   { weight: 2, arbitrary: fc.constant(undefined) },
-  { weight: 5, arbitrary: fc.constant(null).chain(() => fc.constantFrom(...known.tokens)).map((t) => `Bearer ${t.token}`) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .constant(null)
+      .chain(() => fc.constantFrom(...known.tokens))
+      .map((t) => `Bearer ${t.token}`),
+  },
   { weight: 3, arbitrary: garbageToken.map((token) => `Bearer ${token}`) },
   { weight: 1, arbitrary: fc.constantFrom('Bearer', 'Basic YWRtaW46YWRtaW4=', 'bearer  ', 'Token x') },
   { weight: 1, arbitrary: fc.integer({ min: 1000, max: 9000 }).map((times) => ({ repeat: 'A', times })) },
@@ -308,7 +330,9 @@ const headerArbitrary: fc.Arbitrary<[string, Piece][]> = fc
         ';;;',
       ),
     ),
-    accept: fc.option(fc.constantFrom('application/json', 'text/html', '*/*', 'application/ld+json;q=0.9, text/html;q=', '\u00ff')),
+    accept: fc.option(
+      fc.constantFrom('application/json', 'text/html', '*/*', 'application/ld+json;q=0.9, text/html;q=', '\u00ff'),
+    ),
     idempotencyKey: fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.constant('valid-key-12345'))),
     extra: fc.array(
       fc.tuple(
@@ -364,7 +388,10 @@ const brokenBody: fc.Arbitrary<Record<string, unknown>> = fc
   .tuple(
     fc.constant(null).chain(() => fc.constantFrom(...validBodies())),
     fc.array(
-      fc.tuple(fc.constantFrom('name', 'role', 'gtin', 'lot', 'count', 'kind', 'events', 'laCertificate', 'eventTime'), fc.jsonValue()),
+      fc.tuple(
+        fc.constantFrom('name', 'role', 'gtin', 'lot', 'count', 'kind', 'events', 'laCertificate', 'eventTime'),
+        fc.jsonValue(),
+      ),
       { maxLength: 3 },
     ),
     fc.string({ minLength: 1, maxLength: 12 }),
@@ -381,7 +408,13 @@ const bodyArbitrary: fc.Arbitrary<Body | undefined> = fc.oneof(
   { weight: 6, arbitrary: brokenBody.map((json) => ({ json })) },
   { weight: 2, arbitrary: fc.tuple(brokenBody, fc.nat()).map(([json, truncateAt]) => ({ json, truncateAt })) },
   // Valid JSON of the wrong kind altogether: arrays, numbers, strings, null.
-  { weight: 2, arbitrary: fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((json) => ({ json })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .jsonValue()
+      .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+      .map((json) => ({ json })),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((text) => ({ text })) },
   { weight: 1, arbitrary: fc.array(fc.integer({ min: 0, max: 0xff }), { maxLength: 64 }).map((bytes) => ({ bytes })) },
   {
@@ -428,48 +461,59 @@ const knownParameter = (name: string): fc.Arbitrary<string> => {
  * valid token of a role the route allows, JSON. What is wrong with them is the query, the
  * body, or a parameter, so the handlers' own validation and services are what is fuzzed.
  */
-const routedRequest: fc.Arbitrary<FuzzRequest> = fc.constant(null).chain(() =>
-  fc.constantFrom(...ALL_ROUTES).chain((route) => {
-    const parts = route.path.split('/').slice(1);
-    const allowed = route.auth === 'public' ? [] : known.tokens.filter((t) => (route.auth as readonly Role[]).includes(t.role));
-    return fc.record({
-      token: allowed.length === 0 ? fc.constant(undefined) : fc.option(fc.constantFrom(...allowed), { freq: 8 }),
-      method: fc.constant(route.method),
-      path: fc
-        .tuple(
-          ...parts.map((part) => {
-            const name = /^\{(\w+)\}$/.exec(part)?.[1];
-            return name === undefined ? fc.constant<Piece>(part) : fc.oneof({ weight: 4, arbitrary: knownParameter(name) }, { weight: 1, arbitrary: segment });
-          }),
-        )
-        .map((pieces) => pieces.flatMap((piece) => ['/', piece])),
-      query: queryArbitrary,
-      withOwnCursor: fc.nat({ max: 3 }).map((n) => n === 0),
-      headers: fc
-        .tuple(
-          fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain'),
-          fc.option(fc.constantFrom('application/json', 'text/html')),
-          fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.stringMatching(/^[A-Za-z0-9_.:-]{8,40}$/))),
-        )
-        .map(([contentType, accept, idempotencyKey]) => [
-          ['content-type', contentType] as [string, Piece],
-          ...(accept === null ? [] : ([['accept', accept]] as [string, Piece][])),
-          ...(idempotencyKey === null ? [] : ([['idempotency-key', idempotencyKey]] as [string, Piece][])),
-        ]),
-      body: route.method === 'POST' ? bodyArbitrary : fc.constant(undefined),
-    });
-  }),
-).chain(({ token, withOwnCursor, ...request }) =>
-  // A cursor in the partitions of the very organization whose token is sent, part of the time.
-  (token === undefined || token === null || !withOwnCursor
-    ? fc.constant(request.query)
-    : ownPartitionCursor([token.orgId]).map((cursor): [Piece, Piece][] => [['cursor', encodeURIComponent(cursor)], ...request.query.filter(([k]) => k !== 'cursor')])
-  ).map((query) => ({
-    ...request,
-    query,
-    headers: token === undefined || token === null ? request.headers : [['authorization', `Bearer ${token.token}`] as [string, Piece], ...request.headers],
-  })),
-);
+const routedRequest: fc.Arbitrary<FuzzRequest> = fc
+  .constant(null)
+  .chain(() =>
+    fc.constantFrom(...ALL_ROUTES).chain((route) => {
+      const parts = route.path.split('/').slice(1);
+      const allowed = route.auth === 'public' ? [] : known.tokens.filter((t) => (route.auth as readonly Role[]).includes(t.role));
+      return fc.record({
+        token: allowed.length === 0 ? fc.constant(undefined) : fc.option(fc.constantFrom(...allowed), { freq: 8 }),
+        method: fc.constant(route.method),
+        path: fc
+          .tuple(
+            ...parts.map((part) => {
+              const name = /^\{(\w+)\}$/.exec(part)?.[1];
+              return name === undefined
+                ? fc.constant<Piece>(part)
+                : fc.oneof({ weight: 4, arbitrary: knownParameter(name) }, { weight: 1, arbitrary: segment });
+            }),
+          )
+          .map((pieces) => pieces.flatMap((piece) => ['/', piece])),
+        query: queryArbitrary,
+        withOwnCursor: fc.nat({ max: 3 }).map((n) => n === 0),
+        headers: fc
+          .tuple(
+            fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain'),
+            fc.option(fc.constantFrom('application/json', 'text/html')),
+            fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.stringMatching(/^[A-Za-z0-9_.:-]{8,40}$/))),
+          )
+          .map(([contentType, accept, idempotencyKey]) => [
+            ['content-type', contentType] as [string, Piece],
+            ...(accept === null ? [] : ([['accept', accept]] as [string, Piece][])),
+            ...(idempotencyKey === null ? [] : ([['idempotency-key', idempotencyKey]] as [string, Piece][])),
+          ]),
+        body: route.method === 'POST' ? bodyArbitrary : fc.constant(undefined),
+      });
+    }),
+  )
+  .chain(({ token, withOwnCursor, ...request }) =>
+    // A cursor in the partitions of the very organization whose token is sent, part of the time.
+    (token === undefined || token === null || !withOwnCursor
+      ? fc.constant(request.query)
+      : ownPartitionCursor([token.orgId]).map((cursor): [Piece, Piece][] => [
+          ['cursor', encodeURIComponent(cursor)],
+          ...request.query.filter(([k]) => k !== 'cursor'),
+        ])
+    ).map((query) => ({
+      ...request,
+      query,
+      headers:
+        token === undefined || token === null
+          ? request.headers
+          : [['authorization', `Bearer ${token.token}`] as [string, Piece], ...request.headers],
+    })),
+  );
 
 const requestArbitrary: fc.Arbitrary<FuzzRequest> = fc.oneof(chaoticRequest, routedRequest);
 
@@ -487,7 +531,9 @@ describe('API fuzzing', () => {
         run += 1;
         // The first request of the group gets a body of exactly 10 MiB, the most the gateway takes.
         const group =
-          run % HUGE_BODY_EVERY === 0 ? requests.map((r, i) => (i === 0 ? { ...r, body: { huge: 10 * 1024 * 1024 } } : r)) : requests;
+          run % HUGE_BODY_EVERY === 0
+            ? requests.map((r, i) => (i === 0 ? { ...r, body: { huge: 10 * 1024 * 1024 } } : r))
+            : requests;
         const outcomes = await Promise.all(group.map(send));
         sent += group.length;
         for (const [i, outcome] of outcomes.entries()) {

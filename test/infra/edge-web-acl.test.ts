@@ -4,11 +4,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addTraceSealStacks } from '../../infra/stacks';
 import { TraceSealStack } from '../../infra/traceseal-stack';
-import { CDK_JSON_CONTEXT, synthesize, type Synthesized } from './synth';
+import { CDK_JSON_CONTEXT, type Synthesized, synthesize } from './synth';
 import { resourcesOfType } from './template-helpers';
 
 const ACCOUNT = '123456789012';
-const newApp = () => new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+const newApp = () =>
+  new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
 
 interface Rule {
   Name: string;
@@ -59,7 +60,9 @@ describe('AWS WAF is part of the stack by default', () => {
 
   it('without a known region, the template itself refuses a deploy outside us-east-1', () => {
     const rules = (synth.template.toJSON() as { Rules?: Record<string, { Assertions: { Assert: unknown }[] }> }).Rules ?? {};
-    expect(rules.WebAclInUsEast1?.Assertions.map((a) => a.Assert)).toEqual([{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] }]);
+    expect(rules.WebAclInUsEast1?.Assertions.map((a) => a.Assert)).toEqual([
+      { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+    ]);
   });
 
   it('refuses at synth a stack elsewhere than us-east-1 with no web ACL given, and takes a given one', () => {
@@ -69,7 +72,9 @@ describe('AWS WAF is part of the stack by default', () => {
     expect(webAclOf(east)).toHaveLength(1);
     expect((east.toJSON() as { Rules?: Record<string, unknown> }).Rules).not.toHaveProperty('WebAclInUsEast1');
     const given = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/shared/abcd';
-    const withArn = Template.fromStack(new TraceSealStack(newApp(), 'T', { env: { account: ACCOUNT, region: 'eu-central-1' }, webAclArn: given }));
+    const withArn = Template.fromStack(
+      new TraceSealStack(newApp(), 'T', { env: { account: ACCOUNT, region: 'eu-central-1' }, webAclArn: given }),
+    );
     expect(webAclOf(withArn)).toHaveLength(0);
     expect(distributionWebAcl(withArn)).toBe(given);
   });

@@ -10,12 +10,16 @@ import { PROJECT_ROOT, TraceSealFunction } from '../../infra/constructs/tracesea
 import { actionsOf, resourcesOfType, roleStatements } from './template-helpers';
 
 /** cdk.json's feature flags, read directly: this file tests the construct, not the whole stack. */
-const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-  .context;
+const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
 /** The event-jobs construct on its own: queues, worker, event source and grants. */
 const build = (props: Partial<EventJobsProps> = {}) => {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const app = new App({
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
   const stack = new Stack(app, 'EventJobsProbe');
   const table = new TableV2(stack, 'Table', {
     partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -38,7 +42,10 @@ describe('EventJobs', () => {
     for (const [, queue] of queues) expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 6 * 180,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, jobs.deadLetterQueue), 'Arn'] }, maxReceiveCount: 5 },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, jobs.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 180,
@@ -69,11 +76,15 @@ describe('EventJobs', () => {
     const actions = (statements: typeof producerStatements) => statements.flatMap(actionsOf);
     expect(actions(producerStatements)).toContain('sqs:SendMessage');
     expect(actions(producerStatements).filter((a) => a.startsWith('sqs:Receive'))).toEqual([]);
-    expect(actions(workerStatements)).toEqual(expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(actions(workerStatements)).toEqual(
+      expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
     expect(actions(workerStatements).filter((a) => a.startsWith('dynamodb:'))).toEqual(
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
     );
-    expect(actions([...producerStatements, ...workerStatements]).filter((a) => /Delete(Item|Table)|dynamodb:\*/.test(a))).toEqual([]);
+    expect(actions([...producerStatements, ...workerStatements]).filter((a) => /Delete(Item|Table)|dynamodb:\*/.test(a))).toEqual(
+      [],
+    );
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 29,
       Environment: { Variables: Match.objectLike({ EVENT_JOBS_QUEUE_URL: { Ref: logicalId(stack, jobs.queue) } }) },
@@ -94,7 +105,9 @@ describe('EventJobs', () => {
   it('passes cdk-nag’s AwsSolutions checks with nothing acknowledged', () => {
     const { stack } = build();
     const report = new AwsSolutionsChecks().validateScope(stack);
-    const ours = report.violations.filter((v) => v.violatingResources.some((r) => !r.constructPath?.startsWith('EventJobsProbe/Table')));
+    const ours = report.violations.filter((v) =>
+      v.violatingResources.some((r) => !r.constructPath?.startsWith('EventJobsProbe/Table')),
+    );
     expect(ours.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(' ')}`)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesize, type Synthesized } from './synth';
+import { type Synthesized, synthesize } from './synth';
 import { resourcesOf } from './template-helpers';
 
 /**

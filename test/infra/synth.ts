@@ -36,5 +36,4 @@ export const synthesize = (
   return { app, stack, template: Template.fromStack(stack) };
 };
 
-export const nagReport = (stack: TraceSealStack): PolicyValidationPluginReport =>
-  new AwsSolutionsChecks().validateScope(stack);
+export const nagReport = (stack: TraceSealStack): PolicyValidationPluginReport => new AwsSolutionsChecks().validateScope(stack);

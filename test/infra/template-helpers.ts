@@ -30,7 +30,9 @@ export const actionsOf = (statement: PolicyStatement): string[] =>
 export const roleStatements = (template: Template, roleLogicalId: string): PolicyStatement[] =>
   resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, policy]) =>
-      ((policy.Properties?.Roles as unknown[]) ?? []).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })),
+      ((policy.Properties?.Roles as unknown[]) ?? []).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId }),
+      ),
     )
     .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
 

@@ -1,26 +1,26 @@
-import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
-import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../shared/domain/types';
-import { ALL_ROUTES, routeKeysOf } from '../../shared/http/routes';
-import { MAIN_TABLE } from '../../shared/store/table-definitions';
+import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
 import { DEFAULT_ROUTE_THROTTLES } from '../../infra/constructs/http-api';
 import { JWKS_READ_KEYS, VERIFY_READ_KEYS } from '../../infra/constructs/table-access';
 import type { TraceSealFunction } from '../../infra/constructs/traceseal-function';
 import { UNCACHED_ERROR_CODES } from '../../infra/constructs/verification-cdn';
 import { BOOTSTRAP_ADMIN_ORG_ID, HTTP_FUNCTIONS, TraceSealStack, VERIFY_PATH_PATTERNS } from '../../infra/traceseal-stack';
-import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
-import { CDK_JSON_CONTEXT, nagReport, synthesize, type Synthesized } from './synth';
+import { ROLES } from '../../shared/domain/types';
+import { ALL_ROUTES, routeKeysOf } from '../../shared/http/routes';
+import { MAIN_TABLE } from '../../shared/store/table-definitions';
+import { CDK_JSON_CONTEXT, nagReport, type Synthesized, synthesize } from './synth';
 import {
   actionsOf,
   findDependencyCycle,
+  type PolicyStatement,
   resourcesOf,
   resourcesOfType,
   roleStatements,
-  type PolicyStatement,
 } from './template-helpers';
 
 // CloudFront's managed policies, by their fixed ids.
@@ -28,7 +28,13 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 const HTTP_FUNCTION_NAMES = [...new Set(ALL_ROUTES.map((route) => route.functionName))];
-const ALL_FUNCTION_NAMES = [...HTTP_FUNCTION_NAMES, 'rotate-signing-key', 'pre-token-generation', 'authorize', 'process-event-job'];
+const ALL_FUNCTION_NAMES = [
+  ...HTTP_FUNCTION_NAMES,
+  'rotate-signing-key',
+  'pre-token-generation',
+  'authorize',
+  'process-event-job',
+];
 const SIGNING_FUNCTION_NAMES = HTTP_FUNCTION_NAMES.filter((name) => HTTP_FUNCTIONS[name]?.signsCodes === true);
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 
@@ -48,8 +54,8 @@ const fnOf = (name: string): TraceSealFunction => {
 const statementsOf = (name: string): PolicyStatement[] => roleStatements(synth.template, logicalId(fnOf(name).role));
 const allActionsOf = (name: string): string[] => statementsOf(name).flatMap(actionsOf);
 const environmentOf = (name: string): Record<string, unknown> =>
-  ((resourcesOf(synth.template)[logicalId(fnOf(name).fn)]?.Properties?.Environment as { Variables?: Record<string, unknown> })
-    ?.Variables ?? {});
+  (resourcesOf(synth.template)[logicalId(fnOf(name).fn)]?.Properties?.Environment as { Variables?: Record<string, unknown> })
+    ?.Variables ?? {};
 
 describe('DynamoDB table', () => {
   it('is built from MAIN_TABLE: keys, indexes and TTL, under the logical id it names', () => {
@@ -172,20 +178,31 @@ describe('least privilege', () => {
     for (const name of ['verify-code', 'get-jwks']) {
       const actions = allActionsOf(name).filter((a) => !a.startsWith('logs:'));
       expect(actions.sort(), name).toEqual(READ);
-      expect(actions.some((a) => WRITE.test(a) || a.startsWith('secretsmanager:') || a.startsWith('kms:')), name).toBe(false);
+      expect(
+        actions.some((a) => WRITE.test(a) || a.startsWith('secretsmanager:') || a.startsWith('kms:')),
+        name,
+      ).toBe(false);
     }
   });
 
   // On a Query of a GSI, LeadingKeys is the index's partition key: no index may be granted.
   it('lets the public functions read only the partitions a verification needs, on the table and no index', () => {
     const table = { 'Fn::GetAtt': [MAIN_TABLE.logicalId, 'Arn'] };
-    for (const [name, keys] of [['verify-code', VERIFY_READ_KEYS], ['get-jwks', JWKS_READ_KEYS]] as const) {
+    for (const [name, keys] of [
+      ['verify-code', VERIFY_READ_KEYS],
+      ['get-jwks', JWKS_READ_KEYS],
+    ] as const) {
       const statements = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
       expect(statements, name).toEqual([
-        expect.objectContaining({ Resource: table, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keys] } } }),
+        expect.objectContaining({
+          Resource: table,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keys] } },
+        }),
       ]);
     }
-    expect((VERIFY_READ_KEYS as readonly string[]).some((k) => /^(CLIENT|IDEMPOTENCY|EVENT|LICENSE|BATCH)/.test(k) || k === '*')).toBe(false);
+    expect(
+      (VERIFY_READ_KEYS as readonly string[]).some((k) => /^(CLIENT|IDEMPOTENCY|EVENT|LICENSE|BATCH)/.test(k) || k === '*'),
+    ).toBe(false);
   });
 
   it('lets the rotation touch only the signing key items and the token trigger read only client links', () => {
@@ -247,16 +264,28 @@ describe('least privilege', () => {
         JSON.stringify(statement.Condition).includes('kms:ViaService'),
     );
     expect(decrypt, name).toHaveLength(1);
-    expect(allActionsOf(name).some((a) => a === 'secretsmanager:PutSecretValue'), name).toBe(false);
+    expect(
+      allActionsOf(name).some((a) => a === 'secretsmanager:PutSecretValue'),
+      name,
+    ).toBe(false);
   };
 
   it('gives get-openapi nothing but its log group, and writers no delete', () => {
     expect(allActionsOf('get-openapi').filter((a) => !a.startsWith('logs:'))).toEqual([]);
     for (const name of ALL_FUNCTION_NAMES) {
-      expect(allActionsOf(name).filter((a) => /Delete(Item|Table)|Scan|\*/.test(a)), name).toEqual([]);
+      expect(
+        allActionsOf(name).filter((a) => /Delete(Item|Table)|Scan|\*/.test(a)),
+        name,
+      ).toEqual([]);
     }
-    for (const name of [...HTTP_FUNCTION_NAMES.filter((n) => HTTP_FUNCTIONS[n]?.tableAccess !== 'readWrite'), 'pre-token-generation']) {
-      expect(allActionsOf(name).some((a) => WRITE.test(a)), name).toBe(false);
+    for (const name of [
+      ...HTTP_FUNCTION_NAMES.filter((n) => HTTP_FUNCTIONS[n]?.tableAccess !== 'readWrite'),
+      'pre-token-generation',
+    ]) {
+      expect(
+        allActionsOf(name).some((a) => WRITE.test(a)),
+        name,
+      ).toBe(false);
     }
   });
 
@@ -268,7 +297,11 @@ describe('least privilege', () => {
         Resource: { 'Fn::GetAtt': [logicalId(synth.stack.userPool), 'Arn'] },
       }),
     );
-    for (const name of ALL_FUNCTION_NAMES) expect(allActionsOf(name).filter((a) => a.startsWith('apigateway:')), name).toEqual([]);
+    for (const name of ALL_FUNCTION_NAMES)
+      expect(
+        allActionsOf(name).filter((a) => a.startsWith('apigateway:')),
+        name,
+      ).toEqual([]);
     expect(Object.keys(environmentOf('create-org')).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME', 'TOKEN_URL', 'USER_POOL_ID']);
   });
 
@@ -277,13 +310,19 @@ describe('least privilege', () => {
     expect(environmentOf('authorize')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       TOKEN_ISSUER: issuer,
-      TOKEN_JWKS_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(synth.stack.userPool), 'ProviderURL'] }, '/.well-known/jwks.json']] },
+      TOKEN_JWKS_URL: {
+        'Fn::Join': [
+          '',
+          ['https://', { 'Fn::GetAtt': [logicalId(synth.stack.userPool), 'ProviderURL'] }, '/.well-known/jwks.json'],
+        ],
+      },
       ORIGIN_VERIFY_SECRET_ID: { Ref: logicalId(synth.stack.originVerifySecret) },
     });
-    expect(allActionsOf('authorize').filter((a) => !a.startsWith('logs:')).sort()).toEqual([
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:GetSecretValue',
-    ]);
+    expect(
+      allActionsOf('authorize')
+        .filter((a) => !a.startsWith('logs:'))
+        .sort(),
+    ).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
   });
 });
 
@@ -298,7 +337,8 @@ describe('HTTP API', () => {
     for (const definition of ALL_ROUTES) {
       const [, route] = routes.find(([, r]) => r.Properties?.RouteKey === `${definition.method} ${definition.path}`) ?? [];
       // Target: "integrations/" + Ref of the integration.
-      const integrationId = (route?.Properties?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1].Ref;
+      const integrationId = (route?.Properties?.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })['Fn::Join'][1][1]
+        .Ref;
       expect(resources[integrationId]?.Properties?.IntegrationUri, definition.operationId).toEqual({
         'Fn::GetAtt': [logicalId(fnOf(definition.functionName).fn), 'Arn'],
       });
@@ -339,14 +379,22 @@ describe('HTTP API', () => {
 
   it('throttles each route on its own: verification cannot use up custody uploads or issuance', () => {
     const [[stageId, stage] = []] = resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Stage');
-    const settings = stage?.Properties?.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const settings = stage?.Properties?.RouteSettings as Record<
+      string,
+      { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+    >;
     for (const [name, throttle] of Object.entries(DEFAULT_ROUTE_THROTTLES)) {
       const route = ALL_ROUTES.find((r) => r.operationId === name);
       for (const key of routeKeysOf(route ?? ALL_ROUTES[0]!)) {
-        expect(settings[key], key).toEqual({ ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
+        expect(settings[key], key).toEqual({
+          ThrottlingRateLimit: throttle.rateLimit,
+          ThrottlingBurstLimit: throttle.burstLimit,
+        });
       }
     }
-    expect(settings['POST /v1/events']?.ThrottlingRateLimit).toBeLessThan(settings['GET /01/{gtin}/10/{lot}/21/{serial}']?.ThrottlingRateLimit ?? 0);
+    expect(settings['POST /v1/events']?.ThrottlingRateLimit).toBeLessThan(
+      settings['GET /01/{gtin}/10/{lot}/21/{serial}']?.ThrottlingRateLimit ?? 0,
+    );
     // A route setting must name an existing route: the stage waits for every route.
     const dependsOn = [resourcesOf(synth.template)[stageId ?? '']?.DependsOn ?? []].flat();
     for (const [id] of resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route')) expect(dependsOn).toContain(id);
@@ -373,7 +421,10 @@ describe('HTTP API', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
       AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/) as unknown, 'Arn'] } },
     });
-    const format = JSON.parse(String((stage?.Properties?.AccessLogSettings as { Format: string }).Format)) as Record<string, string>;
+    const format = JSON.parse(String((stage?.Properties?.AccessLogSettings as { Format: string }).Format)) as Record<
+      string,
+      string
+    >;
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
   });
 });
@@ -402,7 +453,9 @@ describe('Cognito', () => {
       GenerateSecret: true,
       AllowedOAuthFlows: ['client_credentials'],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^UserPoolResourceServer/) as unknown }, '/admin']] }],
+      AllowedOAuthScopes: [
+        { 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^UserPoolResourceServer/) as unknown }, '/admin']] },
+      ],
     });
     const [[, link] = []] = resourcesOfType(synth.template, 'Custom::AWS');
     const update = JSON.stringify(link?.Properties?.Update);
@@ -461,7 +514,10 @@ describe('signing key', () => {
 
 describe('CloudFront', () => {
   const distributionConfig = (s: Synthesized) =>
-    resourcesOfType(s.template, 'AWS::CloudFront::Distribution')[0]?.[1].Properties?.DistributionConfig as Record<string, unknown> & {
+    resourcesOfType(s.template, 'AWS::CloudFront::Distribution')[0]?.[1].Properties?.DistributionConfig as Record<
+      string,
+      unknown
+    > & {
       DefaultCacheBehavior: Record<string, unknown>;
       CacheBehaviors: Record<string, unknown>[];
       Origins: Record<string, unknown>[];
@@ -511,9 +567,14 @@ describe('CloudFront', () => {
 
   it('runs the viewer-request function that keeps one raw AI 8030 on both verification behaviours', () => {
     const [[functionId, fn] = []] = resourcesOfType(synth.template, 'AWS::CloudFront::Function');
-    expect(fn?.Properties).toMatchObject({ FunctionConfig: { Runtime: 'cloudfront-js-2.0' }, FunctionCode: VERIFY_REQUEST_SOURCE });
+    expect(fn?.Properties).toMatchObject({
+      FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
+      FunctionCode: VERIFY_REQUEST_SOURCE,
+    });
     for (const behavior of distributionConfig(synth).CacheBehaviors) {
-      expect(behavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }]);
+      expect(behavior.FunctionAssociations).toEqual([
+        { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+      ]);
     }
   });
 
@@ -524,11 +585,18 @@ describe('CloudFront', () => {
   });
 
   it('sends the origin-verify secret to the API as an origin custom header (a dynamic reference, never a literal)', () => {
-    const [origin] = distributionConfig(synth).Origins as { OriginCustomHeaders: { HeaderName: string; HeaderValue: unknown }[] }[];
+    const [origin] = distributionConfig(synth).Origins as {
+      OriginCustomHeaders: { HeaderName: string; HeaderValue: unknown }[];
+    }[];
     expect(origin?.OriginCustomHeaders).toEqual([
       {
         HeaderName: 'x-origin-verify',
-        HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: logicalId(synth.stack.originVerifySecret) }, ':SecretString:::}}']] },
+        HeaderValue: {
+          'Fn::Join': [
+            '',
+            ['{{resolve:secretsmanager:', { Ref: logicalId(synth.stack.originVerifySecret) }, ':SecretString:::}}'],
+          ],
+        },
       },
     ]);
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
@@ -549,19 +617,28 @@ describe('CloudFront', () => {
     expect(distributionConfig(synth).Origins).toEqual([
       expect.objectContaining({
         DomainName: {
-          'Fn::Join': ['', [{ Ref: logicalId(synth.stack.api) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+          'Fn::Join': [
+            '',
+            [{ Ref: logicalId(synth.stack.api) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }],
+          ],
         },
-        CustomOriginConfig: expect.objectContaining({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] }) as unknown,
+        CustomOriginConfig: expect.objectContaining({
+          OriginProtocolPolicy: 'https-only',
+          OriginSSLProtocols: ['TLSv1.2'],
+        }) as unknown,
       }),
     ]);
   });
 
   it('serves a custom verification host with TLS 1.2 (2021) and prints that host in codes', () => {
-    const custom = synthesize({
-      verifyDomainName: 'verify.example.com',
-      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
-      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/traceseal/abcd',
-    }, { cloudFormationValidation: false });
+    const custom = synthesize(
+      {
+        verifyDomainName: 'verify.example.com',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+        webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/traceseal/abcd',
+      },
+      { cloudFormationValidation: false },
+    );
     const config = distributionConfig(custom);
     expect(config).toMatchObject({
       Aliases: ['verify.example.com'],
@@ -611,7 +688,13 @@ describe('the template as a whole', () => {
       Value: {
         'Fn::Join': [
           '',
-          ['https://', { Ref: Match.stringLikeRegexp('^UserPoolDomain') }, '.auth.', { Ref: 'AWS::Region' }, '.amazoncognito.com/oauth2/token'],
+          [
+            'https://',
+            { Ref: Match.stringLikeRegexp('^UserPoolDomain') },
+            '.auth.',
+            { Ref: 'AWS::Region' },
+            '.amazoncognito.com/oauth2/token',
+          ],
         ],
       },
     });
@@ -621,7 +704,11 @@ describe('the template as a whole', () => {
 describe('validation', () => {
   it('refuses a custom domain without a certificate, a certificate outside us-east-1 and a bad domain prefix', () => {
     const make = (props: ConstructorParameters<typeof TraceSealStack>[2]) => () =>
-      new TraceSealStack(new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }), 'Invalid', props);
+      new TraceSealStack(
+        new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false }),
+        'Invalid',
+        props,
+      );
     expect(make({ verifyDomainName: 'verify.example.com' })).toThrow(/together/);
     expect(
       make({ verifyDomainName: 'verify.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' }),
@@ -635,7 +722,9 @@ describe('validation', () => {
 describe('cdk-nag (AwsSolutions)', () => {
   it('reports no unacknowledged finding', () => {
     const report = nagReport(synth.stack);
-    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(' ')}`)).toEqual([]);
+    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(' ')}`)).toEqual(
+      [],
+    );
     expect(report.success).toBe(true);
   });
 

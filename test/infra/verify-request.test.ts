@@ -62,7 +62,8 @@ const asResponse = (result: CloudFrontRequest | CloudFrontResponse): CloudFrontR
   return result;
 };
 
-const normalize = (accept: string | undefined): string | undefined => asRequest(run(`8030=${DIGSIG}`, accept)).headers.accept?.value;
+const normalize = (accept: string | undefined): string | undefined =>
+  asRequest(run(`8030=${DIGSIG}`, accept)).headers.accept?.value;
 
 describe('the verify viewer-request function: the query the origin sees is the cache key', () => {
   it('passes exactly one raw 8030 parameter and drops every other one', () => {
@@ -79,13 +80,19 @@ describe('the verify viewer-request function: the query the origin sees is the c
       const response = asResponse(run(query));
       expect(response.statusCode, query).toBe(400);
       expect(response.headers['cache-control']).toEqual({ value: 'no-store' });
-      expect(JSON.parse(response.body.data)).toEqual({ error: { code: 'AMBIGUOUS_QUERY', message: expect.any(String) as unknown } });
+      expect(JSON.parse(response.body.data)).toEqual({
+        error: { code: 'AMBIGUOUS_QUERY', message: expect.any(String) as unknown },
+      });
     }
   });
 
   it('answers 400 for a name that only decodes to 8030 (%38030, 8030%20, +8030, %2B8030), alone or beside a real one', () => {
     for (const name of ['%38030', '%38%30%33%30', '8030%20', '+8030', '8030+', '%208030']) {
-      for (const query of [`${name}=${OTHER_DIGSIG}`, `8030=${DIGSIG}&${name}=${OTHER_DIGSIG}`, `${name}=${OTHER_DIGSIG}&8030=${DIGSIG}`]) {
+      for (const query of [
+        `${name}=${OTHER_DIGSIG}`,
+        `8030=${DIGSIG}&${name}=${OTHER_DIGSIG}`,
+        `${name}=${OTHER_DIGSIG}&8030=${DIGSIG}`,
+      ]) {
         expect(asResponse(run(query)).statusCode, query).toBe(400);
       }
     }
@@ -120,7 +127,14 @@ describe('the verify viewer-request function: Accept', () => {
   });
 
   it('decides as the origin does, so the cached representation always matches its key', () => {
-    const accepts = [SAFARI, CHROME, 'application/json', 'application/json, text/html', 'text/html;q=0.1, application/json', '*/*'];
+    const accepts = [
+      SAFARI,
+      CHROME,
+      'application/json',
+      'application/json, text/html',
+      'text/html;q=0.1, application/json',
+      '*/*',
+    ];
     for (const accept of [...accepts, 'image/png']) {
       const normalized = normalize(accept);
       expect(normalized === 'text/html', accept).toBe(prefersHtml(accept));
@@ -132,7 +146,12 @@ describe('the verify viewer-request function: Accept', () => {
   it('leaves the path and the other headers alone', () => {
     const request = asRequest(
       handler({
-        request: { method: 'HEAD', uri: '/01/05012345678900/10/L1/21/S1', querystring: {}, headers: { 'user-agent': { value: 'x' } } },
+        request: {
+          method: 'HEAD',
+          uri: '/01/05012345678900/10/L1/21/S1',
+          querystring: {},
+          headers: { 'user-agent': { value: 'x' } },
+        },
       }),
     );
     expect(request.uri).toBe('/01/05012345678900/10/L1/21/S1');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDigitalLink } from '../../shared/codes/digital-link';
-import { signCode } from '../../shared/codes/signature';
 import { createSerialCodec } from '../../shared/codes/serial';
+import { signCode } from '../../shared/codes/signature';
 import { ALL_ROUTES } from '../../shared/http/routes';
 import { getActiveSigningKey } from '../../shared/keys/signing-key-provider';
 import { getProductRecord } from '../../shared/store/product-repository';
@@ -103,7 +103,9 @@ describe('batches', () => {
     expect((await service.call('GET', `/v1/batches/${batch.id}`, { token: regulator.token })).status).toBe(200);
     expect((await service.call('GET', `/v1/batches/${batch.id}`, { token: other.token })).status).toBe(404);
     expect((await service.call('GET', `/v1/batches/not-a-uuid`, { token: factory.token })).status).toBe(400);
-    const badCursor = await service.call('GET', `/v1/batches/${batch.id}/codes?cursor=eyJwayI6IkJBVENII30`, { token: factory.token });
+    const badCursor = await service.call('GET', `/v1/batches/${batch.id}/codes?cursor=eyJwayI6IkJBVENII30`, {
+      token: factory.token,
+    });
     expect(badCursor.status).toBe(400);
     expect(await errorCode(badCursor)).toBe('INVALID_CURSOR');
     const badFormat = await service.call('GET', `/v1/batches/${batch.id}/codes?format=xml`, { token: factory.token });
@@ -115,12 +117,17 @@ describe('listing batches', () => {
   it("pages through a factory's own batches, newest first, and nobody else's", async () => {
     const { factory, gtin } = await factoryWithProduct(service, adminToken);
     for (const lot of ['LIST-1', 'LIST-2', 'LIST-3']) {
-      await service.call('POST', '/v1/batches', { token: factory.token, body: { gtin, lot, productionDate: '2026-11-01', count: 1 } });
+      await service.call('POST', '/v1/batches', {
+        token: factory.token,
+        body: { gtin, lot, productionDate: '2026-11-01', count: 1 },
+      });
     }
     const lots: string[] = [];
     let cursor: string | undefined;
     do {
-      const res = await service.call('GET', `/v1/batches?limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`, { token: factory.token });
+      const res = await service.call('GET', `/v1/batches?limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`, {
+        token: factory.token,
+      });
       expect(res.status).toBe(200);
       const page = (await res.json()) as { batches: { lot: string }[]; cursor?: string };
       lots.push(...page.batches.map((b) => b.lot));
@@ -129,7 +136,9 @@ describe('listing batches', () => {
     expect(lots).toEqual(['LIST-3', 'LIST-2', 'LIST-1']);
 
     const other = await factoryWithProduct(service, adminToken);
-    const theirs = (await (await service.call('GET', '/v1/batches', { token: other.factory.token })).json()) as { batches: unknown[] };
+    const theirs = (await (await service.call('GET', '/v1/batches', { token: other.factory.token })).json()) as {
+      batches: unknown[];
+    };
     expect(theirs.batches).toEqual([]);
     expect((await service.call('GET', '/v1/batches?limit=0', { token: factory.token })).status).toBe(400);
     const distributor = await registerOrg(service, 'distributor', adminToken);
@@ -177,7 +186,8 @@ describe('the OpenAPI document', () => {
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       expect(operation?.security).toEqual(route.auth === 'public' ? [] : [{ oauth2: route.auth.map((r) => `traceseal/${r}`) }]);
       if (route.body !== undefined) expect(operation?.requestBody).toBeDefined();
-      if (route.auth !== 'public') expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403']));
+      if (route.auth !== 'public')
+        expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403']));
     }
   });
 });

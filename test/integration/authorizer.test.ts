@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { type CryptoKey, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as verifyHandler } from '../../functions/verify-code/handler';
+import { LOCAL_ISSUER, LOCAL_ISSUER_ALG, LOCAL_ISSUER_JWKS_PATH, loadLocalIssuerKey } from '../../scripts/local/local-issuer';
 import { scopeForRole } from '../../shared/auth/principal';
 import { withCheckDigit } from '../../shared/codes/gtin';
 import type { Organization } from '../../shared/domain/types';
 import { ROUTES } from '../../shared/http/routes';
 import { createOrganization } from '../../shared/store/org-repository';
-import { LOCAL_ISSUER, LOCAL_ISSUER_ALG, LOCAL_ISSUER_JWKS_PATH, loadLocalIssuerKey } from '../../scripts/local/local-issuer';
 import { apiEvent, lambdaContext } from '../support/events';
-import { productBody, freshGtin } from '../support/fixtures';
+import { freshGtin, productBody } from '../support/fixtures';
 import { startTestService, type TestService } from '../support/local-service';
 
 /**
@@ -111,7 +111,8 @@ describe('HEAD on the verification routes', () => {
     const head = await service.call('HEAD', path, { headers: { accept: 'application/json' } });
     expect(get.status).toBe(200);
     expect(head.status).toBe(200);
-    for (const name of ['content-type', 'cache-control', 'vary']) expect(head.headers.get(name), name).toBe(get.headers.get(name));
+    for (const name of ['content-type', 'cache-control', 'vary'])
+      expect(head.headers.get(name), name).toBe(get.headers.get(name));
     expect(await head.text()).toBe('');
     expect((await service.call('HEAD', `/01/${freshGtin()}/10/L1/21/ABC?8030=${forged}`)).status).not.toBe(404);
     expect((await service.call('HEAD', '/.well-known/jwks.json')).status).toBe(404);
@@ -121,11 +122,19 @@ describe('HEAD on the verification routes', () => {
     const headEvent = (event: APIGatewayProxyEventV2): APIGatewayProxyEventV2 => ({
       ...event,
       routeKey: event.routeKey.replace(/^GET/, 'HEAD'),
-      requestContext: { ...event.requestContext, routeKey: event.routeKey.replace(/^GET/, 'HEAD'), http: { ...event.requestContext.http, method: 'HEAD' } },
+      requestContext: {
+        ...event.requestContext,
+        routeKey: event.routeKey.replace(/^GET/, 'HEAD'),
+        http: { ...event.requestContext.http, method: 'HEAD' },
+      },
     });
     const ok = apiEvent(ROUTES.verifyContainer, { pathParameters: { sscc }, query: { '8030': forged } });
     const get = (await verifyHandler(ok, lambdaContext())) as { statusCode: number; body: string };
-    const head = (await verifyHandler(headEvent(ok), lambdaContext())) as { statusCode: number; body: string; headers: Record<string, string> };
+    const head = (await verifyHandler(headEvent(ok), lambdaContext())) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+    };
     expect(get.body.length).toBeGreaterThan(0);
     expect(head).toMatchObject({ statusCode: 200, body: '' });
     const bad = headEvent(apiEvent(ROUTES.verifyContainer, { pathParameters: { sscc: '123' }, query: { '8030': forged } }));

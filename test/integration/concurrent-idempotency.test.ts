@@ -55,7 +55,10 @@ describe('20 concurrent copies of one event', () => {
       const name = 'lot' in fields ? 'recall of a lot' : bizStep;
       outcomes[name] = answers.map((a) => String(a.error?.code ?? a.status)).sort();
       expect(new Set(answers.map((a) => a.eventId)).size, name).toBe(1);
-      expect(answers.every((a) => a.http === 200), name).toBe(true);
+      expect(
+        answers.every((a) => a.http === 200),
+        name,
+      ).toBe(true);
     }
     // Sorted: 19 × 'duplicate', then the one 'recorded'.
     const expected = [...Array.from({ length: COPIES - 1 }, () => 'duplicate'), 'recorded'];

@@ -107,7 +107,9 @@ describe('pagination cursors', () => {
         await expectInvalidCursor(listing, cursorOf(partial));
       }
       // Only the partition attribute, the shape the old check accepted.
-      const partition = Object.fromEntries(Object.entries(key).filter(([n]) => n === 'gsi1pk' || (n === 'pk' && !('gsi1pk' in key))));
+      const partition = Object.fromEntries(
+        Object.entries(key).filter(([n]) => n === 'gsi1pk' || (n === 'pk' && !('gsi1pk' in key))),
+      );
       await expectInvalidCursor(listing, cursorOf(partition));
     }
   });

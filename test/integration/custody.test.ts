@@ -1,9 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain, type ChainEntry } from '../../shared/custody/chain';
+import { type ChainEntry, verifyChain } from '../../shared/custody/chain';
 import { documentClient } from '../../shared/store/dynamodb-client';
-import { loadEpcisValidator } from '../support/epcis-schema';
 import { custodyEvent, issueContainer, issueUnits, postEvents, scan } from '../support/custody';
+import { loadEpcisValidator } from '../support/epcis-schema';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
@@ -102,7 +102,9 @@ describe('a pallet from the factory to a distributor and on to a worker', () => 
       custodyEvent('packing', { parent: caseCode, children: [a, b] }),
       custodyEvent('shipping', { epcs: [caseCode], destination: distributor.id }),
     ]);
-    const chain = (await (await service.call('GET', `/v1/chain${new URL(caseCode).pathname}`, { token: factory.token })).json()) as {
+    const chain = (await (
+      await service.call('GET', `/v1/chain${new URL(caseCode).pathname}`, { token: factory.token })
+    ).json()) as {
       chain: ChainEntry[];
     };
     const { EPCIS_CONTEXT, epcisDocument } = await import('../../shared/custody/epcis');
@@ -119,26 +121,51 @@ describe('custody rules', () => {
     const other = await registerOrg(service, 'distributor', adminToken);
     const caseCode = await issueContainer(service, factory.token, 'case');
 
-    expect(codeOf((await postEvents(service, distributor.token, [custodyEvent('shipping', { epcs: [a], destination: other.id })])).results[0])).toBe('NOT_CUSTODIAN');
-    expect(codeOf((await postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [a] })])).results[0])).toBe('NOT_IN_TRANSIT');
+    expect(
+      codeOf(
+        (await postEvents(service, distributor.token, [custodyEvent('shipping', { epcs: [a], destination: other.id })]))
+          .results[0],
+      ),
+    ).toBe('NOT_CUSTODIAN');
+    expect(codeOf((await postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [a] })])).results[0])).toBe(
+      'NOT_IN_TRANSIT',
+    );
 
     await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id })]);
     const wrongReceiver = await postEvents(service, other.token, [custodyEvent('receiving', { epcs: [a] })]);
     expect(wrongReceiver.status).toBe(409);
     expect(codeOf(wrongReceiver.results[0])).toBe('NOT_RECEIVER');
-    expect(codeOf((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: other.id })])).results[0])).toBe('ALREADY_IN_TRANSIT');
+    expect(
+      codeOf(
+        (await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: other.id })])).results[0],
+      ),
+    ).toBe('ALREADY_IN_TRANSIT');
 
     await postEvents(service, factory.token, [custodyEvent('packing', { parent: caseCode, children: [b] })]);
-    expect(codeOf((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [b], destination: distributor.id })])).results[0])).toBe('IN_CONTAINER');
+    expect(
+      codeOf(
+        (await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [b], destination: distributor.id })]))
+          .results[0],
+      ),
+    ).toBe('IN_CONTAINER');
 
     // A sold unit cannot move; only the organization that sold it may reverse the sale
     // (the 10-day window is covered by the rules' unit tests, which control time).
     await postEvents(service, factory.token, [custodyEvent('retail_selling', { epcs: [c] })]);
-    expect(codeOf((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [c], destination: distributor.id })])).results[0])).toBe('UNIT_DECOMMISSIONED');
-    expect(codeOf((await postEvents(service, other.token, [custodyEvent('decommissioning_reversal', { epcs: [c] })])).results[0])).toBe('REVERSAL_BY_OTHER_ORGANIZATION');
+    expect(
+      codeOf(
+        (await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [c], destination: distributor.id })]))
+          .results[0],
+      ),
+    ).toBe('UNIT_DECOMMISSIONED');
+    expect(
+      codeOf((await postEvents(service, other.token, [custodyEvent('decommissioning_reversal', { epcs: [c] })])).results[0]),
+    ).toBe('REVERSAL_BY_OTHER_ORGANIZATION');
     await postEvents(service, factory.token, [custodyEvent('decommissioning', { epcs: [d] })]);
     expect((await scan(d)).custody?.state).toBe('in_use');
-    expect((await postEvents(service, factory.token, [custodyEvent('decommissioning_reversal', { epcs: [d] }, 1000)])).status).toBe(200);
+    expect(
+      (await postEvents(service, factory.token, [custodyEvent('decommissioning_reversal', { epcs: [d] }, 1000)])).status,
+    ).toBe(200);
     expect((await scan(d)).custody?.state).toBe('at_factory');
   });
 
@@ -146,7 +173,9 @@ describe('custody rules', () => {
     const { factory, distributor, gtin, codes } = await setup(2);
     const [a = ''] = codes;
     const lot = new URL(a).pathname.split('/')[4] ?? '';
-    const recall = await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot }, reason: 'shell cracks under impact' })]);
+    const recall = await postEvents(service, factory.token, [
+      custodyEvent('recall', { lot: { gtin, lot }, reason: 'shell cracks under impact' }),
+    ]);
     expect(recall.status).toBe(200);
     // The recall is on record as an EPCIS event about the lot's class, whatever its size.
     const { getRecordedEvent } = await import('../../shared/store/custody-repository');
@@ -156,9 +185,18 @@ describe('custody rules', () => {
     const { EPCIS_CONTEXT } = await import('../../shared/custody/epcis');
     expect((await loadEpcisValidator())({ '@context': EPCIS_CONTEXT, ...event })).toBeUndefined();
     expect((await scan(a)).status).toBe('recalled');
-    expect(codeOf((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id })])).results[0])).toBe('UNIT_RECALLED');
-    expect(codeOf((await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot } })])).results[0])).toBe('ALREADY_RECALLED');
-    expect(codeOf((await postEvents(service, distributor.token, [custodyEvent('recall', { lot: { gtin, lot } })])).results[0])).toBe('ROLE_NOT_ALLOWED');
+    expect(
+      codeOf(
+        (await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id })]))
+          .results[0],
+      ),
+    ).toBe('UNIT_RECALLED');
+    expect(codeOf((await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot } })])).results[0])).toBe(
+      'ALREADY_RECALLED',
+    );
+    expect(
+      codeOf((await postEvents(service, distributor.token, [custodyEvent('recall', { lot: { gtin, lot } })])).results[0]),
+    ).toBe('ROLE_NOT_ALLOWED');
   });
 
   it('refuses an event too large for one transaction with a 400, changing nothing', async () => {
@@ -186,16 +224,29 @@ describe('custody rules', () => {
       custodyEvent('packing', { parent: caseCode, children: [a, b] }),
       custodyEvent('packing', { parent: pallet, children: [caseCode] }, 1),
     ]);
-    expect((await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot }, reason: 'strap failure' }, 2)])).status).toBe(200);
-    const blocked = await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [pallet], destination: distributor.id }, 3)]);
+    expect(
+      (await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot }, reason: 'strap failure' }, 2)]))
+        .status,
+    ).toBe(200);
+    const blocked = await postEvents(service, factory.token, [
+      custodyEvent('shipping', { epcs: [pallet], destination: distributor.id }, 3),
+    ]);
     expect(codeOf(blocked.results[0])).toBe('CONTAINS_RECALLED');
     const unpacked = await postEvents(service, factory.token, [
       custodyEvent('unpacking', { parent: pallet, children: [caseCode] }, 4),
       custodyEvent('unpacking', { parent: caseCode, children: [a, b] }, 5),
     ]);
     expect(unpacked.results.map((x) => x.status)).toEqual(['recorded', 'recorded']);
-    expect((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [pallet], destination: distributor.id }, 6)])).status).toBe(200);
-    expect(codeOf((await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id }, 7)])).results[0])).toBe('UNIT_RECALLED');
+    expect(
+      (await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [pallet], destination: distributor.id }, 6)]))
+        .status,
+    ).toBe(200);
+    expect(
+      codeOf(
+        (await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id }, 7)]))
+          .results[0],
+      ),
+    ).toBe('UNIT_RECALLED');
   });
 
   it('answers bad input with 4xx: forged and unknown codes, future times, duplicates; retries are recorded once', async () => {
@@ -211,7 +262,13 @@ describe('custody rules', () => {
         custodyEvent('shipping', { epcs: [a] }),
       ])
     ).results;
-    expect(results.map(codeOf)).toEqual(['INVALID_SIGNATURE', 'EVENT_TIME_IN_FUTURE', 'DUPLICATE_CODE_IN_EVENT', 'UNKNOWN_DESTINATION', 'DESTINATION']);
+    expect(results.map(codeOf)).toEqual([
+      'INVALID_SIGNATURE',
+      'EVENT_TIME_IN_FUTURE',
+      'DUPLICATE_CODE_IN_EVENT',
+      'UNKNOWN_DESTINATION',
+      'DESTINATION',
+    ]);
     expect(results.every((x) => x.error?.status === 400)).toBe(true);
     expect((await scan(a)).custody?.state).toBe('at_factory');
 
@@ -223,7 +280,10 @@ describe('custody rules', () => {
 
     const mixed = await postEvents(service, factory.token, [ship, custodyEvent('receiving', { epcs: [a] })]);
     expect(mixed.status).toBe(207);
-    const bad = await service.call('POST', '/v1/events', { token: factory.token, body: { events: [{ bizStep: 'teleporting' }] } });
+    const bad = await service.call('POST', '/v1/events', {
+      token: factory.token,
+      body: { events: [{ bizStep: 'teleporting' }] },
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -243,7 +303,9 @@ describe('inventory', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const res = await service.call('GET', `/v1/inventory?limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`, { token: distributor.token });
+      const res = await service.call('GET', `/v1/inventory?limit=2${cursor === undefined ? '' : `&cursor=${cursor}`}`, {
+        token: distributor.token,
+      });
       expect(res.status).toBe(200);
       const page = (await res.json()) as { items: { epc: string; status: string }[]; cursor?: string };
       seen.push(...page.items.map((item) => item.epc));
@@ -253,7 +315,9 @@ describe('inventory', () => {
     expect(seen).toHaveLength(3);
     expect(new Set(seen).size).toBe(3);
     expect(pages).toBeGreaterThanOrEqual(2);
-    const stillComing = (await (await service.call('GET', '/v1/inventory?which=incoming', { token: distributor.token })).json()) as {
+    const stillComing = (await (
+      await service.call('GET', '/v1/inventory?which=incoming', { token: distributor.token })
+    ).json()) as {
       items: unknown[];
     };
     expect(stillComing.items).toHaveLength(1);
@@ -286,10 +350,14 @@ describe('races', () => {
     const pallet = await issueContainer(service, factory.token, 'pallet');
     await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [pallet], destination: distributor.id }, 0)]);
     const attempts = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [pallet] }, i)])),
+      Array.from({ length: 50 }, (_, i) =>
+        postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [pallet] }, i)]),
+      ),
     );
     expect(attempts.filter((x) => x.results[0]?.status === 'recorded')).toHaveLength(1);
-    expect(new Set(attempts.filter((x) => x.results[0]?.status === 'rejected').map((x) => codeOf(x.results[0])))).toEqual(new Set(['NOT_IN_TRANSIT']));
+    expect(new Set(attempts.filter((x) => x.results[0]?.status === 'rejected').map((x) => codeOf(x.results[0])))).toEqual(
+      new Set(['NOT_IN_TRANSIT']),
+    );
   });
 });
 
@@ -297,10 +365,14 @@ describe('tamper evidence', () => {
   it('a rewritten event breaks the chain check', async () => {
     const { factory, distributor, codes } = await setup(1);
     const [a = ''] = codes;
-    const shipped = await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id })]);
+    const shipped = await postEvents(service, factory.token, [
+      custodyEvent('shipping', { epcs: [a], destination: distributor.id }),
+    ]);
     const eventId = shipped.results[0]?.eventId ?? '';
     const path = new URL(a).pathname;
-    const before = (await (await service.call('GET', `/v1/chain${path}`, { token: factory.token })).json()) as { check: { valid: boolean } };
+    const before = (await (await service.call('GET', `/v1/chain${path}`, { token: factory.token })).json()) as {
+      check: { valid: boolean };
+    };
     expect(before.check.valid).toBe(true);
     // An insider edits the stored event: the destination is rewritten.
     const { getRecordedEvent } = await import('../../shared/store/custody-repository');

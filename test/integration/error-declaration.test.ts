@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain, type ChainEntry } from '../../shared/custody/chain';
-import { loadEpcisValidator } from '../support/epcis-schema';
+import { type ChainEntry, verifyChain } from '../../shared/custody/chain';
 import { custodyEvent, issueUnits, postEvents, scan } from '../support/custody';
+import { loadEpcisValidator } from '../support/epcis-schema';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
@@ -23,9 +23,12 @@ describe('error declarations and corrective events', () => {
     const mistakenId = shipped.results[0]?.eventId ?? '';
     expect(mistakenId).toMatch(/^ni:\/\/\/sha-256;/);
 
-    expect(codeOf((await postEvents(service, right.token, [{ errorDeclaration: { eventId: mistakenId, reason: 'incorrect_data' } }])).results[0])).toBe(
-      'NOT_EVENT_REPORTER',
-    );
+    expect(
+      codeOf(
+        (await postEvents(service, right.token, [{ errorDeclaration: { eventId: mistakenId, reason: 'incorrect_data' } }]))
+          .results[0],
+      ),
+    ).toBe('NOT_EVENT_REPORTER');
 
     const declared = await service.call('POST', '/v1/events', {
       token: factory.token,
@@ -47,7 +50,9 @@ describe('error declarations and corrective events', () => {
     expect(body.results[0]?.corrective?.[0]?.status).toBe('recorded');
     const correctiveId = body.results[0]?.corrective?.[0]?.eventId;
 
-    expect(codeOf((await postEvents(service, wrong.token, [custodyEvent('receiving', { epcs: [unit] }, 2000)])).results[0])).toBe('NOT_RECEIVER');
+    expect(codeOf((await postEvents(service, wrong.token, [custodyEvent('receiving', { epcs: [unit] }, 2000)])).results[0])).toBe(
+      'NOT_RECEIVER',
+    );
     expect((await postEvents(service, right.token, [custodyEvent('receiving', { epcs: [unit] }, 2000)])).status).toBe(200);
     const verdict = await scan(unit);
     expect(verdict.custody?.custodian?.name).toBeDefined();
@@ -60,7 +65,10 @@ describe('error declarations and corrective events', () => {
     expect(chain.check.valid).toBe(true);
     expect(verifyChain(chain.chain).valid).toBe(true);
     expect(chain.chain).toHaveLength(5);
-    const declaration = chain.chain[2]?.event as { eventID?: string; errorDeclaration?: { reason: string; correctiveEventIDs: string[] } };
+    const declaration = chain.chain[2]?.event as {
+      eventID?: string;
+      errorDeclaration?: { reason: string; correctiveEventIDs: string[] };
+    };
     expect(declaration.eventID).toBe(mistakenId);
     expect(declaration.errorDeclaration).toMatchObject({ reason: 'incorrect_data', correctiveEventIDs: [correctiveId] });
     expect(chain.chain[1]?.event.eventID).toBe(mistakenId); // the mistaken event itself is still there
@@ -68,9 +76,12 @@ describe('error declarations and corrective events', () => {
     const { epcisDocument } = await import('../../shared/custody/epcis');
     expect(validate(epcisDocument(chain.chain.map((entry) => entry.event)))).toBeUndefined();
 
-    expect(codeOf((await postEvents(service, factory.token, [{ errorDeclaration: { eventId: mistakenId, reason: 'incorrect_data' } }])).results[0])).toBe(
-      'EVENT_SUPERSEDED',
-    );
+    expect(
+      codeOf(
+        (await postEvents(service, factory.token, [{ errorDeclaration: { eventId: mistakenId, reason: 'incorrect_data' } }]))
+          .results[0],
+      ),
+    ).toBe('EVENT_SUPERSEDED');
   });
 
   it('refuses a second declaration and unknown events, and explains malformed ones', async () => {
@@ -83,7 +94,12 @@ describe('error declarations and corrective events', () => {
     expect((await scan(unit)).custody?.state).toBe('at_factory');
     expect(codeOf((await declare()).results[0])).toBe('ALREADY_DECLARED');
     const unknownId = `ni:///sha-256;${'0'.repeat(64)}?ver=CBV2.0`;
-    expect(codeOf((await postEvents(service, factory.token, [{ errorDeclaration: { eventId: unknownId, reason: 'did_not_occur' } }])).results[0])).toBe('UNKNOWN_EVENT');
+    expect(
+      codeOf(
+        (await postEvents(service, factory.token, [{ errorDeclaration: { eventId: unknownId, reason: 'did_not_occur' } }]))
+          .results[0],
+      ),
+    ).toBe('UNKNOWN_EVENT');
 
     const malformed = await service.call('POST', '/v1/events', {
       token: factory.token,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../shared/auth/principal';
-import { ingestEvents, type EventInput } from '../../shared/services/custody-service';
+import { type EventInput, ingestEvents } from '../../shared/services/custody-service';
 import { processEventJob } from '../../shared/services/event-job-worker';
 import {
   acquireEventJobLease,
@@ -89,7 +89,13 @@ const mixedCall = (w: Awaited<ReturnType<typeof world>>) => {
 };
 
 const shape = (results: Result[]) =>
-  results.map((r) => ({ index: r.index, status: r.status, error: r.error?.code, httpStatus: r.error?.status, hasId: r.eventId !== undefined }));
+  results.map((r) => ({
+    index: r.index,
+    status: r.status,
+    error: r.error?.code,
+    httpStatus: r.error?.status,
+    hasId: r.eventId !== undefined,
+  }));
 
 const readJob = async (token: string, path: string): Promise<JobView> => {
   const res = await service.call('GET', path, { token });
@@ -102,7 +108,8 @@ const waitForJob = async (token: string, jobId: string, timeoutMs = 120_000): Pr
   for (;;) {
     const job = await readJob(token, `/v1/events/jobs/${jobId}?limit=1`);
     if (job.status !== 'running') return job;
-    if (Date.now() - started > timeoutMs) throw new Error(`job ${jobId} still running after ${timeoutMs} ms: ${JSON.stringify(job)}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`job ${jobId} still running after ${timeoutMs} ms: ${JSON.stringify(job)}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 };
@@ -199,7 +206,9 @@ describe('a call that runs out of time', () => {
 
     // And each unit's chain holds that one shipment once.
     for (const code of [w.codes[0], w.codes[499], w.codes[999]]) {
-      const chain = (await (await service.call('GET', `/v1/chain${new URL(code ?? '').pathname}`, { token: w.factory.token })).json()) as {
+      const chain = (await (
+        await service.call('GET', `/v1/chain${new URL(code ?? '').pathname}`, { token: w.factory.token })
+      ).json()) as {
         chain: { event: { bizStep?: string } }[];
       };
       expect(chain.chain.map((entry) => entry.event.bizStep)).toEqual(['commissioning', 'shipping']);
@@ -255,7 +264,9 @@ describe('a worker that dies part-way', () => {
     // What the dead run recorded answers duplicate, under the very ids it was recorded with.
     expect(results.slice(0, 2).map((r) => [r.status, r.eventId])).toEqual(applied.map((r) => ['duplicate', r.eventId]));
     for (const code of w.codes) {
-      const chain = (await (await service.call('GET', `/v1/chain${new URL(code).pathname}`, { token: w.factory.token })).json()) as {
+      const chain = (await (
+        await service.call('GET', `/v1/chain${new URL(code).pathname}`, { token: w.factory.token })
+      ).json()) as {
         chain: { event: { bizStep?: string } }[];
       };
       expect(chain.chain.map((entry) => entry.event.bizStep)).toEqual(['commissioning', 'shipping']);
@@ -291,7 +302,10 @@ describe('who may read a job', () => {
     await waitForJob(owner.factory.token, jobId);
   });
 
-  const errorOf = async (res: Response) => ({ status: res.status, ...((await res.json()) as { error: { code: string; message: string } }).error });
+  const errorOf = async (res: Response) => ({
+    status: res.status,
+    ...((await res.json()) as { error: { code: string; message: string } }).error,
+  });
 
   it('another organization gets the 404 an unknown id gets', async () => {
     const unknown = randomUUID();
@@ -327,7 +341,9 @@ describe('who may read a job', () => {
     }
     const own = await readJob(token, `/v1/events/jobs/${jobId}?limit=1`);
     expect(own.cursor).toBeDefined();
-    expect((await readJob(token, `/v1/events/jobs/${jobId}?limit=5&cursor=${own.cursor ?? ''}`)).results.map((r) => r.index)).toEqual([1, 2]);
+    expect(
+      (await readJob(token, `/v1/events/jobs/${jobId}?limit=5&cursor=${own.cursor ?? ''}`)).results.map((r) => r.index),
+    ).toEqual([1, 2]);
   });
 
   it('needs a participant role', async () => {

@@ -21,7 +21,8 @@ let recording = false;
 const partitionKeysOf = (input: Record<string, unknown>): string[] => {
   const keys: unknown[] = [];
   if (input.Key !== undefined) keys.push(input.Key);
-  for (const request of Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>)) keys.push(...(request.Keys ?? []));
+  for (const request of Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>))
+    keys.push(...(request.Keys ?? []));
   const found = keys.map((key) => String((key as { pk?: unknown }).pk));
   if (typeof input.KeyConditionExpression === 'string') {
     if (input.IndexName !== undefined) found.push(`INDEX:${String(input.IndexName)}`);
@@ -64,7 +65,9 @@ describe('the public functions read only what their IAM policy allows', () => {
     const { factory, gtin } = await factoryWithProduct(service, adminToken);
     const [unit = ''] = await issueUnits(service, factory.token, gtin, 'LP-1', 1);
     const container = await issueContainer(service, factory.token, 'case');
-    expect((await postEvents(service, factory.token, [custodyEvent('packing', { parent: container, children: [unit] })])).status).toBe(200);
+    expect(
+      (await postEvents(service, factory.token, [custodyEvent('packing', { parent: container, children: [unit] })])).status,
+    ).toBe(200);
     expect((await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot: 'LP-1' } })])).status).toBe(200);
 
     const scan = async (uri: string) => {
@@ -79,17 +82,25 @@ describe('the public functions read only what their IAM policy allows', () => {
       await scan(`${unit.slice(0, -10)}AAAAAAAAAA`);
     });
     // Products and organizations may come from the function's cache; lots and states are read fresh.
-    for (const prefix of ['PRODUCT#', 'SUBJECT#']) expect(verifyReads.some((key) => key.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of ['PRODUCT#', 'SUBJECT#'])
+      expect(
+        verifyReads.some((key) => key.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
     expect(verifyReads.filter((key) => !matches(VERIFY_READ_KEYS)(key))).toEqual([]);
   });
 
   it('the JWKS reads only the signing key partition', async () => {
     // Read from the table, not from the key cache the verification above filled.
     forgetPublicKeys();
-    const jwksReads = await readsDuring(async () => expect((await service.call('GET', '/.well-known/jwks.json')).status).toBe(200));
+    const jwksReads = await readsDuring(async () =>
+      expect((await service.call('GET', '/.well-known/jwks.json')).status).toBe(200),
+    );
     expect(jwksReads).toContain('SIGNING_KEYS');
     expect(jwksReads.filter((key) => !matches(JWKS_READ_KEYS)(key))).toEqual([]);
     // The check itself: the reads of a verification would not pass the JWKS's narrower policy.
-    expect(['PRODUCT#06952012345683', 'SUBJECT#00/306141410000000006'].filter((key) => !matches(JWKS_READ_KEYS)(key))).toHaveLength(2);
+    expect(
+      ['PRODUCT#06952012345683', 'SUBJECT#00/306141410000000006'].filter((key) => !matches(JWKS_READ_KEYS)(key)),
+    ).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/runtime';
+import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime';
 
 /**
  * `npm start` on a shared machine: nothing listens beyond loopback, DATA_DIR is private,
@@ -127,7 +127,11 @@ describe('malformed percent-encoding in a path', () => {
     const runtime = await startRuntime(dataDir);
     for (const path of paths) {
       const res = await fetch(`${runtime.url}${path}`, { headers: { accept: 'application/json' } });
-      expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 400, body: { message: 'Bad Request' } });
+      expect({ path, status: res.status, body: await res.json() }).toEqual({
+        path,
+        status: 400,
+        body: { message: 'Bad Request' },
+      });
     }
     // Well-formed escapes still reach the handler, decoded.
     const encoded = await fetch(`${runtime.url}/01/06952012345683/10/L%2D1/21/a`, { headers: { accept: 'application/json' } });

@@ -60,7 +60,16 @@ describe('one label, one valid signature', () => {
     const first = codes[0]?.uri ?? '';
     const event = await service.call('POST', '/v1/events', {
       token: factory.token,
-      body: { events: [{ bizStep: 'destroying', eventTime: new Date().toISOString(), eventTimeZoneOffset: '+00:00', epcs: [withTwinSignature(first)] }] },
+      body: {
+        events: [
+          {
+            bizStep: 'destroying',
+            eventTime: new Date().toISOString(),
+            eventTimeZoneOffset: '+00:00',
+            epcs: [withTwinSignature(first)],
+          },
+        ],
+      },
     });
     const answer = (await event.json()) as { results: { status: string; error?: { code: string } }[] };
     expect(answer.results[0]).toMatchObject({ status: 'rejected', error: { code: 'INVALID_SIGNATURE' } });

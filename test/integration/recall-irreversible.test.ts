@@ -26,11 +26,17 @@ describe('recalls are irreversible', () => {
     const { factory, distributor, codes } = await setup(2);
     const [a = '', b = ''] = codes;
     const caseCode = await issueContainer(service, factory.token, 'case');
-    expect((await postEvents(service, factory.token, [custodyEvent('packing', { parent: caseCode, children: [a, b] })])).status).toBe(200);
-    expect((await postEvents(service, factory.token, [custodyEvent('recall', { epcs: [a], reason: 'cracked shell' }, 1)])).status).toBe(200);
+    expect(
+      (await postEvents(service, factory.token, [custodyEvent('packing', { parent: caseCode, children: [a, b] })])).status,
+    ).toBe(200);
+    expect(
+      (await postEvents(service, factory.token, [custodyEvent('recall', { epcs: [a], reason: 'cracked shell' }, 1)])).status,
+    ).toBe(200);
     expect((await scan(a)).status).toBe('recalled');
 
-    const unpacked = await postEvents(service, factory.token, [custodyEvent('unpacking', { parent: caseCode, children: [a] }, 2)]);
+    const unpacked = await postEvents(service, factory.token, [
+      custodyEvent('unpacking', { parent: caseCode, children: [a] }, 2),
+    ]);
     expect(unpacked.results[0]?.status).toBe('recorded');
     const afterUnpacking = await scan(a);
     expect(afterUnpacking.status).toBe('recalled');
@@ -57,7 +63,9 @@ describe('recalls are irreversible', () => {
   it('a whole-lot recall cannot be declared in error either', async () => {
     const { factory, gtin, codes } = await setup(1);
     const [a = ''] = codes;
-    const recall = await postEvents(service, factory.token, [custodyEvent('recall', { lot: { gtin, lot: lotOf(a) }, reason: 'bad resin' })]);
+    const recall = await postEvents(service, factory.token, [
+      custodyEvent('recall', { lot: { gtin, lot: lotOf(a) }, reason: 'bad resin' }),
+    ]);
     expect(recall.results[0]?.status).toBe('recorded');
     const declared = await postEvents(service, factory.token, [declare(recall.results[0]?.eventId ?? '', 'incorrect_data')]);
     expect(declared.status).toBe(409);
@@ -75,7 +83,9 @@ describe('recalls are irreversible', () => {
     // The packing of a was the case's latest event; declaring it returns the case to its
     // state before it, which had not yet been stopped by b's recall.
     expect((await postEvents(service, factory.token, [declare(packA.results[0]?.eventId ?? '')])).status).toBe(200);
-    const shipped = await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [caseCode], destination: distributor.id }, 3)]);
+    const shipped = await postEvents(service, factory.token, [
+      custodyEvent('shipping', { epcs: [caseCode], destination: distributor.id }, 3),
+    ]);
     expect(codeOf(shipped.results[0])).toBe('CONTAINS_RECALLED');
   });
 });
@@ -85,7 +95,9 @@ describe('who may declare an event in error', () => {
     const { factory, distributor, codes } = await setup(1);
     const [a = ''] = codes;
     const regulator = await registerOrg(service, 'regulator', adminToken);
-    const shipped = await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [a], destination: distributor.id })]);
+    const shipped = await postEvents(service, factory.token, [
+      custodyEvent('shipping', { epcs: [a], destination: distributor.id }),
+    ]);
     const declared = await postEvents(service, regulator.token, [declare(shipped.results[0]?.eventId ?? '')]);
     expect(declared.status).toBe(409);
     expect(codeOf(declared.results[0])).toBe('NOT_EVENT_REPORTER');

@@ -26,7 +26,13 @@ describe('repeated recalls', () => {
     const lot = { gtin, lot: lotOf(codes[0] ?? '') };
     const recall = custodyEvent('recall', { lot, reason: 'chin strap buckle fails' });
 
-    const first = await countRequests(() => postEvents(service, factory.token, Array.from({ length: 100 }, () => recall)));
+    const first = await countRequests(() =>
+      postEvents(
+        service,
+        factory.token,
+        Array.from({ length: 100 }, () => recall),
+      ),
+    );
     const statuses = first.value.results.map((r) => r.status);
     expect(statuses[0]).toBe('recorded');
     expect(statuses.slice(1).every((s) => s === 'duplicate')).toBe(true);
@@ -48,7 +54,9 @@ describe('repeated recalls', () => {
 
     // The one container pass did its job.
     for (const caseCode of cases) {
-      const shipped = await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [caseCode], destination: distributor.id }, 2000)]);
+      const shipped = await postEvents(service, factory.token, [
+        custodyEvent('shipping', { epcs: [caseCode], destination: distributor.id }, 2000),
+      ]);
       expect(shipped.results[0]?.error?.code).toBe('CONTAINS_RECALLED');
     }
   });
@@ -61,7 +69,13 @@ describe('repeated recalls', () => {
     const one = await countRequests(() => postEvents(service, factory.token, [ship]));
     const other = await issueUnits(service, factory.token, gtin, `D${(Date.now() + 1) % 1e6}`, 1);
     const shipOther = custodyEvent('shipping', { epcs: other, destination: distributor.id });
-    const copies = await countRequests(() => postEvents(service, factory.token, Array.from({ length: 30 }, () => shipOther)));
+    const copies = await countRequests(() =>
+      postEvents(
+        service,
+        factory.token,
+        Array.from({ length: 30 }, () => shipOther),
+      ),
+    );
     expect(one.value.results[0]?.status).toBe('recorded');
     expect(copies.value.results.map((r) => r.status)).toEqual(['recorded', ...Array.from({ length: 29 }, () => 'duplicate')]);
     // The copies read no code, state or event and write nothing: 30 cost what one does,

@@ -35,11 +35,18 @@ describe('containers', () => {
   it('issues only sane counts of known kinds, to factories and distributors', async () => {
     const distributor = await registerOrg(service, 'distributor', adminToken);
     const regulator = await registerOrg(service, 'regulator', adminToken);
-    for (const body of [{ kind: 'crate', count: 1 }, { kind: 'case', count: 0 }, { kind: 'case', count: 1001 }, { kind: 'case' }]) {
+    for (const body of [
+      { kind: 'crate', count: 1 },
+      { kind: 'case', count: 0 },
+      { kind: 'case', count: 1001 },
+      { kind: 'case' },
+    ]) {
       const res = await service.call('POST', '/v1/containers', { token: distributor.token, body });
       expect(res.status).toBe(400);
     }
-    expect((await service.call('POST', '/v1/containers', { token: regulator.token, body: { kind: 'case', count: 1 } })).status).toBe(403);
+    expect(
+      (await service.call('POST', '/v1/containers', { token: regulator.token, body: { kind: 'case', count: 1 } })).status,
+    ).toBe(403);
     const res = await service.call('POST', '/v1/containers', { token: distributor.token, body: { kind: 'pallet', count: 3 } });
     expect(res.status).toBe(201);
     const { codes } = (await res.json()) as { codes: { sscc: string; uri: string }[] };

@@ -80,7 +80,14 @@ describe('the cost of a scan', () => {
     const legs = [];
     for (let i = 0; i < 12; i++) {
       const [from, to] = i % 2 === 0 ? [distributor, factory] : [factory, distributor];
-      legs.push({ from, to, events: [custodyEvent('receiving', { epcs: [pallet] }, 2 + i * 2), custodyEvent('shipping', { epcs: [pallet], destination: to.id }, 3 + i * 2)] });
+      legs.push({
+        from,
+        to,
+        events: [
+          custodyEvent('receiving', { epcs: [pallet] }, 2 + i * 2),
+          custodyEvent('shipping', { epcs: [pallet], destination: to.id }, 3 + i * 2),
+        ],
+      });
     }
     for (const { from, events } of legs) expect((await postEvents(service, from.token, events)).status).toBe(200);
     await postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [pallet] }, 40)]);
@@ -120,12 +127,14 @@ describe('the per-code event limit', () => {
     );
     const last = await postEvents(service, factory.token, [custodyEvent('unpacking', { parent: caseCode, children: [unit] }, 1)]);
     expect(last.results[0]?.status).toBe('recorded');
-    const refused = await postEvents(service, factory.token, [custodyEvent('packing', { parent: caseCode, children: [unit] }, 2)]);
+    const refused = await postEvents(service, factory.token, [
+      custodyEvent('packing', { parent: caseCode, children: [unit] }, 2),
+    ]);
     expect(refused.status).toBe(409);
     expect(refused.results[0]?.error?.code).toBe('SUBJECT_EVENT_LIMIT');
     // Nothing was written: the unit is still loose and can be sold.
-    expect((await postEvents(service, factory.token, [custodyEvent('retail_selling', { epcs: [unit] }, 3)])).results[0]?.error?.code).toBe(
-      'SUBJECT_EVENT_LIMIT',
-    );
+    expect(
+      (await postEvents(service, factory.token, [custodyEvent('retail_selling', { epcs: [unit] }, 3)])).results[0]?.error?.code,
+    ).toBe('SUBJECT_EVENT_LIMIT');
   });
 });

@@ -19,7 +19,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const codeOf = (result: { error?: { code: string } } | undefined) => result?.error?.code;
 
 const scanBatch = async (uri: string) =>
-  ((await (await fetch(uri, { headers: { accept: 'application/json' } })).json()) as { status: string; batch?: { recalledAt?: string } }).batch;
+  (
+    (await (await fetch(uri, { headers: { accept: 'application/json' } })).json()) as {
+      status: string;
+      batch?: { recalledAt?: string };
+    }
+  ).batch;
 
 describe('time source', () => {
   it('a lot is recalled at the time the server recorded it, not at a backdated eventTime', async () => {
@@ -59,7 +64,14 @@ describe('time source', () => {
     const { factory, gtin } = await factoryWithProduct(service, adminToken);
     const [sold = '', used = ''] = await issueUnits(service, factory.token, gtin, `W${Date.now() % 1e6}`, 2);
     const saleTime = Date.now();
-    expect((await postEvents(service, factory.token, [custodyEvent('retail_selling', { epcs: [sold] }), custodyEvent('decommissioning', { epcs: [used] })])).status).toBe(200);
+    expect(
+      (
+        await postEvents(service, factory.token, [
+          custodyEvent('retail_selling', { epcs: [sold] }),
+          custodyEvent('decommissioning', { epcs: [used] }),
+        ])
+      ).status,
+    ).toBe(200);
 
     // The service runs in this process: record the reversals as if days had passed, each
     // with an eventTime backdated to a minute after the sale.
@@ -72,7 +84,11 @@ describe('time source', () => {
     });
     const late = await ingestEvents(principal, [reversal(sold)], new Date(saleTime + (DECOMMISSION_REVERSAL_DAYS + 1) * DAY_MS));
     expect(late[0]?.error?.code).toBe('REVERSAL_WINDOW_CLOSED');
-    const inTime = await ingestEvents(principal, [reversal(used)], new Date(saleTime + (DECOMMISSION_REVERSAL_DAYS - 1) * DAY_MS));
+    const inTime = await ingestEvents(
+      principal,
+      [reversal(used)],
+      new Date(saleTime + (DECOMMISSION_REVERSAL_DAYS - 1) * DAY_MS),
+    );
     expect(inTime[0]?.status).toBe('recorded');
   });
 });

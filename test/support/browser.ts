@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import sparticuz from '@sparticuz/chromium';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 /**
  * Headless Chromium for the page tests, driven by playwright-core (which ships no browser).
@@ -16,7 +16,13 @@ export const SYSTEM_CHROMIUM_PATH = '/usr/bin/chromium';
  * try to reach at start-up: on a closed network it stalls without them.
  */
 const WEAKENING = new Set(['--disable-web-security', '--allow-running-insecure-content', '--disable-site-isolation-trials']);
-const OFFLINE = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const OFFLINE = [
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SYSTEM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', ...OFFLINE];
 
 const launch = (executablePath: string, args: string[]): Promise<Browser> =>

@@ -19,7 +19,13 @@ export const postEvents = async (service: TestService, token: string, events: un
   return { status: res.status, results: body.results };
 };
 
-export const issueUnits = async (service: TestService, token: string, gtin: string, lot: string, count: number): Promise<string[]> => {
+export const issueUnits = async (
+  service: TestService,
+  token: string,
+  gtin: string,
+  lot: string,
+  count: number,
+): Promise<string[]> => {
   const res = await service.call('POST', '/v1/batches', { token, body: { gtin, lot, productionDate: '2026-11-01', count } });
   if (res.status !== 201) throw new Error(`issuance failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { codes: string[] }).codes;
@@ -36,7 +42,13 @@ export const issueContainer = async (service: TestService, token: string, kind: 
 export const scan = async (uri: string) =>
   (await (await fetch(uri, { headers: { accept: 'application/json' } })).json()) as {
     status: string;
-    custody?: { state: string; label: string; custodian?: { name: string }; alreadyDecommissioned?: unknown; history: { step: string }[] };
+    custody?: {
+      state: string;
+      label: string;
+      custodian?: { name: string };
+      alreadyDecommissioned?: unknown;
+      history: { step: string }[];
+    };
   };
 
 export interface RequestCount<T> {

@@ -8,7 +8,9 @@ import { readFile } from 'node:fs/promises';
 export const loadEpcisValidator = async () => {
   const schemaPath = new URL('../../../shared/standards/epcis/EPCIS-JSON-Schema.json', import.meta.url);
   const schemaText = await readFile(schemaPath, 'utf8').catch(() => {
-    throw new Error(`EPCIS schema not found at ${schemaPath.pathname}: these tests need ../shared/standards/epcis/ beside the checkout`);
+    throw new Error(
+      `EPCIS schema not found at ${schemaPath.pathname}: these tests need ../shared/standards/epcis/ beside the checkout`,
+    );
   });
   const { default: Ajv } = await import('ajv');
   const { default: addFormats } = await import('ajv-formats');

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../scripts/local/dynamodb-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local';
 
 /**
  * One in-memory DynamoDB Local for the whole run, on a free port, in its own process

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime';
 import type { Role } from '../../shared/domain/types';
-import { startLocalRuntime, type LocalRuntime } from '../../scripts/local/runtime';
 
 /**
  * The real local service for a test file: the gateway on a free port, the real handlers,
@@ -13,7 +13,11 @@ export interface TestService {
   url: string;
   token(orgId: string, role: Role): Promise<string>;
   /** fetch against the service, with JSON body and bearer token when given. */
-  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +41,8 @@ export const startTestService = async (): Promise<TestService> => {
           ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
           ...options.headers,
         },
-        body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+        body:
+          options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
       }),
     stop: async () => {
       await runtime.stop();

@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthorizer, ORIGIN_VERIFY_HEADER, type AuthorizerResult } from '../../shared/auth/authorizer';
+import { type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '../../shared/auth/authorizer';
 import { principalFromEvent } from '../../shared/auth/principal';
 import { ROUTES, type RouteDefinition } from '../../shared/http/routes';
 
@@ -115,7 +115,10 @@ describe('the Lambda authorizer: tokens', () => {
   });
 
   it.each([
-    ['another pool (other issuer, its own key)', () => accessToken({ iss: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other' }, { key: otherPoolKey })],
+    [
+      'another pool (other issuer, its own key)',
+      () => accessToken({ iss: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other' }, { key: otherPoolKey }),
+    ],
     ['the right issuer, signed by a key not in the JWKS', () => accessToken({}, { key: otherPoolKey })],
     ['the right issuer, another key claiming the pool key id', () => accessToken({}, { key: otherPoolKey, kid: 'pool-key-1' })],
     ['another issuer signed by the pool key', () => accessToken({ iss: 'https://evil.example' })],
@@ -127,7 +130,15 @@ describe('the Lambda authorizer: tokens', () => {
     ['with no role scope', () => accessToken({ scope: 'openid' })],
     ['an id token', () => accessToken({ token_use: 'id' })],
     ['without client_id', () => accessToken({}, { omit: ['client_id'] })],
-    ['unsigned (alg none)', async () => `${(await accessToken()).split('.').slice(0, 2).join('.').replace(/^[^.]+/, Buffer.from('{"alg":"none"}').toString('base64url'))}.`],
+    [
+      'unsigned (alg none)',
+      async () =>
+        `${(await accessToken())
+          .split('.')
+          .slice(0, 2)
+          .join('.')
+          .replace(/^[^.]+/, Buffer.from('{"alg":"none"}').toString('base64url'))}.`,
+    ],
     ['garbage', async () => 'not.a.jwt'],
   ])('refuses a token: %s', async (_, make) => {
     const result = await authorize(authorizerEvent(ROUTES.createProduct, { token: await make() }));
@@ -179,9 +190,9 @@ describe('the principal a handler reads', () => {
       role: 'factory',
       clientId: 'c',
     });
-    expect(() => principalFromEvent(eventWith({ orgId: 'o1', role: 'factory', clientId: 'c', expiresAt: expiresAt - 120 }))).toThrow(
-      expect.objectContaining({ statusCode: 401 }) as Error,
-    );
+    expect(() =>
+      principalFromEvent(eventWith({ orgId: 'o1', role: 'factory', clientId: 'c', expiresAt: expiresAt - 120 })),
+    ).toThrow(expect.objectContaining({ statusCode: 401 }) as Error);
     expect(() => principalFromEvent(eventWith(undefined))).toThrow(expect.objectContaining({ statusCode: 401 }) as Error);
     expect(() => principalFromEvent(eventWith({ orgId: 'o1', role: 'root', expiresAt }))).toThrow(
       expect.objectContaining({ statusCode: 403 }) as Error,
@@ -212,9 +223,13 @@ describe('functions/authorize', () => {
   it('fetches the JWKS and the origin secret once per container, from the configuration the stack sets', async () => {
     Object.assign(process.env, { TOKEN_ISSUER: ISSUER, TOKEN_JWKS_URL: jwksUrl, ORIGIN_VERIFY_SECRET_ID: 'arn:secret:origin' });
     delete process.env.ORIGIN_VERIFY_VALUE;
-    secrets.on(GetSecretValueCommand, { SecretId: 'arn:secret:origin', VersionStage: 'AWSCURRENT' }).resolves({ SecretString: ORIGIN_SECRET });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'arn:secret:origin', VersionStage: 'AWSCURRENT' })
+      .resolves({ SecretString: ORIGIN_SECRET });
     // The value before the last change: accepted until CloudFront sends the new one.
-    secrets.on(GetSecretValueCommand, { SecretId: 'arn:secret:origin', VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: 'previous-value' });
+    secrets
+      .on(GetSecretValueCommand, { SecretId: 'arn:secret:origin', VersionStage: 'AWSPREVIOUS' })
+      .resolves({ SecretString: 'previous-value' });
     try {
       const { handler } = await import('../../functions/authorize/handler');
       for (let i = 0; i < 5; i++) {

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureTable } from '../../scripts/local/tables';
-import { provisionOrganizationClient, type OrganizationCredentials } from '../../shared/auth/org-client-provisioner';
+import { type OrganizationCredentials, provisionOrganizationClient } from '../../shared/auth/org-client-provisioner';
 import type { Organization } from '../../shared/domain/types';
 import { registerOrganization } from '../../shared/services/registry-service';
 import { getOrganization, getOrganizationIdByClientId } from '../../shared/store/org-repository';

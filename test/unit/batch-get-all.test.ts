@@ -1,7 +1,7 @@
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { hashRecordedEvent, verifyChain, type ChainEntry } from '../../shared/custody/chain';
+import { type ChainEntry, hashRecordedEvent, verifyChain } from '../../shared/custody/chain';
 import { loadChainEntries } from '../../shared/store/custody-repository';
 import { batchGetAll, mainTableName } from '../../shared/store/dynamodb-client';
 
@@ -33,7 +33,10 @@ const throttled = (served: number) =>
 describe('batchGetAll', () => {
   it('asks again for unprocessed keys until every item is read, in groups of at most 100', async () => {
     throttled(40);
-    const items = await batchGetAll(Array.from({ length: 150 }, (_, i) => key(i)), { consistentRead: true });
+    const items = await batchGetAll(
+      Array.from({ length: 150 }, (_, i) => key(i)),
+      { consistentRead: true },
+    );
     expect(items.map((x) => x.n).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 150 }, (_, i) => i));
     const calls = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.[mainTableName()]);
     expect(calls.every((request) => (request?.Keys?.length ?? 0) <= 100 && request?.ConsistentRead === true)).toBe(true);

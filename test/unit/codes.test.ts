@@ -11,8 +11,8 @@ import {
   toPublicJwk,
   verifyCodeSignature,
 } from '../../shared/codes/signature';
-import { generateSigningKey, privateKeyFromPem } from '../../shared/keys/key-material';
 import { AppError } from '../../shared/errors';
+import { generateSigningKey, privateKeyFromPem } from '../../shared/keys/key-material';
 
 describe('GTIN check digits', () => {
   it('matches GS1 examples', () => {
@@ -102,13 +102,21 @@ describe('ES256 code signatures', () => {
 
   it('publishes only the public half as a JWK', () => {
     const jwk = toPublicJwk(key.kid, key.privateKey);
-    expect(jwk).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: key.kid, alg: 'ES256', use: 'sig' });
+    expect(jwk).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: expect.any(String),
+      y: expect.any(String),
+      kid: key.kid,
+      alg: 'ES256',
+      use: 'sig',
+    });
     expect(jwk).not.toHaveProperty('d');
   });
 });
 
 describe('Digital Link URIs', () => {
-  const digsig = 'abcd' + 'A'.repeat(86);
+  const digsig = `abcd${'A'.repeat(86)}`;
   const code = { gtin: withCheckDigit('0695201234567'), lot: 'L-1', serial: 'ABCDEFGHJK012345', digsig };
 
   it('round-trips', () => {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { hashRecordedEvent, verifyChain, type ChainEntry } from '../../shared/custody/chain';
+import { type ChainEntry, hashRecordedEvent, verifyChain } from '../../shared/custody/chain';
 import { canonicalPreHash, eventIdOf } from '../../shared/custody/identifiers';
-import { applyEvent, restoredState, type RuleInput } from '../../shared/custody/rules';
+import { applyEvent, type RuleInput, restoredState } from '../../shared/custody/rules';
 import { appendSteps, boundSteps, movesSince, shownSteps } from '../../shared/custody/summary';
 import {
   CUSTODY_SUMMARY_RECENT_STEPS,
-  MAX_EVENTS_PER_SUBJECT,
-  subjectIdOf,
   type CustodyEvent,
   type CustodyStep,
+  MAX_EVENTS_PER_SUBJECT,
   type SubjectRef,
   type SubjectState,
+  subjectIdOf,
 } from '../../shared/custody/types';
 import { AppError } from '../../shared/errors';
 
@@ -63,10 +63,13 @@ const violationOf = (run: () => unknown): string => {
 describe('custody rules', () => {
   it('ships, then only the named receiver receives', () => {
     const u = unit('A');
-    const [shipped] = applyEvent(input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'dist' }), [held(u, 'factory')]));
+    const [shipped] = applyEvent(
+      input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'dist' }), [held(u, 'factory')]),
+    );
     expect(shipped?.after).toMatchObject({ status: 'in_transit', receiverOrgId: 'dist', custodianOrgId: 'factory' });
     const inTransit = shipped?.after ?? held(u, 'x');
-    const receive = (actor: string) => applyEvent(input(event({ bizStep: 'receiving', subjects: [u], actorOrgId: actor }), [inTransit]));
+    const receive = (actor: string) =>
+      applyEvent(input(event({ bizStep: 'receiving', subjects: [u], actorOrgId: actor }), [inTransit]));
     expect(violationOf(() => receive('other'))).toBe('NOT_RECEIVER');
     expect(receive('dist')[0]?.after).toMatchObject({ status: 'held', custodianOrgId: 'dist' });
     expect(receive('dist')[0]?.after).not.toHaveProperty('receiverOrgId');
@@ -75,19 +78,46 @@ describe('custody rules', () => {
   it('packs into a pallet and moves the pallet alone; children resolve through it', () => {
     const children = [unit('A'), unit('B')];
     const transitions = applyEvent(
-      input(event({ bizStep: 'packing', parent: pallet, subjects: children }), [held(pallet, 'factory'), ...children.map((c) => held(c, 'factory'))]),
+      input(event({ bizStep: 'packing', parent: pallet, subjects: children }), [
+        held(pallet, 'factory'),
+        ...children.map((c) => held(c, 'factory')),
+      ]),
     );
     expect(transitions[0]?.after.childCount).toBe(2);
     expect(transitions.slice(1).map((t) => t.after.parentId)).toEqual([subjectIdOf(pallet), subjectIdOf(pallet)]);
     const packedChild = transitions[1]?.after ?? held(unit('A'), 'x');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'shipping', subjects: [unit('A')], destinationOrgId: 'd' }), [packedChild])))).toBe('IN_CONTAINER');
+    expect(
+      violationOf(() =>
+        applyEvent(input(event({ bizStep: 'shipping', subjects: [unit('A')], destinationOrgId: 'd' }), [packedChild])),
+      ),
+    ).toBe('IN_CONTAINER');
     const palletState = transitions[0]?.after ?? held(pallet, 'x');
-    expect(applyEvent(input(event({ bizStep: 'shipping', subjects: [pallet], destinationOrgId: 'd' }), [palletState]))).toHaveLength(1);
+    expect(
+      applyEvent(input(event({ bizStep: 'shipping', subjects: [pallet], destinationOrgId: 'd' }), [palletState])),
+    ).toHaveLength(1);
   });
 
   it('refuses nesting a pallet in a case and unpacking what is not inside', () => {
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'packing', parent: caseRef, subjects: [pallet] }), [held(caseRef, 'factory'), held(pallet, 'factory')])))).toBe('INVALID_NESTING');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'unpacking', parent: pallet, subjects: [unit('A')] }), [held(pallet, 'factory'), held(unit('A'), 'factory')])))).toBe('NOT_IN_CONTAINER');
+    expect(
+      violationOf(() =>
+        applyEvent(
+          input(event({ bizStep: 'packing', parent: caseRef, subjects: [pallet] }), [
+            held(caseRef, 'factory'),
+            held(pallet, 'factory'),
+          ]),
+        ),
+      ),
+    ).toBe('INVALID_NESTING');
+    expect(
+      violationOf(() =>
+        applyEvent(
+          input(event({ bizStep: 'unpacking', parent: pallet, subjects: [unit('A')] }), [
+            held(pallet, 'factory'),
+            held(unit('A'), 'factory'),
+          ]),
+        ),
+      ),
+    ).toBe('NOT_IN_CONTAINER');
   });
 
   it.each([
@@ -99,25 +129,54 @@ describe('custody rules', () => {
     ['in_transit', 'ALREADY_IN_TRANSIT'],
   ] as const)('a %s unit cannot move (%s)', (status, code) => {
     const u = unit('A');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' }), [held(u, 'factory', { status })])))).toBe(code);
+    expect(
+      violationOf(() =>
+        applyEvent(input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' }), [held(u, 'factory', { status })])),
+      ),
+    ).toBe(code);
   });
 
   it('a recalled lot stops its units, and a container holding recalled units stops too', () => {
     const u = unit('A');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' }), [held(u, 'factory')], { recalledLots: new Set(['06952012345676#L1']) })))).toBe('UNIT_RECALLED');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'shipping', subjects: [pallet], destinationOrgId: 'd' }), [held(pallet, 'factory', { containsRecalled: true })])))).toBe('CONTAINS_RECALLED');
+    expect(
+      violationOf(() =>
+        applyEvent(
+          input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' }), [held(u, 'factory')], {
+            recalledLots: new Set(['06952012345676#L1']),
+          }),
+        ),
+      ),
+    ).toBe('UNIT_RECALLED');
+    expect(
+      violationOf(() =>
+        applyEvent(
+          input(event({ bizStep: 'shipping', subjects: [pallet], destinationOrgId: 'd' }), [
+            held(pallet, 'factory', { containsRecalled: true }),
+          ]),
+        ),
+      ),
+    ).toBe('CONTAINS_RECALLED');
   });
 
   it('reverses a decommission within 10 days of its record time, by the same organization only', () => {
     const u = unit('A');
-    const sold = held(u, 'factory', { status: 'sold', decommission: { at: '2026-02-01T00:00:00.000Z', by: 'factory', statusBefore: 'held' } });
+    const sold = held(u, 'factory', {
+      status: 'sold',
+      decommission: { at: '2026-02-01T00:00:00.000Z', by: 'factory', statusBefore: 'held' },
+    });
     const reversal = (recordTime: string, actor = 'factory', eventTime = recordTime) =>
-      applyEvent(input(event({ bizStep: 'decommissioning_reversal', subjects: [u], eventTime, actorOrgId: actor }), [sold], { recordTime }));
+      applyEvent(
+        input(event({ bizStep: 'decommissioning_reversal', subjects: [u], eventTime, actorOrgId: actor }), [sold], {
+          recordTime,
+        }),
+      );
     expect(reversal('2026-02-10T23:59:59.000Z')[0]?.after.status).toBe('held');
     expect(violationOf(() => reversal('2026-02-11T00:00:01.000Z'))).toBe('REVERSAL_WINDOW_CLOSED');
     expect(violationOf(() => reversal('2026-02-05T00:00:00.000Z', 'other'))).toBe('REVERSAL_BY_OTHER_ORGANIZATION');
     // A backdated eventTime does not reopen the window: the server's clock decides.
-    expect(violationOf(() => reversal('2026-03-01T00:00:00.000Z', 'factory', '2026-02-02T00:00:00.000Z'))).toBe('REVERSAL_WINDOW_CLOSED');
+    expect(violationOf(() => reversal('2026-03-01T00:00:00.000Z', 'factory', '2026-02-02T00:00:00.000Z'))).toBe(
+      'REVERSAL_WINDOW_CLOSED',
+    );
   });
 
   it('stamps a decommission with the server record time, not the reported eventTime', () => {
@@ -129,16 +188,27 @@ describe('custody rules', () => {
 
   it('unpacking a recalled unit changes its parent and custodian, never its status', () => {
     const u = unit('A');
-    const inside = held(u, 'factory', { status: 'recalled', parentId: subjectIdOf(caseRef), packedAt: '2026-01-15T00:00:00.000Z' });
+    const inside = held(u, 'factory', {
+      status: 'recalled',
+      parentId: subjectIdOf(caseRef),
+      packedAt: '2026-01-15T00:00:00.000Z',
+    });
     const transitions = applyEvent(
-      input(event({ bizStep: 'unpacking', parent: caseRef, subjects: [u] }), [held(caseRef, 'factory', { childCount: 1, containsRecalled: true }), inside]),
+      input(event({ bizStep: 'unpacking', parent: caseRef, subjects: [u] }), [
+        held(caseRef, 'factory', { childCount: 1, containsRecalled: true }),
+        inside,
+      ]),
     );
     expect(transitions[1]?.after).toMatchObject({ status: 'recalled', custodianOrgId: 'factory' });
     expect(transitions[1]?.after).not.toHaveProperty('parentId');
     expect(transitions[1]?.after).not.toHaveProperty('packedAt');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' }), [transitions[1]?.after ?? inside])))).toBe(
-      'UNIT_RECALLED',
-    );
+    expect(
+      violationOf(() =>
+        applyEvent(
+          input(event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' }), [transitions[1]?.after ?? inside]),
+        ),
+      ),
+    ).toBe('UNIT_RECALLED');
   });
 
   it('an error declaration never restores what a recall changed', () => {
@@ -153,22 +223,42 @@ describe('custody rules', () => {
     const u = unit('A');
     const ship = event({ bizStep: 'shipping', subjects: [u], destinationOrgId: 'd' });
     expect(applyEvent(input(ship, [held(u, 'factory', { version: MAX_EVENTS_PER_SUBJECT - 1 })]))).toHaveLength(1);
-    expect(violationOf(() => applyEvent(input(ship, [held(u, 'factory', { version: MAX_EVENTS_PER_SUBJECT })])))).toBe('SUBJECT_EVENT_LIMIT');
+    expect(violationOf(() => applyEvent(input(ship, [held(u, 'factory', { version: MAX_EVENTS_PER_SUBJECT })])))).toBe(
+      'SUBJECT_EVENT_LIMIT',
+    );
   });
 
   it('only the GTIN owner voids, before the unit moved; recall by owner or regulator', () => {
     const u = unit('A');
     expect(applyEvent(input(event({ bizStep: 'void', subjects: [u] }), [held(u, 'factory')]))[0]?.after.status).toBe('voided');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'void', subjects: [u] }), [held(u, 'factory', { version: 1 })])))).toBe('VOID_NOT_ALLOWED');
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'recall', subjects: [u], actorOrgId: 'dist' }), [held(u, 'dist')], { actorRole: 'distributor' })))).toBe('RECALL_NOT_ALLOWED');
-    expect(applyEvent(input(event({ bizStep: 'recall', subjects: [u], actorOrgId: 'reg' }), [held(u, 'dist')], { actorRole: 'regulator' }))[0]?.after.status).toBe('recalled');
+    expect(
+      violationOf(() => applyEvent(input(event({ bizStep: 'void', subjects: [u] }), [held(u, 'factory', { version: 1 })]))),
+    ).toBe('VOID_NOT_ALLOWED');
+    expect(
+      violationOf(() =>
+        applyEvent(
+          input(event({ bizStep: 'recall', subjects: [u], actorOrgId: 'dist' }), [held(u, 'dist')], { actorRole: 'distributor' }),
+        ),
+      ),
+    ).toBe('RECALL_NOT_ALLOWED');
+    expect(
+      applyEvent(
+        input(event({ bizStep: 'recall', subjects: [u], actorOrgId: 'reg' }), [held(u, 'dist')], { actorRole: 'regulator' }),
+      )[0]?.after.status,
+    ).toBe('recalled');
   });
 
   it('refuses events far older than the latest one on a subject, allowing clock skew', () => {
     const u = unit('A');
     const state = held(u, 'factory', { lastEventTime: '2026-02-01T00:10:00.000Z' });
-    expect(applyEvent(input(event({ bizStep: 'retail_selling', subjects: [u], eventTime: '2026-02-01T00:06:00.000Z' }), [state]))).toHaveLength(1);
-    expect(violationOf(() => applyEvent(input(event({ bizStep: 'retail_selling', subjects: [u], eventTime: '2026-02-01T00:04:00.000Z' }), [state])))).toBe('EVENT_OUT_OF_ORDER');
+    expect(
+      applyEvent(input(event({ bizStep: 'retail_selling', subjects: [u], eventTime: '2026-02-01T00:06:00.000Z' }), [state])),
+    ).toHaveLength(1);
+    expect(
+      violationOf(() =>
+        applyEvent(input(event({ bizStep: 'retail_selling', subjects: [u], eventTime: '2026-02-01T00:04:00.000Z' }), [state])),
+      ),
+    ).toBe('EVENT_OUT_OF_ORDER');
   });
 });
 
@@ -185,7 +275,11 @@ describe('event ids and hash chains', () => {
   });
 
   it('verifies a chain and finds the first altered, dropped or reordered link', () => {
-    const events = [{ type: 'ObjectEvent', n: 0 }, { type: 'ObjectEvent', n: 1 }, { type: 'ObjectEvent', n: 2 }];
+    const events = [
+      { type: 'ObjectEvent', n: 0 },
+      { type: 'ObjectEvent', n: 1 },
+      { type: 'ObjectEvent', n: 2 },
+    ];
     const chain: ChainEntry[] = [];
     let previous: string | null = null;
     for (const e of events) {
@@ -196,7 +290,10 @@ describe('event ids and hash chains', () => {
     expect(verifyChain(chain)).toEqual({ valid: true, head: previous });
     const altered = chain.map((entry, i) => (i === 1 ? { ...entry, event: { ...entry.event, n: 9 } } : entry));
     expect(verifyChain(altered)).toMatchObject({ valid: false, brokenAt: 1 });
-    expect(verifyChain([chain[0], chain[2]].filter((e): e is ChainEntry => e !== undefined))).toMatchObject({ valid: false, brokenAt: 1 });
+    expect(verifyChain([chain[0], chain[2]].filter((e): e is ChainEntry => e !== undefined))).toMatchObject({
+      valid: false,
+      brokenAt: 1,
+    });
     expect(verifyChain([...chain].reverse())).toMatchObject({ valid: false, brokenAt: 0 });
   });
 });

@@ -68,12 +68,21 @@ describe('POST /v1/events when the job cannot be queued', () => {
     // No time for any event: everything goes to the job.
     process.env.EVENTS_SYNC_MARGIN_MS = '60000';
     dynamo.on(GetCommand).resolves({
-      Item: { id: factory.orgId, name: 'F', role: 'factory', region: 'CN-AH Hefei', licenseNumber: 'LIC-1', createdAt: '2026-01-01T00:00:00Z' },
+      Item: {
+        id: factory.orgId,
+        name: 'F',
+        role: 'factory',
+        region: 'CN-AH Hefei',
+        licenseNumber: 'LIC-1',
+        createdAt: '2026-01-01T00:00:00Z',
+      },
     });
     dynamo.on(BatchWriteCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({});
-    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('AccessDenied: arn:aws:sqs:secret-queue'), { name: 'AccessDenied' }));
+    sqs
+      .on(SendMessageCommand)
+      .rejects(Object.assign(new Error('AccessDenied: arn:aws:sqs:secret-queue'), { name: 'AccessDenied' }));
 
     const res = await invoke(recordEvents, apiEvent(ROUTES.recordEvents, { body: { events: [event, event] }, as: factory }));
     expect(res.statusCode).toBe(503);
@@ -124,8 +133,12 @@ describe('the worker function', () => {
   });
 
   it('a job another run holds is left to that run', async () => {
-    dynamo.on(UpdateCommand).rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
-    dynamo.on(GetCommand).resolves({ Item: { id: jobId, status: 'running', expiresAt: Date.now() / 1000 + 3600, total: 3, nextIndex: 1 } });
+    dynamo
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: { id: jobId, status: 'running', expiresAt: Date.now() / 1000 + 3600, total: 3, nextIndex: 1 } });
     const result = await processEventJob(sqsEvent(JSON.stringify({ jobId })), lambdaContext());
     expect(result).toEqual({ batchItemFailures: [] });
     expect(sqs.calls()).toHaveLength(0);

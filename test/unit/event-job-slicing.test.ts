@@ -47,8 +47,14 @@ describe('chunkBySize', () => {
   });
 
   it('stores the largest call the API accepts (1,000 events, 5 MB) in chunks under DynamoDB’s item limit', () => {
-    const event = { bizStep: 'shipping', epcs: Array.from({ length: 12 }, (_, i) => `https://verify.example/00/${i}`.padEnd(400, 'z')) };
-    const chunks = chunkBySize(Array.from({ length: 1000 }, () => event), 0);
+    const event = {
+      bizStep: 'shipping',
+      epcs: Array.from({ length: 12 }, (_, i) => `https://verify.example/00/${i}`.padEnd(400, 'z')),
+    };
+    const chunks = chunkBySize(
+      Array.from({ length: 1000 }, () => event),
+      0,
+    );
     expect(chunks.length).toBeGreaterThan(10);
     for (const chunk of chunks) expect(Buffer.byteLength(JSON.stringify(chunk.values))).toBeLessThanOrEqual(MAX_CHUNK_JSON_BYTES);
   });
@@ -62,7 +68,16 @@ describe('parseEventJobMessage', () => {
   it('reads our message and nothing else', () => {
     const jobId = '0f8c2a4e-9d1b-4c3e-8f7a-6b5d4c3b2a19';
     expect(parseEventJobMessage(JSON.stringify({ jobId }))).toEqual({ jobId });
-    for (const body of ['', 'not json', 'null', '[]', '{}', '{"jobId":42}', '{"jobId":"../../x"}', JSON.stringify({ jobId: `${jobId}x` })]) {
+    for (const body of [
+      '',
+      'not json',
+      'null',
+      '[]',
+      '{}',
+      '{"jobId":42}',
+      '{"jobId":"../../x"}',
+      JSON.stringify({ jobId: `${jobId}x` }),
+    ]) {
       expect(parseEventJobMessage(body)).toBeUndefined();
     }
   });

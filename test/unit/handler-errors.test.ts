@@ -69,7 +69,9 @@ describe('request validation and authorization', () => {
       createProduct,
       apiEvent(ROUTES.createProduct, { body: { ...product, laCertificate: { number: 'x' } }, as: asFactory }),
     );
-    expect(res.body.error?.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'laCertificate.validUntil' })]));
+    expect(res.body.error?.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'laCertificate.validUntil' })]),
+    );
   });
 });
 
@@ -104,7 +106,8 @@ describe('the verify hot path', () => {
     const forger = generateSigningKey(new Set([genuineKey.kid]));
     const code = { gtin, lot: 'L1', serial: 'ABCDEFGHJK012345' };
     // Signed by another key but claiming the genuine key id.
-    const forged = genuineKey.kid + signCode({ kid: forger.kid, privateKey: privateKeyFromPem(forger.privateKeyPem) }, code).slice(4);
+    const forged =
+      genuineKey.kid + signCode({ kid: forger.kid, privateKey: privateKeyFromPem(forger.privateKeyPem) }, code).slice(4);
     const event = apiEvent(ROUTES.verifyCode, {
       pathParameters: code,
       query: { '8030': forged },

@@ -83,14 +83,18 @@ describe('low-S ECDSA signatures', () => {
         expect(low.equals(raw)).toBe(true);
       }
       expect(isLowS(low)).toBe(true);
-      expect(verify('sha256', Buffer.from(`message ${i}`), { key: createPublicKey(key.privateKey), dsaEncoding: 'ieee-p1363' }, low)).toBe(true);
+      expect(
+        verify('sha256', Buffer.from(`message ${i}`), { key: createPublicKey(key.privateKey), dsaEncoding: 'ieee-p1363' }, low),
+      ).toBe(true);
     }
     // About half of raw ECDSA signatures are high-S; 200 draws without one would mean the branch is untested.
     expect(highSeen).toBeGreaterThan(0);
   });
 
   it('signatures of the wrong length are not low-S signatures', () => {
-    const { signature } = splitDigsig(signCode(key, { gtin: withCheckDigit('0695201234567'), lot: 'L1', serial: 'ABCDEFGHJK012345' }));
+    const { signature } = splitDigsig(
+      signCode(key, { gtin: withCheckDigit('0695201234567'), lot: 'L1', serial: 'ABCDEFGHJK012345' }),
+    );
     expect(isLowS(signature.subarray(1))).toBe(false);
     expect(isLowS(Buffer.concat([signature, Buffer.alloc(1)]))).toBe(false);
   });

@@ -10,8 +10,8 @@ import {
 import type { Context, SecretsManagerRotationEvent, SecretsManagerRotationEventStep } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ensureTable } from '../../scripts/local/tables';
 import { handler } from '../../functions/rotate-signing-key/handler';
+import { ensureTable } from '../../scripts/local/tables';
 import { publicKeyFromJwk, signCode, splitDigsig, verifyCodeSignature } from '../../shared/codes/signature';
 import { generateSigningKey } from '../../shared/keys/key-material';
 import { forgetPublicKeys, getPublicKey } from '../../shared/keys/public-key-cache';
@@ -75,7 +75,11 @@ const installFake = () => {
 const startRotation = (token: string) => versions.set(token, { stages: ['AWSPENDING'] });
 
 const step = (Step: SecretsManagerRotationEventStep, ClientRequestToken: string) =>
-  handler({ Step, SecretId: SECRET_ARN, ClientRequestToken } satisfies SecretsManagerRotationEvent, {} as Context, () => undefined);
+  handler(
+    { Step, SecretId: SECRET_ARN, ClientRequestToken } satisfies SecretsManagerRotationEvent,
+    {} as Context,
+    () => undefined,
+  );
 
 const rotate = async (token: string) => {
   startRotation(token);
@@ -142,7 +146,15 @@ describe('signing key rotation', () => {
 
   it('does each step once however often Secrets Manager retries it', async () => {
     startRotation('token-retry');
-    for (const name of ['createSecret', 'createSecret', 'setSecret', 'setSecret', 'testSecret', 'finishSecret', 'finishSecret'] as const) {
+    for (const name of [
+      'createSecret',
+      'createSecret',
+      'setSecret',
+      'setSecret',
+      'testSecret',
+      'finishSecret',
+      'finishSecret',
+    ] as const) {
       await step(name, 'token-retry');
     }
     expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerdict, endOfServiceLife } from '../../shared/domain/verification';
 import type { Batch, Organization, Product } from '../../shared/domain/types';
+import { decideVerdict, endOfServiceLife } from '../../shared/domain/verification';
 import { prefersHtml, renderVerificationPage } from '../../shared/http/verification-page';
 
 const product: Product = {

@@ -34,12 +34,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Principal } from '../shared/auth/principal';
-import { buildContainerLink, buildDigitalLink, parseDigitalLink } from '../shared/codes/digital-link';
-import { withCheckDigit } from '../shared/codes/gtin';
-import { MAX_EVENTS_PER_SUBJECT, MAX_SUBJECTS_PER_EVENT } from '../shared/custody/types';
-import type { EventInput, EventResult } from '../shared/services/custody-service';
-import type { documentClient as DocumentClient } from '../shared/store/dynamodb-client';
+import type { Principal } from '#shared/auth/principal';
+import { buildContainerLink, buildDigitalLink, parseDigitalLink } from '#shared/codes/digital-link';
+import { withCheckDigit } from '#shared/codes/gtin';
+import { MAX_EVENTS_PER_SUBJECT, MAX_SUBJECTS_PER_EVENT } from '#shared/custody/types';
+import type { EventInput, EventResult } from '#shared/services/custody/ingest-events';
+import type { documentClient as DocumentClient } from '#shared/store/dynamodb-client';
 
 /** Container sizes of part 2. */
 const PALLET_SIZES = [1, 100, 10_000] as const;
@@ -342,14 +342,14 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
   try {
     const runtime = await starting;
     log(`DynamoDB Local at ${runtime.dynamo.endpoint}`);
-    const { documentClient } = await import('../shared/store/dynamodb-client');
-    const { forgetSigningKey } = await import('../shared/keys/signing-key-provider');
-    const { forgetPublicKeys } = await import('../shared/keys/public-key-cache');
-    const { registerOrganization, registerProduct } = await import('../shared/services/registry-service');
-    const { issueBatch } = await import('../shared/services/batch-service');
-    const { issueContainers } = await import('../shared/services/container-service');
-    const { ingestEvents } = await import('../shared/services/custody-service');
-    const { verifyScannedCode } = await import('../shared/services/verify-service');
+    const { documentClient } = await import('#shared/store/dynamodb-client');
+    const { forgetSigningKey } = await import('#shared/keys/signing-key-provider');
+    const { forgetPublicKeys } = await import('#shared/keys/public-key-cache');
+    const { registerOrganization, registerProduct } = await import('#shared/services/registry-service');
+    const { issueBatch } = await import('#shared/services/batch-service');
+    const { issueContainers } = await import('#shared/services/container-service');
+    const { ingestEvents } = await import('#shared/services/custody/ingest-events');
+    const { verifyScannedCode } = await import('#shared/services/verify-service');
     // A runtime started earlier in this process may have left its key in these caches.
     forgetSigningKey();
     forgetPublicKeys();

@@ -28,19 +28,18 @@ import { type KeyObject, randomBytes, sign, verify } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDigitalLink, parseDigitalLink } from '../shared/codes/digital-link';
-import { withCheckDigit } from '../shared/codes/gtin';
-import { createSerialCodec } from '../shared/codes/serial';
+import { buildDigitalLink, parseDigitalLink } from '#shared/codes/digital-link';
+import { withCheckDigit } from '#shared/codes/gtin';
+import { createSerialCodec } from '#shared/codes/serial';
 import {
   canonicalElementString,
   publicKeyFromJwk,
   type SigningKey,
-  signCode,
   splitDigsig,
   verifyCodeSignature,
-} from '../shared/codes/signature';
-import { signCodes } from '../shared/domain/issuance';
-import { generateSigningKey, privateKeyFromPem } from '../shared/keys/key-material';
+} from '#shared/codes/signature';
+import { signCodes } from '#shared/domain/issuance';
+import { generateSigningKey, privateKeyFromPem } from '#shared/keys/key-material';
 import { benchCustody, type CustodyResult, custodyJson, formatCustody, stopCustodyRuntime } from './bench-custody';
 
 const GOAL_SIGN_RATIO = 0.7;
@@ -178,26 +177,6 @@ const ourSign = (ops: number): void => {
   }
 };
 
-/**
- * Diagnostic only, not our issuance path: the same functions as signCodes, but the whole
- * chunk's serials are encoded before any is signed. It shows how much of signCodes' cost
- * comes from alternating HMAC (serial codec) and ECDSA calls code by code.
- */
-const twoPassSign = (ops: number): void => {
-  for (let done = 0; done < ops; done += CHUNK) {
-    const size = Math.min(CHUNK, ops - done);
-    const serials = new Array<string>(size);
-    for (let i = 0; i < size; i++) serials[i] = codec.encode(nextSequence + i);
-    const codes = serials.map((serial, i) => ({
-      sequence: nextSequence + i,
-      serial,
-      digsig: signCode(active, { gtin: GTIN, lot: LOT, serial }),
-    }));
-    sink += codes.length;
-    nextSequence += size;
-  }
-};
-
 // ---------------------------------------------------------------------------------------
 // a) signing
 
@@ -252,7 +231,6 @@ const benchSigningBreakdown = () => {
       },
       es256: { ops: signOps, run: () => rawSign(signOps) },
       total: { ops: signOps, run: () => ourSign(signOps) },
-      twoPass: { ops: signOps, run: () => twoPassSign(signOps) },
     },
     5,
   );
@@ -260,7 +238,7 @@ const benchSigningBreakdown = () => {
   const parts = { serialCodecUs: us('serial'), messageUs: us('message'), es256SignUs: us('es256'), digsigEncodeUs: us('encode') };
   const totalUs = us('total');
   const sum = parts.serialCodecUs + parts.messageUs + parts.es256SignUs + parts.digsigEncodeUs;
-  return { ...parts, signCodesUs: totalUs, restUs: totalUs - sum, twoPassUs: us('twoPass') };
+  return { ...parts, signCodesUs: totalUs, restUs: totalUs - sum };
 };
 
 // ---------------------------------------------------------------------------------------
@@ -516,11 +494,7 @@ const main = async (): Promise<void> => {
       ` + ES256 sign ${fmt(breakdown.es256SignUs, 1)} + kid/base64url ${fmt(breakdown.digsigEncodeUs, 1)}` +
       ` + rest ${fmt(breakdown.restUs, 1)} = signCodes ${fmt(breakdown.signCodesUs, 1)}`,
   );
-  console.log(
-    `  rest = allocation, GC and the cost of alternating HMAC and ECDSA per code; diagnostic: the same calls with` +
-      ` the chunk's serials encoded first take ${fmt(breakdown.twoPassUs, 1)} µs per code` +
-      ` (ratio ~${fmt(breakdown.es256SignUs / breakdown.twoPassUs, 2)} instead of ~${fmt(breakdown.es256SignUs / breakdown.signCodesUs, 2)})`,
-  );
+  console.log('  rest = allocation, GC, the low-S normalisation and the cost of alternating HMAC and ECDSA per code');
   console.log(
     `verification, CPU µs per code: parse + split ${fmt(verification.parseAndSplitCpuUs, 1)}, whole hot path ${fmt(verification.oursCpuMs * 1000, 1)}` +
       `, raw verify ${fmt(verification.rawCpuMs * 1000, 1)}`,

@@ -1,7 +1,8 @@
 /**
  * The one error hierarchy. Every failure a caller can cause is an AppError with a
- * stable machine-readable `code`; `toHttpResponse` in shared/http maps it to HTTP in
- * one place. Anything that is not an AppError is our bug and becomes an opaque 500.
+ * stable machine-readable `code`; `errorResponse` in shared/http/responses.ts maps it
+ * (and the few lower-layer errors that carry no status, like the store's InvalidCursorError)
+ * to HTTP in one place. Anything that is not an AppError is our bug and becomes an opaque 500.
  */
 export class AppError extends Error {
   /** Whether `message` may be shown to the caller (never true for 5xx). */

@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
-import { type AuthorizerResult, createAuthorizer } from '../../shared/auth/authorizer';
-import { getOptionalStringFromEnv, getStringFromEnv } from '../../shared/config';
+import { type AuthorizerResult, createAuthorizer } from '#shared/auth/authorizer';
+import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/config';
 
 /**
  * The HTTP API's Lambda authorizer. Configuration (set by the stack, or by the local runtime

@@ -1,9 +1,9 @@
-import { buildDigitalLink } from '../../shared/codes/digital-link';
-import { getStringFromEnv } from '../../shared/config';
-import { createHandler } from '../../shared/http/create-handler';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { issueBatch } from '../../shared/services/batch-service';
+import { buildDigitalLink } from '#shared/codes/digital-link';
+import { getStringFromEnv } from '#shared/config';
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { issueBatch } from '#shared/services/batch-service';
 
 /** The public verification host that printed codes point at (the CloudFront domain in AWS). */
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });

@@ -1,9 +1,9 @@
-import { buildContainerLink } from '../../shared/codes/digital-link';
-import { getStringFromEnv } from '../../shared/config';
-import { createHandler } from '../../shared/http/create-handler';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { issueContainers } from '../../shared/services/container-service';
+import { buildContainerLink } from '#shared/codes/digital-link';
+import { getStringFromEnv } from '#shared/config';
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { issueContainers } from '#shared/services/container-service';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

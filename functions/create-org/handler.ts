@@ -1,7 +1,7 @@
-import { createHandler } from '../../shared/http/create-handler';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { registerOrganization } from '../../shared/services/registry-service';
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { registerOrganization } from '#shared/services/registry-service';
 
 export const handler = createHandler(ROUTES.createOrganization, async ({ body }) => {
   const org = await registerOrganization(body);

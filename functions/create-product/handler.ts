@@ -1,7 +1,7 @@
-import { createHandler } from '../../shared/http/create-handler';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { registerProduct } from '../../shared/services/registry-service';
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { registerProduct } from '#shared/services/registry-service';
 
 export const handler = createHandler(ROUTES.createProduct, async ({ principal, body }) => {
   const product = await registerProduct(principal, body);

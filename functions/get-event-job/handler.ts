@@ -1,7 +1,7 @@
-import { createHandler } from '../../shared/http/create-handler';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { readEventJob } from '../../shared/services/event-job-queries';
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { readEventJob } from '#shared/services/event-job-queries';
 
 /** An accepted POST /v1/events call: its state, counts and one page of results. */
 export const handler = createHandler(ROUTES.getEventJob, async ({ principal, params, query }) =>

@@ -1,7 +1,7 @@
-import { createHandler } from '../../shared/http/create-handler';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { getJwks } from '../../shared/keys/public-key-cache';
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { getJwks } from '#shared/keys/public-key-cache';
 
 /** Every key that ever signed stays listed, so old labels keep verifying offline. */
 export const handler = createHandler(ROUTES.getJwks, async () =>

@@ -1,7 +1,7 @@
-import { createHandler } from '../../shared/http/create-handler';
-import { buildOpenApiDocument } from '../../shared/http/openapi';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
+import { createHandler } from '#shared/http/create-handler';
+import { buildOpenApiDocument } from '#shared/http/openapi';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
 
 const document = buildOpenApiDocument();
 

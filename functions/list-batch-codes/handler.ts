@@ -1,9 +1,9 @@
-import { buildDigitalLink } from '../../shared/codes/digital-link';
-import { getStringFromEnv } from '../../shared/config';
-import { createHandler } from '../../shared/http/create-handler';
-import { text } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { listBatchCodesFor } from '../../shared/services/batch-service';
+import { buildDigitalLink } from '#shared/codes/digital-link';
+import { getStringFromEnv } from '#shared/config';
+import { createHandler } from '#shared/http/create-handler';
+import { text } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { listBatchCodesFor } from '#shared/services/batch-service';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

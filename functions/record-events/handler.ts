@@ -1,7 +1,7 @@
-import { createHandler } from '../../shared/http/create-handler';
-import { json } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { recordEvents, summarize } from '../../shared/services/event-job-service';
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { recordEvents, summarize } from '#shared/services/event-job-service';
 
 /**
  * 200 when every event is recorded (or was already), 207 when some are rejected, and

@@ -1,12 +1,10 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { DIGSIG_PATTERN, parseCodeParts } from '../../shared/codes/digital-link';
-import { isValidSscc } from '../../shared/codes/sscc';
-import { BadRequestError } from '../../shared/errors';
-import { createHandler } from '../../shared/http/create-handler';
-import { json, text } from '../../shared/http/responses';
-import { ROUTES } from '../../shared/http/routes';
-import { prefersHtml, renderContainerPage, renderVerificationPage } from '../../shared/http/verification-page';
-import { verifyContainerCode, verifyScannedCode } from '../../shared/services/verify-service';
+import { parseCodeParts, parseContainerCode } from '#shared/codes/digital-link';
+import { createHandler } from '#shared/http/create-handler';
+import { json, text } from '#shared/http/responses';
+import { createRouter } from '#shared/http/router';
+import { ROUTES } from '#shared/http/routes';
+import { prefersHtml, renderContainerPage, renderVerificationPage } from '#shared/http/verification-page';
+import { verifyContainerCode, verifyScannedCode } from '#shared/services/verify-service';
 
 /**
  * CloudFront caches verdicts by path + AI 8030 (+ the normalized Accept). A signature
@@ -39,14 +37,12 @@ const verifyUnit = createHandler(ROUTES.verifyCode, async ({ event, params, quer
 });
 
 const verifyContainer = createHandler(ROUTES.verifyContainer, async ({ event, params, query }) => {
-  const digsig = query['8030'];
-  if (!isValidSscc(params.sscc)) throw new BadRequestError('MALFORMED_CODE', 'AI 00 must be an SSCC with a valid check digit');
-  if (digsig === undefined || !DIGSIG_PATTERN.test(digsig)) {
-    throw new BadRequestError('MISSING_SIGNATURE', 'The code has no valid AI 8030 digital signature');
-  }
-  return respond(event.headers.accept, await verifyContainerCode({ sscc: params.sscc, digsig }), renderContainerPage);
+  const code = parseContainerCode({ sscc: params.sscc, digsig: query['8030'] });
+  return respond(event.headers.accept, await verifyContainerCode(code), renderContainerPage);
 });
 
-/** One function for both label kinds: API Gateway names the route in routeKey (`GET` or `HEAD` + path). */
-export const handler = (event: APIGatewayProxyEventV2, context: Context) =>
-  event.routeKey.endsWith(` ${ROUTES.verifyContainer.path}`) ? verifyContainer(event, context) : verifyUnit(event, context);
+/** One function for both label kinds, GET and HEAD. */
+export const handler = createRouter([
+  [ROUTES.verifyCode, verifyUnit],
+  [ROUTES.verifyContainer, verifyContainer],
+]);

@@ -1,3 +1,4 @@
+import { Aws, CfnRule, Fn, Stack, Token } from 'aws-cdk-lib';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
@@ -23,6 +24,9 @@ export interface EdgeWebAclProps {
 }
 
 const MIN_RATE_LIMIT = 10;
+
+const NOT_IN_US_EAST_1 =
+  'The CloudFront web ACL must be created in us-east-1: deploy this stack there, or pass webAclArn (infra/app.ts creates an edge stack in us-east-1 when CDK_DEFAULT_REGION is another region).';
 
 /**
  * The AWS WAF web ACL in front of the CloudFront distribution (scope CLOUDFRONT, which AWS
@@ -57,6 +61,7 @@ export class EdgeWebAcl extends Construct {
     if (prefixes.length === 0 || prefixes.some((p) => !/^\/[^*]*\/$/.test(p))) {
       throw new Error(`EdgeWebAcl ${id}: verifyPathPrefixes must be path prefixes like /01/`);
     }
+    this.requireUsEast1();
 
     const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
@@ -129,5 +134,23 @@ export class EdgeWebAcl extends Construct {
       ],
     });
     this.webAclArn = this.webAcl.attrArn;
+  }
+
+  /**
+   * AWS accepts a CLOUDFRONT web ACL only in us-east-1. Known at synth: fail there. Not
+   * known (an environment-agnostic synth): a template rule makes CloudFormation refuse the
+   * deploy elsewhere before it creates anything.
+   */
+  private requireUsEast1(): void {
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region)) {
+      if (region !== 'us-east-1') throw new Error(NOT_IN_US_EAST_1);
+      return;
+    }
+    const rule = new CfnRule(this, 'InUsEast1', {
+      assertions: [{ assert: Fn.conditionEquals(Aws.REGION, 'us-east-1'), assertDescription: NOT_IN_US_EAST_1 }],
+    });
+    // The id it had when the stack made it.
+    rule.overrideLogicalId('WebAclInUsEast1');
   }
 }

@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { EventSourceMapping, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAIN_TABLE } from '../../shared/store/table-definitions';
+import { logicalIdAt, pathInStack, pinLogicalId } from './pin';
 import { TraceSealFunction } from './traceseal-function';
 
 /** The worker's environment variable that names the queue (shared/services/event-job-dispatcher.ts). */
@@ -14,12 +13,6 @@ export const EVENT_JOBS_QUEUE_URL_ENV = 'EVENT_JOBS_QUEUE_URL';
 export interface EventJobsProps {
   /** The table event jobs are stored in (and the custody data the worker records into). */
   readonly table: ITableV2;
-  /**
-   * Gives the worker its table permissions. The stack passes its own least-privilege grant
-   * so that the worker gets exactly what `record-events` gets.
-   * @default - item reads and writes (no deletes) on the table and on MAIN_TABLE's indexes
-   */
-  readonly grantTableAccess?: (fn: IFunction) => void;
   /**
    * How long one worker run may take; each run stops with a safety margin and queues the
    * rest of its job. Longer runs mean fewer hand-overs, and a longer wait for a job whose
@@ -97,33 +90,19 @@ export class EventJobs extends Construct {
       description: 'TraceSeal event jobs: records the events of a POST /v1/events call that ran out of time',
       memorySize: props.workerMemorySize ?? 1024,
       timeout: workerTimeout,
-      environment: { TABLE_NAME: props.table.tableName },
+      table: props.table,
     });
-    if (props.grantTableAccess === undefined) {
-      this.worker.fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: [
-            'dynamodb:GetItem',
-            'dynamodb:BatchGetItem',
-            'dynamodb:Query',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:BatchWriteItem',
-          ],
-          resources: [
-            props.table.tableArn,
-            ...MAIN_TABLE.globalIndexes.map((index) => `${props.table.tableArn}/index/${index.indexName}`),
-          ],
-        }),
-      );
-    } else {
-      props.grantTableAccess(this.worker.fn);
+    // What record-events has: it records the same events, item reads and writes, no deletes.
+    this.worker.grantTable('readWrite');
+    this.worker.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency }));
+    // Lambda refuses a second mapping of the same queue to the same function, so a mapping
+    // whose logical id changed could not be created before the old one is deleted: it
+    // keeps the id it had under the worker's former `Function` child (see TraceSealFunction).
+    for (const mapping of this.worker.node.children.filter((child) => child instanceof EventSourceMapping)) {
+      pinLogicalId(mapping, logicalIdAt([...pathInStack(this.worker), 'Function', mapping.node.id, 'Resource']));
     }
-    this.worker.fn.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency }),
-    );
     // A run that runs low on time queues the rest of its job itself.
-    this.grantEnqueue(this.worker.fn);
+    this.grantEnqueue(this.worker);
   }
 
   /** Lets a function queue jobs: the send permission and the queue's URL in its environment. */

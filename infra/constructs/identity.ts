@@ -10,17 +10,18 @@ import {
   type UserPoolClient,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { SCOPE_PREFIX } from '../../shared/auth/principal';
-import { ROLES } from '../../shared/domain/types';
-import { organizationClientItem } from '../../shared/store/org-repository';
+import { SCOPE_PREFIX } from '#shared/auth/principal';
+import { ROLES } from '#shared/domain/types';
+import { organizationClientItem } from '#shared/store/keys';
 import { pinLogicalId } from './pin';
-import { CLIENT_LINK_KEYS, keyedTableStatement } from './table-access';
+import { CLIENT_LINK_KEYS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';
 
 /** The org_id that tokens of the stack's own admin client carry. */
@@ -28,7 +29,7 @@ export const BOOTSTRAP_ADMIN_ORG_ID = 'bootstrap-admin';
 
 export interface IdentityProps {
   /** Holds the app-client -> organization links the token trigger reads. */
-  readonly table: TableV2;
+  readonly table: ITableV2;
   /** The value CloudFront sends as the origin-verify header; the authorizer reads it. */
   readonly originVerifySecret: ISecret;
   /**
@@ -129,16 +130,16 @@ export class Identity extends Construct {
       memorySize: 256,
       // Cognito waits at most 5 s for a trigger.
       timeout: Duration.seconds(5),
-      environment: { TABLE_NAME: props.table.tableName },
+      table: props.table,
     });
     pinLogicalId(this.preTokenGeneration.logGroup, 'PreTokenGenerationLogGroup56984400');
-    this.preTokenGeneration.fn.addToRolePolicy(keyedTableStatement(props.table, ['dynamodb:GetItem'], CLIENT_LINK_KEYS));
+    this.preTokenGeneration.grantTable({ leadingKeys: CLIENT_LINK_KEYS, actions: ['dynamodb:GetItem'] });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
         'No user ever signs in: every caller is a machine-to-machine app client. The Plus plan adds threat protection for user sign-ins only; Essentials already runs the V3 pre-token trigger for client credentials.',
     });
-    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.preTokenGeneration.fn, LambdaVersion.V3_0);
+    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.preTokenGeneration, LambdaVersion.V3_0);
 
     // The bootstrap admin client is linked like any organization's client, as a table
     // item written at deploy time. (An environment variable on the trigger would be a
@@ -156,11 +157,27 @@ export class Identity extends Construct {
         ORIGIN_VERIFY_SECRET_ID: props.originVerifySecret.secretArn,
       },
     });
-    props.originVerifySecret.grantRead(this.authorizer.fn);
+    props.originVerifySecret.grantRead(this.authorizer);
+  }
+
+  /**
+   * Lets a function provision organizations' app clients in the pool (functions/create-org):
+   * the pool and the token URL it hands out in its environment, create and delete of clients.
+   */
+  public grantCreateClients(fn: LambdaFunction): void {
+    fn.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    fn.addEnvironment('TOKEN_URL', this.tokenUrl);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        // Delete only undoes a client whose provisioning failed half-way.
+        actions: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
   }
 
   /** PutItem of the link item the org repository defines, on every deploy (idempotent). */
-  private linkBootstrapAdminClient(table: TableV2): void {
+  private linkBootstrapAdminClient(table: ITableV2): void {
     const clientId = this.bootstrapAdminClient.userPoolClientId;
     const logGroup = new LogGroup(this, 'BootstrapAdminClientLinkLogs', {
       retention: RetentionDays.ONE_MONTH,

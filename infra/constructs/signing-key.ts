@@ -1,17 +1,17 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { CfnPermission, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnRotationSchedule, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { pinLogicalId } from './pin';
-import { keyedTableStatement, SIGNING_KEY_ITEMS } from './table-access';
+import { SIGNING_KEY_ITEMS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';
 
 export interface SigningKeyProps {
   /** Where the rotation publishes each new public key (before the key signs anything). */
-  readonly table: TableV2;
+  readonly table: ITableV2;
   /**
    * How often Secrets Manager rotates the key.
    * @default Duration.days(90)
@@ -61,15 +61,15 @@ export class SigningKey extends Construct {
       description: 'Secrets Manager rotation of the ES256 signing key; publishes each public key first',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      environment: { TABLE_NAME: props.table.tableName },
+      table: props.table,
     });
     pinLogicalId(this.rotation.logGroup, 'RotateSigningKeyLogGroupDAD89F29');
     // Query to keep kids unique, PutItem to publish the public key; only the key items.
-    this.rotation.fn.addToRolePolicy(keyedTableStatement(props.table, ['dynamodb:Query', 'dynamodb:PutItem'], SIGNING_KEY_ITEMS));
+    this.rotation.grantTable({ leadingKeys: SIGNING_KEY_ITEMS, actions: ['dynamodb:Query', 'dynamodb:PutItem'] });
     // Wired by hand rather than with addRotationSchedule, which would also grant
     // secretsmanager:GetRandomPassword on * (we generate EC keys, not passwords) and let
     // Secrets Manager of any account invoke the function.
-    this.rotation.fn.addToRolePolicy(
+    this.rotation.addToRolePolicy(
       new PolicyStatement({
         actions: [
           'secretsmanager:DescribeSecret',
@@ -80,7 +80,7 @@ export class SigningKey extends Construct {
         resources: [this.secret.secretArn],
       }),
     );
-    this.rotation.fn.addToRolePolicy(
+    this.rotation.addToRolePolicy(
       new PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [this.encryptionKey.keyArn],
@@ -89,13 +89,13 @@ export class SigningKey extends Construct {
     );
     const invokeForRotation = new CfnPermission(this, 'InvokedBySecretsManager', {
       action: 'lambda:InvokeFunction',
-      functionName: this.rotation.fn.functionArn,
+      functionName: this.rotation.functionArn,
       principal: 'secretsmanager.amazonaws.com',
       sourceAccount: stack.account,
     });
     const schedule = new CfnRotationSchedule(this, 'Schedule', {
       secretId: this.secret.secretArn,
-      rotationLambdaArn: this.rotation.fn.functionArn,
+      rotationLambdaArn: this.rotation.functionArn,
       rotationRules: { scheduleExpression: `rate(${interval.toDays()} days)` },
       // Rotates once right after it is created, so the first key exists when the deploy ends.
       rotateImmediatelyOnUpdate: true,

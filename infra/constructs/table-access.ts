@@ -1,16 +1,26 @@
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { MAIN_TABLE } from '../../shared/store/table-definitions';
+import { MAIN_TABLE } from '#shared/store/table-definitions';
 
 /**
  * What a function may do with the table. The string levels include each other; nothing may
- * delete items (TTL expires them). `readKeys` is read access down to the partition key
- * (`dynamodb:LeadingKeys`), for the public functions: a bug or an injection in them can
- * then read only the items a verification needs, never an organization's batches, events,
- * idempotency records or app-client links.
+ * delete items (TTL expires them). A keyed access is down to the partition key
+ * (`dynamodb:LeadingKeys`), for the public functions and the triggers: a bug or an
+ * injection in them can then touch only the items they need, never an organization's
+ * batches, events, idempotency records or app-client links.
  */
-export type TableAccess = 'none' | 'read' | 'readWrite' | { readonly readKeys: readonly string[] };
+export type TableAccess = 'none' | 'read' | 'readWrite' | KeyedTableAccess;
+
+export interface KeyedTableAccess {
+  /** StringLike patterns of the partition keys the function may touch. */
+  readonly leadingKeys: readonly string[];
+  /**
+   * Item actions on those partitions.
+   * @default READ_ACTIONS
+   */
+  readonly actions?: readonly string[];
+}
 
 export const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
@@ -31,7 +41,7 @@ export const SIGNING_KEY_ITEMS = ['SIGNING_KEYS'] as const;
 /** The token trigger reads only app-client links (`CLIENT#{clientId}`). */
 export const CLIENT_LINK_KEYS = ['CLIENT#*'] as const;
 
-const tableAndIndexes = (table: TableV2): string[] => [
+const tableAndIndexes = (table: ITableV2): string[] => [
   table.tableArn,
   ...MAIN_TABLE.globalIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
 ];
@@ -41,21 +51,19 @@ const tableAndIndexes = (table: TableV2): string[] => [
  * patterns. No index is granted: on a Query of a global secondary index LeadingKeys is the
  * index's partition key value, which would be a different (and wider) set of items.
  */
-export const keyedTableStatement = (
-  table: TableV2,
-  actions: readonly string[],
-  leadingKeys: readonly string[],
-): PolicyStatement =>
+const keyedTableStatement = (table: ITableV2, actions: readonly string[], leadingKeys: readonly string[]): PolicyStatement =>
   new PolicyStatement({
     actions: [...actions],
     resources: [table.tableArn],
     conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } },
   });
 
-export const grantTable = (table: TableV2, fn: IFunction, access: TableAccess): void => {
+/** The one place table permissions are made: TraceSealFunction.grantTable calls it. */
+export const grantTable = (table: ITableV2, fn: IFunction, access: TableAccess): void => {
   if (access === 'none') return;
   if (typeof access === 'object') {
-    fn.addToRolePolicy(keyedTableStatement(table, READ_ACTIONS, access.readKeys));
+    if (access.leadingKeys.length === 0) throw new Error(`${fn.node.path}: a keyed table access needs at least one key pattern`);
+    fn.addToRolePolicy(keyedTableStatement(table, access.actions ?? READ_ACTIONS, access.leadingKeys));
     return;
   }
   const actions = access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];

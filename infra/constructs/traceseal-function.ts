@@ -2,11 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import { logicalIdAt, pathInStack, pinLogicalId } from './pin';
+import { grantTable, type TableAccess } from './table-access';
 
 /** The repository root: entries, package-lock.json and node_modules are all found from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,7 +29,7 @@ export interface TraceSealFunctionProps {
    */
   readonly timeout?: Duration;
   /**
-   * Environment variables, in addition to NODE_OPTIONS.
+   * Environment variables, in addition to NODE_OPTIONS (and TABLE_NAME when `table` is given).
    * @default - none
    */
   readonly environment?: Record<string, string>;
@@ -34,6 +37,17 @@ export interface TraceSealFunctionProps {
    * @default - no description
    */
   readonly description?: string;
+  /**
+   * The table the function works on: its name goes into TABLE_NAME, and `grantTable`
+   * grants on it. Nothing is granted until `grantTable` is called.
+   * @default - no table
+   */
+  readonly table?: ITableV2;
+  /**
+   * Concurrent executions reserved for the function, which are also the most it may run.
+   * @default - none reserved (the account's unreserved pool)
+   */
+  readonly reservedConcurrentExecutions?: number;
   /**
    * How long the function's logs are kept.
    * @default RetentionDays.ONE_MONTH
@@ -58,19 +72,20 @@ export interface TraceSealFunctionProps {
  * per ms and no slower for this crypto-heavy Node code), bundled by the local esbuild
  * (no Docker), its own log group and its own role. The role starts with nothing but the
  * right to write to that log group (no AWSLambdaBasicExecutionRole, which would allow
- * creating any log group); every other permission is granted per function by the stack.
+ * creating any log group); every other permission is granted by a grant method:
+ * `grantTable` here, the `grant…` methods of the other constructs.
  */
-export class TraceSealFunction extends Construct {
-  public readonly fn: NodejsFunction;
-  public readonly logGroup: LogGroup;
-  public readonly role: Role;
+export class TraceSealFunction extends NodejsFunction {
+  /** Narrowed from IRole: every TraceSealFunction has its own role. */
+  declare public readonly role: Role;
+  public readonly table?: ITableV2;
 
   public constructor(scope: Construct, id: string, props: TraceSealFunctionProps) {
-    super(scope, id);
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
     const entry = join(projectRoot, 'functions', props.name, 'handler.ts');
     const memorySize = props.memorySize ?? 512;
     const timeout = props.timeout ?? Duration.seconds(10);
+    const reserved = props.reservedConcurrentExecutions;
 
     if (!NAME_PATTERN.test(props.name)) {
       throw new Error(`TraceSealFunction ${id}: name must be a kebab-case folder name, got "${props.name}"`);
@@ -82,20 +97,38 @@ export class TraceSealFunction extends Construct {
     if (timeout.toMilliseconds() < 1000 || timeout.toSeconds() > 900) {
       throw new Error(`TraceSealFunction ${id}: timeout must be from 1 to 900 seconds`);
     }
-    const reserved = Object.keys(props.environment ?? {}).filter((key) => key.startsWith('AWS_') || key === 'NODE_OPTIONS');
-    if (reserved.length > 0) throw new Error(`TraceSealFunction ${id}: reserved environment variables ${reserved.join(', ')}`);
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1 || reserved > 10_000)) {
+      throw new Error(`TraceSealFunction ${id}: reservedConcurrentExecutions must be an integer from 1 to 10000`);
+    }
+    const reservedNames = Object.keys(props.environment ?? {}).filter(
+      (key) => key.startsWith('AWS_') || key === 'NODE_OPTIONS' || key === 'TABLE_NAME',
+    );
+    if (reservedNames.length > 0) {
+      throw new Error(`TraceSealFunction ${id}: reserved environment variables ${reservedNames.join(', ')}`);
+    }
 
-    this.logGroup = new LogGroup(this, 'LogGroup', {
+    // The function needs its log group and role when it is made, so they are made first,
+    // beside it in `scope`. Until this construct extended NodejsFunction, all three were
+    // children of a construct `id` (`{id}/LogGroup`, `{id}/Role`, `{id}/Function`): each
+    // keeps the logical id it had there, so deployed functions are updated in place (a
+    // replacement would hold reserved concurrency twice while both exist, and re-point the
+    // rotation schedule, which then rotates at once) and retained log groups are not orphaned.
+    const formerPath = [...pathInStack(scope), id];
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.role = new Role(this, 'Role', {
+    pinLogicalId(logGroup, logicalIdAt([...formerPath, 'LogGroup', 'Resource']));
+    const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${props.name} function of ${Stack.of(this).stackName}`,
+      description: `Runs the ${props.name} function of ${Stack.of(scope).stackName}`,
     });
-    this.logGroup.grantWrite(this.role);
+    pinLogicalId(role, logicalIdAt([...formerPath, 'Role', 'Resource']));
+    logGroup.grantWrite(role);
+    // The grant made the role's inline policy, which every later grant extends.
+    pinLogicalId(role.node.findChild('DefaultPolicy'), logicalIdAt([...formerPath, 'Role', 'DefaultPolicy', 'Resource']));
 
-    this.fn = new NodejsFunction(this, 'Function', {
+    super(scope, id, {
       entry,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
@@ -103,11 +136,16 @@ export class TraceSealFunction extends Construct {
       memorySize,
       timeout,
       description: props.description,
-      role: this.role,
-      logGroup: this.logGroup,
+      role,
+      logGroup,
+      reservedConcurrentExecutions: reserved,
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        ...(props.table === undefined ? {} : { TABLE_NAME: props.table.tableName }),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
       bundling: {
         target: 'es2022',
         format: OutputFormat.CJS,
@@ -119,5 +157,14 @@ export class TraceSealFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+    pinLogicalId(this, logicalIdAt([...formerPath, 'Function', 'Resource']));
+    this.table = props.table;
+  }
+
+  /** Table permissions of the given level on the `table` prop; see TableAccess. */
+  public grantTable(access: TableAccess): void {
+    if (access === 'none') return;
+    if (this.table === undefined) throw new Error(`TraceSealFunction ${this.node.id}: grantTable needs the table prop`);
+    grantTable(this.table, this, access);
   }
 }

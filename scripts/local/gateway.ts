@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '../../shared/auth/authorizer';
-import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '../../shared/http/routes';
+import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
+import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 
 /**

@@ -64,7 +64,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { ensureTable } = await import('./tables');
-    const { MAIN_TABLE } = await import('../../shared/store/table-definitions');
+    const { MAIN_TABLE } = await import('#shared/store/table-definitions');
     await ensureTable(new DynamoDBClient({}), MAIN_TABLE, tableName);
     const { ensureLocalSigningKeys } = await import('./signing-keys');
     await ensureLocalSigningKeys(join(dataDir, 'keys'));

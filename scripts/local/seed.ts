@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Principal } from '../../shared/auth/principal';
-import { buildDigitalLink } from '../../shared/codes/digital-link';
-import { withCheckDigit } from '../../shared/codes/gtin';
-import { issueBatch } from '../../shared/services/batch-service';
-import { registerOrganization, registerProduct } from '../../shared/services/registry-service';
+import type { Principal } from '#shared/auth/principal';
+import { buildDigitalLink } from '#shared/codes/digital-link';
+import { withCheckDigit } from '#shared/codes/gtin';
+import { issueBatch } from '#shared/services/batch-service';
+import { registerOrganization, registerProduct } from '#shared/services/registry-service';
 
 export interface DemoData {
   factoryId: string;

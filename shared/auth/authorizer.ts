@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { ROLES, type Role } from '../domain/types';
-import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '../http/routes';
-import { logger } from '../logger';
+import { ROLES, type Role } from '#shared/domain/types';
+import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
+import { logger } from '#shared/logger';
 import { scopeForRole } from './principal';
 
 /**

@@ -3,10 +3,10 @@ import {
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { getOptionalStringFromEnv, getStringFromEnv } from '../config';
-import type { Organization } from '../domain/types';
-import { logger } from '../logger';
-import { linkOrganizationClient } from '../store/org-repository';
+import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/config';
+import type { Organization } from '#shared/domain/types';
+import { logger } from '#shared/logger';
+import { linkOrganizationClient } from '#shared/store/org-repository';
 import { scopeForRole } from './principal';
 
 /**

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROLES, type Role } from '../domain/types';
-import { ForbiddenError, UnauthorizedError } from '../errors';
+import { ROLES, type Role } from '#shared/domain/types';
+import { ForbiddenError, UnauthorizedError } from '#shared/errors';
 
 /**
  * Who is calling, as the API's Lambda authorizer (shared/auth/authorizer.ts) verified it:

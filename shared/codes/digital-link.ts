@@ -1,6 +1,6 @@
-import { BadRequestError } from '../errors';
+import { BadRequestError } from '#shared/errors';
 import { isValidGtin14 } from './gtin';
-import { isValidSscc as gs1CheckDigitOk } from './sscc';
+import { isValidSscc } from './sscc';
 
 /**
  * GS1 Digital Link URIs: https://{host}/01/{gtin14}/10/{lot}/21/{serial}?8030={digsig}.
@@ -27,6 +27,17 @@ export const digitalLinkPath = ({ gtin, lot, serial }: CodeIdentity): string => 
 export const buildDigitalLink = (baseUrl: string, code: SignedCode): string =>
   `${baseUrl.replace(/\/+$/, '')}${digitalLinkPath(code)}?8030=${code.digsig}`;
 
+/** AI 8030 of any label, unit or container: a missing one and a malformed one are told apart. */
+const checkDigsig = (digsig: string | undefined): string => {
+  if (digsig === undefined || digsig === '') {
+    throw new BadRequestError('MISSING_SIGNATURE', 'The code has no AI 8030 digital signature');
+  }
+  if (!DIGSIG_PATTERN.test(digsig)) {
+    throw new BadRequestError('MALFORMED_CODE', 'AI 8030 must be 90 base64url characters');
+  }
+  return digsig;
+};
+
 /**
  * Checks the pieces of a scanned code. Throws a 400 for anything that cannot be one of
  * our codes at all; a well-formed code with a bad signature is not an error but a verdict.
@@ -47,13 +58,7 @@ export const parseCodeParts = (parts: {
   if (serial === undefined || !SERIAL_PATTERN.test(serial)) {
     throw new BadRequestError('MALFORMED_CODE', 'AI 21 (serial) must be 1 to 20 URL-safe characters');
   }
-  if (digsig === undefined || digsig === '') {
-    throw new BadRequestError('MISSING_SIGNATURE', 'The code has no AI 8030 digital signature');
-  }
-  if (!DIGSIG_PATTERN.test(digsig)) {
-    throw new BadRequestError('MALFORMED_CODE', 'AI 8030 must be 90 base64url characters');
-  }
-  return { gtin, lot, serial, digsig };
+  return { gtin, lot, serial, digsig: checkDigsig(digsig) };
 };
 
 /** Parses a full Digital Link URI, as a scanner app or the e2e test would. */
@@ -78,6 +83,15 @@ export interface SignedContainerCode {
   digsig: string;
 }
 
+/** The checks every container label gets, from a verification route or inside a custody event. */
+export const parseContainerCode = (parts: { sscc: string | undefined; digsig: string | undefined }): SignedContainerCode => {
+  const { sscc } = parts;
+  if (sscc === undefined || !isValidSscc(sscc)) {
+    throw new BadRequestError('MALFORMED_CODE', 'AI 00 must be an 18-digit SSCC with a valid check digit');
+  }
+  return { sscc, digsig: checkDigsig(parts.digsig) };
+};
+
 export type ScannedCode = ({ kind: 'unit' } & SignedCode) | ({ kind: 'container' } & SignedContainerCode);
 
 export const buildContainerLink = (baseUrl: string, code: SignedContainerCode): string =>
@@ -93,13 +107,5 @@ export const parseScannedCode = (uri: string): ScannedCode => {
   }
   const container = /^\/00\/([^/]+)$/.exec(url.pathname);
   if (container === null) return { kind: 'unit', ...parseDigitalLink(uri) };
-  const sscc = container[1] ?? '';
-  const digsig = url.searchParams.get('8030') ?? undefined;
-  if (!/^\d{18}$/.test(sscc) || gs1CheckDigitOk(sscc) === false) {
-    throw new BadRequestError('MALFORMED_CODE', 'AI 00 must be an 18-digit SSCC with a valid check digit');
-  }
-  if (digsig === undefined || !DIGSIG_PATTERN.test(digsig)) {
-    throw new BadRequestError('MISSING_SIGNATURE', 'The container code has no valid AI 8030 digital signature');
-  }
-  return { kind: 'container', sscc, digsig };
+  return { kind: 'container', ...parseContainerCode({ sscc: container[1], digsig: url.searchParams.get('8030') ?? undefined }) };
 };

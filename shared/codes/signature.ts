@@ -24,20 +24,30 @@ export const containerElementString = (sscc: string): string => `00${sscc}`;
  * have two genuine URIs (and two CDN cache entries). We emit only the low-S form, s <= n/2
  * (as Bitcoin's BIP 62 does), and refuse the other one.
  */
-const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const P256_HALF_ORDER = P256_ORDER >> 1n;
 const SCALAR_BYTES = 32;
+const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+const P256_HALF_ORDER = Buffer.from('7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8', 'hex');
 
-const sOf = (signature: Buffer): bigint => BigInt(`0x${signature.subarray(SCALAR_BYTES).toString('hex')}`);
+// Byte comparisons and a byte-wise subtraction rather than BigInt: this runs once per signed
+// code, and issuance signs hundreds of thousands of them.
+const sOf = (signature: Buffer): Buffer => signature.subarray(SCALAR_BYTES);
 
-export const isLowS = (signature: Buffer): boolean => signature.length === 2 * SCALAR_BYTES && sOf(signature) <= P256_HALF_ORDER;
+export const isLowS = (signature: Buffer): boolean =>
+  signature.length === 2 * SCALAR_BYTES && Buffer.compare(sOf(signature), P256_HALF_ORDER) <= 0;
 
 /** The low-S twin of an IEEE P1363 r||s signature (itself if it already is low-S). */
 export const toLowS = (signature: Buffer): Buffer => {
+  if (isLowS(signature)) return signature;
   const s = sOf(signature);
-  if (s <= P256_HALF_ORDER) return signature;
-  const lowS = Buffer.from((P256_ORDER - s).toString(16).padStart(2 * SCALAR_BYTES, '0'), 'hex');
-  return Buffer.concat([signature.subarray(0, SCALAR_BYTES), lowS]);
+  const twin = Buffer.allocUnsafe(2 * SCALAR_BYTES);
+  signature.copy(twin, 0, 0, SCALAR_BYTES);
+  let borrow = 0;
+  for (let i = SCALAR_BYTES - 1; i >= 0; i--) {
+    const difference = (P256_ORDER[i] ?? 0) - (s[i] ?? 0) - borrow;
+    borrow = difference < 0 ? 1 : 0;
+    twin[SCALAR_BYTES + i] = difference & 0xff;
+  }
+  return twin;
 };
 
 const signElementString = (key: SigningKey, elementString: string): string =>

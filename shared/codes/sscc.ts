@@ -1,4 +1,4 @@
-import { getStringFromEnv } from '../config';
+import { getStringFromEnv } from '#shared/config';
 import { gs1CheckDigit } from './gtin';
 
 /**

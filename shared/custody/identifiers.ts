@@ -40,6 +40,6 @@ export const eventIdFromPreHash = (preHash: string): string =>
 
 export const eventIdOf = (event: Omit<CustodyEvent, 'eventId'>): string => eventIdFromPreHash(canonicalPreHash(event));
 
-export { stableStringify } from '../domain/canonical-json';
+export { stableStringify } from '#shared/domain/canonical-json';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -1,4 +1,11 @@
-import { ConflictError } from '../errors';
+/**
+ * The custody rules as one pure function: given the current state of everything an event
+ * touches, either the new states or a 409 naming the rule that was broken. The service
+ * reads states, calls this, and writes the result with conditions on every version, so a
+ * concurrent change makes the write fail rather than the rule be skipped. The rules stay
+ * together in one file (about 300 lines): read side by side, they can be checked to agree.
+ */
+import { ConflictError } from '#shared/errors';
 import {
   type CustodyEvent,
   type CustodyStatus,
@@ -7,15 +14,11 @@ import {
   type SubjectRef,
   type SubjectState,
   subjectIdOf,
+  type Transition,
 } from './types';
 
-/**
- * The custody rules as one pure function: given the current state of everything an event
- * touches, either the new states or a 409 naming the rule that was broken. The service
- * reads states, calls this, and writes the result with conditions on every version, so a
- * concurrent change makes the write fail rather than the rule be skipped.
- */
 export const DECOMMISSION_REVERSAL_DAYS = 10;
+
 /**
  * The one clock-skew allowance. Events come from many organizations' devices whose clocks
  * disagree a little, so an eventTime may be up to this much ahead of the server clock,
@@ -37,13 +40,8 @@ export interface RuleInput {
   recordTime: string;
 }
 
-export interface Transition {
-  subjectId: string;
-  before: SubjectState;
-  after: SubjectState;
-  /** False for state-only changes (flags) that add no event to the subject's chain. */
-  chained: boolean;
-}
+// The store writes transitions without depending on the rules that make them.
+export type { Transition } from './types';
 
 const violation = (code: string, message: string, subjectId?: string): ConflictError =>
   new ConflictError(code, message, subjectId === undefined ? undefined : { subject: subjectId });

@@ -1,10 +1,17 @@
-import { CUSTODY_SUMMARY_RECENT_STEPS, type CustodyStep, type CustodySummary } from './types';
-
 /**
  * Custody summaries: a bounded story of a subject (its first step and its latest few),
  * kept on its state item. Pure functions, so the service and the scan agree on them and
  * the unit tests need no database.
  */
+import {
+  CUSTODY_SUMMARY_RECENT_STEPS,
+  type CustodyEvent,
+  type CustodyStep,
+  type CustodySummary,
+  subjectIdOf,
+  type Transition,
+} from './types';
+
 const byTime = (a: CustodyStep, b: CustodyStep): number => a.at.localeCompare(b.at);
 
 /** The summary after `steps` (already in time order) happened to its subject. */
@@ -46,4 +53,26 @@ export const boundSteps = (shown: ShownSteps): ShownSteps => {
   if (first === undefined || steps.length <= CUSTODY_SUMMARY_RECENT_STEPS + 1) return { steps, omitted: shown.omitted };
   const latest = steps.slice(-CUSTODY_SUMMARY_RECENT_STEPS);
   return { steps: [first, ...latest], omitted: shown.omitted + steps.length - latest.length - 1 };
+};
+
+/**
+ * The custody summaries an event writes: the step joins the summary of each of its
+ * subjects (not the container being filled or emptied: that is not one of its moves),
+ * and a child taken out of a container keeps the container's moves from its time inside.
+ */
+export const withEventSummaries = (event: CustodyEvent, transitions: readonly Transition[]): void => {
+  const parentId = event.parent === undefined ? undefined : subjectIdOf(event.parent);
+  const parentBefore = transitions.find((t) => t.subjectId === parentId)?.before;
+  const step: CustodyStep = {
+    step: event.bizStep,
+    by: event.actorOrgId,
+    at: event.eventTime,
+    ...(parentId === undefined ? {} : { parentId }),
+  };
+  for (const transition of transitions) {
+    if (!transition.chained || transition.subjectId === parentId) continue;
+    const inside = event.bizStep === 'unpacking' ? movesSince(parentBefore?.summary, transition.before.packedAt) : [];
+    const summary = appendSteps(transition.before.summary, [...inside, step]);
+    if (summary !== undefined) transition.after.summary = summary;
+  }
 };

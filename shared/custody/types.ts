@@ -1,4 +1,4 @@
-import type { ContainerKind } from '../codes/sscc';
+import type { ContainerKind } from '#shared/codes/sscc';
 
 /**
  * What the custody chain is about: a unit (GTIN + serial, its lot alongside) or a
@@ -9,7 +9,10 @@ export type SubjectRef =
   | { kind: 'unit'; gtin: string; lot: string; serial: string }
   | { kind: 'container'; sscc: string; containerKind: ContainerKind };
 
-export const subjectIdOf = (ref: SubjectRef): string =>
+/** What names a subject: a scanned container code knows its SSCC but not yet its kind. */
+export type SubjectKey = { kind: 'unit'; gtin: string; serial: string } | { kind: 'container'; sscc: string };
+
+export const subjectIdOf = (ref: SubjectKey): string =>
   ref.kind === 'unit' ? `01/${ref.gtin}/21/${ref.serial}` : `00/${ref.sscc}`;
 
 /** The CBV 2.0 business steps a caller can report (recall and void are ours, see vocabulary.ts). */
@@ -113,4 +116,13 @@ export interface CustodyEvent {
   reason?: string;
   /** City-level place of the event, from the actor's registered region. */
   location: string;
+}
+
+/** One state change an event makes; the store writes it on the condition that `before` still holds. */
+export interface Transition {
+  subjectId: string;
+  before: SubjectState;
+  after: SubjectState;
+  /** False for state-only changes (flags) that add no event to the subject's chain. */
+  chained: boolean;
 }

@@ -1,5 +1,5 @@
-import type { SerialCodec } from '../codes/serial';
-import { type SigningKey, signCode } from '../codes/signature';
+import type { SerialCodec } from '#shared/codes/serial';
+import { type SigningKey, signCode } from '#shared/codes/signature';
 import type { IssuedCode } from './types';
 
 /** Serial and signature for each unit of a sequence range; pure apart from ECDSA's nonce. */

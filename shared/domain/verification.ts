@@ -1,5 +1,5 @@
-import type { CodeIdentity } from '../codes/digital-link';
-import type { CustodyView } from '../services/chain-service';
+import type { CodeIdentity } from '#shared/codes/digital-link';
+import type { CustodyView } from '#shared/custody/public-view';
 import type { Batch, Organization, Product } from './types';
 
 /**

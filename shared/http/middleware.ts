@@ -1,9 +1,9 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type Principal, principalFromEvent, requireRole } from '../auth/principal';
-import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
-import { logger } from '../logger';
+import { type Principal, principalFromEvent, requireRole } from '#shared/auth/principal';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors';
+import { logger } from '#shared/logger';
 import { errorResponse, type HttpResponse } from './responses';
 import type { RouteDefinition } from './routes';
 
@@ -24,15 +24,15 @@ type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse, Erro
 export const httpErrorHandler = (): Middleware => ({
   onError: async (request) => {
     const error = request.error;
-    const status = error instanceof AppError ? error.statusCode : 500;
-    if (status >= 500) {
+    const response = errorResponse(error);
+    if ((response.statusCode ?? 500) >= 500) {
       logger.error('request failed', {
         requestId: request.context.awsRequestId,
         route: request.event.routeKey,
         error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
       });
     }
-    request.response = errorResponse(error);
+    request.response = response;
   },
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { scopeForRole } from '../auth/principal';
-import { ROLES } from '../domain/types';
+import { scopeForRole } from '#shared/auth/principal';
+import { ROLES } from '#shared/domain/types';
 import { ALL_ROUTES, type RouteDefinition } from './routes';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError } from '../errors';
+import { AppError } from '#shared/errors';
+import { InvalidCursorError } from '#shared/store/cursors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
 
@@ -33,8 +34,18 @@ export const text = (
   body,
 });
 
+/**
+ * Errors of the lower layers that are the caller's fault but carry no HTTP of their own:
+ * the one place that gives them a status and a stable code.
+ */
+const fromLowerLayer = (error: unknown): AppError | undefined => {
+  if (error instanceof InvalidCursorError) return new AppError(400, 'INVALID_CURSOR', error.message);
+  return undefined;
+};
+
 /** The one place where errors become HTTP. A 5xx shows only a generic message. */
-export const errorResponse = (error: unknown): HttpResponse => {
+export const errorResponse = (thrown: unknown): HttpResponse => {
+  const error = fromLowerLayer(thrown) ?? thrown;
   if (error instanceof AppError && error.expose) {
     return json(error.statusCode, {
       error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },

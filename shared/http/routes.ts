@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Role } from '../domain/types';
+import type { Role } from '#shared/domain/types';
 import * as s from './schemas';
 
 /**

@@ -1,6 +1,6 @@
-import type { VerificationResult, VerificationStatus } from '../domain/verification';
-import type { CustodyView } from '../services/chain-service';
-import type { ContainerVerificationResult } from '../services/verify-service';
+import type { CustodyView } from '#shared/custody/public-view';
+import type { VerificationResult, VerificationStatus } from '#shared/domain/verification';
+import type { ContainerVerificationResult } from '#shared/services/verify-service';
 
 const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

@@ -7,11 +7,11 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
-import type { CodeIdentity } from '../codes/digital-link';
-import { publicKeyFromJwk, signCode, splitDigsig, toPublicJwk, verifyCodeSignature } from '../codes/signature';
-import { logger } from '../logger';
-import { isConditionFailure } from '../store/dynamodb-client';
-import { listPublicKeys, putPublicKey } from '../store/signing-key-repository';
+import type { CodeIdentity } from '#shared/codes/digital-link';
+import { publicKeyFromJwk, signCode, splitDigsig, toPublicJwk, verifyCodeSignature } from '#shared/codes/signature';
+import { logger } from '#shared/logger';
+import { isConditionFailure } from '#shared/store/dynamodb-client';
+import { listPublicKeys, putPublicKey } from '#shared/store/signing-key-repository';
 import { generateSigningKey, privateKeyFromPem } from './key-material';
 import type { SigningKeySecret } from './signing-key-provider';
 

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SigningKey } from '../codes/signature';
-import { getOptionalStringFromEnv } from '../config';
-import { ServiceUnavailableError } from '../errors';
+import type { SigningKey } from '#shared/codes/signature';
+import { getOptionalStringFromEnv } from '#shared/config';
+import { ServiceUnavailableError } from '#shared/errors';
 import { loadActiveLocalSigningKey } from './file-signing-keys';
 import { privateKeyFromPem } from './key-material';
 

@@ -1,23 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
-import { createSerialCodec } from '../codes/serial';
-import { stableStringify } from '../domain/canonical-json';
-import { signCodes } from '../domain/issuance';
-import type { Batch, IssuedCode } from '../domain/types';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
-import { getActiveSigningKey } from '../keys/signing-key-provider';
+import type { Principal } from '#shared/auth/principal';
+import { createSerialCodec } from '#shared/codes/serial';
+import { stableStringify } from '#shared/domain/canonical-json';
+import { signCodes } from '#shared/domain/issuance';
+import type { Batch, IssuedCode } from '#shared/domain/types';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import {
+  type BatchPage,
   CODE_CHUNK_SIZE,
   createBatch,
   getBatchById,
   getBatchByLot,
   getIdempotencyRecord,
+  listBatchesOfOrg,
   listCodes,
   listWrittenChunkIndexes,
   markBatchIssued,
   putCodeChunks,
-} from '../store/batch-repository';
-import { getProductRecord, reserveSequences } from '../store/product-repository';
+} from '#shared/store/batch-repository';
+import { getProductRecord, reserveSequences } from '#shared/store/product-repository';
 import { requireRegisteredOrg } from './registry-service';
 
 export interface IssueBatchInput {
@@ -157,3 +159,7 @@ export const listBatchCodesFor = async (principal: Principal, id: string, cursor
   }
   return { batch, page: await listCodes(batch.id, { cursor }) };
 };
+
+/** A factory's own batches, newest first: the listing is of the caller's organization only. */
+export const listBatchesFor = async (principal: Principal, page: { cursor?: string; limit?: number }): Promise<BatchPage> =>
+  listBatchesOfOrg(principal.orgId, page);

@@ -1,17 +1,17 @@
-import type { ScannedCode, SignedCode } from '../codes/digital-link';
-import { createSerialCodec, type SerialCodec } from '../codes/serial';
-import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '../codes/signature';
-import type { Batch, Organization, Product } from '../domain/types';
-import { getPublicKey } from '../keys/public-key-cache';
-import { getBatchByLot } from '../store/batch-repository';
-import { getOrganization } from '../store/org-repository';
-import { getProductRecord } from '../store/product-repository';
-import { createTtlCache } from './ttl-cache';
-
 /**
  * Turning a scanned code into what it stands for, shared by verification and custody
  * events. Signatures are checked from keys in memory, before any database read.
  */
+import type { ScannedCode, SignedCode } from '#shared/codes/digital-link';
+import { createSerialCodec, type SerialCodec } from '#shared/codes/serial';
+import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#shared/codes/signature';
+import type { Batch, Organization, Product } from '#shared/domain/types';
+import { getPublicKey } from '#shared/keys/public-key-cache';
+import { getBatchByLot } from '#shared/store/batch-repository';
+import { getOrganization } from '#shared/store/org-repository';
+import { getProductRecord } from '#shared/store/product-repository';
+import { createTtlCache } from './ttl-cache';
+
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
 const organizations = createTtlCache<Organization | undefined>(60_000);
 
@@ -48,15 +48,14 @@ export interface IssuedUnit {
   sequence: number;
 }
 
-/**
- * The issued unit a (signature-checked) code names, or undefined when we never issued it.
- * The batch is read fresh: it carries the recall flag.
- */
+/** Batch reads under way in one request, by "gtin#lot". */
 export type BatchReads = Map<string, Promise<Batch | undefined>>;
 
 /**
- * `batchReads` lets one request read each lot once however many of its codes it names (an
- * event of 48 units of one lot is one batch read, not 48).
+ * The issued unit a (signature-checked) code names, or undefined when we never issued it.
+ * The batch is read fresh: it carries the recall flag. `batchReads` lets one request read
+ * each lot once however many of its codes it names (an event of 48 units of one lot is one
+ * batch read, not 48).
  */
 export const lookupUnit = async (
   code: { gtin: string; lot: string; serial: string },

@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal';
-import { signContainer } from '../codes/signature';
+import type { Principal } from '#shared/auth/principal';
+import { signContainer } from '#shared/codes/signature';
 import {
   buildSscc,
   type ContainerKind,
@@ -8,15 +8,15 @@ import {
   sharedRange,
   sharedRangeCount,
   tracesealCompanyPrefix,
-} from '../codes/sscc';
-import { hashRecordedEvent } from '../custody/chain';
-import { commissioningEvent } from '../custody/epcis';
-import { type SubjectRef, type SubjectState, subjectIdOf } from '../custody/types';
-import type { Organization } from '../domain/types';
-import { ForbiddenError } from '../errors';
-import { getActiveSigningKey } from '../keys/signing-key-provider';
-import { getOrAssignSharedRange, reserveContainerReferences } from '../store/container-repository';
-import { createContainerStates } from '../store/custody-repository';
+} from '#shared/codes/sscc';
+import { hashRecordedEvent } from '#shared/custody/chain';
+import { commissioningEvent } from '#shared/custody/epcis';
+import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
+import type { Organization } from '#shared/domain/types';
+import { ForbiddenError } from '#shared/errors';
+import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { getOrAssignSharedRange, reserveContainerReferences } from '#shared/store/container-repository';
+import { createContainerStates } from '#shared/store/subject-state-repository';
 import { requireRegisteredOrg } from './registry-service';
 
 export const MAX_CONTAINERS_PER_CALL = 1000;

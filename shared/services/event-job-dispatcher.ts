@@ -1,7 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { getOptionalStringFromEnv } from '../config';
-import { AppError } from '../errors';
-import { logger } from '../logger';
+import { getOptionalStringFromEnv } from '#shared/config';
+import { AppError } from '#shared/errors';
+import { logger } from '#shared/logger';
 
 /**
  * The port through which an event job reaches a worker. In AWS it is a message on the

@@ -1,7 +1,8 @@
-import type { Principal } from '../auth/principal';
-import { BadRequestError, NotFoundError } from '../errors';
-import { type EventJob, type EventJobSummary, getEventJob, listEventJobResults } from '../store/event-job-repository';
-import type { EventResult } from './custody-service';
+import type { Principal } from '#shared/auth/principal';
+import { BadRequestError, NotFoundError } from '#shared/errors';
+import { listEventJobResults } from '#shared/store/event-job-chunks';
+import { type EventJob, type EventJobSummary, getEventJob } from '#shared/store/event-job-repository';
+import type { EventResult } from './custody/results';
 
 /**
  * Reading an event job (GET /v1/events/jobs/{jobId}), apart from the code that records

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
-import { getOptionalStringFromEnv } from '../config';
-import { ServiceUnavailableError } from '../errors';
-import { logger } from '../logger';
-import { createEventJob, type EventJobSummary, recordEventJobFailure } from '../store/event-job-repository';
-import { type DeclarationInput, type EventInput, type EventResult, ingestEvents } from './custody-service';
+import type { Principal } from '#shared/auth/principal';
+import { getOptionalStringFromEnv } from '#shared/config';
+import { ServiceUnavailableError } from '#shared/errors';
+import { logger } from '#shared/logger';
+import { createEventJob, type EventJobSummary } from '#shared/store/event-job-repository';
+import { recordEventJobFailure } from '#shared/store/event-job-runs';
+import { type DeclarationInput, type EventInput, type EventResult, ingestEvents } from './custody/ingest-events';
 import { dispatchEventJob } from './event-job-dispatcher';
 import { requireRegisteredOrg } from './registry-service';
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
-import { AppError } from '../errors';
-import { logger } from '../logger';
+import type { Principal } from '#shared/auth/principal';
+import { AppError } from '#shared/errors';
+import { logger } from '#shared/logger';
+import { loadEventJobInputs } from '#shared/store/event-job-chunks';
+import { getEventJob } from '#shared/store/event-job-repository';
 import {
   acquireEventJobLease,
   commitEventJobProgress,
-  getEventJob,
-  loadEventJobInputs,
   recordEventJobFailure,
   releaseEventJobLease,
-} from '../store/event-job-repository';
+} from '#shared/store/event-job-runs';
 import type { WorkerOutcome } from './event-job-dispatcher';
 import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-service';
 

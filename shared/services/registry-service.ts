@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type OrganizationCredentials, provisionOrganizationClient } from '../auth/org-client-provisioner';
-import type { Principal } from '../auth/principal';
-import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '../codes/sscc';
-import type { LaCertificate, Organization, Product, ProductCategory, Role } from '../domain/types';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
-import { createOrganization, getOrganization } from '../store/org-repository';
-import { createProduct } from '../store/product-repository';
+import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/auth/org-client-provisioner';
+import type { Principal } from '#shared/auth/principal';
+import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#shared/codes/sscc';
+import type { LaCertificate, Organization, Product, ProductCategory, Role } from '#shared/domain/types';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
+import { createOrganization, getOrganization } from '#shared/store/org-repository';
+import { createProduct } from '#shared/store/product-repository';
 
 export interface RegisterOrganizationInput {
   name: string;
@@ -64,8 +64,8 @@ export const getOrganizationFor = async (principal: Principal, id: string): Prom
 };
 
 /**
- * The token says which organization calls; the registry must agree that it exists and is
- * a factory, so a token for a deleted or re-roled organization cannot register products.
+ * The token says which organization calls; the registry must agree that it exists in the
+ * token's role, so a token for a deleted or re-roled organization can do nothing.
  */
 export const requireRegisteredOrg = async (principal: Principal): Promise<Organization> => {
   const org = await getOrganization(principal.orgId);

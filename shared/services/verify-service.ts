@@ -1,8 +1,10 @@
-import type { SignedCode } from '../codes/digital-link';
-import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '../domain/verification';
-import { getState } from '../store/custody-repository';
-import { type CustodyView, custodyView } from './chain-service';
+import type { SignedCode } from '#shared/codes/digital-link';
+import type { CustodyView } from '#shared/custody/public-view';
+import { subjectIdOf } from '#shared/custody/types';
+import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
+import { getState } from '#shared/store/subject-state-repository';
 import { checkSignatureDetailed, getOrganizationCached, lookupUnit } from './code-lookup';
+import { custodyView } from './custody-view';
 
 /**
  * Signature first, from keys already in memory: a forged or altered code is answered
@@ -43,7 +45,7 @@ export const verifyContainerCode = async (
     const invalidReason = signature === 'mismatch' ? 'signature_mismatch' : 'unknown_key';
     return { status: 'invalid', message: STATUS_MESSAGES.invalid, invalidReason, ...base };
   }
-  const state = (await getState(`00/${code.sscc}`))?.state;
+  const state = (await getState(subjectIdOf({ kind: 'container', sscc: code.sscc })))?.state;
   if (state === undefined || state.ref.kind !== 'container' || state.commissioned === undefined) {
     return { status: 'unknown', message: STATUS_MESSAGES.unknown, ...base };
   }

@@ -1,35 +1,36 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Batch, IssuedCode } from '../domain/types';
-import { ConflictError } from '../errors';
-import {
-  batchPutAll,
-  cancelledConditionIndexes,
-  decodeCursor,
-  documentClient,
-  encodeCursor,
-  isConditionFailure,
-  mainTableName,
-  queryAll,
-} from './dynamodb-client';
-
 /**
  * A batch lives in its product's partition under its lot, so a scan (which knows GTIN
  * and lot from the code) reads it with one GetItem and the lot is unique by construction.
  * A small pointer item serves lookups by batch id. Codes are stored in chunks of
  * CODE_CHUNK_SIZE so that issuing 10,000 codes costs a handful of writes, not 10,000.
  */
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Batch, IssuedCode } from '#shared/domain/types';
+import { ConflictError } from '#shared/errors';
+import { decodeCursor, encodeCursor } from './cursors';
+import {
+  batchPutAll,
+  cancelledConditionIndexes,
+  documentClient,
+  isConditionFailure,
+  mainTableName,
+  queryAll,
+  queryIndexPage,
+} from './dynamodb-client';
+import {
+  batchesOfOrgPartition,
+  batchKey,
+  batchOwnerIndexKey,
+  batchPartition,
+  batchPointerKey,
+  CODE_CHUNK_PREFIX,
+  codeChunkKey,
+  idempotencyKey,
+} from './keys';
+import { INDEXES } from './table-definitions';
+
 export const CODE_CHUNK_SIZE = 1000;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-const batchKey = (gtin: string, lot: string) => ({ pk: `PRODUCT#${gtin}`, sk: `LOT#${lot}` });
-const pointerKey = (id: string) => ({ pk: `BATCH#${id}`, sk: 'BATCH' });
-const chunkKey = (batchId: string, index: number) => ({
-  pk: `BATCH#${batchId}`,
-  sk: `CODES#${String(index).padStart(8, '0')}`,
-});
-/** A factory's batches, newest first, through gsi1. */
-const ownerIndex = (batch: Batch) => ({ gsi1pk: `ORG#${batch.ownerOrgId}#BATCHES`, gsi1sk: `${batch.createdAt}#${batch.id}` });
-const idempotencyKey = (orgId: string, key: string) => ({ pk: `IDEMPOTENCY#${orgId}#${key}`, sk: 'IDEMPOTENCY' });
 
 export interface IdempotencyClaim {
   orgId: string;
@@ -68,14 +69,14 @@ export const createBatch = async (batch: Batch, claim?: IdempotencyClaim): Promi
     {
       Put: {
         TableName,
-        Item: { ...batchKey(batch.gtin, batch.lot), type: 'batch', ...batch, ...ownerIndex(batch) },
+        Item: { ...batchKey(batch.gtin, batch.lot), type: 'batch', ...batch, ...batchOwnerIndexKey(batch) },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
     {
       Put: {
         TableName,
-        Item: { ...pointerKey(batch.id), type: 'batchPointer', gtin: batch.gtin, lot: batch.lot },
+        Item: { ...batchPointerKey(batch.id), type: 'batchPointer', gtin: batch.gtin, lot: batch.lot },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -125,7 +126,7 @@ export const getBatchByLot = async (gtin: string, lot: string): Promise<Batch | 
 };
 
 export const getBatchById = async (id: string): Promise<Batch | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: pointerKey(id) }));
+  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: batchPointerKey(id) }));
   if (Item === undefined) return undefined;
   return getBatchByLot(String(Item.gtin), String(Item.lot));
 };
@@ -153,7 +154,7 @@ const parseCodes = (firstSequence: number, text: string): IssuedCode[] =>
 export const putCodeChunks = async (batchId: string, chunks: { index: number; codes: IssuedCode[] }[]): Promise<void> =>
   batchPutAll(
     chunks.map(({ index, codes }) => ({
-      ...chunkKey(batchId, index),
+      ...codeChunkKey(batchId, index),
       type: 'codeChunk',
       firstSequence: codes[0]?.sequence ?? 0,
       codes: serializeCodes(codes),
@@ -165,11 +166,11 @@ export const listWrittenChunkIndexes = async (batchId: string): Promise<Set<numb
   const items = await queryAll({
     TableName: mainTableName(),
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': `BATCH#${batchId}`, ':prefix': 'CODES#' },
+    ExpressionAttributeValues: { ':pk': batchPartition(batchId), ':prefix': CODE_CHUNK_PREFIX },
     ProjectionExpression: 'sk',
     ConsistentRead: true,
   });
-  return new Set(items.map((item) => Number(String(item.sk).slice('CODES#'.length))));
+  return new Set(items.map((item) => Number(String(item.sk).slice(CODE_CHUNK_PREFIX.length))));
 };
 
 export interface BatchPage {
@@ -178,22 +179,16 @@ export interface BatchPage {
 }
 
 export const listBatchesOfOrg = async (orgId: string, options: { cursor?: string; limit?: number } = {}): Promise<BatchPage> => {
-  const gsi1pk = `ORG#${orgId}#BATCHES`;
-  const page = await documentClient.send(
-    new QueryCommand({
-      TableName: mainTableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': gsi1pk },
-      ScanIndexForward: false,
-      Limit: options.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(options.cursor, {
-        exact: { gsi1pk },
-        prefixed: { gsi1sk: '', pk: 'PRODUCT#', sk: 'LOT#' },
-      }),
-    }),
-  );
-  return { batches: (page.Items ?? []).map(toBatch), cursor: encodeCursor(page.LastEvaluatedKey) };
+  const gsi1pk = batchesOfOrgPartition(orgId);
+  const page = await queryIndexPage({
+    indexName: INDEXES.byOwner,
+    partition: { attribute: 'gsi1pk', value: gsi1pk },
+    cursor: options.cursor,
+    cursorShape: { exact: { gsi1pk }, prefixed: { gsi1sk: '', pk: 'PRODUCT#', sk: 'LOT#' } },
+    limit: options.limit ?? 50,
+    newestFirst: true,
+  });
+  return { batches: page.items.map(toBatch), ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };
 };
 
 export interface CodePage {
@@ -203,15 +198,15 @@ export interface CodePage {
 
 /** One page of codes in issue order; `chunks` bounds how many chunk items one page reads. */
 export const listCodes = async (batchId: string, options: { cursor?: string; chunks?: number } = {}): Promise<CodePage> => {
-  const pk = `BATCH#${batchId}`;
+  const pk = batchPartition(batchId);
   const page = await documentClient.send(
     new QueryCommand({
       TableName: mainTableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'CODES#' },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': CODE_CHUNK_PREFIX },
       ConsistentRead: true,
       Limit: options.chunks ?? 10,
-      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: 'CODES#' } }),
+      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: CODE_CHUNK_PREFIX } }),
     }),
   );
   const codes = (page.Items ?? []).flatMap((item) => parseCodes(Number(item.firstSequence), String(item.codes)));

@@ -1,7 +1,8 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContainerKind } from '../codes/sscc';
-import { ConflictError } from '../errors';
+import type { ContainerKind } from '#shared/codes/sscc';
+import { ConflictError } from '#shared/errors';
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { rangeCounterKey, referenceCounterKey, sharedRangeKey } from './keys';
 
 /**
  * SSCC reference counters. Each organization counts its own references, one counter per
@@ -10,9 +11,6 @@ import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTabl
  * into someone else's SSCCs. Organizations without a GS1 prefix of their own are handed a
  * shared range of TraceSeal's prefix, in order, from one range counter.
  */
-const referenceCounterKey = (orgId: string, kind: ContainerKind) => ({ pk: `ORG#${orgId}`, sk: `SSCC_COUNTER#${kind}` });
-const sharedRangeKey = (orgId: string) => ({ pk: `ORG#${orgId}`, sk: 'SSCC_RANGE' });
-const rangeCounterKey = { pk: 'COUNTER#SSCC_RANGES', sk: 'COUNTER' };
 /** Range 0 holds what the single global counter issued before ranges existed. */
 const FIRST_SHARED_RANGE = 1;
 

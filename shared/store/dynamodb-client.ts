@@ -8,8 +8,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { getStringFromEnv } from '../config';
-import { BadRequestError } from '../errors';
+import { getStringFromEnv } from '#shared/config';
+import { type CursorShape, decodeCursor, encodeCursor } from './cursors';
 
 /**
  * One document client per Lambda container, created at module scope so warm invocations
@@ -36,61 +36,31 @@ export const cancelledConditionIndexes = (error: unknown): number[] => {
   return reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
 };
 
-/** Opaque pagination cursors: callers never see or build keys. */
-export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
-  key === undefined ? undefined : Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-
 /**
- * The exact key a listing's query hands back as LastEvaluatedKey: the table's key and, for
- * an index, the index's key too. `exact` holds the attributes whose value the query fixes
- * (its partition, or a constant sort key); `prefixed` the others, each with the prefix
- * its values carry.
+ * One page of a listing over an index partition, newest or oldest first, with its opaque
+ * cursor: the cursor is checked against the listing's exact key shape before any query.
  */
-export interface CursorShape {
-  exact: Record<string, string>;
-  prefixed: Record<string, string>;
-}
-
-/** Well above any key we write, well below DynamoDB's own key limits (1,024 bytes for a sort key). */
-const MAX_KEY_VALUE_BYTES = 512;
-/** A cursor is at most four such values in JSON; anything longer is not one of ours. */
-const MAX_CURSOR_LENGTH = 4096;
-const INVALID_CURSOR = () => new BadRequestError('INVALID_CURSOR', 'The cursor is not one this listing returned');
-
-const isKeyValue = (value: unknown, prefix: string): value is string =>
-  typeof value === 'string' &&
-  value.length > prefix.length &&
-  value.startsWith(prefix) &&
-  Buffer.byteLength(value, 'utf8') <= MAX_KEY_VALUE_BYTES &&
-  // Lone surrogates would reach DynamoDB as replacement characters: not a key we ever wrote.
-  Buffer.from(value, 'utf8').toString('utf8') === value;
-
-/**
- * A cursor must come back to the very query that made it. DynamoDB rejects a start key
- * that is not exactly the key of its table or index (a missing or extra attribute, a
- * number, an empty string, another partition) with a ValidationException, which would
- * otherwise surface as a 500, so anything but that exact shape is a 400 here.
- */
-export const decodeCursor = (cursor: string | undefined, shape: CursorShape): Record<string, string> | undefined => {
-  if (cursor === undefined) return undefined;
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw INVALID_CURSOR();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw INVALID_CURSOR();
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw INVALID_CURSOR();
-  const key = value as Record<string, unknown>;
-  const expected = new Set([...Object.keys(shape.exact), ...Object.keys(shape.prefixed)]);
-  const names = Object.keys(key);
-  const matches =
-    names.length === expected.size &&
-    names.every((name) => expected.has(name)) &&
-    Object.entries(shape.exact).every(([name, want]) => key[name] === want) &&
-    Object.entries(shape.prefixed).every(([name, prefix]) => isKeyValue(key[name], prefix));
-  if (!matches) throw INVALID_CURSOR();
-  return key as Record<string, string>;
+export const queryIndexPage = async (input: {
+  indexName: string;
+  partition: { attribute: string; value: string };
+  cursor: string | undefined;
+  cursorShape: CursorShape;
+  limit: number;
+  newestFirst?: boolean;
+}): Promise<{ items: Record<string, unknown>[]; cursor?: string }> => {
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: mainTableName(),
+      IndexName: input.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': input.partition.attribute },
+      ExpressionAttributeValues: { ':pk': input.partition.value },
+      ScanIndexForward: input.newestFirst !== true,
+      Limit: input.limit,
+      ExclusiveStartKey: decodeCursor(input.cursor, input.cursorShape),
+    }),
+  );
+  return { items: page.Items ?? [], cursor: encodeCursor(page.LastEvaluatedKey) };
 };
 
 /** Every page of a query, for partitions known to stay small (chains, key sets, chunk lists). */

@@ -1,14 +1,8 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Organization } from '../domain/types';
-import { ConflictError } from '../errors';
+import type { Organization } from '#shared/domain/types';
+import { ConflictError } from '#shared/errors';
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
-
-const orgKey = (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' });
-/** A licence number belongs to one organization per region. */
-const licenseKey = (region: string, licenseNumber: string) => ({
-  pk: `LICENSE#${region}#${licenseNumber.toUpperCase()}`,
-  sk: 'LICENSE',
-});
+import { gs1PrefixKey, licenseKey, organizationClientItem, orgClientKey, orgKey } from './keys';
 
 /**
  * A GS1 company prefix belongs to one organization, and no registered prefix may start
@@ -16,8 +10,6 @@ const licenseKey = (region: string, licenseNumber: string) => ({
  * each shorter prefix of it (down to 6 digits) carries a cover count, so a later claim of
  * a shorter or longer overlapping prefix fails its condition in the same transaction.
  */
-const prefixKey = (prefix: string) => ({ pk: `GS1PREFIX#${prefix}`, sk: 'GS1PREFIX' });
-
 const prefixItems = (TableName: string, org: Organization) => {
   const prefix = org.gs1CompanyPrefix;
   if (prefix === undefined) return [];
@@ -26,7 +18,7 @@ const prefixItems = (TableName: string, org: Organization) => {
     covers.push({
       Update: {
         TableName,
-        Key: prefixKey(prefix.slice(0, length)),
+        Key: gs1PrefixKey(prefix.slice(0, length)),
         UpdateExpression: 'SET #type = :cover ADD covers :one',
         ConditionExpression: 'attribute_not_exists(orgId)',
         ExpressionAttributeNames: { '#type': 'type' },
@@ -38,7 +30,7 @@ const prefixItems = (TableName: string, org: Organization) => {
     {
       Put: {
         TableName,
-        Item: { ...prefixKey(prefix), type: 'gs1Prefix', orgId: org.id },
+        Item: { ...gs1PrefixKey(prefix), type: 'gs1Prefix', orgId: org.id },
         // Taken outright, or covered by a longer prefix someone registered.
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -56,7 +48,7 @@ export const createOrganization = async (org: Organization): Promise<void> => {
           {
             Put: {
               TableName,
-              Item: { ...orgKey(org.id), type: 'org', ...org, gsi1pk: 'ORGS', gsi1sk: `${org.role}#${org.id}` },
+              Item: { ...orgKey(org.id), type: 'org', ...org },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -101,15 +93,6 @@ export const getOrganization = async (id: string): Promise<Organization | undefi
  * the organization its client was issued for. One guard item per client, like the
  * licence item, so a client id can never be linked twice.
  */
-const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' });
-
-/** The link item as stored; the CDK stack writes the bootstrap admin client's link with it. */
-export const organizationClientItem = (orgId: string, clientId: string) => ({
-  ...clientKey(clientId),
-  type: 'orgClient',
-  orgId,
-});
-
 export const linkOrganizationClient = async (orgId: string, clientId: string): Promise<void> => {
   try {
     await documentClient.send(
@@ -130,7 +113,7 @@ export const linkOrganizationClient = async (orgId: string, clientId: string): P
 /** Strongly consistent: a client created a second ago must get its token at once. */
 export const getOrganizationIdByClientId = async (clientId: string): Promise<string | undefined> => {
   const { Item } = await documentClient.send(
-    new GetCommand({ TableName: mainTableName(), Key: clientKey(clientId), ConsistentRead: true }),
+    new GetCommand({ TableName: mainTableName(), Key: orgClientKey(clientId), ConsistentRead: true }),
   );
   return typeof Item?.orgId === 'string' && Item.orgId !== '' ? Item.orgId : undefined;
 };

@@ -1,9 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Product } from '../domain/types';
-import { ConflictError, NotFoundError } from '../errors';
+import type { Product } from '#shared/domain/types';
+import { ConflictError, NotFoundError } from '#shared/errors';
 import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
-
-const productKey = (gtin: string) => ({ pk: `PRODUCT#${gtin}`, sk: 'PRODUCT' });
+import { productKey } from './keys';
 
 /** What we keep beside the public product: the per-product key of its serial codec. */
 export interface ProductRecord {
@@ -22,8 +21,6 @@ export const createProduct = async (product: Product, serialKey: Uint8Array): Pr
           ...product,
           serialKey,
           nextSequence: 0,
-          gsi1pk: `ORG#${product.ownerOrgId}#PRODUCTS`,
-          gsi1sk: product.gtin,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),

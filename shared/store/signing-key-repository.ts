@@ -1,12 +1,11 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PublicJwk } from '../codes/signature';
-import { documentClient, mainTableName, queryAll } from './dynamodb-client';
-
 /**
  * Only public keys live in the table: the verify and JWKS functions read them here and
  * never get access to the private keys.
  */
-const PARTITION = 'SIGNING_KEYS';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PublicJwk } from '#shared/codes/signature';
+import { documentClient, mainTableName, queryAll } from './dynamodb-client';
+import { SIGNING_KEYS_PARTITION, signingKeyKey } from './keys';
 
 export interface PublicKeyRecord {
   jwk: PublicJwk;
@@ -17,7 +16,7 @@ export const putPublicKey = async (record: PublicKeyRecord): Promise<void> => {
   await documentClient.send(
     new PutCommand({
       TableName: mainTableName(),
-      Item: { pk: PARTITION, sk: `KID#${record.jwk.kid}`, type: 'signingKey', ...record },
+      Item: { ...signingKeyKey(record.jwk.kid), type: 'signingKey', ...record },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -27,7 +26,7 @@ export const listPublicKeys = async (): Promise<PublicKeyRecord[]> => {
   const items = await queryAll({
     TableName: mainTableName(),
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': PARTITION },
+    ExpressionAttributeValues: { ':pk': SIGNING_KEYS_PARTITION },
   });
   return items
     .map((item) => ({ jwk: item.jwk as PublicJwk, createdAt: String(item.createdAt) }))

@@ -25,20 +25,31 @@ export interface TableDefinition {
   timeToLiveAttribute: string;
 }
 
+/**
+ * The indexes by what they serve; repositories name an index only through these.
+ * The physical names are part of the deployed table, so they stay what they were.
+ */
+export const INDEXES = {
+  /** Custodian inventory (held, incoming) and a factory's batches, newest first. */
+  byOwner: 'gsi1',
+  /** Sparse: only units packed in a container, by lot. */
+  byLot: 'gsi2',
+} as const;
+
 export const MAIN_TABLE: TableDefinition = {
   logicalId: 'MainTable',
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   globalIndexes: [
     {
-      indexName: 'gsi1',
+      indexName: INDEXES.byOwner,
       partitionKey: { name: 'gsi1pk', type: 'S' },
       sortKey: { name: 'gsi1sk', type: 'S' },
     },
     // Sparse: only units packed in a container, by lot, so a lot recall finds the
     // containers it must stop without reading anything else.
     {
-      indexName: 'gsi2',
+      indexName: INDEXES.byLot,
       partitionKey: { name: 'gsi2pk', type: 'S' },
       sortKey: { name: 'gsi2sk', type: 'S' },
     },

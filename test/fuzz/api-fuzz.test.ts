@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../shared/domain/types';
-import { ALL_ROUTES } from '../../shared/http/routes';
+import type { Role } from '#shared/domain/types';
+import { ALL_ROUTES } from '#shared/http/routes';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

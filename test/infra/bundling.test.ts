@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceSealFunction } from '../../infra/constructs/traceseal-function';
-import { CDK_JSON_CONTEXT } from './synth';
+import { CDK_JSON_CONTEXT, logicalIdOf } from './synth';
 
 /**
  * The one test that bundles for real, with the local esbuild and no Docker (there is
@@ -21,14 +21,14 @@ beforeAll(() => {
   const stack = new Stack(app, 'BundlingProbe');
   const functions = ['get-openapi', 'pre-token-generation'].map((name) => ({
     name,
-    construct: new TraceSealFunction(stack, name, { name, environment: { TABLE_NAME: 'bundling-probe' } }),
+    construct: new TraceSealFunction(stack, name, { name, environment: { LOG_LEVEL: 'warn' } }),
   }));
   const assembly = app.synth();
   const template = assembly.getStackByName('BundlingProbe').template as {
     Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
   };
   for (const { name, construct } of functions) {
-    const logicalId = stack.getLogicalId(construct.fn.node.defaultChild as never);
+    const logicalId = logicalIdOf(construct);
     const key = template.Resources[logicalId]?.Properties.Code?.S3Key ?? '';
     assetDirs.set(name, join(outdir, `asset.${key.replace(/\.zip$/, '')}`));
   }

@@ -1,15 +1,14 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EdgeWebAcl } from '../../infra/constructs/edge-web-acl';
 import { addTraceSealStacks } from '../../infra/stacks';
 import { TraceSealStack } from '../../infra/traceseal-stack';
-import { CDK_JSON_CONTEXT, type Synthesized, synthesize } from './synth';
+import { newApp, newStack, type Synthesized, synthesize } from './synth';
 import { resourcesOfType } from './template-helpers';
 
 const ACCOUNT = '123456789012';
-const newApp = () =>
-  new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
 
 interface Rule {
   Name: string;
@@ -20,7 +19,7 @@ interface Rule {
 
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthesize({}, { cloudFormationValidation: false });
+  synth = synthesize();
 });
 
 const webAclOf = (template: Template) => resourcesOfType(template, 'AWS::WAFv2::WebACL');
@@ -77,6 +76,29 @@ describe('AWS WAF is part of the stack by default', () => {
     );
     expect(webAclOf(withArn)).toHaveLength(0);
     expect(distributionWebAcl(withArn)).toBe(given);
+  });
+});
+
+describe('EdgeWebAcl on its own', () => {
+  it('refuses a stack known to be outside us-east-1', () => {
+    const stack = new Stack(newApp(), 'Edge', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    expect(() => new EdgeWebAcl(stack, 'Acl')).toThrow(/must be created in us-east-1/);
+  });
+
+  it('adds no template rule to a stack known to be in us-east-1', () => {
+    const stack = new Stack(newApp(), 'Edge', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    new EdgeWebAcl(stack, 'Acl');
+    expect((Template.fromStack(stack).toJSON() as { Rules?: Record<string, unknown> }).Rules ?? {}).not.toHaveProperty(
+      'WebAclInUsEast1',
+    );
+  });
+
+  it('refuses rate limits below 10 requests per 5 minutes', () => {
+    expect(() => new EdgeWebAcl(newStack(), 'Acl', { verifyRequestsPer5MinPerIp: 5 })).toThrow(/verifyRequestsPer5MinPerIp/);
+  });
+
+  it('refuses verification path prefixes that are not paths', () => {
+    expect(() => new EdgeWebAcl(newStack(), 'Acl', { verifyPathPrefixes: ['01*'] })).toThrow(/verifyPathPrefixes/);
   });
 });
 

@@ -1,51 +1,35 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { EventJobs, type EventJobsProps } from '../../infra/constructs/event-jobs';
-import { PROJECT_ROOT, TraceSealFunction } from '../../infra/constructs/traceseal-function';
+import { logicalIdAt } from '../../infra/constructs/pin';
+import { TraceSealFunction } from '../../infra/constructs/traceseal-function';
+import { logicalIdOf, nagReport, newStack } from './synth';
 import { actionsOf, resourcesOfType, roleStatements } from './template-helpers';
-
-/** cdk.json's feature flags, read directly: this file tests the construct, not the whole stack. */
-const CDK_JSON_CONTEXT = (
-  JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
-).context;
 
 /** The event-jobs construct on its own: queues, worker, event source and grants. */
 const build = (props: Partial<EventJobsProps> = {}) => {
-  const app = new App({
-    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
-  const stack = new Stack(app, 'EventJobsProbe');
+  const stack = newStack('EventJobsProbe');
   const table = new TableV2(stack, 'Table', {
     partitionKey: { name: 'pk', type: AttributeType.STRING },
     sortKey: { name: 'sk', type: AttributeType.STRING },
   });
   const jobs = new EventJobs(stack, 'EventJobs', { table, ...props });
   const producer = new TraceSealFunction(stack, 'RecordEvents', { name: 'record-events', timeout: Duration.seconds(29) });
-  jobs.grantEnqueue(producer.fn);
+  jobs.grantEnqueue(producer);
   return { stack, jobs, producer, template: Template.fromStack(stack) };
 };
-
-const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(construct.node.defaultChild as Parameters<Stack['getLogicalId']>[0]);
-
 describe('EventJobs', () => {
   it('an encrypted, TLS-only queue with a dead-letter queue, its visibility well past the worker’s timeout', () => {
-    const { stack, jobs, template } = build();
+    const { jobs, template } = build();
     const queues = resourcesOfType(template, 'AWS::SQS::Queue');
     expect(queues).toHaveLength(2);
     for (const [, queue] of queues) expect(queue.Properties?.SqsManagedSseEnabled).toBe(true);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 6 * 180,
-      RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack, jobs.deadLetterQueue), 'Arn'] },
-        maxReceiveCount: 5,
-      },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(jobs.deadLetterQueue), 'Arn'] }, maxReceiveCount: 5 },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 180,
@@ -70,9 +54,9 @@ describe('EventJobs', () => {
   });
 
   it('grants: the producer and the worker may send, only the worker receives, nobody deletes items', () => {
-    const { stack, jobs, producer, template } = build();
-    const producerStatements = roleStatements(template, logicalId(stack, producer.role));
-    const workerStatements = roleStatements(template, logicalId(stack, jobs.worker.role));
+    const { jobs, producer, template } = build();
+    const producerStatements = roleStatements(template, logicalIdOf(producer.role));
+    const workerStatements = roleStatements(template, logicalIdOf(jobs.worker.role));
     const actions = (statements: typeof producerStatements) => statements.flatMap(actionsOf);
     expect(actions(producerStatements)).toContain('sqs:SendMessage');
     expect(actions(producerStatements).filter((a) => a.startsWith('sqs:Receive'))).toEqual([]);
@@ -87,14 +71,17 @@ describe('EventJobs', () => {
     );
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 29,
-      Environment: { Variables: Match.objectLike({ EVENT_JOBS_QUEUE_URL: { Ref: logicalId(stack, jobs.queue) } }) },
+      Environment: { Variables: Match.objectLike({ EVENT_JOBS_QUEUE_URL: { Ref: logicalIdOf(jobs.queue) } }) },
     });
   });
 
-  it('takes the stack’s own table grant when given one', () => {
-    const granted: string[] = [];
-    build({ grantTableAccess: (fn) => granted.push(fn.node.path) });
-    expect(granted).toEqual(['EventJobsProbe/EventJobs/Worker/Function']);
+  it('keeps the id its queue mapping had under the worker’s former Function child (Lambda refuses a second mapping)', () => {
+    const { jobs } = build();
+    const [mapping] = jobs.worker.node.children.filter((child) => child instanceof EventSourceMapping);
+    expect(mapping).toBeDefined();
+    expect(logicalIdOf(mapping ?? jobs.worker)).toBe(
+      logicalIdAt(['EventJobs', 'Worker', 'Function', mapping?.node.id ?? '', 'Resource']),
+    );
   });
 
   it('refuses settings SQS or Lambda would refuse at deploy time', () => {
@@ -104,7 +91,7 @@ describe('EventJobs', () => {
 
   it('passes cdk-nag’s AwsSolutions checks with nothing acknowledged', () => {
     const { stack } = build();
-    const report = new AwsSolutionsChecks().validateScope(stack);
+    const report = nagReport(stack);
     const ours = report.violations.filter((v) =>
       v.violatingResources.some((r) => !r.constructPath?.startsWith('EventJobsProbe/Table')),
     );

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../shared/auth/principal';
-import { type EventInput, ingestEvents } from '../../shared/services/custody-service';
-import { processEventJob } from '../../shared/services/event-job-worker';
-import {
-  acquireEventJobLease,
-  commitEventJobProgress,
-  createEventJob,
-  getEventJob,
-  listEventJobResults,
-} from '../../shared/store/event-job-repository';
+import type { Principal } from '#shared/auth/principal';
+import { type EventInput, ingestEvents } from '#shared/services/custody/ingest-events';
+import { processEventJob } from '#shared/services/event-job-worker';
+import { listEventJobResults } from '#shared/store/event-job-chunks';
+import { createEventJob, getEventJob } from '#shared/store/event-job-repository';
+import { acquireEventJobLease, commitEventJobProgress } from '#shared/store/event-job-runs';
 import { custodyEvent, issueUnits } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetPublicKeys } from '#shared/keys/public-key-cache';
+import { documentClient } from '#shared/store/dynamodb-client';
 import { JWKS_READ_KEYS, VERIFY_READ_KEYS } from '../../infra/constructs/table-access';
-import { forgetPublicKeys } from '../../shared/keys/public-key-cache';
-import { documentClient } from '../../shared/store/dynamodb-client';
 import { custodyEvent, issueContainer, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,5 +1,5 @@
-import { withCheckDigit } from '../../shared/codes/gtin';
-import type { Role } from '../../shared/domain/types';
+import { withCheckDigit } from '#shared/codes/gtin';
+import type { Role } from '#shared/domain/types';
 import type { TestService } from './local-service';
 
 let counter = 0;

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Role } from '#shared/domain/types';
 import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime';
-import type { Role } from '../../shared/domain/types';
 
 /**
  * The real local service for a test file: the gateway on a free port, the real handlers,

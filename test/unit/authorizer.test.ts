@@ -4,9 +4,9 @@ import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '../../shared/auth/authorizer';
-import { principalFromEvent } from '../../shared/auth/principal';
-import { ROUTES, type RouteDefinition } from '../../shared/http/routes';
+import { type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
+import { principalFromEvent } from '#shared/auth/principal';
+import { ROUTES, type RouteDefinition } from '#shared/http/routes';
 
 const ISSUER = 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Pool';
 const ORIGIN_SECRET = 'origin-verify-secret-value-0123456789';

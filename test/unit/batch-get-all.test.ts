@@ -1,9 +1,9 @@
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ChainEntry, hashRecordedEvent, verifyChain } from '../../shared/custody/chain';
-import { loadChainEntries } from '../../shared/store/custody-repository';
-import { batchGetAll, mainTableName } from '../../shared/store/dynamodb-client';
+import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/chain';
+import { loadChainEntries } from '#shared/store/chain-repository';
+import { batchGetAll, mainTableName } from '#shared/store/dynamodb-client';
 
 /**
  * Throttling cannot be caused on purpose in DynamoDB Local, so BatchGetItem's partial

@@ -1,8 +1,14 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildDigitalLink, parseDigitalLink } from '../../shared/codes/digital-link';
-import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '../../shared/codes/gtin';
-import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '../../shared/codes/serial';
+import {
+  buildContainerLink,
+  buildDigitalLink,
+  parseContainerCode,
+  parseDigitalLink,
+  parseScannedCode,
+} from '#shared/codes/digital-link';
+import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '#shared/codes/gtin';
+import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '#shared/codes/serial';
 import {
   canonicalElementString,
   publicKeyFromJwk,
@@ -10,9 +16,10 @@ import {
   splitDigsig,
   toPublicJwk,
   verifyCodeSignature,
-} from '../../shared/codes/signature';
-import { AppError } from '../../shared/errors';
-import { generateSigningKey, privateKeyFromPem } from '../../shared/keys/key-material';
+} from '#shared/codes/signature';
+import { buildSscc } from '#shared/codes/sscc';
+import { AppError } from '#shared/errors';
+import { generateSigningKey, privateKeyFromPem } from '#shared/keys/key-material';
 
 describe('GTIN check digits', () => {
   it('matches GS1 examples', () => {
@@ -140,6 +147,53 @@ describe('Digital Link URIs', () => {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).statusCode).toBe(400);
       expect((error as AppError).code).toBe(errorCode);
+    }
+  });
+});
+
+/** The code a failed check throws, or undefined when the check passes. */
+const errorCodeOf = (check: () => unknown): string | undefined => {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).statusCode).toBe(400);
+    return (error as AppError).code;
+  }
+};
+
+describe('container codes', () => {
+  const digsig = `abcd${'A'.repeat(86)}`;
+  const sscc = buildSscc('pallet', '0614141', 42);
+  const wrongCheckDigit = `${sscc.slice(0, 17)}${(Number(sscc[17]) + 1) % 10}`;
+
+  it('accepts an SSCC with its check digit and an AI 8030', () => {
+    expect(parseContainerCode({ sscc, digsig })).toEqual({ sscc, digsig });
+  });
+
+  it.each([
+    ['a wrong check digit', { sscc: wrongCheckDigit, digsig }, 'MALFORMED_CODE'],
+    ['17 digits', { sscc: sscc.slice(0, 17), digsig }, 'MALFORMED_CODE'],
+    ['letters', { sscc: `A${sscc.slice(1)}`, digsig }, 'MALFORMED_CODE'],
+    ['no SSCC', { sscc: undefined, digsig }, 'MALFORMED_CODE'],
+    ['no signature', { sscc, digsig: undefined }, 'MISSING_SIGNATURE'],
+    ['an empty signature', { sscc, digsig: '' }, 'MISSING_SIGNATURE'],
+    ['a short signature', { sscc, digsig: 'short' }, 'MALFORMED_CODE'],
+  ])('refuses %s', (_, parts, code) => {
+    expect(errorCodeOf(() => parseContainerCode(parts))).toBe(code);
+  });
+
+  it('gives a scanned container label the same checks as the verification route', () => {
+    const uri = buildContainerLink('https://verify.example.com', { sscc, digsig });
+    expect(parseScannedCode(uri)).toEqual({ kind: 'container', sscc, digsig });
+    for (const parts of [
+      { sscc: wrongCheckDigit, digsig },
+      { sscc, digsig: 'short' },
+      { sscc, digsig: '' },
+    ]) {
+      const scanned = `https://verify.example.com/00/${parts.sscc}${parts.digsig === '' ? '' : `?8030=${parts.digsig}`}`;
+      expect(errorCodeOf(() => parseScannedCode(scanned))).toBe(errorCodeOf(() => parseContainerCode(parts)));
     }
   });
 });

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '#shared/errors';
+import { getOrganizationIdByClientId, linkOrganizationClient } from '#shared/store/org-repository';
+import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { handler } from '../../functions/pre-token-generation/handler';
 import { ensureTable } from '../../scripts/local/tables';
-import { ConflictError } from '../../shared/errors';
-import { getOrganizationIdByClientId, linkOrganizationClient } from '../../shared/store/org-repository';
-import { MAIN_TABLE } from '../../shared/store/table-definitions';
 
 /** The table is this file's own in DynamoDB Local; the event is what Cognito sends (V3, client credentials). */
 const tokenEvent = (clientId: string | undefined): PreTokenGenerationV3TriggerEvent =>

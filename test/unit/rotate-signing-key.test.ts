@@ -10,14 +10,14 @@ import {
 import type { Context, SecretsManagerRotationEvent, SecretsManagerRotationEventStep } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { publicKeyFromJwk, signCode, splitDigsig, verifyCodeSignature } from '#shared/codes/signature';
+import { generateSigningKey } from '#shared/keys/key-material';
+import { forgetPublicKeys, getPublicKey } from '#shared/keys/public-key-cache';
+import { forgetSigningKey, getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { listPublicKeys, putPublicKey } from '#shared/store/signing-key-repository';
+import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { handler } from '../../functions/rotate-signing-key/handler';
 import { ensureTable } from '../../scripts/local/tables';
-import { publicKeyFromJwk, signCode, splitDigsig, verifyCodeSignature } from '../../shared/codes/signature';
-import { generateSigningKey } from '../../shared/keys/key-material';
-import { forgetPublicKeys, getPublicKey } from '../../shared/keys/public-key-cache';
-import { forgetSigningKey, getActiveSigningKey } from '../../shared/keys/signing-key-provider';
-import { listPublicKeys, putPublicKey } from '../../shared/store/signing-key-repository';
-import { MAIN_TABLE } from '../../shared/store/table-definitions';
 
 /**
  * Secrets Manager is a fake that keeps versions and staging labels the way the service

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Batch, Organization, Product } from '../../shared/domain/types';
-import { decideVerdict, endOfServiceLife } from '../../shared/domain/verification';
-import { prefersHtml, renderVerificationPage } from '../../shared/http/verification-page';
+import type { Batch, Organization, Product } from '#shared/domain/types';
+import { decideVerdict, endOfServiceLife } from '#shared/domain/verification';
+import { prefersHtml, renderVerificationPage } from '#shared/http/verification-page';
 
 const product: Product = {
   gtin: '06952012345676',

@@ -3,7 +3,10 @@ import { issueContainer } from '../support/custody';
 import { registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
-/** Bad input and authorization on the routes the flow tests do not already cover. */
+/**
+ * The organization, container and chain routes: what each accepts, whom it answers, and
+ * how it refuses bad input (the flow tests cover their happy paths at length).
+ */
 let service: TestService;
 let adminToken: string;
 beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
@@ -55,7 +58,7 @@ describe('containers', () => {
     expect(codes.every((c) => /^3\d{17}$/.test(c.sscc))).toBe(true);
   });
 
-  it('verifies container labels: genuine, forged, malformed', async () => {
+  it('verifies a genuine container label, as JSON and as a page', async () => {
     const factory = await registerOrg(service, 'factory', adminToken);
     const uri = await issueContainer(service, factory.token, 'case');
     const genuine = await fetch(uri, { headers: { accept: 'application/json' } });
@@ -67,18 +70,32 @@ describe('containers', () => {
     const html = await page.text();
     expect(html).toContain('<h1>Genuine</h1>');
     expect(html).toContain('case, 0 item(s) inside');
+  });
+
+  it('answers a forged container signature invalid, cached for a day', async () => {
+    const factory = await registerOrg(service, 'factory', adminToken);
+    const uri = await issueContainer(service, factory.token, 'case');
     const forged = uri.replace(/8030=(....)(.)/, (_, kid: string, ch: string) => `8030=${kid}${ch === 'A' ? 'B' : 'A'}`);
     const forgedVerdict = await fetch(forged, { headers: { accept: 'application/json' } });
     expect(((await forgedVerdict.json()) as { status: string }).status).toBe('invalid');
     expect(forgedVerdict.headers.get('cache-control')).toContain('s-maxage=86400');
+  });
 
-    const { pathname } = new URL(uri);
+  it('refuses a malformed container label with the same codes as a unit label, uncached', async () => {
+    const factory = await registerOrg(service, 'factory', adminToken);
+    const uri = await issueContainer(service, factory.token, 'case');
+    const { pathname, searchParams } = new URL(uri);
     const sscc = pathname.split('/')[2] ?? '';
     const wrongCheckDigit = `${sscc.slice(0, 17)}${(Number(sscc[17]) + 1) % 10}`;
-    const malformed = await service.call('GET', `/00/${wrongCheckDigit}?8030=${new URL(uri).searchParams.get('8030')}`);
+    const malformed = await service.call('GET', `/00/${wrongCheckDigit}?8030=${searchParams.get('8030')}`);
     expect(malformed.status).toBe(400);
+    expect(await errorCode(malformed)).toBe('MALFORMED_CODE');
     expect(malformed.headers.get('cache-control')).toBe('no-store');
-    expect((await service.call('GET', `/00/${sscc}`)).status).toBe(400);
+    const unsigned = await service.call('GET', `/00/${sscc}`);
+    expect(unsigned.status).toBe(400);
+    expect(await errorCode(unsigned)).toBe('MISSING_SIGNATURE');
+    const head = await service.call('HEAD', `/00/${sscc}`);
+    expect(head.status).toBe(400);
   });
 });
 

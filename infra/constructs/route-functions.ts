@@ -1,0 +1,163 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { ROUTES, type RouteDefinition } from '#shared/http/routes';
+import { pascalCase } from './naming';
+import type { SigningKey } from './signing-key';
+import { JWKS_READ_KEYS, type TableAccess, VERIFY_READ_KEYS } from './table-access';
+import { TraceSealFunction } from './traceseal-function';
+
+/** What one route function is given; anything not named here it does not get. */
+export interface HttpFunctionSettings {
+  readonly tableAccess: TableAccess;
+  /** @default 512 (TraceSealFunction) */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(10) (TraceSealFunction) */
+  readonly timeout?: Duration;
+  /**
+   * Needs VERIFY_BASE_URL: it prints verification URIs.
+   * @default false
+   */
+  readonly printsCodes?: boolean;
+  /**
+   * Needs the private signing key (SIGNING_KEY_SECRET_ID and read access to the secret).
+   * @default false
+   */
+  readonly signsCodes?: boolean;
+  /**
+   * The public scan path: gets `verifyReservedConcurrency`.
+   * @default false
+   */
+  readonly publicHotPath?: boolean;
+}
+
+/**
+ * One entry per function the routes name. A route naming a function missing here, or an
+ * entry no route names, fails the synth (and the infra tests), so no function gets
+ * permissions by accident.
+ */
+export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
+  'create-org': { tableAccess: 'readWrite' },
+  'get-org': { tableAccess: 'read' },
+  'create-product': { tableAccess: 'readWrite' },
+  // Up to 10,000 ECDSA signatures and 10 BatchWrite rounds per call; 1769 MB is one full
+  // vCPU (the signing loop is single-threaded) and 29 s stays under API Gateway's 30 s.
+  'create-batch': {
+    tableAccess: 'readWrite',
+    memorySize: 1769,
+    timeout: Duration.seconds(29),
+    printsCodes: true,
+    signsCodes: true,
+  },
+  'get-batch': { tableAccess: 'read' },
+  'list-batches': { tableAccess: 'read' },
+  // Builds a page of up to 10,000 CSV/NDJSON rows in memory.
+  'list-batch-codes': { tableAccess: 'read', memorySize: 1024, timeout: Duration.seconds(15), printsCodes: true },
+  // Up to 1,000 events (5 MB) per call, each checked against custody state.
+  'record-events': { tableAccess: 'readWrite', memorySize: 1024, timeout: Duration.seconds(29) },
+  // Up to 1,000 signed SSCCs per call.
+  'create-containers': {
+    tableAccess: 'readWrite',
+    memorySize: 1024,
+    timeout: Duration.seconds(29),
+    printsCodes: true,
+    signsCodes: true,
+  },
+  'get-inventory': { tableAccess: 'read' },
+  'get-chain': { tableAccess: 'read', memorySize: 1024 },
+  // The public hot path: more memory is more CPU and a faster cold start for a signature
+  // check; it reads only the items a verification needs.
+  'verify-code': { tableAccess: { leadingKeys: VERIFY_READ_KEYS }, memorySize: 1024, publicHotPath: true },
+  'get-jwks': { tableAccess: { leadingKeys: JWKS_READ_KEYS } },
+  'get-openapi': { tableAccess: 'none' },
+  'get-event-job': { tableAccess: 'read' },
+};
+
+export interface RouteFunctionsProps {
+  /** The table the functions work on. */
+  readonly table: ITableV2;
+  /** Gives the functions that sign codes the private key. */
+  readonly signingKey: SigningKey;
+  /** `https://` + the host printed in codes, for the functions that print them. */
+  readonly verifyBaseUrl: string;
+  /**
+   * The routes whose functions to make, by route name.
+   * @default ROUTES (shared/http/routes.ts)
+   */
+  readonly routes?: Readonly<Record<string, RouteDefinition>>;
+  /**
+   * Settings of each function, by function name (its folder under functions/).
+   * @default HTTP_FUNCTIONS
+   */
+  readonly settings?: Readonly<Record<string, HttpFunctionSettings>>;
+  /**
+   * Concurrent executions reserved for (and the most allowed to) the public hot path: a
+   * scan flood that gets past the CDN and WAF uses these and no more, and leaves the rest
+   * of the account's concurrency to custody and issuance.
+   * @default 100
+   */
+  readonly verifyReservedConcurrency?: number;
+}
+
+/**
+ * One function per function name of the routes, each with exactly the permissions its
+ * settings give. The stack makes this construct with the id `Default`, which CDK leaves
+ * out of logical ids: the functions keep the ids they had as children of the stack.
+ */
+export class RouteFunctions extends Construct {
+  /** By function name. */
+  public readonly functions: ReadonlyMap<string, TraceSealFunction>;
+
+  public constructor(scope: Construct, id: string, props: RouteFunctionsProps) {
+    super(scope, id);
+    const routes = Object.values(props.routes ?? ROUTES);
+    const settings = props.settings ?? HTTP_FUNCTIONS;
+    const reserved = props.verifyReservedConcurrency ?? 100;
+    const names = [...new Set(routes.map((route) => route.functionName))];
+    for (const route of routes) {
+      if (settings[route.functionName] === undefined) {
+        throw new Error(
+          `Route ${route.operationId} names function ${route.functionName}, which HTTP_FUNCTIONS in infra/constructs/route-functions.ts lacks: give it its permissions there`,
+        );
+      }
+    }
+    const unused = Object.keys(settings).filter((name) => !names.includes(name));
+    if (unused.length > 0) throw new Error(`HTTP_FUNCTIONS has settings no route uses: ${unused.join(', ')}`);
+    if (!Number.isInteger(reserved) || reserved < 1 || reserved > 10_000) {
+      throw new Error('verifyReservedConcurrency must be an integer from 1 to 10000');
+    }
+
+    const functions = new Map<string, TraceSealFunction>();
+    for (const name of names) {
+      const setting = settings[name] ?? { tableAccess: 'none' };
+      const fn = new TraceSealFunction(this, pascalCase(name), {
+        name,
+        description: `TraceSeal ${routes
+          .filter((route) => route.functionName === name)
+          .map((route) => `${route.method} ${route.path}`)
+          .join(', ')}`.slice(0, 256),
+        memorySize: setting.memorySize,
+        timeout: setting.timeout,
+        table: setting.tableAccess === 'none' ? undefined : props.table,
+        environment: setting.printsCodes === true ? { VERIFY_BASE_URL: props.verifyBaseUrl } : {},
+        reservedConcurrentExecutions: setting.publicHotPath === true ? reserved : undefined,
+      });
+      fn.grantTable(setting.tableAccess);
+      if (setting.signsCodes === true) props.signingKey.grantRead(fn);
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+  }
+
+  /** The function of a route (for HttpApi.addRoutes). */
+  public functionFor(route: RouteDefinition): TraceSealFunction {
+    return this.get(route.functionName);
+  }
+
+  /** The function of a name under functions/; throws if no route uses it. */
+  public get(name: string): TraceSealFunction {
+    const fn = this.functions.get(name);
+    if (fn === undefined) throw new Error(`No route uses the ${name} function`);
+    return fn;
+  }
+}

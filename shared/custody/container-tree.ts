@@ -1,0 +1,45 @@
+/**
+ * The one walk up a subject's containers (a scan's custody, a recall stopping the
+ * containers that hold recalled units). Reading is the caller's, so this stays free of
+ * the store and each caller decides where states come from.
+ */
+import type { SubjectState } from './types';
+
+/**
+ * Units go into cases or pallets and cases into pallets, so a genuine tree is at most two
+ * containers deep; the walk stops at three, so damaged data (a cycle, a container packed
+ * into itself) costs a bounded number of reads.
+ */
+export const MAX_CONTAINER_DEPTH = 3;
+
+export interface Enclosure {
+  state: SubjectState;
+  /** When what sits in this container went in: the start of its time inside. */
+  since?: string;
+}
+
+export type StateReader = (subjectId: string) => Promise<SubjectState | undefined>;
+
+/**
+ * The containers above `subject`, innermost first. With `visited`, the walk stops at a
+ * container already in it (its ancestors were walked already) and adds those it reaches,
+ * so walks from many subjects read each container once.
+ */
+export const containersAbove = async (
+  subject: Pick<SubjectState, 'parentId' | 'packedAt'> | undefined,
+  read: StateReader,
+  visited?: Set<string>,
+): Promise<Enclosure[]> => {
+  const path: Enclosure[] = [];
+  let inner = subject;
+  for (let depth = 0; depth < MAX_CONTAINER_DEPTH && inner !== undefined; depth++) {
+    const { parentId, packedAt } = inner;
+    if (parentId === undefined || visited?.has(parentId) === true) break;
+    visited?.add(parentId);
+    const container = await read(parentId);
+    if (container === undefined) break;
+    path.push({ state: container, ...(packedAt === undefined ? {} : { since: packedAt }) });
+    inner = container;
+  }
+  return path;
+};

@@ -1,0 +1,11 @@
+/**
+ * The one schema source: these validate every request and feed /openapi.json, one file
+ * per resource. Objects are strict, so a misspelt field is a clear 400 rather than
+ * silently ignored.
+ */
+export * from './batches';
+export * from './common';
+export * from './custody';
+export * from './event-jobs';
+export * from './registry';
+export * from './verification';

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { PRODUCT_CATEGORIES } from '#shared/domain/types';
+import { Gtin14, isoDate, Role, text } from './common';
+
+export const CreateOrganizationBody = z.strictObject({
+  name: text(200),
+  role: Role,
+  region: text(100).describe('Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level'),
+  licenseNumber: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{5,40}$/, 'must be 5 to 40 letters, digits or dashes')
+    .describe('Business licence number (e.g. the 18-character unified social credit code)'),
+  gs1CompanyPrefix: z
+    .string()
+    .regex(/^\d{6,12}$/, 'must be 6 to 12 digits')
+    .optional()
+    .describe(
+      "Factories and distributors: the GS1 Company Prefix its SSCCs are built from (unique; 10^(16 - length) references per container kind). Without one, its SSCCs come from a range of TraceSeal's prefix",
+    ),
+});
+
+export const Organization = CreateOrganizationBody.extend({ id: z.uuid(), createdAt: z.iso.datetime() }).meta({
+  id: 'Organization',
+});
+
+export const RegisteredOrganization = Organization.extend({
+  credentials: z
+    .object({ clientId: z.string(), clientSecret: z.string(), tokenUrl: z.url() })
+    .optional()
+    .describe('In AWS, and in this response only: the OAuth client-credentials app client of the new organization'),
+}).meta({ id: 'RegisteredOrganization' });
+
+export const OrgIdParams = z.strictObject({ id: z.uuid() });
+
+export const CreateProductBody = z.strictObject({
+  gtin: Gtin14,
+  name: text(200),
+  category: z.enum(PRODUCT_CATEGORIES),
+  standard: text(64).describe('Product standard, e.g. "GB 2811-2019"'),
+  laCertificate: z.strictObject({
+    number: text(64).describe('LA (labour safety) certificate number'),
+    validUntil: isoDate,
+  }),
+  serviceLifeMonths: z.number().int().min(1).max(600),
+});
+
+export const Product = CreateProductBody.extend({ ownerOrgId: z.uuid(), createdAt: z.iso.datetime() }).meta({
+  id: 'Product',
+});

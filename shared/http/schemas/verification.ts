@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/codes/digital-link';
+import { VERIFICATION_STATUSES } from '#shared/domain/verification';
+
+export const VerifyParams = z.object({ gtin: z.string(), lot: z.string(), serial: z.string() });
+export const VerifyQuery = z.looseObject({
+  '8030': z.string().regex(DIGSIG_PATTERN).optional().describe('AI 8030: key id (4) + ES256 signature (86), base64url'),
+});
+
+export const VerificationResult = z
+  .object({
+    status: z.enum(VERIFICATION_STATUSES),
+    message: z.string(),
+    code: z.object({ gtin: z.string(), lot: z.string(), serial: z.string().regex(SERIAL_PATTERN) }),
+    product: z
+      .object({
+        gtin: z.string(),
+        name: z.string(),
+        category: z.string(),
+        standard: z.string(),
+        laCertificate: z.object({ number: z.string(), validUntil: z.string() }),
+        serviceLifeMonths: z.number(),
+      })
+      .optional(),
+    factory: z.object({ id: z.string(), name: z.string(), region: z.string() }).optional(),
+    batch: z
+      .object({
+        lot: z.string(),
+        productionDate: z.string(),
+        endOfServiceLife: z.string(),
+        recalledAt: z.string().optional(),
+        recallReason: z.string().optional(),
+      })
+      .optional(),
+    checkedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'VerificationResult' });
+
+export const Jwks = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.literal('EC'),
+        crv: z.literal('P-256'),
+        x: z.string(),
+        y: z.string(),
+        kid: z.string(),
+        alg: z.literal('ES256'),
+        use: z.literal('sig'),
+      }),
+    ),
+  })
+  .meta({ id: 'Jwks' });
+
+export const ContainerVerifyQuery = z.looseObject({ '8030': z.string().optional() });

@@ -1,0 +1,42 @@
+/**
+ * Loading what a scan shows of custody: the subject's own state and those of the
+ * containers it sits in, then the organizations named. Only state items are read, never a
+ * chain, so a scan costs the same however long the history (see shared/custody/public-view.ts).
+ */
+import { containersAbove } from '#shared/custody/container-tree';
+import {
+  type CustodyFacts,
+  type CustodyView,
+  describeCustody,
+  organizationsShown,
+  type PublicOrg,
+} from '#shared/custody/public-view';
+import { type SubjectRef, subjectIdOf } from '#shared/custody/types';
+import type { Batch } from '#shared/domain/types';
+import { getState } from '#shared/store/subject-state-repository';
+import { getOrganizationCached } from './code-lookup';
+
+const readState = async (id: string) => (await getState(id))?.state;
+
+const publicOrgs = async (ids: readonly string[]): Promise<Map<string, PublicOrg>> => {
+  const orgs = new Map<string, PublicOrg>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const org = await getOrganizationCached(id);
+      if (org !== undefined) orgs.set(id, { name: org.name, role: org.role, region: org.region });
+    }),
+  );
+  return orgs;
+};
+
+/** `batch`: a unit's, whose recall flag stops it wherever it is. */
+export const custodyView = async (ref: SubjectRef, issuance: { by: string; at: string }, batch?: Batch): Promise<CustodyView> => {
+  const own = await readState(subjectIdOf(ref));
+  const facts: CustodyFacts = {
+    ...(own === undefined ? {} : { own }),
+    path: await containersAbove(own, readState),
+    issuance,
+    lotRecalled: batch?.recalledAt !== undefined,
+  };
+  return describeCustody(facts, await publicOrgs(organizationsShown(facts)));
+};

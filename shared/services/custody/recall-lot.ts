@@ -1,0 +1,80 @@
+/**
+ * A whole-lot recall costs the same whatever the lot's size: one event about the lot's
+ * class, the batch's flag, a flag on each container holding packed units of the lot, and
+ * last a mark that the container pass is complete. Loose units read the batch flag.
+ */
+import { hashRecordedEvent } from '#shared/custody/chain';
+import { containersAbove } from '#shared/custody/container-tree';
+import { lotRecallEvent } from '#shared/custody/epcis';
+import { type EventInput, requireAfterIssuance } from '#shared/custody/event-shape';
+import { stableStringify } from '#shared/custody/identifiers';
+import type { Batch, Organization } from '#shared/domain/types';
+import { BadRequestError, ConflictError } from '#shared/errors';
+import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#shared/store/batch-repository';
+import { putStandaloneEvent } from '#shared/store/custody-repository';
+import { flagContainerRecalled, getState, listPackedUnitsOfLot } from '#shared/store/subject-state-repository';
+import type { EventResult } from './results';
+
+/** Stops every container holding packed units of a recalled lot, then marks the recall complete. */
+const flagLotContainers = async (batch: Batch, now: Date): Promise<void> => {
+  const containers = new Set<string>();
+  const read = async (id: string) => (await getState(id))?.state;
+  const toFlag: string[] = [];
+  for (const unit of await listPackedUnitsOfLot(batch.gtin, batch.lot)) {
+    for (const { state } of await containersAbove(unit, read, containers)) toFlag.push(state.subjectId);
+  }
+  for (const id of toFlag) await flagContainerRecalled(id);
+  await markRecallContainersFlagged(batch.gtin, batch.lot, now.toISOString());
+};
+
+export const recallWholeLot = async (
+  input: EventInput,
+  lot: { gtin: string; lot: string },
+  actor: Organization,
+  now: Date,
+): Promise<EventResult> => {
+  const found = await getBatchWithRecall(lot.gtin, lot.lot);
+  if (found === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
+  const { batch } = found;
+  if (actor.role !== 'regulator' && batch.ownerOrgId !== actor.id) {
+    throw new ConflictError('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall');
+  }
+  requireAfterIssuance(input.eventTime, batch.createdAt);
+  const epcis = lotRecallEvent({
+    gtin: batch.gtin,
+    lot: batch.lot,
+    count: batch.count,
+    actorOrgId: actor.id,
+    eventTime: input.eventTime,
+    eventTimeZoneOffset: input.eventTimeZoneOffset,
+    recordTime: now.toISOString(),
+    location: actor.region,
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+  });
+  const eventId = String(epcis.eventID);
+  let recall = found.recall;
+  if (batch.recalledAt === undefined) {
+    // The record first (idempotent by its id), then the flag, then the containers: a call
+    // that dies part-way is completed by sending the same recall again.
+    await putStandaloneEvent({
+      eventId,
+      bizStep: 'recall',
+      actorOrgId: actor.id,
+      epcisJson: stableStringify(epcis),
+      eventHash: hashRecordedEvent(epcis),
+      recordTime: now.toISOString(),
+    });
+    // The recall date is the server's: a client cannot backdate it.
+    if (await recallLot(batch.gtin, batch.lot, now.toISOString(), input.reason ?? 'unspecified', eventId)) {
+      await flagLotContainers(batch, now);
+      return { index: 0, status: 'recorded', eventId };
+    }
+    // A copy of this recall (or another one) won the race; it is stopping the containers.
+    recall = (await getBatchWithRecall(batch.gtin, batch.lot))?.recall ?? {};
+  } else if (recall.containersFlaggedAt === undefined) {
+    // Recalled, but the call that did it died before every container was stopped.
+    await flagLotContainers(batch, now);
+  }
+  if (recall.eventId === eventId) return { index: 0, status: 'duplicate', eventId };
+  throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
+};

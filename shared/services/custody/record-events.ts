@@ -1,0 +1,96 @@
+/**
+ * Recording one prepared event: judge it on the current states (the pure rules), chain it
+ * onto each subject's history, and write the event and every change in one conditional
+ * transaction, so it is recorded whole or not at all and a race has one winner.
+ */
+import { hashRecordedEvent } from '#shared/custody/chain';
+import { containersAbove } from '#shared/custody/container-tree';
+import { type RecordedEvent, toEpcisEvent } from '#shared/custody/epcis';
+import { stableStringify } from '#shared/custody/identifiers';
+import { applyEvent } from '#shared/custody/rules';
+import { withEventSummaries } from '#shared/custody/summary';
+import type { Transition } from '#shared/custody/types';
+import type { Organization } from '#shared/domain/types';
+import { BadRequestError, ConflictError } from '#shared/errors';
+import { commitEvent, getRecordedEvent, transactionItemCount } from '#shared/store/custody-repository';
+import { getState, type StoredState } from '#shared/store/subject-state-repository';
+import { loadStates } from './load-states';
+import type { PreparedEvent } from './resolve-codes';
+import type { EventResult } from './results';
+import { LOST_RACE, retryOnConflict } from './retry-on-conflict';
+
+/** What one DynamoDB transaction holds. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+/** A copy of this very event may have been recorded since we last looked (a client retry in flight). */
+const isRecorded = async (eventId: string): Promise<boolean> => (await getRecordedEvent(eventId)) !== undefined;
+
+/** Where recalled units sit in containers, the containers up the tree must stop moving too. */
+const flagAncestors = async (transitions: readonly Transition[], states: Map<string, StoredState>): Promise<Transition[]> => {
+  const visited = new Set(transitions.map((t) => t.subjectId));
+  const read = async (id: string) => {
+    const stored = states.get(id) ?? (await getState(id));
+    if (stored !== undefined) states.set(id, stored);
+    return stored?.state;
+  };
+  const flags: Transition[] = [];
+  for (const transition of transitions) {
+    for (const { state } of await containersAbove(transition.after, read, visited)) {
+      flags.push({ subjectId: state.subjectId, before: state, after: { ...state, containsRecalled: true }, chained: false });
+    }
+  }
+  return flags;
+};
+
+/** Each chained subject's head moves to this event. */
+const chainOnto = (transitions: readonly Transition[], eventHash: string, eventTime: string): void => {
+  for (const transition of transitions) {
+    if (!transition.chained) continue;
+    transition.after.version = transition.before.version + 1;
+    transition.after.headHash = eventHash;
+    transition.after.lastEventTime = eventTime;
+  }
+};
+
+export const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now: Date): Promise<EventResult> => {
+  const { event, subjects, gtinOwners, recalledLots } = prepared;
+  const duplicate: EventResult = { index: 0, status: 'duplicate', eventId: event.eventId };
+  // A retry of an event already recorded is answered as such, whatever has happened since.
+  if (await isRecorded(event.eventId)) return duplicate;
+  const recordTime = now.toISOString();
+  return retryOnConflict('this event', async () => {
+    const stored = await loadStates(subjects);
+    const states = new Map([...stored].map(([id, s]) => [id, s.state]));
+    let transitions: Transition[];
+    try {
+      transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role, recordTime });
+    } catch (error) {
+      // The state we judged may be the one a concurrent copy of this event just made:
+      // the client is told its event is recorded, not that it broke a rule.
+      if (error instanceof ConflictError && (await isRecorded(event.eventId))) return duplicate;
+      throw error;
+    }
+    if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
+    if (transactionItemCount(transitions) > MAX_TRANSACTION_ITEMS) {
+      throw new BadRequestError(
+        'EVENT_TOO_LARGE',
+        `This event would change ${transitions.length} codes and containers, more than one transaction holds; split it`,
+      );
+    }
+    const recorded: RecordedEvent = { ...event, recordTime };
+    const epcis = toEpcisEvent(recorded);
+    const eventHash = hashRecordedEvent(epcis);
+    chainOnto(transitions, eventHash, event.eventTime);
+    withEventSummaries(event, transitions);
+    const outcome = await commitEvent({
+      event: recorded,
+      epcisJson: stableStringify(epcis),
+      eventHash,
+      transitions,
+      revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
+    });
+    if (outcome === 'recorded') return { index: 0, status: 'recorded', eventId: event.eventId };
+    if (outcome === 'duplicate' || (await isRecorded(event.eventId))) return duplicate;
+    return LOST_RACE;
+  });
+};

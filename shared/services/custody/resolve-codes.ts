@@ -1,0 +1,93 @@
+/**
+ * From an event as sent to an event about known codes: every code in it must be authentic
+ * (signature, from keys in memory) and issued (a record), and its time after issuance.
+ * Writes nothing, so a refused event leaves no trace.
+ */
+import { parseScannedCode } from '#shared/codes/digital-link';
+import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/event-shape';
+import { eventIdOf } from '#shared/custody/identifiers';
+import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody/types';
+import type { Batch, Organization } from '#shared/domain/types';
+import { BadRequestError } from '#shared/errors';
+import {
+  type BatchReads,
+  checkSignature,
+  getOrganizationCached,
+  getProductCached,
+  lookupUnit,
+} from '#shared/services/code-lookup';
+import { getState } from '#shared/store/subject-state-repository';
+
+export interface ResolvedSubject {
+  ref: SubjectRef;
+  /** Units: their issuance, for the implicit state and the GTIN owner. */
+  batch?: Batch;
+  /** When the code was issued: nothing happened to it before. */
+  issuedAt: string;
+}
+
+export const resolveCode = async (uri: string, batchReads: BatchReads): Promise<ResolvedSubject> => {
+  const code = parseScannedCode(uri);
+  if (!(await checkSignature(code))) {
+    throw new BadRequestError('INVALID_SIGNATURE', `Code ${uri.slice(0, 120)} is not signed by TraceSeal: likely counterfeit`);
+  }
+  if (code.kind === 'container') {
+    const stored = await getState(subjectIdOf({ kind: 'container', sscc: code.sscc }));
+    if (stored === undefined) throw new BadRequestError('UNKNOWN_CODE', `Container ${code.sscc} was never issued`);
+    return { ref: stored.state.ref, issuedAt: stored.state.commissioned?.at ?? stored.state.lastEventTime };
+  }
+  const unit = await lookupUnit(code, batchReads);
+  if (unit === undefined) throw new BadRequestError('UNKNOWN_CODE', `Unit ${code.gtin}/${code.serial} was never issued`);
+  return {
+    ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial },
+    batch: unit.batch,
+    issuedAt: unit.batch.createdAt,
+  };
+};
+
+export interface PreparedEvent {
+  event: CustodyEvent;
+  subjects: ResolvedSubject[];
+  /** GTIN owner (factory) of each unit's product. */
+  gtinOwners: Map<string, string>;
+  /** "gtin#lot" of each recalled lot among the units. */
+  recalledLots: Set<string>;
+}
+
+const requireKnownDestination = async (destinationId: string | undefined): Promise<void> => {
+  if (destinationId === undefined) return;
+  const destination = await getOrganizationCached(destinationId);
+  if (destination === undefined || (destination.role !== 'distributor' && destination.role !== 'factory')) {
+    throw new BadRequestError('UNKNOWN_DESTINATION', 'The destination must be a registered factory or distributor');
+  }
+};
+
+/** Validates an event and resolves its codes; writes nothing. Its id is known from here on. */
+export const prepareEvent = async (input: EventInput, actor: Organization, now: Date): Promise<PreparedEvent> => {
+  validateShape(input, actor, now);
+  await requireKnownDestination(input.destination);
+  const batchReads: BatchReads = new Map();
+  const children = await Promise.all((input.epcs ?? input.children ?? []).map((uri) => resolveCode(uri, batchReads)));
+  const parent = input.parent === undefined ? undefined : await resolveCode(input.parent, batchReads);
+  const base: Omit<CustodyEvent, 'eventId'> = {
+    bizStep: input.bizStep,
+    eventTime: new Date(input.eventTime).toISOString(),
+    eventTimeZoneOffset: input.eventTimeZoneOffset,
+    subjects: children.map((s) => s.ref),
+    ...(parent === undefined ? {} : { parent: parent.ref }),
+    actorOrgId: actor.id,
+    ...(input.destination === undefined ? {} : { destinationOrgId: input.destination }),
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    location: actor.region,
+  };
+  const subjects = [...children, ...(parent === undefined ? [] : [parent])];
+  for (const subject of subjects) requireAfterIssuance(input.eventTime, subject.issuedAt);
+  const gtinOwners = new Map<string, string>();
+  const recalledLots = new Set<string>();
+  for (const { ref, batch } of subjects) {
+    if (ref.kind !== 'unit' || batch === undefined) continue;
+    gtinOwners.set(ref.gtin, (await getProductCached(ref.gtin))?.product.ownerOrgId ?? batch.ownerOrgId);
+    if (batch.recalledAt !== undefined) recalledLots.add(`${ref.gtin}#${ref.lot}`);
+  }
+  return { event: { ...base, eventId: eventIdOf(base) }, subjects, gtinOwners, recalledLots };
+};

@@ -1,0 +1,119 @@
+/**
+ * Every key format of the table, and nothing else: no AWS SDK, no table name, no client.
+ * Repositories build their keys here and callers never do; the CDK stack imports from
+ * here too (the bootstrap admin client's link item), so synthesizing the stack never
+ * creates a DynamoDB client.
+ */
+import type { ContainerKind } from '#shared/codes/sscc';
+
+export type ItemKey = { pk: string; sk: string };
+
+// Products, batches and issuance.
+export const productKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'PRODUCT' });
+/** A batch lives in its product's partition under its lot, so the lot is unique by construction. */
+export const batchKey = (gtin: string, lot: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: `LOT#${lot}` });
+export const batchPointerKey = (id: string): ItemKey => ({ pk: `BATCH#${id}`, sk: 'BATCH' });
+export const batchPartition = (batchId: string): string => `BATCH#${batchId}`;
+export const CODE_CHUNK_PREFIX = 'CODES#';
+export const codeChunkKey = (batchId: string, index: number): ItemKey => ({
+  pk: batchPartition(batchId),
+  sk: `${CODE_CHUNK_PREFIX}${String(index).padStart(8, '0')}`,
+});
+export const idempotencyKey = (orgId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${orgId}#${key}`, sk: 'IDEMPOTENCY' });
+/** A factory's batches, newest first: the owner index's partition. */
+export const batchesOfOrgPartition = (orgId: string): string => `ORG#${orgId}#BATCHES`;
+export const batchOwnerIndexKey = (batch: { ownerOrgId: string; createdAt: string; id: string }) => ({
+  gsi1pk: batchesOfOrgPartition(batch.ownerOrgId),
+  gsi1sk: `${batch.createdAt}#${batch.id}`,
+});
+
+// Organizations.
+export const orgKey = (id: string): ItemKey => ({ pk: `ORG#${id}`, sk: 'ORG' });
+/** A licence number belongs to one organization per region. */
+export const licenseKey = (region: string, licenseNumber: string): ItemKey => ({
+  pk: `LICENSE#${region}#${licenseNumber.toUpperCase()}`,
+  sk: 'LICENSE',
+});
+export const gs1PrefixKey = (prefix: string): ItemKey => ({ pk: `GS1PREFIX#${prefix}`, sk: 'GS1PREFIX' });
+export const orgClientKey = (clientId: string): ItemKey => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' });
+
+/** The link item as stored; the CDK stack writes the bootstrap admin client's link with it. */
+export const organizationClientItem = (orgId: string, clientId: string) => ({
+  ...orgClientKey(clientId),
+  type: 'orgClient',
+  orgId,
+});
+
+// SSCC references.
+export const referenceCounterKey = (orgId: string, kind: ContainerKind): ItemKey => ({
+  pk: `ORG#${orgId}`,
+  sk: `SSCC_COUNTER#${kind}`,
+});
+export const sharedRangeKey = (orgId: string): ItemKey => ({ pk: `ORG#${orgId}`, sk: 'SSCC_RANGE' });
+export const rangeCounterKey: ItemKey = { pk: 'COUNTER#SSCC_RANGES', sk: 'COUNTER' };
+
+// Custody: states and chain links per subject, events once.
+export const subjectPartition = (subjectId: string): string => `SUBJECT#${subjectId}`;
+export const STATE_SORT_KEY = 'STATE';
+export const CHAIN_LINK_PREFIX = 'CHAIN#';
+export const stateKey = (subjectId: string): ItemKey => ({ pk: subjectPartition(subjectId), sk: STATE_SORT_KEY });
+export const chainLinkKey = (subjectId: string, version: number): ItemKey => ({
+  pk: subjectPartition(subjectId),
+  sk: `${CHAIN_LINK_PREFIX}${String(version).padStart(8, '0')}`,
+});
+export const chainLinkVersion = (sortKey: string): number => Number(sortKey.slice(CHAIN_LINK_PREFIX.length));
+export const eventKey = (eventId: string): ItemKey => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });
+/** An error declaration is stored beside the event it declares, never over it. */
+export const declarationKey = (eventId: string): ItemKey => ({ pk: `EVENT#${eventId}`, sk: 'DECLARATION' });
+
+/** The inventory index's partitions: what an organization holds, and what it has coming in. */
+export const inventoryPartition = (which: 'held' | 'incoming', orgId: string): string =>
+  `${which === 'held' ? 'CUSTODIAN' : 'INCOMING'}#${orgId}`;
+export const lotPartition = (gtin: string, lot: string): string => `LOT#${gtin}#${lot}`;
+
+/** The subset of a subject's state its index keys depend on. */
+interface IndexedState {
+  subjectId: string;
+  ref: { kind: 'unit'; gtin: string; lot: string } | { kind: 'container' };
+  parentId?: string;
+  status: string;
+  custodianOrgId: string;
+  receiverOrgId?: string;
+}
+
+/** Inventory index: top-level subjects only (packed ones travel with their container). */
+export const inventoryIndexKey = (state: IndexedState): { gsi1pk?: string; gsi1sk?: string } => {
+  if (state.parentId !== undefined) return {};
+  const gsi1sk = `${state.ref.kind}#${state.subjectId}`;
+  if (state.status === 'held') return { gsi1pk: inventoryPartition('held', state.custodianOrgId), gsi1sk };
+  if (state.status === 'in_transit' && state.receiverOrgId !== undefined) {
+    return { gsi1pk: inventoryPartition('incoming', state.receiverOrgId), gsi1sk };
+  }
+  return {};
+};
+
+/** Lot index (sparse): packed units only, so a lot recall reaches the containers that hold them. */
+export const lotIndexKey = (state: IndexedState): { gsi2pk?: string; gsi2sk?: string } =>
+  state.ref.kind === 'unit' && state.parentId !== undefined
+    ? { gsi2pk: lotPartition(state.ref.gtin, state.ref.lot), gsi2sk: state.subjectId }
+    : {};
+
+// Event jobs: one partition per job.
+export const eventJobPartition = (id: string): string => `EVENTJOB#${id}`;
+export const EVENT_JOB_INDEX_WIDTH = 6;
+const padIndex = (index: number) => String(index).padStart(EVENT_JOB_INDEX_WIDTH, '0');
+export const eventJobHeaderKey = (id: string): ItemKey => ({ pk: eventJobPartition(id), sk: 'JOB' });
+export const eventJobInputKey = (id: string, last: number): ItemKey => ({
+  pk: eventJobPartition(id),
+  sk: `INPUT#${padIndex(last)}`,
+});
+export const eventJobResultKey = (id: string, last: number): ItemKey => ({
+  pk: eventJobPartition(id),
+  sk: `RESULT#${padIndex(last)}`,
+});
+/** The highest sort key a chunk of this kind can have: the end of "everything from index i on". */
+export const eventJobLastSortKey = (kind: 'INPUT' | 'RESULT'): string => `${kind}#${'9'.repeat(EVENT_JOB_INDEX_WIDTH)}`;
+
+// Signing keys: public keys only.
+export const SIGNING_KEYS_PARTITION = 'SIGNING_KEYS';
+export const signingKeyKey = (kid: string): ItemKey => ({ pk: SIGNING_KEYS_PARTITION, sk: `KID#${kid}` });

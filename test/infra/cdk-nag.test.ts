@@ -1,0 +1,47 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { TraceSealStack } from '../../infra/traceseal-stack';
+import { nagReport, newApp, synthesize } from './synth';
+
+const synth = synthesize();
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('reports no unacknowledged finding on the stack', () => {
+    const report = nagReport(synth.stack);
+    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(' ')}`)).toEqual(
+      [],
+    );
+    expect(report.success).toBe(true);
+  });
+
+  it('lets the app synthesize with the pack registered as a validation plugin, as `cdk synth` does', () => {
+    const app = newApp();
+    new TraceSealStack(app, 'TraceSeal');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('stops a synth that has a finding, wired the same way', () => {
+    const failing = newApp();
+    new Bucket(new Stack(failing, 'Control'), 'Unencrypted', { enforceSSL: false });
+    Validations.of(failing).addPlugins(new AwsSolutionsChecks(failing));
+    expect(() => failing.synth()).toThrow(/AwsSolutions-S10|Validation failed/);
+  });
+
+  it('acknowledges only specific rules, each with a reason', () => {
+    const acknowledged = synth.stack.node
+      .findAll()
+      .flatMap((construct) =>
+        construct.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((entry) => Object.entries(entry.data as Record<string, string>)),
+      );
+    // CDK records these ids with an `Annotation::` prefix, which cdk-nag strips when matching.
+    expect(new Set(acknowledged.map(([id]) => id.replace(/^annotation::/i, '')))).toEqual(
+      new Set(['AwsSolutions-S1', 'AwsSolutions-COG8', 'AwsSolutions-CFR1', 'AwsSolutions-CFR4', 'AwsSolutions-SMG4']),
+    );
+    for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThan(40);
+  });
+});

@@ -1,0 +1,112 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ROLES } from '#shared/domain/types';
+import { BOOTSTRAP_ADMIN_ORG_ID } from '../../infra/constructs/identity';
+import { TraceSealStack } from '../../infra/traceseal-stack';
+import { inspect, logicalIdOf, newApp, synthesize } from './synth';
+import { resourcesOfType } from './template-helpers';
+
+const synth = synthesize();
+const { fn, statementsOf, allActionsOf, environmentOf } = inspect(synth);
+const userPoolId = logicalIdOf(synth.stack.userPool);
+const withPrefix = (cognitoDomainPrefix: string) => () => new TraceSealStack(newApp(), 'Invalid', { cognitoDomainPrefix });
+
+describe('Identity: the user pool', () => {
+  it('is an Essentials pool, retained', () => {
+    synth.template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ UserPoolTier: 'ESSENTIALS' }),
+    });
+  });
+
+  it('runs the V3 pre-token trigger', () => {
+    synth.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [logicalIdOf(fn('pre-token-generation')), 'Arn'] },
+          LambdaVersion: 'V3_0',
+        },
+      },
+    });
+  });
+
+  it('has a traceseal resource server with a scope per role', () => {
+    synth.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'traceseal',
+      Scopes: ROLES.map((role) => Match.objectLike({ ScopeName: role })),
+    });
+  });
+
+  it('has a client-credentials bootstrap admin client with the admin scope', () => {
+    const [[, client] = []] = resourcesOfType(synth.template, 'AWS::Cognito::UserPoolClient');
+    expect(client?.Properties).toMatchObject({
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: [
+        { 'Fn::Join': ['', [{ Ref: expect.stringMatching(/^UserPoolResourceServer/) as unknown }, '/admin']] },
+      ],
+    });
+  });
+
+  it('links the bootstrap admin client to its organization by a deploy-time table item', () => {
+    const [[clientId] = []] = resourcesOfType(synth.template, 'AWS::Cognito::UserPoolClient');
+    const [[, link] = []] = resourcesOfType(synth.template, 'Custom::AWS');
+    const update = JSON.stringify(link?.Properties?.Update);
+    expect(update).toContain('\\"action\\":\\"PutItem\\"');
+    expect(update).toContain(`CLIENT#",{"Ref":"${clientId}"}`);
+    expect(update).toContain(`\\"orgId\\":{\\"S\\":\\"${BOOTSTRAP_ADMIN_ORG_ID}\\"}`);
+  });
+
+  it('derives the Cognito domain prefix from the stack id by default', () => {
+    synth.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['-', ['traceseal', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]] },
+    });
+  });
+
+  it('takes a given Cognito domain prefix', () => {
+    synthesize({ cognitoDomainPrefix: 'ppe-verify-prod' }).template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'ppe-verify-prod',
+    });
+  });
+
+  it('refuses a domain prefix Cognito would refuse: AWS words, upper case', () => {
+    expect(withPrefix('my-aws-login')).toThrow(/cognitoDomainPrefix/);
+    expect(withPrefix('Upper')).toThrow(/cognitoDomainPrefix/);
+  });
+});
+
+describe('Identity: the authorizer', () => {
+  it('verifies tokens of the pool by its issuer and JWKS', () => {
+    const providerUrl = { 'Fn::GetAtt': [userPoolId, 'ProviderURL'] };
+    expect(environmentOf('authorize')).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      TOKEN_ISSUER: { 'Fn::Join': ['', ['https://', providerUrl]] },
+      TOKEN_JWKS_URL: { 'Fn::Join': ['', ['https://', providerUrl, '/.well-known/jwks.json']] },
+      ORIGIN_VERIFY_SECRET_ID: { Ref: logicalIdOf(synth.stack.originVerifySecret) },
+    });
+  });
+
+  it('may only read the origin-verify secret', () => {
+    expect(
+      allActionsOf('authorize')
+        .filter((a) => !a.startsWith('logs:'))
+        .sort(),
+    ).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
+});
+
+describe('Identity.grantCreateClients', () => {
+  it('lets create-org create and delete app clients of the pool only', () => {
+    expect(statementsOf('create-org')).toContainEqual(
+      expect.objectContaining({
+        Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+        Resource: { 'Fn::GetAtt': [userPoolId, 'Arn'] },
+      }),
+    );
+  });
+
+  it('tells create-org the pool and the token URL', () => {
+    expect(Object.keys(environmentOf('create-org')).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME', 'TOKEN_URL', 'USER_POOL_ID']);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Part c of `npm run bench` (skip it with --no-e2e): verification requests per second
+ * through the local gateway and handlers with DynamoDB Local in memory. No goal; for
+ * reference, since the load generator, gateway, handlers and DynamoDB Local share the cores.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GTIN, LOT } from './in-memory-codes';
+import { median, spread } from './measure';
+
+export const E2E_ROUNDS = 5;
+const E2E_ROUND_MS = 1200;
+const E2E_CONCURRENCY = 8;
+
+export interface E2eResult {
+  requestsPerSecond: number;
+  requestsPerSecondRange: [number, number];
+  nodeCpuMsPerRequest: number;
+  concurrency: number;
+  requestsTotal: number;
+}
+
+let stopRuntime: (() => Promise<void>) | undefined;
+
+/** Stops the local runtime if part c is running (signal handlers call this). */
+export const stopEndToEndRuntime = async (): Promise<void> => {
+  const stop = stopRuntime;
+  stopRuntime = undefined;
+  await stop?.();
+};
+
+export const benchEndToEnd = async (): Promise<E2eResult> => {
+  process.env.LOG_LEVEL ??= 'silent';
+  // Imported only now: the runtime sets the DynamoDB endpoint and table name the handlers read.
+  const { startLocalRuntime } = await import('../local/runtime');
+  const dataDir = await mkdtemp(join(tmpdir(), 'traceseal-bench-'));
+  const starting = startLocalRuntime({ port: 0, dataDir, inMemory: true, tableName: 'traceseal-bench' });
+  stopRuntime = async () => {
+    await (await starting.catch(() => undefined))?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const runtime = await starting;
+    const call = async (path: string, token: string, body: unknown): Promise<unknown> => {
+      const res = await fetch(`${runtime.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+    const admin = await runtime.issuer.issueToken({ orgId: 'bench-admin', role: 'admin' });
+    const org = (await call('/v1/orgs', admin, {
+      name: 'Bench Factory',
+      role: 'factory',
+      region: 'CN-ZJ Hangzhou',
+      licenseNumber: 'BENCH-0001',
+    })) as { id: string };
+    const factory = await runtime.issuer.issueToken({ orgId: org.id, role: 'factory' });
+    await call('/v1/products', factory, {
+      gtin: GTIN,
+      name: 'Bench helmet',
+      category: 'safety_helmet',
+      standard: 'GB 2811-2019',
+      laCertificate: { number: 'LA-BENCH-1', validUntil: '2030-12-31' },
+      serviceLifeMonths: 36,
+    });
+    const { codes } = (await call('/v1/batches', factory, {
+      gtin: GTIN,
+      lot: LOT,
+      productionDate: '2026-11-01',
+      count: 200,
+    })) as { codes: string[] };
+
+    let failures = 0;
+    const verifyOne = async (uri: string): Promise<void> => {
+      const res = await fetch(uri, { headers: { accept: 'application/json' } });
+      const body = (await res.json()) as { status?: string };
+      if (res.status !== 200 || body.status !== 'genuine') failures++;
+    };
+    const load = async (ms: number): Promise<number> => {
+      const deadline = performance.now() + ms;
+      let next = 0;
+      const worker = async () => {
+        while (performance.now() < deadline) await verifyOne(codes[next++ % codes.length] ?? '');
+      };
+      await Promise.all(Array.from({ length: E2E_CONCURRENCY }, worker));
+      return next;
+    };
+
+    await load(800); // warm-up: handlers loaded, caches filled, JIT
+    const rates: number[] = [];
+    const cpuPerRequest: number[] = [];
+    let total = 0;
+    for (let round = 0; round < E2E_ROUNDS; round++) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const n = await load(E2E_ROUND_MS);
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      rates.push(n / (wallMs / 1000));
+      cpuPerRequest.push((cpu.user + cpu.system) / 1000 / n);
+      total += n;
+    }
+    if (failures > 0) throw new Error(`${failures} end-to-end verifications did not answer genuine`);
+    return {
+      requestsPerSecond: median(rates),
+      requestsPerSecondRange: spread(rates),
+      nodeCpuMsPerRequest: median(cpuPerRequest),
+      concurrency: E2E_CONCURRENCY,
+      requestsTotal: total,
+    };
+  } finally {
+    await stopEndToEndRuntime();
+  }
+};

@@ -1,8 +1,14 @@
+import { getOptionalStringFromEnv } from '#shared/config';
 import { createHandler } from '#shared/http/create-handler';
 import { buildOpenApiDocument } from '#shared/http/openapi';
 import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
 
-const document = buildOpenApiDocument();
+// Without settings the document names the host that served it, which in AWS is the
+// distribution: the one host in front of the API.
+const document = buildOpenApiDocument({
+  serverUrl: getOptionalStringFromEnv('VERIFY_BASE_URL'),
+  tokenUrl: getOptionalStringFromEnv('TOKEN_URL'),
+});
 
 export const handler = createHandler(ROUTES.getOpenApi, async () => json(200, document, { cacheControl: 'public, max-age=300' }));

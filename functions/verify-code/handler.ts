@@ -1,6 +1,13 @@
-import { parseCodeParts, parseContainerCode } from '#shared/codes/digital-link';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isGs1Value, parseCodeParts, parseContainerCode } from '#shared/codes/digital-link';
+import { isValidGtin14 } from '#shared/codes/gtin';
+import { getStringFromEnv } from '#shared/config';
+import { toLightweightVerification } from '#shared/domain/lightweight-verification';
+import type { ResolverSubject } from '#shared/domain/linkset';
+import { BadRequestError } from '#shared/errors';
 import { createHandler } from '#shared/http/create-handler';
-import { json, text } from '#shared/http/responses';
+import { linksetLink, resolve } from '#shared/http/resolver-responses';
+import { type HttpResponse, json, text } from '#shared/http/responses';
 import { createRouter } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
 import { prefersHtml, renderContainerPage, renderVerificationPage } from '#shared/http/verification-page';
@@ -18,12 +25,24 @@ const CACHE_CONTROL = {
   other: 'public, max-age=60, s-maxage=60, stale-while-revalidate=30',
 };
 
-/** JSON for apps, the page for browsers; the cache lifetime follows the verdict. */
-const respond = <R extends { invalidReason?: string }>(accept: string | undefined, result: R, render: (result: R) => string) => {
+/** Read per request: the handler-error unit tests import this module without it. */
+const baseUrl = () => getStringFromEnv({ key: 'VERIFY_BASE_URL' });
+
+/** JSON for apps, the page for browsers, or a GS1 lightweight verification message; the cache lifetime follows the verdict. */
+const respond = <
+  R extends { invalidReason?: string; status: Parameters<typeof toLightweightVerification>[0]; checkedAt: string },
+>(
+  accept: string | undefined,
+  result: R,
+  render: (result: R) => string,
+  answer: 'verdict' | 'lightweight',
+  link: string,
+) => {
   const options = {
     cacheControl: result.invalidReason === 'signature_mismatch' ? CACHE_CONTROL.invalid : CACHE_CONTROL.other,
-    headers: { vary: 'Accept' },
+    headers: { vary: 'Accept', link },
   };
+  if (answer === 'lightweight') return json(200, toLightweightVerification(result.status, result.checkedAt), options);
   if (!prefersHtml(accept)) return json(200, result, options);
   return text(200, render(result), 'text/html; charset=utf-8', {
     ...options,
@@ -31,18 +50,93 @@ const respond = <R extends { invalidReason?: string }>(accept: string | undefine
   });
 };
 
-const verifyUnit = createHandler(ROUTES.verifyCode, async ({ event, params, query }) => {
+type Query = { '8030'?: string; linkType?: string };
+
+/** The identity alone, for answers that need no signature (linkset, product links). */
+const unitSubject = (params: { gtin: string; lot: string; serial: string }, digsig: string | undefined): ResolverSubject => {
+  if (!isValidGtin14(params.gtin) || !isGs1Value('10', params.lot) || !isGs1Value('21', params.serial)) {
+    throw new BadRequestError('MALFORMED_CODE', 'Not a GS1 Digital Link URI of a unit: /01/{gtin}/10/{lot}/21/{serial}');
+  }
+  return { kind: 'unit', ...params, ...(digsig === undefined ? {} : { digsig }) };
+};
+
+const answerUnit = async (event: APIGatewayProxyEventV2, params: { gtin: string; lot: string; serial: string }, query: Query) => {
+  const subject = unitSubject(params, query['8030']);
+  const answer = await resolve({ baseUrl: baseUrl(), subject, linkType: query.linkType, headers: event.headers });
+  if (typeof answer === 'object') return answer;
   const code = parseCodeParts({ ...params, digsig: query['8030'] });
-  return respond(event.headers.accept, await verifyScannedCode(code), renderVerificationPage);
-});
+  return respond(
+    event.headers.accept,
+    await verifyScannedCode(code),
+    renderVerificationPage,
+    answer,
+    linksetLink(baseUrl(), subject),
+  );
+};
 
-const verifyContainer = createHandler(ROUTES.verifyContainer, async ({ event, params, query }) => {
+const answerContainer = async (event: APIGatewayProxyEventV2, params: { sscc: string }, query: Query) => {
   const code = parseContainerCode({ sscc: params.sscc, digsig: query['8030'] });
-  return respond(event.headers.accept, await verifyContainerCode(code), renderContainerPage);
-});
+  const subject: ResolverSubject = { kind: 'container', sscc: code.sscc, digsig: code.digsig };
+  const answer = await resolve({ baseUrl: baseUrl(), subject, linkType: query.linkType, headers: event.headers });
+  if (typeof answer === 'object') return answer;
+  return respond(
+    event.headers.accept,
+    await verifyContainerCode(code),
+    renderContainerPage,
+    answer,
+    linksetLink(baseUrl(), subject),
+  );
+};
 
-/** One function for both label kinds, GET and HEAD. */
+const answerProduct = async (event: APIGatewayProxyEventV2, params: { gtin: string; lot?: string }, query: Query) => {
+  if (!isValidGtin14(params.gtin) || (params.lot !== undefined && !isGs1Value('10', params.lot))) {
+    throw new BadRequestError('MALFORMED_CODE', 'Not a GS1 Digital Link URI: /01/{gtin14}[/10/{lot}]');
+  }
+  const subject: ResolverSubject =
+    params.lot === undefined ? { kind: 'product', gtin: params.gtin } : { kind: 'lot', gtin: params.gtin, lot: params.lot };
+  const answer = await resolve({ baseUrl: baseUrl(), subject, linkType: query.linkType, headers: event.headers });
+  // Neither has a verdict of its own: their default is a product link.
+  if (typeof answer !== 'object')
+    throw new BadRequestError('MISSING_SERIAL', 'Only a unit (AI 21) or a container (AI 00) is verified');
+  return answer;
+};
+
+/**
+ * A path the specific routes did not match: a unit's or container's URI with a trailing
+ * slash (the resolver standard asks us to tolerate it) is served as itself; anything else
+ * (a Digital Link with garbage appended, qualifiers out of order) is 400, never a 404.
+ */
+const answerUnmatched = async (event: APIGatewayProxyEventV2, query: Query): Promise<HttpResponse> => {
+  // Left encoded: a percent-encoded segment fails the code patterns and is a 400 like any other.
+  const segments = event.rawPath.replace(/^\//, '').replace(/\/$/, '').split('/');
+  const [ai, first, q1, second, q2, third, ...rest] = segments;
+  if (rest.length === 0 && first !== undefined) {
+    if (ai === '00' && q1 === undefined) return answerContainer(event, { sscc: first }, query);
+    if (ai === '01' && q1 === undefined) return answerProduct(event, { gtin: first }, query);
+    if (ai === '01' && q1 === '10' && second !== undefined && q2 === undefined)
+      return answerProduct(event, { gtin: first, lot: second }, query);
+    if (ai === '01' && q1 === '10' && second !== undefined && q2 === '21' && third !== undefined) {
+      return answerUnit(event, { gtin: first, lot: second, serial: third }, query);
+    }
+  }
+  throw new BadRequestError('NOT_A_DIGITAL_LINK', 'Not a GS1 Digital Link URI this resolver serves');
+};
+
+/** One function for every Digital Link path, GET and HEAD. */
 export const handler = createRouter([
-  [ROUTES.verifyCode, verifyUnit],
-  [ROUTES.verifyContainer, verifyContainer],
+  [ROUTES.verifyCode, createHandler(ROUTES.verifyCode, async ({ event, params, query }) => answerUnit(event, params, query))],
+  [
+    ROUTES.verifyContainer,
+    createHandler(ROUTES.verifyContainer, async ({ event, params, query }) => answerContainer(event, params, query)),
+  ],
+  [
+    ROUTES.resolveProduct,
+    createHandler(ROUTES.resolveProduct, async ({ event, params, query }) => answerProduct(event, params, query)),
+  ],
+  [ROUTES.resolveLot, createHandler(ROUTES.resolveLot, async ({ event, params, query }) => answerProduct(event, params, query))],
+  [ROUTES.resolveUnitPath, createHandler(ROUTES.resolveUnitPath, async ({ event, query }) => answerUnmatched(event, query))],
+  [
+    ROUTES.resolveContainerPath,
+    createHandler(ROUTES.resolveContainerPath, async ({ event, query }) => answerUnmatched(event, query)),
+  ],
 ]);

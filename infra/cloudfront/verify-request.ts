@@ -8,6 +8,11 @@
  *   other parameter is dropped. Two `8030` values, a name that only decodes to `8030`
  *   (`%38030`, `8030%20`, `+8030`) or a value with anything but base64url (a percent
  *   escape API Gateway would decode) are answered 400 here, never forwarded.
+ * - Path: a percent-escape of an unreserved character (`L%2D1`) is decoded (RFC 3986
+ *   6.2.2.2), so every GS1-equivalent spelling of a label shares one cache entry and the
+ *   origin sees the plain form whether or not API Gateway decodes path parameters itself;
+ *   other escapes keep their character and get upper-case hex. No TraceSeal label needs an
+ *   escape, so what is left escaped is never one of ours (the origin answers it `invalid`).
  * - Accept: browsers, phone cameras and scanner apps send hundreds of Accept strings; it is
  *   rewritten to exactly one of two values, decided the way the origin decides
  *   (shared/http/verification-page.ts prefersHtml): text/html when the viewer lists it
@@ -37,8 +42,59 @@ function decodedName(name) {
   }
 }
 
+function normalizedPath(uri) {
+  return uri.replace(/%([0-9A-Fa-f]{2})/g, function (escape, hex) {
+    var c = String.fromCharCode(parseInt(hex, 16));
+    return /^[A-Za-z0-9._~-]$/.test(c) ? c : '%' + hex.toUpperCase();
+  });
+}
+
+// GS1 resolver (shared/domain/link-types.ts): one linkType, forwarded as its gs1: CURIE.
+var LINK_TYPE = /^(?:linkset|all|gs1:[A-Za-z]{1,40}|https:\\/\\/(?:ref\\.|www\\.)?gs1\\.org\\/voc\\/[A-Za-z]{1,40})$/;
+
+function linkTypeOf(query) {
+  var entry = query.linkType;
+  if (entry === undefined) return undefined;
+  if (entry.multiValue && entry.multiValue.length > 1) return null;
+  var value;
+  try {
+    value = decodeURIComponent(entry.value);
+  } catch (e) {
+    return null;
+  }
+  if (!LINK_TYPE.test(value)) return null;
+  if (value === 'all') return 'linkset';
+  return value.indexOf('https://') === 0 ? 'gs1:' + value.slice(value.lastIndexOf('/') + 1) : value;
+}
+
+// The origin picks among a product's links by language: zh-CN, en or none, as
+// shared/domain/linkset.ts preferredLanguage decides.
+function preferredLanguage(header) {
+  var value = header && typeof header.value === 'string' ? header.value : '';
+  var first = value.split(',')[0].split(';')[0].trim().toLowerCase();
+  if (first.indexOf('zh') === 0) return 'zh-CN';
+  if (first.indexOf('en') === 0) return 'en';
+  return undefined;
+}
+
+// CORS preflight answered here, never forwarded: the answer is the same for every path.
+function preflight() {
+  return {
+    statusCode: 204,
+    statusDescription: 'No Content',
+    headers: {
+      'access-control-allow-origin': { value: '*' },
+      'access-control-allow-methods': { value: 'GET, HEAD, OPTIONS' },
+      'access-control-allow-headers': { value: 'Accept, Accept-Language' },
+      'access-control-max-age': { value: '86400' }
+    }
+  };
+}
+
 function handler(event) {
   var request = event.request;
+  if (request.method === 'OPTIONS') return preflight();
+  request.uri = normalizedPath(request.uri);
   var query = request.querystring || {};
   var digsig;
   var names = Object.keys(query);
@@ -57,14 +113,27 @@ function handler(event) {
   if (digsig !== undefined && !DIGSIG.test(digsig)) {
     return badRequest('MISSING_SIGNATURE', 'The code has no valid AI 8030 digital signature');
   }
+  var linkType = linkTypeOf(query);
+  if (linkType === null) {
+    return badRequest('INVALID_LINK_TYPE', 'linkType must be sent once: linkset, a gs1: link type or a GS1 vocabulary URI');
+  }
   request.querystring = digsig === undefined ? {} : { '8030': { value: digsig } };
+  if (linkType !== undefined) request.querystring.linkType = { value: linkType };
 
   var header = request.headers.accept;
   var accept = header && typeof header.value === 'string' ? header.value.toLowerCase() : '';
   var html = accept.indexOf('text/html');
   var json = accept.indexOf('application/json');
-  var wantsHtml = html !== -1 && (json === -1 || html < json);
-  request.headers.accept = { value: wantsHtml ? 'text/html' : 'application/json' };
+  var linkset = accept.indexOf('application/linkset+json');
+  var wantsLinkset = linkset !== -1 && (html === -1 || linkset < html) && (json === -1 || linkset < json);
+  var wantsHtml = !wantsLinkset && html !== -1 && (json === -1 || html < json);
+  request.headers.accept = { value: wantsLinkset ? 'application/linkset+json' : wantsHtml ? 'text/html' : 'application/json' };
+  var language = preferredLanguage(request.headers['accept-language']);
+  delete request.headers['accept-language'];
+  // Only a redirect to a product link depends on it: every other answer keeps one cache key.
+  if (linkType !== undefined && linkType !== 'linkset' && language !== undefined) {
+    request.headers['accept-language'] = { value: language };
+  }
   return request;
 }
 `;

@@ -1,6 +1,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  type CorsPreflightOptions,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -33,6 +41,20 @@ export const DEFAULT_ROUTE_THROTTLES: Readonly<Partial<Record<RouteName, Throttl
   createBatch: { rateLimit: 10, burstLimit: 20 },
   createContainers: { rateLimit: 10, burstLimit: 20 },
   createOrganization: { rateLimit: 5, burstLimit: 10 },
+};
+
+/**
+ * CORS as the GS1 resolver standard asks, for browser scanner apps on any origin. API
+ * Gateway answers the preflight itself (before the authorizer) and adds these headers to
+ * every answer. Authorization is not an allowed header, so a page on another origin can
+ * read the public routes but cannot call a private one with a token.
+ */
+export const CORS_PREFLIGHT: CorsPreflightOptions = {
+  allowOrigins: ['*'],
+  allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.HEAD, CorsHttpMethod.OPTIONS],
+  allowHeaders: ['accept', 'accept-language'],
+  exposeHeaders: ['link', 'location'],
+  maxAge: Duration.days(1),
 };
 
 export interface TraceSealHttpApiProps {
@@ -94,6 +116,7 @@ export class TraceSealHttpApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       description: 'TraceSeal: PPE code issuance, registry and verification',
       createDefaultStage: false,
+      corsPreflight: CORS_PREFLIGHT,
     });
     // CloudFront's origin is this API's id: a replaced API would change it under the CDN.
     pinLogicalId(this.api, 'HttpApiF5A9A8A7');

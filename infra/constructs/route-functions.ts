@@ -67,7 +67,10 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   'get-chain': { tableAccess: 'read', memorySize: 1024 },
   // The public hot path: more memory is more CPU and a faster cold start for a signature
   // check; it reads only the items a verification needs.
-  'verify-code': { tableAccess: { leadingKeys: VERIFY_READ_KEYS }, memorySize: 1024, publicHotPath: true },
+  // It also answers as the GS1 resolver (linksets, links): it prints this host's URIs.
+  'verify-code': { tableAccess: { leadingKeys: VERIFY_READ_KEYS }, memorySize: 1024, publicHotPath: true, printsCodes: true },
+  'get-resolver-description': { tableAccess: 'none', printsCodes: true },
+  'product-links': { tableAccess: 'readWrite' },
   'get-jwks': { tableAccess: { leadingKeys: JWKS_READ_KEYS } },
   'get-openapi': { tableAccess: 'none' },
   'get-event-job': { tableAccess: 'read' },

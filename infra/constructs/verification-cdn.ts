@@ -20,6 +20,7 @@ import {
   OriginRequestPolicy,
   OriginRequestQueryStringBehavior,
   OriginSslPolicy,
+  ResponseHeadersPolicy,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -75,6 +76,7 @@ export class VerificationCdn extends Construct {
   public readonly viewerRequest: CloudFrontFunction;
   public readonly verifyCachePolicy: CachePolicy;
   public readonly verifyOriginRequestPolicy: OriginRequestPolicy;
+  public readonly verifyCorsPolicy: ResponseHeadersPolicy;
   public readonly logBucket: Bucket;
   /** `https://` + the host printed in codes. */
   public readonly baseUrl: string;
@@ -122,8 +124,10 @@ export class VerificationCdn extends Construct {
     });
     this.verifyCachePolicy = new CachePolicy(this, 'VerifyCachePolicy', {
       comment: 'Verification verdicts: path + AI 8030 + normalized Accept; the origin sets s-maxage',
-      queryStringBehavior: CacheQueryStringBehavior.allowList('8030'),
-      headerBehavior: CacheHeaderBehavior.allowList('Accept'),
+      // linkType and Accept-Language are the GS1 resolver's: the viewer-request function
+      // forwards one validated linkType, and a language only where a redirect depends on it.
+      queryStringBehavior: CacheQueryStringBehavior.allowList('8030', 'linkType'),
+      headerBehavior: CacheHeaderBehavior.allowList('Accept', 'Accept-Language'),
       cookieBehavior: CacheCookieBehavior.none(),
       // The origin decides: 60 s for a verdict that can change (recall, expiry), a day for an
       // invalid signature, no-store for errors. Nothing is cached without its say-so.
@@ -140,6 +144,21 @@ export class VerificationCdn extends Construct {
       headerBehavior: OriginRequestHeaderBehavior.none(),
       queryStringBehavior: OriginRequestQueryStringBehavior.none(),
       cookieBehavior: OriginRequestCookieBehavior.none(),
+    });
+    // The origin request policy forwards no Origin header, so API Gateway cannot add CORS
+    // headers to cached answers: CloudFront adds them (the same for every origin, so they
+    // never split the cache).
+    this.verifyCorsPolicy = new ResponseHeadersPolicy(this, 'VerifyCorsPolicy', {
+      comment: 'GS1 resolver CORS on the verification paths',
+      corsBehavior: {
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+        accessControlAllowHeaders: ['Accept', 'Accept-Language'],
+        accessControlExposeHeaders: ['Link', 'Location'],
+        accessControlAllowCredentials: false,
+        accessControlMaxAge: Duration.days(1),
+        originOverride: true,
+      },
     });
     const uncached: BehaviorOptions = {
       origin: apiOrigin,
@@ -160,8 +179,10 @@ export class VerificationCdn extends Construct {
           {
             origin: apiOrigin,
             viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-            allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+            // OPTIONS reaches the viewer-request function, which answers the CORS preflight.
+            allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
             cachedMethods: CachedMethods.CACHE_GET_HEAD,
+            responseHeadersPolicy: this.verifyCorsPolicy,
             cachePolicy: this.verifyCachePolicy,
             originRequestPolicy: this.verifyOriginRequestPolicy,
             compress: true,

@@ -25,20 +25,37 @@ interface CompiledRoute {
   methods: string[];
   pattern: RegExp;
   names: string[];
+  greedy: boolean;
 }
+
+/** API Gateway's CORS configuration (infra/constructs/http-api.ts CORS_PREFLIGHT), as it answers. */
+const CORS_HEADERS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'link,location' };
+const PREFLIGHT_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET,HEAD,OPTIONS',
+  'access-control-allow-headers': 'accept,accept-language',
+  'access-control-max-age': '86400',
+};
 
 const compile = (route: RouteDefinition): CompiledRoute => {
   const names: string[] = [];
   const source = route.path
     .split('/')
     .map((segment) => {
-      const match = /^\{(\w+)\}$/.exec(segment);
+      const match = /^\{(\w+)(\+?)\}$/.exec(segment);
       if (match?.[1] === undefined) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // A greedy `{proxy+}` takes the rest of the path; API Gateway names its value `proxy`.
       names.push(match[1]);
-      return '([^/]+)';
+      return match[2] === '+' ? '(.+)' : '([^/]+)';
     })
     .join('/');
-  return { route, methods: routeKeysOf(route).map((key) => key.split(' ')[0] ?? ''), pattern: new RegExp(`^${source}$`), names };
+  return {
+    route,
+    methods: routeKeysOf(route).map((key) => key.split(' ')[0] ?? ''),
+    pattern: new RegExp(`^${source}$`),
+    names,
+    greedy: route.path.includes('+}'),
+  };
 };
 
 const gatewayError = (res: ServerResponse, status: number, message: string): void => {
@@ -146,10 +163,20 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler }: Gatewa
           .end(JSON.stringify(issuer.jwks()));
         return;
       }
+      // API Gateway answers a CORS preflight itself, before routes and authorizers.
+      if (
+        method === 'OPTIONS' &&
+        req.headers.origin !== undefined &&
+        req.headers['access-control-request-method'] !== undefined
+      ) {
+        res.writeHead(204, PREFLIGHT_HEADERS).end();
+        return;
+      }
+      // The most specific route wins: a greedy `{proxy+}` only where no other route matches.
       let matched: { compiled: CompiledRoute; values: string[] } | undefined;
       for (const compiled of routes) {
         const match = compiled.methods.includes(method) ? compiled.pattern.exec(url.pathname) : null;
-        if (match !== null) matched = { compiled, values: match.slice(1) };
+        if (match !== null && (matched === undefined || matched.compiled.greedy)) matched = { compiled, values: match.slice(1) };
       }
       if (matched === undefined) return gatewayError(res, 404, 'Not Found');
       const { route, names } = matched.compiled;
@@ -236,7 +263,10 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler }: Gatewa
         res.writeHead(200, { 'content-type': 'application/json' }).end(result ?? '');
         return;
       }
-      const responseHeaders: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };
+      const responseHeaders: Record<string, string | string[]> = {
+        'x-amzn-requestid': requestId,
+        ...(req.headers.origin === undefined ? {} : CORS_HEADERS),
+      };
       for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name] = String(value);
       if (result.cookies !== undefined) responseHeaders['set-cookie'] = result.cookies;
       const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');

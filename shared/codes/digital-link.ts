@@ -1,11 +1,15 @@
 import { BadRequestError } from '#shared/errors';
+import { aiDefinition, aiValueProblem } from './gs1-ai-table';
+import { type AiElement, parseGs1DigitalLink } from './gs1-digital-link';
 import { isValidGtin14 } from './gtin';
 import { isValidSscc } from './sscc';
 
 /**
- * GS1 Digital Link URIs: https://{host}/01/{gtin14}/10/{lot}/21/{serial}?8030={digsig}.
- * AI 10 and AI 21 allow GS1's 82-character set; we accept only its URL-safe subset so a
- * code never needs percent-encoding and the signed form and the URI can't disagree.
+ * TraceSeal labels are GS1 Digital Link URIs: https://{host}/01/{gtin14}/10/{lot}/21/{serial}?8030={digsig}
+ * and https://{host}/00/{sscc}?8030={digsig}. Reading follows GS1 (shared/codes/gs1-digital-link.ts):
+ * percent-encoding, a custom path prefix, any AI 10/21 value of character set 82. Issuing
+ * keeps to the URL-safe subset below, so a printed code never needs percent-encoding; `L%2D1`
+ * still reads as lot `L-1` and verifies the same.
  */
 export const LOT_PATTERN = /^[A-Za-z0-9\-._]{1,20}$/;
 export const SERIAL_PATTERN = /^[A-Za-z0-9\-._]{1,20}$/;
@@ -39,8 +43,18 @@ const checkDigsig = (digsig: string | undefined): string => {
 };
 
 /**
- * Checks the pieces of a scanned code. Throws a 400 for anything that cannot be one of
- * our codes at all; a well-formed code with a bad signature is not an error but a verdict.
+ * A lot or serial as GS1 allows it, already percent-decoded: 1 to 20 characters of character
+ * set 82. What we issue is the narrower LOT_PATTERN / SERIAL_PATTERN; reading takes all of GS1.
+ */
+export const isGs1Value = (ai: '10' | '21', value: string | undefined): value is string => {
+  const definition = aiDefinition(ai);
+  return value !== undefined && definition !== undefined && aiValueProblem(definition, value) === undefined;
+};
+
+/**
+ * Checks the pieces of a scanned code, already percent-decoded (API Gateway decodes path
+ * parameters). Throws a 400 for anything that cannot be a GS1 unit code at all; a code GS1
+ * accepts but we never signed is not an error but a verdict (its signature does not verify).
  */
 export const parseCodeParts = (parts: {
   gtin: string | undefined;
@@ -52,30 +66,13 @@ export const parseCodeParts = (parts: {
   if (gtin === undefined || !isValidGtin14(gtin)) {
     throw new BadRequestError('MALFORMED_CODE', 'AI 01 must be a GTIN-14 with a valid check digit');
   }
-  if (lot === undefined || !LOT_PATTERN.test(lot)) {
-    throw new BadRequestError('MALFORMED_CODE', 'AI 10 (lot) must be 1 to 20 URL-safe characters');
+  if (!isGs1Value('10', lot)) {
+    throw new BadRequestError('MALFORMED_CODE', 'AI 10 (lot) must be 1 to 20 characters of GS1 character set 82');
   }
-  if (serial === undefined || !SERIAL_PATTERN.test(serial)) {
-    throw new BadRequestError('MALFORMED_CODE', 'AI 21 (serial) must be 1 to 20 URL-safe characters');
+  if (!isGs1Value('21', serial)) {
+    throw new BadRequestError('MALFORMED_CODE', 'AI 21 (serial) must be 1 to 20 characters of GS1 character set 82');
   }
   return { gtin, lot, serial, digsig: checkDigsig(digsig) };
-};
-
-/** Parses a full Digital Link URI, as a scanner app or the e2e test would. */
-export const parseDigitalLink = (uri: string): SignedCode => {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    throw new BadRequestError('MALFORMED_CODE', 'Not a URI');
-  }
-  const match = /^\/01\/([^/]+)\/10\/([^/]+)\/21\/([^/]+)$/.exec(url.pathname);
-  return parseCodeParts({
-    gtin: match?.[1],
-    lot: match?.[2],
-    serial: match?.[3],
-    digsig: url.searchParams.get('8030') ?? undefined,
-  });
 };
 
 export interface SignedContainerCode {
@@ -97,15 +94,47 @@ export type ScannedCode = ({ kind: 'unit' } & SignedCode) | ({ kind: 'container'
 export const buildContainerLink = (baseUrl: string, code: SignedContainerCode): string =>
   `${baseUrl.replace(/\/+$/, '')}/00/${code.sscc}?8030=${code.digsig}`;
 
-/** A unit or container code as printed on a label, from any host. */
-export const parseScannedCode = (uri: string): ScannedCode => {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    throw new BadRequestError('MALFORMED_CODE', `Not a URI: ${uri.slice(0, 100)}`);
+/**
+ * A label read from its URI. The signature covers exactly the key and qualifiers (and AI
+ * 8030 itself); any other data attribute in the query (`?17=301231`) is returned apart as
+ * `unverified`, never merged into the code, since anyone can append it to a genuine label.
+ */
+export interface ReadLabel {
+  code: ScannedCode;
+  unverified: Record<string, string>;
+}
+
+const aiValue = (elements: readonly AiElement[], ai: string): string | undefined =>
+  elements.find((element) => element.ai === ai)?.value;
+
+export const readLabel = (uri: string): ReadLabel => {
+  const { elements } = parseGs1DigitalLink(uri);
+  const path = elements.filter((element) => element.from === 'path').map((element) => element.ai);
+  const unverified: Record<string, string> = {};
+  for (const { ai, value, from } of elements) if (from === 'query' && ai !== '8030') unverified[ai] = value;
+  const digsig = aiValue(elements, '8030');
+  if (path.join('/') === '00') {
+    return { code: { kind: 'container', ...parseContainerCode({ sscc: aiValue(elements, '00'), digsig }) }, unverified };
   }
-  const container = /^\/00\/([^/]+)$/.exec(url.pathname);
-  if (container === null) return { kind: 'unit', ...parseDigitalLink(uri) };
-  return { kind: 'container', ...parseContainerCode({ sscc: container[1], digsig: url.searchParams.get('8030') ?? undefined }) };
+  if (path.join('/') !== '01/10/21') {
+    throw new BadRequestError('MALFORMED_CODE', 'A TraceSeal label is /01/{gtin}/10/{lot}/21/{serial} or /00/{sscc}');
+  }
+  const code = parseCodeParts({
+    gtin: aiValue(elements, '01'),
+    lot: aiValue(elements, '10'),
+    serial: aiValue(elements, '21'),
+    digsig,
+  });
+  return { code: { kind: 'unit', ...code }, unverified };
+};
+
+/** A unit or container code as printed on a label, from any host; extra data attributes are dropped. */
+export const parseScannedCode = (uri: string): ScannedCode => readLabel(uri).code;
+
+/** Parses a unit label's Digital Link URI, as a scanner app or the e2e test would. */
+export const parseDigitalLink = (uri: string): SignedCode => {
+  const { code } = readLabel(uri);
+  if (code.kind !== 'unit') throw new BadRequestError('MALFORMED_CODE', 'Not a unit label');
+  const { kind: _, ...unit } = code;
+  return unit;
 };

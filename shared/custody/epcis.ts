@@ -1,16 +1,23 @@
-import { epcOf, eventIdFromPreHash, orgUri } from './identifiers';
+import { hashRecordedEvent } from './chain';
+import { eventHashId } from './event-hash';
+import { epcOf, orgUri } from './identifiers';
+import { legacyCommissioningEvent } from './legacy-event-ids';
 import type { CustodyEvent, SubjectRef } from './types';
 import { EPCIS_SHAPES, TRACESEAL_VOCABULARY } from './vocabulary';
 
 /**
  * Recorded events as EPCIS 2.0 JSON-LD: what the chain API returns, what exports carry,
- * and what hashes are taken over. Our extension fields use the `traceseal:` prefix that
- * the document context defines.
+ * and what hashes are taken over. Every prefix our fields use is declared here, since the
+ * CBV 2.0 event hash expands a CURIE only by the document's own context: the vocabulary
+ * IRIs are part of every event id, so they must never change.
  */
 export const EPCIS_CONTEXT = [
   'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
-  { traceseal: TRACESEAL_VOCABULARY },
+  { traceseal: TRACESEAL_VOCABULARY, cbvmda: 'urn:epcglobal:cbv:mda:' },
 ] as const;
+
+/** How the id of every event recorded from now on is computed; stored with the event. */
+export const EVENT_ID_ALGORITHM = 'cbv2.0';
 
 export interface RecordedEvent extends CustodyEvent {
   recordTime: string;
@@ -18,15 +25,26 @@ export interface RecordedEvent extends CustodyEvent {
 
 export type EpcisEvent = Record<string, unknown>;
 
-export const toEpcisEvent = (event: RecordedEvent): EpcisEvent => {
+/** The CBV 2.0 event hash of an event as we publish it (eventID and recordTime are not part of it). */
+const hashIdOf = (body: EpcisEvent): string => eventHashId(body, { context: EPCIS_CONTEXT });
+
+/** A published event: its id and record time after its type, the fields the id is the hash of after them. */
+const published = (body: EpcisEvent, eventID: string, recordTime: string): EpcisEvent => {
+  const { type, eventTime, eventTimeZoneOffset, ...rest } = body;
+  return { type, eventID, eventTime, eventTimeZoneOffset, recordTime, ...rest };
+};
+
+/**
+ * Everything of a custody event its id is the hash of. The reporter is an extension field,
+ * so two organizations' identical observations are two events with two ids.
+ */
+export const epcisBodyOf = (event: Omit<CustodyEvent, 'eventId'>): EpcisEvent => {
   const shape = EPCIS_SHAPES[event.bizStep];
   const subjects = event.subjects.map(epcOf);
   return {
     type: shape.type,
-    eventID: event.eventId,
-    eventTime: event.eventTime,
+    eventTime: new Date(event.eventTime).toISOString(),
     eventTimeZoneOffset: event.eventTimeZoneOffset,
-    recordTime: event.recordTime,
     action: shape.action,
     ...(shape.type === 'AggregationEvent'
       ? { ...(event.parent === undefined ? {} : { parentID: epcOf(event.parent) }), childEPCs: subjects }
@@ -40,48 +58,58 @@ export const toEpcisEvent = (event: RecordedEvent): EpcisEvent => {
           sourceList: [{ type: 'owning_party', source: orgUri(event.actorOrgId) }],
           destinationList: [{ type: 'owning_party', destination: orgUri(event.destinationOrgId) }],
         }),
+    'traceseal:reporter': orgUri(event.actorOrgId),
     'traceseal:location': event.location,
     ...(event.reason === undefined ? {} : { 'traceseal:reason': event.reason }),
   };
 };
 
-/**
- * Every chain starts at the subject's commissioning: implicit at issuance, so it is
- * derived from the issuance record rather than stored, and it is the same every time.
- */
-export const commissioningEvent = (input: {
+/** A custody event's id: GS1's CBV 2.0 event hash of the event as we publish it. */
+export const eventIdOf = (event: Omit<CustodyEvent, 'eventId'>): string => hashIdOf(epcisBodyOf(event));
+
+export const toEpcisEvent = (event: RecordedEvent): EpcisEvent => published(epcisBodyOf(event), event.eventId, event.recordTime);
+
+export interface CommissioningInput {
   ref: SubjectRef;
   issuerOrgId: string;
   issuedAt: string;
   location: string;
-}): EpcisEvent => {
-  const epc = epcOf(input.ref);
-  const eventId = eventIdFromPreHash(
-    [
-      'eventType=ObjectEvent',
-      `eventTime=${new Date(input.issuedAt).toISOString()}`,
-      'eventTimeZoneOffset=+00:00',
-      'action=ADD',
-      `epcList=${epc}`,
-      'bizStep=commissioning',
-      'disposition=active',
-      `reporter=${orgUri(input.issuerOrgId)}`,
-    ].join('\n'),
-  );
-  return {
+}
+
+/**
+ * Every chain starts at the subject's commissioning: implicit at issuance, so it is
+ * derived from the issuance record rather than stored, and it is the same every time. A
+ * unit's lot is its instance/lot master data (CBV `lotNumber`, in ILMD).
+ */
+export const commissioningEvent = (input: CommissioningInput): EpcisEvent => {
+  const body: EpcisEvent = {
     type: 'ObjectEvent',
-    eventID: eventId,
-    eventTime: input.issuedAt,
+    eventTime: new Date(input.issuedAt).toISOString(),
     eventTimeZoneOffset: '+00:00',
-    recordTime: input.issuedAt,
     action: 'ADD',
-    epcList: [epc],
+    epcList: [epcOf(input.ref)],
     bizStep: 'commissioning',
     disposition: 'active',
     readPoint: { id: orgUri(input.issuerOrgId) },
-    ...(input.ref.kind === 'unit' ? { 'traceseal:lot': input.ref.lot } : { 'traceseal:containerKind': input.ref.containerKind }),
+    ...(input.ref.kind === 'unit'
+      ? { ilmd: { 'cbvmda:lotNumber': input.ref.lot } }
+      : { 'traceseal:containerKind': input.ref.containerKind }),
+    'traceseal:reporter': orgUri(input.issuerOrgId),
     'traceseal:location': input.location,
   };
+  return published(body, hashIdOf(body), body.eventTime as string);
+};
+
+/**
+ * The commissioning event a subject's chain starts from. Chains begun before event ids
+ * became the CBV 2.0 hash start from the commissioning event as it was derived then: the
+ * first link (or, with none, a container's stored head) names the hash of its start.
+ */
+export const genesisOf = (input: CommissioningInput, firstHash: string | undefined): EpcisEvent => {
+  const current = commissioningEvent(input);
+  if (firstHash === undefined || firstHash === hashRecordedEvent(current)) return current;
+  const legacy = legacyCommissioningEvent(input);
+  return firstHash === hashRecordedEvent(legacy) ? legacy : current;
 };
 
 /**
@@ -99,34 +127,20 @@ export const lotRecallEvent = (input: {
   location: string;
   reason?: string;
 }): EpcisEvent => {
-  const epcClass = `https://id.gs1.org/01/${input.gtin}/10/${input.lot}`;
-  const eventTime = new Date(input.eventTime).toISOString();
-  const eventId = eventIdFromPreHash(
-    [
-      'eventType=ObjectEvent',
-      `eventTime=${eventTime}`,
-      `eventTimeZoneOffset=${input.eventTimeZoneOffset}`,
-      'action=OBSERVE',
-      `quantityList.epcClass=${epcClass}`,
-      'bizStep=holding',
-      'disposition=recalled',
-      `reporter=${orgUri(input.actorOrgId)}`,
-    ].join('\n'),
-  );
-  return {
+  const body: EpcisEvent = {
     type: 'ObjectEvent',
-    eventID: eventId,
-    eventTime,
+    eventTime: new Date(input.eventTime).toISOString(),
     eventTimeZoneOffset: input.eventTimeZoneOffset,
-    recordTime: input.recordTime,
     action: 'OBSERVE',
-    quantityList: [{ epcClass, quantity: input.count }],
+    quantityList: [{ epcClass: `https://id.gs1.org/01/${input.gtin}/10/${input.lot}`, quantity: input.count }],
     bizStep: 'holding',
     disposition: 'recalled',
     readPoint: { id: orgUri(input.actorOrgId) },
+    'traceseal:reporter': orgUri(input.actorOrgId),
     'traceseal:location': input.location,
     ...(input.reason === undefined ? {} : { 'traceseal:reason': input.reason }),
   };
+  return published(body, hashIdOf(body), input.recordTime);
 };
 
 export const epcisDocument = (events: EpcisEvent[], createdAt = new Date()) => ({

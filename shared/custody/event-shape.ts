@@ -3,6 +3,7 @@
  * bizStep, who may report it, and its time against the server clock and the codes'
  * issuance. Pure, so each refusal is a unit test; a refused event writes nothing.
  */
+import { hasLoneSurrogate } from '#shared/domain/canonical-json';
 import type { Organization } from '#shared/domain/types';
 import { BadRequestError, ForbiddenError } from '#shared/errors';
 import { CLOCK_SKEW_TOLERANCE_MS } from './rules';
@@ -94,6 +95,16 @@ export const requireDistinctCodes = (input: EventInput): void => {
   }
 };
 
+/**
+ * Recorded events are hashed as JCS (RFC 8785), which has no form for text with a lone
+ * surrogate (a `\uD800`-`\uDFFF` escape outside a pair): such a reason is refused.
+ */
+export const requireWellFormedText = (input: EventInput): void => {
+  if (hasLoneSurrogate(input)) {
+    throw new BadRequestError('ILL_FORMED_TEXT', 'Text must be well-formed Unicode: a lone surrogate escape is not allowed');
+  }
+};
+
 /** Every check that needs no database read, in the order a caller learns of them. */
 export const validateShape = (input: EventInput, actor: Pick<Organization, 'id' | 'role'>, now: Date): void => {
   requireNotInFuture(input.eventTime, now);
@@ -101,4 +112,5 @@ export const validateShape = (input: EventInput, actor: Pick<Organization, 'id' 
   requireDestinationOfStep(input, actor.id);
   requireRoleForStep(input.bizStep, actor.role);
   requireDistinctCodes(input);
+  requireWellFormedText(input);
 };

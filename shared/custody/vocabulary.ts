@@ -5,6 +5,7 @@ import type { BizStep, CustodyStatus } from './types';
  * has no step of its own (reversing a decommission) we use a URI of our vocabulary, as
  * EPCIS allows for any bizStep.
  */
+// Part of every event id (our extension fields hash as "{https://traceseal.dev/voc/}reporter"...): never change it.
 export const TRACESEAL_VOCABULARY = 'https://traceseal.dev/voc/';
 
 export interface EpcisShape {

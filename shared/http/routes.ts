@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Role } from '#shared/domain/types';
+import { RESOLVER_ROUTES } from './resolver-routes';
 import * as s from './schemas';
 
 /**
@@ -16,7 +17,7 @@ export interface ResponseSpec {
 
 export interface RouteDefinition {
   operationId: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** OpenAPI / API Gateway path syntax. */
   path: string;
   /** Folder under functions/. */
@@ -257,6 +258,7 @@ export const ROUTES = {
     auth: 'public',
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
   }),
+  ...RESOLVER_ROUTES,
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal';
 import { createSerialCodec } from '#shared/codes/serial';
-import { stableStringify } from '#shared/domain/canonical-json';
+import { canonicalJson } from '#shared/domain/canonical-json';
 import { signCodes } from '#shared/domain/issuance';
 import type { Batch, IssuedCode } from '#shared/domain/types';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
@@ -88,7 +88,7 @@ export const issueBatch = async (
   idempotencyKey?: string,
   now = new Date(),
 ): Promise<IssuedBatch> => {
-  const requestHash = createHash('sha256').update(stableStringify(input)).digest('base64url');
+  const requestHash = createHash('sha256').update(canonicalJson(input)).digest('base64url');
   if (idempotencyKey !== undefined) {
     const previous = await getIdempotencyRecord(principal.orgId, idempotencyKey);
     if (previous !== undefined) {

@@ -1,13 +1,13 @@
 import type { Principal } from '#shared/auth/principal';
 import { type ChainCheck, type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/chain';
-import { commissioningEvent, type EpcisEvent } from '#shared/custody/epcis';
+import { type CommissioningInput, commissioningEvent, genesisOf } from '#shared/custody/epcis';
 import { epcOf } from '#shared/custody/identifiers';
 import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
 import { NotFoundError } from '#shared/errors';
 import { loadChainEntries } from '#shared/store/chain-repository';
 import { getState } from '#shared/store/subject-state-repository';
 import { lookupUnit } from './code-lookup';
-import { unitGenesis } from './custody/load-states';
+import { unitCommissioning } from './custody/load-states';
 
 /**
  * One answer for a code that does not exist and for one the caller may not see, so the
@@ -19,7 +19,7 @@ const codeNotFound = (): NotFoundError => new NotFoundError('CODE_NOT_FOUND', 'N
 interface Subject {
   ref: SubjectRef;
   state?: SubjectState;
-  genesis: EpcisEvent;
+  commissioning: CommissioningInput;
   /** Organizations allowed to read the full chain besides regulators and admins. */
   owners: string[];
 }
@@ -31,7 +31,7 @@ const unitSubject = async (code: { gtin: string; lot: string; serial: string }):
   return {
     ref,
     state: (await getState(subjectIdOf(ref)))?.state,
-    genesis: await unitGenesis(ref, unit.batch),
+    commissioning: await unitCommissioning(ref, unit.batch),
     owners: [unit.batch.ownerOrgId],
   };
 };
@@ -43,12 +43,12 @@ const containerSubject = async (sscc: string): Promise<Subject> => {
   return {
     ref: stored.state.ref,
     state: stored.state,
-    genesis: commissioningEvent({
+    commissioning: {
       ref: stored.state.ref,
       issuerOrgId: commissioned.by,
       issuedAt: commissioned.at,
       location: commissioned.location,
-    }),
+    },
     owners: [commissioned.by],
   };
 };
@@ -70,8 +70,16 @@ export const getChainFor = async (
 ): Promise<ChainView> => {
   const subject = target.kind === 'unit' ? await unitSubject(target) : await containerSubject(target.sscc);
   const id = subjectIdOf(subject.ref);
-  const genesis: ChainEntry = { event: subject.genesis, eventHash: hashRecordedEvent(subject.genesis), previousEventHash: null };
-  const chain = await loadChainEntries(id, genesis);
+  const genesisEntry = (event: Record<string, unknown>): ChainEntry => ({
+    event,
+    eventHash: hashRecordedEvent(event),
+    previousEventHash: null,
+  });
+  const [, ...links] = await loadChainEntries(id, genesisEntry(commissioningEvent(subject.commissioning)));
+  // A chain begun before event ids became the CBV 2.0 hash starts from the commissioning
+  // event as it was derived then; its first link (or a container's head) says which.
+  const firstHash = links[0]?.previousEventHash ?? (subject.state?.version === 0 ? subject.state.headHash : undefined);
+  const chain = [genesisEntry(genesisOf(subject.commissioning, firstHash ?? undefined)), ...links];
   const participants = new Set(subject.owners);
   for (const entry of chain) {
     const readPoint = (entry.event.readPoint as { id?: string } | undefined)?.id;

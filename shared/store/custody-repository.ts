@@ -25,6 +25,8 @@ export interface CommitInput {
   event: RecordedEvent;
   epcisJson: string;
   eventHash: string;
+  /** How the event's id was computed (records without one have a legacy id). */
+  idAlgorithm: string;
   transitions: SubjectWrite[];
   revisions: ReadonlyMap<string, number>;
 }
@@ -58,6 +60,7 @@ export const commitEvent = async ({
   event,
   epcisJson,
   eventHash,
+  idAlgorithm,
   transitions,
   revisions,
 }: CommitInput): Promise<CommitOutcome> => {
@@ -75,6 +78,7 @@ export const commitEvent = async ({
           subjectIds: transitions.filter((t) => t.chained).map((t) => t.subjectId),
           epcis: epcisJson,
           eventHash,
+          idAlgorithm,
           recordTime: event.recordTime,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -106,6 +110,7 @@ export const putStandaloneEvent = async (input: {
   actorOrgId: string;
   epcisJson: string;
   eventHash: string;
+  idAlgorithm: string;
   recordTime: string;
 }): Promise<void> => {
   try {

@@ -10,6 +10,8 @@ export type ItemKey = { pk: string; sk: string };
 
 // Products, batches and issuance.
 export const productKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'PRODUCT' });
+/** A product's resolver links: one item beside the product, read and replaced whole. */
+export const productLinksKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'LINKS' });
 /** A batch lives in its product's partition under its lot, so the lot is unique by construction. */
 export const batchKey = (gtin: string, lot: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: `LOT#${lot}` });
 export const batchPointerKey = (id: string): ItemKey => ({ pk: `BATCH#${id}`, sk: 'BATCH' });

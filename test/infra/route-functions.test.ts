@@ -49,7 +49,16 @@ describe('RouteFunctions', () => {
 
   it('describes each function by the routes it serves', () => {
     expect(propertiesOf(fn('verify-code')).Description).toBe(
-      `TraceSeal GET ${ROUTES.verifyCode.path}, GET ${ROUTES.verifyContainer.path}`,
+      `TraceSeal ${[
+        ROUTES.verifyCode,
+        ROUTES.verifyContainer,
+        ROUTES.resolveProduct,
+        ROUTES.resolveLot,
+        ROUTES.resolveUnitPath,
+        ROUTES.resolveContainerPath,
+      ]
+        .map((route) => `GET ${route.path}`)
+        .join(', ')}`.slice(0, 256),
     );
   });
 

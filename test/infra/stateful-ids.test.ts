@@ -44,6 +44,8 @@ const STATEFUL_IDS: Record<string, string> = {
   GetChainLogGroup6A88F255: 'AWS::Logs::LogGroup',
   GetJwksLogGroup2B58680A: 'AWS::Logs::LogGroup',
   GetOpenapiLogGroupF4487F9A: 'AWS::Logs::LogGroup',
+  GetResolverDescriptionLogGroupC95DCA17: 'AWS::Logs::LogGroup',
+  ProductLinksLogGroup406BFF6B: 'AWS::Logs::LogGroup',
   // Retained resources added since (their first ids, kept from now on).
   IdentityAuthorizerLogGroup8A3308D0: 'AWS::Logs::LogGroup',
   GetEventJobLogGroup3D7C7D7A: 'AWS::Logs::LogGroup',
@@ -70,6 +72,8 @@ const IN_PLACE_IDS: Record<string, string> = {
   GetInventoryFunctionD73FAF33: 'AWS::Lambda::Function',
   GetJwksFunction48522525: 'AWS::Lambda::Function',
   GetOpenapiFunction4F3AF901: 'AWS::Lambda::Function',
+  GetResolverDescriptionFunction9F1C4928: 'AWS::Lambda::Function',
+  ProductLinksFunction7DE86627: 'AWS::Lambda::Function',
   GetOrgFunctionBBB6B7E0: 'AWS::Lambda::Function',
   IdentityAuthorizerFunction644DA60E: 'AWS::Lambda::Function',
   IdentityPreTokenGenerationFunctionF9752150: 'AWS::Lambda::Function',

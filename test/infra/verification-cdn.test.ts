@@ -44,23 +44,23 @@ describe('VerificationCdn', () => {
     }
   });
 
-  it('serves verification by GET and HEAD only, over HTTPS, compressed', () => {
+  it('serves verification by GET and HEAD (OPTIONS only for the edge-answered CORS preflight), over HTTPS, compressed', () => {
     expect(verify).toMatchObject({
-      AllowedMethods: ['GET', 'HEAD'],
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS'],
       CachedMethods: ['GET', 'HEAD'],
       Compress: true,
       ViewerProtocolPolicy: 'redirect-to-https',
     });
   });
 
-  it('keys the verification cache by path, AI 8030 and Accept, with TTLs the origin sets', () => {
+  it('keys the verification cache by path, AI 8030, linkType, Accept and Accept-Language, with TTLs the origin sets', () => {
     const policies = resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy');
     expect(policies.map(([id]) => ({ Ref: id }))).toEqual([verify.CachePolicyId]);
     const cacheConfig = policies[0]?.[1].Properties?.CachePolicyConfig as Record<string, unknown>;
     expect(cacheConfig).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 86_400 });
     expect(cacheConfig.ParametersInCacheKeyAndForwardedToOrigin).toEqual({
-      QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['8030'] },
-      HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Accept'] },
+      QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['8030', 'linkType'] },
+      HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Accept', 'Accept-Language'] },
       CookiesConfig: { CookieBehavior: 'none' },
       EnableAcceptEncodingGzip: true,
       EnableAcceptEncodingBrotli: true,

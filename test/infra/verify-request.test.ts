@@ -110,6 +110,29 @@ describe('the verify viewer-request function: the query the origin sees is the c
   });
 });
 
+describe('the verify viewer-request function: the path the origin sees is the cache key', () => {
+  const uriFor = (uri: string) => asRequest(handler({ request: { method: 'GET', uri, querystring: {}, headers: {} } })).uri;
+
+  it('gives every GS1-equivalent spelling of a label one path (L%2D1 is L-1)', () => {
+    const plain = '/01/05012345678900/10/L-1/21/S1';
+    for (const spelling of [
+      '/01/05012345678900/10/L%2D1/21/S1',
+      '/01/05012345678900/10/L%2d1/21/S1',
+      '/01/05012345678900/10/%4C%2D%31/21/S1',
+      '/01/0501234567890%30/10/L-1/21/%531',
+    ]) {
+      expect(uriFor(spelling), spelling).toBe(plain);
+    }
+    expect(uriFor('/00/10614141234567890%38')).toBe('/00/106141412345678908');
+  });
+
+  it('keeps escapes of other characters escaped, in one spelling (upper-case hex)', () => {
+    expect(uriFor('/01/05012345678900/10/L%2f1/21/S1')).toBe('/01/05012345678900/10/L%2F1/21/S1');
+    expect(uriFor('/01/05012345678900/10/L%252D1/21/S1')).toBe('/01/05012345678900/10/L%252D1/21/S1');
+    expect(uriFor('/01/05012345678900/10/L%211/21/S1')).toBe('/01/05012345678900/10/L%211/21/S1');
+  });
+});
+
 const SAFARI = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const CHROME =
   'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7';

@@ -6,6 +6,7 @@ import {
   parseContainerCode,
   parseDigitalLink,
   parseScannedCode,
+  readLabel,
 } from '#shared/codes/digital-link';
 import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '#shared/codes/gtin';
 import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '#shared/codes/serial';
@@ -195,5 +196,31 @@ describe('container codes', () => {
       const scanned = `https://verify.example.com/00/${parts.sscc}${parts.digsig === '' ? '' : `?8030=${parts.digsig}`}`;
       expect(errorCodeOf(() => parseScannedCode(scanned))).toBe(errorCodeOf(() => parseContainerCode(parts)));
     }
+  });
+});
+
+describe('Digital Link URIs read as GS1 defines them', () => {
+  const digsig = `abcd${'A'.repeat(86)}`;
+  const code = { gtin: withCheckDigit('0695201234567'), lot: 'L-1', serial: 'ABCDEFGHJK012345', digsig };
+  const uri = buildDigitalLink('https://verify.example.com', code);
+
+  it('reads a percent-encoded lot and a custom path prefix as the printed label', () => {
+    expect(parseDigitalLink(uri.replace('/10/L-1/', '/10/L%2D1/'))).toEqual(code);
+    expect(parseDigitalLink(uri.replace('.com/01/', '.com/scan/01/'))).toEqual(code);
+  });
+
+  it('returns extra data attributes apart, as unverified, never inside the signed code', () => {
+    const { code: read, unverified } = readLabel(`${uri}&17=301231&linkType=all`);
+    expect(read).toEqual({ kind: 'unit', ...code });
+    expect(unverified).toEqual({ '17': '301231' });
+  });
+
+  it('answers two AI 8030 values with 400 AMBIGUOUS_QUERY', () => {
+    expect(errorCodeOf(() => parseDigitalLink(`${uri}&8030=${digsig}`))).toBe('AMBIGUOUS_QUERY');
+  });
+
+  it('refuses a GS1-valid URI that is not one of our label shapes', () => {
+    expect(errorCodeOf(() => parseDigitalLink(uri.replace(/\/10\/L-1/, '')))).toBe('MALFORMED_CODE');
+    expect(errorCodeOf(() => parseDigitalLink(uri.replace('/10/', '/22/V/10/')))).toBe('MALFORMED_CODE');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/chain';
-import { canonicalPreHash, eventIdOf } from '#shared/custody/identifiers';
+import { epcisBodyOf, eventIdOf } from '#shared/custody/epcis';
+import { eventPreHash } from '#shared/custody/event-hash';
 import { event, unit } from '../support/custody-states';
 
 describe('event ids', () => {
@@ -14,6 +15,10 @@ describe('event ids', () => {
     expect(eventIdOf(shipment)).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
   });
 
+  it('change with the reporting organization: identical observations by two organizations are two events', () => {
+    expect(eventIdOf({ ...shipment, actorOrgId: 'other' })).not.toBe(eventIdOf(shipment));
+  });
+
   it('change with the destination', () => {
     expect(eventIdOf({ ...shipment, destinationOrgId: 'e' })).not.toBe(eventIdOf(shipment));
   });
@@ -22,8 +27,8 @@ describe('event ids', () => {
     expect(eventIdOf({ ...shipment, eventTime: '2026-02-01T00:00:00.001Z' })).not.toBe(eventIdOf(shipment));
   });
 
-  it('hash a pre-hash string that names the CBV business step', () => {
-    expect(canonicalPreHash(shipment)).toContain('bizStep=shipping');
+  it('hash a CBV 2.0 pre-hash string that names the CBV business step by its Web URI', () => {
+    expect(eventPreHash(epcisBodyOf(shipment))).toContain('bizStep=https://ref.gs1.org/cbv/BizStep-shipping');
   });
 });
 

@@ -8,4 +8,5 @@ export * from './common';
 export * from './custody';
 export * from './event-jobs';
 export * from './registry';
+export * from './resolver';
 export * from './verification';

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/codes/digital-link';
 import { VERIFICATION_STATUSES } from '#shared/domain/verification';
+import { LinkTypeParam } from './resolver';
 
 export const VerifyParams = z.object({ gtin: z.string(), lot: z.string(), serial: z.string() });
 export const VerifyQuery = z.looseObject({
   '8030': z.string().regex(DIGSIG_PATTERN).optional().describe('AI 8030: key id (4) + ES256 signature (86), base64url'),
+  linkType: LinkTypeParam.optional(),
 });
 
 export const VerificationResult = z
@@ -52,4 +54,4 @@ export const Jwks = z
   })
   .meta({ id: 'Jwks' });
 
-export const ContainerVerifyQuery = z.looseObject({ '8030': z.string().optional() });
+export const ContainerVerifyQuery = z.looseObject({ '8030': z.string().optional(), linkType: LinkTypeParam.optional() });

@@ -5,9 +5,8 @@
  * of each subject can be declared, since later events were decided on the state it made.
  * A recall is never declared in error: it is irreversible, whoever asks.
  */
-import { hashRecordedEvent } from '#shared/custody/chain';
+import { hashRecordedEvent, recordedEventJson } from '#shared/custody/chain';
 import type { EventInput } from '#shared/custody/event-shape';
-import { stableStringify } from '#shared/custody/identifiers';
 import { restoredState } from '#shared/custody/rules';
 import type { Transition } from '#shared/custody/types';
 import type { Organization } from '#shared/domain/types';
@@ -92,7 +91,7 @@ const commitOnce = async (
   }
   const outcome = await commitDeclaration({
     eventId,
-    declarationJson: stableStringify(declaration),
+    declarationJson: recordedEventJson(declaration),
     declarationHash,
     actorOrgId: actor.id,
     transitions,

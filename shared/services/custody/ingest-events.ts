@@ -6,7 +6,8 @@
  */
 import type { Principal } from '#shared/auth/principal';
 import { type EventInput, validateShape } from '#shared/custody/event-shape';
-import { sha256Hex, stableStringify } from '#shared/custody/identifiers';
+import { sha256Hex } from '#shared/custody/identifiers';
+import { canonicalJson, hasLoneSurrogate } from '#shared/domain/canonical-json';
 import type { Organization } from '#shared/domain/types';
 import { requireRegisteredOrg } from '#shared/services/registry-service';
 import { type DeclarationInput, declareError } from './declare-error';
@@ -54,7 +55,9 @@ export const ingestEvents = async (
   const actor = await requireRegisteredOrg(principal);
   const results: EventResult[] = [];
   for (const [index, input] of inputs.entries()) {
-    const copyKey = 'errorDeclaration' in input ? undefined : sha256Hex(`${actor.id}\n${stableStringify(input)}`);
+    // Ill-formed text has no canonical form; the event's own checks refuse it below.
+    const copyKey =
+      'errorDeclaration' in input || hasLoneSurrogate(input) ? undefined : sha256Hex(`${actor.id}\n${canonicalJson(input)}`);
     const eventId = copyKey === undefined ? undefined : recentlyRecorded.get(copyKey);
     if (eventId !== undefined) {
       results.push({ index, status: 'duplicate', eventId });

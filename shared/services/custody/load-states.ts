@@ -4,23 +4,22 @@
  * the head of its chain.
  */
 import { hashRecordedEvent } from '#shared/custody/chain';
-import { commissioningEvent, type EpcisEvent } from '#shared/custody/epcis';
+import { type CommissioningInput, commissioningEvent, type EpcisEvent } from '#shared/custody/epcis';
 import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
 import type { Batch } from '#shared/domain/types';
 import { getOrganizationCached } from '#shared/services/code-lookup';
 import { getStates, type StoredState } from '#shared/store/subject-state-repository';
 import type { ResolvedSubject } from './resolve-codes';
 
-/** The implicit event that starts a unit's chain: its commissioning at issuance. */
-export const unitGenesis = async (ref: SubjectRef & { kind: 'unit' }, batch: Batch): Promise<EpcisEvent> => {
+/** What a unit's implicit commissioning at issuance is derived from. */
+export const unitCommissioning = async (ref: SubjectRef & { kind: 'unit' }, batch: Batch): Promise<CommissioningInput> => {
   const factory = await getOrganizationCached(batch.ownerOrgId);
-  return commissioningEvent({
-    ref,
-    issuerOrgId: batch.ownerOrgId,
-    issuedAt: batch.createdAt,
-    location: factory?.region ?? 'unknown',
-  });
+  return { ref, issuerOrgId: batch.ownerOrgId, issuedAt: batch.createdAt, location: factory?.region ?? 'unknown' };
 };
+
+/** The implicit event that starts a unit's chain: its commissioning at issuance. */
+export const unitGenesis = async (ref: SubjectRef & { kind: 'unit' }, batch: Batch): Promise<EpcisEvent> =>
+  commissioningEvent(await unitCommissioning(ref, batch));
 
 const implicitUnitState = async (ref: SubjectRef & { kind: 'unit' }, batch: Batch): Promise<SubjectState> => {
   const genesis = await unitGenesis(ref, batch);

@@ -3,11 +3,11 @@
  * class, the batch's flag, a flag on each container holding packed units of the lot, and
  * last a mark that the container pass is complete. Loose units read the batch flag.
  */
-import { hashRecordedEvent } from '#shared/custody/chain';
+import { hashRecordedEvent, recordedEventJson } from '#shared/custody/chain';
 import { containersAbove } from '#shared/custody/container-tree';
-import { lotRecallEvent } from '#shared/custody/epcis';
+import { EVENT_ID_ALGORITHM, lotRecallEvent } from '#shared/custody/epcis';
 import { type EventInput, requireAfterIssuance } from '#shared/custody/event-shape';
-import { stableStringify } from '#shared/custody/identifiers';
+import { legacyLotRecallEventId } from '#shared/custody/legacy-event-ids';
 import type { Batch, Organization } from '#shared/domain/types';
 import { BadRequestError, ConflictError } from '#shared/errors';
 import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#shared/store/batch-repository';
@@ -60,8 +60,9 @@ export const recallWholeLot = async (
       eventId,
       bizStep: 'recall',
       actorOrgId: actor.id,
-      epcisJson: stableStringify(epcis),
+      epcisJson: recordedEventJson(epcis),
       eventHash: hashRecordedEvent(epcis),
+      idAlgorithm: EVENT_ID_ALGORITHM,
       recordTime: now.toISOString(),
     });
     // The recall date is the server's: a client cannot backdate it.
@@ -76,5 +77,14 @@ export const recallWholeLot = async (
     await flagLotContainers(batch, now);
   }
   if (recall.eventId === eventId) return { index: 0, status: 'duplicate', eventId };
+  // The same recall, sent before event ids became the CBV 2.0 hash, was recorded under its legacy id.
+  const legacyId = legacyLotRecallEventId({
+    gtin: batch.gtin,
+    lot: batch.lot,
+    actorOrgId: actor.id,
+    eventTime: input.eventTime,
+    eventTimeZoneOffset: input.eventTimeZoneOffset,
+  });
+  if (recall.eventId === legacyId) return { index: 0, status: 'duplicate', eventId: legacyId };
   throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
 };

@@ -3,10 +3,10 @@
  * onto each subject's history, and write the event and every change in one conditional
  * transaction, so it is recorded whole or not at all and a race has one winner.
  */
-import { hashRecordedEvent } from '#shared/custody/chain';
+import { hashRecordedEvent, recordedEventJson } from '#shared/custody/chain';
 import { containersAbove } from '#shared/custody/container-tree';
-import { type RecordedEvent, toEpcisEvent } from '#shared/custody/epcis';
-import { stableStringify } from '#shared/custody/identifiers';
+import { EVENT_ID_ALGORITHM, type RecordedEvent, toEpcisEvent } from '#shared/custody/epcis';
+import { legacyEventIdOf } from '#shared/custody/legacy-event-ids';
 import { applyEvent } from '#shared/custody/rules';
 import { withEventSummaries } from '#shared/custody/summary';
 import type { Transition } from '#shared/custody/types';
@@ -24,6 +24,19 @@ const MAX_TRANSACTION_ITEMS = 100;
 
 /** A copy of this very event may have been recorded since we last looked (a client retry in flight). */
 const isRecorded = async (eventId: string): Promise<boolean> => (await getRecordedEvent(eventId)) !== undefined;
+
+/**
+ * The id under which a copy of this event is recorded, if one is. A copy sent before event
+ * ids became the CBV 2.0 hash was recorded under its legacy id; it is looked up only once
+ * the rules refused this one (every step refuses its own repetition), so it costs nothing
+ * on the way to a new record.
+ */
+const recordedCopyOf = async (event: PreparedEvent['event']): Promise<string | undefined> => {
+  if (await isRecorded(event.eventId)) return event.eventId;
+  const { eventId: _current, ...rest } = event;
+  const legacyId = legacyEventIdOf(rest);
+  return (await isRecorded(legacyId)) ? legacyId : undefined;
+};
 
 /** Where recalled units sit in containers, the containers up the tree must stop moving too. */
 const flagAncestors = async (transitions: readonly Transition[], states: Map<string, StoredState>): Promise<Transition[]> => {
@@ -65,9 +78,10 @@ export const recordPrepared = async (prepared: PreparedEvent, actor: Organizatio
     try {
       transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role, recordTime });
     } catch (error) {
-      // The state we judged may be the one a concurrent copy of this event just made:
-      // the client is told its event is recorded, not that it broke a rule.
-      if (error instanceof ConflictError && (await isRecorded(event.eventId))) return duplicate;
+      // The state we judged may be the one a concurrent (or earlier) copy of this event
+      // made: the client is told its event is recorded, not that it broke a rule.
+      const copyId = error instanceof ConflictError ? await recordedCopyOf(event) : undefined;
+      if (copyId !== undefined) return { ...duplicate, eventId: copyId };
       throw error;
     }
     if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
@@ -84,8 +98,9 @@ export const recordPrepared = async (prepared: PreparedEvent, actor: Organizatio
     withEventSummaries(event, transitions);
     const outcome = await commitEvent({
       event: recorded,
-      epcisJson: stableStringify(epcis),
+      epcisJson: recordedEventJson(epcis),
       eventHash,
+      idAlgorithm: EVENT_ID_ALGORITHM,
       transitions,
       revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
     });

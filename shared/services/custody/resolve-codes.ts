@@ -4,8 +4,8 @@
  * Writes nothing, so a refused event leaves no trace.
  */
 import { parseScannedCode } from '#shared/codes/digital-link';
+import { eventIdOf } from '#shared/custody/epcis';
 import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/event-shape';
-import { eventIdOf } from '#shared/custody/identifiers';
 import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody/types';
 import type { Batch, Organization } from '#shared/domain/types';
 import { BadRequestError } from '#shared/errors';

@@ -1,0 +1,21 @@
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { createRouter } from '#shared/http/router';
+import { ROUTES } from '#shared/http/routes';
+import { getProductLinksFor, replaceProductLinks } from '#shared/services/product-links-service';
+
+/** A factory's resolver links for its own product: read them, or replace the whole set. */
+export const handler = createRouter([
+  [
+    ROUTES.getProductLinks,
+    createHandler(ROUTES.getProductLinks, async ({ principal, params }) =>
+      json(200, { gtin: params.gtin, links: await getProductLinksFor(principal, params.gtin) }),
+    ),
+  ],
+  [
+    ROUTES.putProductLinks,
+    createHandler(ROUTES.putProductLinks, async ({ principal, params, body }) =>
+      json(200, { gtin: params.gtin, links: await replaceProductLinks(principal, params.gtin, body.links) }),
+    ),
+  ],
+]);

@@ -1,0 +1,24 @@
+import { type LinkLevel, linkLevels, type ResolverSubject } from '#shared/domain/linkset';
+import { getProductLinks } from '#shared/store/product-link-repository';
+import { getProductCached } from './code-lookup';
+
+/**
+ * The link levels of a resolver request. Product data only: a unit's or container's own
+ * links need no read at all, so asking for a linkset tells nothing about whether a serial
+ * was issued. Undefined when a product- or lot-level request names a GTIN nobody registered.
+ */
+export const linkLevelsFor = async (baseUrl: string, subject: ResolverSubject): Promise<LinkLevel[] | undefined> => {
+  if (subject.kind === 'container') return linkLevels({ baseUrl, subject });
+  const [product, productLinks] = await Promise.all([
+    getProductCached(subject.gtin),
+    // Not cached here: only resolver requests read links (never a plain scan), and the CDN
+    // keeps each answer a minute.
+    getProductLinks(subject.gtin),
+  ]);
+  if (product === undefined && subject.kind !== 'unit') return undefined;
+  return linkLevels({
+    baseUrl,
+    subject,
+    ...(product === undefined ? {} : { product: { name: product.product.name, links: productLinks } }),
+  });
+};

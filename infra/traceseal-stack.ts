@@ -8,6 +8,7 @@ import { EventJobs } from './constructs/event-jobs';
 import { type Throttle, TraceSealHttpApi } from './constructs/http-api';
 import { Identity } from './constructs/identity';
 import { OriginVerifySecret } from './constructs/origin-verify-secret';
+import { ReportStorage } from './constructs/report-storage';
 import { RouteFunctions } from './constructs/route-functions';
 import { SigningKey } from './constructs/signing-key';
 import type { TraceSealFunction } from './constructs/traceseal-function';
@@ -89,6 +90,8 @@ export class TraceSealStack extends Stack {
   public readonly routeFunctions: RouteFunctions;
   /** The rest of a POST /v1/events call that ran out of time: queue and worker. */
   public readonly eventJobs: EventJobs;
+  /** Counterfeit-report photos and the rate limit's IP pepper. */
+  public readonly reportStorage: ReportStorage;
   /** The web ACL this stack made, when it was not given one. */
   public readonly webAcl?: EdgeWebAcl;
   /** Every function of the stack, by folder name under functions/. */
@@ -143,6 +146,9 @@ export class TraceSealStack extends Stack {
 
     this.eventJobs = new EventJobs(this, 'EventJobs', { table: this.table });
     this.eventJobs.grantEnqueue(this.routeFunctions.get('record-events'));
+
+    this.reportStorage = new ReportStorage(this, 'ReportStorage');
+    this.reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
 
     this.functions = new Map([
       ...this.routeFunctions.functions,

@@ -12,20 +12,32 @@
  *   d) custody*.ts (skip with --no-custody): DynamoDB requests and items written per custody
  *      event type, shipping and receiving pallets of 1, 100 and 10,000 units (must cost the
  *      same; PASS/MISS), and events recorded per second, all against DynamoDB Local in memory.
+ *   e) bundles.ts (skip with --no-bundles): every function's bundle as the CDK construct
+ *      builds it, its size and module initialization time, beside a bare GetItem handler.
+ *      Goals: verify-code <= 600 KB minified, its initialization <= 1.1x the bare one's.
+ *   f) scan-throughput.ts (skip with --no-scan): scans through the local gateway with
+ *      autocannon beside the gateway answering a constant, the verify handler's CPU per
+ *      request and DynamoDB requests per scan (bounded: <= 3).
  *
  * measure.ts holds the interleaved rounds and medians; report.ts prints a table, then one
  * JSON line with every figure. --verbose prints every round's figures as well.
  */
+
+import { type BundlesResult, benchBundles } from './bench/bundles';
 import { benchCustody, stopCustodyRuntime } from './bench/custody';
 import type { CustodyResult } from './bench/custody-model';
 import { benchEndToEnd, type E2eResult, stopEndToEndRuntime } from './bench/end-to-end';
 import { printHeader, printReport } from './bench/report';
+import { printBundles, printScans, scanJson } from './bench/scan-report';
+import { benchScans, type ScanResult, stopScanRuntime } from './bench/scan-throughput';
 import { benchSigning, benchSigningBreakdown } from './bench/signing';
 import { benchVerification } from './bench/verification';
 
 const args = new Set(process.argv.slice(2));
 const runE2e = !args.has('--no-e2e');
 const runCustody = !args.has('--no-custody');
+const runBundles = !args.has('--no-bundles');
+const runScans = !args.has('--no-scan');
 const verbose = args.has('--verbose');
 
 /** Runs an optional part; a failure there is reported in its row instead of ending the run. */
@@ -45,6 +57,8 @@ const main = async (): Promise<void> => {
   const verification = benchVerification({ verbose });
   const e2e = await optional<E2eResult>(runE2e, '--no-e2e', benchEndToEnd);
   const custody = await optional<CustodyResult>(runCustody, '--no-custody', () => benchCustody({ verbose }));
+  const bundles = await optional<BundlesResult>(runBundles, '--no-bundles', benchBundles);
+  const scans = await optional<ScanResult>(runScans, '--no-scan', benchScans);
   printReport(header, {
     signing,
     breakdown,
@@ -54,12 +68,15 @@ const main = async (): Promise<void> => {
     custody: custody.value,
     custodySkipped: custody.skipped,
   });
+  printBundles(bundles.value, bundles.skipped, verbose);
+  printScans(scans.value, scans.skipped);
+  console.log(scanJson(bundles.value, scans.value));
 };
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping`);
-    void Promise.allSettled([stopEndToEndRuntime(), stopCustodyRuntime()]).finally(() => process.exit(130));
+    void Promise.allSettled([stopEndToEndRuntime(), stopCustodyRuntime(), stopScanRuntime()]).finally(() => process.exit(130));
   });
 }
 
@@ -67,5 +84,6 @@ main().catch(async (error: unknown) => {
   console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   await stopEndToEndRuntime().catch(() => undefined);
   await stopCustodyRuntime().catch(() => undefined);
+  await stopScanRuntime().catch(() => undefined);
   process.exit(1);
 });

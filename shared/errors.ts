@@ -73,3 +73,12 @@ export class ServiceUnavailableError extends AppError {
     super(503, code, message);
   }
 }
+
+export class TooManyRequestsError extends AppError {
+  public constructor(
+    public readonly retryAfterSeconds: number,
+    message = 'Too many requests: try again later',
+  ) {
+    super(429, 'RATE_LIMITED', message);
+  }
+}

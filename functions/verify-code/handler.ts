@@ -5,12 +5,20 @@ import { getStringFromEnv } from '#shared/config';
 import { toLightweightVerification } from '#shared/domain/lightweight-verification';
 import type { ResolverSubject } from '#shared/domain/linkset';
 import { BadRequestError } from '#shared/errors';
-import { createHandler } from '#shared/http/create-handler';
+import { createLeanHandler } from '#shared/http/lean-handler';
+import { pageLanguage } from '#shared/http/page-messages';
 import { linksetLink, resolve } from '#shared/http/resolver-responses';
 import { type HttpResponse, json, text } from '#shared/http/responses';
 import { createRouter } from '#shared/http/router';
-import { ROUTES } from '#shared/http/routes';
-import { prefersHtml, renderContainerPage, renderVerificationPage } from '#shared/http/verification-page';
+import {
+  PAGE_CSP,
+  type PageContext,
+  prefersHtml,
+  renderContainerPage,
+  renderVerificationPage,
+} from '#shared/http/verification-page';
+import { VERIFY_ROUTES } from '#shared/http/verify-routes';
+import { pageLinksFor } from '#shared/services/page-links';
 import { verifyContainerCode, verifyScannedCode } from '#shared/services/verify-service';
 
 /**
@@ -29,12 +37,12 @@ const CACHE_CONTROL = {
 const baseUrl = () => getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 
 /** JSON for apps, the page for browsers, or a GS1 lightweight verification message; the cache lifetime follows the verdict. */
-const respond = <
+const respond = async <
   R extends { invalidReason?: string; status: Parameters<typeof toLightweightVerification>[0]; checkedAt: string },
 >(
-  accept: string | undefined,
+  event: APIGatewayProxyEventV2,
   result: R,
-  render: (result: R) => string,
+  render: (result: R, context: PageContext) => string | Promise<string>,
   answer: 'verdict' | 'lightweight',
   link: string,
 ) => {
@@ -43,12 +51,26 @@ const respond = <
     headers: { vary: 'Accept', link },
   };
   if (answer === 'lightweight') return json(200, toLightweightVerification(result.status, result.checkedAt), options);
-  if (!prefersHtml(accept)) return json(200, result, options);
-  return text(200, render(result), 'text/html; charset=utf-8', {
+  if (!prefersHtml(event.headers.accept)) return json(200, result, options);
+  // The CDN puts a normalized `lang` in the query of every HTML request (its cache key).
+  const query = event.queryStringParameters ?? {};
+  const context: PageContext = {
+    lang: pageLanguage(query.lang, event.headers['accept-language']),
+    path: event.rawPath,
+    digsig: query['8030'],
+  };
+  return text(200, await render(result, context), 'text/html; charset=utf-8', {
     ...options,
-    headers: { ...options.headers, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
+    headers: { ...options.headers, vary: 'Accept, Accept-Language', 'content-security-policy': PAGE_CSP },
   });
 };
+
+/** Links only for a unit that checked out: a forged or unknown code vouches for nothing. */
+const renderUnitPage = async (result: Awaited<ReturnType<typeof verifyScannedCode>>, context: PageContext) =>
+  renderVerificationPage(result, {
+    ...context,
+    links: result.product === undefined ? [] : await pageLinksFor(result.product.gtin, context.lang),
+  });
 
 type Query = { '8030'?: string; linkType?: string };
 
@@ -65,13 +87,7 @@ const answerUnit = async (event: APIGatewayProxyEventV2, params: { gtin: string;
   const answer = await resolve({ baseUrl: baseUrl(), subject, linkType: query.linkType, headers: event.headers });
   if (typeof answer === 'object') return answer;
   const code = parseCodeParts({ ...params, digsig: query['8030'] });
-  return respond(
-    event.headers.accept,
-    await verifyScannedCode(code),
-    renderVerificationPage,
-    answer,
-    linksetLink(baseUrl(), subject),
-  );
+  return respond(event, await verifyScannedCode(code), renderUnitPage, answer, linksetLink(baseUrl(), subject));
 };
 
 const answerContainer = async (event: APIGatewayProxyEventV2, params: { sscc: string }, query: Query) => {
@@ -79,13 +95,7 @@ const answerContainer = async (event: APIGatewayProxyEventV2, params: { sscc: st
   const subject: ResolverSubject = { kind: 'container', sscc: code.sscc, digsig: code.digsig };
   const answer = await resolve({ baseUrl: baseUrl(), subject, linkType: query.linkType, headers: event.headers });
   if (typeof answer === 'object') return answer;
-  return respond(
-    event.headers.accept,
-    await verifyContainerCode(code),
-    renderContainerPage,
-    answer,
-    linksetLink(baseUrl(), subject),
-  );
+  return respond(event, await verifyContainerCode(code), renderContainerPage, answer, linksetLink(baseUrl(), subject));
 };
 
 const answerProduct = async (event: APIGatewayProxyEventV2, params: { gtin: string; lot?: string }, query: Query) => {
@@ -122,21 +132,23 @@ const answerUnmatched = async (event: APIGatewayProxyEventV2, query: Query): Pro
   throw new BadRequestError('NOT_A_DIGITAL_LINK', 'Not a GS1 Digital Link URI this resolver serves');
 };
 
-/** One function for every Digital Link path, GET and HEAD. */
+/**
+ * One function for every Digital Link path, GET and HEAD. Checked by VERIFY_ROUTES' own
+ * parsers, not the route table's zod schemas: this bundle answers every scan the CDN has
+ * not cached, and zod was half its size and most of its cold start.
+ */
+const R = VERIFY_ROUTES;
 export const handler = createRouter([
-  [ROUTES.verifyCode, createHandler(ROUTES.verifyCode, async ({ event, params, query }) => answerUnit(event, params, query))],
+  [R.verifyCode, createLeanHandler(R.verifyCode, async ({ event, params, query }) => answerUnit(event, params, query))],
   [
-    ROUTES.verifyContainer,
-    createHandler(ROUTES.verifyContainer, async ({ event, params, query }) => answerContainer(event, params, query)),
+    R.verifyContainer,
+    createLeanHandler(R.verifyContainer, async ({ event, params, query }) => answerContainer(event, params, query)),
   ],
   [
-    ROUTES.resolveProduct,
-    createHandler(ROUTES.resolveProduct, async ({ event, params, query }) => answerProduct(event, params, query)),
+    R.resolveProduct,
+    createLeanHandler(R.resolveProduct, async ({ event, params, query }) => answerProduct(event, params, query)),
   ],
-  [ROUTES.resolveLot, createHandler(ROUTES.resolveLot, async ({ event, params, query }) => answerProduct(event, params, query))],
-  [ROUTES.resolveUnitPath, createHandler(ROUTES.resolveUnitPath, async ({ event, query }) => answerUnmatched(event, query))],
-  [
-    ROUTES.resolveContainerPath,
-    createHandler(ROUTES.resolveContainerPath, async ({ event, query }) => answerUnmatched(event, query)),
-  ],
+  [R.resolveLot, createLeanHandler(R.resolveLot, async ({ event, params, query }) => answerProduct(event, params, query))],
+  [R.resolveUnitPath, createLeanHandler(R.resolveUnitPath, async ({ event, query }) => answerUnmatched(event, query))],
+  [R.resolveContainerPath, createLeanHandler(R.resolveContainerPath, async ({ event, query }) => answerUnmatched(event, query))],
 ]);

@@ -17,6 +17,10 @@
  *   rewritten to exactly one of two values, decided the way the origin decides
  *   (shared/http/verification-page.ts prefersHtml): text/html when the viewer lists it
  *   before application/json, otherwise application/json.
+ * - Language: the HTML page is zh-CN or en (shared/http/page-messages.ts pageLanguage). For
+ *   an HTML request the function always sets exactly one `lang` parameter, zh-CN or en, from
+ *   the page's own switch link (`?lang=`) or else Accept-Language, so the language is in the
+ *   cache key with two values at most; JSON answers never carry it.
  *
  * Plain ES5 so it runs unchanged in the CloudFront runtime and in the unit test.
  */
@@ -77,6 +81,15 @@ function preferredLanguage(header) {
   return undefined;
 }
 
+// The verify page's language (pageLanguage): the switch link's lang, else the viewer's first
+// language if English, else Chinese.
+function pageLanguage(query, header) {
+  var entry = query.lang;
+  var asked = entry && !entry.multiValue && typeof entry.value === 'string' ? entry.value.toLowerCase() : '';
+  if (asked === 'en' || asked === 'zh-cn') return asked === 'en' ? 'en' : 'zh-CN';
+  return preferredLanguage(header) === 'en' ? 'en' : 'zh-CN';
+}
+
 // CORS preflight answered here, never forwarded: the answer is the same for every path.
 function preflight() {
   return {
@@ -128,6 +141,7 @@ function handler(event) {
   var wantsLinkset = linkset !== -1 && (html === -1 || linkset < html) && (json === -1 || linkset < json);
   var wantsHtml = !wantsLinkset && html !== -1 && (json === -1 || html < json);
   request.headers.accept = { value: wantsLinkset ? 'application/linkset+json' : wantsHtml ? 'text/html' : 'application/json' };
+  if (wantsHtml) request.querystring.lang = { value: pageLanguage(query, request.headers['accept-language']) };
   var language = preferredLanguage(request.headers['accept-language']);
   delete request.headers['accept-language'];
   // Only a redirect to a product link depends on it: every other answer keeps one cache key.

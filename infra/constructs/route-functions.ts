@@ -74,6 +74,15 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   'get-jwks': { tableAccess: { leadingKeys: JWKS_READ_KEYS } },
   'get-openapi': { tableAccess: 'none' },
   'get-event-job': { tableAccess: 'read' },
+  // Public: reads the product and its factory a code names, counts the reporter's hourly
+  // quota, writes the report and its listing copies; nothing else (ReportStorage grants the photos).
+  'create-report': {
+    tableAccess: {
+      leadingKeys: ['PRODUCT#*', 'ORG#*', 'REPORT#*', 'REPORTS#*', 'REPORT_QUOTA#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    },
+  },
+  'list-reports': { tableAccess: { leadingKeys: ['ORG#*', 'REPORTS#*'] } },
 };
 
 export interface RouteFunctionsProps {

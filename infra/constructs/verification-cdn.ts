@@ -126,7 +126,7 @@ export class VerificationCdn extends Construct {
       comment: 'Verification verdicts: path + AI 8030 + normalized Accept; the origin sets s-maxage',
       // linkType and Accept-Language are the GS1 resolver's: the viewer-request function
       // forwards one validated linkType, and a language only where a redirect depends on it.
-      queryStringBehavior: CacheQueryStringBehavior.allowList('8030', 'linkType'),
+      queryStringBehavior: CacheQueryStringBehavior.allowList('8030', 'linkType', 'lang'),
       headerBehavior: CacheHeaderBehavior.allowList('Accept', 'Accept-Language'),
       cookieBehavior: CacheCookieBehavior.none(),
       // The origin decides: 60 s for a verdict that can change (recall, expiry), a day for an
@@ -160,6 +160,19 @@ export class VerificationCdn extends Construct {
         originOverride: true,
       },
     });
+    // The verify page checks signatures on the phone against these keys: cached as long as
+    // the origin says (get-jwks), nothing from the viewer in the key.
+    const jwksCachePolicy = new CachePolicy(this, 'JwksCachePolicy', {
+      comment: 'The public signing keys (JWKS): path only; the origin sets the lifetime',
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
     const uncached: BehaviorOptions = {
       origin: apiOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -173,8 +186,20 @@ export class VerificationCdn extends Construct {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'TraceSeal public verification host and API front door',
       defaultBehavior: uncached,
-      additionalBehaviors: Object.fromEntries(
-        VERIFY_PATH_PATTERNS.map((pattern): [string, BehaviorOptions] => [
+      additionalBehaviors: Object.fromEntries([
+        [
+          '/.well-known/jwks.json',
+          {
+            origin: apiOrigin,
+            viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+            cachedMethods: CachedMethods.CACHE_GET_HEAD,
+            cachePolicy: jwksCachePolicy,
+            originRequestPolicy: this.verifyOriginRequestPolicy,
+            compress: true,
+          },
+        ],
+        ...VERIFY_PATH_PATTERNS.map((pattern): [string, BehaviorOptions] => [
           pattern,
           {
             origin: apiOrigin,
@@ -189,7 +214,7 @@ export class VerificationCdn extends Construct {
             functionAssociations: [{ function: this.viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
           },
         ]),
-      ),
+      ]),
       errorResponses: UNCACHED_ERROR_CODES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableIpv6: true,

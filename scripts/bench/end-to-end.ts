@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GTIN, LOT } from './in-memory-codes';
 import { median, spread } from './measure';
+import { seedCodes } from './seed-codes';
 
 export const E2E_ROUNDS = 5;
 const E2E_ROUND_MS = 1200;
@@ -42,37 +42,7 @@ export const benchEndToEnd = async (): Promise<E2eResult> => {
   };
   try {
     const runtime = await starting;
-    const call = async (path: string, token: string, body: unknown): Promise<unknown> => {
-      const res = await fetch(`${runtime.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-      });
-      if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    };
-    const admin = await runtime.issuer.issueToken({ orgId: 'bench-admin', role: 'admin' });
-    const org = (await call('/v1/orgs', admin, {
-      name: 'Bench Factory',
-      role: 'factory',
-      region: 'CN-ZJ Hangzhou',
-      licenseNumber: 'BENCH-0001',
-    })) as { id: string };
-    const factory = await runtime.issuer.issueToken({ orgId: org.id, role: 'factory' });
-    await call('/v1/products', factory, {
-      gtin: GTIN,
-      name: 'Bench helmet',
-      category: 'safety_helmet',
-      standard: 'GB 2811-2019',
-      laCertificate: { number: 'LA-BENCH-1', validUntil: '2030-12-31' },
-      serviceLifeMonths: 36,
-    });
-    const { codes } = (await call('/v1/batches', factory, {
-      gtin: GTIN,
-      lot: LOT,
-      productionDate: '2026-11-01',
-      count: 200,
-    })) as { codes: string[] };
+    const codes = await seedCodes(runtime, 200);
 
     let failures = 0;
     const verifyOne = async (uri: string): Promise<void> => {

@@ -60,6 +60,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
       TABLE_NAME: tableName,
       SIGNING_KEY_DIR: join(dataDir, 'keys'),
+      // Counterfeit-report photos: the local stand-in for the report bucket.
+      REPORT_PHOTO_DIR: join(dataDir, 'reports'),
     });
 
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');

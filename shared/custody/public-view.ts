@@ -8,8 +8,13 @@ import { boundSteps, movesSince, type ShownSteps, shownSteps } from './summary';
 import type { BizStep, CustodyStatus, SubjectState } from './types';
 import { STATE_LABELS } from './vocabulary';
 
+/**
+ * An organization as the public sees it: its role and city. A distributor's suppliers and
+ * customers are its business, so its name appears only if it opted in (showNameOnScans);
+ * participants and regulators see names through the authenticated chain routes.
+ */
 export interface PublicOrg {
-  name: string;
+  name?: string;
   role: string;
   /** Region as registered: province and city, never an address. */
   region: string;
@@ -87,7 +92,7 @@ export const describeCustody = (facts: CustodyFacts, orgs: ReadonlyMap<string, P
     state === 'at_factory'
       ? 'At the factory'
       : state === 'at_distributor'
-        ? `At ${custodian?.name ?? 'a distributor'}`
+        ? `At ${custodian?.name ?? `a ${custodian?.role ?? 'distributor'}${custodian === undefined ? '' : ` in ${custodian.region}`}`}`
         : STATE_LABELS[status];
   const ownStatus = facts.own?.status;
   const decommission = facts.own?.decommission;

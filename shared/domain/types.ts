@@ -9,6 +9,8 @@ export interface Organization {
   licenseNumber: string;
   /** The GS1 company prefix its SSCCs are built from; without one, a range of TraceSeal's. */
   gs1CompanyPrefix?: string;
+  /** Opt-in: public scans name it; otherwise they show only its role and city (commercial discretion). */
+  showNameOnScans?: boolean;
   createdAt: string;
 }
 

@@ -25,7 +25,7 @@ export interface HandlerInput<R extends RouteDefinition> {
  * Outermost, so it runs last, after the error handler too: a HEAD (routes with `headToo`)
  * gets the headers and status the GET would get, and no body.
  */
-const omitBodyOnHead = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse, Error, ApiContext> => {
+export const omitBodyOnHead = (): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse, Error, ApiContext> => {
   const strip = async (request: middy.Request<APIGatewayProxyEventV2, HttpResponse, Error, ApiContext>) => {
     if (request.event.requestContext?.http?.method === 'HEAD' && request.response !== undefined && request.response !== null) {
       request.response = { ...request.response, body: '' };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError } from '#shared/errors';
+import { AppError, TooManyRequestsError } from '#shared/errors';
 import { InvalidCursorError } from '#shared/store/cursors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
@@ -47,9 +47,11 @@ const fromLowerLayer = (error: unknown): AppError | undefined => {
 export const errorResponse = (thrown: unknown): HttpResponse => {
   const error = fromLowerLayer(thrown) ?? thrown;
   if (error instanceof AppError && error.expose) {
-    return json(error.statusCode, {
-      error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
-    });
+    return json(
+      error.statusCode,
+      { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } },
+      error instanceof TooManyRequestsError ? { headers: { 'retry-after': String(error.retryAfterSeconds) } } : {},
+    );
   }
   if (error instanceof AppError && error.statusCode === 503) {
     return json(503, { error: { code: error.code, message: 'Service temporarily unavailable' } });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '#shared/logger';
 import { errorResponse, type HttpResponse } from './responses';
-import { type RouteDefinition, routeKeysOf } from './routes';
+import { type RouteKeySource, routeKeysOf } from './route-keys';
 
 export type RouteHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
 
@@ -10,7 +10,7 @@ export type RouteHandler = (event: APIGatewayProxyEventV2, context: Context) => 
  * it matched in `routeKey` (`GET /00/{sscc}`, or `HEAD /00/{sscc}` for a route with
  * `headToo`), so dispatching is one map lookup on it, built from the route table.
  */
-export const createRouter = (routes: ReadonlyArray<readonly [RouteDefinition, RouteHandler]>): RouteHandler => {
+export const createRouter = (routes: ReadonlyArray<readonly [RouteKeySource, RouteHandler]>): RouteHandler => {
   const byKey = new Map<string, RouteHandler>();
   for (const [route, handle] of routes) {
     for (const key of routeKeysOf(route)) {

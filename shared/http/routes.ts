@@ -53,6 +53,7 @@ const errors = (...codes: number[]): Record<number, ResponseSpec> =>
             409: 'Conflict with the current state',
             413: 'Body too large',
             415: 'Body is not JSON',
+            429: 'Too many requests (Retry-After says when to retry)',
             503: 'Temporarily unavailable',
           }[code] ?? 'Error',
         schema: s.ErrorBody,
@@ -258,6 +259,32 @@ export const ROUTES = {
     auth: 'public',
     responses: { 200: { description: 'OpenAPI 3.1 document' } },
   }),
+  createReport: route({
+    operationId: 'createReport',
+    method: 'POST',
+    path: '/v1/reports',
+    functionName: 'create-report',
+    summary:
+      'Report a suspected fake (public): JSON (photos base64) or multipart/form-data (fields code, place, city, description, contact, photos, website); the answer is a reference number',
+    auth: 'public',
+    query: s.ReportPageQuery,
+    // The body (JSON or multipart) is read by the handler: the JSON-only body check does not apply.
+    maxBodyBytes: s.MAX_REPORT_BODY_BYTES,
+    responses: {
+      202: { description: 'Received', schema: s.ReportReceipt, contentTypes: ['application/json', 'text/html'] },
+      ...errors(400, 413, 415, 429),
+    },
+  }),
+  listReports: route({
+    operationId: 'listReports',
+    method: 'GET',
+    path: '/v1/reports',
+    functionName: 'list-reports',
+    summary: "Counterfeit reports: a factory's about its products (no reporter contact), a regulator's of its province",
+    auth: ['factory', 'regulator'],
+    query: s.ReportListQuery,
+    responses: { 200: { description: 'One page, newest first', schema: s.ReportList }, ...errors(400, 401, 403) },
+  }),
   ...RESOLVER_ROUTES,
 } as const;
 
@@ -265,7 +292,4 @@ export type RouteName = keyof typeof ROUTES;
 export const ALL_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
 
 /** The API Gateway route keys (`METHOD /path`) a route is served under. */
-export const routeKeysOf = (route: RouteDefinition): string[] => [
-  `${route.method} ${route.path}`,
-  ...(route.headToo === true ? [`HEAD ${route.path}`] : []),
-];
+export { routeKeysOf } from './route-keys';

@@ -1,40 +1,63 @@
-import type { CustodyView } from '#shared/custody/public-view';
+import type { CustodyView, PublicOrg } from '#shared/custody/public-view';
+import type { ProductLink } from '#shared/domain/link-types';
 import type { VerificationResult, VerificationStatus } from '#shared/domain/verification';
 import type { ContainerVerificationResult } from '#shared/services/verify-service';
+import { CHECK_SCRIPT } from './page-check-script';
+import { type Light, PAGE_MESSAGES, type PageLanguage } from './page-messages';
+import { PAGE_STYLE } from './page-style';
+
+export { PAGE_CSP } from './page-check-script';
 
 const escapeHtml = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-const COLORS: Record<VerificationStatus, string> = {
+type Messages = (typeof PAGE_MESSAGES)[PageLanguage];
+
+const COLORS: Record<Light, string> = {
   genuine: '#137333',
-  invalid: '#b3261e',
-  unknown: '#b3261e',
-  voided: '#b3261e',
-  destroyed: '#b3261e',
+  copy: '#b06000',
   recalled: '#b3261e',
-  expired: '#b06000',
+  expired: '#b3261e',
+  invalid: '#b3261e',
+  withdrawn: '#b3261e',
+  unknown: '#5f6368',
 };
 
-const TITLES: Record<VerificationStatus, string> = {
-  genuine: 'Genuine',
-  invalid: 'Not genuine',
-  unknown: 'Unknown code',
-  voided: 'Voided label',
-  destroyed: 'Destroyed unit',
-  recalled: 'Recalled',
-  expired: 'Expired',
+/**
+ * The one place a verdict becomes a colour. Scan-pattern signals (issue 10 item 5: a unit
+ * scanned in a suspicious pattern turns amber, a blocked code red) join here as a second
+ * argument once scan records exist; until then nothing pretends to know about them.
+ */
+export const trafficLight = (status: VerificationStatus, custody: CustodyView | undefined): Light => {
+  if (status === 'voided' || status === 'destroyed') return 'withdrawn';
+  if (status === 'genuine') return custody?.alreadyDecommissioned === undefined ? 'genuine' : 'copy';
+  return status;
 };
 
-const historyList = (custody: CustodyView | undefined): string => {
+const orgText = (m: Messages, org: PublicOrg): string =>
+  `${org.name === undefined ? (m.roles[org.role] ?? org.role) : org.name}, ${org.region}`;
+
+const whereNow = (m: Messages, custody: CustodyView | undefined): string | undefined =>
+  custody &&
+  `${m.states[custody.state] ?? custody.label}${
+    custody.custodian
+      ? ` (${custody.custodian.name === undefined ? '' : `${custody.custodian.name}, `}${custody.custodian.region})`
+      : ''
+  }`;
+
+const historyList = (m: Messages, custody: CustodyView | undefined): string => {
   const items = (custody?.history ?? [])
     .map(
       (step) =>
-        `<li>${escapeHtml(step.at.slice(0, 10))}: ${escapeHtml(step.step.replace(/_/g, ' '))}${
-          step.by ? `, ${escapeHtml(step.by.name)} (${escapeHtml(step.by.region)})` : ''
+        `<li>${escapeHtml(step.at.slice(0, 10))}: ${escapeHtml(m.steps[step.step] ?? step.step.replace(/_/g, ' '))}${
+          step.by ? `, ${escapeHtml(orgText(m, step.by))}` : ''
         }</li>`,
     )
     .join('');
-  return items === '' ? '' : `<h2>Custody</h2><ol>${items}</ol>`;
+  if (items === '') return '';
+  const omitted =
+    custody?.omittedSteps === undefined ? '' : `<p class="note">${escapeHtml(m.custody.omitted(custody.omittedSteps))}</p>`;
+  return `<h2>${m.custody.title}</h2><ol>${items}</ol>${omitted}`;
 };
 
 const factsTable = (rows: [string, string | undefined][]): string =>
@@ -43,60 +66,143 @@ const factsTable = (rows: [string, string | undefined][]): string =>
     .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
     .join('')}</table>`;
 
-/** No scripts, no external assets; every value is escaped by the callers above. */
-const page = (status: VerificationStatus, message: string, body: string, checkedAt: string): string => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>TraceSeal: ${TITLES[status]}</title>
-<style>body{font-family:system-ui,sans-serif;margin:0;color:#1f1f1f}header{padding:24px;color:#fff;background:${COLORS[status]}}
-h1{margin:0;font-size:2rem}p{margin:8px 0 0}table{border-collapse:collapse;margin:16px 24px}th,td{text-align:left;padding:6px 12px 6px 0;vertical-align:top}
-th{color:#5f6368;font-weight:500}.warn{margin:16px 24px;padding:12px;background:#fef7e0;border-left:4px solid #b06000}h2{margin:0 24px;font-size:1.1rem}ol{margin:8px 24px 16px}
-footer{margin:0 24px 24px;color:#5f6368;font-size:.85rem}</style></head>
-<body><header data-status="${status}"><h1>${TITLES[status]}</h1><p>${escapeHtml(message)}</p></header>
-${body}
-<footer>Checked ${escapeHtml(checkedAt)} by TraceSeal. Signature: ES256 (GS1 AI 8030), keys at /.well-known/jwks.json.</footer>
-</body></html>`;
-
-/** The page a worker sees after scanning a unit with a phone camera: verdict first, large and in colour. */
-export const renderVerificationPage = (result: VerificationResult): string => {
-  const facts = factsTable([
-    ['Product', result.product?.name],
-    ['Standard', result.product?.standard],
-    [
-      'LA certificate',
-      result.product && `${result.product.laCertificate.number} (valid until ${result.product.laCertificate.validUntil})`,
-    ],
-    ['Manufacturer', result.factory && `${result.factory.name}, ${result.factory.region}`],
-    ['Lot', result.code.lot],
-    ['Production date', result.batch?.productionDate],
-    ['End of service life', result.batch?.endOfServiceLife],
-    ['Recalled on', result.batch?.recalledAt?.slice(0, 10)],
-    [
-      'Where it is',
-      result.custody && `${result.custody.label}${result.custody.custodian ? ` (${result.custody.custodian.region})` : ''}`,
-    ],
-    ['Serial', result.code.serial],
-    ['GTIN', result.code.gtin],
-  ]);
-  const warning =
-    result.status === 'genuine' && result.custody?.alreadyDecommissioned !== undefined
-      ? `<p class="warn" data-warning="already-decommissioned">Warning: this unit was already ${
-          result.custody.alreadyDecommissioned.status === 'sold' ? 'sold to an end user' : 'put into use'
-        } on ${escapeHtml(result.custody.alreadyDecommissioned.at.slice(0, 10))}. If you are buying it new, its label may be a copy.</p>`
-      : '';
-  return page(result.status, result.message, `${warning}${facts}${historyList(result.custody)}`, result.checkedAt);
+const linksList = (m: Messages, links: readonly ProductLink[]): string => {
+  const items = links
+    .filter((link) => link.linkType === 'safetyInfo' || link.linkType === 'instructions')
+    .map(
+      (link) =>
+        `<li data-link-type="${link.linkType}"><a href="${escapeHtml(link.href)}" rel="noopener noreferrer">${escapeHtml(
+          link.title,
+        )}</a> (${link.linkType === 'safetyInfo' ? m.links.safetyInfo : m.links.instructions})</li>`,
+    )
+    .join('');
+  return items === '' ? '' : `<h2>${m.links.title}</h2><ul>${items}</ul>`;
 };
 
-/** The same for a case or pallet label. */
-export const renderContainerPage = (result: ContainerVerificationResult): string => {
+/** Field names are the contract of POST /v1/reports; `website` is a honeypot people never see. */
+const reportForm = (m: Messages, uri: string): string => `<section id="report"><h2>${m.report.title}</h2>
+<p class="note">${m.report.intro}</p>
+<form method="post" action="/v1/reports" enctype="multipart/form-data">
+<input type="hidden" name="code" value="${escapeHtml(uri)}">
+<label>${m.report.place}<input name="place" maxlength="200" required></label>
+<label>${m.report.city}<input name="city" maxlength="100" required></label>
+<label>${m.report.description}<textarea name="description" maxlength="2000" rows="3" required></textarea></label>
+<label>${m.report.contact}<input name="contact" maxlength="200"></label>
+<label>${m.report.photos}<input type="file" name="photos" multiple accept="image/jpeg,image/png"></label>
+<label class="hp" aria-hidden="true">${m.report.website}<input name="website" tabindex="-1" autocomplete="off"></label>
+<button type="submit">${m.report.submit}</button>
+</form></section>`;
+
+interface PageInput {
+  lang: PageLanguage;
+  light: Light;
+  body: string;
+  checkedAt: string;
+  /** The URI as scanned: the report form carries it, the language switch links to it. */
+  path: string;
+  digsig: string | undefined;
+  /** What the phone re-checks: a unit's identity. */
+  unit?: { gtin: string; lot: string; serial: string };
+}
+
+const phoneCheck = (m: Messages, input: PageInput): string => {
+  if (input.unit === undefined || input.digsig === undefined) return '';
+  const c = m.checks;
+  const data = { ok: c.phoneOk, bad: c.phoneBad, unavailable: c.phoneUnavailable, pending: c.phonePending };
+  const attrs = Object.entries(data)
+    .map(([key, value]) => ` data-${key}="${escapeHtml(value)}"`)
+    .join('');
+  return `<li id="phone-check" data-state="noscript" data-digsig="${escapeHtml(input.digsig)}" data-gtin="${escapeHtml(
+    input.unit.gtin,
+  )}" data-lot="${escapeHtml(input.unit.lot)}" data-serial="${escapeHtml(input.unit.serial)}"${attrs}>${escapeHtml(c.noScript)}</li>`;
+};
+
+/** No external assets; every value is escaped here; the only script is CHECK_SCRIPT (CSP-hashed). */
+const page = (input: PageInput): string => {
+  const m = PAGE_MESSAGES[input.lang];
+  const light = m.lights[input.light];
+  const other: PageLanguage = input.lang === 'en' ? 'zh-CN' : 'en';
+  const query = input.digsig === undefined ? `?lang=${other}` : `?8030=${encodeURIComponent(input.digsig)}&lang=${other}`;
+  const uri = `${input.path}${input.digsig === undefined ? '' : `?8030=${input.digsig}`}`;
+  const check = phoneCheck(m, input);
+  return `<!doctype html>
+<html lang="${input.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>TraceSeal: ${escapeHtml(light.title)}</title><style>${PAGE_STYLE}header{background:${COLORS[input.light]}}</style></head>
+<body><nav><a href="${escapeHtml(`${input.path}${query}`)}" hreflang="${other}" lang="${other}">${m.switchTo}</a></nav>
+<header data-status="${input.light}"><h1>${escapeHtml(light.title)}</h1><p>${escapeHtml(light.advice)}</p></header>
+${input.body}
+<section id="checks"><h2>${m.checks.title}</h2><ul><li>${escapeHtml(m.checks.server(input.checkedAt))}</li>${check}</ul></section>
+${reportForm(m, uri)}
+<footer>TraceSeal · ES256 (GS1 AI 8030) · /.well-known/jwks.json</footer>
+${check === '' ? '' : `<script>${CHECK_SCRIPT}</script>`}
+</body></html>`;
+};
+
+export interface PageContext {
+  lang: PageLanguage;
+  /** The request path and AI 8030 as scanned. */
+  path: string;
+  digsig: string | undefined;
+  /** The product's links (safety information, instructions), for a unit that checked out. */
+  links?: readonly ProductLink[];
+}
+
+/** The page a worker sees after scanning a unit with a phone camera: verdict first, large and in colour. */
+export const renderVerificationPage = (result: VerificationResult, context: PageContext): string => {
+  const m = PAGE_MESSAGES[context.lang];
+  const f = m.facts;
+  const today = result.checkedAt.slice(0, 10);
+  const la = result.product?.laCertificate;
   const facts = factsTable([
-    ['Container', result.container && `${result.container.kind}, ${result.container.childCount} item(s) inside`],
+    [f.product, result.product?.name],
+    [f.standard, result.product?.standard],
     [
-      'Where it is',
-      result.custody && `${result.custody.label}${result.custody.custodian ? ` (${result.custody.custodian.region})` : ''}`,
+      f.laCertificate,
+      la && `${la.number} (${la.validUntil < today ? f.laExpired(la.validUntil) : f.laValidUntil(la.validUntil)})`,
     ],
-    ['SSCC', result.code.sscc],
+    [f.manufacturer, result.factory && `${result.factory.name}, ${result.factory.region}`],
+    [f.lot, result.code.lot],
+    [f.productionDate, result.batch?.productionDate],
+    [f.endOfServiceLife, result.batch?.endOfServiceLife],
+    [f.recalledOn, result.batch?.recalledAt?.slice(0, 10)],
+    [f.whereNow, whereNow(m, result.custody)],
+    [f.serial, result.code.serial],
+    [f.gtin, result.code.gtin],
   ]);
-  return page(result.status, result.message, `${facts}${historyList(result.custody)}`, result.checkedAt);
+  const decommissioned = result.status === 'genuine' ? result.custody?.alreadyDecommissioned : undefined;
+  const warning =
+    decommissioned === undefined
+      ? ''
+      : `<p class="warn" data-warning="already-decommissioned">${escapeHtml(
+          m.copyWarning(decommissioned.status, decommissioned.at.slice(0, 10)),
+        )}</p>`;
+  return page({
+    lang: context.lang,
+    light: trafficLight(result.status, result.custody),
+    body: `${warning}${facts}${linksList(m, context.links ?? [])}${historyList(m, result.custody)}`,
+    checkedAt: result.checkedAt,
+    path: context.path,
+    digsig: context.digsig,
+    unit: result.code,
+  });
+};
+
+/** The same for a case or pallet label (no in-browser check: its signed string differs). */
+export const renderContainerPage = (result: ContainerVerificationResult, context: PageContext): string => {
+  const m = PAGE_MESSAGES[context.lang];
+  const facts = factsTable([
+    [m.facts.container, result.container && m.facts.containerContents(result.container.kind, result.container.childCount)],
+    [m.facts.whereNow, whereNow(m, result.custody)],
+    [m.facts.sscc, result.code.sscc],
+  ]);
+  return page({
+    lang: context.lang,
+    light: trafficLight(result.status, result.custody),
+    body: `${facts}${historyList(m, result.custody)}`,
+    checkedAt: result.checkedAt,
+    path: context.path,
+    digsig: context.digsig,
+  });
 };
 
 /** Browsers ask for text/html first; scanner apps and scripts ask for JSON or anything. */

@@ -23,7 +23,8 @@ const publicOrgs = async (ids: readonly string[]): Promise<Map<string, PublicOrg
   await Promise.all(
     ids.map(async (id) => {
       const org = await getOrganizationCached(id);
-      if (org !== undefined) orgs.set(id, { name: org.name, role: org.role, region: org.region });
+      if (org === undefined) return;
+      orgs.set(id, { ...(org.showNameOnScans === true ? { name: org.name } : {}), role: org.role, region: org.region });
     }),
   );
   return orgs;

@@ -13,6 +13,7 @@ export interface RegisterOrganizationInput {
   region: string;
   licenseNumber: string;
   gs1CompanyPrefix?: string;
+  showNameOnScans?: boolean;
 }
 
 export interface RegisteredOrganization extends Organization {

@@ -119,3 +119,23 @@ export const eventJobLastSortKey = (kind: 'INPUT' | 'RESULT'): string => `${kind
 // Signing keys: public keys only.
 export const SIGNING_KEYS_PARTITION = 'SIGNING_KEYS';
 export const signingKeyKey = (kid: string): ItemKey => ({ pk: SIGNING_KEYS_PARTITION, sk: `KID#${kid}` });
+
+// Counterfeit reports: one record by reference, and a listing copy per audience.
+export const reportKey = (reference: string): ItemKey => ({ pk: `REPORT#${reference}`, sk: 'REPORT' });
+export const REPORT_LISTING_PREFIX = 'REPORT#';
+/** The reports about a factory's products, newest last by sort key. */
+export const reportsOfFactoryPartition = (orgId: string): string => `REPORTS#ORG#${orgId}`;
+/** The reports of a province (`CN-GD`), for its regulators. */
+export const reportsOfRegionPartition = (province: string): string => `REPORTS#REGION#${province}`;
+export const reportListingSortKey = (createdAt: string, reference: string): string =>
+  `${REPORT_LISTING_PREFIX}${createdAt}#${reference}`;
+/** Date bounds of a listing: every sort key of the days from `from` to `to`, both included. */
+export const reportListingRange = (from: string | undefined, to: string | undefined): { start: string; end: string } => ({
+  start: `${REPORT_LISTING_PREFIX}${from ?? ''}`,
+  end: `${REPORT_LISTING_PREFIX}${to === undefined ? '\uffff' : `${to}T\uffff`}`,
+});
+/** One hour's count of reports from one source-IP hash (never the IP itself). */
+export const reportQuotaKey = (ipHash: string, windowStart: string): ItemKey => ({
+  pk: `REPORT_QUOTA#${ipHash}`,
+  sk: `WINDOW#${windowStart}`,
+});

@@ -83,8 +83,17 @@ export const createOrganization = async (org: Organization): Promise<void> => {
 export const getOrganization = async (id: string): Promise<Organization | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: orgKey(id) }));
   if (Item === undefined) return undefined;
-  const { name, role, region, licenseNumber, gs1CompanyPrefix, createdAt } = Item as Organization;
-  return { id, name, role, region, licenseNumber, ...(gs1CompanyPrefix === undefined ? {} : { gs1CompanyPrefix }), createdAt };
+  const { name, role, region, licenseNumber, gs1CompanyPrefix, showNameOnScans, createdAt } = Item as Organization;
+  return {
+    id,
+    name,
+    role,
+    region,
+    licenseNumber,
+    ...(gs1CompanyPrefix === undefined ? {} : { gs1CompanyPrefix }),
+    ...(showNameOnScans === true ? { showNameOnScans } : {}),
+    createdAt,
+  };
 };
 
 /**

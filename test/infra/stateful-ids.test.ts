@@ -50,6 +50,11 @@ const STATEFUL_IDS: Record<string, string> = {
   IdentityAuthorizerLogGroup8A3308D0: 'AWS::Logs::LogGroup',
   GetEventJobLogGroup3D7C7D7A: 'AWS::Logs::LogGroup',
   EventJobsWorkerLogGroup1C963B48: 'AWS::Logs::LogGroup',
+  // Counterfeit reports (issue 10): the photos are evidence.
+  ReportStoragePhotosCCA0531B: 'AWS::S3::Bucket',
+  ReportStorageAccessLogsADD6B015: 'AWS::S3::Bucket',
+  CreateReportLogGroup38C1C60E: 'AWS::Logs::LogGroup',
+  ListReportsLogGroup9CB1C7C6: 'AWS::Logs::LogGroup',
 };
 
 /**
@@ -82,6 +87,8 @@ const IN_PLACE_IDS: Record<string, string> = {
   RecordEventsFunction9E9EEDFB: 'AWS::Lambda::Function',
   SigningKeyRotationFunctionDA2481F7: 'AWS::Lambda::Function',
   VerifyCodeFunctionE5058732: 'AWS::Lambda::Function',
+  CreateReportFunctionE73046B7: 'AWS::Lambda::Function',
+  ListReportsFunction24B29636: 'AWS::Lambda::Function',
   EventJobsWorkerFunctionSqsEventSourceTraceSealEventJobsQueue023C49CF4E4A0BA0: 'AWS::Lambda::EventSourceMapping',
 };
 

@@ -24,12 +24,27 @@ const distributionConfig = (s: Synthesized) =>
 
 const synth = synthesize();
 const config = distributionConfig(synth);
-const [verify = {}, containers = {}] = config.CacheBehaviors;
+const [jwks = {}, verify = {}, containers = {}] = config.CacheBehaviors;
 const make = (props: ConstructorParameters<typeof TraceSealStack>[2]) => () => new TraceSealStack(newApp(), 'Invalid', props);
 
 describe('VerificationCdn', () => {
-  it('caches only the verification paths of units and of cases and pallets', () => {
-    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual([...VERIFY_PATH_PATTERNS]);
+  it('caches only the public signing keys and the verification paths of units and of cases and pallets', () => {
+    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/.well-known/jwks.json', ...VERIFY_PATH_PATTERNS]);
+  });
+
+  it('caches the JWKS the verify page checks against for as long as the origin says, keyed by path alone', () => {
+    expect(jwks).toMatchObject({ AllowedMethods: ['GET', 'HEAD'], CachedMethods: ['GET', 'HEAD'], Compress: true });
+    expect(jwks.FunctionAssociations).toBeUndefined();
+    const policy = resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy').find(
+      ([id]) => id === (jwks.CachePolicyId as { Ref?: string }).Ref,
+    );
+    const cacheConfig = policy?.[1].Properties?.CachePolicyConfig as Record<string, unknown>;
+    expect(cacheConfig).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 86_400 });
+    expect(cacheConfig.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      HeadersConfig: { HeaderBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+    });
   });
 
   it('treats both verification paths alike', () => {
@@ -53,13 +68,13 @@ describe('VerificationCdn', () => {
     });
   });
 
-  it('keys the verification cache by path, AI 8030, linkType, Accept and Accept-Language, with TTLs the origin sets', () => {
+  it('keys the verification cache by path, AI 8030, linkType, the page language, Accept and Accept-Language, with TTLs the origin sets', () => {
     const policies = resourcesOfType(synth.template, 'AWS::CloudFront::CachePolicy');
-    expect(policies.map(([id]) => ({ Ref: id }))).toEqual([verify.CachePolicyId]);
+    expect(policies.map(([id]) => ({ Ref: id }))).toEqual([verify.CachePolicyId, jwks.CachePolicyId]);
     const cacheConfig = policies[0]?.[1].Properties?.CachePolicyConfig as Record<string, unknown>;
     expect(cacheConfig).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 86_400 });
     expect(cacheConfig.ParametersInCacheKeyAndForwardedToOrigin).toEqual({
-      QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['8030', 'linkType'] },
+      QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['8030', 'linkType', 'lang'] },
       HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Accept', 'Accept-Language'] },
       CookiesConfig: { CookieBehavior: 'none' },
       EnableAcceptEncodingGzip: true,

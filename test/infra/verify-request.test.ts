@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DIGSIG_PATTERN } from '#shared/codes/digital-link';
+import { pageLanguage } from '#shared/http/page-messages';
 import { prefersHtml } from '#shared/http/verification-page';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
 
@@ -164,6 +165,43 @@ describe('the verify viewer-request function: Accept', () => {
       // And the origin agrees with the normalized header it receives.
       expect(prefersHtml(normalized), accept).toBe(normalized === 'text/html');
     }
+  });
+
+  it('puts exactly one page language, zh-CN or en, in the key of every HTML request and none in JSON ones', () => {
+    const html = (query: string, acceptLanguage?: string) =>
+      asRequest(
+        handler({
+          request: {
+            method: 'GET',
+            uri: '/01/05012345678900/10/L1/21/S1',
+            querystring: querystringOf(query),
+            headers: {
+              accept: { value: CHROME },
+              ...(acceptLanguage === undefined ? {} : { 'accept-language': { value: acceptLanguage } }),
+            },
+          },
+        }),
+      );
+    const cases: [string, string | undefined, string][] = [
+      [`8030=${DIGSIG}`, undefined, 'zh-CN'],
+      [`8030=${DIGSIG}`, 'zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN'],
+      [`8030=${DIGSIG}`, 'en-US,en;q=0.9', 'en'],
+      [`8030=${DIGSIG}`, 'fr-FR,en;q=0.5', 'zh-CN'],
+      [`8030=${DIGSIG}&lang=en`, 'zh-CN', 'en'],
+      [`8030=${DIGSIG}&lang=zh-CN`, 'en-GB', 'zh-CN'],
+      // Anything else the switch could be given is a cache-busting attempt: it falls back.
+      [`8030=${DIGSIG}&lang=de`, 'en-GB', 'en'],
+      [`8030=${DIGSIG}&lang=en&lang=zh-CN`, undefined, 'zh-CN'],
+    ];
+    for (const [query, acceptLanguage, expected] of cases) {
+      const request = html(query, acceptLanguage);
+      expect(request.querystring, query).toEqual({ '8030': { value: DIGSIG }, lang: { value: expected } });
+      expect(request.headers['accept-language'], query).toBeUndefined();
+      // The origin, given what the edge forwards, picks the same language.
+      expect(pageLanguage(request.querystring.lang?.value, undefined)).toBe(expected);
+      if (query.indexOf('lang=') === -1) expect(pageLanguage(undefined, acceptLanguage)).toBe(expected);
+    }
+    expect(asRequest(run(`8030=${DIGSIG}&lang=en`, 'application/json')).querystring).toEqual({ '8030': { value: DIGSIG } });
   });
 
   it('leaves the path and the other headers alone', () => {

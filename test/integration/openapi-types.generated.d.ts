@@ -276,6 +276,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Counterfeit reports: a factory's about its products (no reporter contact), a regulator's of its province */
+    get: operations['listReports'];
+    put?: never;
+    /** Report a suspected fake (public): JSON (photos base64) or multipart/form-data (fields code, place, city, description, contact, photos, website); the answer is a reference number */
+    post: operations['createReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/gs1resolver': {
     parameters: {
       query?: never;
@@ -359,6 +377,8 @@ export interface components {
       licenseNumber: string;
       /** @description Factories and distributors: the GS1 Company Prefix its SSCCs are built from (unique; 10^(16 - length) references per container kind). Without one, its SSCCs come from a range of TraceSeal's prefix */
       gs1CompanyPrefix?: string;
+      /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
+      showNameOnScans?: boolean;
       /** Format: uuid */
       id: string;
       /** Format: date-time */
@@ -389,6 +409,8 @@ export interface components {
       licenseNumber: string;
       /** @description Factories and distributors: the GS1 Company Prefix its SSCCs are built from (unique; 10^(16 - length) references per container kind). Without one, its SSCCs come from a range of TraceSeal's prefix */
       gs1CompanyPrefix?: string;
+      /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
+      showNameOnScans?: boolean;
       /** Format: uuid */
       id: string;
       /** Format: date-time */
@@ -689,6 +711,56 @@ export interface components {
         use: 'sig';
       }[];
     };
+    ReportReceipt: {
+      /** @description Quote it to the factory or the regulator, e.g. TS-2026-7KQ3MX */
+      reference: string;
+      /** @constant */
+      status: 'received';
+    };
+    ReportList: {
+      reports: components['schemas']['Report'][];
+      cursor?: string;
+    };
+    Report: {
+      reference: string;
+      /** @enum {string} */
+      status: 'received' | 'under_review' | 'closed';
+      /** Format: date-time */
+      createdAt: string;
+      code?:
+        | {
+            /** @constant */
+            kind: 'unit';
+            gtin: string;
+            lot: string;
+            serial: string;
+            uri: string;
+          }
+        | {
+            /** @constant */
+            kind: 'container';
+            sscc: string;
+            uri: string;
+          }
+        | {
+            /** @constant */
+            kind: 'unreadable';
+            uri: string;
+          };
+      factoryOrgId?: string;
+      /** @description Province (ISO 3166-2, e.g. CN-GD) or UNLOCATED */
+      region: string;
+      place: string;
+      city: string;
+      description: string;
+      /** @description Regulators only */
+      contact?: string;
+      photos: {
+        key: string;
+        contentType: string;
+        bytes: number;
+      }[];
+    };
     ResolverDescription: {
       name: string;
       resolverRoot: string;
@@ -779,6 +851,8 @@ export interface operations {
           licenseNumber: string;
           /** @description Factories and distributors: the GS1 Company Prefix its SSCCs are built from (unique; 10^(16 - length) references per container kind). Without one, its SSCCs come from a range of TraceSeal's prefix */
           gs1CompanyPrefix?: string;
+          /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
+          showNameOnScans?: boolean;
         };
       };
     };
@@ -2008,6 +2082,135 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listReports: {
+    parameters: {
+      query?: {
+        status?: 'received' | 'under_review' | 'closed';
+        /** @description First day (UTC), included */
+        from?: string;
+        /** @description Last day (UTC), included */
+        to?: string;
+        /** @description Regulators: the reports that could not be tied to any province, instead of your own province */
+        unlocated?: 'true' | 'false';
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  createReport: {
+    parameters: {
+      query?: {
+        lang?: 'zh-CN' | 'en';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Received */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportReceipt'];
+          'text/html': unknown;
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
       };
       /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
       429: {

@@ -64,7 +64,7 @@ describe('containers', () => {
     const genuine = await fetch(uri, { headers: { accept: 'application/json' } });
     expect(genuine.status).toBe(200);
     expect(((await genuine.json()) as { status: string }).status).toBe('genuine');
-    const page = await fetch(uri, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    const page = await fetch(uri, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'en' } });
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await page.text();

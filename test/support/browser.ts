@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import sparticuz from '@sparticuz/chromium';
 import { type Browser, chromium } from 'playwright-core';
+import { installCjkFont } from './cjk-font';
 
 /**
  * Headless Chromium for the page tests, driven by playwright-core (which ships no browser).
@@ -25,15 +26,16 @@ const OFFLINE = [
 ];
 const SYSTEM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', ...OFFLINE];
 
-const launch = (executablePath: string, args: string[]): Promise<Browser> =>
-  chromium.launch({ executablePath, args, timeout: 60_000 });
+const launch = (executablePath: string, args: string[], env: Record<string, string> = {}): Promise<Browser> =>
+  chromium.launch({ executablePath, args, timeout: 60_000, env: { ...process.env, ...env } });
 
 /** Throws (so the test fails, never skips) when no Chromium starts. */
 export const launchChromium = async (): Promise<Browser> => {
   const failures: string[] = [];
   try {
     const executablePath = await sparticuz.executablePath();
-    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE]);
+    const fontEnv = await installCjkFont();
+    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE], fontEnv);
   } catch (error) {
     failures.push(`@sparticuz/chromium: ${error instanceof Error ? error.message : String(error)}`);
   }

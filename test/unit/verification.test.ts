@@ -1,37 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Batch, Organization, Product } from '#shared/domain/types';
 import { decideVerdict, endOfServiceLife } from '#shared/domain/verification';
 import { prefersHtml, renderVerificationPage } from '#shared/http/verification-page';
+import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 
-const product: Product = {
-  gtin: '06952012345676',
-  ownerOrgId: 'f1',
-  name: 'Helmet <b>X</b>',
-  category: 'safety_helmet',
-  standard: 'GB 2811-2019',
-  laCertificate: { number: 'LA-1', validUntil: '2030-01-01' },
-  serviceLifeMonths: 30,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
-const factory: Organization = {
-  id: 'f1',
-  name: 'Shield Co.',
-  role: 'factory',
-  region: 'CN-AH Hefei',
-  licenseNumber: 'L-1',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
-const batch: Batch = {
-  id: 'b1',
-  gtin: product.gtin,
-  lot: 'L1',
-  ownerOrgId: 'f1',
-  productionDate: '2026-01-31',
-  count: 10,
-  firstSequence: 0,
-  status: 'issued',
-  createdAt: '2026-01-31T00:00:00.000Z',
-};
+const product = productFixture({ name: 'Helmet <b>X</b>' });
+const factory = factoryFixture();
+const batch = batchFixture(product);
 const code = { gtin: product.gtin, lot: 'L1', serial: 'S1' };
 
 describe('verdicts', () => {
@@ -51,7 +25,11 @@ describe('verdicts', () => {
   });
 
   it('renders an escaped page and negotiates HTML only for browsers', () => {
-    const html = renderVerificationPage(decideVerdict({ code, product, factory, batch, now: new Date('2026-06-01') }));
+    const html = renderVerificationPage(decideVerdict({ code, product, factory, batch, now: new Date('2026-06-01') }), {
+      lang: 'en',
+      path: '/01/x',
+      digsig: undefined,
+    });
     expect(html).toContain('Helmet &lt;b&gt;X&lt;/b&gt;');
     expect(html).not.toContain('<b>X</b>');
     expect(html).toContain('data-status="genuine"');

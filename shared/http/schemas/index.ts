@@ -8,5 +8,6 @@ export * from './common';
 export * from './custody';
 export * from './event-jobs';
 export * from './registry';
+export * from './reports';
 export * from './resolver';
 export * from './verification';

@@ -17,6 +17,12 @@ export const CreateOrganizationBody = z.strictObject({
     .describe(
       "Factories and distributors: the GS1 Company Prefix its SSCCs are built from (unique; 10^(16 - length) references per container kind). Without one, its SSCCs come from a range of TraceSeal's prefix",
     ),
+  showNameOnScans: z
+    .boolean()
+    .optional()
+    .describe(
+      'Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes',
+    ),
 });
 
 export const Organization = CreateOrganizationBody.extend({ id: z.uuid(), createdAt: z.iso.datetime() }).meta({

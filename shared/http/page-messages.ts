@@ -1,0 +1,238 @@
+/**
+ * Every string of the public verify page, in both languages, in one place: a string added
+ * to one language and not the other fails the type check.
+ */
+export const PAGE_LANGUAGES = ['zh-CN', 'en'] as const;
+export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
+
+/** The traffic light's verdicts in plain words. */
+export type Light = 'genuine' | 'copy' | 'recalled' | 'expired' | 'invalid' | 'unknown' | 'withdrawn';
+
+interface Messages {
+  lights: Record<Light, { title: string; advice: string }>;
+  facts: {
+    product: string;
+    standard: string;
+    laCertificate: string;
+    laValidUntil: (date: string) => string;
+    laExpired: (date: string) => string;
+    manufacturer: string;
+    lot: string;
+    productionDate: string;
+    endOfServiceLife: string;
+    recalledOn: string;
+    whereNow: string;
+    serial: string;
+    gtin: string;
+    container: string;
+    containerContents: (kind: string, count: number) => string;
+    sscc: string;
+  };
+  copyWarning: (how: 'sold' | 'in_use', date: string) => string;
+  custody: { title: string; omitted: (n: number) => string };
+  steps: Record<string, string>;
+  states: Record<string, string>;
+  roles: Record<string, string>;
+  links: { title: string; safetyInfo: string; instructions: string };
+  checks: {
+    title: string;
+    server: (at: string) => string;
+    phonePending: string;
+    phoneOk: string;
+    phoneBad: string;
+    phoneUnavailable: string;
+    noScript: string;
+  };
+  report: {
+    title: string;
+    intro: string;
+    place: string;
+    city: string;
+    description: string;
+    contact: string;
+    photos: string;
+    website: string;
+    submit: string;
+  };
+  switchTo: string;
+}
+
+const zh: Messages = {
+  lights: {
+    genuine: { title: '正品', advice: '此标签由登记的生产企业签发。' },
+    copy: { title: '此标签可能是复制的', advice: '这件产品已售出或已投入使用。如果您买的是新品，请勿使用并举报。' },
+    recalled: { title: '已召回：停止使用', advice: '该产品已被召回。请立即停止使用并联系供应商。' },
+    expired: { title: '已超过使用年限：请更换', advice: '该产品已超过使用年限，不能再提供防护。请更换。' },
+    invalid: { title: '无效：很可能是假冒', advice: '签名不正确，此标签不是通过 TraceSeal 签发的。请勿使用并举报。' },
+    unknown: { title: '未知编码', advice: '签名有效，但没有这件产品的记录。请勿使用并举报。' },
+    withdrawn: { title: '标签已作废', advice: '该标签已被作废或产品已报废，不应出现在产品上。请举报。' },
+  },
+  facts: {
+    product: '产品',
+    standard: '标准',
+    laCertificate: 'LA 证书',
+    laValidUntil: (d) => `有效期至 ${d}`,
+    laExpired: (d) => `已于 ${d} 过期`,
+    manufacturer: '生产企业',
+    lot: '批号',
+    productionDate: '生产日期',
+    endOfServiceLife: '使用年限截止',
+    recalledOn: '召回日期',
+    whereNow: '当前位置',
+    serial: '序列号',
+    gtin: 'GTIN',
+    container: '包装',
+    containerContents: (kind, n) => `${kind}，内含 ${n} 件`,
+    sscc: 'SSCC',
+  },
+  copyWarning: (how, d) =>
+    `这件产品已于 ${d} ${how === 'sold' ? '售出给最终用户' : '投入使用'}。如果您买的是新品，它的标签可能是复制的。`,
+  custody: { title: '流转记录', omitted: (n) => `（省略中间 ${n} 步）` },
+  steps: {
+    commissioning: '赋码出厂',
+    shipping: '发货',
+    receiving: '收货',
+    retail_selling: '销售',
+    installing: '投入使用',
+    destroying: '报废',
+    packing: '装箱',
+    unpacking: '拆箱',
+    recalling: '召回',
+    void_shipping: '取消发货',
+  },
+  states: {
+    at_factory: '在生产企业',
+    at_distributor: '在经销商处',
+    in_transit: '运输中',
+    sold: '已售出给最终用户',
+    in_use: '使用中',
+    destroyed: '已报废',
+    voided: '标签已作废',
+    recalled: '已召回',
+  },
+  roles: { factory: '生产企业', distributor: '经销商', regulator: '监管部门', admin: '平台' },
+  links: { title: '安全与使用说明', safetyInfo: '安全信息', instructions: '使用说明' },
+  checks: {
+    title: '检查了什么、在哪里检查',
+    server: (at) => `服务器：签名、产品记录、召回与使用年限，检查时间 ${at}。`,
+    phonePending: '本机：正在核对签名……',
+    phoneOk: '本机：签名已在这部手机上核对，是真的。',
+    phoneBad: '本机：签名在这部手机上核对失败，此标签很可能是假冒的。',
+    phoneUnavailable: '本机：暂时无法在这部手机上核对签名。',
+    noScript: '本机：未运行脚本，签名只由服务器核对。',
+  },
+  report: {
+    title: '举报疑似假冒',
+    intro: '觉得这件产品可疑？告诉我们在哪里看到的。联系方式只有监管部门可见。',
+    place: '商店或地点',
+    city: '城市',
+    description: '情况说明',
+    contact: '联系方式（可选）',
+    photos: '照片（可选，JPEG 或 PNG）',
+    website: '请勿填写',
+    submit: '提交举报',
+  },
+  switchTo: 'English',
+};
+
+const en: Messages = {
+  lights: {
+    genuine: { title: 'Genuine', advice: 'This label was issued by the registered manufacturer.' },
+    copy: {
+      title: 'This label may be a copy',
+      advice: 'This unit was already sold or put into use. If you are buying it new, do not use it and report it.',
+    },
+    recalled: { title: 'Recalled: stop using', advice: 'This product was recalled. Stop using it now and contact the supplier.' },
+    expired: {
+      title: 'Service life over: replace',
+      advice: 'This product is past the end of its service life and no longer protects. Replace it.',
+    },
+    invalid: {
+      title: 'Invalid: likely counterfeit',
+      advice: 'The signature is wrong: this label was not issued through TraceSeal. Do not use it; report it.',
+    },
+    unknown: { title: 'Unknown code', advice: 'The signature is valid but no such unit is on record. Do not use it; report it.' },
+    withdrawn: {
+      title: 'Label withdrawn',
+      advice: 'This label was voided or the unit destroyed: it must not be on a product. Report it.',
+    },
+  },
+  facts: {
+    product: 'Product',
+    standard: 'Standard',
+    laCertificate: 'LA certificate',
+    laValidUntil: (d) => `valid until ${d}`,
+    laExpired: (d) => `expired on ${d}`,
+    manufacturer: 'Manufacturer',
+    lot: 'Lot',
+    productionDate: 'Production date',
+    endOfServiceLife: 'End of service life',
+    recalledOn: 'Recalled on',
+    whereNow: 'Where it is',
+    serial: 'Serial',
+    gtin: 'GTIN',
+    container: 'Container',
+    containerContents: (kind, n) => `${kind}, ${n} item(s) inside`,
+    sscc: 'SSCC',
+  },
+  copyWarning: (how, d) =>
+    `This unit was already ${how === 'sold' ? 'sold to an end user' : 'put into use'} on ${d}. If you are buying it new, its label may be a copy.`,
+  custody: { title: 'Custody', omitted: (n) => `(${n} steps in between not shown)` },
+  steps: {
+    commissioning: 'Issued',
+    shipping: 'Shipped',
+    receiving: 'Received',
+    retail_selling: 'Sold',
+    installing: 'Put into use',
+    destroying: 'Destroyed',
+    packing: 'Packed',
+    unpacking: 'Unpacked',
+    recalling: 'Recalled',
+    void_shipping: 'Shipment cancelled',
+  },
+  states: {
+    at_factory: 'At the factory',
+    at_distributor: 'At a distributor',
+    in_transit: 'In transit',
+    sold: 'Sold to an end user',
+    in_use: 'In use',
+    destroyed: 'Destroyed',
+    voided: 'Label voided',
+    recalled: 'Recalled',
+  },
+  roles: { factory: 'factory', distributor: 'distributor', regulator: 'regulator', admin: 'platform' },
+  links: { title: 'Safety and instructions', safetyInfo: 'Safety information', instructions: 'Instructions' },
+  checks: {
+    title: 'What was checked, and where',
+    server: (at) => `Server: signature, product record, recall and service life, checked ${at}.`,
+    phonePending: 'This phone: checking the signature…',
+    phoneOk: 'This phone: signature checked on this phone, it is genuine.',
+    phoneBad: 'This phone: the signature failed the check on this phone; this label is likely counterfeit.',
+    phoneUnavailable: 'This phone: the signature could not be checked on this phone right now.',
+    noScript: 'This phone: scripts are off; only the server checked the signature.',
+  },
+  report: {
+    title: 'Report a suspected fake',
+    intro: 'Something wrong with this product? Tell us where you saw it. Only regulators see your contact.',
+    place: 'Shop or place',
+    city: 'City',
+    description: 'What you saw',
+    contact: 'Contact (optional)',
+    photos: 'Photos (optional, JPEG or PNG)',
+    website: 'Leave this empty',
+    submit: 'Send report',
+  },
+  switchTo: '中文',
+};
+
+export const PAGE_MESSAGES: Record<PageLanguage, Messages> = { 'zh-CN': zh, en };
+
+/**
+ * The page's language: an explicit `lang` (the switch link) wins, then the first language
+ * of Accept-Language if it is English, else Chinese, the language of the people who scan.
+ */
+export const pageLanguage = (lang: string | undefined, acceptLanguage: string | undefined): PageLanguage => {
+  if (lang === 'en' || lang === 'zh-CN') return lang;
+  const first = (acceptLanguage ?? '').split(',')[0]?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'zh-CN';
+};

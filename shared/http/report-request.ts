@@ -1,0 +1,114 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { MAX_REPORT_PHOTOS } from '#shared/domain/report-photos';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors';
+import { multipartBoundary, parseMultipart } from './multipart';
+import { CreateReportJsonBody, MAX_REPORT_BODY_BYTES, ReportFields } from './schemas/reports';
+
+/**
+ * A filled honeypot field (`website`, hidden from people) marks a bot: it is recognized
+ * before anything else is checked, so a bot's answer never depends on what else it sent.
+ */
+export type ReportRequest =
+  | { honeypot: true }
+  | { honeypot: false; fields: Omit<z.output<typeof ReportFields>, 'website'>; photos: Buffer[] };
+
+const isFilled = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '';
+
+const TEXT_FIELDS = new Set(Object.keys(ReportFields.shape));
+
+const validate = <T>(schema: z.ZodType<T>, value: unknown): T => {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ValidationError(
+      'Invalid report',
+      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
+  return result.data;
+};
+
+const tooManyPhotos = () => new BadRequestError('TOO_MANY_PHOTOS', `A report takes at most ${MAX_REPORT_PHOTOS} photos`);
+
+const fromMultipart = (raw: Buffer, boundary: string): ReportRequest => {
+  const values: Record<string, string> = {};
+  const photos: Buffer[] = [];
+  for (const part of parseMultipart(raw, boundary)) {
+    if (part.name === 'photos') {
+      // An empty file input still sends its part: no file chosen.
+      if (part.data.length === 0 && (part.filename ?? '') === '') continue;
+      if (photos.length === MAX_REPORT_PHOTOS) throw tooManyPhotos();
+      photos.push(part.data);
+      continue;
+    }
+    if (!TEXT_FIELDS.has(part.name) || part.filename !== undefined) {
+      throw new ValidationError('Invalid report', [{ path: part.name, message: 'Unrecognized field' }]);
+    }
+    if (values[part.name] !== undefined) {
+      throw new ValidationError('Invalid report', [{ path: part.name, message: 'Given more than once' }]);
+    }
+    values[part.name] = part.data.toString('utf8');
+  }
+  if (isFilled(values.website)) return { honeypot: true };
+  const { website: _website, ...fields } = validate(ReportFields, values);
+  return { honeypot: false, fields, photos };
+};
+
+const fromJson = (raw: Buffer): ReportRequest => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new BadRequestError('MALFORMED_JSON', 'The request body is not valid JSON');
+  }
+  if (typeof parsed === 'object' && parsed !== null && isFilled((parsed as { website?: unknown }).website))
+    return { honeypot: true };
+  if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { photos?: unknown }).photos)) {
+    if ((parsed as { photos: unknown[] }).photos.length > MAX_REPORT_PHOTOS) throw tooManyPhotos();
+  }
+  const { website: _website, photos, ...fields } = validate(CreateReportJsonBody, parsed);
+  const decoded = (photos ?? []).map((photo, index) => {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(photo) || photo.length % 4 !== 0) {
+      throw new ValidationError('Invalid report', [{ path: `photos.${index}`, message: 'must be base64' }]);
+    }
+    return Buffer.from(photo, 'base64');
+  });
+  return { honeypot: false, fields, photos: decoded };
+};
+
+/**
+ * A report arrives as JSON (photos base64) from apps and scripts, or as multipart/form-data
+ * from the page's form, which works without JavaScript. Both end in the same checked fields.
+ */
+export const readReportRequest = (event: APIGatewayProxyEventV2): ReportRequest => {
+  if (event.body === undefined || event.body === '') throw new BadRequestError('MISSING_BODY', 'A request body is required');
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > MAX_REPORT_BODY_BYTES) throw new PayloadTooLargeError(MAX_REPORT_BODY_BYTES);
+  const contentType = event.headers['content-type'] ?? '';
+  if (/^application\/json\s*(;|$)/i.test(contentType)) return fromJson(raw);
+  const boundary = multipartBoundary(contentType);
+  if (boundary !== undefined) return fromMultipart(raw, boundary);
+  throw new UnsupportedMediaTypeError('The request body must be application/json or multipart/form-data');
+};
+
+/**
+ * The reporter's address, for the rate limit only (it is hashed, never stored). Behind
+ * CloudFront, API Gateway's source IP is CloudFront's; CloudFront-Viewer-Address (`ip:port`,
+ * set by CloudFront itself) is the viewer's.
+ */
+export const reporterAddress = (event: APIGatewayProxyEventV2): string => {
+  const viewer = event.headers['cloudfront-viewer-address'];
+  if (viewer !== undefined && viewer !== '') {
+    const colon = viewer.lastIndexOf(':');
+    return colon > 0 ? viewer.slice(0, colon) : viewer;
+  }
+  return event.requestContext.http.sourceIp;
+};
+
+/** A browser's form post wants the page; apps and scripts get JSON. */
+export const acceptsHtml = (accept: string | undefined): boolean => {
+  if (accept === undefined) return false;
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html !== -1 && (json === -1 || html < json);
+};

@@ -1,0 +1,124 @@
+/**
+ * Counterfeit reports. The record lives under its reference; each audience reads its own
+ * listing copy in its own partition (the product's factory, the province's regulators),
+ * so listing is one Query and the factory's copy simply has no contact field to leak.
+ */
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Report, ReportStatus } from '#shared/domain/reports';
+import { decodeCursor, encodeCursor } from './cursors';
+import { documentClient, isConditionFailure, mainTableName, type TransactItems, transactWrite } from './dynamodb-client';
+import {
+  REPORT_LISTING_PREFIX,
+  reportKey,
+  reportListingRange,
+  reportListingSortKey,
+  reportQuotaKey,
+  reportsOfFactoryPartition,
+  reportsOfRegionPartition,
+} from './keys';
+
+/** Writes the report and its listing copies at once; false if the reference is taken. */
+export const putReport = async (report: Report): Promise<boolean> => {
+  const TableName = mainTableName();
+  const sk = reportListingSortKey(report.createdAt, report.reference);
+  const { contact: _contact, ...withoutContact } = report;
+  const items: TransactItems = [
+    {
+      Put: {
+        TableName,
+        Item: { ...reportKey(report.reference), type: 'report', ...report },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    { Put: { TableName, Item: { pk: reportsOfRegionPartition(report.region), sk, type: 'reportListing', ...report } } },
+  ];
+  if (report.factoryOrgId !== undefined) {
+    items.push({
+      Put: {
+        TableName,
+        Item: { pk: reportsOfFactoryPartition(report.factoryOrgId), sk, type: 'reportListing', ...withoutContact },
+      },
+    });
+  }
+  return (await transactWrite(items)) === 'recorded';
+};
+
+export type ReportAudience = { kind: 'factory'; orgId: string } | { kind: 'region'; province: string };
+
+export interface ReportListOptions {
+  status?: ReportStatus;
+  /** YYYY-MM-DD, both included. */
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface ReportPage {
+  reports: Report[];
+  cursor?: string;
+}
+
+const toReport = (item: Record<string, unknown>): Report => {
+  const { pk: _pk, sk: _sk, type: _type, ...report } = item;
+  return report as unknown as Report;
+};
+
+/** Newest first. A status filter is applied within each page read, so a page may hold fewer than `limit`. */
+export const listReports = async (audience: ReportAudience, options: ReportListOptions = {}): Promise<ReportPage> => {
+  const pk =
+    audience.kind === 'factory' ? reportsOfFactoryPartition(audience.orgId) : reportsOfRegionPartition(audience.province);
+  const { start, end } = reportListingRange(options.from, options.to);
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: mainTableName(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+      ...(options.status === undefined
+        ? { ExpressionAttributeValues: { ':pk': pk, ':start': start, ':end': end } }
+        : {
+            FilterExpression: '#status = :status',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': pk, ':start': start, ':end': end, ':status': options.status },
+          }),
+      ScanIndexForward: false,
+      Limit: options.limit ?? 50,
+      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: REPORT_LISTING_PREFIX } }),
+    }),
+  );
+  const cursor = encodeCursor(page.LastEvaluatedKey);
+  return { reports: (page.Items ?? []).map(toReport), ...(cursor === undefined ? {} : { cursor }) };
+};
+
+export type QuotaOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Counts one report against a fixed hourly window of a source-IP hash; the counter item
+ * expires (TTL) a day after its window, so nothing about a reporter outlives that.
+ */
+export const consumeReportQuota = async (ipHash: string, now: Date, limitPerHour: number): Promise<QuotaOutcome> => {
+  const windowStartMs = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const windowEndMs = windowStartMs + HOUR_MS;
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: reportQuotaKey(ipHash, new Date(windowStartMs).toISOString()),
+        UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt, #type = :type',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+        ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':limit': limitPerHour,
+          ':expiresAt': Math.floor((windowEndMs + 24 * HOUR_MS) / 1000),
+          ':type': 'reportQuota',
+        },
+      }),
+    );
+    return { allowed: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEndMs - now.getTime()) / 1000)) };
+  }
+};

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CustodyView } from '#shared/custody/public-view';
+import { decideVerdict } from '#shared/domain/verification';
+import { CHECK_SCRIPT, PAGE_CSP } from '#shared/http/page-check-script';
+import { PAGE_MESSAGES, pageLanguage } from '#shared/http/page-messages';
+import { renderVerificationPage, trafficLight } from '#shared/http/verification-page';
+import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
+
+const product = productFixture({ laCertificate: { number: 'LA-1', validUntil: '2026-03-01' } });
+const factory = factoryFixture();
+const batch = batchFixture(product);
+const code = { gtin: product.gtin, lot: 'L1', serial: 'S1' };
+const context = { path: '/01/06952012345676/10/L1/21/S1', digsig: `AbCd${'x'.repeat(86)}` };
+
+describe('the verify page', () => {
+  it('shows an expired LA certificate as expired, and a valid one with its date', () => {
+    const expired = renderVerificationPage(decideVerdict({ code, product, factory, batch, now: new Date('2026-06-01') }), {
+      ...context,
+      lang: 'en',
+    });
+    expect(expired).toContain('LA-1 (expired on 2026-03-01)');
+    const valid = renderVerificationPage(decideVerdict({ code, product, factory, batch, now: new Date('2026-02-01') }), {
+      ...context,
+      lang: 'zh-CN',
+    });
+    expect(valid).toContain('LA-1 (有效期至 2026-03-01)');
+  });
+
+  it('shows the safety and instruction links only, escaped', () => {
+    const html = renderVerificationPage(decideVerdict({ code, product, factory, batch, now: new Date('2026-02-01') }), {
+      ...context,
+      lang: 'en',
+      links: [
+        { linkType: 'safetyInfo', href: 'https://f.example/safety?a=1&b="2"', title: 'Safety <sheet>', type: 'text/html' },
+        { linkType: 'instructions', href: 'https://f.example/manual.pdf', title: 'Manual', type: 'application/pdf' },
+        { linkType: 'pip', href: 'https://f.example/product', title: 'Product page', type: 'text/html' },
+      ],
+    });
+    expect(html).toContain(
+      '<a href="https://f.example/safety?a=1&amp;b=&quot;2&quot;" rel="noopener noreferrer">Safety &lt;sheet&gt;</a>',
+    );
+    expect(html).toContain('Manual</a> (Instructions)');
+    expect(html).not.toContain('Product page');
+  });
+
+  it('turns verdicts into the traffic light: a genuine unit already sold or in use is amber', () => {
+    const sold: CustodyView = {
+      state: 'sold',
+      label: 'Sold',
+      since: '2026-02-01T00:00:00.000Z',
+      alreadyDecommissioned: { status: 'sold', at: '2026-02-01T00:00:00.000Z' },
+      history: [],
+    };
+    expect(trafficLight('genuine', undefined)).toBe('genuine');
+    expect(trafficLight('genuine', sold)).toBe('copy');
+    expect(trafficLight('recalled', sold)).toBe('recalled');
+    expect(trafficLight('voided', undefined)).toBe('withdrawn');
+    expect(trafficLight('destroyed', undefined)).toBe('withdrawn');
+    expect(trafficLight('invalid', undefined)).toBe('invalid');
+  });
+
+  it('names a custodian only if it opted in', () => {
+    const custody = (name?: string): CustodyView => ({
+      state: 'at_distributor',
+      label: 'x',
+      custodian: { ...(name === undefined ? {} : { name }), role: 'distributor', region: 'CN-AH Wuhu' },
+      since: '2026-02-01T00:00:00.000Z',
+      history: [{ step: 'receiving', at: '2026-02-01T00:00:00.000Z', by: { role: 'distributor', region: 'CN-AH Wuhu' } }],
+    });
+    const render = (view: CustodyView) =>
+      renderVerificationPage(
+        { ...decideVerdict({ code, product, factory, batch, now: new Date('2026-02-01') }), custody: view },
+        { ...context, lang: 'en' },
+      );
+    expect(render(custody())).toContain('<td>At a distributor (CN-AH Wuhu)</td>');
+    expect(render(custody())).toContain('Received, distributor, CN-AH Wuhu');
+    expect(render(custody('Wuhu Shop'))).toContain('<td>At a distributor (Wuhu Shop, CN-AH Wuhu)</td>');
+  });
+
+  it('allows by CSP exactly the script it inlines, and nothing else', () => {
+    const html = renderVerificationPage(decideVerdict({ code, product, factory, batch, now: new Date('2026-02-01') }), {
+      ...context,
+      lang: 'en',
+    });
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+    expect(scripts).toEqual([CHECK_SCRIPT]);
+    const hash = createHash('sha256').update(CHECK_SCRIPT).digest('base64');
+    expect(PAGE_CSP).toContain(`script-src 'sha256-${hash}'`);
+    expect(PAGE_CSP).toContain("default-src 'none'");
+    expect(PAGE_CSP).toContain("form-action 'self'");
+  });
+
+  it('is Chinese unless the switch or the first Accept-Language says English', () => {
+    expect(pageLanguage(undefined, undefined)).toBe('zh-CN');
+    expect(pageLanguage(undefined, 'en-GB,en;q=0.9')).toBe('en');
+    expect(pageLanguage(undefined, 'de-DE,en;q=0.9')).toBe('zh-CN');
+    expect(pageLanguage('en', 'zh-CN')).toBe('en');
+    expect(pageLanguage('zh-CN', 'en')).toBe('zh-CN');
+    expect(pageLanguage('fr', 'en')).toBe('en');
+  });
+
+  it('has every string in both languages', () => {
+    const keys = (value: unknown): string[] =>
+      typeof value === 'object' && value !== null
+        ? Object.entries(value).flatMap(([k, v]) => [k, ...keys(v).map((sub) => `${k}.${sub}`)])
+        : [];
+    expect(keys(PAGE_MESSAGES.en).sort()).toEqual(keys(PAGE_MESSAGES['zh-CN']).sort());
+  });
+});

@@ -5,15 +5,18 @@
 import type { ScannedCode, SignedCode } from '#shared/codes/digital-link';
 import { createSerialCodec, type SerialCodec } from '#shared/codes/serial';
 import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#shared/codes/signature';
+import type { ProductLink } from '#shared/domain/link-types';
 import type { Batch, Organization, Product } from '#shared/domain/types';
 import { getPublicKey } from '#shared/keys/public-key-cache';
 import { getBatchByLot } from '#shared/store/batch-repository';
 import { getOrganization } from '#shared/store/org-repository';
+import { getProductLinks } from '#shared/store/product-link-repository';
 import { getProductRecord } from '#shared/store/product-repository';
 import { createTtlCache } from './ttl-cache';
 
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
 const organizations = createTtlCache<Organization | undefined>(60_000);
+const productLinks = createTtlCache<ProductLink[]>(60_000);
 
 /**
  * `unknown_key` is kept apart from a plain mismatch: a key id we do not know may be one
@@ -38,6 +41,14 @@ export const getProductCached = (gtin: string) =>
     const found = await getProductRecord(gtin);
     return found && { product: found.product, codec: createSerialCodec(found.serialKey) };
   });
+
+/**
+ * A product's resolver links, as scans and resolver requests show them: the page of every
+ * HTML scan reads them, so like products they are kept a minute per container (the CDN keeps
+ * answers that long anyway). The links API itself reads them fresh.
+ */
+export const getProductLinksCached = (gtin: string): Promise<ProductLink[]> =>
+  productLinks.get(gtin, () => getProductLinks(gtin));
 
 export const getOrganizationCached = (id: string): Promise<Organization | undefined> =>
   organizations.get(id, () => getOrganization(id));

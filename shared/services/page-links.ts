@@ -1,5 +1,5 @@
 import type { LinkLanguage, ProductLink } from '#shared/domain/link-types';
-import { getProductLinks } from '#shared/store/product-link-repository';
+import { getProductLinksCached } from './code-lookup';
 
 /**
  * The safety and instruction links the verify page shows, in the reader's language where the
@@ -7,7 +7,7 @@ import { getProductLinks } from '#shared/store/product-link-repository';
  * a forged or unknown code vouches for nothing, so it gets no links.
  */
 export const pageLinksFor = async (gtin: string, lang: LinkLanguage): Promise<ProductLink[]> => {
-  const links = (await getProductLinks(gtin)).filter((l) => l.linkType === 'safetyInfo' || l.linkType === 'instructions');
+  const links = (await getProductLinksCached(gtin)).filter((l) => l.linkType === 'safetyInfo' || l.linkType === 'instructions');
   return links.filter(
     (link) =>
       link.hreflang === undefined ||

@@ -1,6 +1,5 @@
 import { type LinkLevel, linkLevels, type ResolverSubject } from '#shared/domain/linkset';
-import { getProductLinks } from '#shared/store/product-link-repository';
-import { getProductCached } from './code-lookup';
+import { getProductCached, getProductLinksCached } from './code-lookup';
 
 /**
  * The link levels of a resolver request. Product data only: a unit's or container's own
@@ -9,12 +8,7 @@ import { getProductCached } from './code-lookup';
  */
 export const linkLevelsFor = async (baseUrl: string, subject: ResolverSubject): Promise<LinkLevel[] | undefined> => {
   if (subject.kind === 'container') return linkLevels({ baseUrl, subject });
-  const [product, productLinks] = await Promise.all([
-    getProductCached(subject.gtin),
-    // Not cached here: only resolver requests read links (never a plain scan), and the CDN
-    // keeps each answer a minute.
-    getProductLinks(subject.gtin),
-  ]);
+  const [product, productLinks] = await Promise.all([getProductCached(subject.gtin), getProductLinksCached(subject.gtin)]);
   if (product === undefined && subject.kind !== 'unit') return undefined;
   return linkLevels({
     baseUrl,

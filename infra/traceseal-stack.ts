@@ -2,15 +2,20 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ROUTES, type RouteName } from '#shared/http/routes';
 import { MAIN_TABLE } from '#shared/store/table-definitions';
+import { AuditCheckpoints } from './constructs/audit-checkpoints';
+import { AuditExports } from './constructs/audit-exports';
 import { DataTable } from './constructs/data-table';
 import { EdgeWebAcl, type EdgeWebAclProps } from './constructs/edge-web-acl';
 import { EventJobs } from './constructs/event-jobs';
 import { type Throttle, TraceSealHttpApi } from './constructs/http-api';
 import { Identity } from './constructs/identity';
+import { IssuanceJobs } from './constructs/issuance-jobs';
 import { OriginVerifySecret } from './constructs/origin-verify-secret';
 import { ReportStorage } from './constructs/report-storage';
 import { RouteFunctions } from './constructs/route-functions';
+import { ScanRecords } from './constructs/scan-records';
 import { SigningKey } from './constructs/signing-key';
+import { TestReports } from './constructs/test-reports';
 import type { TraceSealFunction } from './constructs/traceseal-function';
 import { VerificationCdn } from './constructs/verification-cdn';
 
@@ -83,6 +88,7 @@ export class TraceSealStack extends Stack {
   public readonly httpApi: TraceSealHttpApi;
   public readonly api: TraceSealHttpApi['api'];
   public readonly cdn: VerificationCdn;
+  public readonly scanRecords: ScanRecords;
   public readonly distribution: VerificationCdn['distribution'];
   /** Sent by CloudFront, required by the authorizer on every route. */
   public readonly originVerifySecret: OriginVerifySecret;
@@ -123,7 +129,9 @@ export class TraceSealStack extends Stack {
       this.webAcl = new EdgeWebAcl(this, 'EdgeWebAcl', props.webAcl);
       webAclArn = this.webAcl.webAclArn;
     }
+    this.scanRecords = new ScanRecords(this, 'ScanRecords', { table: this.table });
     this.cdn = new VerificationCdn(this, 'Cdn', {
+      scanLog: this.scanRecords.realtimeLogConfig,
       apiDomainName: `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
       originVerifySecret: this.originVerifySecret,
       webAclArn,
@@ -146,9 +154,31 @@ export class TraceSealStack extends Stack {
 
     this.eventJobs = new EventJobs(this, 'EventJobs', { table: this.table });
     this.eventJobs.grantEnqueue(this.routeFunctions.get('record-events'));
+    const issuanceJobs = new IssuanceJobs(this, 'IssuanceJobs', {
+      table: this.table,
+      signingKey: this.signingKey,
+      verifyBaseUrl: this.cdn.baseUrl,
+    });
+    issuanceJobs.grantEnqueue(this.routeFunctions.get('create-batch'));
+    issuanceJobs.grantLinks(this.routeFunctions.get('create-batch'));
+    issuanceJobs.grantLinks(this.routeFunctions.get('get-batch'));
 
     this.reportStorage = new ReportStorage(this, 'ReportStorage');
     this.reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
+    new TestReports(this, 'TestReports', { accessLogs: this.reportStorage.accessLogs }).grantTo(this.routeFunctions);
+    const auditCheckpoints = new AuditCheckpoints(this, 'AuditCheckpoints', {
+      table: this.table,
+      signingKey: this.signingKey,
+      onDemand: [this.routeFunctions.get('create-checkpoint')],
+    });
+
+    const auditExports = new AuditExports(this, 'AuditExports', {
+      table: this.table,
+      signingKey: this.signingKey,
+      accessLogs: this.reportStorage.accessLogs,
+    });
+    auditExports.grantEnqueue(this.routeFunctions.get('audit-export-create'));
+    auditExports.grantLinks(this.routeFunctions.get('audit-export-read'));
 
     this.functions = new Map([
       ...this.routeFunctions.functions,
@@ -156,6 +186,10 @@ export class TraceSealStack extends Stack {
       ['pre-token-generation', this.identity.preTokenGeneration],
       ['authorize', this.identity.authorizer],
       ['process-event-job', this.eventJobs.worker],
+      ['process-issuance-job', issuanceJobs.worker],
+      ['audit-checkpoint', auditCheckpoints.checkpointer],
+      ['audit-export-worker', auditExports.worker],
+      ['aggregate-scans', this.scanRecords.aggregator],
     ]);
 
     new CfnOutput(this, 'ApiUrl', {

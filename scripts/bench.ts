@@ -18,16 +18,28 @@
  *   f) scan-throughput.ts (skip with --no-scan): scans through the local gateway with
  *      autocannon beside the gateway answering a constant, the verify handler's CPU per
  *      request and DynamoDB requests per scan (bounded: <= 3).
+ *   g) scan-records.ts (skip with --no-scan-records): the cost of recording scans: log lines
+ *      parsed per CPU-second, aggregator records/s and DynamoDB writes per 1,000 scans.
+ *   h) qr-render.ts (skip with --no-qr): QR matrices per CPU-second, ours beside `qrcode`
+ *      (goal >= 10x), and each label writer's labels per second.
+ *   i) issuance.ts (skip with --no-issuance): the signing pool beside raw crypto.sign x cores
+ *      (goal >= 0.7), and a 1,000,000-code lot from request to CSV and PDF ready, with peak RSS.
+ *   j) audit-export.ts (skip with --no-audit-export; --audit-export-count=N, default 1,000,000):
+ *      an export of N generated events in a child process, time and peak RSS (goal <= 256 MB).
  *
  * measure.ts holds the interleaved rounds and medians; report.ts prints a table, then one
  * JSON line with every figure. --verbose prints every round's figures as well.
  */
 
+import { runAuditExportPart } from './bench/audit-export';
 import { type BundlesResult, benchBundles } from './bench/bundles';
 import { benchCustody, stopCustodyRuntime } from './bench/custody';
 import type { CustodyResult } from './bench/custody-model';
 import { benchEndToEnd, type E2eResult, stopEndToEndRuntime } from './bench/end-to-end';
+import { benchIssuanceLot, benchSigningPool, printIssuance } from './bench/issuance';
+import { benchQrRender, printQrRender, type QrRenderResult } from './bench/qr-render';
 import { printHeader, printReport } from './bench/report';
+import { benchScanRecords, printScanRecords, type ScanRecordsResult } from './bench/scan-records';
 import { printBundles, printScans, scanJson } from './bench/scan-report';
 import { benchScans, type ScanResult, stopScanRuntime } from './bench/scan-throughput';
 import { benchSigning, benchSigningBreakdown } from './bench/signing';
@@ -38,6 +50,11 @@ const runE2e = !args.has('--no-e2e');
 const runCustody = !args.has('--no-custody');
 const runBundles = !args.has('--no-bundles');
 const runScans = !args.has('--no-scan');
+const runScanRecords = !args.has('--no-scan-records');
+const runQr = !args.has('--no-qr');
+// i) issuance.ts (skip with --no-issuance): signing pool vs raw crypto.sign x cores, and a
+//    1,000,000-code lot end to end in a child process (CSV and PDF ready, peak RSS, writes).
+const runIssuance = !args.has('--no-issuance');
 const verbose = args.has('--verbose');
 
 /** Runs an optional part; a failure there is reported in its row instead of ending the run. */
@@ -59,6 +76,12 @@ const main = async (): Promise<void> => {
   const custody = await optional<CustodyResult>(runCustody, '--no-custody', () => benchCustody({ verbose }));
   const bundles = await optional<BundlesResult>(runBundles, '--no-bundles', benchBundles);
   const scans = await optional<ScanResult>(runScans, '--no-scan', benchScans);
+  const qr = await optional<QrRenderResult>(runQr, '--no-qr', benchQrRender);
+  const scanRecords = await optional<ScanRecordsResult>(runScanRecords, '--no-scan-records', benchScanRecords);
+  const issuance = await optional(runIssuance, '--no-issuance', async () => ({
+    signing: await benchSigningPool(),
+    lot: await benchIssuanceLot(1_000_000, ['csv', 'pdf']),
+  }));
   printReport(header, {
     signing,
     breakdown,
@@ -70,7 +93,13 @@ const main = async (): Promise<void> => {
   });
   printBundles(bundles.value, bundles.skipped, verbose);
   printScans(scans.value, scans.skipped);
+  printQrRender(qr.value, qr.skipped);
+  printScanRecords(scanRecords.value, scanRecords.skipped);
+  if (issuance.value === undefined) console.log(`Issuance: skipped (${issuance.skipped})`);
+  else printIssuance(issuance.value.signing, issuance.value.lot);
   console.log(scanJson(bundles.value, scans.value));
+  if (issuance.value !== undefined) console.log(JSON.stringify({ issuance: issuance.value }));
+  await runAuditExportPart(args);
 };
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

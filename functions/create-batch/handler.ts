@@ -3,14 +3,22 @@ import { getStringFromEnv } from '#shared/config';
 import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { getBatchWithProgressFor } from '#shared/services/batch-progress';
 import { issueBatch } from '#shared/services/batch-service';
 
 /** The public verification host that printed codes point at (the CloudFront domain in AWS). */
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 
 export const handler = createHandler(ROUTES.createBatch, async ({ principal, body, headers }) => {
-  const { batch, codes, replayed } = await issueBatch(principal, body, headers['idempotency-key']);
-  const codesPath = `/v1/batches/${batch.id}/codes`;
+  const { batch, codes, replayed, job } = await issueBatch(principal, body, headers['idempotency-key']);
+  const self = `/v1/batches/${batch.id}`;
+  const common = { location: self, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) };
+  if (job) {
+    // 202 for a first call and its retries alike: the job is what was accepted, whatever its state.
+    const current = await getBatchWithProgressFor(principal, batch.id);
+    return json(202, { batch: current, links: { self } }, { headers: { ...common, 'retry-after': '2' } });
+  }
+  const codesPath = `${self}/codes`;
   return json(
     replayed ? 200 : 201,
     {
@@ -18,6 +26,6 @@ export const handler = createHandler(ROUTES.createBatch, async ({ principal, bod
       codes: codes.map((code) => buildDigitalLink(verifyBaseUrl, { gtin: batch.gtin, lot: batch.lot, ...code })),
       links: { csv: `${codesPath}?format=csv`, ndjson: `${codesPath}?format=ndjson` },
     },
-    { headers: { location: `/v1/batches/${batch.id}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) } },
+    { headers: common },
   );
 });

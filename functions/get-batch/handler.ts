@@ -1,8 +1,8 @@
 import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
-import { getBatchFor } from '#shared/services/batch-service';
+import { getBatchWithProgressFor } from '#shared/services/batch-progress';
 
 export const handler = createHandler(ROUTES.getBatch, async ({ principal, params }) =>
-  json(200, await getBatchFor(principal, params.id)),
+  json(200, await getBatchWithProgressFor(principal, params.id)),
 );

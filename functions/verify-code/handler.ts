@@ -25,7 +25,8 @@ import { verifyContainerCode, verifyScannedCode } from '#shared/services/verify-
  * CloudFront caches verdicts by path + AI 8030 (+ the normalized Accept). A signature
  * that does not match a known key never becomes good, so that `invalid` is cached for a
  * day, which also absorbs floods of forged scans. Every other verdict can change (recall,
- * end of life, a key id published by a rotation seconds ago), so a minute. Malformed
+ * end of life, a key id published by a rotation seconds ago, a scan flag set or a block
+ * lifted by the factory), so a minute: a blocked or suspect unit is never kept a day. Malformed
  * requests are errors and are not cached at all (the error handler's no-store).
  */
 const CACHE_CONTROL = {

@@ -2,8 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventSourceMapping, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { jobQueues } from './job-queues';
 import { logicalIdAt, pathInStack, pinLogicalId } from './pin';
 import { TraceSealFunction } from './traceseal-function';
 
@@ -73,17 +74,7 @@ export class EventJobs extends Construct {
       throw new Error(`EventJobs ${id}: workerTimeout is too long for SQS's 12-hour visibility timeout`);
     }
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = jobQueues(this, { visibilityTimeout, maxReceiveCount }));
 
     this.worker = new TraceSealFunction(this, 'Worker', {
       name: 'process-event-job',

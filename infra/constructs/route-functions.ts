@@ -78,11 +78,74 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   // quota, writes the report and its listing copies; nothing else (ReportStorage grants the photos).
   'create-report': {
     tableAccess: {
-      leadingKeys: ['PRODUCT#*', 'ORG#*', 'REPORT#*', 'REPORTS#*', 'REPORT_QUOTA#*'],
+      leadingKeys: ['PRODUCT#*', 'ORG#*', 'REPORT#*', 'REPORTS#*', 'REPORT_QUOTA#*', 'INBOX#*'],
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     },
   },
   'list-reports': { tableAccess: { leadingKeys: ['ORG#*', 'REPORTS#*'] } },
+  // EPCIS query: reads the time index (a GSI, which leading-key conditions cannot scope), facet rows and events.
+  'query-epcis-events': { tableAccess: 'read', memorySize: 1024, timeout: Duration.seconds(29) },
+  // Reads the caller's organization, the product it asks about, and scan rollups.
+  'get-scan-summary': { tableAccess: { leadingKeys: ['ORG#*', 'PRODUCT#*', 'SCANS#*'] } },
+  // Public: draws, their population chunks and results, and the listing of all draws (an index).
+  'spot-check-read': { tableAccess: 'read' },
+  // Spot-check writes: populations come from indexes, and a recall from a result is a whole-lot recall.
+  'spot-check-write': { tableAccess: 'readWrite', timeout: Duration.seconds(29), memorySize: 1024 },
+  // The regulators' inbox: its entries, their history and listings, and the reports behind them.
+  'inbox-read': { tableAccess: { leadingKeys: ['ORG#*', 'INBOX#*', 'REPORT#*', 'ALERT#*'] } },
+  // Audit log: heads and proofs read only the log's own items (AUDIT_LOG_KEYS, audit-checkpoints.ts).
+  'audit-log-read': { tableAccess: { leadingKeys: ['AUDITLOG', 'AUDITLOG#*'] } },
+  // Export jobs: the caller's organization and the newest signed head read, the job put and read (AuditExports queues it).
+  'audit-export-create': {
+    tableAccess: {
+      leadingKeys: ['ORG#*', 'AUDITLOG#*', 'EXPORTJOB#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+    },
+  },
+  'audit-export-read': { tableAccess: { leadingKeys: ['ORG#*', 'EXPORTJOB#*'] } },
+  // Checkpoint now: the log's items (read, put, update); AuditCheckpoints adds the time-index feed.
+  'create-checkpoint': {
+    tableAccess: {
+      leadingKeys: ['AUDITLOG', 'AUDITLOG#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    },
+    signsCodes: true,
+    timeout: Duration.seconds(29),
+    memorySize: 1024,
+  },
+  // Moves an entry and, in the same transaction, its report's status on the record and listing copies.
+  'inbox-update': {
+    tableAccess: {
+      leadingKeys: ['ORG#*', 'INBOX#*', 'REPORT#*', 'REPORTS#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    },
+  },
+  // A product's anomaly rules live beside it: read the product and caller, replace the rules item.
+  'scan-rules': { tableAccess: { leadingKeys: ['PRODUCT#*', 'ORG#*'], actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] } },
+  'list-alerts': { tableAccess: { leadingKeys: ['ORG#*', 'ALERTS#*'] } },
+  // Labs register signed reports: reads the lab, factory and product, writes the registration (TestReports grants the lab keys).
+  'lab-reports': {
+    tableAccess: {
+      leadingKeys: ['ORG#*', 'PRODUCT#*', 'BATCH#*', 'LABREPORT#*', 'SIGNING_KEYS', 'INBOX#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    },
+  },
+  // Factories attach reports (the attachment and its citation in one transaction), compared with the lab's
+  // registration and its public key; mismatches go to the inbox (TestReports grants the PDF bucket).
+  'test-reports': {
+    tableAccess: {
+      leadingKeys: ['ORG#*', 'PRODUCT#*', 'BATCH#*', 'LABREPORT#*', 'SIGNING_KEYS', 'INBOX#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    },
+    memorySize: 1024,
+  },
+  // One transaction: the unit's scan item and unblock history, its alerts and their listing copies.
+  'unblock-unit': {
+    tableAccess: {
+      leadingKeys: ['PRODUCT#*', 'ORG#*', 'SUBJECT#*', 'ALERT#*', 'ALERTS#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    },
+  },
 };
 
 export interface RouteFunctionsProps {

@@ -14,6 +14,7 @@ import {
   FunctionEventType,
   FunctionRuntime,
   HttpVersion,
+  type IRealtimeLogConfigRef,
   OriginProtocolPolicy,
   OriginRequestCookieBehavior,
   OriginRequestHeaderBehavior,
@@ -37,6 +38,15 @@ import { pinLogicalId } from './pin';
  * first) and of cases and pallets (AI 00).
  */
 export const VERIFY_PATH_PATTERNS = ['/01/*', '/00/*'] as const;
+
+/** CloudFront's coarse viewer location: never the address, never part of the cache key. */
+export const VIEWER_LOCATION_HEADERS = [
+  'CloudFront-Viewer-Country',
+  'CloudFront-Viewer-Country-Region',
+  'CloudFront-Viewer-City',
+  'CloudFront-Viewer-Latitude',
+  'CloudFront-Viewer-Longitude',
+] as const;
 
 /**
  * Status codes CloudFront may cache an error for (its custom error responses). Each gets a
@@ -63,6 +73,8 @@ export interface VerificationCdnProps {
    * @default - none (the default CloudFront certificate)
    */
   readonly certificateArn?: string;
+  /** Real-time log of the verification behaviors (ScanRecords): every scan, cache hits included. */
+  readonly scanLog?: IRealtimeLogConfigRef;
 }
 
 /**
@@ -140,8 +152,12 @@ export class VerificationCdn extends Construct {
     // What the cache key holds is forwarded anyway; this policy adds nothing to it, so the
     // origin can never answer from a header, cookie or parameter the key does not hold.
     this.verifyOriginRequestPolicy = new OriginRequestPolicy(this, 'VerifyOriginRequestPolicy', {
-      comment: 'Verification: forward only the cache key (path, AI 8030, normalized Accept)',
-      headerBehavior: OriginRequestHeaderBehavior.none(),
+      comment: 'Verification: the cache key plus the coarse viewer location scan records keep',
+      // Asking for CloudFront's viewer-location headers is what makes CloudFront add them, and
+      // so what puts city and province into the real-time log's cs-headers that scan records
+      // read (see shared/domain/scan-log.ts). None is in the cache key, so the cache still
+      // splits only by path, AI 8030 and the normalized Accept.
+      headerBehavior: OriginRequestHeaderBehavior.allowList(...VIEWER_LOCATION_HEADERS),
       queryStringBehavior: OriginRequestQueryStringBehavior.none(),
       cookieBehavior: OriginRequestCookieBehavior.none(),
     });
@@ -212,6 +228,7 @@ export class VerificationCdn extends Construct {
             originRequestPolicy: this.verifyOriginRequestPolicy,
             compress: true,
             functionAssociations: [{ function: this.viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
+            realtimeLogConfig: props.scanLog,
           },
         ]),
       ]),

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
+import type { GatewayAnswer } from '#shared/domain/scan-log';
 import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
+import { serveLocalExport } from './exports';
+import { serveLabelLink } from './label-links';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 
 /**
@@ -135,6 +138,8 @@ export interface GatewayOptions {
   /** What CloudFront would send as the origin-verify header (the authorizer's ORIGIN_VERIFY_VALUE). */
   originVerifyValue: string;
   loadHandler(functionName: string): Promise<LambdaHandler>;
+  /** Told of every answer after it was sent, as CloudFront's real-time log is (scan-log.ts). */
+  onAnswer?(answer: GatewayAnswer): void;
 }
 
 /**
@@ -147,7 +152,7 @@ const identitySources = (route: RouteDefinition, headers: Record<string, string>
   return values.every((value): value is string => value !== undefined && value !== '') ? values : undefined;
 };
 
-export const createGateway = ({ issuer, originVerifyValue, loadHandler }: GatewayOptions): Server => {
+export const createGateway = ({ issuer, originVerifyValue, loadHandler, onAnswer }: GatewayOptions): Server => {
   const routes = ALL_ROUTES.map(compile);
 
   return createServer(async (req, res) => {
@@ -163,6 +168,8 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler }: Gatewa
           .end(JSON.stringify(issuer.jwks()));
         return;
       }
+      if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return;
+      if (method === 'GET' && (await serveLocalExport(url, res))) return;
       // API Gateway answers a CORS preflight itself, before routes and authorizers.
       if (
         method === 'OPTIONS' &&
@@ -271,6 +278,7 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler }: Gatewa
       if (result.cookies !== undefined) responseHeaders['set-cookie'] = result.cookies;
       const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
       res.writeHead(result.statusCode ?? 200, responseHeaders).end(body);
+      onAnswer?.({ method, url, status: result.statusCode ?? 200, headers, requestId, at: now });
     } catch (error) {
       // API Gateway answers an invocation failure this way; our handlers never throw.
       console.error(

@@ -29,6 +29,8 @@ export interface LocalRuntime {
   issuer: LocalIssuer;
   server: Server;
   dynamo: { endpoint: string };
+  /** Resolves once every scan answered so far is aggregated (see scan-log.ts). */
+  flushScans(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       SIGNING_KEY_DIR: join(dataDir, 'keys'),
       // Counterfeit-report photos: the local stand-in for the report bucket.
       REPORT_PHOTO_DIR: join(dataDir, 'reports'),
+      // Label files of issuance jobs: the local label bucket (scripts/local/label-links.ts).
+      LABEL_FILE_DIR: join(dataDir, 'labels'),
+      LABEL_LINK_SECRET: randomBytes(32).toString('base64url'),
+      // Test reports: labs' private keys and the reports' PDFs (shared/keys/lab-keys.ts, test-report PDF store).
+      LAB_KEY_DIR: join(dataDir, 'lab-keys'),
+      TEST_REPORT_DIR: join(dataDir, 'test-reports'),
     });
 
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
@@ -84,7 +92,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // The authorizer's configuration, as the stack sets it in AWS, against the local issuer.
     const originVerifyValue = randomBytes(32).toString('base64url');
     Object.assign(process.env, { TOKEN_ISSUER: LOCAL_ISSUER, ORIGIN_VERIFY_VALUE: originVerifyValue });
-    const server = createGateway({ issuer, originVerifyValue, loadHandler });
+    const scanLog = await (await import('./scan-log')).startScanLog({ dataDir });
+    const server = createGateway({ issuer, originVerifyValue, loadHandler, onAnswer: (answer) => scanLog.append(answer) });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', () => resolveListen());
@@ -94,6 +103,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const url = `http://localhost:${port}`;
     process.env.TOKEN_JWKS_URL = `http://127.0.0.1:${port}${LOCAL_ISSUER_JWKS_PATH}`;
     process.env.VERIFY_BASE_URL = options.publicBaseUrl ?? url;
+    (await import('./exports')).configureLocalExports(dataDir, url);
+    process.env.LABEL_LINK_BASE = url;
 
     let stopped: Promise<void> | undefined;
     return {
@@ -103,10 +114,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       issuer,
       server,
       dynamo: { endpoint },
+      flushScans: () => scanLog.flush(),
       stop: () =>
         (stopped ??= (async () => {
           server.closeAllConnections();
           await new Promise<void>((r) => server.close(() => r()));
+          await scanLog.stop();
           await dynamo?.stop();
         })()),
     };

@@ -35,7 +35,7 @@ export interface RuleInput {
   recalledLots: ReadonlySet<string>;
   /** GTIN owner (factory org id) of each unit's product, keyed by GTIN. */
   gtinOwners: ReadonlyMap<string, string>;
-  actorRole: 'factory' | 'distributor' | 'regulator' | 'admin';
+  actorRole: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
   /** When the server records the event: time windows are measured on it, never on eventTime. */
   recordTime: string;
 }

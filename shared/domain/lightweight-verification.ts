@@ -15,11 +15,15 @@ import type { VerificationStatus } from './verification';
  * | `voided`    | true          |                           | `Suspect`      |
  * | `unknown`   | false         | `No_match_GTIN_Serial`    |                |
  * | `invalid`   | false         | `No_match_GTIN_Serial_Lot`| `Suspect`      |
+ * | `blocked`   | false         |                           | `Suspect`      |
  *
  * `destroyed` and `voided` were issued, so they verify, but a label of a unit reported
  * destroyed or of a withdrawn misprint should not be on a product: `Suspect`. `invalid`
  * is a signature that does not cover the presented GTIN, lot and serial, so that whole
  * combination matches nothing we issued, and a forged label is suspect by definition.
+ * `blocked` is a code we issued whose scans look like copies of its label: we no longer
+ * vouch for the item in hand, so it does not verify, but none of the standard's "no match"
+ * reasons is true of it, so it carries no failure reason, only `Suspect`.
  */
 export type VerificationFailureReason = 'No_match_GTIN_Serial' | 'No_match_GTIN_Serial_Lot';
 export type VerificationAdditionalInfo = 'Expired' | 'Recalled' | 'Suspect';
@@ -41,6 +45,7 @@ const MAPPING: Record<VerificationStatus, LightweightVerificationResponse['data'
   voided: { verified: true, additionalInfo: 'Suspect' },
   unknown: { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' },
   invalid: { verified: false, verificationFailureReason: 'No_match_GTIN_Serial_Lot', additionalInfo: 'Suspect' },
+  blocked: { verified: false, additionalInfo: 'Suspect' },
 };
 
 /** Our verdict (units and containers alike) as a lightweight verification response. */

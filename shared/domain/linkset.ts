@@ -29,7 +29,7 @@ export interface LinksetInput {
   baseUrl: string;
   subject: ResolverSubject;
   /** The product's name and its factory's links; absent for containers. */
-  product?: { name: string; links: readonly ProductLink[] };
+  product?: { name: string; links: readonly ProductLink[]; certifications?: readonly LinkTarget[] };
 }
 
 export interface Linkset {
@@ -63,6 +63,10 @@ const productLevel = (base: string, gtin: string, product: NonNullable<LinksetIn
       ...(link.hreflang === undefined ? {} : { hreflang: [link.hreflang] }),
     };
     links[link.linkType] = [...(links[link.linkType] ?? []), target];
+  }
+  // Ours (the LA certificate, the test reports) follow the factory's own certification links.
+  if (product.certifications !== undefined && product.certifications.length > 0) {
+    links.certificationInfo = [...(links.certificationInfo ?? []), ...product.certifications];
   }
   // A product has no page of ours: its default is the factory's product information, or
   // else this list of links itself.

@@ -1,4 +1,4 @@
-export const ROLES = ['factory', 'distributor', 'regulator', 'admin'] as const;
+export const ROLES = ['factory', 'distributor', 'regulator', 'admin', 'lab'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Organization {
@@ -11,7 +11,20 @@ export interface Organization {
   gs1CompanyPrefix?: string;
   /** Opt-in: public scans name it; otherwise they show only its role and city (commercial discretion). */
   showNameOnScans?: boolean;
+  /** Testing laboratories only: what they are accredited to test, and until when. */
+  accreditation?: LabAccreditation;
   createdAt: string;
+}
+
+export const ACCREDITATION_SCHEMES = ['CNAS', 'CMA'] as const;
+
+export interface LabAccreditation {
+  scheme: (typeof ACCREDITATION_SCHEMES)[number];
+  number: string;
+  /** The standards in its scope, as products name them ("GB 2811-2019"). */
+  standards: string[];
+  validFrom: string;
+  validUntil: string;
 }
 
 export interface LaCertificate {
@@ -55,10 +68,14 @@ export interface Batch {
   /** First unit sequence number; the batch owns [firstSequence, firstSequence + count). */
   firstSequence: number;
   testReportRef?: string;
+  /** Where the lot may be sold: ISO 3166-1 alpha-2 or ISO 3166-2 codes; absent = anywhere. */
+  intendedMarkets?: string[];
   status: BatchStatus;
   createdAt: string;
   recalledAt?: string;
   recallReason?: string;
+  /** The latest spot-check result that failed the lot (or corrected such a result). */
+  spotCheck?: { result: 'pass' | 'fail'; drawId: string; at: string; testReportRef: string };
 }
 
 /** One issued code, as stored and as listed: the serial and its AI 8030 value. */

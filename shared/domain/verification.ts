@@ -1,5 +1,7 @@
 import type { CodeIdentity } from '#shared/codes/digital-link';
 import type { CustodyView } from '#shared/custody/public-view';
+import type { ScanRuleName, UnitFlag } from './scan-rules';
+import type { TestReportSummary } from './test-report-scan';
 import type { Batch, Organization, Product } from './types';
 
 /**
@@ -10,10 +12,24 @@ import type { Batch, Organization, Product } from './types';
  * - destroyed: the unit was reported destroyed: the code must not be in use;
  * - recalled: the unit or its lot was recalled;
  * - expired:  the unit is past the end of its service life;
+ * - blocked:  its scans looked like copies of the label often enough that the code is blocked
+ *   (until its factory unblocks it). It ranks below recalled and expired: those are facts
+ *   about the unit with their own instruction (stop using, replace), while a block is an
+ *   inference from scan patterns, and the flag still travels in `scanAlert` beside them;
  * - genuine:  none of the above. A genuine unit that already left the chain (sold or put
- *   into use) carries custody.alreadyDecommissioned, so a buyer can spot a copied label.
+ *   into use) carries custody.alreadyDecommissioned, and one whose scans look suspect carries
+ *   `scanAlert` (level `suspect`), so a buyer can spot a copied label.
  */
-export const VERIFICATION_STATUSES = ['genuine', 'invalid', 'unknown', 'voided', 'destroyed', 'recalled', 'expired'] as const;
+export const VERIFICATION_STATUSES = [
+  'genuine',
+  'invalid',
+  'unknown',
+  'voided',
+  'destroyed',
+  'recalled',
+  'expired',
+  'blocked',
+] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
@@ -24,7 +40,20 @@ export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
   destroyed: 'Destroyed: this unit was reported destroyed; its label must not be in use. Report it.',
   recalled: 'Recalled: this product has been recalled. Stop using it and contact the supplier.',
   expired: 'Expired: this product is past the end of its service life. Replace it.',
+  blocked:
+    'Blocked: this code has been blocked after scans that look like copies of its label. Do not use this product; report it.',
 };
+
+/**
+ * What anomaly detection says about a unit's scans (issue 10 item 5), as a scan shows it:
+ * `suspect` leaves the verdict as custody decides it, `blocked` makes it `blocked` unless
+ * something more severe applies. `rules` are the rules that fired; `since` when the flag was set.
+ */
+export interface ScanAlert {
+  level: UnitFlag;
+  rules: ScanRuleName[];
+  since?: string;
+}
 
 export interface VerificationResult {
   status: VerificationStatus;
@@ -40,8 +69,13 @@ export interface VerificationResult {
     endOfServiceLife: string;
     recalledAt?: string;
     recallReason?: string;
+    /** A regulator's spot check of this lot failed: shown on every scan of the lot (a recall may follow). */
+    spotCheckFailed?: { at: string; testReportRef: string; drawId: string };
   };
   custody?: CustodyView;
+  scanAlert?: ScanAlert;
+  /** The unit's test report: verified by its lab, unverified, mismatched (red) or missing. */
+  testReport?: TestReportSummary;
   checkedAt: string;
 }
 
@@ -72,9 +106,10 @@ export const decideVerdict = (input: {
   factory: Organization | undefined;
   batch: Batch;
   custody?: CustodyView;
+  scanAlert?: ScanAlert;
   now: Date;
 }): VerificationResult => {
-  const { code, product, factory, batch, custody, now } = input;
+  const { code, product, factory, batch, custody, scanAlert, now } = input;
   const eol = endOfServiceLife(batch.productionDate, product.serviceLifeMonths);
   const custodyState = custody?.state;
   const status: VerificationStatus =
@@ -84,7 +119,9 @@ export const decideVerdict = (input: {
         ? 'recalled'
         : now.toISOString().slice(0, 10) >= eol
           ? 'expired'
-          : 'genuine';
+          : scanAlert?.level === 'blocked'
+            ? 'blocked'
+            : 'genuine';
   return {
     status,
     message: STATUS_MESSAGES[status],
@@ -104,8 +141,18 @@ export const decideVerdict = (input: {
       endOfServiceLife: eol,
       recalledAt: batch.recalledAt,
       recallReason: batch.recallReason,
+      ...(batch.spotCheck?.result === 'fail'
+        ? {
+            spotCheckFailed: {
+              at: batch.spotCheck.at,
+              testReportRef: batch.spotCheck.testReportRef,
+              drawId: batch.spotCheck.drawId,
+            },
+          }
+        : {}),
     },
     ...(custody === undefined ? {} : { custody }),
+    ...(scanAlert === undefined ? {} : { scanAlert }),
     checkedAt: now.toISOString(),
   };
 };

@@ -1,3 +1,5 @@
+import type { ScanRuleName, UnitFlag } from '#shared/domain/scan-rules';
+
 /**
  * Every string of the public verify page, in both languages, in one place: a string added
  * to one language and not the other fails the type check.
@@ -6,7 +8,7 @@ export const PAGE_LANGUAGES = ['zh-CN', 'en'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
 
 /** The traffic light's verdicts in plain words. */
-export type Light = 'genuine' | 'copy' | 'recalled' | 'expired' | 'invalid' | 'unknown' | 'withdrawn';
+export type Light = 'genuine' | 'copy' | 'suspect' | 'recalled' | 'expired' | 'blocked' | 'invalid' | 'unknown' | 'withdrawn';
 
 interface Messages {
   lights: Record<Light, { title: string; advice: string }>;
@@ -29,6 +31,15 @@ interface Messages {
     sscc: string;
   };
   copyWarning: (how: 'sold' | 'in_use', date: string) => string;
+  spotCheckFailed: (date: string, testReportRef: string) => string;
+  /** The scan-pattern notice: why (each rule in plain words), since when, and what to do. */
+  scanAlert: {
+    title: Record<UnitFlag, string>;
+    since: (date: string) => string;
+    rules: Record<ScanRuleName, string>;
+    whatToDo: Record<UnitFlag, string>;
+    reportLink: string;
+  };
   custody: { title: string; omitted: (n: number) => string };
   steps: Record<string, string>;
   states: Record<string, string>;
@@ -61,8 +72,13 @@ const zh: Messages = {
   lights: {
     genuine: { title: '正品', advice: '此标签由登记的生产企业签发。' },
     copy: { title: '此标签可能是复制的', advice: '这件产品已售出或已投入使用。如果您买的是新品，请勿使用并举报。' },
+    suspect: { title: '此标签可能是复制的', advice: '这个编码的扫描记录看起来像是标签被复制了。请看下面的原因。' },
     recalled: { title: '已召回：停止使用', advice: '该产品已被召回。请立即停止使用并联系供应商。' },
     expired: { title: '已超过使用年限：请更换', advice: '该产品已超过使用年限，不能再提供防护。请更换。' },
+    blocked: {
+      title: '已封禁：请勿使用',
+      advice: '这个编码的扫描记录看起来像是标签被复制了，已被封禁。请勿使用这件产品，并举报。',
+    },
     invalid: { title: '无效：很可能是假冒', advice: '签名不正确，此标签不是通过 TraceSeal 签发的。请勿使用并举报。' },
     unknown: { title: '未知编码', advice: '签名有效，但没有这件产品的记录。请勿使用并举报。' },
     withdrawn: { title: '标签已作废', advice: '该标签已被作废或产品已报废，不应出现在产品上。请举报。' },
@@ -87,6 +103,22 @@ const zh: Messages = {
   },
   copyWarning: (how, d) =>
     `这件产品已于 ${d} ${how === 'sold' ? '售出给最终用户' : '投入使用'}。如果您买的是新品，它的标签可能是复制的。`,
+  spotCheckFailed: (d, ref) => `该批次在监管部门的双随机抽查中不合格（${d}，检验报告 ${ref}）。请停止使用并联系供应商。`,
+  scanAlert: {
+    title: { suspect: '扫描记录异常', blocked: '编码已被封禁' },
+    since: (d) => `自 ${d} 起标记。`,
+    rules: {
+      too_many_scans: '这个编码被扫描的次数远远超过一件产品正常会有的次数。',
+      impossible_travel: '它在相隔很远的城市被扫描，时间太短，一件产品不可能在两次扫描之间到达。',
+      far_from_sale: '它在远离售出或投入使用地点的地方被扫描。',
+      outside_market: '它在这批产品的销售地区以外被扫描。',
+    },
+    whatToDo: {
+      suspect: '请核对您是从哪里买到的。如有疑问，请勿使用，并在下方举报，写明商店和城市。',
+      blocked: '请勿使用这件产品。请在下方举报，写明商店和城市，并保留产品和购买凭证。',
+    },
+    reportLink: '去举报',
+  },
   custody: { title: '流转记录', omitted: (n) => `（省略中间 ${n} 步）` },
   steps: {
     commissioning: '赋码出厂',
@@ -114,7 +146,7 @@ const zh: Messages = {
   links: { title: '安全与使用说明', safetyInfo: '安全信息', instructions: '使用说明' },
   checks: {
     title: '检查了什么、在哪里检查',
-    server: (at) => `服务器：签名、产品记录、召回与使用年限，检查时间 ${at}。`,
+    server: (at) => `服务器：签名、产品记录、召回、使用年限与扫描记录，检查时间 ${at}。`,
     phonePending: '本机：正在核对签名……',
     phoneOk: '本机：签名已在这部手机上核对，是真的。',
     phoneBad: '本机：签名在这部手机上核对失败，此标签很可能是假冒的。',
@@ -142,10 +174,18 @@ const en: Messages = {
       title: 'This label may be a copy',
       advice: 'This unit was already sold or put into use. If you are buying it new, do not use it and report it.',
     },
+    suspect: {
+      title: 'This label may be a copy',
+      advice: 'The scans of this code look like its label was copied. See why below.',
+    },
     recalled: { title: 'Recalled: stop using', advice: 'This product was recalled. Stop using it now and contact the supplier.' },
     expired: {
       title: 'Service life over: replace',
       advice: 'This product is past the end of its service life and no longer protects. Replace it.',
+    },
+    blocked: {
+      title: 'Blocked: do not use',
+      advice: 'This code has been blocked after scans that look like copies of its label. Do not use this product; report it.',
     },
     invalid: {
       title: 'Invalid: likely counterfeit',
@@ -177,6 +217,23 @@ const en: Messages = {
   },
   copyWarning: (how, d) =>
     `This unit was already ${how === 'sold' ? 'sold to an end user' : 'put into use'} on ${d}. If you are buying it new, its label may be a copy.`,
+  spotCheckFailed: (d, ref) =>
+    `This lot failed a regulator's random spot check on ${d} (test report ${ref}). Stop using it and contact the supplier.`,
+  scanAlert: {
+    title: { suspect: 'Unusual scans', blocked: 'Code blocked' },
+    since: (d) => `Flagged since ${d}.`,
+    rules: {
+      too_many_scans: 'This code was scanned far more often than one product ever is.',
+      impossible_travel: 'It was scanned in cities too far apart for one product to travel between the scans.',
+      far_from_sale: 'It was scanned far from where it was sold or put into use.',
+      outside_market: 'It was scanned outside the market this lot was made for.',
+    },
+    whatToDo: {
+      suspect: 'Check where you got it. If in doubt, do not use it and report it below, with the shop and city.',
+      blocked: 'Do not use this product. Report it below with the shop and city, and keep the product and its receipt.',
+    },
+    reportLink: 'Report it',
+  },
   custody: { title: 'Custody', omitted: (n) => `(${n} steps in between not shown)` },
   steps: {
     commissioning: 'Issued',
@@ -204,7 +261,7 @@ const en: Messages = {
   links: { title: 'Safety and instructions', safetyInfo: 'Safety information', instructions: 'Instructions' },
   checks: {
     title: 'What was checked, and where',
-    server: (at) => `Server: signature, product record, recall and service life, checked ${at}.`,
+    server: (at) => `Server: signature, product record, recall, service life and scan patterns, checked ${at}.`,
     phonePending: 'This phone: checking the signature…',
     phoneOk: 'This phone: signature checked on this phone, it is genuine.',
     phoneBad: 'This phone: the signature failed the check on this phone; this label is likely counterfeit.',

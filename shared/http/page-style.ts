@@ -3,7 +3,7 @@ export const PAGE_STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:
 nav{position:absolute;right:12px;top:8px}nav a{color:#fff;font-size:.9rem}header{padding:32px 16px 20px;color:#fff}
 h1{margin:0;font-size:1.8rem}p{margin:8px 0 0}table{border-collapse:collapse;margin:12px 16px}
 th,td{text-align:left;padding:5px 10px 5px 0;vertical-align:top}th{color:#5f6368;font-weight:500;white-space:nowrap}
-.warn{margin:12px 16px;padding:12px;background:#fef7e0;border-left:4px solid #b06000}h2{margin:16px 16px 0;font-size:1.1rem}
+.warn{margin:12px 16px;padding:12px;background:#fef7e0;border-left:4px solid #b06000}.warn.red{background:#fce8e6;border-color:#b3261e}.warn ul{margin:6px 0;padding-left:18px}h2{margin:16px 16px 0;font-size:1.1rem}
 ol,ul{margin:8px 16px 12px;padding-left:20px}.note{margin:4px 16px;color:#5f6368;font-size:.9rem}
 #phone-check[data-state=ok]{color:#137333;font-weight:600}#phone-check[data-state=bad]{color:#b3261e;font-weight:600}
 form{margin:8px 16px;display:grid;gap:8px}label{display:grid;gap:2px;font-size:.9rem}

@@ -1,4 +1,4 @@
-import type { ResponseSpec, RouteDefinition } from './routes';
+import { errorResponse as error, type ResponseSpec, route } from './route-definition';
 import * as s from './schemas/index';
 
 /**
@@ -7,8 +7,6 @@ import * as s from './schemas/index';
  * the catch-alls that answer a malformed Digital Link path 400 (rather than API Gateway's
  * 404), and a factory's product links.
  */
-const route = <T extends RouteDefinition>(definition: T): T => definition;
-const error = (description: string): ResponseSpec => ({ description, schema: s.ErrorBody });
 
 const RESOLVED = {
   200: {

@@ -1,67 +1,20 @@
-import type { z } from 'zod';
-import type { Role } from '#shared/domain/types';
+import { ALERT_ROUTES } from './alert-routes';
+import { AUDIT_EXPORT_ROUTES } from './audit-export-routes';
+import { AUDIT_LOG_ROUTES } from './audit-log-routes';
+import { EPCIS_ROUTES } from './epcis-routes';
+import { INBOX_ROUTES } from './inbox-routes';
 import { RESOLVER_ROUTES } from './resolver-routes';
+import { errors, type RouteDefinition, route } from './route-definition';
+import { SCAN_ROUTES } from './scan-routes';
 import * as s from './schemas';
+import { SPOT_CHECK_ROUTES } from './spot-check-routes';
+import { TEST_REPORT_ROUTES } from './test-report-routes';
 
 /**
  * Every HTTP route, once. The local gateway routes by it, the CDK stack makes one Lambda
  * function and one API route per entry, the validation middleware checks requests
  * against it and /openapi.json is generated from it.
  */
-export interface ResponseSpec {
-  description: string;
-  schema?: z.ZodType;
-  /** Defaults to application/json. */
-  contentTypes?: string[];
-}
-
-export interface RouteDefinition {
-  operationId: string;
-  method: 'GET' | 'POST' | 'PUT';
-  /** OpenAPI / API Gateway path syntax. */
-  path: string;
-  /** Folder under functions/. */
-  functionName: string;
-  summary: string;
-  /** `public`, or the roles whose scope the authorizer and the handler require. */
-  auth: 'public' | readonly Role[];
-  /**
-   * Also served for HEAD (same function, no body). CloudFront forwards a viewer's HEAD as
-   * HEAD, and API Gateway matches HEAD only to a HEAD route.
-   */
-  headToo?: boolean;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  headers?: z.ZodType;
-  body?: z.ZodType;
-  /** Default 64 KiB. */
-  maxBodyBytes?: number;
-  responses: Record<number, ResponseSpec>;
-}
-
-const errors = (...codes: number[]): Record<number, ResponseSpec> =>
-  Object.fromEntries(
-    codes.map((code) => [
-      code,
-      {
-        description:
-          {
-            400: 'Invalid request',
-            401: 'Missing or invalid token',
-            403: 'Role or organization not allowed',
-            404: 'Not found',
-            409: 'Conflict with the current state',
-            413: 'Body too large',
-            415: 'Body is not JSON',
-            429: 'Too many requests (Retry-After says when to retry)',
-            503: 'Temporarily unavailable',
-          }[code] ?? 'Error',
-        schema: s.ErrorBody,
-      },
-    ]),
-  );
-
-const route = <T extends RouteDefinition>(definition: T): T => definition;
 
 export const ROUTES = {
   createOrganization: route({
@@ -80,7 +33,7 @@ export const ROUTES = {
     path: '/v1/orgs/{id}',
     functionName: 'get-org',
     summary: 'Read an organization (your own; regulators and admins any)',
-    auth: ['factory', 'distributor', 'regulator', 'admin'],
+    auth: ['factory', 'distributor', 'regulator', 'admin', 'lab'],
     params: s.OrgIdParams,
     responses: { 200: { description: 'The organization', schema: s.Organization }, ...errors(400, 401, 403, 404) },
   }),
@@ -99,13 +52,15 @@ export const ROUTES = {
     method: 'POST',
     path: '/v1/batches',
     functionName: 'create-batch',
-    summary: 'Issue signed serial codes for a lot (1 to 10,000 units); Idempotency-Key makes retries safe',
+    summary:
+      'Issue signed serial codes for a lot: up to 10,000 at once, up to 1,000,000 (or with label outputs) as a job; Idempotency-Key makes retries safe',
     auth: ['factory'],
     headers: s.IdempotencyHeaders,
     body: s.CreateBatchBody,
     responses: {
       201: { description: 'Issued', schema: s.IssuedBatch },
       200: { description: 'Replayed: the batch an earlier call with this Idempotency-Key created', schema: s.IssuedBatch },
+      202: { description: 'Accepted as a job (also a replayed job); GET the Location for progress', schema: s.BatchJobAccepted },
       ...errors(400, 401, 403, 404, 409, 413, 415, 503),
     },
   }),
@@ -127,7 +82,10 @@ export const ROUTES = {
     summary: 'Read a batch (owner factory, regulators, admins)',
     auth: ['factory', 'regulator', 'admin'],
     params: s.BatchIdParams,
-    responses: { 200: { description: 'The batch', schema: s.Batch }, ...errors(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'The batch, with progress and label links when issued as a job', schema: s.BatchWithProgress },
+      ...errors(400, 401, 403, 404),
+    },
   }),
   listBatchCodes: route({
     operationId: 'listBatchCodes',
@@ -286,8 +244,17 @@ export const ROUTES = {
     responses: { 200: { description: 'One page, newest first', schema: s.ReportList }, ...errors(400, 401, 403) },
   }),
   ...RESOLVER_ROUTES,
+  ...EPCIS_ROUTES,
+  ...SPOT_CHECK_ROUTES,
+  ...SCAN_ROUTES,
+  ...INBOX_ROUTES,
+  ...ALERT_ROUTES,
+  ...AUDIT_LOG_ROUTES,
+  ...AUDIT_EXPORT_ROUTES,
+  ...TEST_REPORT_ROUTES,
 } as const;
 
+export type { ResponseSpec, RouteDefinition } from './route-definition';
 export type RouteName = keyof typeof ROUTES;
 export const ALL_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
 

@@ -1,10 +1,12 @@
 import type { CustodyView, PublicOrg } from '#shared/custody/public-view';
 import type { ProductLink } from '#shared/domain/link-types';
-import type { VerificationResult, VerificationStatus } from '#shared/domain/verification';
+import type { ScanAlert, VerificationResult, VerificationStatus } from '#shared/domain/verification';
 import type { ContainerVerificationResult } from '#shared/services/verify-service';
 import { CHECK_SCRIPT } from './page-check-script';
 import { type Light, PAGE_MESSAGES, type PageLanguage } from './page-messages';
 import { PAGE_STYLE } from './page-style';
+
+import { testReportSection } from './test-report-section';
 
 export { PAGE_CSP } from './page-check-script';
 
@@ -16,22 +18,38 @@ type Messages = (typeof PAGE_MESSAGES)[PageLanguage];
 const COLORS: Record<Light, string> = {
   genuine: '#137333',
   copy: '#b06000',
+  suspect: '#b06000',
   recalled: '#b3261e',
   expired: '#b3261e',
+  blocked: '#b3261e',
   invalid: '#b3261e',
   withdrawn: '#b3261e',
   unknown: '#5f6368',
 };
 
 /**
- * The one place a verdict becomes a colour. Scan-pattern signals (issue 10 item 5: a unit
- * scanned in a suspicious pattern turns amber, a blocked code red) join here as a second
- * argument once scan records exist; until then nothing pretends to know about them.
+ * The one place a verdict becomes a colour. A blocked code is its own red status; a suspect
+ * scan pattern turns a genuine unit amber like an already-sold one (the scan evidence wins
+ * the wording: it is the stronger sign of a copy), and leaves every red verdict red.
  */
-export const trafficLight = (status: VerificationStatus, custody: CustodyView | undefined): Light => {
+export const trafficLight = (status: VerificationStatus, custody: CustodyView | undefined, scanAlert?: ScanAlert): Light => {
   if (status === 'voided' || status === 'destroyed') return 'withdrawn';
-  if (status === 'genuine') return custody?.alreadyDecommissioned === undefined ? 'genuine' : 'copy';
-  return status;
+  if (status !== 'genuine') return status;
+  if (scanAlert?.level === 'suspect') return 'suspect';
+  return custody?.alreadyDecommissioned === undefined ? 'genuine' : 'copy';
+};
+
+/** Why the scans look wrong, in plain words, and what to do; shown with any verdict that carries a flag. */
+const scanAlertNotice = (m: Messages, alert: ScanAlert | undefined): string => {
+  if (alert === undefined) return '';
+  const a = m.scanAlert;
+  const rules = alert.rules.map((rule) => `<li data-rule="${rule}">${escapeHtml(a.rules[rule])}</li>`).join('');
+  const since = alert.since === undefined ? '' : `<p>${escapeHtml(a.since(alert.since.slice(0, 10)))}</p>`;
+  return `<section class="warn${alert.level === 'blocked' ? ' red' : ''}" id="scan-alert" data-scan-alert="${alert.level}"><strong>${escapeHtml(
+    a.title[alert.level],
+  )}</strong>${rules === '' ? '' : `<ul>${rules}</ul>`}${since}<p>${escapeHtml(a.whatToDo[alert.level])} <a href="#report">${escapeHtml(
+    a.reportLink,
+  )}</a></p></section>`;
 };
 
 const orgText = (m: Messages, org: PublicOrg): string =>
@@ -176,10 +194,15 @@ export const renderVerificationPage = (result: VerificationResult, context: Page
       : `<p class="warn" data-warning="already-decommissioned">${escapeHtml(
           m.copyWarning(decommissioned.status, decommissioned.at.slice(0, 10)),
         )}</p>`;
+  const failed = result.batch?.spotCheckFailed;
+  const spotCheck =
+    failed === undefined
+      ? ''
+      : `<p class="warn red" data-warning="spot-check-failed">${escapeHtml(m.spotCheckFailed(failed.at.slice(0, 10), failed.testReportRef))}</p>`;
   return page({
     lang: context.lang,
-    light: trafficLight(result.status, result.custody),
-    body: `${warning}${facts}${linksList(m, context.links ?? [])}${historyList(m, result.custody)}`,
+    light: trafficLight(result.status, result.custody, result.scanAlert),
+    body: `${scanAlertNotice(m, result.scanAlert)}${spotCheck}${warning}${facts}${testReportSection(context.lang, result.testReport)}${linksList(m, context.links ?? [])}${historyList(m, result.custody)}`,
     checkedAt: result.checkedAt,
     path: context.path,
     digsig: context.digsig,

@@ -19,8 +19,14 @@ import {
   markBatchIssued,
   putCodeChunks,
 } from '#shared/store/batch-repository';
+import { getIssuanceJob, newIssuanceJobItem } from '#shared/store/issuance-job-repository';
 import { getProductRecord, reserveSequences } from '#shared/store/product-repository';
+import { dispatchIssuanceJob } from './issuance-job-dispatcher';
+import type { LabelOptions } from './label-outputs';
 import { requireRegisteredOrg } from './registry-service';
+
+/** Above this many codes (or when label files are asked for) a batch is issued by a job. */
+export const MAX_SYNC_CODES = 10_000;
 
 export interface IssueBatchInput {
   gtin: string;
@@ -28,6 +34,8 @@ export interface IssueBatchInput {
   productionDate: string;
   count: number;
   testReportRef?: string;
+  intendedMarkets?: string[];
+  labels?: LabelOptions;
 }
 
 export interface IssuedBatch {
@@ -35,6 +43,8 @@ export interface IssuedBatch {
   codes: IssuedCode[];
   /** True when an Idempotency-Key retry returned the batch a previous call created. */
   replayed: boolean;
+  /** Issued by a job: `codes` is empty, GET /v1/batches/{id} tells its progress. */
+  job: boolean;
 }
 
 const readAllCodes = async (batchId: string): Promise<IssuedCode[]> => {
@@ -78,8 +88,15 @@ const replay = async (principal: Principal, batchId: string): Promise<IssuedBatc
   if (batch === undefined || record === undefined || batch.ownerOrgId !== principal.orgId) {
     throw new ConflictError('IDEMPOTENCY_IN_PROGRESS', 'The first request with this Idempotency-Key is still running');
   }
+  // A job is answered, never run, here; sending it again is harmless (its lease keeps one
+  // run at a time) and rescues a job whose first message was never sent.
+  const job = await getIssuanceJob(batch.id);
+  if (job !== undefined) {
+    if (job.state !== 'done') await dispatchIssuanceJob(batch.id);
+    return { batch, codes: [], replayed: true, job: true };
+  }
   const codes = await completeIssuance(batch, record.serialKey);
-  return { batch, codes, replayed: true };
+  return { batch, codes, replayed: true, job: false };
 };
 
 export const issueBatch = async (
@@ -122,13 +139,16 @@ export const issueBatch = async (
     count: input.count,
     firstSequence,
     testReportRef: input.testReportRef,
+    ...(input.intendedMarkets === undefined ? {} : { intendedMarkets: input.intendedMarkets }),
     status: 'issuing',
     createdAt: now.toISOString(),
   };
+  const asJob = input.count > MAX_SYNC_CODES || input.labels !== undefined;
   try {
     await createBatch(
       batch,
       idempotencyKey === undefined ? undefined : { orgId: principal.orgId, key: idempotencyKey, requestHash },
+      asJob ? newIssuanceJobItem(batch.id, Math.ceil(batch.count / CODE_CHUNK_SIZE), input.labels ?? null) : undefined,
     );
   } catch (error) {
     // Another call with the same key won the race: answer with its batch.
@@ -138,8 +158,12 @@ export const issueBatch = async (
     }
     throw error;
   }
+  if (asJob) {
+    await dispatchIssuanceJob(batch.id);
+    return { batch, codes: [], replayed: false, job: true };
+  }
   const codes = await completeIssuance(batch, record.serialKey);
-  return { batch, codes, replayed: false };
+  return { batch, codes, replayed: false, job: false };
 };
 
 /** Owner factory, regulators and admins may read a batch; nobody else learns it exists. */

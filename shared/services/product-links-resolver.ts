@@ -1,5 +1,6 @@
 import { type LinkLevel, linkLevels, type ResolverSubject } from '#shared/domain/linkset';
 import { getProductCached, getProductLinksCached } from './code-lookup';
+import { certificationLinksFor } from './test-report-scan';
 
 /**
  * The link levels of a resolver request. Product data only: a unit's or container's own
@@ -10,9 +11,10 @@ export const linkLevelsFor = async (baseUrl: string, subject: ResolverSubject): 
   if (subject.kind === 'container') return linkLevels({ baseUrl, subject });
   const [product, productLinks] = await Promise.all([getProductCached(subject.gtin), getProductLinksCached(subject.gtin)]);
   if (product === undefined && subject.kind !== 'unit') return undefined;
+  const certifications = product === undefined ? [] : await certificationLinksFor(baseUrl, product.product);
   return linkLevels({
     baseUrl,
     subject,
-    ...(product === undefined ? {} : { product: { name: product.product.name, links: productLinks } }),
+    ...(product === undefined ? {} : { product: { name: product.product.name, links: productLinks, certifications } }),
   });
 };

@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/auth/org-client-provisioner';
 import type { Principal } from '#shared/auth/principal';
 import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#shared/codes/sscc';
-import type { LaCertificate, Organization, Product, ProductCategory, Role } from '#shared/domain/types';
+import type { LabAccreditation, LaCertificate, Organization, Product, ProductCategory, Role } from '#shared/domain/types';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
+import { createLabKey } from '#shared/keys/lab-keys';
 import { createOrganization, getOrganization } from '#shared/store/org-repository';
 import { createProduct } from '#shared/store/product-repository';
 
@@ -14,6 +15,7 @@ export interface RegisterOrganizationInput {
   licenseNumber: string;
   gs1CompanyPrefix?: string;
   showNameOnScans?: boolean;
+  accreditation?: LabAccreditation;
 }
 
 export interface RegisteredOrganization extends Organization {
@@ -40,6 +42,19 @@ const assertCompanyPrefixUsable = (role: Role, prefix: string): void => {
   }
 };
 
+/** A lab is registered with its accreditation, and only a lab has one. */
+const assertAccreditationFits = (role: Role, accreditation: LabAccreditation | undefined): void => {
+  if (role === 'lab' && accreditation === undefined) {
+    throw new BadRequestError('ACCREDITATION_REQUIRED', 'A lab is registered with its CNAS or CMA accreditation');
+  }
+  if (role !== 'lab' && accreditation !== undefined) {
+    throw new BadRequestError('ACCREDITATION_NOT_ALLOWED', 'Only labs have an accreditation');
+  }
+  if (accreditation !== undefined && accreditation.validFrom > accreditation.validUntil) {
+    throw new ValidationError('accreditation.validFrom must not be after accreditation.validUntil');
+  }
+};
+
 /**
  * The licence check (in createOrganization) comes before the app client, so a duplicate
  * registration never creates one.
@@ -50,7 +65,9 @@ export const registerOrganization = async (
 ): Promise<RegisteredOrganization> => {
   const org: Organization = { id: randomUUID(), ...input, createdAt: now.toISOString() };
   if (input.gs1CompanyPrefix !== undefined) assertCompanyPrefixUsable(input.role, input.gs1CompanyPrefix);
+  assertAccreditationFits(input.role, input.accreditation);
   await createOrganization(org);
+  if (org.role === 'lab') await createLabKey(org.id, now);
   const credentials = await provisionOrganizationClient(org);
   return credentials === undefined ? org : { ...org, credentials };
 };

@@ -16,6 +16,7 @@ import { getOrganization } from '#shared/store/org-repository';
 import { getProductRecord } from '#shared/store/product-repository';
 import { putReportPhoto, reportPhotoKey } from '#shared/store/report-photo-store';
 import { consumeReportQuota, listReports, putReport, type ReportPage } from '#shared/store/report-repository';
+import { fileInInbox, inboxEntryOfReport } from './inbox-service';
 import { requireRegisteredOrg } from './registry-service';
 import { hashSourceIp } from './report-pepper';
 
@@ -115,7 +116,10 @@ export const submitReport = async (submission: ReportSubmission, now = new Date(
       ...(contact === undefined ? {} : { contact }),
       photos: stored,
     };
-    if (await putReport(report)) return { reference };
+    if (await putReport(report)) {
+      await fileInInbox(inboxEntryOfReport(report), now);
+      return { reference };
+    }
   }
   throw new Error('Could not find a free report reference');
 };

@@ -2,13 +2,17 @@ import type { SignedCode } from '#shared/codes/digital-link';
 import type { CustodyView } from '#shared/custody/public-view';
 import { subjectIdOf } from '#shared/custody/types';
 import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
+import { getScanFlag } from '#shared/store/scan-flag-reader';
 import { getState } from '#shared/store/subject-state-repository';
 import { checkSignatureDetailed, getOrganizationCached, lookupUnit } from './code-lookup';
 import { custodyView } from './custody-view';
+import { testReportForScan } from './test-report-scan';
 
 /**
  * Signature first, from keys already in memory: a forged or altered code is answered
- * `invalid` before any database read. Only then do we look the unit and its custody up.
+ * `invalid` before any database read. Only then do we look the unit up, and then its
+ * custody and its scan flag side by side: the flag costs one more small read per scan,
+ * never one more round trip.
  */
 export const verifyScannedCode = async (code: SignedCode, now = new Date()): Promise<VerificationResult> => {
   const identity = { gtin: code.gtin, lot: code.lot, serial: code.serial };
@@ -18,11 +22,17 @@ export const verifyScannedCode = async (code: SignedCode, now = new Date()): Pro
   }
   const unit = await lookupUnit(identity);
   if (unit === undefined) return verdictWithoutRecord('unknown', identity, now);
-  const [factory, custody] = await Promise.all([
+  const ref = { kind: 'unit', ...identity } as const;
+  const [factory, custody, scanAlert, testReport] = await Promise.all([
     getOrganizationCached(unit.product.ownerOrgId),
-    custodyView({ kind: 'unit', ...identity }, { by: unit.batch.ownerOrgId, at: unit.batch.createdAt }, unit.batch),
+    custodyView(ref, { by: unit.batch.ownerOrgId, at: unit.batch.createdAt }, unit.batch),
+    getScanFlag(subjectIdOf(ref)),
+    testReportForScan(unit.product, unit.batch.lot),
   ]);
-  return decideVerdict({ code: identity, product: unit.product, factory, batch: unit.batch, custody, now });
+  return {
+    ...decideVerdict({ code: identity, product: unit.product, factory, batch: unit.batch, custody, scanAlert, now }),
+    testReport,
+  };
 };
 
 export interface ContainerVerificationResult {

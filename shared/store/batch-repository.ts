@@ -55,15 +55,20 @@ const toBatch = (item: Record<string, unknown>): Batch => {
     count: b.count,
     firstSequence: b.firstSequence,
     testReportRef: b.testReportRef,
+    ...(b.intendedMarkets === undefined ? {} : { intendedMarkets: b.intendedMarkets }),
     status: b.status,
     createdAt: b.createdAt,
     recalledAt: b.recalledAt,
     recallReason: b.recallReason,
+    ...(b.spotCheck === undefined ? {} : { spotCheck: b.spotCheck }),
   };
 };
 
-/** Writes the batch, its id pointer and the idempotency claim in one transaction. */
-export const createBatch = async (batch: Batch, claim?: IdempotencyClaim): Promise<void> => {
+/**
+ * Writes the batch, its id pointer, the idempotency claim and (for a job) the job's item
+ * (issuance-job-repository.ts newIssuanceJobItem) in one transaction.
+ */
+export const createBatch = async (batch: Batch, claim?: IdempotencyClaim, jobItem?: Record<string, unknown>): Promise<void> => {
   const TableName = mainTableName();
   const items = [
     {
@@ -96,6 +101,8 @@ export const createBatch = async (batch: Batch, claim?: IdempotencyClaim): Promi
       },
     });
   }
+  // Last, and unconditional: its key is under the new batch id, and the indexes above stay put.
+  if (jobItem !== undefined) items.push({ Put: { TableName, Item: jobItem as never } } as never);
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
@@ -276,3 +283,14 @@ export const markRecallContainersFlagged = async (gtin: string, lot: string, at:
     }),
   );
 };
+
+/** A spot-check result on a lot's batch (scans show a failed one), as one transaction item. */
+export const batchSpotCheckUpdate = (TableName: string, gtin: string, lot: string, mark: NonNullable<Batch['spotCheck']>) => ({
+  Update: {
+    TableName,
+    Key: batchKey(gtin, lot),
+    UpdateExpression: 'SET spotCheck = :mark',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':mark': mark },
+  },
+});

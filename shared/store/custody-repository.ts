@@ -7,6 +7,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordedEvent } from '#shared/custody/epcis';
 import { type BizStep, subjectIdOf } from '#shared/custody/types';
+import type { EventAudience } from '#shared/domain/event-audience';
 import { linkPut, type SubjectWrite } from './chain-repository';
 import {
   documentClient,
@@ -16,6 +17,7 @@ import {
   type TransactOutcome,
   transactWrite,
 } from './dynamodb-client';
+import { audienceOfItem, eventIndexAttributes } from './event-index-repository';
 import { declarationKey, eventKey } from './keys';
 import { statePut } from './subject-state-repository';
 
@@ -29,6 +31,8 @@ export interface CommitInput {
   idAlgorithm: string;
   transitions: SubjectWrite[];
   revisions: ReadonlyMap<string, number>;
+  /** Who the event concerns: its time-index key and audience go on the event item itself. */
+  audience: EventAudience;
 }
 
 /** Items in one event's transaction: the event, and per subject its state and its link. */
@@ -63,6 +67,7 @@ export const commitEvent = async ({
   idAlgorithm,
   transitions,
   revisions,
+  audience,
 }: CommitInput): Promise<CommitOutcome> => {
   const TableName = mainTableName();
   const items: TransactItems = [
@@ -80,6 +85,7 @@ export const commitEvent = async ({
           eventHash,
           idAlgorithm,
           recordTime: event.recordTime,
+          ...eventIndexAttributes(event.eventId, event.recordTime, audience),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -112,12 +118,21 @@ export const putStandaloneEvent = async (input: {
   eventHash: string;
   idAlgorithm: string;
   recordTime: string;
+  audience: EventAudience;
 }): Promise<void> => {
+  const { audience, ...fields } = input;
   try {
     await documentClient.send(
       new PutCommand({
         TableName: mainTableName(),
-        Item: { ...eventKey(input.eventId), type: 'custodyEvent', ...input, epcis: input.epcisJson, subjectIds: [] },
+        Item: {
+          ...eventKey(input.eventId),
+          type: 'custodyEvent',
+          ...fields,
+          epcis: input.epcisJson,
+          subjectIds: [],
+          ...eventIndexAttributes(input.eventId, input.recordTime, audience),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -132,6 +147,11 @@ export interface StoredEvent {
   bizStep: BizStep;
   actorOrgId: string;
   subjectIds: string[];
+  recordTime?: string;
+  /** Absent on events recorded before the event indexes (until the migration gives it). */
+  audience?: EventAudience;
+  /** Its facet rows were not confirmed written (the call died after the commit). */
+  indexRowsPending: boolean;
 }
 
 /** Read consistently: a copy of an event that just won a race must be seen as recorded. */
@@ -140,12 +160,16 @@ export const getRecordedEvent = async (eventId: string): Promise<StoredEvent | u
     new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId), ConsistentRead: true }),
   );
   if (Item === undefined) return undefined;
+  const audience = typeof Item.gsi3pk === 'string' ? audienceOfItem(Item) : undefined;
   return {
     epcis: String(Item.epcis),
     bizStep: Item.bizStep as BizStep,
     eventHash: String(Item.eventHash),
     actorOrgId: String(Item.actorOrgId),
     subjectIds: (Item.subjectIds as string[] | undefined) ?? [],
+    ...(typeof Item.recordTime === 'string' ? { recordTime: Item.recordTime } : {}),
+    ...(audience === undefined ? {} : { audience }),
+    indexRowsPending: Item.indexRows !== undefined,
   };
 };
 
@@ -156,6 +180,10 @@ export interface DeclarationCommit {
   actorOrgId: string;
   transitions: SubjectWrite[];
   revisions: ReadonlyMap<string, number>;
+  /** The declaration's own record time: it is indexed as an event of its own. */
+  recordTime: string;
+  /** The declared event's audience: whoever could read the event reads its declaration. */
+  audience: EventAudience;
 }
 
 /** The declaration, and per subject its restored state and a chain link: one transaction. */
@@ -172,6 +200,8 @@ export const commitDeclaration = async (input: DeclarationCommit): Promise<Commi
           actorOrgId: input.actorOrgId,
           epcis: input.declarationJson,
           eventHash: input.declarationHash,
+          recordTime: input.recordTime,
+          ...eventIndexAttributes(input.eventId, input.recordTime, input.audience),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

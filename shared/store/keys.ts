@@ -4,6 +4,7 @@
  * here too (the bootstrap admin client's link item), so synthesizing the stack never
  * creates a DynamoDB client.
  */
+import { createHash } from 'node:crypto';
 import type { ContainerKind } from '#shared/codes/sscc';
 
 export type ItemKey = { pk: string; sk: string };
@@ -139,3 +140,56 @@ export const reportQuotaKey = (ipHash: string, windowStart: string): ItemKey => 
   pk: `REPORT_QUOTA#${ipHash}`,
   sk: `WINDOW#${windowStart}`,
 });
+
+// Scans: a unit's scan state lives in its subject partition, beside its custody state, so
+// the verify path reads its flag by the same leading key.
+export const unitScansKey = (subjectId: string): ItemKey => ({ pk: subjectPartition(subjectId), sk: 'SCANS' });
+
+// Events by time (a GSI key on every event item, written in its own transaction, so never
+// incomplete; a day spreads over EVENT_TIME_BUCKETS hash buckets) and by facet (rows written
+// after the commit). Both sort by `<recordTime>#<eventId>`, so every listing merges in one order.
+export const EVENT_TIME_BUCKETS = 8;
+export const eventBucketOf = (eventId: string, buckets: number): number =>
+  buckets <= 1 ? 0 : (createHash('sha256').update(eventId, 'utf8').digest()[0] ?? 0) % buckets;
+export const eventOrderKey = (recordTime: string, eventId: string): string => `${recordTime}#${eventId}`;
+export const eventTimePartition = (day: string, bucket: number): string => `EVT#${day}#${bucket}`;
+export const eventTimeIndexKey = (eventId: string, recordTime: string) => ({
+  gsi3pk: eventTimePartition(recordTime.slice(0, 10), eventBucketOf(eventId, EVENT_TIME_BUCKETS)),
+  gsi3sk: eventOrderKey(recordTime, eventId),
+});
+// Selective facets are month partitions; broad ones day partitions split by hash.
+export const EVENT_FACETS = {
+  party: { period: 'month', buckets: 1 },
+  region: { period: 'day', buckets: 4 },
+  gtin: { period: 'month', buckets: 1 },
+  lot: { period: 'month', buckets: 1 },
+  bizStep: { period: 'day', buckets: 8 },
+} as const satisfies Record<string, { period: 'day' | 'month'; buckets: number }>;
+export type EventFacet = keyof typeof EVENT_FACETS;
+export const eventPeriodOf = (facet: EventFacet | 'time', isoTime: string): string =>
+  isoTime.slice(0, facet === 'time' || EVENT_FACETS[facet].period === 'day' ? 10 : 7);
+export const eventFacetPartition = (facet: EventFacet, value: string, period: string, bucket: number): string =>
+  `EVTX#${facet}#${value}#${period}#${bucket}`;
+export const eventFacetRowKey = (facet: EventFacet, value: string, recordTime: string, eventId: string): ItemKey => ({
+  pk: eventFacetPartition(facet, value, eventPeriodOf(facet, recordTime), eventBucketOf(eventId, EVENT_FACETS[facet].buckets)),
+  sk: eventOrderKey(recordTime, eventId),
+});
+export const eventSourceKey = (eventId: string, source: 'event' | 'declaration'): ItemKey =>
+  source === 'event' ? eventKey(eventId) : declarationKey(eventId);
+
+// Anomaly detection: a product's scan rules beside it; a unit's unblock history in its
+// subject partition (append-only); alerts in keys-scans.ts.
+export const productScanRulesKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'SCAN_RULES' });
+export const UNBLOCK_PREFIX = 'UNBLOCK#';
+export const unitUnblockKey = (subjectId: string, at: string, unblockNumber: number): ItemKey => ({
+  pk: subjectPartition(subjectId),
+  sk: `${UNBLOCK_PREFIX}${at}#${String(unblockNumber).padStart(6, '0')}`,
+});
+
+// Topics with their own partitions, kept in their own files; re-exported so that every key
+// format is still imported from here.
+export * from './keys-audit';
+export * from './keys-exports';
+export * from './keys-issuance';
+export * from './keys-scans';
+export * from './keys-test-reports';

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import type { Organization } from '#shared/domain/types';
 import { ConflictError } from '#shared/errors';
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
-import { gs1PrefixKey, licenseKey, organizationClientItem, orgClientKey, orgKey } from './keys';
+import { gs1PrefixKey, licenseKey, organizationClientItem, orgClientKey, orgKey, orgRegionIndexKey } from './keys';
 
 /**
  * A GS1 company prefix belongs to one organization, and no registered prefix may start
@@ -48,7 +48,7 @@ export const createOrganization = async (org: Organization): Promise<void> => {
           {
             Put: {
               TableName,
-              Item: { ...orgKey(org.id), type: 'org', ...org },
+              Item: { ...orgKey(org.id), type: 'org', ...org, ...orgRegionIndexKey(org) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -83,7 +83,7 @@ export const createOrganization = async (org: Organization): Promise<void> => {
 export const getOrganization = async (id: string): Promise<Organization | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: orgKey(id) }));
   if (Item === undefined) return undefined;
-  const { name, role, region, licenseNumber, gs1CompanyPrefix, showNameOnScans, createdAt } = Item as Organization;
+  const { name, role, region, licenseNumber, gs1CompanyPrefix, showNameOnScans, accreditation, createdAt } = Item as Organization;
   return {
     id,
     name,
@@ -92,6 +92,7 @@ export const getOrganization = async (id: string): Promise<Organization | undefi
     licenseNumber,
     ...(gs1CompanyPrefix === undefined ? {} : { gs1CompanyPrefix }),
     ...(showNameOnScans === true ? { showNameOnScans } : {}),
+    ...(accreditation === undefined ? {} : { accreditation }),
     createdAt,
   };
 };

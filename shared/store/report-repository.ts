@@ -3,7 +3,7 @@
  * listing copy in its own partition (the product's factory, the province's regulators),
  * so listing is one Query and the factory's copy simply has no contact field to leak.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Report, ReportStatus } from '#shared/domain/reports';
 import { decodeCursor, encodeCursor } from './cursors';
 import { documentClient, isConditionFailure, mainTableName, type TransactItems, transactWrite } from './dynamodb-client';
@@ -41,6 +41,58 @@ export const putReport = async (report: Report): Promise<boolean> => {
     });
   }
   return (await transactWrite(items)) === 'recorded';
+};
+
+export const getReport = async (reference: string): Promise<Report | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: reportKey(reference) }));
+  return Item === undefined ? undefined : toReport(Item);
+};
+
+/**
+ * The writes that set a report's status on its record and every listing copy, for the
+ * caller's transaction (the inbox moves a report's status with its own entry, atomically).
+ */
+export const reportStatusWrites = (report: Report, status: ReportStatus): TransactItems => {
+  const TableName = mainTableName();
+  const sk = reportListingSortKey(report.createdAt, report.reference);
+  const keys = [
+    reportKey(report.reference),
+    { pk: reportsOfRegionPartition(report.region), sk },
+    ...(report.factoryOrgId === undefined ? [] : [{ pk: reportsOfFactoryPartition(report.factoryOrgId), sk }]),
+  ];
+  return keys.map((Key) => ({
+    Update: {
+      TableName,
+      Key,
+      UpdateExpression: 'SET #status = :status',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    },
+  }));
+};
+
+/**
+ * One page of every report record, for the one-off inbox back-fill (scripts/backfill-inbox.ts):
+ * no index lists reports across provinces, and a migration reads each item once. The
+ * cursor lets the script resume where it stopped.
+ */
+export const scanReportRecords = async (cursor: string | undefined): Promise<{ reports: Report[]; cursor?: string }> => {
+  const page = await documentClient.send(
+    new ScanCommand({
+      TableName: mainTableName(),
+      FilterExpression: '#type = :type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':type': 'report' },
+      Limit: 500,
+      ExclusiveStartKey:
+        cursor === undefined
+          ? undefined
+          : (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>),
+    }),
+  );
+  const next = encodeCursor(page.LastEvaluatedKey);
+  return { reports: (page.Items ?? []).map(toReport), ...(next === undefined ? {} : { cursor: next }) };
 };
 
 export type ReportAudience = { kind: 'factory'; orgId: string } | { kind: 'region'; province: string };

@@ -34,6 +34,8 @@ export const INDEXES = {
   byOwner: 'gsi1',
   /** Sparse: only units packed in a container, by lot. */
   byLot: 'gsi2',
+  /** Every event item by record time: day partitions split into hash buckets (keys.ts). */
+  byRecordTime: 'gsi3',
 } as const;
 
 export const MAIN_TABLE: TableDefinition = {
@@ -52,6 +54,15 @@ export const MAIN_TABLE: TableDefinition = {
       indexName: INDEXES.byLot,
       partitionKey: { name: 'gsi2pk', type: 'S' },
       sortKey: { name: 'gsi2sk', type: 'S' },
+    },
+    // Every event, recall and error declaration by record time, for audit queries and the
+    // Merkle checkpointer. Its key is written with the event in the event's own
+    // transaction, so the index can never miss one; a day's events spread over
+    // EVENT_TIME_BUCKETS partitions so a busy day is not one hot partition.
+    {
+      indexName: INDEXES.byRecordTime,
+      partitionKey: { name: 'gsi3pk', type: 'S' },
+      sortKey: { name: 'gsi3sk', type: 'S' },
     },
   ],
   timeToLiveAttribute: 'expiresAt',

@@ -12,6 +12,8 @@ import { launchChromium } from '../support/browser';
 import { custodyEvent, postEvents } from '../support/custody';
 import { factoryWithProduct, freshGtin, freshLicense, productBody, registerOrg } from '../support/fixtures';
 import { startTestService, type TestService } from '../support/local-service';
+import { writeScanFlag } from '../support/scan-flags';
+import { expectScanNotice, fact, forge, heading, light } from '../support/verify-page';
 
 /**
  * What a worker sees after scanning a label with a phone camera: a real Chromium at phone
@@ -79,20 +81,6 @@ const issueOne = async (token: string, gtin: string, lot: string, productionDate
   return uri;
 };
 
-/** Changes one character in the middle of the 86-character signature (not the last, whose low bits are padding). */
-const forge = (uri: string): string => {
-  const url = new URL(uri);
-  const digsig = url.searchParams.get('8030') ?? '';
-  const at = 4 + 40;
-  url.searchParams.set('8030', `${digsig.slice(0, at)}${digsig[at] === 'A' ? 'B' : 'A'}${digsig.slice(at + 1)}`);
-  return url.toString();
-};
-
-const heading = async (page: Page) => (await page.getByRole('heading', { level: 1 }).innerText()).trim();
-const light = (page: Page) => page.locator('header').getAttribute('data-status');
-const fact = (page: Page, label: string) =>
-  page.locator('tr', { has: page.locator('th', { hasText: new RegExp(`^${label}$`) }) }).locator('td');
-
 const shoot = async (page: Page, name: string): Promise<PNG> => {
   const file = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file });
@@ -119,7 +107,12 @@ const scenarios = async () => {
   const serial = createSerialCodec(record?.serialKey ?? new Uint8Array()).encode(7);
   const unknownDigsig = signCode(await getActiveSigningKey(), { gtin, lot: 'NO-SUCH-LOT', serial });
   const unknown = `${new URL(genuine).origin}/01/${gtin}/10/NO-SUCH-LOT/21/${serial}?8030=${unknownDigsig}`;
-  return { gtin, genuine, sold, recalled, expired, voided, unknown, invalid: forge(genuine) };
+  // Flags as anomaly detection leaves them (the aggregator's own tests drive the rules).
+  const suspect = await issueOne(factory.token, gtin, 'L-PG-SUS');
+  await writeScanFlag(suspect, { level: 'suspect', rules: ['impossible_travel'], at: '2026-11-20T09:30:00.000Z' });
+  const blocked = await issueOne(factory.token, gtin, 'L-PG-BLK');
+  await writeScanFlag(blocked, { level: 'blocked', rules: ['too_many_scans', 'outside_market'], at: '2026-11-21T09:30:00.000Z' });
+  return { gtin, genuine, sold, recalled, expired, voided, unknown, suspect, blocked, invalid: forge(genuine) };
 };
 
 let codes: Awaited<ReturnType<typeof scenarios>> | undefined;
@@ -182,6 +175,9 @@ describe('the verify page in a phone-sized browser', () => {
     const c = await allCodes();
     const cases: [keyof typeof c, string, 'ok' | 'bad' | 'none'][] = [
       ['sold', 'copy', 'ok'],
+      // Scan patterns of a copied label: the signature itself is genuine, so the phone agrees.
+      ['suspect', 'suspect', 'ok'],
+      ['blocked', 'blocked', 'ok'],
       ['recalled', 'recalled', 'ok'],
       ['expired', 'expired', 'ok'],
       ['voided', 'withdrawn', 'ok'],
@@ -198,6 +194,8 @@ describe('the verify page in a phone-sized browser', () => {
           await expect.poll(() => page.locator('#phone-check').getAttribute('data-state'), { timeout: 10_000 }).toBe(phone);
         }
         if (name === 'invalid') expect(await fact(page, PAGE_MESSAGES[lang].facts.product).count()).toBe(0);
+        if (name === 'suspect') await expectScanNotice(page, lang, name, ['impossible_travel']);
+        if (name === 'blocked') await expectScanNotice(page, lang, name, ['too_many_scans', 'outside_market']);
         await shoot(page, `${status}.${lang}`);
       }
     }
@@ -212,11 +210,15 @@ describe('the verify page in a phone-sized browser', () => {
   });
 
   it('stays within 50 KB, allows only its own script by hash, and names no distributor that did not opt in', async () => {
-    const { genuine, sold } = await allCodes();
+    const { genuine, sold, blocked } = await allCodes();
     const res = await fetch(genuine, { headers: { accept: 'text/html', 'accept-language': 'zh-CN' } });
     const html = await res.text();
     // The whole page: HTML, inline CSS and inline script are one document, fetched nowhere else.
     expect(Buffer.byteLength(html, 'utf8')).toBeLessThanOrEqual(BUDGET_BYTES);
+    // The longest page: a blocked code with its notice, every rule named, in Chinese.
+    const longest = await (await fetch(blocked, { headers: { accept: 'text/html', 'accept-language': 'zh-CN' } })).text();
+    expect(longest).toContain('data-scan-alert="blocked"');
+    expect(Buffer.byteLength(longest, 'utf8')).toBeLessThanOrEqual(BUDGET_BYTES);
     expect(html).not.toMatch(/<(?:link|img|iframe)\b|@import|url\(|src=/i);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");

@@ -46,8 +46,19 @@ describe('cdk-nag (AwsSolutions)', () => {
         'AwsSolutions-CFR1',
         'AwsSolutions-CFR4',
         'AwsSolutions-SMG4',
+        // The scan aggregator's on-failure queue is itself a dead-letter destination.
+        'AwsSolutions-SQS3',
         // One finding only: create-report may put (never read) objects of the report photo bucket.
         'AwsSolutions-IAM5[Resource::<ReportStoragePhotosCCA0531B.Arn>/*]',
+        // Issuance jobs: the worker puts, the batch readers get label files under batches/ (IssuanceJobs).
+        'AwsSolutions-IAM5[Resource::<IssuanceJobsLabels0287039F.Arn>/batches/*]',
+        // Labs' private keys: one secret per lab under the stack's own prefix (TestReports).
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:TraceSeal/lab-keys/*]',
+        // test-reports puts and gets (never lists or deletes) objects of the test-report PDF bucket.
+        'AwsSolutions-IAM5[Resource::<TestReportsPdfs04DEE801.Arn>/*]',
+        // Audit exports: objects per job under exports/; the table archive's objects under dynamodb/ (AuditExports).
+        'AwsSolutions-IAM5[Resource::<AuditExports0CF0EA70.Arn>/exports/*]',
+        'AwsSolutions-IAM5[Resource::<AuditExportsArchive9EE0DADF.Arn>/dynamodb/*]',
       ]),
     );
     for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThan(40);

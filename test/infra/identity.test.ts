@@ -106,7 +106,14 @@ describe('Identity.grantCreateClients', () => {
     );
   });
 
-  it('tells create-org the pool and the token URL', () => {
-    expect(Object.keys(environmentOf('create-org')).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME', 'TOKEN_URL', 'USER_POOL_ID']);
+  it('tells create-org the pool and the token URL (and, from TestReports, where lab keys go)', () => {
+    expect(Object.keys(environmentOf('create-org')).sort()).toEqual([
+      'LAB_KEY_KMS_KEY_ID',
+      'LAB_KEY_SECRET_PREFIX',
+      'NODE_OPTIONS',
+      'TABLE_NAME',
+      'TOKEN_URL',
+      'USER_POOL_ID',
+    ]);
   });
 });

@@ -61,7 +61,7 @@ describe('ReportStorage', () => {
         .map((statement) => (statement as { Condition?: Record<string, Record<string, string[]>> }).Condition)
         .flatMap((condition) => condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []);
     expect(new Set(leadingKeys('create-report'))).toEqual(
-      new Set(['PRODUCT#*', 'ORG#*', 'REPORT#*', 'REPORTS#*', 'REPORT_QUOTA#*']),
+      new Set(['PRODUCT#*', 'ORG#*', 'REPORT#*', 'REPORTS#*', 'REPORT_QUOTA#*', 'INBOX#*']),
     );
     expect(new Set(leadingKeys('list-reports'))).toEqual(new Set(['ORG#*', 'REPORTS#*']));
   });

@@ -11,6 +11,10 @@ const ALL_FUNCTION_NAMES = [
   'pre-token-generation',
   'authorize',
   'process-event-job',
+  'audit-checkpoint',
+  'aggregate-scans',
+  'audit-export-worker',
+  'process-issuance-job',
 ];
 
 // The one synth with CDK's check against the CloudFormation resource schemas, as `cdk synth`

@@ -71,10 +71,10 @@ describe('batches', () => {
     expect(verdict.status).toBe('genuine');
   });
 
-  it('refuses counts outside 1..10,000 and production dates that are not dates', async () => {
+  it('refuses counts outside 1..1,000,000 and production dates that are not dates', async () => {
     const { factory, gtin } = await factoryWithProduct(service, adminToken);
     for (const body of [
-      { gtin, lot: 'L', productionDate: '2026-11-01', count: 10_001 },
+      { gtin, lot: 'L', productionDate: '2026-11-01', count: 1_000_001 },
       { gtin, lot: 'L', productionDate: '2026-11-01', count: 0 },
       { gtin, lot: 'L', productionDate: '2026-02-30', count: 1 },
       { gtin, lot: 'bad lot!', productionDate: '2026-11-01', count: 1 },

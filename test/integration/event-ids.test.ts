@@ -153,6 +153,7 @@ describe('records made before event ids became the CBV 2.0 hash', () => {
       eventHash: 'legacy',
       idAlgorithm: 'legacy',
       recordTime: at,
+      audience: { parties: [factory.id], provinces: [], gtins: [gtin], lots: [`${gtin}/EID-OLDLOT`], bizStep: 'holding' },
     });
     expect(await recallLot(gtin, 'EID-OLDLOT', at, 'unspecified', legacyId)).toBe(true);
 

@@ -64,7 +64,7 @@ export interface paths {
     /** Your factory's batches, newest first; units that never moved are still at the factory */
     get: operations['listBatches'];
     put?: never;
-    /** Issue signed serial codes for a lot (1 to 10,000 units); Idempotency-Key makes retries safe */
+    /** Issue signed serial codes for a lot: up to 10,000 at once, up to 1,000,000 (or with label outputs) as a job; Idempotency-Key makes retries safe */
     post: operations['createBatch'];
     delete?: never;
     options?: never;
@@ -363,14 +363,516 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/epcis/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** EPCIS 2.0 events query (REST binding, a documented subset): a regulator its province (national: everything), a factory its products, a distributor its own events */
+    get: operations['queryEpcisEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/spot-checks/draws': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every spot-check draw, newest first, abandoned ones included (public) */
+    get: operations['listSpotCheckDraws'];
+    put?: never;
+    /** Open a spot-check draw by committing to a secret (SHA-256); refused while another of yours is unrevealed */
+    post: operations['createSpotCheckDraw'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/spot-checks/draws/{id}/fix': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Fix a draw's inputs: the population snapshot and the service's salt; once only */
+    post: operations['fixSpotCheckDraw'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/spot-checks/draws/{id}/reveal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reveal the committed secret: the draw is computed and its targets and inspectors published */
+    post: operations['revealSpotCheckDraw'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/spot-checks/draws/{id}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record results of drawn targets (append-only: a change is a correction naming the entry it corrects) */
+    post: operations['recordSpotCheckResults'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/spot-checks/draws/{id}/results/{target}/recall': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Recall a whole lot whose spot-check result failed */
+    post: operations['recallSpotCheckTarget'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/spot-checks/draws/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One draw: commitment, inputs once fixed, secret, targets and results once drawn (public) */
+    get: operations['getSpotCheckDraw'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/scans/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Scan counts by day and a map-ready rollup by city: a factory's of its products, a regulator's of its region */
+    get: operations['getScanSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/inbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Regulators: the reports and alerts of your province (a national regulator's country), newest first */
+    get: operations['listInbox'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/inbox/{kind}/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Regulators: one entry, the report (with the reporter contact) or alert behind it, and its full history */
+    get: operations['getInboxEntry'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/inbox/{kind}/{id}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Regulators: move an entry (new → investigating → closed; closed → investigating reopens), with a note */
+    post: operations['changeInboxStatus'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/products/{gtin}/scan-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A product's clone and anomaly rules (owner factory, regulators) */
+    get: operations['getScanRules'];
+    /** Replace your product's anomaly rules (left-out fields take the defaults); judges scans from now on */
+    put: operations['putScanRules'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Anomaly alerts: a factory's about its products, a regulator's of its province (national: its country) */
+    get: operations['listAlerts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/units/01/{gtin}/10/{lot}/21/{serial}/unblock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Clear a unit's suspect or blocked flag, with a reason (the factory that registered the GTIN only) */
+    post: operations['unblockUnit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/checkpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Signed tree heads of the audit log, newest first (public) */
+    get: operations['listCheckpoints'];
+    put?: never;
+    /** Append the settled events and sign a tree head now (regulators, admins) */
+    post: operations['createCheckpoint'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/checkpoints/latest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The newest signed tree head (public) */
+    get: operations['getLatestCheckpoint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/proofs/consistency': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** RFC 9162 consistency proof that the tree of size `second` extends the tree of size `first` (public) */
+    get: operations['getConsistencyProof'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/proofs/inclusion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** RFC 9162 inclusion proof of an event in the tree of size `treeSize` (regulators, admins) */
+    get: operations['getInclusionProof'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/exports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start an export of the events the caller sees (EPCIS, CSV or NDJSON), with proofs and a signed manifest */
+    post: operations['createExport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/exports/{exportId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An export's state, progress and, when done, its download links and manifest */
+    get: operations['getExport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/lab-reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A lab registers a report it issued; the registration is signed with the lab's key (JWS, ES256) */
+    post: operations['registerLabReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/products/{gtin}/test-reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The product's type-test report and its comparison (owner factory, the lab it cites, regulators) */
+    get: operations['getProductTestReport'];
+    put?: never;
+    /** Attach the product's type-test report (multipart/form-data: number, labOrgId, standard, date, clauses as JSON, publicPdf, and the PDF as file `pdf`); compared at once with the lab's registration */
+    post: operations['attachProductTestReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches/{id}/test-reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The lot's batch-test report and its comparison (owner factory, the lab it cites, regulators) */
+    get: operations['getBatchTestReport'];
+    put?: never;
+    /** Attach a lot's batch-test report (same fields as the product's); compared at once with the lab's registration */
+    post: operations['attachBatchTestReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/test-reports/compare': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Two reports of one standard clause by clause, with each clause's tolerance: same, better or worse in b */
+    get: operations['compareTestReports'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/products/{gtin}/test-reports/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The type-test report's PDF (participants, regulators, the lab it cites) */
+    get: operations['getProductTestReportPdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/batches/{id}/test-reports/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The batch-test report's PDF (participants, regulators, the lab it cites) */
+    get: operations['getBatchTestReportPdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/products/{gtin}/certifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A product's LA certificate and its type-test verdict (public; the linkset's gs1:certificationInfo) */
+    get: operations['getProductCertifications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/products/{gtin}/certifications/test-report.pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The type-test report's PDF, where the factory made it public (else 404) */
+    get: operations['getPublicTestReportPdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    LabAccreditation: {
+      /**
+       * @description CNAS (ISO/IEC 17025 accreditation) or CMA (inspection body qualification)
+       * @enum {string}
+       */
+      scheme: 'CNAS' | 'CMA';
+      /** @description Accreditation number, e.g. CNAS L1234 */
+      number: string;
+      /** @description Standards in its scope, as products name them: "GB 2811-2019" */
+      standards: string[];
+      /**
+       * Format: date
+       * @description Calendar date, YYYY-MM-DD
+       */
+      validFrom: string;
+      /**
+       * Format: date
+       * @description Calendar date, YYYY-MM-DD
+       */
+      validUntil: string;
+    };
     RegisteredOrganization: {
       name: string;
       /** @enum {string} */
-      role: 'factory' | 'distributor' | 'regulator' | 'admin';
+      role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
       /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
       region: string;
       /** @description Business licence number (e.g. the 18-character unified social credit code) */
@@ -379,6 +881,8 @@ export interface components {
       gs1CompanyPrefix?: string;
       /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
       showNameOnScans?: boolean;
+      /** @description Labs (and only labs): their accreditation; required for a lab */
+      accreditation?: components['schemas']['LabAccreditation'];
       /** Format: uuid */
       id: string;
       /** Format: date-time */
@@ -402,7 +906,7 @@ export interface components {
     Organization: {
       name: string;
       /** @enum {string} */
-      role: 'factory' | 'distributor' | 'regulator' | 'admin';
+      role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
       /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
       region: string;
       /** @description Business licence number (e.g. the 18-character unified social credit code) */
@@ -411,6 +915,8 @@ export interface components {
       gs1CompanyPrefix?: string;
       /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
       showNameOnScans?: boolean;
+      /** @description Labs (and only labs): their accreditation; required for a lab */
+      accreditation?: components['schemas']['LabAccreditation'];
       /** Format: uuid */
       id: string;
       /** Format: date-time */
@@ -448,6 +954,31 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
     };
+    LabelOptions: {
+      /**
+       * @default [
+       *       "csv",
+       *       "ndjson"
+       *     ]
+       */
+      formats: ('csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip')[];
+      /**
+       * @description QR error-correction level
+       * @default M
+       * @enum {string}
+       */
+      ecc: 'L' | 'M' | 'Q' | 'H';
+      /** @description Printed side of one QR module; the largest that fits the label unless told */
+      moduleMm?: number;
+      labelWidthMm?: number;
+      labelHeightMm?: number;
+      /** @description PDF sheets; A4 (210 x 297) unless told */
+      pageWidthMm?: number;
+      pageHeightMm?: number;
+      marginMm?: number;
+      /** @description ZPL printer resolution; 300 unless told */
+      dpi?: number;
+    };
     IssuedBatch: {
       batch: components['schemas']['Batch'];
       /** @description GS1 Digital Link URIs, in issue order */
@@ -472,6 +1003,7 @@ export interface components {
       productionDate: string;
       count: number;
       testReportRef?: string;
+      intendedMarkets?: string[];
       /** @enum {string} */
       status: 'issuing' | 'issued';
       /** Format: date-time */
@@ -479,13 +1011,62 @@ export interface components {
       /** Format: date-time */
       recalledAt?: string;
     };
+    BatchJobAccepted: {
+      batch: components['schemas']['BatchWithProgress'];
+      links: {
+        self: string;
+      };
+    };
+    BatchWithProgress: {
+      /** Format: uuid */
+      id: string;
+      /** @description GTIN-14 with a valid GS1 check digit */
+      gtin: string;
+      lot: string;
+      /** Format: uuid */
+      ownerOrgId: string;
+      /**
+       * Format: date
+       * @description Calendar date, YYYY-MM-DD
+       */
+      productionDate: string;
+      count: number;
+      testReportRef?: string;
+      intendedMarkets?: string[];
+      /** @enum {string} */
+      status: 'issuing' | 'issued';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      recalledAt?: string;
+      /** @description Batches issued as a job */
+      progress?: {
+        /** @enum {string} */
+        state: 'signing' | 'writing-outputs' | 'done';
+        codesIssued: number;
+        percent: number;
+      };
+      /** @description Label files complete so far */
+      outputs?: {
+        /** @enum {string} */
+        format: 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
+        bytes: number;
+        /** @description Hex SHA-256 of the file, for checking a download */
+        sha256: string;
+        /**
+         * Format: uri
+         * @description Download link, valid for a limited time (presigned); supports Range
+         */
+        url: string;
+      }[];
+    };
     BatchList: {
       batches: components['schemas']['Batch'][];
       cursor?: string;
     };
     VerificationResult: {
       /** @enum {string} */
-      status: 'genuine' | 'invalid' | 'unknown' | 'voided' | 'destroyed' | 'recalled' | 'expired';
+      status: 'genuine' | 'invalid' | 'unknown' | 'voided' | 'destroyed' | 'recalled' | 'expired' | 'blocked';
       message: string;
       code: {
         gtin: string;
@@ -514,9 +1095,59 @@ export interface components {
         endOfServiceLife: string;
         recalledAt?: string;
         recallReason?: string;
+        /** @description A regulator's double-random spot check of this lot failed */
+        spotCheckFailed?: {
+          at: string;
+          testReportRef: string;
+          drawId: string;
+        };
       };
+      /** @description Present when scans of this unit looked like copies of its label: `suspect` leaves the status as custody decides it, `blocked` makes it `blocked` unless a recall, end of life, void or destruction applies */
+      scanAlert?: {
+        /** @enum {string} */
+        level: 'suspect' | 'blocked';
+        /** @description The anomaly rules that fired */
+        rules: ('too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market')[];
+        /**
+         * Format: date-time
+         * @description When the unit was flagged
+         */
+        since?: string;
+      };
+      testReport?: components['schemas']['ScanTestReport'];
       /** Format: date-time */
       checkedAt: string;
+    };
+    ScanTestReport: {
+      /**
+       * @description verified: matches what the lab signed; unverified: the lab has not registered it (yet); mismatched: it differs from the lab's registration, or the lab was not accredited for it; missing: the lot has no report for its standard
+       * @enum {string}
+       */
+      verdict: 'verified' | 'unverified' | 'mismatched' | 'missing';
+      /**
+       * @description batch: the lot's own test; product: the design's type test
+       * @enum {string}
+       */
+      scope?: 'batch' | 'product';
+      number?: string;
+      lab?: string;
+      date?: string;
+      keyClauses: {
+        clause: string;
+        title: {
+          'zh-CN': string;
+          en: string;
+        };
+        /** @enum {string} */
+        result: 'pass' | 'fail';
+        value?: number;
+        unit?: string;
+      }[];
+      /**
+       * @description Who may fetch the PDF
+       * @enum {string}
+       */
+      pdf?: 'public' | 'participants';
     };
     CustodyEvent: {
       /**
@@ -823,6 +1454,661 @@ export interface components {
       /** @description Media type of the target */
       type: string;
     };
+    EpcisQueryDocument: {
+      '@context': unknown[];
+      /** @constant */
+      type: 'EPCISQueryDocument';
+      /** @constant */
+      schemaVersion: '2.0';
+      /** Format: date-time */
+      creationDate: string;
+      epcisBody: {
+        queryResults: {
+          /** @constant */
+          queryName: 'SimpleEventQuery';
+          resultsBody: {
+            eventList: {
+              [key: string]: unknown;
+            }[];
+          };
+        };
+      };
+    };
+    CreateSpotCheckDrawBody: {
+      scope: {
+        /** @description ISO 3166-2 province; defaults to your own (a national regulator must name one) */
+        province?: string;
+        /** @enum {string} */
+        category?:
+          | 'safety_helmet'
+          | 'respirator'
+          | 'gloves'
+          | 'fall_arrest_harness'
+          | 'eye_protection'
+          | 'hearing_protection'
+          | 'protective_clothing'
+          | 'safety_footwear'
+          | 'other';
+        /** @description kind `units` only: the lot whose units are drawn */
+        gtin?: string;
+        /** @description kind `units` only */
+        lot?: string;
+      };
+      /** @enum {string} */
+      kind: 'organizations' | 'lots' | 'units';
+      sampleSize: number;
+      /** @description Names or ids of the inspectors to draw from */
+      inspectors: string[];
+      inspectorCount: number;
+      /** @description Hex SHA-256 of your secret (32 to 64 random bytes); keep the secret until you reveal it */
+      commitment: string;
+    };
+    SpotCheckDraw: {
+      id: string;
+      regulatorOrgId: string;
+      /** @enum {string} */
+      status: 'committed' | 'fixed' | 'drawn' | 'abandoned';
+      scope: {
+        province: string;
+        /** @enum {string} */
+        category?:
+          | 'safety_helmet'
+          | 'respirator'
+          | 'gloves'
+          | 'fall_arrest_harness'
+          | 'eye_protection'
+          | 'hearing_protection'
+          | 'protective_clothing'
+          | 'safety_footwear'
+          | 'other';
+        gtin?: string;
+        lot?: string;
+      };
+      /** @enum {string} */
+      kind: 'organizations' | 'lots' | 'units';
+      sampleSize: number;
+      inspectors: string[];
+      inspectorCount: number;
+      commitment: string;
+      /** Format: date-time */
+      committedAt: string;
+      /** Format: date-time */
+      revealDeadline: string;
+      /** Format: date-time */
+      fixedAt?: string;
+      salt?: string;
+      populationSize?: number;
+      /** Format: date-time */
+      revealedAt?: string;
+      /** @description Hex, once revealed */
+      secret?: string;
+      inputsHash?: string;
+      seed?: string;
+      /** @description In draw order */
+      targets?: string[];
+      /** @description In draw order */
+      selectedInspectors?: string[];
+      /** @description Exactly what the seed hashes (JCS, RFC 8785) */
+      inputs?: {
+        /** @constant */
+        algorithm: 'traceseal-spot-check/1';
+        drawId: string;
+        regulatorOrgId: string;
+        scope: {
+          province: string;
+          /** @enum {string} */
+          category?:
+            | 'safety_helmet'
+            | 'respirator'
+            | 'gloves'
+            | 'fall_arrest_harness'
+            | 'eye_protection'
+            | 'hearing_protection'
+            | 'protective_clothing'
+            | 'safety_footwear'
+            | 'other';
+          gtin?: string;
+          lot?: string;
+        };
+        /** @enum {string} */
+        kind: 'organizations' | 'lots' | 'units';
+        population: string[];
+        sampleSize: number;
+        inspectors: string[];
+        inspectorCount: number;
+        commitment: string;
+        committedAt: string;
+        fixedAt: string;
+        salt: string;
+      };
+      results?: components['schemas']['SpotCheckResultEntry'][];
+    };
+    SpotCheckResultEntry: {
+      drawId: string;
+      target: string;
+      /** @description 0 for the result; each correction the next number */
+      n: number;
+      /** @enum {string} */
+      result: 'pass' | 'fail';
+      testReportRef: string;
+      note?: string;
+      /** Format: date-time */
+      recordedAt: string;
+      recordedBy: string;
+    };
+    RevealSpotCheckDrawBody: {
+      /** @description The committed secret: hex (even number of digits) or unpadded base64url, 32 to 64 bytes */
+      secret: string;
+    };
+    RecordSpotCheckResultsBody: {
+      results: {
+        target: string;
+        /** @enum {string} */
+        result: 'pass' | 'fail';
+        testReportRef: string;
+        note?: string;
+        /** @description The entry number (`n`) this one corrects: the latest of the target */
+        corrects?: number;
+      }[];
+    };
+    RecordedSpotCheckResults: {
+      results: components['schemas']['SpotCheckResultEntry'][];
+    };
+    SpotCheckRecall: {
+      /**
+       * @description duplicate: this recall was already recorded (a retried call)
+       * @enum {string}
+       */
+      status: 'recorded' | 'duplicate';
+      /** @description The whole-lot recall event */
+      eventId: string;
+    };
+    SpotCheckDrawList: {
+      draws: components['schemas']['SpotCheckDrawSummary'][];
+      cursor?: string;
+    };
+    SpotCheckDrawSummary: {
+      id: string;
+      regulatorOrgId: string;
+      /** @enum {string} */
+      status: 'committed' | 'fixed' | 'drawn' | 'abandoned';
+      scope: {
+        province: string;
+        /** @enum {string} */
+        category?:
+          | 'safety_helmet'
+          | 'respirator'
+          | 'gloves'
+          | 'fall_arrest_harness'
+          | 'eye_protection'
+          | 'hearing_protection'
+          | 'protective_clothing'
+          | 'safety_footwear'
+          | 'other';
+        gtin?: string;
+        lot?: string;
+      };
+      /** @enum {string} */
+      kind: 'organizations' | 'lots' | 'units';
+      sampleSize: number;
+      inspectors: string[];
+      inspectorCount: number;
+      commitment: string;
+      /** Format: date-time */
+      committedAt: string;
+      /** Format: date-time */
+      revealDeadline: string;
+      /** Format: date-time */
+      fixedAt?: string;
+      salt?: string;
+      populationSize?: number;
+      /** Format: date-time */
+      revealedAt?: string;
+      /** @description Hex, once revealed */
+      secret?: string;
+      inputsHash?: string;
+      seed?: string;
+      /** @description In draw order */
+      targets?: string[];
+      /** @description In draw order */
+      selectedInspectors?: string[];
+    };
+    ScanSummary: {
+      scope:
+        | {
+            /** @constant */
+            kind: 'factory';
+            orgId: string;
+          }
+        | {
+            /** @constant */
+            kind: 'product';
+            gtin: string;
+          }
+        | {
+            /** @constant */
+            kind: 'lot';
+            gtin: string;
+            lot: string;
+          }
+        | {
+            /** @constant */
+            kind: 'area';
+            /** @description Province (CN-GD) or country (CN) */
+            area: string;
+          };
+      /**
+       * Format: date
+       * @description Calendar date, YYYY-MM-DD
+       */
+      from: string;
+      /**
+       * Format: date
+       * @description Calendar date, YYYY-MM-DD
+       */
+      to: string;
+      /** @description Every scan answered in the range, cached answers included */
+      total: number;
+      /** @description Scans whose viewer had no city */
+      unlocated: number;
+      /** @description Days with scans, oldest first */
+      byDay: {
+        /**
+         * Format: date
+         * @description Calendar date, YYYY-MM-DD
+         */
+        day: string;
+        count: number;
+      }[];
+      /** @description Map-ready, most scanned first */
+      byCity: {
+        city: string;
+        /** @description ISO 3166-2, e.g. CN-GD */
+        province?: string;
+        /** @description ISO 3166-1 alpha-2 */
+        country?: string;
+        /** @description Degrees, rounded to 0.1 */
+        lat?: number;
+        /** @description Degrees, rounded to 0.1 */
+        lon?: number;
+        count: number;
+      }[];
+      /** @description Scans in cities beyond the per-day bound of 500 */
+      otherCities: number;
+      /** @description Per lot for one product, per GTIN for a factory or an area; empty for one lot */
+      byKey: {
+        key: string;
+        count: number;
+      }[];
+      otherKeys: number;
+      /** @description Per user-agent class */
+      byUa: {
+        wechat: number;
+        alipay: number;
+        mobile_browser: number;
+        desktop_browser: number;
+        scanner_app: number;
+        bot: number;
+        other: number;
+      };
+    };
+    InboxList: {
+      entries: components['schemas']['InboxEntry'][];
+      cursor?: string;
+    };
+    InboxEntry: {
+      /** @enum {string} */
+      kind: 'report' | 'alert' | 'test_report';
+      id: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description ISO 3166-2 provinces; empty when unlocated */
+      provinces: string[];
+      factoryOrgId?: string;
+      gtin?: string;
+      title: string;
+      /** @enum {string} */
+      status: 'new' | 'investigating' | 'closed';
+      /** @description 0 when filed; one more per status change */
+      version: number;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    InboxDetail: {
+      entry: components['schemas']['InboxEntry'];
+      /** @description The report, with the reporter contact, when the entry is one */
+      report?: components['schemas']['Report'];
+      /** @description The alert, when the entry is one */
+      alert?: {
+        [key: string]: unknown;
+      };
+      /** @description Every status change, oldest first; append-only */
+      history: components['schemas']['InboxChange'][];
+    };
+    InboxChange: {
+      /** Format: date-time */
+      at: string;
+      by: {
+        orgId: string;
+        /** @description The token's subject (its OAuth client) */
+        subject: string;
+      };
+      /** @enum {string} */
+      from: 'new' | 'investigating' | 'closed';
+      /** @enum {string} */
+      to: 'new' | 'investigating' | 'closed';
+      note?: string;
+    };
+    InboxStatusChange: {
+      /**
+       * @description new → investigating → closed; closed → investigating reopens
+       * @enum {string}
+       */
+      status: 'new' | 'investigating' | 'closed';
+      /** @description Required when closing and when reopening */
+      note?: string;
+      /** @description The entry version you read: if it changed since, the answer is 409 INBOX_CONCURRENT_CHANGE */
+      expectedVersion?: number;
+    };
+    ScanRules: {
+      gtin: string;
+      rules: {
+        maxScans: number;
+        maxTravelKmh: number;
+        travelSlackKm: number;
+        saleRadiusKm: number;
+        blockAfterHits: number;
+        enabledRules: ('too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market')[];
+      };
+      /** @description True while the factory never set its own */
+      defaults: boolean;
+      /** Format: date-time */
+      updatedAt?: string;
+    };
+    ScanRulesBody: {
+      /** @description More scans than this of one unit are suspect (default 50) */
+      maxScans?: number;
+      /** @description Faster than this between two scans is two labels (default 900) */
+      maxTravelKmh?: number;
+      /** @description Subtracted from every distance, for coarse geolocation (default 50) */
+      travelSlackKm?: number;
+      /** @description After a sale, farther than this (with coordinates) is suspect (default 300) */
+      saleRadiusKm?: number;
+      /** @description Hits that block the code (default 3) */
+      blockAfterHits?: number;
+      /** @description Default: every rule */
+      enabledRules?: ('too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market')[];
+    };
+    AlertList: {
+      alerts: components['schemas']['Alert'][];
+      cursor?: string;
+    };
+    Alert: {
+      id: string;
+      /** @enum {string} */
+      status: 'open' | 'closed';
+      /** @enum {string} */
+      rule: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market';
+      unit: {
+        gtin: string;
+        lot: string;
+        serial: string;
+      };
+      factoryOrgId: string;
+      provinces: string[];
+      /** Format: date-time */
+      firstAt: string;
+      /** Format: date-time */
+      lastAt: string;
+      /** @description Hits of this rule on this unit while the alert was open */
+      count: number;
+      lastPlace: {
+        country?: string;
+        province?: string;
+        city?: string;
+        lat?: number;
+        lon?: number;
+      };
+      detail: string;
+      /** @enum {string} */
+      unitFlag: 'suspect' | 'blocked';
+      /** Format: date-time */
+      closedAt?: string;
+      closedBy?: string;
+      closeReason?: string;
+    };
+    UnblockBody: {
+      /** @description Why the code is trustworthy again; kept in the unit history */
+      reason: string;
+    };
+    UnblockResult: {
+      unit: {
+        gtin: string;
+        lot: string;
+        serial: string;
+      };
+      /** @enum {string} */
+      flagBefore: 'suspect' | 'blocked';
+      /** Format: date-time */
+      unblockedAt: string;
+      unblockedBy: string;
+      reason: string;
+      closedAlerts: string[];
+    };
+    CheckpointList: {
+      checkpoints: components['schemas']['Checkpoint'][];
+      cursor?: string;
+    };
+    Checkpoint: {
+      treeSize: number;
+      /** @description MTH of the first treeSize leaves, hex */
+      rootHash: string;
+      /** @description When it was signed (ISO 8601) */
+      timestamp: string;
+      /** @description Size of the head signed before this one */
+      previousTreeSize: number;
+      /** @description Compact JWS (ES256, typ traceseal-sth+jwt, kid in /.well-known/jwks.json) over the other members */
+      signedHead: string;
+    };
+    ConsistencyProof: {
+      first: number;
+      second: number;
+      consistencyPath: string[];
+    };
+    InclusionProof: {
+      leafIndex: number;
+      treeSize: number;
+      /** @description SHA-256(0x00 || JCS(event EPCIS JSON)) */
+      leafHash: string;
+      rootHash: string;
+      inclusionPath: string[];
+    };
+    CheckpointCreated: {
+      /** @description Events appended by this run */
+      appended: number;
+      checkpoint: components['schemas']['Checkpoint'];
+    };
+    CreateExportRequest: {
+      /**
+       * @description epcis: an EPCIS 2.0 JSON-LD document; csv: UTF-8 with BOM; ndjson: one event per line
+       * @enum {string}
+       */
+      format: 'epcis' | 'csv' | 'ndjson';
+      /** @default {} */
+      query: components['schemas']['ExportQuery'];
+    };
+    ExportQuery: {
+      /** @description eventTime ≥ this date-time */
+      GE_eventTime?: string;
+      /** @description eventTime < this date-time */
+      LT_eventTime?: string;
+      /** @description recordTime ≥ this date-time */
+      GE_recordTime?: string;
+      /** @description recordTime < this date-time (at most now: the export ends when it is created) */
+      LT_recordTime?: string;
+      /** @description CBV business steps; comma-separated */
+      EQ_bizStep?: string;
+      /** @description CBV dispositions; comma-separated */
+      EQ_disposition?: string;
+      /** @description EPCs in epcList or childEPCs; comma-separated */
+      MATCH_epc?: string;
+      /** @description EPCs in epcList, childEPCs or parentID; comma-separated */
+      MATCH_anyEPC?: string;
+      /** @description GTIN or GTIN+lot classes; comma-separated */
+      MATCH_epcClass?: string;
+      /** @description Business location ids; comma-separated */
+      EQ_bizLocation?: string;
+    };
+    ExportJob: {
+      /** Format: uuid */
+      exportId: string;
+      /** @enum {string} */
+      state: 'queued' | 'running' | 'done' | 'failed';
+      /** @enum {string} */
+      format: 'epcis' | 'csv' | 'ndjson';
+      query: {
+        [key: string]: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Records durably written so far */
+      eventsWritten: number;
+      /** @description Estimated from how far into the time range the export is */
+      percent: number;
+      /** @description The signed tree head every inclusion proof of the export is against */
+      treeHead: {
+        treeSize: number;
+        rootHash: string;
+        /** Format: date-time */
+        timestamp: string;
+      };
+      sha256?: string;
+      /** Format: date-time */
+      completedAt?: string;
+      /** @description done: the signed manifest (compact JWS, ES256, key in /.well-known/jwks.json) */
+      manifest?: string;
+      download?: {
+        /** @description The export file */
+        file: string;
+        /** @description Its proofs sidecar (NDJSON, one line per record) */
+        proofs: string;
+        /** @description The signed manifest */
+        manifest: string;
+        /**
+         * Format: date-time
+         * @description When the links stop working; GET the job again for new ones
+         */
+        expiresAt: string;
+      };
+      error?: {
+        code: string;
+        message: string;
+      };
+    };
+    ReportProduct:
+      | {
+          /** @description GTIN-14 with a valid GS1 check digit */
+          gtin: string;
+        }
+      | {
+          /** @description For a product not registered here: its model and name */
+          description: string;
+        };
+    ClauseResult: {
+      /** @description Clause id of the standard's catalogue, e.g. "impact_absorption" */
+      clause: string;
+      /** @enum {string} */
+      result: 'pass' | 'fail';
+      /** @description Measured clauses: the value */
+      value?: number;
+      /** @description Measured clauses: the unit, which must be the catalogue's */
+      unit?: string;
+    };
+    LabReportRegistration: {
+      /** @description The lab's report number */
+      number: string;
+      product: components['schemas']['ReportProduct'];
+      /**
+       * Format: uuid
+       * @description The factory the report was issued to
+       */
+      factoryOrgId: string;
+      /** @description e.g. "GB 2811-2019" */
+      standard: string;
+      /**
+       * Format: date
+       * @description Issue date
+       */
+      date: string;
+      clauses: components['schemas']['ClauseResult'][];
+      /** @description SHA-256 of the PDF, hex */
+      pdfSha256: string;
+      /** Format: uuid */
+      labOrgId: string;
+      /** Format: date-time */
+      registeredAt: string;
+      /** @description The lab key that signed it, published at /.well-known/jwks.json */
+      kid: string;
+      /** @description Compact JWS (ES256) over the RFC 8785 canonical JSON of every other field but kid */
+      jws: string;
+    };
+    AttachedReport: {
+      subject:
+        | {
+            /** @constant */
+            kind: 'product';
+            gtin: string;
+          }
+        | {
+            /** @constant */
+            kind: 'batch';
+            batchId: string;
+            gtin: string;
+            lot: string;
+          };
+      factoryOrgId: string;
+      number: string;
+      labOrgId: string;
+      labName?: string;
+      standard: string;
+      date: string;
+      clauses: components['schemas']['ClauseResult'][];
+      pdfSha256: string;
+      pdfBytes: number;
+      publicPdf: boolean;
+      attachedAt: string;
+      /** @enum {string} */
+      verdict: 'verified' | 'unverified' | 'mismatched';
+      differences: ({
+        kind: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      comparedAt: string;
+    };
+    ReportComparison: {
+      standard: string;
+      clauses: {
+        clause: string;
+        /** @enum {string} */
+        trend: 'same' | 'better' | 'worse' | 'only_in_a' | 'only_in_b' | 'not_comparable';
+        a?: components['schemas']['ClauseResult'];
+        b?: components['schemas']['ClauseResult'];
+        delta?: number;
+        tolerance?: number;
+      }[];
+    };
+    ProductCertifications: {
+      gtin: string;
+      standard: string;
+      laCertificate: {
+        number: string;
+        validUntil: string;
+      };
+      typeTest: components['schemas']['ScanTestReport'];
+    };
   };
   responses: never;
   parameters: never;
@@ -844,7 +2130,7 @@ export interface operations {
         'application/json': {
           name: string;
           /** @enum {string} */
-          role: 'factory' | 'distributor' | 'regulator' | 'admin';
+          role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
           /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
           region: string;
           /** @description Business licence number (e.g. the 18-character unified social credit code) */
@@ -853,6 +2139,8 @@ export interface operations {
           gs1CompanyPrefix?: string;
           /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
           showNameOnScans?: boolean;
+          /** @description Labs (and only labs): their accreditation; required for a lab */
+          accreditation?: components['schemas']['LabAccreditation'];
         };
       };
     };
@@ -1202,6 +2490,10 @@ export interface operations {
           count: number;
           /** @description Reference of the type-test or batch test report */
           testReportRef?: string;
+          /** @description Where the lot may be sold (countries or provinces); absent = anywhere. A scan elsewhere raises an alert */
+          intendedMarkets?: string[];
+          /** @description Printer-ready outputs; asking for them runs the batch as a job */
+          labels?: components['schemas']['LabelOptions'];
         };
       };
     };
@@ -1222,6 +2514,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['IssuedBatch'];
+        };
+      };
+      /** @description Accepted as a job (also a replayed job); GET the Location for progress */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BatchJobAccepted'];
         };
       };
       /** @description Invalid request */
@@ -1320,13 +2621,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The batch */
+      /** @description The batch, with progress and label links when issued as a job */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Batch'];
+          'application/json': components['schemas']['BatchWithProgress'];
         };
       };
       /** @description Invalid request */
@@ -2523,6 +3824,2434 @@ export interface operations {
       };
       /** @description Body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  queryEpcisEvents: {
+    parameters: {
+      query?: {
+        /** @description eventTime ≥ this date-time (with a time zone) */
+        GE_eventTime?: string;
+        /** @description eventTime < this date-time */
+        LT_eventTime?: string;
+        /** @description recordTime ≥ this date-time */
+        GE_recordTime?: string;
+        /** @description recordTime < this date-time */
+        LT_recordTime?: string;
+        /** @description CBV business steps, bare names (shipping) or URIs (https://ref.gs1.org/cbv/BizStep-shipping); comma-separated, or the parameter repeated */
+        EQ_bizStep?: string;
+        /** @description CBV dispositions, bare names or URIs; comma-separated, or the parameter repeated */
+        EQ_disposition?: string;
+        /** @description EPCs (GS1 Digital Link, https://id.gs1.org/...) in epcList or childEPCs; comma-separated, or the parameter repeated */
+        MATCH_epc?: string;
+        /** @description EPCs in epcList, childEPCs or parentID; comma-separated, or the parameter repeated */
+        MATCH_anyEPC?: string;
+        /** @description Classes https://id.gs1.org/01/{gtin} or https://id.gs1.org/01/{gtin}/10/{lot}: quantity elements of the class, and (an extension) the units of that GTIN or lot; comma-separated, or the parameter repeated */
+        MATCH_epcClass?: string;
+        /** @description Business location ids; comma-separated, or the parameter repeated */
+        EQ_bizLocation?: string;
+        /** @description Events per page, 1 to 1000 (default 30) */
+        perPage?: string;
+        /** @description The token of the previous page's Link rel=next; only good for the same query and caller */
+        nextPageToken?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page as an EPCIS query document; Link rel="next" carries the next page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EpcisQueryDocument'];
+        };
+      };
+      /** @description QUERY_PARAMETER_EXCEPTION (unknown, unsupported or malformed parameters, named) or INVALID_CURSOR */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listSpotCheckDraws: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckDrawList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  createSpotCheckDraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSpotCheckDrawBody'];
+      };
+    };
+    responses: {
+      /** @description Committed and published */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckDraw'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the state of the draw */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  fixSpotCheckDraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Fixed and published */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckDraw'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the state of the draw */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  revealSpotCheckDraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RevealSpotCheckDrawBody'];
+      };
+    };
+    responses: {
+      /** @description Drawn and published */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckDraw'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the state of the draw */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  recordSpotCheckResults: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordSpotCheckResultsBody'];
+      };
+    };
+    responses: {
+      /** @description Recorded */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecordedSpotCheckResults'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the state of the draw */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  recallSpotCheckTarget: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        /** @description A drawn lot, `{gtin}:{lot}` */
+        target: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The lot is recalled */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckRecall'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the state of the draw */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getSpotCheckDraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The draw */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckDraw'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getScanSummary: {
+    parameters: {
+      query?: {
+        /** @description Factories: one of your products */
+        gtin?: string;
+        /** @description Factories: one lot of `gtin` */
+        lot?: string;
+        /** @description First day (UTC), included; default 29 days before `to` */
+        from?: string;
+        /** @description Last day (UTC), included; default today. At most 92 days in all */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The summary */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScanSummary'];
+        };
+      };
+      /** @description Invalid request (range over 92 days, lot without gtin, a product filter from a regulator) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a factory or regulator, or not your product */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description GTIN not registered */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listInbox: {
+    parameters: {
+      query?: {
+        kind?: 'report' | 'alert' | 'test_report';
+        status?: 'new' | 'investigating' | 'closed';
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin?: string;
+        /** @description First day (UTC) the entry was filed, included */
+        from?: string;
+        /** @description Last day (UTC), included */
+        to?: string;
+        /** @description The entries no province could be tied to (every regulator may work them), instead of your own area */
+        unlocated?: 'true' | 'false';
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InboxList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a registered regulator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getInboxEntry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: 'report' | 'alert' | 'test_report';
+        /** @description The report reference (TS-2026-7KQ3MX) or the alert id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entry */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InboxDetail'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a registered regulator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such entry in your area */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  changeInboxStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: 'report' | 'alert' | 'test_report';
+        /** @description The report reference (TS-2026-7KQ3MX) or the alert id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InboxStatusChange'];
+      };
+    };
+    responses: {
+      /** @description Changed: the entry and its history */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InboxDetail'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a registered regulator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such entry in your area */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description INBOX_MOVE_NOT_ALLOWED (not a move from the current status) or INBOX_CONCURRENT_CHANGE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getScanRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The rules in force */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScanRules'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not the factory that registered this GTIN, nor a regulator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description GTIN not registered */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  putScanRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScanRulesBody'];
+      };
+    };
+    responses: {
+      /** @description The rules now in force */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScanRules'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not the factory that registered this GTIN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description GTIN not registered */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listAlerts: {
+    parameters: {
+      query?: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin?: string;
+        rule?: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market';
+        /** @description First day (UTC) an alert opened, included */
+        from?: string;
+        /** @description Last day (UTC) an alert opened, included */
+        to?: string;
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  unblockUnit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+        lot: string;
+        serial: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UnblockBody'];
+      };
+    };
+    responses: {
+      /** @description Unblocked: its open alerts closed, its hits start over */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UnblockResult'];
+        };
+      };
+      /** @description Invalid request (a reason is required) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not the factory that registered this GTIN */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description GTIN not registered */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The unit is neither suspect nor blocked */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listCheckpoints: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckpointList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  createCheckpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckpointCreated'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a regulator or admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A checkpoint is running: try again shortly */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getLatestCheckpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The newest head */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Checkpoint'];
+        };
+      };
+      /** @description No head signed yet */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getConsistencyProof: {
+    parameters: {
+      query: {
+        first: number;
+        second: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The proof */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsistencyProof'];
+        };
+      };
+      /** @description Sizes out of order, or past the newest signed head */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getInclusionProof: {
+    parameters: {
+      query: {
+        eventId: string;
+        /** @description An error declaration shares its event id */
+        kind?: 'event' | 'declaration';
+        treeSize: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The proof */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InclusionProof'];
+        };
+      };
+      /** @description Invalid request, or a size past the newest signed head */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a regulator or admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The event is not in that tree */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  createExport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateExportRequest'];
+      };
+    };
+    responses: {
+      /** @description Started; GET the Location header for progress and, when done, the links */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExportJob'];
+        };
+      };
+      /** @description Invalid request (QUERY_PARAMETER_EXCEPTION names bad query parameters) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NO_CHECKPOINT: no tree head is signed yet */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getExport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        exportId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The export */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExportJob'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such export of the caller's organization */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  registerLabReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The lab's report number */
+          number: string;
+          product: components['schemas']['ReportProduct'];
+          /**
+           * Format: uuid
+           * @description The factory the report was issued to
+           */
+          factoryOrgId: string;
+          /** @description e.g. "GB 2811-2019" */
+          standard: string;
+          /**
+           * Format: date
+           * @description Issue date
+           */
+          date: string;
+          clauses: components['schemas']['ClauseResult'][];
+          /** @description SHA-256 of the PDF, hex */
+          pdfSha256: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Registered and signed */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LabReportRegistration'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getProductTestReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The attached report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttachedReport'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  attachProductTestReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Attached and compared */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttachedReport'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getBatchTestReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The attached report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttachedReport'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  attachBatchTestReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Attached and compared */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttachedReport'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  compareTestReports: {
+    parameters: {
+      query: {
+        /** @description A report: `product:<gtin>` (its type test), `batch:<batch id>` (its batch test) or `lab:<lab org id>:<number>` */
+        a: string;
+        /** @description The report compared with a */
+        b: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Clause by clause */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportComparison'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getProductTestReportPdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The PDF */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': unknown;
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getBatchTestReportPdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The PDF */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': unknown;
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getProductCertifications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Certifications */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductCertifications'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getPublicTestReportPdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The PDF */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': unknown;
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
         headers: {
           [name: string]: unknown;
         };

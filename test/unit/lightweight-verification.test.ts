@@ -20,6 +20,8 @@ describe('our statuses as GS1 lightweight verification responses', () => {
     expect(mapped('voided')).toEqual({ verified: true, additionalInfo: 'Suspect' }));
   it('unknown: not verified, No_match_GTIN_Serial', () =>
     expect(mapped('unknown')).toEqual({ verified: false, verificationFailureReason: 'No_match_GTIN_Serial' }));
+  it('blocked: not verified (we no longer vouch for it), Suspect, and no "no match" reason (it matches)', () =>
+    expect(mapped('blocked')).toEqual({ verified: false, additionalInfo: 'Suspect' }));
   it('invalid: not verified, No_match_GTIN_Serial_Lot, Suspect', () =>
     expect(mapped('invalid')).toEqual({
       verified: false,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CustodyView } from '#shared/custody/public-view';
-import { decideVerdict } from '#shared/domain/verification';
+import { decideVerdict, type ScanAlert } from '#shared/domain/verification';
 import { CHECK_SCRIPT, PAGE_CSP } from '#shared/http/page-check-script';
 import { PAGE_MESSAGES, pageLanguage } from '#shared/http/page-messages';
 import { renderVerificationPage, trafficLight } from '#shared/http/verification-page';
@@ -58,6 +58,75 @@ describe('the verify page', () => {
     expect(trafficLight('voided', undefined)).toBe('withdrawn');
     expect(trafficLight('destroyed', undefined)).toBe('withdrawn');
     expect(trafficLight('invalid', undefined)).toBe('invalid');
+  });
+
+  it('turns a suspect unit amber and a blocked one red, saying which rule fired and what to do, in both languages', () => {
+    const suspect: ScanAlert = { level: 'suspect', rules: ['impossible_travel'], since: '2026-05-02T08:00:00.000Z' };
+    const blocked: ScanAlert = {
+      level: 'blocked',
+      rules: ['too_many_scans', 'outside_market'],
+      since: '2026-05-03T08:00:00.000Z',
+    };
+    expect(trafficLight('genuine', undefined, suspect)).toBe('suspect');
+    expect(trafficLight('blocked', undefined, blocked)).toBe('blocked');
+    // A red verdict stays red whatever the scans say.
+    expect(trafficLight('recalled', undefined, suspect)).toBe('recalled');
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const m = PAGE_MESSAGES[lang];
+      const render = (alert: ScanAlert) =>
+        renderVerificationPage(decideVerdict({ code, product, factory, batch, scanAlert: alert, now: new Date('2026-06-01') }), {
+          ...context,
+          lang,
+        });
+      const amber = render(suspect);
+      expect(amber).toContain('<header data-status="suspect">');
+      expect(amber).toContain(`<h1>${m.lights.suspect.title}</h1>`);
+      expect(m.lights.suspect.title).toBe(m.lights.copy.title);
+      expect(amber).toContain('header{background:#b06000}');
+      expect(amber).toContain(`data-scan-alert="suspect"`);
+      expect(amber).toContain(`<li data-rule="impossible_travel">${m.scanAlert.rules.impossible_travel}</li>`);
+      expect(amber).not.toContain('data-rule="too_many_scans"');
+      expect(amber).toContain(m.scanAlert.since('2026-05-02'));
+      expect(amber).toContain(m.scanAlert.whatToDo.suspect);
+      expect(amber).toContain('<form method="post" action="/v1/reports"');
+
+      const red = render(blocked);
+      expect(red).toContain('<header data-status="blocked">');
+      expect(red).toContain(`<h1>${m.lights.blocked.title}</h1>`);
+      expect(red).toContain('header{background:#b3261e}');
+      expect(red).toContain('class="warn red" id="scan-alert" data-scan-alert="blocked"');
+      expect(red).toContain(m.scanAlert.rules.too_many_scans);
+      expect(red).toContain(m.scanAlert.rules.outside_market);
+      expect(red).toContain(m.scanAlert.whatToDo.blocked);
+      expect(red).toContain('<a href="#report">');
+      expect(red).toContain('<form method="post" action="/v1/reports"');
+    }
+    // No flag, no notice.
+    const plain = renderVerificationPage(decideVerdict({ code, product, factory, batch, now: new Date('2026-06-01') }), {
+      ...context,
+      lang: 'en',
+    });
+    expect(plain).not.toContain('scan-alert');
+  });
+
+  it("warns on every scan of a lot that failed a regulator's spot check, in both languages", () => {
+    const failedLot = {
+      ...batch,
+      spotCheck: { result: 'fail' as const, drawId: 'D1', at: '2026-11-20T08:00:00.000Z', testReportRef: 'GD-QT-7' },
+    };
+    const verdict = decideVerdict({ code, product, factory, batch: failedLot, now: new Date('2026-11-24') });
+    expect(verdict.batch?.spotCheckFailed).toEqual({ drawId: 'D1', at: '2026-11-20T08:00:00.000Z', testReportRef: 'GD-QT-7' });
+    const en = renderVerificationPage(verdict, { ...context, lang: 'en' });
+    expect(en).toContain('data-warning="spot-check-failed"');
+    expect(en).toContain('random spot check on 2026-11-20 (test report GD-QT-7)');
+    expect(renderVerificationPage(verdict, { ...context, lang: 'zh-CN' })).toContain(
+      '抽查中不合格（2026-11-20，检验报告 GD-QT-7）',
+    );
+    // A passed check is no warning.
+    const passedLot = { ...batch, spotCheck: { ...failedLot.spotCheck, result: 'pass' as const } };
+    const passed = decideVerdict({ code, product, factory, batch: passedLot, now: new Date('2026-11-24') });
+    expect(passed.batch?.spotCheckFailed).toBeUndefined();
+    expect(renderVerificationPage(passed, { ...context, lang: 'en' })).not.toContain('spot-check-failed');
   });
 
   it('names a custodian only if it opted in', () => {

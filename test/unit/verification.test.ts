@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerdict, endOfServiceLife } from '#shared/domain/verification';
+import type { CustodyView } from '#shared/custody/public-view';
+import {
+  decideVerdict,
+  endOfServiceLife,
+  type ScanAlert,
+  STATUS_MESSAGES,
+  VERIFICATION_STATUSES,
+} from '#shared/domain/verification';
 import { prefersHtml, renderVerificationPage } from '#shared/http/verification-page';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 
@@ -22,6 +29,34 @@ describe('verdicts', () => {
     const verdict = decideVerdict({ code, product, factory, batch: recalled, now: new Date('2028-08-01') });
     expect(verdict.status).toBe('recalled');
     expect(verdict.batch?.recallReason).toBe('shell cracks');
+  });
+
+  it('blocks a flagged code below recall, end of life, void and destruction, and only says so for a suspect one', () => {
+    const blocked: ScanAlert = { level: 'blocked', rules: ['impossible_travel'], since: '2026-05-02T08:00:00.000Z' };
+    const suspect: ScanAlert = { level: 'suspect', rules: ['too_many_scans'], since: '2026-05-02T08:00:00.000Z' };
+    const at = (now: string, alert: ScanAlert | undefined, over: Partial<typeof batch> = {}, custody?: CustodyView) =>
+      decideVerdict({ code, product, factory, batch: { ...batch, ...over }, custody, scanAlert: alert, now: new Date(now) });
+
+    const blockedVerdict = at('2026-06-01', blocked);
+    expect(blockedVerdict.status).toBe('blocked');
+    expect(blockedVerdict.message).toBe(STATUS_MESSAGES.blocked);
+    expect(blockedVerdict.scanAlert).toEqual(blocked);
+    // A suspect unit keeps the verdict its custody and batch give, and says why beside it.
+    const suspectVerdict = at('2026-06-01', suspect);
+    expect(suspectVerdict.status).toBe('genuine');
+    expect(suspectVerdict.scanAlert).toEqual(suspect);
+    expect(at('2028-07-31', suspect).status).toBe('expired');
+    // Recall and end of life are facts with their own instruction; the block still travels with them.
+    const recalledBatch = { recalledAt: '2026-05-01T00:00:00.000Z', recallReason: 'shell cracks' };
+    const recalledAndBlocked = at('2026-06-01', blocked, recalledBatch);
+    expect(recalledAndBlocked.status).toBe('recalled');
+    expect(recalledAndBlocked.scanAlert?.level).toBe('blocked');
+    expect(at('2028-07-31', blocked).status).toBe('expired');
+    const voided: CustodyView = { state: 'voided', label: 'Voided', since: '2026-02-01T00:00:00.000Z', history: [] };
+    expect(at('2026-06-01', blocked, {}, voided).status).toBe('voided');
+    // No flag: nothing about scans in the answer.
+    expect(at('2026-06-01', undefined)).not.toHaveProperty('scanAlert');
+    expect(VERIFICATION_STATUSES).toContain('blocked');
   });
 
   it('renders an escaped page and negotiates HTML only for browsers', () => {

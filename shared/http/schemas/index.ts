@@ -3,11 +3,19 @@
  * per resource. Objects are strict, so a misspelt field is a clear 400 rather than
  * silently ignored.
  */
+export * from './alerts';
+export * from './audit-exports';
+export * from './audit-log';
 export * from './batches';
 export * from './common';
 export * from './custody';
+export * from './epcis-query';
 export * from './event-jobs';
+export * from './inbox';
 export * from './registry';
 export * from './reports';
 export * from './resolver';
+export * from './scans';
+export * from './spot-checks';
+export * from './test-reports';
 export * from './verification';

@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { PRODUCT_CATEGORIES } from '#shared/domain/types';
+import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/domain/types';
 import { Gtin14, isoDate, Role, text } from './common';
+
+export const LabAccreditation = z
+  .strictObject({
+    scheme: z.enum(ACCREDITATION_SCHEMES).describe('CNAS (ISO/IEC 17025 accreditation) or CMA (inspection body qualification)'),
+    number: text(64).describe('Accreditation number, e.g. CNAS L1234'),
+    standards: z.array(text(64)).min(1).max(200).describe('Standards in its scope, as products name them: "GB 2811-2019"'),
+    validFrom: isoDate,
+    validUntil: isoDate,
+  })
+  .meta({ id: 'LabAccreditation' });
 
 export const CreateOrganizationBody = z.strictObject({
   name: text(200),
@@ -23,6 +33,7 @@ export const CreateOrganizationBody = z.strictObject({
     .describe(
       'Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes',
     ),
+  accreditation: LabAccreditation.optional().describe('Labs (and only labs): their accreditation; required for a lab'),
 });
 
 export const Organization = CreateOrganizationBody.extend({ id: z.uuid(), createdAt: z.iso.datetime() }).meta({

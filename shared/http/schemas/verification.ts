@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/codes/digital-link';
+import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
 import { VERIFICATION_STATUSES } from '#shared/domain/verification';
 import { LinkTypeParam } from './resolver';
+import { ScanTestReport } from './test-reports';
 
 export const VerifyParams = z.object({ gtin: z.string(), lot: z.string(), serial: z.string() });
 export const VerifyQuery = z.looseObject({
@@ -32,8 +34,23 @@ export const VerificationResult = z
         endOfServiceLife: z.string(),
         recalledAt: z.string().optional(),
         recallReason: z.string().optional(),
+        spotCheckFailed: z
+          .object({ at: z.string(), testReportRef: z.string(), drawId: z.string() })
+          .optional()
+          .describe("A regulator's double-random spot check of this lot failed"),
       })
       .optional(),
+    scanAlert: z
+      .object({
+        level: z.enum(['suspect', 'blocked']),
+        rules: z.array(z.enum(SCAN_RULE_NAMES)).describe('The anomaly rules that fired'),
+        since: z.iso.datetime().optional().describe('When the unit was flagged'),
+      })
+      .optional()
+      .describe(
+        'Present when scans of this unit looked like copies of its label: `suspect` leaves the status as custody decides it, `blocked` makes it `blocked` unless a recall, end of life, void or destruction applies',
+      ),
+    testReport: ScanTestReport.optional(),
     checkedAt: z.iso.datetime(),
   })
   .meta({ id: 'VerificationResult' });

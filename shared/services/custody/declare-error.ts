@@ -14,6 +14,7 @@ import { BadRequestError, ConflictError } from '#shared/errors';
 import { getChainLink } from '#shared/store/chain-repository';
 import { commitDeclaration, getRecordedEvent, type StoredEvent } from '#shared/store/custody-repository';
 import { getStates } from '#shared/store/subject-state-repository';
+import { audienceOfStoredEvent, indexCommittedEvent } from './event-audience';
 import { recordPrepared } from './record-events';
 import { type PreparedEvent, prepareEvent } from './resolve-codes';
 import { type EventResult, rejection } from './results';
@@ -66,6 +67,7 @@ const commitOnce = async (
     },
   };
   const declarationHash = hashRecordedEvent(declaration);
+  const audience = recorded.audience ?? (await audienceOfStoredEvent(recorded));
   const transitions: Transition[] = [];
   for (const { id, current, link } of links) {
     if (current === undefined || link === undefined) throw new ConflictError('EVENT_SUPERSEDED', `No state for ${id}`);
@@ -96,7 +98,12 @@ const commitOnce = async (
     actorOrgId: actor.id,
     transitions,
     revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
+    recordTime: now.toISOString(),
+    audience,
   });
+  if (outcome === 'recorded') {
+    await indexCommittedEvent({ eventId, recordTime: now.toISOString(), source: 'declaration', audience });
+  }
   if (outcome === 'duplicate') throw new ConflictError('ALREADY_DECLARED', 'This event is already declared in error');
   return outcome === 'recorded' ? outcome : LOST_RACE;
 };

@@ -13,6 +13,7 @@ import { BadRequestError, ConflictError } from '#shared/errors';
 import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#shared/store/batch-repository';
 import { putStandaloneEvent } from '#shared/store/custody-repository';
 import { flagContainerRecalled, getState, listPackedUnitsOfLot } from '#shared/store/subject-state-repository';
+import { indexCommittedEvent, resolveAudience } from './event-audience';
 import type { EventResult } from './results';
 
 /** Stops every container holding packed units of a recalled lot, then marks the recall complete. */
@@ -56,6 +57,13 @@ export const recallWholeLot = async (
   if (batch.recalledAt === undefined) {
     // The record first (idempotent by its id), then the flag, then the containers: a call
     // that dies part-way is completed by sending the same recall again.
+    const recordTime = now.toISOString();
+    const audience = await resolveAudience({
+      reporterOrgId: actor.id,
+      bizStep: String(epcis.bizStep),
+      products: [{ gtin: batch.gtin, lot: batch.lot }],
+      gtinOwners: new Map([[batch.gtin, batch.ownerOrgId]]),
+    });
     await putStandaloneEvent({
       eventId,
       bizStep: 'recall',
@@ -63,8 +71,10 @@ export const recallWholeLot = async (
       epcisJson: recordedEventJson(epcis),
       eventHash: hashRecordedEvent(epcis),
       idAlgorithm: EVENT_ID_ALGORITHM,
-      recordTime: now.toISOString(),
+      recordTime,
+      audience,
     });
+    await indexCommittedEvent({ eventId, recordTime, source: 'event', audience });
     // The recall date is the server's: a client cannot backdate it.
     if (await recallLot(batch.gtin, batch.lot, now.toISOString(), input.reason ?? 'unspecified', eventId)) {
       await flagLotContainers(batch, now);

@@ -10,10 +10,12 @@ import { legacyEventIdOf } from '#shared/custody/legacy-event-ids';
 import { applyEvent } from '#shared/custody/rules';
 import { withEventSummaries } from '#shared/custody/summary';
 import type { Transition } from '#shared/custody/types';
+import { EPCIS_SHAPES } from '#shared/custody/vocabulary';
 import type { Organization } from '#shared/domain/types';
 import { BadRequestError, ConflictError } from '#shared/errors';
 import { commitEvent, getRecordedEvent, transactionItemCount } from '#shared/store/custody-repository';
 import { getState, type StoredState } from '#shared/store/subject-state-repository';
+import { indexCommittedEvent, resolveAudience } from './event-audience';
 import { loadStates } from './load-states';
 import type { PreparedEvent } from './resolve-codes';
 import type { EventResult } from './results';
@@ -68,9 +70,28 @@ const chainOnto = (transitions: readonly Transition[], eventHash: string, eventT
 export const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now: Date): Promise<EventResult> => {
   const { event, subjects, gtinOwners, recalledLots } = prepared;
   const duplicate: EventResult = { index: 0, status: 'duplicate', eventId: event.eventId };
-  // A retry of an event already recorded is answered as such, whatever has happened since.
-  if (await isRecorded(event.eventId)) return duplicate;
+  // A retry of an event already recorded is answered as such, whatever has happened since;
+  // it also finishes the facet rows the first call may have died before writing.
+  const existing = await getRecordedEvent(event.eventId);
+  if (existing !== undefined) {
+    if (existing.indexRowsPending && existing.audience !== undefined && existing.recordTime !== undefined) {
+      await indexCommittedEvent({
+        eventId: event.eventId,
+        recordTime: existing.recordTime,
+        source: 'event',
+        audience: existing.audience,
+      });
+    }
+    return duplicate;
+  }
   const recordTime = now.toISOString();
+  const audience = await resolveAudience({
+    reporterOrgId: actor.id,
+    ...(event.destinationOrgId === undefined ? {} : { destinationOrgId: event.destinationOrgId }),
+    bizStep: EPCIS_SHAPES[event.bizStep].bizStep,
+    products: subjects.flatMap(({ ref }) => (ref.kind === 'unit' ? [{ gtin: ref.gtin, lot: ref.lot }] : [])),
+    gtinOwners,
+  });
   return retryOnConflict('this event', async () => {
     const stored = await loadStates(subjects);
     const states = new Map([...stored].map(([id, s]) => [id, s.state]));
@@ -103,8 +124,12 @@ export const recordPrepared = async (prepared: PreparedEvent, actor: Organizatio
       idAlgorithm: EVENT_ID_ALGORITHM,
       transitions,
       revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
+      audience,
     });
-    if (outcome === 'recorded') return { index: 0, status: 'recorded', eventId: event.eventId };
+    if (outcome === 'recorded') {
+      await indexCommittedEvent({ eventId: event.eventId, recordTime, source: 'event', audience });
+      return { index: 0, status: 'recorded', eventId: event.eventId };
+    }
     if (outcome === 'duplicate' || (await isRecorded(event.eventId))) return duplicate;
     return LOST_RACE;
   });

@@ -1,0 +1,18 @@
+import { ConflictError } from '#shared/errors';
+import { logger } from '#shared/logger';
+import { appendAndCheckpoint, recordedEventSource } from '#shared/services/audit/checkpoint-service';
+
+/**
+ * The hourly EventBridge run. A run that finds another still holding the log has nothing to
+ * do: the other signs the head, so it ends quietly rather than failing into a retry.
+ */
+export const handler = async (): Promise<{ appended: number; treeSize: number } | { skipped: true }> => {
+  try {
+    const { appended, head } = await appendAndCheckpoint({ source: recordedEventSource });
+    logger.info('checkpoint signed', { appended, treeSize: head.treeSize, rootHash: head.rootHash });
+    return { appended, treeSize: head.treeSize };
+  } catch (error) {
+    if (error instanceof ConflictError) return { skipped: true };
+    throw error;
+  }
+};

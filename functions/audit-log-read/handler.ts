@@ -1,0 +1,28 @@
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { createRouter } from '#shared/http/router';
+import { ROUTES } from '#shared/http/routes';
+import { latestCheckpoint, listCheckpoints, proveConsistency, proveInclusion } from '#shared/services/audit/proof-service';
+
+// Heads change at most once per checkpoint run: a minute of staleness costs a verifier nothing.
+const HEADS_CACHE = 'public, max-age=60, s-maxage=60';
+// A proof between two signed sizes never changes: cache it for good.
+const PROOF_CACHE = 'public, max-age=31536000, s-maxage=31536000, immutable';
+
+const list = createHandler(ROUTES.listCheckpoints, async ({ query }) =>
+  json(200, await listCheckpoints(query), { cacheControl: HEADS_CACHE }),
+);
+const latest = createHandler(ROUTES.getLatestCheckpoint, async () =>
+  json(200, await latestCheckpoint(), { cacheControl: HEADS_CACHE }),
+);
+const consistency = createHandler(ROUTES.getConsistencyProof, async ({ query }) =>
+  json(200, await proveConsistency(query), { cacheControl: PROOF_CACHE }),
+);
+const inclusion = createHandler(ROUTES.getInclusionProof, async ({ query }) => json(200, await proveInclusion(query)));
+
+export const handler = createRouter([
+  [ROUTES.listCheckpoints, list],
+  [ROUTES.getLatestCheckpoint, latest],
+  [ROUTES.getConsistencyProof, consistency],
+  [ROUTES.getInclusionProof, inclusion],
+]);

@@ -1,0 +1,13 @@
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { appendAndCheckpoint, recordedEventSource } from '#shared/services/audit/checkpoint-service';
+import { publicHead } from '#shared/services/audit/proof-service';
+
+/** An HTTP call has 29 s: it appends at most this many events, the hourly run the rest. */
+const MAX_EVENTS_PER_CALL = 20_000;
+
+export const handler = createHandler(ROUTES.createCheckpoint, async () => {
+  const { appended, head } = await appendAndCheckpoint({ source: recordedEventSource, maxEvents: MAX_EVENTS_PER_CALL });
+  return json(201, { appended, checkpoint: publicHead(head) });
+});

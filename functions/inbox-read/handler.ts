@@ -1,0 +1,19 @@
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { createRouter } from '#shared/http/router';
+import { ROUTES } from '#shared/http/routes';
+import { getInboxDetailFor, listInboxFor } from '#shared/services/inbox-service';
+
+const list = createHandler(ROUTES.listInbox, async ({ principal, query }) => {
+  const page = await listInboxFor(principal, query);
+  return json(200, { entries: page.entries, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) });
+});
+
+const getOne = createHandler(ROUTES.getInboxEntry, async ({ principal, params }) =>
+  json(200, await getInboxDetailFor(principal, params.kind, params.id)),
+);
+
+export const handler = createRouter([
+  [ROUTES.listInbox, list],
+  [ROUTES.getInboxEntry, getOne],
+]);

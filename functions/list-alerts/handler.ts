@@ -1,0 +1,9 @@
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { ROUTES } from '#shared/http/routes';
+import { listAlertsFor } from '#shared/services/alert-service';
+
+export const handler = createHandler(ROUTES.listAlerts, async ({ principal, query }) => {
+  const page = await listAlertsFor(principal, query);
+  return json(200, { alerts: page.alerts, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) });
+});

@@ -1,0 +1,19 @@
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { createRouter } from '#shared/http/router';
+import { ROUTES } from '#shared/http/routes';
+import { getScanRulesFor, replaceScanRulesFor } from '#shared/services/scan-rules-service';
+
+/** A product's anomaly rules: its factory sets them, regulators read them too. */
+export const handler = createRouter([
+  [
+    ROUTES.getScanRules,
+    createHandler(ROUTES.getScanRules, async ({ principal, params }) => json(200, await getScanRulesFor(principal, params.gtin))),
+  ],
+  [
+    ROUTES.putScanRules,
+    createHandler(ROUTES.putScanRules, async ({ principal, params, body }) =>
+      json(200, await replaceScanRulesFor(principal, params.gtin, body)),
+    ),
+  ],
+]);

@@ -1,0 +1,40 @@
+import { createHandler } from '#shared/http/create-handler';
+import { json } from '#shared/http/responses';
+import { createRouter } from '#shared/http/router';
+import { ROUTES } from '#shared/http/routes';
+import { recallFromResult, recordResults } from '#shared/services/spot-check-results';
+import { fixInputs, openDraw, reveal } from '#shared/services/spot-check-service';
+
+/** A regulator's spot-check writes: commit, fix, reveal, results and recall. */
+export const handler = createRouter([
+  [
+    ROUTES.createSpotCheckDraw,
+    createHandler(ROUTES.createSpotCheckDraw, async ({ principal, body }) => {
+      const draw = await openDraw(principal, body);
+      return json(201, draw, { headers: { location: `/v1/spot-checks/draws/${draw.id}` } });
+    }),
+  ],
+  [
+    ROUTES.fixSpotCheckDraw,
+    createHandler(ROUTES.fixSpotCheckDraw, async ({ principal, params }) => json(200, await fixInputs(principal, params.id))),
+  ],
+  [
+    ROUTES.revealSpotCheckDraw,
+    createHandler(ROUTES.revealSpotCheckDraw, async ({ principal, params, body }) =>
+      json(200, await reveal(principal, params.id, body.secret)),
+    ),
+  ],
+  [
+    ROUTES.recordSpotCheckResults,
+    createHandler(ROUTES.recordSpotCheckResults, async ({ principal, params, body }) =>
+      json(201, { results: await recordResults(principal, params.id, body.results) }),
+    ),
+  ],
+  [
+    ROUTES.recallSpotCheckTarget,
+    createHandler(ROUTES.recallSpotCheckTarget, async ({ principal, params }) => {
+      const { status, eventId } = await recallFromResult(principal, params.id, params.target);
+      return json(200, { status, eventId });
+    }),
+  ],
+]);

@@ -1,0 +1,212 @@
+/**
+ * The factory CLI: `npm run cli -- issue --gtin … --lot … --count 500000 --format pdf --out dir`
+ * (or `npx traceseal issue …` from the checkout). It asks for the lot as a job, shows its
+ * progress, downloads the label files (resuming a dropped download) and verifies a sample of
+ * the downloaded codes offline against the service's JWKS before it says done.
+ *
+ * Token: --token or TRACESEAL_TOKEN (an organization's bearer token). Service: --url or
+ * TRACESEAL_URL (default http://localhost:3000, `npm start`).
+ */
+import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDigitalLink } from '#shared/codes/digital-link';
+import { splitDigsig, verifyCodeSignature } from '#shared/codes/signature';
+import { downloadResuming, type FetchLike } from './download';
+import { createProgress, type ProgressWriter } from './progress';
+
+export class CliError extends Error {}
+
+export interface CliIo {
+  out: ProgressWriter;
+  err: ProgressWriter;
+  env: Record<string, string | undefined>;
+  fetch: FetchLike & ((url: string, init?: RequestInit) => Promise<Response>);
+  pollMs?: number;
+}
+
+const USAGE = `Usage: traceseal issue --gtin <GTIN-14> --lot <lot> --count <n> [--format csv,pdf,...] [--out dir]
+                      [--production-date YYYY-MM-DD] [--ecc L|M|Q|H] [--module-mm 0.5] [--label-mm 38x45]
+                      [--token <token> | env TRACESEAL_TOKEN] [--url <base> | env TRACESEAL_URL]
+Formats: csv, ndjson, zpl, pdf, svg-zip, png-zip (default csv).`;
+
+interface Output {
+  format: string;
+  bytes: number;
+  sha256: string;
+  url: string;
+}
+interface BatchView {
+  id: string;
+  gtin: string;
+  lot: string;
+  count: number;
+  progress?: { state: string; codesIssued: number; percent: number };
+  outputs?: Output[];
+}
+
+const SAMPLE = 25;
+
+const explain = async (response: Response, gtin: string): Promise<CliError> => {
+  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const code = body.error?.code;
+  // The gateway's authorizer answers 401 for a missing token and 403 for one it refuses
+  // (expired, forged, another role), with no error code of ours.
+  if ((response.status === 401 || response.status === 403) && code === undefined) {
+    return new CliError(
+      `The service refused the token (${response.status}): check TRACESEAL_TOKEN or --token (a factory organization's token).`,
+    );
+  }
+  if (code === 'PRODUCT_NOT_FOUND') return new CliError(`GTIN ${gtin} is not registered: register the product first.`);
+  return new CliError(
+    `The service answered ${response.status}${code ? ` ${code}` : ''}: ${body.error?.message ?? response.statusText}`,
+  );
+};
+
+const networkError = (base: string, error: unknown): CliError =>
+  new CliError(
+    `Cannot reach ${base}: ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`,
+  );
+
+/** The URIs of a downloaded file, for the offline check (CSV, NDJSON or ZPL). */
+const urisIn = (format: string, text: string): string[] => {
+  if (format === 'csv')
+    return text
+      .split('\r\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((line) => line.split(',')[4] ?? '');
+  if (format === 'ndjson')
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => String((JSON.parse(line) as { uri: string }).uri));
+  return [...text.matchAll(/\^FD[LMQH]M,B\d{4}([^^]+)\^FS/g)].map((m) => m[1] ?? '');
+};
+
+export const verifySample = async (uris: string[], jwks: { keys: (JsonWebKey & { kid?: string })[] }): Promise<number> => {
+  const keys = new Map(jwks.keys.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })]));
+  const step = Math.max(1, Math.floor(uris.length / SAMPLE));
+  let checked = 0;
+  for (let i = 0; i < uris.length; i += step) {
+    const code = parseDigitalLink(uris[i] ?? '');
+    const { kid, signature } = splitDigsig(code.digsig);
+    const key = keys.get(kid);
+    if (key === undefined || !verifyCodeSignature(key, code, signature)) {
+      throw new CliError(`Code ${code.serial} in the downloaded file does not verify against the service's JWKS.`);
+    }
+    checked++;
+  }
+  return checked;
+};
+
+export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      gtin: { type: 'string' },
+      lot: { type: 'string' },
+      count: { type: 'string' },
+      format: { type: 'string', default: 'csv' },
+      out: { type: 'string', default: '.' },
+      'production-date': { type: 'string' },
+      ecc: { type: 'string' },
+      'module-mm': { type: 'string' },
+      'label-mm': { type: 'string' },
+      token: { type: 'string' },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true || positionals[0] !== 'issue') {
+    io.out.write(`${USAGE}\n`);
+    return values.help === true ? 0 : 2;
+  }
+  const token = values.token ?? io.env.TRACESEAL_TOKEN ?? '';
+  const base = (values.url ?? io.env.TRACESEAL_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const count = Number(values.count);
+  if (values.gtin === undefined || values.lot === undefined || !Number.isInteger(count) || count < 1) {
+    throw new CliError(`--gtin, --lot and a positive --count are required.\n${USAGE}`);
+  }
+  if (token === '') throw new CliError('No token: set TRACESEAL_TOKEN or pass --token.');
+  const [labelWidthMm, labelHeightMm] = (values['label-mm'] ?? '').split('x').map(Number);
+  const labels = {
+    formats: values.format.split(','),
+    ...(values.ecc ? { ecc: values.ecc } : {}),
+    ...(values['module-mm'] ? { moduleMm: Number(values['module-mm']) } : {}),
+    ...(labelWidthMm && labelHeightMm ? { labelWidthMm, labelHeightMm } : {}),
+  };
+  const body = {
+    gtin: values.gtin,
+    lot: values.lot,
+    productionDate: values['production-date'] ?? new Date().toISOString().slice(0, 10),
+    count,
+    labels,
+  };
+  // The same request always carries the same key: running the command again after a crash
+  // or a dropped connection picks up the same job instead of issuing the lot twice.
+  const idempotencyKey = `cli-${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 40)}`;
+  const call = async (method: string, path: string, json?: unknown): Promise<Response> => {
+    try {
+      return await io.fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(json === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': idempotencyKey }),
+        },
+        body: json === undefined ? undefined : JSON.stringify(json),
+      });
+    } catch (error) {
+      throw networkError(base, error);
+    }
+  };
+
+  const created = await call('POST', '/v1/batches', body);
+  if (created.status !== 202) throw await explain(created, values.gtin);
+  let batch = ((await created.json()) as { batch: BatchView }).batch;
+  io.err.write(`Batch ${batch.id}: ${count.toLocaleString('en')} codes of ${batch.gtin} lot ${batch.lot}\n`);
+  const progress = createProgress(io.err, count);
+  for (;;) {
+    progress.update(batch.progress?.codesIssued ?? 0, batch.progress?.state ?? 'signing');
+    if (batch.progress?.state === 'done') break;
+    await new Promise((r) => setTimeout(r, io.pollMs ?? 1000));
+    const polled = await call('GET', `/v1/batches/${batch.id}`);
+    if (polled.status !== 200) throw await explain(polled, values.gtin);
+    batch = (await polled.json()) as BatchView;
+  }
+  progress.finish();
+
+  await mkdir(values.out, { recursive: true });
+  const files: { format: string; path: string }[] = [];
+  for (const output of batch.outputs ?? []) {
+    const path = join(values.out, decodeURIComponent(new URL(output.url).pathname.split('/').pop() ?? output.format));
+    const { resumed } = await downloadResuming(output, path, {
+      fetch: io.fetch,
+      onRetry: (error, have) =>
+        io.err.write(
+          `Download of ${output.format} dropped at ${have} bytes (${error instanceof Error ? error.message : error}); resuming\n`,
+        ),
+    });
+    io.err.write(
+      `Downloaded ${path} (${output.bytes.toLocaleString('en')} bytes${resumed > 0 ? `, resumed ${resumed}x` : ''})\n`,
+    );
+    files.push({ format: output.format, path });
+  }
+
+  // Offline: the codes come from the downloaded files, the keys from the public JWKS.
+  const jwksResponse = await call('GET', '/.well-known/jwks.json');
+  const jwks = (await jwksResponse.json()) as { keys: (JsonWebKey & { kid?: string })[] };
+  const source = files.find((f) => ['csv', 'ndjson', 'zpl'].includes(f.format));
+  let uris: string[];
+  if (source !== undefined) uris = urisIn(source.format, await readFile(source.path, 'latin1'));
+  else {
+    // PDF or images only: the sample is read from the codes listing instead.
+    const page = await call('GET', `/v1/batches/${batch.id}/codes?format=ndjson`);
+    uris = urisIn('ndjson', await page.text());
+  }
+  const checked = await verifySample(uris, jwks);
+  io.out.write(`Done: ${files.map((f) => f.path).join(', ')}; ${checked} sampled codes verified offline against the JWKS.\n`);
+  return 0;
+};

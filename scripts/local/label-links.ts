@@ -1,0 +1,79 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getOptionalStringFromEnv } from '#shared/config';
+import { LABEL_LINK_PATH, localLabelFilePath, localLinkSignature } from '#shared/store/label-file-store';
+
+/**
+ * The local stand-in for S3's presigned GET links to label files (shared/store/label-file-store.ts):
+ * the link's HMAC and expiry are checked as S3 checks a presigned URL's signature, and
+ * `Range: bytes=N-` (or N-M) is honoured, so a dropped download resumes as it would from S3.
+ * Answers false for any path that is not a label link, leaving it to the gateway's routes.
+ */
+const refuse = (res: ServerResponse, status: number, message: string): true => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
+  return true;
+};
+
+const sameSignature = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export const serveLabelLink = async (url: URL, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+  if (!url.pathname.startsWith(LABEL_LINK_PATH)) return false;
+  const secret = getOptionalStringFromEnv('LABEL_LINK_SECRET');
+  const key = decodeURIComponent(url.pathname.slice(LABEL_LINK_PATH.length));
+  const expires = Number(url.searchParams.get('expires'));
+  const signature = url.searchParams.get('sig') ?? '';
+  if (secret === undefined || !Number.isInteger(expires) || !sameSignature(signature, localLinkSignature(secret, key, expires))) {
+    return refuse(res, 403, 'Forbidden');
+  }
+  if (expires * 1000 < Date.now()) return refuse(res, 403, 'Request has expired');
+  const path = localLabelFilePath(key);
+  const size =
+    path === undefined
+      ? undefined
+      : await stat(path).then(
+          (s) => s.size,
+          () => undefined,
+        );
+  if (path === undefined || size === undefined) return refuse(res, 404, 'Not Found');
+  const name = (url.searchParams.get('name') ?? 'labels').replace(/[^A-Za-z0-9._-]/g, '_');
+  const headers = {
+    'accept-ranges': 'bytes',
+    'content-type': 'application/octet-stream',
+    'content-disposition': `attachment; filename="${name}"`,
+  };
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  let start = 0;
+  let end = size - 1;
+  if (req.headers.range !== undefined) {
+    start = Number(range?.[1] ?? Number.NaN);
+    end = range?.[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    if (range === null || !(start <= end) || start >= size) {
+      res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+      return true;
+    }
+    res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+  } else res.writeHead(200, { ...headers, 'content-length': size });
+  if (req.method === 'HEAD' || size === 0) {
+    res.end();
+    return true;
+  }
+  await new Promise<void>((resolve) => {
+    const stream = createReadStream(path, { start, end });
+    stream.on('error', () => {
+      res.destroy();
+      resolve();
+    });
+    res.on('close', () => {
+      stream.destroy();
+      resolve();
+    });
+    stream.pipe(res);
+  });
+  return true;
+};

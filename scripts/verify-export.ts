@@ -1,0 +1,145 @@
+/**
+ * npm run verify-export -- <file> <manifest> [--proofs <file>] [--jwks <file|url>]
+ *   [--heads <file|url>] [--api <base url>] [--allow-unproven]
+ *
+ * Checks a TraceSeal audit export offline, with nothing but the service's public keys: the
+ * manifest's signature, the file's SHA-256 and record count, every record's leaf and
+ * inclusion proof against the signed tree head the manifest names, log order (and no gap in
+ * a complete export), each event's custody chain hash, and that every tree head the
+ * regulator kept (--heads: a file of heads as GET /v1/audit/checkpoints lists them, or that
+ * URL) is consistent with it and with the newest head (--api fetches the newest head and
+ * the consistency proofs; without it, kept heads of another size are reported unchecked).
+ * Exits 0 when everything holds, 1 on any failure, 2 on a usage error.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { decodeJwt, type JSONWebKeySet } from 'jose';
+import { EXPORT_FORMATS, type ExportFormat } from '#shared/custody/export-formats';
+import { readExportRecords, readLines } from '#shared/custody/export-readers';
+import { type KeptHead, verifyExport } from '#shared/services/audit/export-verify';
+
+export interface VerifyExportArgs {
+  file: string;
+  manifest: string;
+  proofs?: string;
+  jwks?: string;
+  heads?: string;
+  api?: string;
+  allowUnproven: boolean;
+}
+
+const USAGE =
+  'usage: npm run verify-export -- <file> <manifest> [--proofs <file>] [--jwks <file|url>] [--heads <file|url>] [--api <base url>] [--allow-unproven]';
+
+export const parseArgs = (argv: readonly string[]): VerifyExportArgs | string => {
+  const positional: string[] = [];
+  const options: Record<string, string> = {};
+  let allowUnproven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--allow-unproven') allowUnproven = true;
+    else if (['--proofs', '--jwks', '--heads', '--api'].includes(arg)) {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      options[arg.slice(2)] = value;
+    } else if (arg.startsWith('--')) return `unknown option ${arg}`;
+    else positional.push(arg);
+  }
+  const [file, manifest] = positional;
+  if (file === undefined || manifest === undefined || positional.length > 2) return USAGE;
+  if (options.jwks === undefined && options.api === undefined) return 'give --jwks <file|url> or --api <base url>';
+  return { file, manifest, allowUnproven, ...options };
+};
+
+const isUrl = (source: string) => /^https?:\/\//.test(source);
+
+const readJson = async (source: string): Promise<unknown> => {
+  if (isUrl(source)) {
+    const response = await fetch(source);
+    if (!response.ok) throw new Error(`${source}: HTTP ${response.status}`);
+    return response.json();
+  }
+  const text = await readFile(source, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    // A heads file may be NDJSON: one head per line, as a regulator appends them.
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  }
+};
+
+const headsOf = (value: unknown): KeptHead[] => {
+  const list = Array.isArray(value) ? value : ((value as { checkpoints?: unknown[] })?.checkpoints ?? [value]);
+  return list.map((entry) => entry as KeptHead).filter((head) => typeof head?.signedHead === 'string');
+};
+
+const sha256OfFile = async (path: string): Promise<string> => {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+};
+
+export const runVerifyExport = async (args: VerifyExportArgs): Promise<{ ok: boolean; output: string[] }> => {
+  const manifestJws = (await readFile(args.manifest, 'utf8')).trim();
+  const claimed = decodeJwt(manifestJws).format;
+  if (typeof claimed !== 'string' || !EXPORT_FORMATS.includes(claimed as ExportFormat)) {
+    return { ok: false, output: ['✗ manifest: not a TraceSeal export manifest (no known format)'] };
+  }
+  const format = claimed as ExportFormat;
+  const api = args.api?.replace(/\/$/, '');
+  const jwks = (await readJson(args.jwks ?? `${api}/.well-known/jwks.json`)) as JSONWebKeySet;
+  const proofsPath = args.proofs ?? `${args.file}.proofs.ndjson`;
+  const keptHeads = args.heads === undefined ? [] : headsOf(await readJson(args.heads));
+  const latest = api === undefined ? undefined : headsOf(await readJson(`${api}/v1/audit/checkpoints/latest`))[0];
+  const report = await verifyExport({
+    manifestJws,
+    jwks,
+    file: { sha256: await sha256OfFile(args.file), records: readExportRecords(format, createReadStream(args.file, 'utf8')) },
+    proofs: { sha256: await sha256OfFile(proofsPath), lines: readLines(createReadStream(proofsPath, 'utf8')) },
+    allowUnproven: args.allowUnproven,
+    keptHeads,
+    ...(latest === undefined ? {} : { latest }),
+    ...(api === undefined
+      ? {}
+      : {
+          consistencyPath: async (first: number, second: number) => {
+            const proof = (await readJson(`${api}/v1/audit/proofs/consistency?first=${first}&second=${second}`)) as {
+              consistencyPath?: string[];
+            };
+            return proof.consistencyPath ?? [];
+          },
+        }),
+  });
+  const output = [
+    ...report.passed.map((line) => `✓ ${line}`),
+    ...report.notes.map((line) => `! ${line}`),
+    ...report.failures.map((line) => `✗ ${line}`),
+    report.ok ? 'OK: the export is intact and in the signed log' : `FAILED: ${report.failures.length} problem(s)`,
+  ];
+  return { ok: report.ok, output };
+};
+
+const main = async (argv: readonly string[]): Promise<number> => {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    console.error(args);
+    return 2;
+  }
+  try {
+    const { ok, output } = await runVerifyExport(args);
+    for (const line of output) console.log(line);
+    return ok ? 0 : 1;
+  } catch (error) {
+    console.error(`✗ ${(error as Error).message}`);
+    return 1;
+  }
+};
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

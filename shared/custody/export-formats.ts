@@ -1,0 +1,168 @@
+import { EPCIS_CONTEXT } from './epcis';
+
+/**
+ * Audit exports, encoded one record at a time so that a writer never holds more than one
+ * event: an EPCIS 2.0 JSON-LD document (its prologue, then each event, then the epilogue),
+ * CSV (UTF-8 with a BOM so Excel reads it as UTF-8, RFC 4180 quoting, CRLF) and NDJSON (one
+ * stored event per line, byte for byte as stored).
+ *
+ * Every export has a sidecar, `<file>.proofs.ndjson`, one line per record in the same order:
+ * its log entry id, stored chain hash and chained subjects, its Merkle leaf index and the
+ * inclusion path against the tree head named in the manifest. Keeping proofs beside the
+ * data, not in it, leaves the three formats plain (the EPCIS document validates against the
+ * official schema untouched, the NDJSON lines are the stored events) and the sidecar is the
+ * same whatever the format.
+ */
+export const EXPORT_FORMATS = ['epcis', 'csv', 'ndjson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportRecord {
+  eventId: string;
+  /** An error declaration shares its event's id; its log entry id has "#declaration". */
+  source: 'event' | 'declaration';
+  recordTime: string;
+  /** The stored EPCIS JSON, exactly as stored. */
+  epcis: string;
+  /** The hash the custody chains link (stored with the event); absent on events outside any chain. */
+  eventHash?: string;
+  /** The subjects whose chains this event extends. */
+  subjectIds: readonly string[];
+  /** Position in the audit log, or null when the named tree head does not cover the event yet. */
+  leafIndex: number | null;
+  /** RFC 9162 inclusion path (lowercase hex) against the named head; empty when leafIndex is null. */
+  inclusionPath: readonly string[];
+}
+
+export interface ProofLine {
+  /** The record's position in the export, from 0. */
+  n: number;
+  entryId: string;
+  eventHash: string | null;
+  subjectIds: readonly string[];
+  leafIndex: number | null;
+  inclusionPath: readonly string[];
+}
+
+export const FILE_EXTENSIONS: Record<ExportFormat, string> = { epcis: 'json', csv: 'csv', ndjson: 'ndjson' };
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  epcis: 'application/ld+json',
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson',
+};
+
+export const entryIdOf = (record: Pick<ExportRecord, 'eventId' | 'source'>): string =>
+  record.source === 'declaration' ? `${record.eventId}#declaration` : record.eventId;
+
+/** The documented CSV columns, in order (README "Audit exports"). */
+export const CSV_COLUMNS = [
+  'eventId',
+  'entryId',
+  'eventTime',
+  'recordTime',
+  'type',
+  'action',
+  'bizStep',
+  'disposition',
+  'epcs',
+  'parentID',
+  'bizLocation',
+  'readPoint',
+  'sources',
+  'destinations',
+  'reporterOrg',
+  'eventHash',
+  'subjectIds',
+  'epcisJson',
+] as const;
+
+const BOM = '\uFEFF';
+
+/** RFC 4180: a field with a comma, quote, CR or LF is quoted, its quotes doubled. */
+export const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const idOf = (value: unknown): string =>
+  value !== null && typeof value === 'object' ? text((value as { id?: unknown }).id) : '';
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Quantity elements carry an EPC class; they are listed after the instance EPCs. */
+const epcsOf = (event: Record<string, unknown>): string[] => [
+  ...list(event.epcList).map(text),
+  ...list(event.childEPCs).map(text),
+  ...list(event.inputEPCList).map(text),
+  ...list(event.outputEPCList).map(text),
+  ...[...list(event.quantityList), ...list(event.childQuantityList)].map((q) =>
+    q !== null && typeof q === 'object' ? text((q as { epcClass?: unknown }).epcClass) : '',
+  ),
+];
+
+const partiesOf = (entries: unknown, member: 'source' | 'destination'): string =>
+  list(entries)
+    .map((entry) => {
+      const e = (entry ?? {}) as Record<string, unknown>;
+      return `${text(e.type)}=${text(e[member])}`;
+    })
+    .join(' ');
+
+/** Who recorded it: our events name the reporter in readPoint (an organization URI) or traceseal:reporter. */
+const reporterOf = (event: Record<string, unknown>): string => text(event['traceseal:reporter']) || idOf(event.readPoint);
+
+const csvRow = (record: ExportRecord): string => {
+  const event = JSON.parse(record.epcis) as Record<string, unknown>;
+  const fields = [
+    record.eventId,
+    entryIdOf(record),
+    text(event.eventTime),
+    record.recordTime,
+    text(event.type),
+    text(event.action),
+    text(event.bizStep),
+    text(event.disposition),
+    epcsOf(event).join(' '),
+    text(event.parentID),
+    idOf(event.bizLocation),
+    idOf(event.readPoint),
+    partiesOf(event.sourceList, 'source'),
+    partiesOf(event.destinationList, 'destination'),
+    reporterOf(event),
+    record.eventHash ?? '',
+    record.subjectIds.join(' '),
+    record.epcis,
+  ];
+  return `${fields.map(csvField).join(',')}\r\n`;
+};
+
+export const exportPrologue = (format: ExportFormat, createdAt: Date): string => {
+  if (format === 'csv') return `${BOM}${CSV_COLUMNS.join(',')}\r\n`;
+  if (format === 'ndjson') return '';
+  const head = JSON.stringify({
+    '@context': EPCIS_CONTEXT,
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: createdAt.toISOString(),
+    epcisBody: { eventList: [] },
+  });
+  // The document up to the opening of eventList; the epilogue closes it.
+  return `${head.slice(0, head.lastIndexOf('[]'))}[\n`;
+};
+
+/** One record; `n` is its position (the EPCIS list separates records with a comma). */
+export const encodeRecord = (format: ExportFormat, record: ExportRecord, n: number): string => {
+  if (format === 'csv') return csvRow(record);
+  if (format === 'ndjson') return `${record.epcis.replace(/\r?\n/g, '')}\n`;
+  return `${n === 0 ? '' : ',\n'}${record.epcis}`;
+};
+
+export const exportEpilogue = (format: ExportFormat): string => (format === 'epcis' ? '\n]}}\n' : '');
+
+export const proofLineOf = (record: ExportRecord, n: number): string => {
+  const line: ProofLine = {
+    n,
+    entryId: entryIdOf(record),
+    eventHash: record.eventHash ?? null,
+    subjectIds: record.subjectIds,
+    leafIndex: record.leafIndex,
+    inclusionPath: record.inclusionPath,
+  };
+  return `${JSON.stringify(line)}\n`;
+};

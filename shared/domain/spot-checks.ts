@@ -1,0 +1,102 @@
+import { BadRequestError, ForbiddenError } from '#shared/errors';
+import { provinceOf } from './reports';
+import { DRAW_ALGORITHM, type DrawInputs, type SpotCheckKind, type SpotCheckScope } from './spot-check-draw';
+
+/**
+ * A spot-check draw as stored and published. Every draw is public from its commitment on,
+ * abandoned ones too, so a regulator cannot quietly drop a draw whose outcome it disliked.
+ */
+export const DRAW_STATUSES = ['committed', 'fixed', 'drawn', 'abandoned'] as const;
+export type DrawStatus = (typeof DRAW_STATUSES)[number];
+export type StoredDrawStatus = Exclude<DrawStatus, 'abandoned'>;
+
+/** A draw not revealed this long after its commitment is abandoned. */
+export const REVEAL_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * The most ids a population may hold: a lot has at most 10,000 units, and fixing must read
+ * the whole population within one API call. A larger scope is refused: narrow it.
+ */
+export const MAX_POPULATION = 10_000;
+export const MAX_INSPECTORS = 500;
+
+export interface SpotCheckDraw {
+  id: string;
+  regulatorOrgId: string;
+  status: StoredDrawStatus;
+  scope: SpotCheckScope;
+  kind: SpotCheckKind;
+  sampleSize: number;
+  /** Sorted, unique. */
+  inspectors: string[];
+  inspectorCount: number;
+  commitment: string;
+  committedAt: string;
+  fixedAt?: string;
+  salt?: string;
+  population?: string[];
+  populationSize?: number;
+  revealedAt?: string;
+  /** Lowercase hex, once revealed. */
+  secret?: string;
+  inputsHash?: string;
+  seed?: string;
+  targets?: string[];
+  selectedInspectors?: string[];
+}
+
+export const revealDeadline = (draw: Pick<SpotCheckDraw, 'committedAt'>): Date =>
+  new Date(Date.parse(draw.committedAt) + REVEAL_WINDOW_MS);
+
+/** Abandonment is a matter of time, evaluated on every read: nothing has to run to mark it. */
+export const effectiveStatus = (draw: Pick<SpotCheckDraw, 'status' | 'committedAt'>, now: Date): DrawStatus =>
+  draw.status !== 'drawn' && now.getTime() >= revealDeadline(draw).getTime() ? 'abandoned' : draw.status;
+
+/** A bare country code (`CN`) is a national regulator's region: it sees the whole country. */
+export const isNationalRegion = (region: string): boolean => /^[A-Za-z]{2}$/.test(region.trim());
+
+/**
+ * The province a regulator may draw in: its own, or any of its country's when national.
+ * A national regulator must name one (populations are listed per province).
+ */
+export const drawProvinceFor = (regulatorRegion: string, requested: string | undefined): string => {
+  const own = provinceOf(regulatorRegion);
+  if (!isNationalRegion(regulatorRegion)) {
+    if (requested !== undefined && requested.toUpperCase() !== own) {
+      throw new ForbiddenError('OUTSIDE_JURISDICTION', `You may draw only in ${own}`);
+    }
+    return own;
+  }
+  if (requested === undefined) {
+    throw new BadRequestError('PROVINCE_REQUIRED', 'A national regulator names the province of each draw (scope.province)');
+  }
+  const province = requested.toUpperCase();
+  if (!province.startsWith(`${own}-`)) throw new ForbiddenError('OUTSIDE_JURISDICTION', `You may draw only in ${own}`);
+  return province;
+};
+
+/** The published inputs of a fixed draw: exactly what the seed hashes. */
+export const inputsOf = (draw: SpotCheckDraw): DrawInputs | undefined => {
+  if (draw.fixedAt === undefined || draw.salt === undefined || draw.population === undefined) return undefined;
+  return {
+    algorithm: DRAW_ALGORITHM,
+    drawId: draw.id,
+    regulatorOrgId: draw.regulatorOrgId,
+    scope: draw.scope,
+    kind: draw.kind,
+    population: draw.population,
+    sampleSize: draw.sampleSize,
+    inspectors: draw.inspectors,
+    inspectorCount: draw.inspectorCount,
+    commitment: draw.commitment,
+    committedAt: draw.committedAt,
+    fixedAt: draw.fixedAt,
+    salt: draw.salt,
+  };
+};
+
+/** A lot target is `{gtin}:{lot}`: a GTIN is 14 digits and a lot never holds a colon. */
+export const lotTargetId = (gtin: string, lot: string): string => `${gtin}:${lot}`;
+export const parseLotTarget = (target: string): { gtin: string; lot: string } | undefined => {
+  const match = /^(\d{14}):(.+)$/.exec(target);
+  return match?.[1] === undefined || match[2] === undefined ? undefined : { gtin: match[1], lot: match[2] };
+};

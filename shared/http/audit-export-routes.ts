@@ -1,0 +1,41 @@
+import { errorResponse as error, route } from './route-definition';
+import * as s from './schemas/index';
+
+/**
+ * Audit exports (shared/http/routes.ts spreads these into ROUTES): whoever may query EPCIS
+ * events may export what it sees; a job is its organization's alone.
+ */
+export const AUDIT_EXPORT_ROUTES = {
+  createExport: route({
+    operationId: 'createExport',
+    method: 'POST',
+    path: '/v1/audit/exports',
+    functionName: 'audit-export-create',
+    summary: 'Start an export of the events the caller sees (EPCIS, CSV or NDJSON), with proofs and a signed manifest',
+    auth: ['factory', 'distributor', 'regulator'],
+    body: s.CreateExportRequest,
+    responses: {
+      202: { description: 'Started; GET the Location header for progress and, when done, the links', schema: s.ExportJobView },
+      400: error('Invalid request (QUERY_PARAMETER_EXCEPTION names bad query parameters)'),
+      401: error('Missing or invalid token'),
+      403: error('Role or organization not allowed'),
+      409: error('NO_CHECKPOINT: no tree head is signed yet'),
+    },
+  }),
+  getExport: route({
+    operationId: 'getExport',
+    method: 'GET',
+    path: '/v1/audit/exports/{exportId}',
+    functionName: 'audit-export-read',
+    summary: "An export's state, progress and, when done, its download links and manifest",
+    auth: ['factory', 'distributor', 'regulator'],
+    params: s.ExportParams,
+    responses: {
+      200: { description: 'The export', schema: s.ExportJobView },
+      400: error('Invalid request'),
+      401: error('Missing or invalid token'),
+      403: error('Role or organization not allowed'),
+      404: error("No such export of the caller's organization"),
+    },
+  }),
+} as const;

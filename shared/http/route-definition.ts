@@ -1,0 +1,67 @@
+/**
+ * The shape of a route definition and the helpers every routes file builds them with
+ * (routes.ts and its topic files: resolver-routes.ts, scan-routes.ts, ...).
+ */
+import type { z } from 'zod';
+import type { Role } from '#shared/domain/types';
+import { ErrorBody } from './schemas/common';
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json. */
+  contentTypes?: string[];
+}
+
+export interface RouteDefinition {
+  operationId: string;
+  method: 'GET' | 'POST' | 'PUT';
+  /** OpenAPI / API Gateway path syntax. */
+  path: string;
+  /** Folder under functions/. */
+  functionName: string;
+  summary: string;
+  /** `public`, or the roles whose scope the authorizer and the handler require. */
+  auth: 'public' | readonly Role[];
+  /**
+   * Also served for HEAD (same function, no body). CloudFront forwards a viewer's HEAD as
+   * HEAD, and API Gateway matches HEAD only to a HEAD route.
+   */
+  headToo?: boolean;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  headers?: z.ZodType;
+  body?: z.ZodType;
+  /** Default 64 KiB. */
+  maxBodyBytes?: number;
+  responses: Record<number, ResponseSpec>;
+}
+
+/** Error responses by status code, with the usual descriptions; `overrides` rewords some. */
+export const errors = (...codes: number[]): Record<number, ResponseSpec> =>
+  Object.fromEntries(
+    codes.map((code) => [
+      code,
+      {
+        description:
+          {
+            400: 'Invalid request',
+            401: 'Missing or invalid token',
+            403: 'Role or organization not allowed',
+            404: 'Not found',
+            409: 'Conflict with the current state',
+            413: 'Body too large',
+            415: 'Body is not JSON',
+            429: 'Too many requests (Retry-After says when to retry)',
+            503: 'Temporarily unavailable',
+          }[code] ?? 'Error',
+        schema: ErrorBody,
+      },
+    ]),
+  );
+
+/** Keeps a route's literal type (its operationId, path, schemas) while checking its shape. */
+export const route = <T extends RouteDefinition>(definition: T): T => definition;
+
+/** One error response, described for its route. */
+export const errorResponse = (description: string): ResponseSpec => ({ description, schema: ErrorBody });

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { SERIAL_PATTERN } from '#shared/codes/digital-link';
+import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
+import { Gtin14, isoDate, Lot, text } from './common';
+
+export const ScanRuleName = z.enum(SCAN_RULE_NAMES);
+
+export const ScanRulesParams = z.strictObject({ gtin: Gtin14 });
+
+/** Every field optional: what is left out takes its default. */
+export const ScanRulesBody = z
+  .strictObject({
+    maxScans: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe('More scans than this of one unit are suspect (default 50)'),
+    maxTravelKmh: z
+      .number()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe('Faster than this between two scans is two labels (default 900)'),
+    travelSlackKm: z
+      .number()
+      .min(0)
+      .max(1000)
+      .optional()
+      .describe('Subtracted from every distance, for coarse geolocation (default 50)'),
+    saleRadiusKm: z
+      .number()
+      .min(1)
+      .max(20_000)
+      .optional()
+      .describe('After a sale, farther than this (with coordinates) is suspect (default 300)'),
+    blockAfterHits: z.number().int().min(1).max(1_000_000).optional().describe('Hits that block the code (default 3)'),
+    enabledRules: z.array(ScanRuleName).max(SCAN_RULE_NAMES.length).optional().describe('Default: every rule'),
+  })
+  .meta({ id: 'ScanRulesBody' });
+
+export const ScanRules = z
+  .object({
+    gtin: z.string(),
+    rules: z.object({
+      maxScans: z.number().int(),
+      maxTravelKmh: z.number(),
+      travelSlackKm: z.number(),
+      saleRadiusKm: z.number(),
+      blockAfterHits: z.number().int(),
+      enabledRules: z.array(ScanRuleName),
+    }),
+    defaults: z.boolean().describe('True while the factory never set its own'),
+    updatedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'ScanRules' });
+
+export const AlertListQuery = z.strictObject({
+  gtin: Gtin14.optional(),
+  rule: ScanRuleName.optional(),
+  from: isoDate.optional().describe('First day (UTC) an alert opened, included'),
+  to: isoDate.optional().describe('Last day (UTC) an alert opened, included'),
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+const Place = z.object({
+  country: z.string().optional(),
+  province: z.string().optional(),
+  city: z.string().optional(),
+  lat: z.number().optional(),
+  lon: z.number().optional(),
+});
+
+export const Alert = z
+  .object({
+    id: z.string(),
+    status: z.enum(['open', 'closed']),
+    rule: ScanRuleName,
+    unit: z.object({ gtin: z.string(), lot: z.string(), serial: z.string() }),
+    factoryOrgId: z.string(),
+    provinces: z.array(z.string()),
+    firstAt: z.iso.datetime(),
+    lastAt: z.iso.datetime(),
+    count: z.number().int().describe('Hits of this rule on this unit while the alert was open'),
+    lastPlace: Place,
+    detail: z.string(),
+    unitFlag: z.enum(['suspect', 'blocked']),
+    closedAt: z.iso.datetime().optional(),
+    closedBy: z.string().optional(),
+    closeReason: z.string().optional(),
+  })
+  .meta({ id: 'Alert' });
+
+export const AlertList = z.object({ alerts: z.array(Alert), cursor: z.string().optional() }).meta({ id: 'AlertList' });
+
+export const UnitParams = z.strictObject({ gtin: Gtin14, lot: Lot, serial: z.string().regex(SERIAL_PATTERN) });
+
+export const UnblockBody = z
+  .strictObject({ reason: text(1000).describe('Why the code is trustworthy again; kept in the unit history') })
+  .meta({ id: 'UnblockBody' });
+
+export const UnblockResult = z
+  .object({
+    unit: z.object({ gtin: z.string(), lot: z.string(), serial: z.string() }),
+    flagBefore: z.enum(['suspect', 'blocked']),
+    unblockedAt: z.iso.datetime(),
+    unblockedBy: z.string(),
+    reason: z.string(),
+    closedAlerts: z.array(z.string()),
+  })
+  .meta({ id: 'UnblockResult' });

@@ -1,0 +1,72 @@
+import type { Principal } from '#shared/auth/principal';
+import type { Alert } from '#shared/domain/alerts';
+import { provinceOf } from '#shared/domain/reports';
+import type { ScanRuleName } from '#shared/domain/scan-rules';
+import { BadRequestError, ForbiddenError } from '#shared/errors';
+import { type AlertPage, listAlerts } from '#shared/store/alert-repository';
+import { fileInInbox, type InboxEntry } from './inbox-service';
+import { requireRegisteredOrg } from './registry-service';
+
+type InboxFiler = (entry: InboxEntry) => Promise<void>;
+
+let inboxFiler: InboxFiler = fileInInbox;
+
+/** Unit tests replace the inbox; everything else files into the real one. Returns the restore. */
+export const replaceInboxFiler = (filer: InboxFiler): (() => void) => {
+  const previous = inboxFiler;
+  inboxFiler = filer;
+  return () => {
+    inboxFiler = previous;
+  };
+};
+
+const RULE_TITLES: Record<ScanRuleName, string> = {
+  too_many_scans: 'Scanned more often than a genuine unit is',
+  impossible_travel: 'Scanned in places too far apart for the time between',
+  far_from_sale: 'Scanned far from where it was sold',
+  outside_market: "Scanned outside its lot's intended market",
+};
+
+/**
+ * Files newly opened alerts in the regulators' inbox. It runs before the alerts are stored,
+ * with their deterministic ids, and filing is idempotent: a crash between the two, or a
+ * retried batch, files the same entry again and changes nothing, and no alert is ever
+ * stored without its inbox entry.
+ */
+export const fileNewAlerts = async (alerts: readonly Alert[]): Promise<void> => {
+  for (const alert of alerts) {
+    await inboxFiler({
+      kind: 'alert',
+      id: alert.id,
+      createdAt: alert.firstAt,
+      provinces: alert.provinces,
+      factoryOrgId: alert.factoryOrgId,
+      gtin: alert.unit.gtin,
+      title: `${RULE_TITLES[alert.rule]}: ${alert.unit.gtin} / ${alert.unit.lot} / ${alert.unit.serial}`,
+    });
+  }
+};
+
+export interface AlertListInput {
+  gtin?: string;
+  rule?: ScanRuleName;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/**
+ * A factory reads the alerts about its own products; a regulator those of its province, or,
+ * when its region is a bare country code (`CN`), the whole country's.
+ */
+export const listAlertsFor = async (principal: Principal, input: AlertListInput): Promise<AlertPage> => {
+  const org = await requireRegisteredOrg(principal);
+  if (input.from !== undefined && input.to !== undefined && input.from > input.to) {
+    throw new BadRequestError('INVALID_DATE_RANGE', '`from` must not be after `to`');
+  }
+  const options = { ...input };
+  if (org.role === 'factory') return listAlerts({ kind: 'factory', orgId: org.id }, options);
+  if (org.role === 'regulator') return listAlerts({ kind: 'region', region: provinceOf(org.region) }, options);
+  throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Alerts are read by factories and regulators');
+};

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '#shared/auth/principal';
+import type { ExportFormat } from '#shared/custody/export-formats';
+import { viewerOf } from '#shared/domain/event-audience';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import { exportLinks } from '#shared/store/export-file-store';
+import { type ExportJob, getExportJob, putExportJob } from '#shared/store/export-job-repository';
+import { latestHead } from '#shared/store/merkle-log-repository';
+import { getOrganization } from '#shared/store/org-repository';
+import { dispatchExportJob } from './export-dispatch';
+import { planExport } from './export-source';
+import { exportProgress } from './export-worker';
+
+/** Download links live this long; GET the job again for fresh ones. */
+export const EXPORT_LINK_TTL_SECONDS = 15 * 60;
+
+const callerViewer = async (principal: Principal) => {
+  const org = await getOrganization(principal.orgId);
+  if (org === undefined || org.role !== principal.role) throw new ForbiddenError();
+  const viewer = viewerOf(org);
+  if (viewer.kind === 'nothing') throw new ForbiddenError();
+  return viewer;
+};
+
+/**
+ * Starts an export. The tree head its proofs are against is the newest signed one, fixed
+ * now, as is its time range (nothing recorded after this moment), so every run of the job
+ * reads the same events and the manifest names one head.
+ */
+export const createExport = async (
+  principal: Principal,
+  input: { format: ExportFormat; query: Record<string, string> },
+  now = new Date(),
+  dispatch: (jobId: string) => Promise<void> = dispatchExportJob,
+): Promise<ExportJob> => {
+  const viewer = await callerViewer(principal);
+  const plan = planExport(input.query, viewer, now);
+  const head = await latestHead();
+  if (head === undefined) {
+    throw new ConflictError('NO_CHECKPOINT', 'No tree head is signed yet: POST /v1/audit/checkpoints first');
+  }
+  const job: ExportJob = {
+    id: randomUUID(),
+    orgId: principal.orgId,
+    subject: principal.clientId,
+    role: principal.role,
+    format: input.format,
+    query: input.query,
+    createdAt: now.toISOString(),
+    until: now.toISOString(),
+    range: plan.range,
+    complete: plan.complete,
+    head: {
+      treeSize: head.treeSize,
+      rootHash: head.rootHash,
+      timestamp: head.timestamp,
+      previousTreeSize: head.previousTreeSize,
+      signedHead: head.jws,
+    },
+    state: 'queued',
+    checkpoint: { file: { records: 0, bytes: 0, parts: 0 }, proofs: { records: 0, bytes: 0, parts: 0 }, revision: 0 },
+    attempts: 0,
+    updatedAt: now.toISOString(),
+  };
+  await putExportJob(job);
+  await dispatch(job.id);
+  return job;
+};
+
+/** A job is its exporter organization's: another organization gets the same 404 as a missing id. */
+export const readExport = async (principal: Principal, jobId: string) => {
+  await callerViewer(principal);
+  const job = await getExportJob(jobId);
+  if (job === undefined || job.orgId !== principal.orgId) throw new NotFoundError('EXPORT_NOT_FOUND', 'No such export');
+  const links = job.state === 'done' ? await exportLinks(job.id, job.format, EXPORT_LINK_TTL_SECONDS) : undefined;
+  return {
+    exportId: job.id,
+    state: job.state,
+    format: job.format,
+    query: job.query,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    ...exportProgress(job),
+    treeHead: { treeSize: job.head.treeSize, rootHash: job.head.rootHash, timestamp: job.head.timestamp },
+    ...(job.result === undefined
+      ? {}
+      : { sha256: job.result.sha256, completedAt: job.result.completedAt, manifest: job.result.manifest }),
+    ...(links === undefined
+      ? {}
+      : {
+          download: {
+            ...links,
+            expiresAt: new Date(Date.now() + EXPORT_LINK_TTL_SECONDS * 1000).toISOString(),
+          },
+        }),
+    ...(job.error === undefined ? {} : { error: job.error }),
+  };
+};

@@ -1,0 +1,143 @@
+import { type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
+import { type ExportRecord, entryIdOf } from '#shared/custody/export-formats';
+import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/rules';
+import { canSee, type EventViewer } from '#shared/domain/event-audience';
+import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '#shared/domain/merkle-chunks';
+import { type Hash, inclusionProof } from '#shared/domain/merkle-tree';
+import { eventsInOrder, type IndexedEvent } from '#shared/store/event-index-reader';
+import { leafIndexesOf, loadTree, readChunks } from '#shared/store/merkle-log-repository';
+import { chooseIndex } from '../epcis-query-service';
+
+/**
+ * The records of an export, read as GET /v1/epcis/events reads (the index chosen for the
+ * viewer, never a Scan, the same visibility and filters), in the log's order, each with
+ * its leaf index and inclusion path against the export's tree head. Events are handled
+ * PROOF_BATCH at a time: one BatchGet of their leaf pointers, one of the leaf chunks their
+ * proofs need; the chunk roots of the head are read once per run.
+ */
+const PROOF_BATCH = 100;
+
+/** Query parameters an export takes: the EPCIS query's filters, without paging. */
+export const EXPORT_QUERY_PARAMETERS = [
+  'GE_eventTime',
+  'LT_eventTime',
+  'GE_recordTime',
+  'LT_recordTime',
+  'EQ_bizStep',
+  'EQ_disposition',
+  'MATCH_epc',
+  'MATCH_anyEPC',
+  'MATCH_epcClass',
+  'EQ_bizLocation',
+] as const;
+
+const eventsSince = (): string => new Date(`${process.env.EVENTS_SINCE ?? '2026-01-01'}T00:00:00.000Z`).toISOString();
+
+export interface ExportPlan {
+  query: EpcisQuery;
+  range: { from: string; to: string };
+  /** The viewer sees every event and only time bounds the query: every leaf in range is in it. */
+  complete: boolean;
+}
+
+/** The time range is fixed when the job is created (`until`), so every run of it reads the same events. */
+export const planExport = (raw: Record<string, string>, viewer: EventViewer, until: Date): ExportPlan => {
+  const query = parseEpcisQuery(raw);
+  const floor =
+    query.eventTime.ge === undefined
+      ? undefined
+      : new Date(Date.parse(query.eventTime.ge) - CLOCK_SKEW_TOLERANCE_MS).toISOString();
+  const candidates = [eventsSince(), query.recordTime.ge, floor].filter((v): v is string => v !== undefined);
+  const from = candidates.reduce((a, b) => (b > a ? b : a));
+  const end = until.toISOString();
+  const to = query.recordTime.lt !== undefined && query.recordTime.lt < end ? query.recordTime.lt : end;
+  const onlyRecordTime = Object.keys(raw).every((name) => name === 'GE_recordTime' || name === 'LT_recordTime');
+  return { query, range: { from, to: to > from ? to : from }, complete: viewer.kind === 'everything' && onlyRecordTime };
+};
+
+/** The head's tree, chunk roots read once; leaf chunks read per batch, only those its proofs need. */
+const proofTree = async (treeSize: number) => {
+  const base = await loadTree(treeSize);
+  let batch = new Map<number, Hash[]>();
+  const leaves: ChunkedLeaves = {
+    chunkSize: base.chunkSize,
+    chunkRoot: base.chunkRoot,
+    chunkLeaves: (c) => batch.get(c) ?? base.chunkLeaves(c),
+  };
+  const hashRange = chunkedRangeHasher(leaves);
+  // Neighbouring leaves' proofs share their subtrees, so each is hashed once: those within a
+  // chunk for one batch, those of whole chunks or more for the run (at most two per chunk,
+  // bounded as the chunk roots already read are).
+  const whole = new Map<string, Hash>();
+  let partial = new Map<string, Hash>();
+  const hash = (start: number, end: number): Hash => {
+    const memo = end - start >= base.chunkSize ? whole : partial;
+    const key = `${start}:${end}`;
+    let value = memo.get(key);
+    if (value === undefined) {
+      value = hashRange(start, end);
+      memo.set(key, value);
+    }
+    return value;
+  };
+  return {
+    prepare: async (leafIndexes: readonly number[]) => {
+      partial = new Map();
+      const wanted = [...new Set(leafIndexes.map((i) => chunkOf(i, base.chunkSize)))].filter(
+        (c) => base.chunkLeaves(c) === undefined,
+      );
+      batch = await readChunks(wanted);
+    },
+    prove: (leafIndex: number): string[] => inclusionProof(leafIndex, treeSize, hash).map((h) => h.toString('hex')),
+  };
+};
+
+export interface ExportedRecord {
+  record: ExportRecord;
+  /** Where a later run resumes: strictly after this order key. */
+  position: string;
+}
+
+export async function* exportRecords(input: {
+  plan: ExportPlan;
+  viewer: EventViewer;
+  treeSize: number;
+  after?: string;
+}): AsyncGenerator<ExportedRecord> {
+  const { plan, viewer, treeSize } = input;
+  const source = await chooseIndex(plan.query, viewer);
+  const tree = await proofTree(treeSize);
+  let pending: IndexedEvent[] = [];
+  const flush = async function* (): AsyncGenerator<ExportedRecord> {
+    const ids = pending.map((e) => entryIdOf({ eventId: e.eventId, source: e.source }));
+    const indexes = ids.length === 0 ? new Map<string, number>() : await leafIndexesOf(ids);
+    const covered = (i: number | undefined): i is number => i !== undefined && i < treeSize;
+    await tree.prepare(ids.map((id) => indexes.get(id)).filter(covered));
+    for (const [n, event] of pending.entries()) {
+      const leafIndex = indexes.get(ids[n] ?? '');
+      yield {
+        position: event.orderKey,
+        record: {
+          eventId: event.eventId,
+          source: event.source,
+          recordTime: event.recordTime,
+          epcis: event.epcis,
+          ...(event.eventHash === undefined ? {} : { eventHash: event.eventHash }),
+          subjectIds: event.subjectIds,
+          leafIndex: covered(leafIndex) ? leafIndex : null,
+          inclusionPath: covered(leafIndex) ? tree.prove(leafIndex) : [],
+        },
+      };
+    }
+    pending = [];
+  };
+  for await (const step of eventsInOrder(source, plan.range, input.after)) {
+    if (!('event' in step)) continue;
+    const { event } = step;
+    if (!canSee(viewer, event.audience)) continue;
+    if (!matchesEpcisQuery(JSON.parse(event.epcis) as Record<string, unknown>, plan.query, event.audience)) continue;
+    pending.push(event);
+    if (pending.length >= PROOF_BATCH) yield* flush();
+  }
+  yield* flush();
+}

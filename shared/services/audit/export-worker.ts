@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { parseEpcisQuery } from '#shared/custody/epcis-query';
+import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shared/custody/export-formats';
+import { viewerOf } from '#shared/domain/event-audience';
+import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { logger } from '#shared/logger';
+import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/store/export-file-store';
+import {
+  claimExportJob,
+  completeExportJob,
+  type ExportCheckpoint,
+  type ExportJob,
+  ExportJobBusyError,
+  releaseExportJob,
+  saveExportCheckpoint,
+} from '#shared/store/export-job-repository';
+import { getOrganization } from '#shared/store/org-repository';
+import { signExportManifest } from './export-manifest';
+import { exportRecords } from './export-source';
+
+/**
+ * One run of an export job. It writes the file and its proofs sidecar in parts, and after
+ * each part records (conditionally, as the lease holder) the last event written, the bytes
+ * and the parts: a run that dies anywhere leaves a checkpoint that names exactly what is
+ * durably written, and the next run drops anything past it and reads on strictly after its
+ * last event, so the result has no duplicate and no gap. The last part is followed by a
+ * sealed checkpoint; finishing (completing the uploads, hashing the files as stored,
+ * signing and storing the manifest) is repeatable, so a run that dies there is finished
+ * by the next.
+ */
+export type ExportRunOutcome = 'done' | 'continue' | 'busy' | 'retry' | 'failed' | 'gone';
+
+/** Longer than the worker function's timeout (15 min), so a crashed run's lease lapses before the retry. */
+export const EXPORT_LEASE_MS = 16 * 60 * 1000;
+/** A run stops this long before its deadline and leaves the rest to the next. */
+const DEADLINE_MARGIN_MS = 60 * 1000;
+/** Runs in a row that fail without progress before the job is failed. */
+export const MAX_FAILED_ATTEMPTS = 5;
+
+export interface ExportRunOptions {
+  /** Milliseconds left to this run (Lambda's getRemainingTimeInMillis); unbounded when absent. */
+  remainingMs?: () => number;
+  /** Tests: called at each point where a real run could die; throwing simulates that. */
+  fault?: (point: 'part-written' | 'checkpointed' | 'sealed' | 'finished') => void;
+  now?: () => Date;
+  partBytes?: number;
+}
+
+const pick = (position: string | undefined) => (position === undefined ? {} : { position });
+
+const percentOf = (job: Pick<ExportJob, 'range'>, position: string | undefined): number => {
+  if (position === undefined) return 0;
+  const from = Date.parse(job.range.from);
+  const span = Date.parse(job.range.to) - from;
+  const at = Date.parse(position.slice(0, 24));
+  return span <= 0 || Number.isNaN(at) ? 0 : Math.max(0, Math.min(99, Math.floor(((at - from) / span) * 100)));
+};
+
+export const exportProgress = (job: ExportJob): { eventsWritten: number; percent: number } => {
+  const behind = [job.checkpoint.file, job.checkpoint.proofs].reduce((a, b) => (a.records <= b.records ? a : b));
+  return { eventsWritten: behind.records, percent: job.state === 'done' ? 100 : percentOf(job, behind.position) };
+};
+
+const write = async (job: ExportJob, owner: string, options: ExportRunOptions): Promise<ExportRunOutcome> => {
+  const now = options.now ?? (() => new Date());
+  const org = await getOrganization(job.orgId);
+  const viewer = org === undefined ? { kind: 'nothing' as const } : viewerOf(org);
+  if (viewer.kind === 'nothing' || org?.role !== job.role) {
+    await releaseExportJob(job.id, owner, {
+      failed: { code: 'EXPORTER_GONE', message: 'The exporting organization may no longer read these events' },
+    });
+    return 'failed';
+  }
+  const opened = await openExportWriter(job.id, job.format, job.checkpoint);
+  const { writer } = opened;
+  let checkpoint = opened.checkpoint;
+  const save = async (next: ExportCheckpoint) => {
+    const saved = { ...next, revision: checkpoint.revision + 1 };
+    await saveExportCheckpoint(job.id, owner, saved, now().getTime() + EXPORT_LEASE_MS);
+    checkpoint = saved;
+  };
+  if (checkpoint !== job.checkpoint) await save(checkpoint);
+  const limit = options.partBytes ?? partBytes();
+  if (checkpoint.sealed !== true) {
+    const buffers: Record<ExportStream, { chunks: Buffer[]; bytes: number }> = {
+      file: { chunks: [], bytes: 0 },
+      proofs: { chunks: [], bytes: 0 },
+    };
+    // What each file holds beyond its checkpoint: its records and its last order key.
+    const ahead: Record<ExportStream, { records: number; position?: string }> = {
+      file: { records: checkpoint.file.records, ...pick(checkpoint.file.position) },
+      proofs: { records: checkpoint.proofs.records, ...pick(checkpoint.proofs.position) },
+    };
+    const add = (stream: ExportStream, text: string) => {
+      const chunk = Buffer.from(text, 'utf8');
+      buffers[stream].chunks.push(chunk);
+      buffers[stream].bytes += chunk.length;
+    };
+    const flush = async (stream: ExportStream, sealed: boolean) => {
+      const state = await writer.writePart(stream, checkpoint[stream], buffers[stream].chunks);
+      options.fault?.('part-written');
+      buffers[stream] = { chunks: [], bytes: 0 };
+      await save({ ...checkpoint, [stream]: { ...state, ...ahead[stream] }, ...(sealed ? { sealed: true } : {}) });
+      options.fault?.(sealed ? 'sealed' : 'checkpointed');
+    };
+    if (checkpoint.file.bytes === 0 && buffers.file.bytes === 0) add('file', exportPrologue(job.format, new Date(job.createdAt)));
+    const behind = [checkpoint.file, checkpoint.proofs].reduce((a, b) => (a.records <= b.records ? a : b));
+    const plan = { query: parseEpcisQuery(job.query), range: job.range, complete: job.complete };
+    let n = behind.records;
+    for await (const { record, position } of exportRecords({
+      plan,
+      viewer,
+      treeSize: job.head.treeSize,
+      after: behind.position,
+    })) {
+      // Each file takes only the records it lacks: the one ahead skips what it already holds.
+      if (n >= checkpoint.file.records) {
+        add('file', encodeRecord(job.format, record, n));
+        ahead.file = { records: n + 1, position };
+      }
+      if (n >= checkpoint.proofs.records) {
+        add('proofs', proofLineOf(record, n));
+        ahead.proofs = { records: n + 1, position };
+      }
+      n++;
+      for (const stream of ['file', 'proofs'] as const) {
+        if (buffers[stream].bytes < limit) continue;
+        await flush(stream, false);
+        if (options.remainingMs !== undefined && options.remainingMs() < DEADLINE_MARGIN_MS) {
+          await releaseExportJob(job.id, owner, {});
+          return 'continue';
+        }
+      }
+    }
+    add('file', exportEpilogue(job.format));
+    await flush('proofs', false);
+    await flush('file', true);
+  }
+  const hashes = await writer.finish(checkpoint);
+  options.fault?.('finished');
+  const completedAt = now().toISOString();
+  const manifest = await signExportManifest(
+    {
+      exportId: job.id,
+      format: job.format,
+      recordCount: checkpoint.file.records,
+      sha256: hashes.sha256,
+      bytes: checkpoint.file.bytes,
+      proofsSha256: hashes.proofsSha256,
+      query: job.query,
+      complete: job.complete,
+      createdAt: job.createdAt,
+      completedAt,
+      exporter: { orgId: job.orgId, subject: job.subject, role: job.role },
+      treeHead: job.head,
+    },
+    await getActiveSigningKey(),
+  );
+  await putExportManifest(job.id, job.format, manifest);
+  await completeExportJob(job.id, owner, checkpoint.revision, { ...hashes, manifest, completedAt });
+  return 'done';
+};
+
+export const runExportJob = async (jobId: string, options: ExportRunOptions = {}): Promise<ExportRunOutcome> => {
+  const owner = randomUUID();
+  let job: ExportJob;
+  try {
+    job = await claimExportJob(jobId, owner, (options.now ?? (() => new Date()))(), EXPORT_LEASE_MS);
+  } catch (error) {
+    if (error instanceof ExportJobBusyError) return 'busy';
+    throw error;
+  }
+  if (job.id === undefined) return 'gone';
+  try {
+    return await write(job, owner, options);
+  } catch (error) {
+    if (error instanceof ExportJobBusyError) return 'busy';
+    const failed = job.attempts >= MAX_FAILED_ATTEMPTS;
+    logger.error('export run failed', { jobId, attempts: job.attempts, error: String(error) });
+    await releaseExportJob(
+      jobId,
+      owner,
+      failed ? { failed: { code: 'EXPORT_FAILED', message: 'The export could not be completed' } } : {},
+    );
+    return failed ? 'failed' : 'retry';
+  }
+};

@@ -1,0 +1,43 @@
+import type { Principal } from '#shared/auth/principal';
+import type { Batch } from '#shared/domain/types';
+import { getIssuanceJob, type IssuanceState } from '#shared/store/issuance-job-repository';
+import { labelObjectKey } from '#shared/store/keys';
+import { labelFileLink } from '#shared/store/label-file-store';
+import { getBatchFor } from './batch-service';
+import type { LabelFormat } from './label-outputs';
+
+/** How long a download link works: long enough to fetch a PDF of a million labels on a slow line. */
+export const LABEL_LINK_TTL_SECONDS = 6 * 60 * 60;
+
+export interface BatchWithProgress extends Batch {
+  progress?: { state: IssuanceState; codesIssued: number; percent: number };
+  outputs?: { format: LabelFormat; bytes: number; sha256: string; url: string }[];
+}
+
+/**
+ * A batch as its reader may see it; a job's progress for everyone who may read the batch,
+ * and the label links only for the factory that owns it (codes are label material).
+ */
+export const getBatchWithProgressFor = async (principal: Principal, id: string): Promise<BatchWithProgress> => {
+  const batch = await getBatchFor(principal, id);
+  const job = await getIssuanceJob(batch.id);
+  if (job === undefined) return batch;
+  const codesIssued = Math.min(batch.count, job.chunksDone * Math.ceil(batch.count / Math.max(1, job.chunkCount)));
+  const signed = job.state === 'signing' ? job.chunksDone / Math.max(1, job.chunkCount) : 1;
+  const progress = {
+    state: job.state,
+    codesIssued: job.state === 'signing' ? codesIssued : batch.count,
+    // Signing is most of the work; the label files are the last tenth.
+    percent: job.state === 'done' ? 100 : Math.floor(signed * 90 * 10) / 10,
+  };
+  if (batch.ownerOrgId !== principal.orgId) return { ...batch, progress };
+  const outputs = await Promise.all(
+    job.outputs.map(async (output) => ({
+      format: output.format as LabelFormat,
+      bytes: output.bytes,
+      sha256: output.sha256,
+      url: await labelFileLink(labelObjectKey(batch.id, output.file), output.file, LABEL_LINK_TTL_SECONDS),
+    })),
+  );
+  return { ...batch, progress, outputs };
+};

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { createSerialCodec } from '#shared/codes/serial';
+import { getStringFromEnv } from '#shared/config';
+import type { Batch } from '#shared/domain/types';
+import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { logger } from '#shared/logger';
+import {
+  CODE_CHUNK_SIZE,
+  getBatchById,
+  listWrittenChunkIndexes,
+  markBatchIssued,
+  putCodeChunks,
+} from '#shared/store/batch-repository';
+import {
+  acquireIssuanceLease,
+  getIssuanceJob,
+  type IssuanceJob,
+  recordIssuanceFailure,
+  updateIssuanceJob,
+} from '#shared/store/issuance-job-repository';
+import { getProductRecord } from '#shared/store/product-repository';
+import type { WorkerOutcome } from './event-job-dispatcher';
+import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-outputs';
+import { type SigningPool, sharedSigningPool } from './signing-pool';
+
+/**
+ * One run of an issuance job: take its lease, sign and store the chunks not stored yet
+ * (several in flight, signed on every core while earlier ones are written), then write the
+ * label files one format at a time from the stored chunks. A stored chunk is never signed
+ * again, so a run killed anywhere loses at most the chunks in flight, which the next run
+ * signs: no code is missing and none exists twice. A run stops with time to spare and
+ * hands the rest to the next (`continue`).
+ */
+export interface IssuanceRunOptions {
+  remainingMs(): number;
+  /** Stop starting work when less than this is left; default 60 s. */
+  marginMs?: number;
+  pool?: SigningPool;
+  /** Fault injection for the crash tests: called before each chunk's write and each output. */
+  faults?: { beforeChunkWrite?(index: number): void; beforeOutput?(format: string): void };
+}
+
+const PROGRESS_EVERY_MS = 2000;
+const MAX_FAILED_RUNS = 5;
+
+const signAndStore = async (
+  batch: Batch,
+  job: IssuanceJob<LabelOptions>,
+  owner: string,
+  options: IssuanceRunOptions,
+  outOfTime: () => boolean,
+): Promise<boolean> => {
+  const record = await getProductRecord(batch.gtin);
+  if (record === undefined) throw new Error(`Product ${batch.gtin} of batch ${batch.id} is missing`);
+  const codec = createSerialCodec(record.serialKey);
+  const key = await getActiveSigningKey();
+  const pool = options.pool ?? sharedSigningPool();
+  const written = await listWrittenChunkIndexes(batch.id);
+  const missing = Array.from({ length: job.chunkCount }, (_, i) => i).filter((i) => !written.has(i));
+  let done = written.size;
+  let lastProgress = Date.now();
+  let next = 0;
+  // Enough chunks in flight to keep every thread busy while others are being written.
+  const lanes = Math.max(2, pool.size * 3);
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (next < missing.length && !outOfTime() && !failed) {
+      const index = missing[next++] as number;
+      const first = batch.firstSequence + index * CODE_CHUNK_SIZE;
+      const size = Math.min(CODE_CHUNK_SIZE, batch.count - index * CODE_CHUNK_SIZE);
+      const serials = Array.from({ length: size }, (_, i) => codec.encode(first + i));
+      const digsigs = await pool.signSerials(key, batch, serials);
+      options.faults?.beforeChunkWrite?.(index);
+      await putCodeChunks(batch.id, [
+        { index, codes: serials.map((serial, i) => ({ sequence: first + i, serial, digsig: digsigs[i] ?? '' })) },
+      ]);
+      done++;
+      if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        await updateIssuanceJob(batch.id, owner, { chunksDone: done });
+      }
+    }
+  };
+  // A failing lane stops the others, and the run ends only once no write is in flight, so
+  // the next run (once the lease is released) never signs a chunk this one is still writing.
+  const settled = await Promise.allSettled(
+    Array.from({ length: lanes }, () =>
+      lane().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
+  const rejected = settled.find((result) => result.status === 'rejected');
+  if (rejected !== undefined) throw rejected.reason;
+  const complete = done === job.chunkCount;
+  await updateIssuanceJob(batch.id, owner, { chunksDone: done, ...(complete ? { state: 'writing-outputs' } : {}) });
+  if (complete) await markBatchIssued(batch);
+  return complete;
+};
+
+export const processIssuanceJob = async (batchId: string, options: IssuanceRunOptions): Promise<WorkerOutcome> => {
+  const owner = randomUUID();
+  const marginMs = options.marginMs ?? 60_000;
+  const outOfTime = () => options.remainingMs() < marginMs;
+  const job = await acquireIssuanceLease<LabelOptions>(batchId, owner, Date.now() + options.remainingMs());
+  if (job === undefined) {
+    const current = await getIssuanceJob(batchId);
+    if (current === undefined) return { kind: 'gone' };
+    return current.state === 'done' ? { kind: 'done' } : { kind: 'busy' };
+  }
+  try {
+    const batch = await getBatchById(batchId);
+    if (batch === undefined) return { kind: 'gone' };
+    if (job.state === 'signing' && !(await signAndStore(batch, job, owner, options, outOfTime))) {
+      await updateIssuanceJob(batchId, owner, { releaseLease: true });
+      return { kind: 'continue' };
+    }
+    const labelOptions = { ...DEFAULT_LABEL_OPTIONS, ...job.options };
+    const outputs = [...job.outputs];
+    const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
+    for (const format of labelOptions.formats) {
+      if (outputs.some((output) => output.format === format)) continue;
+      if (outOfTime()) {
+        await updateIssuanceJob(batchId, owner, { releaseLease: true });
+        return { kind: 'continue' };
+      }
+      options.faults?.beforeOutput?.(format);
+      outputs.push(await writeLabelOutput(batch, format, labelOptions, verifyBaseUrl));
+      if (!(await updateIssuanceJob(batchId, owner, { outputs }))) return { kind: 'superseded' };
+    }
+    await updateIssuanceJob(batchId, owner, { state: 'done', releaseLease: true });
+    return { kind: 'done' };
+  } catch (error) {
+    const failedRuns = await recordIssuanceFailure(batchId, owner);
+    logger.error('issuance job run failed', {
+      batchId,
+      failedRuns,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    return failedRuns >= MAX_FAILED_RUNS ? { kind: 'failed' } : { kind: 'retry', delaySeconds: 5 * failedRuns };
+  }
+};

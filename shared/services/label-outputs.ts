@@ -1,0 +1,139 @@
+import { buildDigitalLink } from '#shared/codes/digital-link';
+import type { LabelCode } from '#shared/codes/labels/label-code';
+import { pdfLabelSheets } from '#shared/codes/labels/pdf';
+import { pngFiles } from '#shared/codes/labels/png';
+import { svgFiles } from '#shared/codes/labels/svg';
+import { zipFiles } from '#shared/codes/labels/zip';
+import { zplLabels } from '#shared/codes/labels/zpl';
+import { createBatchQrEncoder } from '#shared/codes/qr/encoder';
+import type { EccLevel } from '#shared/codes/qr/tables';
+import type { Batch, IssuedCode } from '#shared/domain/types';
+import { listCodes } from '#shared/store/batch-repository';
+import type { StoredLabelOutput } from '#shared/store/issuance-job-repository';
+import { labelObjectKey } from '#shared/store/keys';
+import { type ByteChunks, writeLabelFile } from '#shared/store/label-file-store';
+
+export type LabelFormat = 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
+
+/** What a request asks of its label files (shared/http/schemas/batches.ts LabelOptions). */
+export interface LabelOptions {
+  formats: LabelFormat[];
+  ecc: EccLevel;
+  moduleMm?: number;
+  labelWidthMm?: number;
+  labelHeightMm?: number;
+  pageWidthMm?: number;
+  pageHeightMm?: number;
+  marginMm?: number;
+  dpi?: number;
+}
+
+export const DEFAULT_LABEL_OPTIONS: LabelOptions = { formats: ['csv', 'ndjson'], ecc: 'M' };
+
+const FILES: Record<LabelFormat, { extension: string; contentType: string }> = {
+  csv: { extension: 'csv', contentType: 'text/csv; charset=utf-8' },
+  ndjson: { extension: 'ndjson', contentType: 'application/x-ndjson; charset=utf-8' },
+  zpl: { extension: 'zpl', contentType: 'application/octet-stream' },
+  pdf: { extension: 'pdf', contentType: 'application/pdf' },
+  'svg-zip': { extension: 'svg.zip', contentType: 'application/zip' },
+  'png-zip': { extension: 'png.zip', contentType: 'application/zip' },
+};
+
+/** The name a label file is stored and downloaded under. */
+export const labelFileName = (batch: Pick<Batch, 'gtin' | 'lot'>, format: LabelFormat): string =>
+  `${batch.gtin}-${batch.lot}.${FILES[format].extension}`;
+
+/** The batch's codes in issue order, read back from their chunks ten thousand at a time. */
+async function* storedCodes(batchId: string): AsyncGenerator<IssuedCode[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await listCodes(batchId, { cursor });
+    yield page.codes;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+}
+
+// The same columns as GET /v1/batches/{id}/codes?format=csv, so printing software set up for it reads this too.
+const CSV_HEADER = 'gtin,lot,serial,digsig,uri\r\n';
+
+/**
+ * Label files are written from the stored chunks, never from a run's memory, so a file made
+ * after a crash and resume holds exactly the codes a clean run's would, byte for byte.
+ */
+export const writeLabelOutput = async (
+  batch: Batch,
+  format: LabelFormat,
+  options: LabelOptions,
+  verifyBaseUrl: string,
+): Promise<StoredLabelOutput> => {
+  const uriOf = (code: IssuedCode) =>
+    buildDigitalLink(verifyBaseUrl, { gtin: batch.gtin, lot: batch.lot, serial: code.serial, digsig: code.digsig });
+  const pages = storedCodes(batch.id);
+  const first = await pages.next();
+  const firstCodes = first.done === true ? [] : first.value;
+
+  async function* allPages(): AsyncGenerator<IssuedCode[]> {
+    yield firstCodes;
+    yield* pages;
+  }
+  async function* labels(): AsyncGenerator<LabelCode> {
+    for await (const codes of allPages())
+      for (const code of codes) yield { uri: uriOf(code), serial: code.serial, lot: batch.lot };
+  }
+  async function* text(render: (codes: IssuedCode[]) => string, header = ''): ByteChunks {
+    if (header !== '') yield header;
+    for await (const codes of allPages()) yield render(codes);
+  }
+  // Every URI of a batch has the same length (fixed GTIN, lot, serial and signature lengths),
+  // so the first page sizes the one QR version of the whole batch.
+  const encoder = () => createBatchQrEncoder(firstCodes.slice(0, 8).map(uriOf), { ecc: options.ecc });
+  const moduleMm = options.moduleMm;
+  const labelSize = { labelWidthMm: options.labelWidthMm, labelHeightMm: options.labelHeightMm };
+
+  let chunks: ByteChunks;
+  switch (format) {
+    case 'csv':
+      chunks = text(
+        (codes) => codes.map((c) => `${batch.gtin},${batch.lot},${c.serial},${c.digsig},${uriOf(c)}\r\n`).join(''),
+        CSV_HEADER,
+      );
+      break;
+    case 'ndjson':
+      chunks = text((codes) =>
+        codes
+          .map(
+            (c) => `${JSON.stringify({ gtin: batch.gtin, lot: batch.lot, serial: c.serial, digsig: c.digsig, uri: uriOf(c) })}\n`,
+          )
+          .join(''),
+      );
+      break;
+    case 'zpl': {
+      const dpi = options.dpi ?? 300;
+      const magnification = moduleMm === undefined ? undefined : Math.max(1, Math.min(10, Math.round((moduleMm * dpi) / 25.4)));
+      chunks = zplLabels(labels(), { dpi, ecc: options.ecc, ...labelSize, ...(magnification ? { magnification } : {}) });
+      break;
+    }
+    case 'pdf':
+      chunks = pdfLabelSheets(labels(), encoder(), {
+        ...labelSize,
+        pageWidthMm: options.pageWidthMm,
+        pageHeightMm: options.pageHeightMm,
+        marginMm: options.marginMm,
+        moduleMm,
+        title: `${batch.gtin} lot ${batch.lot}`,
+      });
+      break;
+    case 'svg-zip':
+      chunks = zipFiles(svgFiles(labels(), encoder(), { moduleMm }));
+      break;
+    case 'png-zip': {
+      // 300 dpi: a module of moduleMm is this many pixels.
+      const scale = moduleMm === undefined ? undefined : Math.max(1, Math.round((moduleMm * 300) / 25.4));
+      chunks = zipFiles(pngFiles(labels(), encoder(), scale === undefined ? {} : { scale }));
+      break;
+    }
+  }
+  const file = labelFileName(batch, format);
+  const written = await writeLabelFile(labelObjectKey(batch.id, file), chunks, FILES[format].contentType);
+  return { format, file, ...written };
+};

@@ -1,0 +1,120 @@
+/**
+ * Spot-check results, append-only: one result per drawn target, and corrections as new
+ * entries that name the entry they correct (which must be the target's latest), so the
+ * record shows every change and who made it. A failed lot is marked on its batch (scans
+ * show it) and can be recalled from its result.
+ */
+import type { Principal } from '#shared/auth/principal';
+import { parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import { recallWholeLot } from '#shared/services/custody/recall-lot';
+import type { EventResult } from '#shared/services/custody/results';
+import { getDraw } from '#shared/store/spot-check-repository';
+import { appendResults, listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
+import { requireRegisteredOrg } from './registry-service';
+
+export interface ResultInput {
+  target: string;
+  result: 'pass' | 'fail';
+  testReportRef: string;
+  note?: string;
+  /** The entry number (`n`) this one corrects: the target's latest. */
+  corrects?: number;
+}
+
+const drawnDrawOf = async (principal: Principal, id: string): Promise<SpotCheckDraw> => {
+  const draw = await getDraw(id);
+  if (draw === undefined) throw new NotFoundError('DRAW_NOT_FOUND', `Spot-check draw ${id} does not exist`);
+  if (draw.regulatorOrgId !== principal.orgId) {
+    throw new ForbiddenError('NOT_YOUR_DRAW', 'Only the regulator that made a draw records its results');
+  }
+  if (draw.status !== 'drawn') throw new ConflictError('NOT_DRAWN', `Draw ${id} has no targets yet`);
+  return draw;
+};
+
+/** The latest entry of each target. */
+const latestByTarget = (entries: readonly SpotCheckResultEntry[]): Map<string, SpotCheckResultEntry> => {
+  const latest = new Map<string, SpotCheckResultEntry>();
+  for (const entry of entries) {
+    const known = latest.get(entry.target);
+    if (known === undefined || entry.n > known.n) latest.set(entry.target, entry);
+  }
+  return latest;
+};
+
+export const recordResults = async (principal: Principal, id: string, inputs: readonly ResultInput[], now = new Date()) => {
+  await requireRegisteredOrg(principal);
+  const draw = await drawnDrawOf(principal, id);
+  const targets = new Set(draw.targets ?? []);
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    if (!targets.has(input.target)) throw new BadRequestError('NOT_A_TARGET', `${input.target} was not drawn in draw ${id}`);
+    if (seen.has(input.target)) throw new BadRequestError('DUPLICATE_TARGET', `${input.target} appears twice in this call`);
+    seen.add(input.target);
+  }
+  const latest = latestByTarget(await listResults(id));
+  const recordedAt = now.toISOString();
+  const entries = inputs.map((input): SpotCheckResultEntry => {
+    const previous = latest.get(input.target);
+    if (input.corrects === undefined && previous !== undefined) {
+      throw new ConflictError(
+        'RESULT_ALREADY_RECORDED',
+        `${input.target} already has a result (entry ${previous.n}): a change is a correction that names it`,
+      );
+    }
+    if (input.corrects !== undefined && previous === undefined) {
+      throw new BadRequestError('NOTHING_TO_CORRECT', `${input.target} has no result to correct`);
+    }
+    if (input.corrects !== undefined && input.corrects !== previous?.n) {
+      throw new ConflictError('STALE_CORRECTION', `The latest entry of ${input.target} is ${previous?.n}, not ${input.corrects}`);
+    }
+    return {
+      drawId: id,
+      target: input.target,
+      n: previous === undefined ? 0 : previous.n + 1,
+      result: input.result,
+      testReportRef: input.testReportRef,
+      ...(input.note === undefined ? {} : { note: input.note }),
+      recordedAt,
+      recordedBy: principal.orgId,
+    };
+  });
+  // A failed lot is marked on its batch; a correction rewrites the mark, so a lot wrongly
+  // failed stops showing it.
+  const lotMarks =
+    draw.kind !== 'lots'
+      ? []
+      : entries.flatMap((entry) => {
+          const lot = parseLotTarget(entry.target);
+          if (lot === undefined || (entry.result !== 'fail' && entry.n === 0)) return [];
+          return [{ ...lot, mark: { result: entry.result, drawId: id, at: recordedAt, testReportRef: entry.testReportRef } }];
+        });
+  await appendResults(entries, lotMarks);
+  return entries;
+};
+
+/**
+ * Recalls a lot whose latest result failed, through the whole-lot recall as the drawing
+ * regulator. The event time is the failing entry's, so a retried call is the same event.
+ */
+export const recallFromResult = async (principal: Principal, id: string, target: string): Promise<EventResult> => {
+  const regulator = await requireRegisteredOrg(principal);
+  const draw = await drawnDrawOf(principal, id);
+  const lot = draw.kind === 'lots' ? parseLotTarget(target) : undefined;
+  if (lot === undefined || !(draw.targets ?? []).includes(target)) {
+    throw new BadRequestError('NOT_A_LOT_TARGET', `${target} is not a lot drawn in draw ${id}`);
+  }
+  const latest = latestByTarget(await listResults(id)).get(target);
+  if (latest?.result !== 'fail') throw new ConflictError('RESULT_NOT_FAILED', `${target} has no failed result to recall on`);
+  return recallWholeLot(
+    {
+      bizStep: 'recall',
+      eventTime: latest.recordedAt,
+      eventTimeZoneOffset: '+00:00',
+      reason: `Spot check ${id}: failed (test report ${latest.testReportRef})`,
+    },
+    lot,
+    regulator,
+    new Date(),
+  );
+};

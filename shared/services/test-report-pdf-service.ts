@@ -1,0 +1,60 @@
+import type { Principal } from '#shared/auth/principal';
+import { type AttachedReport, subjectId } from '#shared/domain/test-report-attachments';
+import { type TestReportSummary, testReportSummary } from '#shared/domain/test-report-scan';
+import type { LaCertificate } from '#shared/domain/types';
+import { ForbiddenError, NotFoundError } from '#shared/errors';
+import { getProductRecord } from '#shared/store/product-repository';
+import { getTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
+import { getAttachment } from '#shared/store/test-report-repository';
+import { requireRegisteredOrg } from './registry-service';
+import { resolveSubject, type SubjectRef } from './test-report-service';
+
+const noReport = () => new NotFoundError('TEST_REPORT_NOT_FOUND', 'No test report is attached here');
+
+const pdfOf = async (report: AttachedReport): Promise<Buffer> => {
+  const pdf = await getTestReportPdf(testReportPdfKey(subjectId(report.subject), report.pdfSha256));
+  if (pdf === undefined) throw noReport();
+  return pdf;
+};
+
+/**
+ * The PDF is for participants and regulators: any registered factory or distributor (they
+ * buy and sell the product), any regulator, and the lab the report cites.
+ */
+export const testReportPdfFor = async (principal: Principal, ref: SubjectRef): Promise<Buffer> => {
+  const org = await requireRegisteredOrg(principal);
+  const { subject } = await resolveSubject(ref);
+  const report = await getAttachment(subject);
+  if (report === undefined) throw noReport();
+  if (org.role === 'admin') throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Test report PDFs are for participants and regulators');
+  if (org.role === 'lab' && report.labOrgId !== org.id) throw noReport();
+  return pdfOf(report);
+};
+
+/** Public only where the factory chose so; otherwise answered like a missing report. */
+export const publicTestReportPdf = async (gtin: string): Promise<Buffer> => {
+  const report = await getAttachment({ kind: 'product', gtin });
+  if (report?.publicPdf !== true) throw noReport();
+  return pdfOf(report);
+};
+
+export interface ProductCertifications {
+  gtin: string;
+  standard: string;
+  laCertificate: LaCertificate;
+  typeTest: TestReportSummary;
+}
+
+/** Public: the product's LA certificate and the summary of its type test (what scans show). */
+export const productCertifications = async (gtin: string): Promise<ProductCertifications> => {
+  const record = await getProductRecord(gtin);
+  if (record === undefined) throw new NotFoundError('PRODUCT_NOT_FOUND', `GTIN ${gtin} is not registered`);
+  const { product } = record;
+  const report = await getAttachment({ kind: 'product', gtin });
+  return {
+    gtin,
+    standard: product.standard,
+    laCertificate: product.laCertificate,
+    typeTest: testReportSummary(product.standard, { batch: undefined, product: report }),
+  };
+};

@@ -1,0 +1,51 @@
+import type { LinkTarget } from '#shared/domain/linkset';
+import type { AttachedReport } from '#shared/domain/test-report-attachments';
+import { type TestReportSummary, testReportSummary } from '#shared/domain/test-report-scan';
+import type { Product } from '#shared/domain/types';
+import { getAttachment, getScanAttachments } from '#shared/store/test-report-repository';
+import { createTtlCache } from './ttl-cache';
+
+/** Kept a minute per container, like products: the CDN keeps a verdict that long anyway. */
+const summaries = createTtlCache<TestReportSummary>(60_000);
+
+/** The test-report part of a scan: one read (two items, one round trip) per lot and minute. */
+export const testReportForScan = (product: Pick<Product, 'gtin' | 'standard'>, lot: string): Promise<TestReportSummary> =>
+  summaries.get(`${product.gtin}/${lot}`, async () =>
+    testReportSummary(product.standard, await getScanAttachments(product.gtin, lot)),
+  );
+
+const productReports = createTtlCache<AttachedReport | undefined>(60_000);
+
+/**
+ * The product's `gs1:certificationInfo` links of ours: its LA certificate and its type-test
+ * report (the PDF itself where the factory made it public, else the authorized route).
+ */
+export const certificationLinksFor = async (
+  baseUrl: string,
+  product: Pick<Product, 'gtin' | 'laCertificate'>,
+): Promise<LinkTarget[]> => {
+  const base = `${baseUrl.replace(/\/+$/, '')}/v1/products/${product.gtin}`;
+  const la = product.laCertificate;
+  const links: LinkTarget[] = [
+    {
+      href: `${base}/certifications`,
+      title: `LA certificate ${la.number}, valid until ${la.validUntil}`,
+      type: 'application/json',
+    },
+  ];
+  const report = await productReports.get(product.gtin, () => getAttachment({ kind: 'product', gtin: product.gtin }));
+  if (report !== undefined) {
+    links.push({
+      href: report.publicPdf ? `${base}/certifications/test-report.pdf` : `${base}/test-reports/pdf`,
+      title: `Type test report ${report.number} (${report.standard}, ${report.date}): ${report.verdict}`,
+      type: 'application/pdf',
+    });
+  }
+  return links;
+};
+
+/** Tests and the local runtime: forget what was cached. */
+export const forgetTestReportSummaries = (): void => {
+  summaries.clear();
+  productReports.clear();
+};

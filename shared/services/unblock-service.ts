@@ -1,0 +1,67 @@
+import type { Principal } from '#shared/auth/principal';
+import { subjectIdOf } from '#shared/custody/types';
+import type { Alert } from '#shared/domain/alerts';
+import type { UnitFlag } from '#shared/domain/scan-rules';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import { getProductRecord } from '#shared/store/product-repository';
+import { getUnitScans, writeUnblock } from '#shared/store/unit-scan-repository';
+import { requireRegisteredOrg } from './registry-service';
+
+export interface UnblockResult {
+  unit: { gtin: string; lot: string; serial: string };
+  flagBefore: UnitFlag;
+  unblockedAt: string;
+  unblockedBy: string;
+  reason: string;
+  closedAlerts: string[];
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Clears a unit's suspect or blocked flag: only the factory that registered the GTIN, with
+ * a reason, recorded in the unit's append-only unblock history. Its open alerts close and
+ * its hits start from zero, so a later pattern can flag and block it again.
+ */
+export const unblockUnitFor = async (
+  principal: Principal,
+  unit: { gtin: string; lot: string; serial: string },
+  reason: string,
+  now = new Date(),
+): Promise<UnblockResult> => {
+  const org = await requireRegisteredOrg(principal);
+  if (org.role !== 'factory') throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Only the factory that made a unit unblocks it');
+  const record = await getProductRecord(unit.gtin);
+  if (record === undefined) throw new NotFoundError('PRODUCT_NOT_FOUND', `GTIN ${unit.gtin} is not registered`);
+  if (record.product.ownerOrgId !== org.id) {
+    throw new ForbiddenError('NOT_PRODUCT_OWNER', 'Only the factory that registered this GTIN unblocks its units');
+  }
+  const subjectId = subjectIdOf({ kind: 'unit', gtin: unit.gtin, serial: unit.serial });
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await getUnitScans(subjectId);
+    const flagBefore = stored.state.flag;
+    if (flagBefore === undefined) throw new ConflictError('UNIT_NOT_FLAGGED', 'This unit is neither suspect nor blocked');
+    const at = now.toISOString();
+    const closed: Alert[] = Object.values(stored.state.openAlerts)
+      .filter((alert): alert is Alert => alert !== undefined)
+      .map((alert) => ({ ...alert, status: 'closed', closedAt: at, closedBy: org.id, closeReason: reason }));
+    const written = await writeUnblock(
+      subjectId,
+      stored,
+      {
+        by: org.id,
+        at,
+        reason,
+        flagBefore,
+        flagRulesBefore: stored.state.flagRules,
+        hitsBefore: stored.state.hits,
+        closedAlertIds: closed.map((alert) => alert.id),
+      },
+      closed,
+    );
+    if (written) {
+      return { unit, flagBefore, unblockedAt: at, unblockedBy: org.id, reason, closedAlerts: closed.map((alert) => alert.id) };
+    }
+  }
+  throw new Error(`The scan state of ${subjectId} kept changing under ${MAX_ATTEMPTS} attempts`);
+};

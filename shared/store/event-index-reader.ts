@@ -1,0 +1,208 @@
+/**
+ * Reading events in (recordTime, eventId) order from the time index or from one facet's
+ * rows, never by a Scan. Each period (day or month) is split into hash buckets; the
+ * buckets of a period are queried side by side and merged by order key, and the periods
+ * follow one another, so the whole range comes out in one order. A position is an order
+ * key: reading resumes strictly after it, whatever bucket it came from.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventAudience } from '#shared/domain/event-audience';
+import { batchGetAll, documentClient, mainTableName } from './dynamodb-client';
+import { audienceOfItem, type EventSourceKind } from './event-index-repository';
+import {
+  EVENT_FACETS,
+  EVENT_TIME_BUCKETS,
+  type EventFacet,
+  eventFacetPartition,
+  eventSourceKey,
+  eventTimePartition,
+} from './keys';
+import { INDEXES } from './table-definitions';
+
+export type EventIndexSource = { kind: 'time' } | { kind: 'facet'; facet: EventFacet; value: string };
+
+export interface IndexedEvent {
+  eventId: string;
+  recordTime: string;
+  /** `<recordTime>#<eventId>`: the order, and what a position is. */
+  orderKey: string;
+  source: EventSourceKind;
+  epcis: string;
+  audience: EventAudience;
+  /** Its facet rows are not confirmed written yet (see event-index-repository.ts). */
+  rowsPending: boolean;
+  /** The hash its custody chains link, and the subjects it extends (audit exports carry both). */
+  eventHash?: string;
+  subjectIds: string[];
+}
+
+/** An event, or the end of a period: an order key past everything in it, where reading may resume. */
+export type EventScanStep = { event: IndexedEvent } | { boundary: string };
+
+const PAGE = 100;
+
+const periodsBetween = (period: 'day' | 'month', from: string, lastIncluded: string): string[] => {
+  const width = period === 'day' ? 10 : 7;
+  const cursor = new Date(`${from.slice(0, width)}${period === 'day' ? '' : '-01'}T00:00:00.000Z`);
+  const last = lastIncluded.slice(0, width);
+  const periods: string[] = [];
+  for (let p = cursor.toISOString().slice(0, width); p <= last; p = cursor.toISOString().slice(0, width)) {
+    periods.push(p);
+    if (period === 'day') cursor.setUTCDate(cursor.getUTCDate() + 1);
+    else cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  return periods;
+};
+
+/** One partition's items in order, a page at a time, between `low` and `high` (both order keys). */
+class PartitionReader {
+  private items: Record<string, unknown>[] = [];
+  private index = 0;
+  private startKey: Record<string, unknown> | undefined;
+  private done = false;
+
+  public constructor(
+    private readonly indexName: string | undefined,
+    private readonly keys: { pk: string; sk: string },
+    private readonly partition: string,
+    private readonly low: string,
+    private readonly high: string,
+  ) {}
+
+  public async head(): Promise<Record<string, unknown> | undefined> {
+    while (this.index >= this.items.length && !this.done) {
+      const page = await documentClient.send(
+        new QueryCommand({
+          TableName: mainTableName(),
+          ...(this.indexName === undefined ? {} : { IndexName: this.indexName }),
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+          ExpressionAttributeNames: { '#pk': this.keys.pk, '#sk': this.keys.sk },
+          ExpressionAttributeValues: { ':pk': this.partition, ':low': this.low, ':high': this.high },
+          Limit: PAGE,
+          ExclusiveStartKey: this.startKey,
+        }),
+      );
+      this.items = page.Items ?? [];
+      this.index = 0;
+      this.startKey = page.LastEvaluatedKey;
+      this.done = this.startKey === undefined;
+    }
+    return this.items[this.index];
+  }
+
+  public advance(): void {
+    this.index++;
+  }
+}
+
+/** The buckets' items merged by order key, skipping the position itself. */
+async function* mergeBuckets(readers: PartitionReader[], sortKey: string, after: string | undefined) {
+  const heads = await Promise.all(readers.map((r) => r.head()));
+  for (;;) {
+    let best = -1;
+    for (const [i, head] of heads.entries()) {
+      if (head === undefined) continue;
+      const chosen = heads[best];
+      if (chosen === undefined || String(head[sortKey]) < String(chosen[sortKey])) best = i;
+    }
+    const reader = readers[best];
+    const item = heads[best];
+    if (reader === undefined || item === undefined) return;
+    reader.advance();
+    heads[best] = await reader.head();
+    if (String(item[sortKey]) !== after) yield item;
+  }
+}
+
+const toIndexed = (item: Record<string, unknown>): IndexedEvent => {
+  const eventId = String(item.eventId);
+  const recordTime = String(item.recordTime);
+  return {
+    eventId,
+    recordTime,
+    orderKey: `${recordTime}#${eventId}`,
+    source: item.sk === 'DECLARATION' ? 'declaration' : 'event',
+    epcis: String(item.epcis),
+    audience: audienceOfItem(item),
+    rowsPending: item.indexRows !== undefined,
+    ...(typeof item.eventHash === 'string' ? { eventHash: item.eventHash } : {}),
+    subjectIds: Array.isArray(item.subjectIds) ? item.subjectIds.map(String) : [],
+  };
+};
+
+/** Facet rows point at their event; read the events of up to PAGE rows at once, kept in row order. */
+async function* withEvents(rows: AsyncGenerator<Record<string, unknown>>): AsyncGenerator<IndexedEvent> {
+  let chunk: Record<string, unknown>[] = [];
+  const flush = async function* () {
+    const keys = chunk.map((row) => eventSourceKey(String(row.eventId), row.source === 'declaration' ? 'declaration' : 'event'));
+    const found = new Map((await batchGetAll(keys)).map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
+    for (const key of keys) {
+      const item = found.get(`${key.pk}|${key.sk}`);
+      if (item !== undefined) yield toIndexed(item);
+    }
+    chunk = [];
+  };
+  for await (const row of rows) {
+    chunk.push(row);
+    if (chunk.length >= PAGE) yield* flush();
+  }
+  if (chunk.length > 0) yield* flush();
+}
+
+/**
+ * Events with from ≤ recordTime < to (ISO instants of the same form as recordTime), in
+ * order, strictly after `after` when given, with a boundary step at the end of each period.
+ */
+export async function* eventsInOrder(
+  source: EventIndexSource,
+  range: { from: string; to: string },
+  after?: string,
+): AsyncGenerator<EventScanStep> {
+  const low = after !== undefined && after > range.from ? after : range.from;
+  const lastIncluded = new Date(new Date(range.to).getTime() - 1).toISOString();
+  if (low > range.to) return;
+  const layout = source.kind === 'time' ? { period: 'day' as const, buckets: EVENT_TIME_BUCKETS } : EVENT_FACETS[source.facet];
+  for (const period of periodsBetween(layout.period, low, lastIncluded)) {
+    const buckets = Array.from({ length: layout.buckets }, (_, bucket) =>
+      source.kind === 'time'
+        ? new PartitionReader(
+            INDEXES.byRecordTime,
+            { pk: 'gsi3pk', sk: 'gsi3sk' },
+            eventTimePartition(period, bucket),
+            low,
+            range.to,
+          )
+        : new PartitionReader(
+            undefined,
+            { pk: 'pk', sk: 'sk' },
+            eventFacetPartition(source.facet, source.value, period, bucket),
+            low,
+            range.to,
+          ),
+    );
+    const sortKey = source.kind === 'time' ? 'gsi3sk' : 'sk';
+    const merged = mergeBuckets(buckets, sortKey, after);
+    const events =
+      source.kind === 'time'
+        ? (async function* () {
+            for await (const item of merged) yield toIndexed(item);
+          })()
+        : withEvents(merged);
+    for await (const event of events) yield { event };
+    // '~' sorts after every order key of the period and before the next period's.
+    yield { boundary: `${period}~` };
+  }
+}
+
+/** The checkpointer's feed: every event, recall and declaration recorded in [from, to), in order. */
+export async function* eventsRecordedBetween(
+  from: Date,
+  to: Date,
+): AsyncGenerator<{ eventId: string; recordTime: string; epcis: string; source: EventSourceKind }> {
+  for await (const step of eventsInOrder({ kind: 'time' }, { from: from.toISOString(), to: to.toISOString() })) {
+    if ('event' in step) {
+      const { eventId, recordTime, epcis, source } = step.event;
+      yield { eventId, recordTime, epcis, source };
+    }
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Audit export jobs: EXPORTJOB#{id} / JOB, one item per job, kept (no TTL) as the record of
+ * who exported what. A run holds a lease on the job; every progress write is conditioned on
+ * the lease owner and on the checkpoint it moves from, so two deliveries of the same queue
+ * message never both write, and a run whose lease lapsed cannot write over its successor.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ExportFormat } from '#shared/custody/export-formats';
+import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { exportJobKey } from './keys';
+
+export type ExportJobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface ExportHead {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
+  previousTreeSize: number;
+  signedHead: string;
+}
+
+/** How far one of the two files (the export, its proofs sidecar) is durably written. */
+export interface ExportStreamState {
+  /** Records whose text is in the file. */
+  records: number;
+  /** Order key of the last of them; absent before the first. */
+  position?: string;
+  bytes: number;
+  /** Parts written (S3 multipart part numbers 1..parts; locally appends). */
+  parts: number;
+  /** S3 only: the multipart upload and its parts' ETags so far. */
+  upload?: { id: string; etags: string[] };
+}
+
+/**
+ * Where a run resumes. Each file takes a part when its own buffer is full, so the two
+ * may be durable up to different records: a resumed run reads on after the one behind
+ * and writes each record only to the file that lacks it.
+ */
+export interface ExportCheckpoint {
+  file: ExportStreamState;
+  proofs: ExportStreamState;
+  /** The last parts (with the closing text) are written: only finishing is left. */
+  sealed?: boolean;
+  /** Bumped on every save; the next save is conditioned on it. */
+  revision: number;
+}
+
+export interface ExportResult {
+  sha256: string;
+  proofsSha256: string;
+  manifest: string;
+  completedAt: string;
+}
+
+export interface ExportJob {
+  id: string;
+  orgId: string;
+  subject: string;
+  role: string;
+  format: ExportFormat;
+  query: Record<string, string>;
+  createdAt: string;
+  /** The export's upper time bound, fixed at creation. */
+  until: string;
+  range: { from: string; to: string };
+  complete: boolean;
+  head: ExportHead;
+  state: ExportJobState;
+  checkpoint: ExportCheckpoint;
+  attempts: number;
+  result?: ExportResult;
+  error?: { code: string; message: string };
+  updatedAt: string;
+}
+
+export class ExportJobBusyError extends Error {
+  public constructor() {
+    super('Another run holds the export job');
+    this.name = 'ExportJobBusyError';
+  }
+}
+
+const jobOf = (item: Record<string, unknown>): ExportJob => {
+  const { pk: _pk, sk: _sk, type: _type, leaseOwner: _owner, leaseUntil: _until, ...job } = item;
+  return job as unknown as ExportJob;
+};
+
+export const putExportJob = async (job: ExportJob): Promise<void> => {
+  await documentClient.send(
+    new PutCommand({
+      TableName: mainTableName(),
+      Item: { ...exportJobKey(job.id), type: 'exportJob', ...job },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+export const getExportJob = async (jobId: string): Promise<ExportJob | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: exportJobKey(jobId), ConsistentRead: true }),
+  );
+  return Item === undefined ? undefined : jobOf(Item);
+};
+
+/** Takes the job for `ms` unless another run holds an unexpired lease; counts the attempt. */
+export const claimExportJob = async (jobId: string, owner: string, now: Date, ms: number): Promise<ExportJob> => {
+  try {
+    const { Attributes } = await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: exportJobKey(jobId),
+        UpdateExpression:
+          'SET leaseOwner = :owner, leaseUntil = :until, #state = :running, attempts = attempts + :one, updatedAt = :now',
+        ConditionExpression:
+          'attribute_exists(pk) AND #state IN (:queued, :running) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :epoch)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':until': now.getTime() + ms,
+          ':epoch': now.getTime(),
+          ':running': 'running',
+          ':queued': 'queued',
+          ':one': 1,
+          ':now': now.toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return jobOf(Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ExportJobBusyError();
+    throw error;
+  }
+};
+
+const ownedUpdate = async (
+  jobId: string,
+  owner: string,
+  expectedRevision: number,
+  set: string,
+  values: Record<string, unknown>,
+  names: Record<string, string> = {},
+): Promise<void> => {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: exportJobKey(jobId),
+        UpdateExpression: set,
+        ConditionExpression: 'leaseOwner = :owner AND checkpoint.revision = :revision',
+        ExpressionAttributeNames: Object.keys(names).length === 0 ? undefined : names,
+        ExpressionAttributeValues: { ...values, ':owner': owner, ':revision': expectedRevision },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ExportJobBusyError();
+    throw error;
+  }
+};
+
+/** Records durable progress and extends the lease. */
+export const saveExportCheckpoint = (
+  jobId: string,
+  owner: string,
+  checkpoint: ExportCheckpoint,
+  leaseUntil: number,
+): Promise<void> =>
+  ownedUpdate(
+    jobId,
+    owner,
+    checkpoint.revision - 1,
+    // Progress resets the count of failed attempts: only runs that fail without progress add up.
+    'SET checkpoint = :checkpoint, leaseUntil = :until, attempts = :zero, updatedAt = :now',
+    { ':checkpoint': checkpoint, ':until': leaseUntil, ':zero': 0, ':now': new Date().toISOString() },
+  );
+
+export const completeExportJob = (jobId: string, owner: string, revision: number, result: ExportResult): Promise<void> =>
+  ownedUpdate(
+    jobId,
+    owner,
+    revision,
+    'SET #state = :done, #result = :result, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+    { ':done': 'done', ':result': result, ':now': result.completedAt },
+    { '#state': 'state', '#result': 'result' },
+  );
+
+/** Gives the job back for the next run (same checkpoint), or fails it for good. */
+export const releaseExportJob = async (
+  jobId: string,
+  owner: string,
+  outcome: { failed?: { code: string; message: string } },
+): Promise<void> => {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: exportJobKey(jobId),
+        UpdateExpression:
+          outcome.failed === undefined
+            ? 'SET updatedAt = :now REMOVE leaseOwner, leaseUntil'
+            : 'SET #state = :failed, #error = :error, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+        ConditionExpression: 'leaseOwner = :owner',
+        ...(outcome.failed === undefined ? {} : { ExpressionAttributeNames: { '#state': 'state', '#error': 'error' } }),
+        ExpressionAttributeValues: {
+          ':owner': owner,
+          ':now': new Date().toISOString(),
+          ...(outcome.failed === undefined ? {} : { ':failed': 'failed', ':error': outcome.failed }),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+};

@@ -1,0 +1,284 @@
+/**
+ * The audit transparency log in the table. Leaf hashes sit in chunks of AUDIT_LOG_CHUNK_SIZE
+ * (one item each, the hashes concatenated), every complete chunk's subtree root in its own
+ * small item, so a head or proof reads the roots (one query page per ~10,000 chunks) and at
+ * most two chunks (shared/domain/merkle-chunks.ts), never every leaf. One pointer per event
+ * (conditional: appended once) gives its leaf index; every signed head is its own item.
+ *
+ * Appending is single-writer: a lease on the state item, and each append transaction is
+ * conditioned on the lease owner and the size it read, so two checkpointers never both
+ * append, and one whose lease lapsed cannot write over its successor.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ChunkedLeaves, chunkOf, chunksNeeded } from '#shared/domain/merkle-chunks';
+import { HASH_BYTES, type Hash, rootOfLeafHashes } from '#shared/domain/merkle-tree';
+import { decodeCursor, encodeCursor } from './cursors';
+import {
+  batchGetAll,
+  documentClient,
+  isConditionFailure,
+  mainTableName,
+  queryAll,
+  type TransactItems,
+  transactWrite,
+} from './dynamodb-client';
+import {
+  AUDIT_LOG_HEAD_PREFIX,
+  AUDIT_LOG_HEADS_PARTITION,
+  AUDIT_LOG_ROOTS_PARTITION,
+  auditLogChunkKey,
+  auditLogChunkRootKey,
+  auditLogHeadKey,
+  auditLogLeafPointerKey,
+  auditLogStateKey,
+} from './keys';
+
+/** A power of two: 256 hashes = 8 KiB per chunk item, rewritten whole on each append. */
+export const AUDIT_LOG_CHUNK_SIZE = 256;
+/** Leaves per append transaction: pointers + 2 chunks + 2 roots + the state stay under DynamoDB's 100. */
+export const MAX_APPEND_BATCH = 64;
+
+export interface LogState {
+  size: number;
+  /** The last appended event in log order, where the next run's listing starts. */
+  last?: { recordTime: string; eventId: string };
+}
+
+export interface AppendEntry {
+  eventId: string;
+  recordTime: string;
+  leafHash: Hash;
+}
+
+export class LogBusyError extends Error {
+  public constructor() {
+    super('Another checkpointer holds the audit log');
+    this.name = 'LogBusyError';
+  }
+}
+
+const stateOf = (item: Record<string, unknown> | undefined): LogState => ({
+  size: Number(item?.size ?? 0),
+  ...(typeof item?.lastRecordTime === 'string' && typeof item.lastEventId === 'string'
+    ? { last: { recordTime: item.lastRecordTime, eventId: item.lastEventId } }
+    : {}),
+});
+
+export const readLogState = async (): Promise<LogState> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: auditLogStateKey, ConsistentRead: true }),
+  );
+  return stateOf(Item);
+};
+
+/** Takes the log for `ms`, unless someone else holds an unexpired lease (LogBusyError). */
+export const acquireLogLease = async (owner: string, now: number, ms: number): Promise<LogState> => {
+  try {
+    const { Attributes } = await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: auditLogStateKey,
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, #size = if_not_exists(#size, :zero)',
+        ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
+        ExpressionAttributeNames: { '#size': 'size' },
+        ExpressionAttributeValues: { ':owner': owner, ':until': now + ms, ':now': now, ':zero': 0 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return stateOf(Attributes);
+  } catch (error) {
+    if (isConditionFailure(error)) throw new LogBusyError();
+    throw error;
+  }
+};
+
+export const releaseLogLease = async (owner: string): Promise<void> => {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: auditLogStateKey,
+        UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+        ConditionExpression: 'leaseOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
+  } catch (error) {
+    // Lapsed and taken by another: theirs now, nothing of ours to release.
+    if (!isConditionFailure(error)) throw error;
+  }
+};
+
+const splitHashes = (bytes: unknown): Hash[] => {
+  if (!(bytes instanceof Uint8Array)) return [];
+  const buffer = Buffer.from(bytes);
+  const hashes: Hash[] = [];
+  for (let i = 0; i + HASH_BYTES <= buffer.length; i += HASH_BYTES) hashes.push(buffer.subarray(i, i + HASH_BYTES));
+  return hashes;
+};
+
+export const readChunks = async (chunks: readonly number[]): Promise<Map<number, Hash[]>> => {
+  if (chunks.length === 0) return new Map();
+  const items = await batchGetAll(chunks.map(auditLogChunkKey), { consistentRead: true });
+  return new Map(items.map((item) => [Number(item.chunk), splitHashes(item.leaves)]));
+};
+
+/** Which of these events already have a leaf. */
+export const appendedEventIds = async (eventIds: readonly string[]): Promise<Set<string>> => {
+  const items = await batchGetAll(eventIds.map(auditLogLeafPointerKey), { consistentRead: true, projection: 'eventId' });
+  return new Set(items.map((item) => String(item.eventId)));
+};
+
+/** The leaf index of each of these entries that has one (exports read 100 at a time). */
+export const leafIndexesOf = async (entryIds: readonly string[]): Promise<Map<string, number>> => {
+  const items = await batchGetAll(entryIds.map(auditLogLeafPointerKey), { projection: 'eventId, leafIndex' });
+  return new Map(items.map((item) => [String(item.eventId), Number(item.leafIndex)]));
+};
+
+export const leafIndexOf = async (eventId: string): Promise<number | undefined> => {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: mainTableName(), Key: auditLogLeafPointerKey(eventId) }),
+  );
+  return Item === undefined ? undefined : Number(Item.leafIndex);
+};
+
+/**
+ * Appends up to MAX_APPEND_BATCH leaves after `state.size`, in one transaction: the touched
+ * chunks, the roots of chunks it completes, one pointer per event, and the state moved on.
+ * Returns the new state; throws LogBusyError when the lease or the size moved under us.
+ */
+export const appendLeaves = async (owner: string, state: LogState, entries: readonly AppendEntry[]): Promise<LogState> => {
+  const last = entries.at(-1);
+  if (last === undefined) return state;
+  if (entries.length > MAX_APPEND_BATCH) throw new RangeError('audit log: append batch too large');
+  const TableName = mainTableName();
+  const firstChunk = chunkOf(state.size, AUDIT_LOG_CHUNK_SIZE);
+  const existing = state.size % AUDIT_LOG_CHUNK_SIZE === 0 ? [] : ((await readChunks([firstChunk])).get(firstChunk) ?? []);
+  if (existing.length < state.size % AUDIT_LOG_CHUNK_SIZE)
+    throw new Error('audit log: the partial chunk is shorter than the log');
+  const items: TransactItems = [
+    {
+      Update: {
+        TableName,
+        Key: auditLogStateKey,
+        UpdateExpression: 'SET #size = :size, lastRecordTime = :recordTime, lastEventId = :eventId',
+        ConditionExpression: '#size = :expected AND leaseOwner = :owner',
+        ExpressionAttributeNames: { '#size': 'size' },
+        ExpressionAttributeValues: {
+          ':size': state.size + entries.length,
+          ':expected': state.size,
+          ':owner': owner,
+          ':recordTime': last.recordTime,
+          ':eventId': last.eventId,
+        },
+      },
+    },
+  ];
+  const leaves = [...existing.slice(0, state.size % AUDIT_LOG_CHUNK_SIZE), ...entries.map((e) => e.leafHash)];
+  for (let offset = 0, chunk = firstChunk; offset < leaves.length; offset += AUDIT_LOG_CHUNK_SIZE, chunk++) {
+    const chunkLeaves = leaves.slice(offset, offset + AUDIT_LOG_CHUNK_SIZE);
+    items.push({
+      Put: { TableName, Item: { ...auditLogChunkKey(chunk), type: 'auditLogChunk', chunk, leaves: Buffer.concat(chunkLeaves) } },
+    });
+    if (chunkLeaves.length === AUDIT_LOG_CHUNK_SIZE) {
+      items.push({
+        Put: {
+          TableName,
+          Item: { ...auditLogChunkRootKey(chunk), type: 'auditLogChunkRoot', chunk, root: rootOfLeafHashes(chunkLeaves) },
+        },
+      });
+    }
+  }
+  entries.forEach((entry, i) => {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...auditLogLeafPointerKey(entry.eventId),
+          type: 'auditLogLeaf',
+          eventId: entry.eventId,
+          leafIndex: state.size + i,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  });
+  const outcome = await transactWrite(items);
+  // The state is item 0: "duplicate" there means the size or lease moved, i.e. another writer.
+  if (outcome !== 'recorded') throw new LogBusyError();
+  return { size: state.size + entries.length, last: { recordTime: last.recordTime, eventId: last.eventId } };
+};
+
+/** What a head or proof over the first `treeSize` leaves needs, read in O(1 + treeSize / chunk) items. */
+export const loadTree = async (
+  treeSize: number,
+  also: { leafIndex?: number; firstSize?: number } = {},
+): Promise<ChunkedLeaves> => {
+  const completeChunks = Math.floor(treeSize / AUDIT_LOG_CHUNK_SIZE);
+  const [rootItems, chunks] = await Promise.all([
+    completeChunks === 0
+      ? Promise.resolve([])
+      : queryAll({
+          TableName: mainTableName(),
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': AUDIT_LOG_ROOTS_PARTITION,
+            ':from': auditLogChunkRootKey(0).sk,
+            ':to': auditLogChunkRootKey(completeChunks - 1).sk,
+          },
+          ProjectionExpression: 'chunk, #root',
+          ExpressionAttributeNames: { '#root': 'root' },
+          ConsistentRead: true,
+        }),
+    readChunks(chunksNeeded(treeSize, AUDIT_LOG_CHUNK_SIZE, also)),
+  ]);
+  const roots = new Map(rootItems.map((item) => [Number(item.chunk), Buffer.from(item.root as Uint8Array)]));
+  return { chunkSize: AUDIT_LOG_CHUNK_SIZE, chunkRoot: (c) => roots.get(c), chunkLeaves: (c) => chunks.get(c) };
+};
+
+export interface StoredHead {
+  treeSize: number;
+  rootHash: string;
+  timestamp: string;
+  previousTreeSize: number;
+  /** The compact JWS over the head. */
+  jws: string;
+}
+
+export const putHead = async (head: StoredHead): Promise<void> => {
+  await documentClient.send(
+    new PutCommand({
+      TableName: mainTableName(),
+      Item: { ...auditLogHeadKey(head.timestamp, head.treeSize), type: 'auditLogHead', ...head },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+const headOf = (item: Record<string, unknown>): StoredHead => ({
+  treeSize: Number(item.treeSize),
+  rootHash: String(item.rootHash),
+  timestamp: String(item.timestamp),
+  previousTreeSize: Number(item.previousTreeSize),
+  jws: String(item.jws),
+});
+
+/** Signed heads, newest first, a page at a time. */
+export const listHeads = async (input: { cursor?: string; limit: number }): Promise<{ heads: StoredHead[]; cursor?: string }> => {
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: mainTableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': AUDIT_LOG_HEADS_PARTITION },
+      ScanIndexForward: false,
+      Limit: input.limit,
+      ExclusiveStartKey: decodeCursor(input.cursor, {
+        exact: { pk: AUDIT_LOG_HEADS_PARTITION },
+        prefixed: { sk: AUDIT_LOG_HEAD_PREFIX },
+      }),
+    }),
+  );
+  return { heads: (page.Items ?? []).map(headOf), cursor: encodeCursor(page.LastEvaluatedKey) };
+};
+
+export const latestHead = async (): Promise<StoredHead | undefined> => (await listHeads({ limit: 1 })).heads[0];

@@ -1,0 +1,26 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ScanRules } from '#shared/domain/scan-rules';
+import { documentClient, mainTableName } from './dynamodb-client';
+import { productScanRulesKey } from './keys';
+
+/**
+ * A product's anomaly rules: one item beside the product, replaced whole. Absent means the
+ * defaults (DEFAULT_SCAN_RULES), so a product registered before the rules existed is covered.
+ */
+export interface StoredScanRules {
+  rules: ScanRules;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export const getScanRules = async (gtin: string): Promise<StoredScanRules | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: productScanRulesKey(gtin) }));
+  if (Item === undefined) return undefined;
+  return { rules: Item.rules as ScanRules, updatedAt: String(Item.updatedAt), updatedBy: String(Item.updatedBy) };
+};
+
+export const putScanRules = async (gtin: string, stored: StoredScanRules): Promise<void> => {
+  await documentClient.send(
+    new PutCommand({ TableName: mainTableName(), Item: { ...productScanRulesKey(gtin), type: 'scanRules', ...stored } }),
+  );
+};

@@ -1,0 +1,110 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliError, type CliIo, runCli } from '../../scripts/cli/run';
+import { factoryWithProduct, freshGtin } from '../support/fixtures';
+import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
+
+let service: TestService;
+let adminToken: string;
+let outDir: string;
+beforeAll(async () => {
+  ({ service, adminToken } = await startTestServiceWithAdmin());
+  outDir = await mkdtemp(join(tmpdir(), 'traceseal-cli-'));
+});
+afterAll(async () => {
+  await service?.stop();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+const capture = () => {
+  const lines: string[] = [];
+  return { lines, writer: { isTTY: false, write: (text: string) => lines.push(text) } };
+};
+
+/** A fetch whose first download of a label file drops the connection after `dropAfter` bytes. */
+const droppingFetch = (dropAfter: number) => {
+  let dropped = 0;
+  const impl = async (url: string, init?: RequestInit): Promise<Response> => {
+    const response = await fetch(url, init);
+    if (!url.includes('/local-labels/') || dropped > 0 || response.body === null) return response;
+    dropped++;
+    const reader = response.body.getReader();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        if (sent + value.length > dropAfter) {
+          controller.enqueue(value.subarray(0, dropAfter - sent));
+          await reader.cancel();
+          controller.error(new TypeError('terminated: other side closed'));
+          return;
+        }
+        sent += value.length;
+        controller.enqueue(value);
+      },
+    });
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+  return { impl, dropped: () => dropped };
+};
+
+const io = (token: string, fetchImpl: CliIo['fetch'] = (u, i) => fetch(u, i)) => {
+  const out = capture();
+  const err = capture();
+  return {
+    out,
+    err,
+    io: {
+      out: out.writer,
+      err: err.writer,
+      env: { TRACESEAL_TOKEN: token, TRACESEAL_URL: service.url },
+      fetch: fetchImpl,
+      pollMs: 100,
+    },
+  };
+};
+
+describe('the traceseal CLI against the local service', () => {
+  it('issues a lot, shows progress, resumes a dropped download and verifies a sample offline', async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const drop = droppingFetch(700);
+    const run = io(factory.token, drop.impl as CliIo['fetch']);
+    const code = await runCli(
+      ['issue', '--gtin', gtin, '--lot', 'CLI-1', '--count', '40', '--format', 'csv,zpl,pdf', '--out', outDir],
+      run.io,
+    );
+    expect(code).toBe(0);
+    expect(drop.dropped()).toBe(1);
+    const log = run.err.lines.join('');
+    expect(log).toMatch(/100\.0% 40\/40 [\d,]+ codes\/s/);
+    expect(log).toMatch(/dropped at 700 bytes/);
+    expect(log).toMatch(/resumed 1x/);
+    expect(run.out.lines.join('')).toMatch(/25 sampled codes verified offline|sampled codes verified offline/);
+    const files = (await readdir(outDir)).sort();
+    expect(files).toEqual([`${gtin}-CLI-1.csv`, `${gtin}-CLI-1.pdf`, `${gtin}-CLI-1.zpl`]);
+    const csv = await readFile(join(outDir, `${gtin}-CLI-1.csv`), 'utf8');
+    expect(csv.trimEnd().split('\r\n')).toHaveLength(41);
+
+    // Running the same command again answers the same job (Idempotency-Key from the request).
+    const again = io(factory.token);
+    await runCli(
+      ['issue', '--gtin', gtin, '--lot', 'CLI-1', '--count', '40', '--format', 'csv,zpl,pdf', '--out', outDir],
+      again.io,
+    );
+    expect(again.err.lines[0]).toBe(run.err.lines[0]);
+  });
+
+  it('says clearly what is wrong: a refused token, an unknown GTIN, an unreachable service', async () => {
+    const { factory } = await factoryWithProduct(service, adminToken);
+    const args = ['issue', '--gtin', freshGtin(), '--lot', 'CLI-2', '--count', '5', '--out', outDir];
+    await expect(runCli(args, io('not-a-token').io)).rejects.toThrow(/refused the token \(40[13]\)/);
+    await expect(runCli(args, io(factory.token).io)).rejects.toThrow(/GTIN \d{14} is not registered/);
+    const offline = io(factory.token);
+    offline.io.env.TRACESEAL_URL = 'http://127.0.0.1:9';
+    await expect(runCli(args, offline.io)).rejects.toThrow(CliError);
+    await expect(runCli(args, offline.io)).rejects.toThrow(/Cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+});

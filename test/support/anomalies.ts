@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { padSequence, type ScanPlace, type SequencedScan } from '#shared/domain/scans';
+import type { Role } from '#shared/domain/types';
+import { freshGtin, productBody } from './fixtures';
+import type { TestService } from './local-service';
+import { registerOrgIn } from './reports';
+
+export const SHENZHEN: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Shenzhen', lat: 22.5, lon: 114.1 };
+export const BEIJING: ScanPlace = { country: 'CN', province: 'CN-BJ', city: 'Beijing', lat: 39.9, lon: 116.4 };
+export const HANOI: ScanPlace = { country: 'VN', province: 'VN-HN', city: 'Hanoi', lat: 21.0, lon: 105.8 };
+
+export interface Unit {
+  gtin: string;
+  lot: string;
+  serial: string;
+  uri: string;
+}
+
+export const unitOf = (uri: string): Unit => {
+  const [, , gtin = '', , lot = '', , serial = ''] = new URL(uri).pathname.split('/');
+  return { gtin, lot, serial, uri };
+};
+
+/** A product of a factory, and `count` units of one lot (with optional intended markets). */
+export const issueProductUnits = async (
+  service: TestService,
+  factoryToken: string,
+  count: number,
+  intendedMarkets?: string[],
+): Promise<{ gtin: string; units: Unit[] }> => {
+  const gtin = freshGtin();
+  const product = await service.call('POST', '/v1/products', { token: factoryToken, body: productBody(gtin) });
+  if (product.status !== 201) throw new Error(`product: ${product.status} ${await product.text()}`);
+  const res = await service.call('POST', '/v1/batches', {
+    token: factoryToken,
+    body: {
+      gtin,
+      lot: 'LOT-A',
+      productionDate: '2026-11-01',
+      count,
+      ...(intendedMarkets === undefined ? {} : { intendedMarkets }),
+    },
+  });
+  if (res.status !== 201) throw new Error(`batch: ${res.status} ${await res.text()}`);
+  return { gtin, units: ((await res.json()) as { codes: string[] }).codes.map(unitOf) };
+};
+
+/** A stream shard of this test file's own: its sequence numbers start over. */
+export const scanStream = () => {
+  const shard = `test-${randomUUID()}`;
+  let sequence = 0;
+  return (unit: Unit, place: ScanPlace, at: Date): SequencedScan => ({
+    requestId: randomUUID(),
+    at: at.toISOString(),
+    subject: { kind: 'unit', gtin: unit.gtin, lot: unit.lot, serial: unit.serial },
+    place,
+    ua: 'wechat',
+    shard,
+    sequence: padSequence(String(++sequence)),
+  });
+};
+
+export const minutesFrom = (start: Date, minutes: number): Date => new Date(start.getTime() + minutes * 60_000);
+
+export interface ListedAlert {
+  id: string;
+  status: 'open' | 'closed';
+  rule: string;
+  unit: { gtin: string; lot: string; serial: string };
+  provinces: string[];
+  count: number;
+  unitFlag: string;
+  closeReason?: string;
+}
+
+export const listAlerts = async (service: TestService, token: string, query = ''): Promise<ListedAlert[]> => {
+  const res = await service.call('GET', `/v1/alerts${query}`, { token });
+  if (res.status !== 200) throw new Error(`alerts: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { alerts: ListedAlert[] }).alerts;
+};
+
+export const alertsOfUnit = (alerts: readonly ListedAlert[], unit: Unit) =>
+  alerts.filter((alert) => alert.unit.serial === unit.serial && alert.unit.gtin === unit.gtin);
+
+export const orgIn = (service: TestService, adminToken: string, role: Role, region: string) =>
+  registerOrgIn(service, adminToken, role, region);
+
+export const unblockPath = (unit: Unit) => `/v1/units/01/${unit.gtin}/10/${unit.lot}/21/${unit.serial}/unblock`;

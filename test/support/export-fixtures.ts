@@ -1,0 +1,113 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import type { JSONWebKeySet } from 'jose';
+import type { SigningKey } from '#shared/codes/signature';
+import { toPublicJwk } from '#shared/codes/signature';
+import { hashRecordedEvent } from '#shared/custody/chain';
+import { eventIdOf, toEpcisEvent } from '#shared/custody/epcis';
+import {
+  type ExportFormat,
+  type ExportRecord,
+  encodeRecord,
+  exportEpilogue,
+  exportPrologue,
+  proofLineOf,
+} from '#shared/custody/export-formats';
+import type { CustodyEvent } from '#shared/custody/types';
+import { eventLeafHash } from '#shared/domain/audit-log';
+import { arrayRangeHasher, inclusionProof, rootOfLeafHashes } from '#shared/domain/merkle-tree';
+import { type ExportManifest, signExportManifest } from '#shared/services/audit/export-manifest';
+import { signTreeHead } from '#shared/services/audit/tree-head-jws';
+
+/** Stored events as the custody service stores them: EPCIS JSON, with the chain hash. */
+export const storedEvents = (count: number, options: { note?: string } = {}): ExportRecord[] =>
+  Array.from({ length: count }, (_, i) => {
+    const body: Omit<CustodyEvent, 'eventId'> = {
+      bizStep: i % 3 === 0 ? 'receiving' : 'shipping',
+      eventTime: new Date(Date.UTC(2026, 10, 1, 8, 0, i)).toISOString(),
+      eventTimeZoneOffset: '+08:00',
+      subjects: [{ kind: 'unit', gtin: '06901234567892', lot: 'L1', serial: `S${i}` }],
+      actorOrgId: 'org-factory',
+      ...(i % 3 === 0 ? {} : { destinationOrgId: 'org-distributor' }),
+      // Commas, quotes and line breaks: what CSV quoting exists for.
+      location: options.note ?? (i % 2 === 0 ? 'Hangzhou, "West Lake"\nZone 1' : 'Shenzhen'),
+    };
+    const recordTime = new Date(Date.UTC(2026, 10, 1, 8, 0, i, 500)).toISOString();
+    const eventId = eventIdOf(body);
+    const epcis = toEpcisEvent({ ...body, eventId, recordTime });
+    return {
+      eventId,
+      source: 'event',
+      recordTime,
+      epcis: JSON.stringify(epcis),
+      eventHash: hashRecordedEvent(epcis),
+      subjectIds: [`06901234567892.S${i}`],
+      leafIndex: null,
+      inclusionPath: [],
+    };
+  });
+
+export const testSigningKey = (): { key: SigningKey; jwks: JSONWebKeySet } => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const key: SigningKey = { kid: 'TEST', privateKey };
+  return { key, jwks: { keys: [{ ...toPublicJwk('TEST', privateKey) }] } };
+};
+
+/** A log over `logged` (in order) and a signed head over all of it. */
+export const signedLog = async (logged: readonly ExportRecord[], key: SigningKey) => {
+  const leaves = logged.map((r) => eventLeafHash(r.epcis));
+  const hash = arrayRangeHasher(leaves);
+  const head = {
+    treeSize: leaves.length,
+    rootHash: rootOfLeafHashes(leaves).toString('hex'),
+    timestamp: '2026-11-02T00:00:00.000Z',
+    previousTreeSize: 0,
+  };
+  const signedHead = await signTreeHead(head, key);
+  const prove = (record: ExportRecord, leafIndex: number): ExportRecord => ({
+    ...record,
+    leafIndex,
+    inclusionPath: inclusionProof(leafIndex, leaves.length, hash).map((h) => h.toString('hex')),
+  });
+  return { head: { ...head, signedHead }, prove };
+};
+
+export const encodeExport = (format: ExportFormat, records: readonly ExportRecord[]) => ({
+  file:
+    exportPrologue(format, new Date('2026-11-02T00:00:00Z')) +
+    records.map((r, n) => encodeRecord(format, r, n)).join('') +
+    exportEpilogue(format),
+  proofs: records.map((r, n) => proofLineOf(r, n)).join(''),
+});
+
+export const manifestFor = (
+  format: ExportFormat,
+  files: { file: string; proofs: string },
+  recordCount: number,
+  treeHead: ExportManifest['treeHead'],
+  key: SigningKey,
+  complete = true,
+) =>
+  signExportManifest(
+    {
+      exportId: '00000000-0000-4000-8000-000000000001',
+      format,
+      recordCount,
+      sha256: sha256(files.file),
+      bytes: Buffer.byteLength(files.file),
+      proofsSha256: sha256(files.proofs),
+      query: {},
+      complete,
+      createdAt: '2026-11-02T00:00:00.000Z',
+      completedAt: '2026-11-02T00:01:00.000Z',
+      exporter: { orgId: 'org-regulator', subject: 'client-1', role: 'regulator' },
+      treeHead,
+    },
+    key,
+  );
+
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Text in chunks of `size` characters, as a stream would hand it over. */
+export async function* chunked(text: string, size = 7): AsyncGenerator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+}

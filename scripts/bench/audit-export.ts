@@ -1,5 +1,5 @@
 /**
- * `npm run bench` part h (skip with --no-audit-export): an audit export of a generated
+ * `npm run bench` part j (skip with --no-audit-export): an audit export of a generated
  * history, its time and peak RSS. Goal: 1,000,000 events with peak RSS <= 256 MB.
  *
  * The history is written straight through the store (event items with the attributes the
@@ -199,7 +199,7 @@ export const createNationalRegulator = async (): Promise<string> => {
 export const printAuditExport = (result: AuditExportBench): void => {
   const { seed, run } = result;
   const verdict = run.peakRssMb <= PEAK_RSS_GOAL_MB ? 'PASS' : 'MISS';
-  console.log(`h) audit export of ${run.records.toLocaleString('en')} events (seeded in ${seed.seconds.toFixed(0)} s)`);
+  console.log(`j) audit export of ${run.records.toLocaleString('en')} events (seeded in ${seed.seconds.toFixed(0)} s)`);
   console.log(
     `   ${run.seconds.toFixed(1)} s, ${(run.records / run.seconds).toFixed(0)} events/s, ${(run.bytes / 1024 / 1024).toFixed(0)} MB written, peak RSS ${run.peakRssMb.toFixed(0)} MB (goal <= ${PEAK_RSS_GOAL_MB} MB: ${verdict})`,
   );
@@ -220,10 +220,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   }
 }
 
-/** `npm run bench`'s hook: part h unless --no-audit-export; --audit-export-count N sizes it (default 1,000,000). */
+/** `npm run bench`'s hook: part j unless --no-audit-export; --audit-export-count N sizes it (default 1,000,000). */
 export const runAuditExportPart = async (args: ReadonlySet<string>): Promise<void> => {
   if (args.has('--no-audit-export')) {
-    console.log('h) audit export: skipped (--no-audit-export)');
+    console.log('j) audit export: skipped (--no-audit-export)');
     return;
   }
   const sized = [...args].find((arg) => arg.startsWith('--audit-export-count='));
@@ -232,6 +232,6 @@ export const runAuditExportPart = async (args: ReadonlySet<string>): Promise<voi
     printAuditExport(result);
     console.log(JSON.stringify({ auditExport: result }));
   } catch (error) {
-    console.log(`h) audit export: skipped (${error instanceof Error ? error.message : String(error)})`);
+    console.log(`j) audit export: skipped (${error instanceof Error ? error.message : String(error)})`);
   }
 };

@@ -94,4 +94,15 @@ export const SPOT_CHECK_ROUTES = {
     params: s.DrawIdParams,
     responses: { 200: { description: 'The draw', schema: s.SpotCheckDraw }, ...errors(400, 404) },
   }),
+  getSpotCheckComparison: route({
+    operationId: 'getSpotCheckComparison',
+    method: 'GET',
+    path: '/v1/spot-checks/draws/{id}/results/{target}/comparison',
+    functionName: 'spot-check-read',
+    summary:
+      "A target's latest result: its lab report against the product's type test, clause by clause (the drawing regulator and those of the draw's province)",
+    auth: ['regulator'],
+    params: s.DrawTargetParams,
+    responses: { 200: { description: 'The comparison', schema: s.SpotCheckComparison }, ...errors(400, 401, 403, 404) },
+  }),
 } as const;

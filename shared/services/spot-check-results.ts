@@ -12,11 +12,14 @@ import type { EventResult } from '#shared/services/custody/results';
 import { getDraw } from '#shared/store/spot-check-repository';
 import { appendResults, listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
 import { requireRegisteredOrg } from './registry-service';
+import { comparisonFor, type LabReportRef, publicResult } from './spot-check-comparison';
 
 export interface ResultInput {
   target: string;
   result: 'pass' | 'fail';
   testReportRef: string;
+  /** The lab report of the sample: checked against the lab's registration and compared with the type test. */
+  labReport?: LabReportRef;
   note?: string;
   /** The entry number (`n`) this one corrects: the target's latest. */
   corrects?: number;
@@ -53,8 +56,14 @@ export const recordResults = async (principal: Principal, id: string, inputs: re
     seen.add(input.target);
   }
   const latest = latestByTarget(await listResults(id));
+  // Checked before anything is written, so a bad reference leaves no entry and no mark.
+  const comparisons = await Promise.all(
+    inputs.map((input) =>
+      input.labReport === undefined ? undefined : comparisonFor(principal, draw, input.target, input.labReport),
+    ),
+  );
   const recordedAt = now.toISOString();
-  const entries = inputs.map((input): SpotCheckResultEntry => {
+  const entries = inputs.map((input, index): SpotCheckResultEntry => {
     const previous = latest.get(input.target);
     if (input.corrects === undefined && previous !== undefined) {
       throw new ConflictError(
@@ -68,12 +77,17 @@ export const recordResults = async (principal: Principal, id: string, inputs: re
     if (input.corrects !== undefined && input.corrects !== previous?.n) {
       throw new ConflictError('STALE_CORRECTION', `The latest entry of ${input.target} is ${previous?.n}, not ${input.corrects}`);
     }
+    const comparison = comparisons[index];
     return {
       drawId: id,
       target: input.target,
       n: previous === undefined ? 0 : previous.n + 1,
       result: input.result,
       testReportRef: input.testReportRef,
+      ...(input.labReport === undefined
+        ? {}
+        : { labReport: { labOrgId: input.labReport.labOrgId, number: input.labReport.number } }),
+      ...(comparison === undefined ? {} : { comparison }),
       ...(input.note === undefined ? {} : { note: input.note }),
       recordedAt,
       recordedBy: principal.orgId,
@@ -87,10 +101,20 @@ export const recordResults = async (principal: Principal, id: string, inputs: re
       : entries.flatMap((entry) => {
           const lot = parseLotTarget(entry.target);
           if (lot === undefined || (entry.result !== 'fail' && entry.n === 0)) return [];
-          return [{ ...lot, mark: { result: entry.result, drawId: id, at: recordedAt, testReportRef: entry.testReportRef } }];
+          return [
+            {
+              ...lot,
+              mark: {
+                result: entry.result,
+                drawId: id,
+                at: recordedAt,
+                testReportRef: entry.labReport?.number ?? entry.testReportRef,
+              },
+            },
+          ];
         });
   await appendResults(entries, lotMarks);
-  return entries;
+  return entries.map(publicResult);
 };
 
 /**
@@ -111,7 +135,7 @@ export const recallFromResult = async (principal: Principal, id: string, target:
       bizStep: 'recall',
       eventTime: latest.recordedAt,
       eventTimeZoneOffset: '+00:00',
-      reason: `Spot check ${id}: failed (test report ${latest.testReportRef})`,
+      reason: `Spot check ${id}: failed (test report ${latest.labReport?.number ?? latest.testReportRef})`,
     },
     lot,
     regulator,

@@ -20,6 +20,7 @@ import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError
 import { createDraw, fixDraw, getDraw, listDraws, revealDraw } from '#shared/store/spot-check-repository';
 import { listResults } from '#shared/store/spot-check-results-repository';
 import { requireRegisteredOrg } from './registry-service';
+import { publicResult } from './spot-check-comparison';
 import { populationOf } from './spot-check-population';
 
 export interface CreateDrawInput {
@@ -134,7 +135,7 @@ export const readDraw = async (id: string, now = new Date()) => {
   const draw = await getDraw(id);
   if (draw === undefined) throw new NotFoundError('DRAW_NOT_FOUND', `Spot-check draw ${id} does not exist`);
   const results = draw.status === 'drawn' ? await listResults(id) : [];
-  return { ...publicDraw(draw, now, 'full'), results };
+  return { ...publicDraw(draw, now, 'full'), results: results.map(publicResult) };
 };
 
 export const listPublishedDraws = async (options: { cursor?: string; limit: number }, now = new Date()) => {

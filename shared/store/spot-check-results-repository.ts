@@ -4,6 +4,7 @@
  */
 
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ClauseComparison } from '#shared/domain/test-report-compare';
 import type { Batch } from '#shared/domain/types';
 import { ConflictError } from '#shared/errors';
 import { batchSpotCheckUpdate } from './batch-repository';
@@ -18,9 +19,19 @@ export interface SpotCheckResultEntry {
   n: number;
   result: 'pass' | 'fail';
   testReportRef: string;
+  /** The lab report of the sample, as the lab registered it. */
+  labReport?: { labOrgId: string; number: string };
+  /** That report against the product's type test (a = type test, b = the sample). */
+  comparison?: SpotCheckComparison;
   note?: string;
   recordedAt: string;
   recordedBy: string;
+}
+
+export interface SpotCheckComparison {
+  standard: string;
+  worse: number;
+  clauses: ClauseComparison[];
 }
 
 export const listResults = async (drawId: string): Promise<SpotCheckResultEntry[]> => {
@@ -30,12 +41,14 @@ export const listResults = async (drawId: string): Promise<SpotCheckResultEntry[
     ExpressionAttributeValues: { ':pk': spotCheckPartition(drawId), ':prefix': SPOT_CHECK_RESULT_PREFIX },
     ConsistentRead: true,
   });
-  return items.map(({ drawId: id, target, n, result, testReportRef, note, recordedAt, recordedBy }) => ({
+  return items.map(({ drawId: id, target, n, result, testReportRef, labReport, comparison, note, recordedAt, recordedBy }) => ({
     drawId: String(id),
     target: String(target),
     n: Number(n),
     result: result as 'pass' | 'fail',
     testReportRef: String(testReportRef),
+    ...(labReport === undefined ? {} : { labReport: labReport as { labOrgId: string; number: string } }),
+    ...(comparison === undefined ? {} : { comparison: comparison as SpotCheckComparison }),
     ...(typeof note === 'string' ? { note } : {}),
     recordedAt: String(recordedAt),
     recordedBy: String(recordedBy),

@@ -483,6 +483,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/spot-checks/draws/{id}/results/{target}/comparison': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A target's latest result: its lab report against the product's type test, clause by clause (the drawing regulator and those of the draw's province) */
+    get: operations['getSpotCheckComparison'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/scans/summary': {
     parameters: {
       query?: never;
@@ -1591,6 +1608,15 @@ export interface components {
       /** @enum {string} */
       result: 'pass' | 'fail';
       testReportRef: string;
+      labReport?: {
+        labOrgId: string;
+        number: string;
+      };
+      /** @description The lab report against the type test: clauses worse in the sample (the clause list is for regulators) */
+      comparison?: {
+        standard: string;
+        worse: number;
+      };
       note?: string;
       /** Format: date-time */
       recordedAt: string;
@@ -1606,6 +1632,13 @@ export interface components {
         /** @enum {string} */
         result: 'pass' | 'fail';
         testReportRef: string;
+        /** @description The sample's lab report: it must be registered by that lab for the target's product, and is compared with the type test */
+        labReport?: {
+          /** Format: uuid */
+          labOrgId: string;
+          /** @description The lab's report number */
+          number: string;
+        };
         note?: string;
         /** @description The entry number (`n`) this one corrects: the latest of the target */
         corrects?: number;
@@ -1672,6 +1705,42 @@ export interface components {
       targets?: string[];
       /** @description In draw order */
       selectedInspectors?: string[];
+    };
+    SpotCheckComparison: {
+      drawId: string;
+      target: string;
+      /** @description The entry compared: the latest of the target */
+      n: number;
+      /** @enum {string} */
+      result: 'pass' | 'fail';
+      labReport: {
+        labOrgId: string;
+        number: string;
+      };
+      comparison: {
+        standard: string;
+        clauses: {
+          clause: string;
+          /** @enum {string} */
+          trend: 'same' | 'better' | 'worse' | 'only_in_a' | 'only_in_b' | 'not_comparable';
+          a?: components['schemas']['ClauseResult'];
+          b?: components['schemas']['ClauseResult'];
+          delta?: number;
+          tolerance?: number;
+        }[];
+        /** @description Clauses worse in the sample */
+        worse: number;
+      };
+    };
+    ClauseResult: {
+      /** @description Clause id of the standard's catalogue, e.g. "impact_absorption" */
+      clause: string;
+      /** @enum {string} */
+      result: 'pass' | 'fail';
+      /** @description Measured clauses: the value */
+      value?: number;
+      /** @description Measured clauses: the unit, which must be the catalogue's */
+      unit?: string;
     };
     ScanSummary: {
       scope:
@@ -2016,16 +2085,6 @@ export interface components {
           /** @description For a product not registered here: its model and name */
           description: string;
         };
-    ClauseResult: {
-      /** @description Clause id of the standard's catalogue, e.g. "impact_absorption" */
-      clause: string;
-      /** @enum {string} */
-      result: 'pass' | 'fail';
-      /** @description Measured clauses: the value */
-      value?: number;
-      /** @description Measured clauses: the unit, which must be the catalogue's */
-      unit?: string;
-    };
     LabReportRegistration: {
       /** @description The lab's report number */
       number: string;
@@ -4457,6 +4516,77 @@ export interface operations {
       };
       /** @description Invalid request */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getSpotCheckComparison: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        /** @description A drawn lot, `{gtin}:{lot}` */
+        target: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The comparison */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckComparison'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -3,6 +3,7 @@ import { DRAW_ALGORITHM, SPOT_CHECK_KINDS } from '#shared/domain/spot-check-draw
 import { DRAW_STATUSES, MAX_INSPECTORS, MAX_POPULATION } from '#shared/domain/spot-checks';
 import { PRODUCT_CATEGORIES } from '#shared/domain/types';
 import { Gtin14, Lot, text } from './common';
+import { RegisterLabReportBody, ReportComparison } from './test-reports';
 
 export const DrawIdParams = z.strictObject({ id: z.uuid() });
 export const DrawTargetParams = z.strictObject({
@@ -46,10 +47,17 @@ export const RevealDrawBody = z
   })
   .meta({ id: 'RevealSpotCheckDrawBody' });
 
+const LabReportRef = z
+  .strictObject({ labOrgId: z.uuid(), number: RegisterLabReportBody.shape.number })
+  .describe('A report the testing lab registered (POST /v1/lab-reports) for the sample');
+
 const ResultInput = z.strictObject({
   target: z.string().min(1).max(64),
   result: z.enum(['pass', 'fail']),
   testReportRef: text(200),
+  labReport: LabReportRef.optional().describe(
+    "The sample's lab report: it must be registered by that lab for the target's product, and is compared with the type test",
+  ),
   note: text(2000).optional(),
   corrects: z.number().int().min(0).optional().describe('The entry number (`n`) this one corrects: the latest of the target'),
 });
@@ -65,11 +73,27 @@ export const SpotCheckResultEntry = z
     n: z.number().int().describe('0 for the result; each correction the next number'),
     result: z.enum(['pass', 'fail']),
     testReportRef: z.string(),
+    labReport: z.object({ labOrgId: z.string(), number: z.string() }).optional(),
+    comparison: z
+      .object({ standard: z.string(), worse: z.number().int() })
+      .optional()
+      .describe('The lab report against the type test: clauses worse in the sample (the clause list is for regulators)'),
     note: z.string().optional(),
     recordedAt: z.iso.datetime(),
     recordedBy: z.string(),
   })
   .meta({ id: 'SpotCheckResultEntry' });
+
+export const SpotCheckComparison = z
+  .object({
+    drawId: z.string(),
+    target: z.string(),
+    n: z.number().int().describe('The entry compared: the latest of the target'),
+    result: z.enum(['pass', 'fail']),
+    labReport: z.object({ labOrgId: z.string(), number: z.string() }),
+    comparison: ReportComparison.extend({ worse: z.number().int().describe('Clauses worse in the sample') }),
+  })
+  .meta({ id: 'SpotCheckComparison' });
 
 const DrawScope = z.object({
   province: z.string(),

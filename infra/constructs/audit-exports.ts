@@ -4,20 +4,13 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  ObjectLockRetention,
-  ObjectOwnership,
-  StorageClass,
-} from 'aws-cdk-lib/aws-s3';
+import { type Bucket, type CfnBucket, ObjectLockRetention, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AuditCheckpoints } from './audit-checkpoints';
 import { jobQueues } from './job-queues';
+import { privateBucket } from './private-bucket';
 import type { SigningKey } from './signing-key';
 import { READ_ACTIONS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';
@@ -82,41 +75,17 @@ export class AuditExports extends Construct {
       description: 'TraceSeal audit exports and archive',
       removalPolicy: RemovalPolicy.RETAIN,
     }));
-    const lockedBucket = (name: string, retention: ObjectLockRetention, prefix: string) => {
-      const bucket = new Bucket(this, name, {
-        encryption: BucketEncryption.KMS,
+    const lockedBucket = (name: string, retention: ObjectLockRetention, prefix: string) =>
+      privateBucket(this, name, {
         encryptionKey: key,
-        bucketKeyEnabled: true,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
         versioned: true,
-        objectLockEnabled: true,
         objectLockDefaultRetention: retention,
         lifecycleRules: [
           { transitions: [{ storageClass: StorageClass.GLACIER, transitionAfter: Duration.days(glacierAfterDays) }] },
           { abortIncompleteMultipartUploadAfter: Duration.days(7) },
         ],
-        removalPolicy: RemovalPolicy.RETAIN,
+        accessLogs: { bucket: props.accessLogs, prefix },
       });
-      (bucket.node.defaultChild as CfnBucket).loggingConfiguration = {
-        destinationBucketName: props.accessLogs.bucketName,
-        logFilePrefix: prefix,
-      };
-      props.accessLogs.addToResourcePolicy(
-        new PolicyStatement({
-          principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
-          actions: ['s3:PutObject'],
-          resources: [props.accessLogs.arnForObjects(`${prefix}*`)],
-          conditions: {
-            ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-            StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-          },
-        }),
-      );
-      return bucket;
-    };
     this.exports = lockedBucket('Exports', ObjectLockRetention.governance(Duration.days(AUDIT_RETENTION_DAYS)), 'audit-exports/');
     this.archive = lockedBucket('Archive', ObjectLockRetention.compliance(Duration.days(AUDIT_RETENTION_DAYS)), 'audit-archive/');
 

@@ -4,10 +4,11 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { jobQueues } from './job-queues';
+import { privateBucket } from './private-bucket';
 import type { SigningKey } from './signing-key';
 import { TraceSealFunction } from './traceseal-function';
 
@@ -61,16 +62,9 @@ export class IssuanceJobs extends Construct {
       description: 'TraceSeal label files',
       removalPolicy: RemovalPolicy.RETAIN,
     }));
-    this.labels = new Bucket(this, 'Labels', {
-      encryption: BucketEncryption.KMS,
+    this.labels = privateBucket(this, 'Labels', {
       encryptionKey: key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: Duration.days(retentionDays) }, { abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.labels).acknowledge({
       id: 'AwsSolutions-S1',

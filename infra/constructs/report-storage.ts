@@ -1,8 +1,9 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { privateBucket } from './private-bucket';
 import type { TraceSealFunction } from './traceseal-function';
 
 export interface ReportStorageProps {
@@ -30,53 +31,24 @@ export class ReportStorage extends Construct {
       throw new Error('photoRetentionDays must be an integer of 30 or more');
 
     // Its own log bucket, owner-enforced: S3 delivers logs through a bucket policy, no ACLs.
-    this.accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    this.accessLogs = privateBucket(this, 'AccessLogs', {
       lifecycleRules: [{ expiration: Duration.days(retentionDays + 365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This bucket is itself the access-log destination of the report photo bucket; logging it would log the logs.',
     });
 
-    this.photos = new Bucket(this, 'Photos', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // A photo overwritten or deleted by mistake can be recovered for 30 days.
+    // Evidence of reports: retained with the stack; a photo overwritten or deleted by mistake
+    // can be recovered for 30 days.
+    this.photos = privateBucket(this, 'Photos', {
       versioned: true,
       lifecycleRules: [
         { expiration: Duration.days(retentionDays), noncurrentVersionExpiration: Duration.days(30) },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
-      // Evidence of reports: never deleted with the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
+      accessLogs: { bucket: this.accessLogs, prefix: 'report-photos/' },
     });
-
-    // Set by hand rather than with serverAccessLogsBucket, which (without the
-    // serverAccessLogsUseBucketPolicy flag) would grant S3 log delivery through an ACL.
-    (this.photos.node.defaultChild as CfnBucket).loggingConfiguration = {
-      destinationBucketName: this.accessLogs.bucketName,
-      logFilePrefix: 'report-photos/',
-    };
-    this.accessLogs.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [this.accessLogs.arnForObjects('report-photos/*')],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': this.photos.bucketArn },
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-        },
-      }),
-    );
 
     this.ipPepper = new Secret(this, 'IpPepper', {
       description: 'Pepper of the source-IP hash that rate-limits counterfeit reports (no IP is stored)',

@@ -1,8 +1,9 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { privateBucket } from './private-bucket';
 import type { RouteFunctions } from './route-functions';
 import type { TraceSealFunction } from './traceseal-function';
 
@@ -32,32 +33,12 @@ export class TestReports extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.pdfs = new Bucket(this, 'Pdfs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // A report's PDF is evidence for as long as its products are worn: no expiry, versions kept.
+    // A report's PDF is evidence for as long as its products are worn: no expiry, versions kept.
+    this.pdfs = privateBucket(this, 'Pdfs', {
       versioned: true,
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      accessLogs: { bucket: props.accessLogs, prefix: 'test-reports/' },
     });
-    (this.pdfs.node.defaultChild as CfnBucket).loggingConfiguration = {
-      destinationBucketName: props.accessLogs.bucketName,
-      logFilePrefix: 'test-reports/',
-    };
-    props.accessLogs.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal('logging.s3.amazonaws.com')],
-        actions: ['s3:PutObject'],
-        resources: [props.accessLogs.arnForObjects('test-reports/*')],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': this.pdfs.bucketArn },
-          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-        },
-      }),
-    );
   }
 
   /** Every grant test reports need, to the route functions that need them (the stack's one call). */

@@ -37,31 +37,32 @@ export interface RouteDefinition {
   responses: Record<number, ResponseSpec>;
 }
 
-/** Error responses by status code, with the usual descriptions; `overrides` rewords some. */
-export const errors = (...codes: number[]): Record<number, ResponseSpec> =>
-  Object.fromEntries(
-    codes.map((code) => [
-      code,
-      {
-        description:
-          {
-            400: 'Invalid request',
-            401: 'Missing or invalid token',
-            403: 'Role or organization not allowed',
-            404: 'Not found',
-            409: 'Conflict with the current state',
-            413: 'Body too large',
-            415: 'Body is not JSON',
-            429: 'Too many requests (Retry-After says when to retry)',
-            503: 'Temporarily unavailable',
-          }[code] ?? 'Error',
-        schema: ErrorBody,
-      },
-    ]),
-  );
+/** One error response, described for its route. */
+export const errorResponse = (description: string): ResponseSpec => ({ description, schema: ErrorBody });
+
+const USUAL_ERRORS: Readonly<Record<number, string>> = {
+  400: 'Invalid request',
+  401: 'Missing or invalid token',
+  403: 'Role or organization not allowed',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  429: 'Too many requests (Retry-After says when to retry)',
+  503: 'Temporarily unavailable',
+};
+
+/**
+ * `errors` for a family of routes that words some statuses its own way (e.g. a 404 that
+ * names what is missing); the statuses it does not reword keep the usual descriptions.
+ */
+export const errorsDescribed =
+  (overrides: Readonly<Record<number, string>>) =>
+  (...codes: number[]): Record<number, ResponseSpec> =>
+    Object.fromEntries(codes.map((code) => [code, errorResponse(overrides[code] ?? USUAL_ERRORS[code] ?? 'Error')]));
+
+/** Error responses by status code, with the usual descriptions. */
+export const errors = errorsDescribed({});
 
 /** Keeps a route's literal type (its operationId, path, schemas) while checking its shape. */
 export const route = <T extends RouteDefinition>(definition: T): T => definition;
-
-/** One error response, described for its route. */
-export const errorResponse = (description: string): ResponseSpec => ({ description, schema: ErrorBody });

@@ -1,21 +1,15 @@
-import { type ResponseSpec, route } from './route-definition';
+import { errorsDescribed, route } from './route-definition';
 import * as s from './schemas/index';
 
 /**
  * "Double random" spot checks (shared/http/routes.ts spreads them into ROUTES): regulators
  * commit, fix, reveal and record; every draw is public to read.
  */
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid request',
-  401: 'Missing or invalid token',
+const errors = errorsDescribed({
   403: 'Role, organization or jurisdiction not allowed',
   404: 'No such draw',
   409: 'Conflict with the state of the draw',
-  413: 'Body too large',
-  415: 'Body is not JSON',
-};
-const errors = (...codes: number[]): Record<number, ResponseSpec> =>
-  Object.fromEntries(codes.map((code) => [code, { description: DESCRIPTIONS[code] ?? 'Error', schema: s.ErrorBody }]));
+});
 const WRITE_ERRORS = errors(400, 401, 403, 404, 409, 413, 415);
 
 export const SPOT_CHECK_ROUTES = {

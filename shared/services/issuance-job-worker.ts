@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createSerialCodec } from '#shared/codes/serial';
 import { getStringFromEnv } from '#shared/config';
 import type { Batch } from '#shared/domain/types';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
@@ -52,7 +51,6 @@ const signAndStore = async (
 ): Promise<boolean> => {
   const record = await getProductRecord(batch.gtin);
   if (record === undefined) throw new Error(`Product ${batch.gtin} of batch ${batch.id} is missing`);
-  const codec = createSerialCodec(record.serialKey);
   const key = await getActiveSigningKey();
   const pool = options.pool ?? sharedSigningPool();
   const written = await listWrittenChunkIndexes(batch.id);
@@ -68,8 +66,7 @@ const signAndStore = async (
       const index = missing[next++] as number;
       const first = batch.firstSequence + index * CODE_CHUNK_SIZE;
       const size = Math.min(CODE_CHUNK_SIZE, batch.count - index * CODE_CHUNK_SIZE);
-      const serials = Array.from({ length: size }, (_, i) => codec.encode(first + i));
-      const digsigs = await pool.signSerials(key, batch, serials);
+      const { serials, digsigs } = await pool.issueChunk(key, batch, record.serialKey, first, size);
       options.faults?.beforeChunkWrite?.(index);
       await putCodeChunks(batch.id, [
         { index, codes: serials.map((serial, i) => ({ sequence: first + i, serial, digsig: digsigs[i] ?? '' })) },

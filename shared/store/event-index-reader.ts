@@ -5,7 +5,7 @@
  * follow one another, so the whole range comes out in one order. A position is an order
  * key: reading resumes strictly after it, whatever bucket it came from.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { EventAudience } from '#shared/domain/event-audience';
 import { batchGetAll, documentClient, mainTableName } from './dynamodb-client';
 import { audienceOfItem, type EventSourceKind } from './event-index-repository';
@@ -54,11 +54,17 @@ const periodsBetween = (period: 'day' | 'month', from: string, lastIncluded: str
   return periods;
 };
 
-/** One partition's items in order, a page at a time, between `low` and `high` (both order keys). */
+type QueryPage = Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey'>;
+
+/**
+ * One partition's items in order, a page at a time, between `low` and `high` (both order
+ * keys). The next page is asked for as soon as a page arrives, so a long read (an export of
+ * a million events) waits for DynamoDB once per page of all buckets, not once per page of each.
+ */
 class PartitionReader {
   private items: Record<string, unknown>[] = [];
   private index = 0;
-  private startKey: Record<string, unknown> | undefined;
+  private next: Promise<QueryPage> | undefined;
   private done = false;
 
   public constructor(
@@ -69,23 +75,30 @@ class PartitionReader {
     private readonly high: string,
   ) {}
 
+  private fetch(startKey: Record<string, unknown> | undefined): Promise<QueryPage> {
+    const page = documentClient.send(
+      new QueryCommand({
+        TableName: mainTableName(),
+        ...(this.indexName === undefined ? {} : { IndexName: this.indexName }),
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+        ExpressionAttributeNames: { '#pk': this.keys.pk, '#sk': this.keys.sk },
+        ExpressionAttributeValues: { ':pk': this.partition, ':low': this.low, ':high': this.high },
+        Limit: PAGE,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    // A prefetched page nobody reads (the caller stopped early) must not become an unhandled rejection.
+    page.catch(() => undefined);
+    return page;
+  }
+
   public async head(): Promise<Record<string, unknown> | undefined> {
     while (this.index >= this.items.length && !this.done) {
-      const page = await documentClient.send(
-        new QueryCommand({
-          TableName: mainTableName(),
-          ...(this.indexName === undefined ? {} : { IndexName: this.indexName }),
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
-          ExpressionAttributeNames: { '#pk': this.keys.pk, '#sk': this.keys.sk },
-          ExpressionAttributeValues: { ':pk': this.partition, ':low': this.low, ':high': this.high },
-          Limit: PAGE,
-          ExclusiveStartKey: this.startKey,
-        }),
-      );
+      const page = await (this.next ?? this.fetch(undefined));
       this.items = page.Items ?? [];
       this.index = 0;
-      this.startKey = page.LastEvaluatedKey;
-      this.done = this.startKey === undefined;
+      this.done = page.LastEvaluatedKey === undefined;
+      this.next = this.done ? undefined : this.fetch(page.LastEvaluatedKey);
     }
     return this.items[this.index];
   }

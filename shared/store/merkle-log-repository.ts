@@ -143,6 +143,59 @@ export const leafIndexOf = async (eventId: string): Promise<number | undefined> 
 };
 
 /**
+ * The leaves from the start of the chunk where `entries` begin: that chunk's stored leaves
+ * (a partial chunk is rewritten whole), then the entries' own.
+ */
+export const leavesFromChunkStart = async (
+  state: LogState,
+  entries: readonly AppendEntry[],
+): Promise<{ firstChunk: number; leaves: Hash[] }> => {
+  const firstChunk = chunkOf(state.size, AUDIT_LOG_CHUNK_SIZE);
+  const inChunk = state.size % AUDIT_LOG_CHUNK_SIZE;
+  const existing = inChunk === 0 ? [] : ((await readChunks([firstChunk])).get(firstChunk) ?? []);
+  if (existing.length < inChunk) throw new Error('audit log: the partial chunk is shorter than the log');
+  return { firstChunk, leaves: [...existing.slice(0, inChunk), ...entries.map((e) => e.leafHash)] };
+};
+
+/** The items holding `leaves` from the start of `firstChunk`: each chunk, and the root of each complete one. */
+export const chunkItemsOf = (firstChunk: number, leaves: readonly Hash[]): Record<string, unknown>[] => {
+  const items: Record<string, unknown>[] = [];
+  for (let offset = 0, chunk = firstChunk; offset < leaves.length; offset += AUDIT_LOG_CHUNK_SIZE, chunk++) {
+    const chunkLeaves = leaves.slice(offset, offset + AUDIT_LOG_CHUNK_SIZE);
+    items.push({ ...auditLogChunkKey(chunk), type: 'auditLogChunk', chunk, leaves: Buffer.concat(chunkLeaves) });
+    if (chunkLeaves.length === AUDIT_LOG_CHUNK_SIZE)
+      items.push({ ...auditLogChunkRootKey(chunk), type: 'auditLogChunkRoot', chunk, root: rootOfLeafHashes(chunkLeaves) });
+  }
+  return items;
+};
+
+export const leafPointerItem = (entry: AppendEntry, leafIndex: number): Record<string, unknown> => ({
+  ...auditLogLeafPointerKey(entry.eventId),
+  type: 'auditLogLeaf',
+  eventId: entry.eventId,
+  leafIndex,
+});
+
+/** The state moved from `state.size` on by `entries`, only for the lease owner and only from that size. */
+export const stateAdvance = (owner: string, state: LogState, entries: readonly AppendEntry[]) => {
+  const last = entries.at(-1);
+  return {
+    TableName: mainTableName(),
+    Key: auditLogStateKey,
+    UpdateExpression: 'SET #size = :size, lastRecordTime = :recordTime, lastEventId = :eventId',
+    ConditionExpression: '#size = :expected AND leaseOwner = :owner',
+    ExpressionAttributeNames: { '#size': 'size' },
+    ExpressionAttributeValues: {
+      ':size': state.size + entries.length,
+      ':expected': state.size,
+      ':owner': owner,
+      ':recordTime': last?.recordTime,
+      ':eventId': last?.eventId,
+    },
+  };
+};
+
+/**
  * Appends up to MAX_APPEND_BATCH leaves after `state.size`, in one transaction: the touched
  * chunks, the roots of chunks it completes, one pointer per event, and the state moved on.
  * Returns the new state; throws LogBusyError when the lease or the size moved under us.
@@ -152,57 +205,14 @@ export const appendLeaves = async (owner: string, state: LogState, entries: read
   if (last === undefined) return state;
   if (entries.length > MAX_APPEND_BATCH) throw new RangeError('audit log: append batch too large');
   const TableName = mainTableName();
-  const firstChunk = chunkOf(state.size, AUDIT_LOG_CHUNK_SIZE);
-  const existing = state.size % AUDIT_LOG_CHUNK_SIZE === 0 ? [] : ((await readChunks([firstChunk])).get(firstChunk) ?? []);
-  if (existing.length < state.size % AUDIT_LOG_CHUNK_SIZE)
-    throw new Error('audit log: the partial chunk is shorter than the log');
+  const { firstChunk, leaves } = await leavesFromChunkStart(state, entries);
   const items: TransactItems = [
-    {
-      Update: {
-        TableName,
-        Key: auditLogStateKey,
-        UpdateExpression: 'SET #size = :size, lastRecordTime = :recordTime, lastEventId = :eventId',
-        ConditionExpression: '#size = :expected AND leaseOwner = :owner',
-        ExpressionAttributeNames: { '#size': 'size' },
-        ExpressionAttributeValues: {
-          ':size': state.size + entries.length,
-          ':expected': state.size,
-          ':owner': owner,
-          ':recordTime': last.recordTime,
-          ':eventId': last.eventId,
-        },
-      },
-    },
+    { Update: stateAdvance(owner, state, entries) },
+    ...chunkItemsOf(firstChunk, leaves).map((Item) => ({ Put: { TableName, Item } })),
+    ...entries.map((entry, i) => ({
+      Put: { TableName, Item: leafPointerItem(entry, state.size + i), ConditionExpression: 'attribute_not_exists(pk)' },
+    })),
   ];
-  const leaves = [...existing.slice(0, state.size % AUDIT_LOG_CHUNK_SIZE), ...entries.map((e) => e.leafHash)];
-  for (let offset = 0, chunk = firstChunk; offset < leaves.length; offset += AUDIT_LOG_CHUNK_SIZE, chunk++) {
-    const chunkLeaves = leaves.slice(offset, offset + AUDIT_LOG_CHUNK_SIZE);
-    items.push({
-      Put: { TableName, Item: { ...auditLogChunkKey(chunk), type: 'auditLogChunk', chunk, leaves: Buffer.concat(chunkLeaves) } },
-    });
-    if (chunkLeaves.length === AUDIT_LOG_CHUNK_SIZE) {
-      items.push({
-        Put: {
-          TableName,
-          Item: { ...auditLogChunkRootKey(chunk), type: 'auditLogChunkRoot', chunk, root: rootOfLeafHashes(chunkLeaves) },
-        },
-      });
-    }
-  }
-  entries.forEach((entry, i) => {
-    items.push({
-      Put: {
-        TableName,
-        Item: {
-          ...auditLogLeafPointerKey(entry.eventId),
-          type: 'auditLogLeaf',
-          eventId: entry.eventId,
-          leafIndex: state.size + i,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    });
-  });
   const outcome = await transactWrite(items);
   // The state is item 0: "duplicate" there means the size or lease moved, i.e. another writer.
   if (outcome !== 'recorded') throw new LogBusyError();

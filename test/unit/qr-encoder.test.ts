@@ -64,6 +64,29 @@ describe('QR encoder', () => {
     expect(compared).toBe(40 * 4 + 14);
   }, 120_000);
 
+  it('packs the same modules one bit each, rows padded to a byte, for every version', () => {
+    for (let version = 1; version <= MAX_VERSION; version++) {
+      const ecc = ECC_LEVELS[version % ECC_LEVELS.length] ?? 'M';
+      const length = Math.max(1, Math.floor(byteCapacity(version, ecc) / 2));
+      const encoder = createQrEncoder(length, { ecc, version, mask: version % 8 });
+      const { size, rowBytes } = encoder;
+      expect(rowBytes).toBe(Math.ceil(size / 8));
+      const text = textOf(length, version);
+      const modules = encoder.encode(text);
+      // Filled with ones first: padding bits must come out zero, so nothing stale survives.
+      const packed = encoder.encodePackedInto(text, new Uint8Array(rowBytes * size).fill(0xff));
+      const unpacked = new Uint8Array(size * size);
+      for (let row = 0; row < size; row++) {
+        for (let column = 0; column < rowBytes * 8; column++) {
+          const bit = ((packed[row * rowBytes + (column >> 3)] ?? 0) >> (7 - (column & 7))) & 1;
+          if (column < size) unpacked[row * size + column] = bit;
+          else expect(bit, `padding bit of row ${row}, version ${version}`).toBe(0);
+        }
+      }
+      expect(Buffer.from(unpacked).equals(Buffer.from(modules)), `version ${version}`).toBe(true);
+    }
+  });
+
   it('encodes signed Digital Link URIs that jsQR reads back exactly and that verify against the JWKS', async () => {
     const { codes, jwks } = makeSignedCodes(12);
     for (const ecc of ECC_LEVELS) {

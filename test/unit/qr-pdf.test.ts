@@ -7,8 +7,8 @@ import { makeSignedCodes } from '../support/qr-label-codes';
 
 /**
  * The PDF's structure read back by a parser written here: every xref offset lands on its
- * object, the page tree counts the pages, and each page's deflated content, turned back into
- * modules from its rectangles, is exactly each code's matrix. A rasterizer reads the same
+ * object, the page tree counts the pages, and each label's image mask, turned back into
+ * modules, is exactly its code's matrix. A rasterizer reads the same
  * file in test/e2e/label-decode.test.ts.
  */
 const { codes } = makeSignedCodes(11);
@@ -37,34 +37,46 @@ const objectsOf = (pdf: Buffer) => {
   return { text, offsets };
 };
 
-/** Modules from one page's content: per `q … cm` block, its `x y w 1 re` runs. */
-const symbolsOnPage = (content: string, size: number): Uint8Array[] =>
-  content
-    .split(/^q [\d.]+ 0 0 [\d.]+ [\d.]+ [\d.]+ cm\n/m)
-    .slice(1)
-    .map((block) => {
-      const modules = new Uint8Array(size * size);
-      for (const [, x, y, w] of block.matchAll(/^(\d+) (\d+) (\d+) 1 re$/gm)) {
-        const row = size - 1 - Number(y);
-        modules.fill(1, row * size + Number(x), row * size + Number(x) + Number(w));
-      }
-      return modules;
-    });
+/** The stream bytes of object `id`, its length read from its dictionary. */
+const streamOf = (text: string, offsets: number[], id: number): Buffer => {
+  const at = offsets[id] ?? 0;
+  const header = /^\d+ 0 obj\n<<(.*?)\/Length (\d+)(.*?)>>\nstream\n/.exec(text.slice(at, at + 400));
+  expect(header).not.toBeNull();
+  const start = at + (header?.[0].length ?? 0);
+  return Buffer.from(text.slice(start, start + Number(header?.[2])), 'latin1');
+};
+
+/** Modules from one page: per `q … cm /Qk Do Q` in its content, the bits of image mask Qk. */
+const symbolsOnPage = (text: string, offsets: number[], content: string, pageDictionary: string, size: number) =>
+  [...content.matchAll(/^q [\d.]+ 0 0 [\d.]+ [\d.]+ [\d.]+ cm \/(Q\d+) Do Q$/gm)].map(([, name]) => {
+    const id = Number(new RegExp(`/${name} (\\d+) 0 R`).exec(pageDictionary)?.[1]);
+    const at = offsets[id] ?? 0;
+    expect(text.slice(at, at + 200)).toContain(
+      `/Width ${size} /Height ${size} /ImageMask true /BitsPerComponent 1 /Decode [1 0]`,
+    );
+    const bits = streamOf(text, offsets, id);
+    const rowBytes = Math.ceil(size / 8);
+    expect(bits.length).toBe(rowBytes * size);
+    const modules = new Uint8Array(size * size);
+    for (let row = 0; row < size; row++)
+      for (let column = 0; column < size; column++)
+        modules[row * size + column] = ((bits[row * rowBytes + (column >> 3)] ?? 0) >> (7 - (column & 7))) & 1;
+    return modules;
+  });
 
 describe('PDF label sheets', () => {
-  it('writes an xref table whose offsets land on every object, and the QR rectangles of every code in order', async () => {
+  it("writes an xref table whose offsets land on every object, and an image mask holding each code's modules in order", async () => {
     const options = { labelWidthMm: 50, labelHeightMm: 60, marginMm: 5 };
     const layout = pdfLayout(encoder.size, options);
     expect([layout.columns, layout.rows]).toEqual([4, 4]);
     const { text, offsets } = objectsOf(await pdfOf(options));
     expect(text.startsWith('%PDF-1.4\n')).toBe(true);
     expect(text).toContain(`/Type /Pages /Count 1 `);
-    const streams = [...text.matchAll(/<< \/Length (\d+) \/Filter \/FlateDecode >>\nstream\n/g)];
-    expect(streams).toHaveLength(1);
-    const stream = streams[0];
-    const start = (stream?.index ?? 0) + (stream?.[0].length ?? 0);
-    const content = inflateSync(Buffer.from(text.slice(start, start + Number(stream?.[1])), 'latin1')).toString('latin1');
-    const symbols = symbolsOnPage(content, encoder.size);
+    const pages = [...text.matchAll(/^(\d+) 0 obj\n(<< \/Type \/Page .*\/Contents (\d+) 0 R >>)$/gm)];
+    expect(pages).toHaveLength(1);
+    const [, , pageDictionary = '', contentId] = pages[0] ?? [];
+    const content = inflateSync(streamOf(text, offsets, Number(contentId))).toString('latin1');
+    const symbols = symbolsOnPage(text, offsets, content, pageDictionary, encoder.size);
     expect(symbols).toHaveLength(codes.length);
     symbols.forEach((modules, i) => {
       expect(Buffer.from(modules).equals(Buffer.from(encoder.encode(codes[i]?.uri ?? '')))).toBe(true);

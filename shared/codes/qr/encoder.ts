@@ -37,6 +37,14 @@ export interface QrEncoder {
   encode(text: string): Uint8Array;
   /** Same, into `out` (reused across codes to spare the allocator). */
   encodeInto(text: string, out: Uint8Array): Uint8Array;
+  /** Bytes per row of the packed form: `ceil(size / 8)`. */
+  readonly rowBytes: number;
+  /**
+   * The same modules packed one bit each (1 = dark), rows top first, each row padded to a
+   * byte, most significant bit leftmost: the layout of a PDF image mask or a 1-bit PNG row,
+   * written without visiting every module. `out` holds `rowBytes * size` bytes.
+   */
+  encodePackedInto(text: string, out: Uint8Array): Uint8Array;
 }
 
 const utf8 = new TextEncoder();
@@ -91,7 +99,21 @@ const symbolEncoder = (template: QrTemplate): QrEncoder => {
   const stream = new Uint8Array(totalCodewords);
   const { base, bitPositions } = template;
 
-  const encodeInto = (text: string, out: Uint8Array): Uint8Array => {
+  const rowBytes = Math.ceil(size / 8);
+  const basePacked = new Uint8Array(rowBytes * size);
+  const packedPositions = new Uint32Array(bitPositions.length);
+  for (let index = 0; index < base.length; index++) {
+    const row = Math.floor(index / size);
+    const column = index % size;
+    const at = row * rowBytes + (column >>> 3);
+    if (base[index] === 1) basePacked[at] = (basePacked[at] ?? 0) | (0x80 >>> (column & 7));
+  }
+  bitPositions.forEach((index, i) => {
+    packedPositions[i] = Math.floor(index / size) * rowBytes * 8 + (index % size);
+  });
+
+  /** The interleaved data and EC codewords of `text`, in `stream`. */
+  const codewordsOf = (text: string): void => {
     const { read, written } = utf8.encodeInto(text, textBytes);
     if (read < text.length || written > capacity) {
       throw new BadRequestError('QR_DATA_TOO_LONG', `The text does not fit this batch's QR version ${version} at level ${ecc}`);
@@ -122,18 +144,34 @@ const symbolEncoder = (template: QrTemplate): QrEncoder => {
       encodeBlock(data, blockStarts[b] ?? 0, blockStarts[b + 1] ?? 0, genLogs, ec);
       for (let i = 0; i < ecPerBlock; i++) stream[ecTarget[b * ecPerBlock + i] ?? 0] = ec[i] ?? 0;
     }
+  };
 
-    out.set(base);
+  const encodePackedInto = (text: string, out: Uint8Array): Uint8Array => {
+    codewordsOf(text);
+    out.set(basePacked);
     for (let i = 0; i < totalCodewords; i++) {
       const codeword = stream[i] ?? 0;
       if (codeword === 0) continue;
       const first = i * 8;
       for (let bit = 0; bit < 8; bit++) {
         if ((codeword >>> (7 - bit)) & 1) {
-          const index = bitPositions[first + bit] ?? 0;
-          out[index] = (out[index] ?? 0) ^ 1;
+          const position = packedPositions[first + bit] ?? 0;
+          out[position >>> 3] = (out[position >>> 3] ?? 0) ^ (0x80 >>> (position & 7));
         }
       }
+    }
+    return out;
+  };
+
+  // The one-byte-per-module form is unpacked from the packed one, so modules are placed in one place only.
+  const scratch = new Uint8Array(rowBytes * size);
+  const encodeInto = (text: string, out: Uint8Array): Uint8Array => {
+    encodePackedInto(text, scratch);
+    for (let row = 0; row < size; row++) {
+      const from = row * rowBytes;
+      const to = row * size;
+      for (let column = 0; column < size; column++)
+        out[to + column] = ((scratch[from + (column >>> 3)] ?? 0) >>> (7 - (column & 7))) & 1;
     }
     return out;
   };
@@ -145,6 +183,8 @@ const symbolEncoder = (template: QrTemplate): QrEncoder => {
     size,
     capacity,
     encodeInto,
+    rowBytes,
+    encodePackedInto,
     encode: (text) => encodeInto(text, new Uint8Array(size * size)),
   };
 };

@@ -49,14 +49,18 @@ export const generatorLogsOf = (degree: number): Uint8Array => {
  */
 export const encodeBlock = (data: Uint8Array, start: number, end: number, genLogs: Uint8Array, ec: Uint8Array): void => {
   const degree = genLogs.length;
+  const last = degree - 1;
   ec.fill(0, 0, degree);
+  // Shift and add in one pass: a typed-array copyWithin per data byte cost more than the XORs.
   for (let i = start; i < end; i++) {
     const factor = (data[i] ?? 0) ^ (ec[0] ?? 0);
-    ec.copyWithin(0, 1, degree);
-    ec[degree - 1] = 0;
-    if (factor !== 0) {
-      const logFactor = LOG[factor] ?? 0;
-      for (let j = 0; j < degree; j++) ec[j] = (ec[j] ?? 0) ^ (EXP[logFactor + (genLogs[j] ?? 0)] ?? 0);
+    if (factor === 0) {
+      for (let j = 0; j < last; j++) ec[j] = ec[j + 1] ?? 0;
+      ec[last] = 0;
+      continue;
     }
+    const logFactor = LOG[factor] ?? 0;
+    for (let j = 0; j < last; j++) ec[j] = (ec[j + 1] ?? 0) ^ (EXP[logFactor + (genLogs[j] ?? 0)] ?? 0);
+    ec[last] = EXP[logFactor + (genLogs[last] ?? 0)] ?? 0;
   }
 };

@@ -1,4 +1,4 @@
-import { type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
+import { EPCIS_QUERY_PARAMETERS, type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
 import { type ExportRecord, entryIdOf } from '#shared/custody/export-formats';
 import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/rules';
 import { canSee, type EventViewer } from '#shared/domain/event-audience';
@@ -13,23 +13,21 @@ import { chooseIndex } from '../epcis-query-service';
  * viewer, never a Scan, the same visibility and filters), in the log's order, each with
  * its leaf index and inclusion path against the export's tree head. Events are handled
  * PROOF_BATCH at a time: one BatchGet of their leaf pointers, one of the leaf chunks their
- * proofs need; the chunk roots of the head are read once per run.
+ * proofs need, the next batch's asked for while this one is written; the chunk roots of the
+ * head are read once per run.
  */
 const PROOF_BATCH = 100;
 
-/** Query parameters an export takes: the EPCIS query's filters, without paging. */
-export const EXPORT_QUERY_PARAMETERS = [
-  'GE_eventTime',
-  'LT_eventTime',
-  'GE_recordTime',
-  'LT_recordTime',
-  'EQ_bizStep',
-  'EQ_disposition',
-  'MATCH_epc',
-  'MATCH_anyEPC',
-  'MATCH_epcClass',
-  'EQ_bizLocation',
-] as const;
+const PAGING = ['perPage', 'nextPageToken'] as const satisfies readonly (typeof EPCIS_QUERY_PARAMETERS)[number][];
+type ExportQueryParameter = Exclude<(typeof EPCIS_QUERY_PARAMETERS)[number], (typeof PAGING)[number]>;
+
+/**
+ * Query parameters an export takes: the EPCIS query's filters, without paging (a job reads
+ * its whole range). Derived from the EPCIS query's own list so a new filter reaches both.
+ */
+export const EXPORT_QUERY_PARAMETERS: readonly ExportQueryParameter[] = EPCIS_QUERY_PARAMETERS.filter(
+  (name): name is ExportQueryParameter => !(PAGING as readonly string[]).includes(name),
+);
 
 const eventsSince = (): string => new Date(`${process.env.EVENTS_SINCE ?? '2026-01-01'}T00:00:00.000Z`).toISOString();
 
@@ -81,12 +79,17 @@ const proofTree = async (treeSize: number) => {
     return value;
   };
   return {
-    prepare: async (leafIndexes: readonly number[]) => {
-      partial = new Map();
+    /** Reads the leaf chunks these leaves' proofs need (not yet used: see `use`). */
+    fetch: (leafIndexes: readonly number[]): Promise<Map<number, Hash[]>> => {
       const wanted = [...new Set(leafIndexes.map((i) => chunkOf(i, base.chunkSize)))].filter(
         (c) => base.chunkLeaves(c) === undefined,
       );
-      batch = await readChunks(wanted);
+      return readChunks(wanted);
+    },
+    /** Proofs from now on read these chunks: those fetched for the batch about to be proved. */
+    use: (chunks: Map<number, Hash[]>) => {
+      partial = new Map();
+      batch = chunks;
     },
     prove: (leafIndex: number): string[] => inclusionProof(leafIndex, treeSize, hash).map((h) => h.toString('hex')),
   };
@@ -107,13 +110,18 @@ export async function* exportRecords(input: {
   const { plan, viewer, treeSize } = input;
   const source = await chooseIndex(plan.query, viewer);
   const tree = await proofTree(treeSize);
-  let pending: IndexedEvent[] = [];
-  const flush = async function* (): AsyncGenerator<ExportedRecord> {
-    const ids = pending.map((e) => entryIdOf({ eventId: e.eventId, source: e.source }));
+  // One batch's lookups (leaf pointers, then leaf chunks) run while the batch before it is
+  // proved and written and the events after it are read: an export waits on DynamoDB far less.
+  const lookup = async (events: IndexedEvent[]) => {
+    const ids = events.map((e) => entryIdOf({ eventId: e.eventId, source: e.source }));
     const indexes = ids.length === 0 ? new Map<string, number>() : await leafIndexesOf(ids);
-    const covered = (i: number | undefined): i is number => i !== undefined && i < treeSize;
-    await tree.prepare(ids.map((id) => indexes.get(id)).filter(covered));
-    for (const [n, event] of pending.entries()) {
+    const chunks = await tree.fetch(ids.map((id) => indexes.get(id)).filter(covered));
+    return { events, ids, indexes, chunks };
+  };
+  const covered = (i: number | undefined): i is number => i !== undefined && i < treeSize;
+  const emit = function* ({ events, ids, indexes, chunks }: Awaited<ReturnType<typeof lookup>>): Generator<ExportedRecord> {
+    tree.use(chunks);
+    for (const [n, event] of events.entries()) {
       const leafIndex = indexes.get(ids[n] ?? '');
       yield {
         position: event.orderKey,
@@ -129,7 +137,15 @@ export async function* exportRecords(input: {
         },
       };
     }
-    pending = [];
+  };
+  let pending: IndexedEvent[] = [];
+  let inFlight: ReturnType<typeof lookup> | undefined;
+  // The batch in flight is awaited before anything else: a failed lookup stops the export at once.
+  const next = async (events: IndexedEvent[]) => {
+    const previous = inFlight;
+    inFlight = lookup(events);
+    inFlight.catch(() => undefined);
+    return previous === undefined ? undefined : await previous;
   };
   for await (const step of eventsInOrder(source, plan.range, input.after)) {
     if (!('event' in step)) continue;
@@ -137,7 +153,12 @@ export async function* exportRecords(input: {
     if (!canSee(viewer, event.audience)) continue;
     if (!matchesEpcisQuery(JSON.parse(event.epcis) as Record<string, unknown>, plan.query, event.audience)) continue;
     pending.push(event);
-    if (pending.length >= PROOF_BATCH) yield* flush();
+    if (pending.length < PROOF_BATCH) continue;
+    const ready = await next(pending);
+    pending = [];
+    if (ready !== undefined) yield* emit(ready);
   }
-  yield* flush();
+  const ready = await next(pending);
+  if (ready !== undefined) yield* emit(ready);
+  if (inFlight !== undefined) yield* emit(await inFlight);
 }

@@ -57,6 +57,8 @@ export const seedHistory = async (
   if (state.size !== 0) throw new Error('seedHistory wants an empty audit log');
   const { importLeaves } = await import('#shared/store/merkle-log-import');
   const SLICE = 8192;
+  const heads = new Map<string, string>();
+  const GENESIS = createHash('sha256').update('bench genesis').digest('hex');
   let last = start.toISOString();
   for (let offset = 0; offset < count; offset += SLICE) {
     const items: Record<string, unknown>[] = [];
@@ -85,19 +87,24 @@ export const seedHistory = async (
         bizStep: 'shipping',
       };
       const json = JSON.stringify(epcis);
+      const subjectId = `06901234567892.${serial}`;
+      const eventHash = hashRecordedEvent(epcis);
       items.push({
         ...eventKey(eventId),
         type: 'custodyEvent',
         eventId,
         bizStep: 'shipping',
         actorOrgId,
-        subjectIds: [`06901234567892.${serial}`],
+        subjectIds: [subjectId],
+        // Each unit's events chained as the custody repository chains them.
+        previousEventHashes: [heads.get(subjectId) ?? GENESIS],
         epcis: json,
-        eventHash: hashRecordedEvent(epcis),
+        eventHash,
         idAlgorithm: 'cbv2.0',
         recordTime,
         ...eventIndexAttributes(eventId, recordTime, audience),
       });
+      heads.set(subjectId, eventHash);
       if (i < logged) {
         entries.push({ eventId, recordTime, leafHash: eventLeafHash(json) });
         last = recordTime;

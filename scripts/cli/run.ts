@@ -171,6 +171,11 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
   for (;;) {
     progress.update(batch.progress?.codesIssued ?? 0, batch.progress?.state ?? 'signing');
     if (batch.progress?.state === 'done') break;
+    if (batch.progress?.state === 'failed') {
+      throw new CliError(
+        `Batch ${batch.id} stopped after repeated errors on the service. Run the same command again to resume it where it stopped; codes already made are kept.`,
+      );
+    }
     await new Promise((r) => setTimeout(r, io.pollMs ?? 1000));
     const polled = await call('GET', `/v1/batches/${batch.id}`);
     if (polled.status !== 200) throw await explain(polled, values.gtin);

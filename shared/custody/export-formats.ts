@@ -27,6 +27,11 @@ export interface ExportRecord {
   eventHash?: string;
   /** The subjects whose chains this event extends. */
   subjectIds: readonly string[];
+  /**
+   * Each subject's link: the hash of that subject's previous event, in subjectIds' order;
+   * absent on events recorded before links were kept with the event (GET /v1/chain has them).
+   */
+  previousEventHashes?: readonly string[];
   /** Position in the audit log, or null when the named tree head does not cover the event yet. */
   leafIndex: number | null;
   /** RFC 9162 inclusion path (lowercase hex) against the named head; empty when leafIndex is null. */
@@ -39,6 +44,8 @@ export interface ProofLine {
   entryId: string;
   eventHash: string | null;
   subjectIds: readonly string[];
+  /** Each subject's link, in subjectIds' order; null when the event's links are not on record. */
+  previousEventHashes: readonly string[] | null;
   leafIndex: number | null;
   inclusionPath: readonly string[];
 }
@@ -161,6 +168,7 @@ export const proofLineOf = (record: ExportRecord, n: number): string => {
     entryId: entryIdOf(record),
     eventHash: record.eventHash ?? null,
     subjectIds: record.subjectIds,
+    previousEventHashes: record.previousEventHashes ?? null,
     leafIndex: record.leafIndex,
     inclusionPath: record.inclusionPath,
   };

@@ -23,10 +23,11 @@ export const getBatchWithProgressFor = async (principal: Principal, id: string):
   const job = await getIssuanceJob(batch.id);
   if (job === undefined) return batch;
   const codesIssued = Math.min(batch.count, job.chunksDone * Math.ceil(batch.count / Math.max(1, job.chunkCount)));
-  const signed = job.state === 'signing' ? job.chunksDone / Math.max(1, job.chunkCount) : 1;
+  const signing = job.state === 'signing' || (job.state === 'failed' && job.chunksDone < job.chunkCount);
+  const signed = signing ? job.chunksDone / Math.max(1, job.chunkCount) : 1;
   const progress = {
     state: job.state,
-    codesIssued: job.state === 'signing' ? codesIssued : batch.count,
+    codesIssued: signing ? codesIssued : batch.count,
     // Signing is most of the work; the label files are the last tenth.
     percent: job.state === 'done' ? 100 : Math.floor(signed * 90 * 10) / 10,
   };

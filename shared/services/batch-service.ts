@@ -19,7 +19,7 @@ import {
   markBatchIssued,
   putCodeChunks,
 } from '#shared/store/batch-repository';
-import { getIssuanceJob, newIssuanceJobItem } from '#shared/store/issuance-job-repository';
+import { getIssuanceJob, newIssuanceJobItem, restartFailedIssuance } from '#shared/store/issuance-job-repository';
 import { getProductRecord, reserveSequences } from '#shared/store/product-repository';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
 import type { LabelOptions } from './label-outputs';
@@ -92,6 +92,8 @@ const replay = async (principal: Principal, batchId: string): Promise<IssuedBatc
   // run at a time) and rescues a job whose first message was never sent.
   const job = await getIssuanceJob(batch.id);
   if (job !== undefined) {
+    // The same request again is how a factory restarts a failed job (see IssuanceState).
+    if (job.state === 'failed') await restartFailedIssuance(batch.id);
     if (job.state !== 'done') await dispatchIssuanceJob(batch.id);
     return { batch, codes: [], replayed: true, job: true };
   }

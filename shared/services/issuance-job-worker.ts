@@ -40,7 +40,8 @@ export interface IssuanceRunOptions {
 }
 
 const PROGRESS_EVERY_MS = 2000;
-const MAX_FAILED_RUNS = 5;
+/** Runs in a row that fail without storing anything before the job is `failed`. */
+export const MAX_FAILED_RUNS = 5;
 
 const signAndStore = async (
   batch: Batch,
@@ -48,6 +49,7 @@ const signAndStore = async (
   owner: string,
   options: IssuanceRunOptions,
   outOfTime: () => boolean,
+  progress: { made: boolean },
 ): Promise<boolean> => {
   const record = await getProductRecord(batch.gtin);
   if (record === undefined) throw new Error(`Product ${batch.gtin} of batch ${batch.id} is missing`);
@@ -72,6 +74,7 @@ const signAndStore = async (
         { index, codes: serials.map((serial, i) => ({ sequence: first + i, serial, digsig: digsigs[i] ?? '' })) },
       ]);
       done++;
+      progress.made = true;
       if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         await updateIssuanceJob(batch.id, owner, { chunksDone: done });
@@ -104,12 +107,14 @@ export const processIssuanceJob = async (batchId: string, options: IssuanceRunOp
   if (job === undefined) {
     const current = await getIssuanceJob(batchId);
     if (current === undefined) return { kind: 'gone' };
-    return current.state === 'done' ? { kind: 'done' } : { kind: 'busy' };
+    if (current.state === 'done' || current.state === 'failed') return { kind: current.state };
+    return { kind: 'busy' };
   }
+  const progress = { made: false };
   try {
     const batch = await getBatchById(batchId);
     if (batch === undefined) return { kind: 'gone' };
-    if (job.state === 'signing' && !(await signAndStore(batch, job, owner, options, outOfTime))) {
+    if (job.state === 'signing' && !(await signAndStore(batch, job, owner, options, outOfTime, progress))) {
       await updateIssuanceJob(batchId, owner, { releaseLease: true });
       return { kind: 'continue' };
     }
@@ -124,12 +129,13 @@ export const processIssuanceJob = async (batchId: string, options: IssuanceRunOp
       }
       options.faults?.beforeOutput?.(format);
       outputs.push(await writeLabelOutput(batch, format, labelOptions, verifyBaseUrl));
+      progress.made = true;
       if (!(await updateIssuanceJob(batchId, owner, { outputs }))) return { kind: 'superseded' };
     }
     await updateIssuanceJob(batchId, owner, { state: 'done', releaseLease: true });
     return { kind: 'done' };
   } catch (error) {
-    const failedRuns = await recordIssuanceFailure(batchId, owner);
+    const failedRuns = await recordIssuanceFailure(batchId, owner, progress.made, MAX_FAILED_RUNS);
     logger.error('issuance job run failed', {
       batchId,
       failedRuns,

@@ -81,6 +81,9 @@ export const commitEvent = async ({
           bizStep: event.bizStep,
           actorOrgId: event.actorOrgId,
           subjectIds: transitions.filter((t) => t.chained).map((t) => t.subjectId),
+          // Each chained subject's link, in subjectIds' order: an export then carries the
+          // links, and a regulator checks the chains from the export alone.
+          previousEventHashes: transitions.filter((t) => t.chained).map((t) => t.before.headHash),
           epcis: epcisJson,
           eventHash,
           idAlgorithm,
@@ -200,6 +203,8 @@ export const commitDeclaration = async (input: DeclarationCommit): Promise<Commi
           actorOrgId: input.actorOrgId,
           epcis: input.declarationJson,
           eventHash: input.declarationHash,
+          subjectIds: input.transitions.map((t) => t.subjectId),
+          previousEventHashes: input.transitions.map((t) => t.before.headHash),
           recordTime: input.recordTime,
           ...eventIndexAttributes(input.eventId, input.recordTime, input.audience),
         },

@@ -34,12 +34,16 @@ export interface IndexedEvent {
   /** The hash its custody chains link, and the subjects it extends (audit exports carry both). */
   eventHash?: string;
   subjectIds: string[];
+  /** Each subject's link (the hash of its previous event), in subjectIds' order; absent on events recorded before links were kept on the event. */
+  previousEventHashes?: string[];
 }
 
 /** An event, or the end of a period: an order key past everything in it, where reading may resume. */
 export type EventScanStep = { event: IndexedEvent } | { boundary: string };
 
 const PAGE = 100;
+/** Periods whose first pages are read ahead of the one being merged. */
+const LOOKAHEAD = 4;
 
 const periodsBetween = (period: 'day' | 'month', from: string, lastIncluded: string): string[] => {
   const width = period === 'day' ? 10 : 7;
@@ -65,6 +69,7 @@ class PartitionReader {
   private items: Record<string, unknown>[] = [];
   private index = 0;
   private next: Promise<QueryPage> | undefined;
+  private loading: Promise<void> | undefined;
   private done = false;
 
   public constructor(
@@ -94,13 +99,23 @@ class PartitionReader {
 
   public async head(): Promise<Record<string, unknown> | undefined> {
     while (this.index >= this.items.length && !this.done) {
+      // Callers that ask at once (a lookahead, then the merge) share one page, never two.
+      this.loading ??= this.load();
+      await this.loading;
+    }
+    return this.items[this.index];
+  }
+
+  private async load(): Promise<void> {
+    try {
       const page = await (this.next ?? this.fetch(undefined));
       this.items = page.Items ?? [];
       this.index = 0;
       this.done = page.LastEvaluatedKey === undefined;
       this.next = this.done ? undefined : this.fetch(page.LastEvaluatedKey);
+    } finally {
+      this.loading = undefined;
     }
-    return this.items[this.index];
   }
 
   public advance(): void {
@@ -140,6 +155,7 @@ const toIndexed = (item: Record<string, unknown>): IndexedEvent => {
     rowsPending: item.indexRows !== undefined,
     ...(typeof item.eventHash === 'string' ? { eventHash: item.eventHash } : {}),
     subjectIds: Array.isArray(item.subjectIds) ? item.subjectIds.map(String) : [],
+    ...(Array.isArray(item.previousEventHashes) ? { previousEventHashes: item.previousEventHashes.map(String) } : {}),
   };
 };
 
@@ -175,8 +191,8 @@ export async function* eventsInOrder(
   const lastIncluded = new Date(new Date(range.to).getTime() - 1).toISOString();
   if (low > range.to) return;
   const layout = source.kind === 'time' ? { period: 'day' as const, buckets: EVENT_TIME_BUCKETS } : EVENT_FACETS[source.facet];
-  for (const period of periodsBetween(layout.period, low, lastIncluded)) {
-    const buckets = Array.from({ length: layout.buckets }, (_, bucket) =>
+  const readersOf = (period: string) =>
+    Array.from({ length: layout.buckets }, (_, bucket) =>
       source.kind === 'time'
         ? new PartitionReader(
             INDEXES.byRecordTime,
@@ -193,6 +209,20 @@ export async function* eventsInOrder(
             range.to,
           ),
     );
+  // The next periods' first pages are asked for while this one is read: a range of many
+  // quiet days (the first checkpoint reads from the log's start) then costs a few round trips
+  // per LOOKAHEAD days instead of one per day. A failed early page is asked for again later.
+  const periods = periodsBetween(layout.period, low, lastIncluded);
+  const ready: { period: string; readers: PartitionReader[] }[] = [];
+  for (let next = 0; next < periods.length; ) {
+    while (ready.length < LOOKAHEAD && next + ready.length < periods.length) {
+      const period = periods[next + ready.length] ?? '';
+      const readers = readersOf(period);
+      for (const reader of readers) reader.head().catch(() => undefined);
+      ready.push({ period, readers });
+    }
+    const { period, readers: buckets } = ready.shift() ?? { period: '', readers: [] };
+    next++;
     const sortKey = source.kind === 'time' ? 'gsi3sk' : 'sk';
     const merged = mergeBuckets(buckets, sortKey, after);
     const events =

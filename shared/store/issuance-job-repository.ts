@@ -9,7 +9,12 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
 import { issuanceJobKey } from './keys';
 
-export type IssuanceState = 'signing' | 'writing-outputs' | 'done';
+/**
+ * `failed`: MAX_FAILED_RUNS runs in a row failed without storing anything. Nothing runs it
+ * again until its factory sends the same request (same Idempotency-Key), which restarts it
+ * where it stopped; stored chunks are kept and never signed twice.
+ */
+export type IssuanceState = 'signing' | 'writing-outputs' | 'done' | 'failed';
 
 export interface StoredLabelOutput {
   format: string;
@@ -72,9 +77,10 @@ export const acquireIssuanceLease = async <Options>(
         TableName: mainTableName(),
         Key: issuanceJobKey(batchId),
         UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
-        ConditionExpression: 'attribute_exists(pk) AND #state <> :done AND (leaseUntil < :now OR leaseOwner = :owner)',
+        ConditionExpression:
+          'attribute_exists(pk) AND NOT #state IN (:done, :failed) AND (leaseUntil < :now OR leaseOwner = :owner)',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':owner': owner, ':until': until, ':now': now, ':done': 'done' },
+        ExpressionAttributeValues: { ':owner': owner, ':until': until, ':now': now, ':done': 'done', ':failed': 'failed' },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -130,22 +136,70 @@ export const updateIssuanceJob = async (
   }
 };
 
-/** Counts a failed run and frees the job for the next delivery; answers the count. */
-export const recordIssuanceFailure = async (batchId: string, owner: string): Promise<number> => {
+/**
+ * Counts a failed run and frees the job for the next delivery; answers the count of failed
+ * runs in a row. A run that stored something (`progressed`) clears the count, so a long
+ * job that is interrupted now and then never fails, and one that cannot move does. At `limit`
+ * the job is `failed`.
+ */
+export const recordIssuanceFailure = async (
+  batchId: string,
+  owner: string,
+  progressed: boolean,
+  limit: number,
+): Promise<number> => {
   try {
     const { Attributes } = await documentClient.send(
       new UpdateCommand({
         TableName: mainTableName(),
         Key: issuanceJobKey(batchId),
-        UpdateExpression: 'SET leaseUntil = :zero ADD failedRuns :one',
+        UpdateExpression: progressed ? 'SET leaseUntil = :zero, failedRuns = :zero' : 'SET leaseUntil = :zero ADD failedRuns :one',
         ConditionExpression: 'leaseOwner = :owner',
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':owner': owner },
-        ReturnValues: 'UPDATED_NEW',
+        ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ...(progressed ? {} : { ':one': 1 }) },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return Number(Attributes?.failedRuns ?? 0);
+    const failedRuns = Number(Attributes?.failedRuns ?? 0);
+    if (failedRuns >= limit) {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: mainTableName(),
+          Key: issuanceJobKey(batchId),
+          UpdateExpression: 'SET #state = :failed, resumeState = :resume',
+          ConditionExpression: '#state IN (:signing, :writing)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':resume': Attributes?.state,
+            ':signing': 'signing',
+            ':writing': 'writing-outputs',
+          },
+        }),
+      );
+    }
+    return failedRuns;
   } catch (error) {
     if (isConditionFailure(error)) return 0;
+    throw error;
+  }
+};
+
+/** A failed job back to where it stopped, its count of failures cleared; false when it was not failed. */
+export const restartFailedIssuance = async (batchId: string): Promise<boolean> => {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: issuanceJobKey(batchId),
+        UpdateExpression: 'SET #state = resumeState, failedRuns = :zero, leaseUntil = :zero REMOVE resumeState',
+        ConditionExpression: '#state = :failed AND attribute_exists(resumeState)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':zero': 0 },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

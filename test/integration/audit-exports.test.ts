@@ -112,6 +112,12 @@ beforeAll(async () => {
     expect(shipped.status).toBe(200);
     eventIds.push(shipped.results[0]?.eventId ?? '');
   }
+  // Units 0 and 1 are received too, so their chains have two links each in an export.
+  const received = await postEvents(service, orgs.distributor.token, [
+    custodyEvent('receiving', { epcs: [units[0]] }, 1),
+    custodyEvent('receiving', { epcs: [units[1]] }, 1),
+  ]);
+  expect(received.results.map((r) => r.status)).toEqual(['recorded', 'recorded']);
   await checkpoint();
 }, 180_000);
 afterAll(async () => {
@@ -128,6 +134,10 @@ describe('audit exports through the local service', { timeout: 180_000 }, () => 
       expect(result.ok).toBe(true);
       expect(view.eventsWritten).toBeGreaterThanOrEqual(eventIds.length);
       expect(result.output).toContain(`✓ ${view.eventsWritten} records, as the manifest says`);
+      // The receipts link to the shipments before them, checked from the files alone.
+      expect(result.output).toContainEqual(
+        expect.stringMatching(/^✓ [2-9]\d* custody chain links point at the previous event of their subject in the export$/),
+      );
       if (format === 'epcis') {
         const validate = await loadEpcisValidator();
         expect(validate(JSON.parse(await readFile(paths.file, 'utf8')))).toBeUndefined();

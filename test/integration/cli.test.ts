@@ -107,4 +107,19 @@ describe('the traceseal CLI against the local service', () => {
     await expect(runCli(args, offline.io)).rejects.toThrow(CliError);
     await expect(runCli(args, offline.io)).rejects.toThrow(/Cannot reach http:\/\/127\.0\.0\.1:9/);
   });
+
+  it('stops with a clear message when the service reports the job failed (the real failure: issuance-resume.test.ts)', async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    // The service's answer as it is, only its job state turned to `failed` on the first poll.
+    const failing: CliIo['fetch'] = async (url, init) => {
+      const response = await fetch(url, init);
+      if ((init as RequestInit | undefined)?.method !== 'GET' || !/\/v1\/batches\/[0-9a-f-]{36}$/.test(url)) return response;
+      const batch = (await response.json()) as { progress?: { state: string } };
+      return Response.json({ ...batch, progress: { ...batch.progress, state: 'failed' } }, { status: response.status });
+    };
+    const args = ['issue', '--gtin', gtin, '--lot', 'CLI-FAILED', '--count', '1200', '--out', outDir];
+    await expect(runCli(args, io(factory.token, failing).io)).rejects.toThrow(
+      /stopped after repeated errors on the service\. Run the same command again to resume it/,
+    );
+  });
 });

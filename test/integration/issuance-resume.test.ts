@@ -6,8 +6,9 @@ import { createSerialCodec } from '#shared/codes/serial';
 import { splitDigsig, verifyCodeSignature } from '#shared/codes/signature';
 import type { IssuedCode } from '#shared/domain/types';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { getBatchWithProgressFor } from '#shared/services/batch-progress';
 import { issueBatch } from '#shared/services/batch-service';
-import { processIssuanceJob } from '#shared/services/issuance-job-worker';
+import { MAX_FAILED_RUNS, processIssuanceJob } from '#shared/services/issuance-job-worker';
 import { type LabelFormat, writeLabelOutput } from '#shared/services/label-outputs';
 import { CODE_CHUNK_SIZE, getBatchById, listCodes } from '#shared/store/batch-repository';
 import { getIssuanceJob } from '#shared/store/issuance-job-repository';
@@ -128,4 +129,53 @@ describe('an issuance job killed at random points', () => {
     },
     180_000,
   );
+
+  it('stops as failed after runs in a row that store nothing, and the same request resumes it where it stopped', {
+    timeout: 120_000,
+  }, async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const principal = { orgId: factory.id, role: 'factory' as const, clientId: 'test' };
+    const request = {
+      gtin,
+      lot: 'FAILS-1',
+      productionDate: '2026-10-01',
+      count: 2_500,
+      labels: { formats: ['csv' as const], ecc: 'M' as const },
+    };
+    const { batch } = await issueBatch(principal, request, 'fails-then-resumes');
+    const stuck = {
+      beforeChunkWrite: () => {
+        throw new Error('injected: the table refuses every write');
+      },
+    };
+
+    // The first chunk goes in, then nothing more: that run made progress, so it is not counted.
+    let writes = 0;
+    const once = {
+      beforeChunkWrite: () => {
+        if (writes++ > 0) throw new Error('injected: one write, then none');
+      },
+    };
+    expect((await processIssuanceJob(batch.id, { remainingMs: () => 600_000, faults: once })).kind).toBe('retry');
+    expect((await getIssuanceJob(batch.id))?.chunksDone).toBeLessThanOrEqual(1);
+    const outcomes: string[] = [];
+    for (let run = 0; run < MAX_FAILED_RUNS; run++) {
+      outcomes.push((await processIssuanceJob(batch.id, { remainingMs: () => 600_000, faults: stuck })).kind);
+    }
+    expect(outcomes).toEqual([...Array.from({ length: MAX_FAILED_RUNS - 1 }, () => 'retry'), 'failed']);
+    const failed = await getBatchWithProgressFor(principal, batch.id);
+    expect(failed.progress?.state).toBe('failed');
+    expect(failed.progress?.codesIssued).toBeLessThan(request.count);
+    // A stray delivery does nothing to a failed job.
+    expect((await processIssuanceJob(batch.id, { remainingMs: () => 600_000 })).kind).toBe('failed');
+
+    const replayed = await issueBatch(principal, request, 'fails-then-resumes');
+    expect(replayed.replayed).toBe(true);
+    expect((await getIssuanceJob(batch.id))?.state).toBe('signing');
+    expect((await processIssuanceJob(batch.id, { remainingMs: () => 600_000 })).kind).toBe('done');
+    const codes = await allCodes(batch.id);
+    expect(codes).toHaveLength(request.count);
+    expect(new Set(codes.map((c) => c.serial)).size).toBe(request.count);
+    expect((await getBatchWithProgressFor(principal, batch.id)).progress).toMatchObject({ state: 'done', percent: 100 });
+  });
 });

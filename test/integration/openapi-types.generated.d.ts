@@ -1058,8 +1058,11 @@ export interface components {
       recalledAt?: string;
       /** @description Batches issued as a job */
       progress?: {
-        /** @enum {string} */
-        state: 'signing' | 'writing-outputs' | 'done';
+        /**
+         * @description `failed`: several runs in a row failed without progress and the job stopped; send the same request with the same Idempotency-Key to resume it where it stopped
+         * @enum {string}
+         */
+        state: 'signing' | 'writing-outputs' | 'done' | 'failed';
         codesIssued: number;
         percent: number;
       };

@@ -19,13 +19,19 @@ import { type ExportManifest, signExportManifest } from '#shared/services/audit/
 import { signTreeHead } from '#shared/services/audit/tree-head-jws';
 
 /** Stored events as the custody service stores them: EPCIS JSON, with the chain hash. */
-export const storedEvents = (count: number, options: { note?: string } = {}): ExportRecord[] =>
-  Array.from({ length: count }, (_, i) => {
+/** The link of a subject's first event: the hash of its genesis, never an event of the export. */
+export const GENESIS_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** `count` events on three units (serials S0..S2, the i-th event on S(i % 3)), each chained to its unit's previous one. */
+export const storedEvents = (count: number, options: { note?: string } = {}): ExportRecord[] => {
+  const heads = new Map<string, string>();
+  return Array.from({ length: count }, (_, i) => {
+    const serial = `S${i % 3}`;
     const body: Omit<CustodyEvent, 'eventId'> = {
       bizStep: i % 3 === 0 ? 'receiving' : 'shipping',
       eventTime: new Date(Date.UTC(2026, 10, 1, 8, 0, i)).toISOString(),
       eventTimeZoneOffset: '+08:00',
-      subjects: [{ kind: 'unit', gtin: '06901234567892', lot: 'L1', serial: `S${i}` }],
+      subjects: [{ kind: 'unit', gtin: '06901234567892', lot: 'L1', serial }],
       actorOrgId: 'org-factory',
       ...(i % 3 === 0 ? {} : { destinationOrgId: 'org-distributor' }),
       // Commas, quotes and line breaks: what CSV quoting exists for.
@@ -34,17 +40,23 @@ export const storedEvents = (count: number, options: { note?: string } = {}): Ex
     const recordTime = new Date(Date.UTC(2026, 10, 1, 8, 0, i, 500)).toISOString();
     const eventId = eventIdOf(body);
     const epcis = toEpcisEvent({ ...body, eventId, recordTime });
+    const subjectId = `06901234567892.${serial}`;
+    const eventHash = hashRecordedEvent(epcis);
+    const previous = heads.get(subjectId) ?? GENESIS_HASH;
+    heads.set(subjectId, eventHash);
     return {
       eventId,
       source: 'event',
       recordTime,
       epcis: JSON.stringify(epcis),
-      eventHash: hashRecordedEvent(epcis),
-      subjectIds: [`06901234567892.S${i}`],
+      eventHash,
+      subjectIds: [subjectId],
+      previousEventHashes: [previous],
       leafIndex: null,
       inclusionPath: [],
     };
   });
+};
 
 export const testSigningKey = (): { key: SigningKey; jwks: JSONWebKeySet } => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

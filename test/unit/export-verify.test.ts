@@ -73,7 +73,37 @@ describe('verify-export', () => {
     const report = await verify('csv', files, manifest);
     expect(report.failures).toEqual([
       expect.stringMatching(/^record 4 .*leaves 3\.\.3 are missing before it: events were removed$/),
+      // Event 3 was S0's second; S0's third now links to an event not in the export.
+      '06901234567892.S0: 2 of its events link to events not in the export: an event of its chain was removed',
     ]);
+  });
+
+  it("checks each unit's chain links from the export alone: honest, a link rewritten, a fork, a partial export", async () => {
+    const { files, manifest } = await exportOf('ndjson', honest());
+    const report = await verify('ndjson', files, manifest);
+    // 9 events on 3 units: each unit's first links to its genesis, the other 6 to an exported event.
+    expect(report.passed).toContain('6 custody chain links point at the previous event of their subject in the export');
+
+    // Someone with database access points event 7 (S1's third) past event 4 (S1's second), at event 1.
+    const relinked = honest().map((e, i) =>
+      i === 7 ? { ...e, record: { ...e.record, previousEventHashes: [events[1]?.eventHash ?? ''] } } : e,
+    );
+    const forked = await exportOf('ndjson', relinked);
+    const forkReport = await verify('ndjson', forked.files, forked.manifest);
+    expect(forkReport.failures).toEqual(['06901234567892.S1: two events link to the same previous event: its chain forks']);
+
+    // A regulator's partial export may leave out events it does not see: a note, not a failure.
+    const log = await signedLog(events, key);
+    const records = honest()
+      .filter((_, i) => i !== 4)
+      .map(({ record, leaf }) => log.prove(record, leaf));
+    const partialFiles = encodeExport('ndjson', records);
+    const partial = await manifestFor('ndjson', partialFiles, records.length, log.head, key, false);
+    const partialReport = await verify('ndjson', partialFiles, partial);
+    expect(partialReport.failures).toEqual([]);
+    expect(partialReport.notes).toContain(
+      '06901234567892.S1: 2 of its events link to events not in the export (this export is partial; GET /v1/chain shows the whole chain)',
+    );
   });
 
   it('detects two events reordered in the database (their record times swapped in the index)', async () => {

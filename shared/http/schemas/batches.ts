@@ -83,7 +83,11 @@ export const BatchOutput = z.object({
 });
 
 export const IssuanceProgress = z.object({
-  state: z.enum(['signing', 'writing-outputs', 'done']),
+  state: z
+    .enum(['signing', 'writing-outputs', 'done', 'failed'])
+    .describe(
+      '`failed`: several runs in a row failed without progress and the job stopped; send the same request with the same Idempotency-Key to resume it where it stopped',
+    ),
   codesIssued: z.number().int(),
   percent: z.number().min(0).max(100),
 });

@@ -132,6 +132,7 @@ export async function* exportRecords(input: {
           epcis: event.epcis,
           ...(event.eventHash === undefined ? {} : { eventHash: event.eventHash }),
           subjectIds: event.subjectIds,
+          ...(event.previousEventHashes === undefined ? {} : { previousEventHashes: event.previousEventHashes }),
           leafIndex: covered(leafIndex) ? leafIndex : null,
           inclusionPath: covered(leafIndex) ? tree.prove(leafIndex) : [],
         },

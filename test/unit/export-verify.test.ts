@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ExportFormat, ExportRecord } from '#shared/custody/export-formats';
 import { readExportRecords, readLines } from '#shared/custody/export-readers';
@@ -104,6 +105,23 @@ describe('verify-export', () => {
     expect(partialReport.notes).toContain(
       '06901234567892.S1: 2 of its events link to events not in the export (this export is partial; GET /v1/chain shows the whole chain)',
     );
+  });
+
+  it('names at most 20 subjects of a partial export whose events link outside it, and counts the rest', async () => {
+    // 25 units, each with two events linking to events this exporter does not see.
+    const many = storedEvents(50).map((record, i) => ({
+      ...record,
+      subjectIds: [`unit-${Math.floor(i / 2)}`],
+      previousEventHashes: [createHash('sha256').update(`unseen ${i}`).digest('hex')],
+    }));
+    const log = await signedLog(many, key);
+    const records = many.map((record, leaf) => log.prove(record, leaf));
+    const files = encodeExport('ndjson', records);
+    const report = await verify('ndjson', files, await manifestFor('ndjson', files, records.length, log.head, key, false));
+    expect(report.failures).toEqual([]);
+    const linkNotes = report.notes.filter((note) => note.includes('link to events not in'));
+    expect(linkNotes).toHaveLength(21);
+    expect(linkNotes.at(-1)).toBe('5 more subjects link to events not in this partial export');
   });
 
   it('detects two events reordered in the database (their record times swapped in the index)', async () => {

@@ -39,8 +39,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  public constructor(code = 'FORBIDDEN', message = 'You are not allowed to do this') {
-    super(403, code, message);
+  public constructor(code = 'FORBIDDEN', message = 'You are not allowed to do this', details?: unknown) {
+    super(403, code, message, details);
   }
 }
 

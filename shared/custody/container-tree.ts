@@ -43,3 +43,10 @@ export const containersAbove = async (
   }
   return path;
 };
+
+/**
+ * Custody of something packed is the custody of the outermost container holding it:
+ * shipping a pallet writes only the pallet, so the units inside learn there who holds them.
+ */
+export const outermostOf = (own: SubjectState | undefined, path: readonly Enclosure[]): SubjectState | undefined =>
+  path.at(-1)?.state ?? own;

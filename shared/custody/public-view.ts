@@ -3,7 +3,7 @@
  * Pure: the caller reads the states and the organizations, so the verdict and the page
  * depend on this layer, never on the services that load it.
  */
-import type { Enclosure } from './container-tree';
+import { type Enclosure, outermostOf } from './container-tree';
 import { boundSteps, movesSince, type ShownSteps, shownSteps } from './summary';
 import type { BizStep, CustodyStatus, SubjectState } from './types';
 import { STATE_LABELS } from './vocabulary';
@@ -61,8 +61,7 @@ const storyOf = ({ own, path }: CustodyFacts): ShownSteps => {
   return boundSteps({ steps: [...mine.steps, ...inside], omitted: mine.omitted });
 };
 
-/** Custody of something packed is the custody of the outermost container. */
-const outermost = ({ own, path }: CustodyFacts): SubjectState | undefined => path.at(-1)?.state ?? own;
+const outermost = ({ own, path }: CustodyFacts): SubjectState | undefined => outermostOf(own, path);
 
 const custodianIdOf = (facts: CustodyFacts): string => outermost(facts)?.custodianOrgId ?? facts.issuance.by;
 

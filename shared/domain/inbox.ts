@@ -90,13 +90,13 @@ export type RegulatorScope = { kind: 'national'; country: string } | { kind: 'pr
 export const regulatorScopeOf = (province: string): RegulatorScope =>
   /^[A-Z]{2}$/.test(province) ? { kind: 'national', country: province } : { kind: 'province', province };
 
+/** Whether a province lies in a regulator's area: its own, or any of its country's when national. */
+export const scopeCovers = (scope: RegulatorScope, province: string): boolean =>
+  scope.kind === 'national' ? countryOfProvince(province) === scope.country : province === scope.province;
+
 /**
  * Whether a regulator of that scope may read and work the entry. Unlocated entries are
  * every regulator's, as unlocated reports are: someone must be able to pick them up.
  */
-export const regulatorMaySee = (scope: RegulatorScope, provinces: readonly string[]): boolean => {
-  if (provinces.length === 0) return true;
-  return scope.kind === 'national'
-    ? provinces.some((p) => countryOfProvince(p) === scope.country)
-    : provinces.includes(scope.province);
-};
+export const regulatorMaySee = (scope: RegulatorScope, provinces: readonly string[]): boolean =>
+  provinces.length === 0 || provinces.some((p) => scopeCovers(scope, p));

@@ -8,8 +8,10 @@ import { containersAbove } from '#shared/custody/container-tree';
 import { EVENT_ID_ALGORITHM, lotRecallEvent } from '#shared/custody/epcis';
 import { type EventInput, requireAfterIssuance } from '#shared/custody/event-shape';
 import { legacyLotRecallEventId } from '#shared/custody/legacy-event-ids';
+import { requireRecallJurisdiction } from '#shared/custody/recall-jurisdiction';
 import type { Batch, Organization } from '#shared/domain/types';
 import { BadRequestError, ConflictError } from '#shared/errors';
+import { getOrganizationCached } from '#shared/services/code-lookup';
 import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#shared/store/batch-repository';
 import { putStandaloneEvent } from '#shared/store/custody-repository';
 import { flagContainerRecalled, getState, listPackedUnitsOfLot } from '#shared/store/subject-state-repository';
@@ -37,7 +39,16 @@ export const recallWholeLot = async (
   const found = await getBatchWithRecall(lot.gtin, lot.lot);
   if (found === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
   const { batch } = found;
-  if (actor.role !== 'regulator' && batch.ownerOrgId !== actor.id) {
+  if (actor.role === 'regulator') {
+    // A whole lot is recalled wherever its units are, so it is the decision of the factory's
+    // province (or the country); where only some units are held, those are recalled by listing them.
+    requireRecallJurisdiction(
+      actor.region,
+      `Lot ${batch.lot} of GTIN ${batch.gtin}`,
+      { madeIn: (await getOrganizationCached(batch.ownerOrgId))?.region },
+      ' Units of it held in your province can be recalled by listing them (epcs).',
+    );
+  } else if (batch.ownerOrgId !== actor.id) {
     throw new ConflictError('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall');
   }
   requireAfterIssuance(input.eventTime, batch.createdAt);

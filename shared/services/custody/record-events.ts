@@ -17,6 +17,7 @@ import { commitEvent, getRecordedEvent, transactionItemCount } from '#shared/sto
 import { getState, type StoredState } from '#shared/store/subject-state-repository';
 import { indexCommittedEvent, resolveAudience } from './event-audience';
 import { loadStates } from './load-states';
+import { requireRegulatorMayRecall } from './recall-places';
 import type { PreparedEvent } from './resolve-codes';
 import type { EventResult } from './results';
 import { LOST_RACE, retryOnConflict } from './retry-on-conflict';
@@ -94,6 +95,8 @@ export const recordPrepared = async (prepared: PreparedEvent, actor: Organizatio
   });
   return retryOnConflict('this event', async () => {
     const stored = await loadStates(subjects);
+    // Before the rules: a regulator outside the jurisdiction learns nothing more of the unit.
+    if (event.bizStep === 'recall' && actor.role === 'regulator') await requireRegulatorMayRecall(actor, subjects, stored);
     const states = new Map([...stored].map(([id, s]) => [id, s.state]));
     let transitions: Transition[];
     try {

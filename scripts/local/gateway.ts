@@ -140,7 +140,37 @@ export interface GatewayOptions {
   loadHandler(functionName: string): Promise<LambdaHandler>;
   /** Told of every answer after it was sent, as CloudFront's real-time log is (scan-log.ts). */
   onAnswer?(answer: GatewayAnswer): void;
+  /**
+   * Take the request's `CloudFront-Viewer-*` headers as if CloudFront had set them, to
+   * simulate scans and reports from elsewhere (demos, tests). Off, they are dropped, as
+   * every `CloudFront-*` header a viewer sends is: only the CDN says where a viewer is.
+   */
+  simulateViewerLocation?: boolean;
 }
+
+/** What CloudFront says of the viewer: the origin believes only the CDN's own headers. */
+const CDN_HEADER_PREFIX = 'cloudfront-';
+const VIEWER_HEADER_PREFIX = 'cloudfront-viewer-';
+const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
+
+/**
+ * The request's headers as CloudFront hands them to the origin: the viewer's own
+ * `CloudFront-*` headers gone (or, when simulating, its `CloudFront-Viewer-*` ones kept),
+ * and CloudFront-Viewer-Address set to where the request came from.
+ */
+const originHeaders = (req: IncomingMessage, simulateViewerLocation: boolean): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    const lower = name.toLowerCase();
+    if (value === undefined) continue;
+    if (lower.startsWith(CDN_HEADER_PREFIX) && !(simulateViewerLocation && lower.startsWith(VIEWER_HEADER_PREFIX))) continue;
+    headers[lower] = Array.isArray(value) ? value.join(',') : value;
+  }
+  if (headers[VIEWER_ADDRESS_HEADER] === undefined && req.socket.remoteAddress !== undefined) {
+    headers[VIEWER_ADDRESS_HEADER] = `${req.socket.remoteAddress}:${req.socket.remotePort ?? 0}`;
+  }
+  return headers;
+};
 
 /**
  * The identity sources the stack gives each authorizer (infra/constructs/http-api.ts): API
@@ -152,7 +182,13 @@ const identitySources = (route: RouteDefinition, headers: Record<string, string>
   return values.every((value): value is string => value !== undefined && value !== '') ? values : undefined;
 };
 
-export const createGateway = ({ issuer, originVerifyValue, loadHandler, onAnswer }: GatewayOptions): Server => {
+export const createGateway = ({
+  issuer,
+  originVerifyValue,
+  loadHandler,
+  onAnswer,
+  simulateViewerLocation = false,
+}: GatewayOptions): Server => {
   const routes = ALL_ROUTES.map(compile);
 
   return createServer(async (req, res) => {
@@ -189,10 +225,7 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler, onAnswer
       const { route, names } = matched.compiled;
       const routeKey = `${method} ${route.path}`;
 
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-      }
+      const headers = originHeaders(req, simulateViewerLocation);
       // CloudFront sets its origin custom header over any the viewer sent.
       headers[ORIGIN_VERIFY_HEADER] = originVerifyValue;
 
@@ -278,7 +311,9 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler, onAnswer
       if (result.cookies !== undefined) responseHeaders['set-cookie'] = result.cookies;
       const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
       res.writeHead(result.statusCode ?? 200, responseHeaders).end(body);
-      onAnswer?.({ method, url, status: result.statusCode ?? 200, headers, requestId, at: now });
+      // The real-time log's stand-in never sees the viewer's address.
+      const { [VIEWER_ADDRESS_HEADER]: _address, ...logged } = headers;
+      onAnswer?.({ method, url, status: result.statusCode ?? 200, headers: logged, requestId, at: now });
     } catch (error) {
       // API Gateway answers an invocation failure this way; our handlers never throw.
       console.error(

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequest
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
 import type { GatewayAnswer } from '#shared/domain/scan-log';
 import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
+import { originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
 import { serveLabelLink } from './label-links';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
@@ -140,37 +141,9 @@ export interface GatewayOptions {
   loadHandler(functionName: string): Promise<LambdaHandler>;
   /** Told of every answer after it was sent, as CloudFront's real-time log is (scan-log.ts). */
   onAnswer?(answer: GatewayAnswer): void;
-  /**
-   * Take the request's `CloudFront-Viewer-*` headers as if CloudFront had set them, to
-   * simulate scans and reports from elsewhere (demos, tests). Off, they are dropped, as
-   * every `CloudFront-*` header a viewer sends is: only the CDN says where a viewer is.
-   */
+  /** Take a request's `CloudFront-Viewer-*` headers as CloudFront's, to simulate places (cdn-headers.ts). */
   simulateViewerLocation?: boolean;
 }
-
-/** What CloudFront says of the viewer: the origin believes only the CDN's own headers. */
-const CDN_HEADER_PREFIX = 'cloudfront-';
-const VIEWER_HEADER_PREFIX = 'cloudfront-viewer-';
-const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
-
-/**
- * The request's headers as CloudFront hands them to the origin: the viewer's own
- * `CloudFront-*` headers gone (or, when simulating, its `CloudFront-Viewer-*` ones kept),
- * and CloudFront-Viewer-Address set to where the request came from.
- */
-const originHeaders = (req: IncomingMessage, simulateViewerLocation: boolean): Record<string, string> => {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    const lower = name.toLowerCase();
-    if (value === undefined) continue;
-    if (lower.startsWith(CDN_HEADER_PREFIX) && !(simulateViewerLocation && lower.startsWith(VIEWER_HEADER_PREFIX))) continue;
-    headers[lower] = Array.isArray(value) ? value.join(',') : value;
-  }
-  if (headers[VIEWER_ADDRESS_HEADER] === undefined && req.socket.remoteAddress !== undefined) {
-    headers[VIEWER_ADDRESS_HEADER] = `${req.socket.remoteAddress}:${req.socket.remotePort ?? 0}`;
-  }
-  return headers;
-};
 
 /**
  * The identity sources the stack gives each authorizer (infra/constructs/http-api.ts): API

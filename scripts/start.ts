@@ -5,9 +5,11 @@ import { startLocalRuntime } from './local/runtime';
 /** `npm start`: the whole service on http://localhost:3000 with DynamoDB Local under DATA_DIR. */
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data';
+/** Exactly `1`: the gateway believes viewers' CloudFront-Viewer-* headers (demos of places). */
+const simulateViewerLocation = process.env.TRACESEAL_SIMULATE_VIEWER_LOCATION === '1';
 
 const main = async (): Promise<void> => {
-  const runtime = await startLocalRuntime({ port, dataDir });
+  const runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation });
   const { seedDemoData } = await import('./local/seed');
   const { data, created } = await seedDemoData(runtime.dataDir, runtime.url);
   const qr = await QRCode.toString(data.demoCodeUri, { type: 'terminal', small: true, errorCorrectionLevel: 'M' });
@@ -23,6 +25,11 @@ Verify it:   curl -H 'Accept: application/json' '${data.demoCodeUri}'
 Public keys: ${runtime.url}/.well-known/jwks.json      API document: ${runtime.url}/openapi.json
 Tokens:      npm run token -- --org ${data.factoryId} --role factory
              npm run token -- --org ${data.adminId} --role admin
+${
+  simulateViewerLocation
+    ? 'Simulating viewer locations (TRACESEAL_SIMULATE_VIEWER_LOCATION=1): CloudFront-Viewer-* headers sent to the gateway are taken as if CloudFront had set them.'
+    : 'Viewer locations: CloudFront-* headers sent to the gateway are dropped, as CloudFront does; set TRACESEAL_SIMULATE_VIEWER_LOCATION=1 to simulate places.'
+}
 Stop with Ctrl-C.`);
 
   let stopping = false;

@@ -21,6 +21,8 @@ export const handler = createHandler(ROUTES.createReport, async ({ event, query 
     const { reference } = await submitReport({
       ...request,
       sourceIp: reporterAddress(event),
+      // CloudFront's own viewer-location headers (a viewer's are dropped on the way, see
+      // infra/constructs/verification-cdn.ts and the local gateway): where the reporter stood.
       viewerCountry: event.headers['cloudfront-viewer-country'],
       viewerSubdivision: event.headers['cloudfront-viewer-country-region'],
     });

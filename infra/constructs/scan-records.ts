@@ -30,8 +30,12 @@ export interface ScanRecordsProps {
  * Scan records, off the scan path: CloudFront writes a real-time log record for every
  * request to the verification behaviors (cache hits too, which the origin never sees)
  * into an encrypted Kinesis stream; `aggregator` (functions/aggregate-scans) folds them
- * into per-day rollups and per-unit scan state. The log fields (REALTIME_LOG_FIELDS) never
- * include the viewer's IP address.
+ * into per-day rollups and per-unit scan state. The log fields (REALTIME_LOG_FIELDS)
+ * include the viewer's address (`c-ip`) so that a scan's place is what CloudFront observed,
+ * never what the viewer claims: the aggregator looks it up in an offline IP database in its
+ * memory and keeps only country, province and city. The stream holding it is encrypted and
+ * kept 48 h, the least that leaves an operator a day to replay what the dead-letter queue
+ * points at after a day of retries.
  *
  * A failing batch is split and retried for up to a day; what still fails goes, as a
  * pointer to the stream records, to `deadLetterQueue` for an operator. Replays count once
@@ -85,6 +89,8 @@ export class ScanRecords extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(1),
       table: props.table,
+      // The place of each scan: the viewer's address (c-ip) looked up in memory, then dropped.
+      ipDatabase: true,
     });
     this.aggregator.grantTable({
       leadingKeys: SCAN_AGGREGATOR_KEYS,

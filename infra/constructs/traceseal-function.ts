@@ -65,7 +65,18 @@ export interface TraceSealFunctionProps {
    * @default - the root of this repository
    */
   readonly projectRoot?: string;
+  /**
+   * Ship the offline IP database (ip2region's two data files, about 11 MB) beside the
+   * bundle, for shared/services/ip-regions.ts: esbuild bundles code, not the files a
+   * package reads at run time.
+   * @default false
+   */
+  readonly ipDatabase?: boolean;
 }
+
+/** Where a bundle carries the IP database, relative to the task root (IP2REGION_DATA_DIR). */
+export const IP_DATABASE_DIR = 'ip2region';
+const IP_DATABASE_FILES = ['ip2region.db', 'ipv6wry.db'] as const;
 
 /**
  * The one way this app makes a Lambda function: Node.js 24 on arm64 (Graviton: cheaper
@@ -101,7 +112,7 @@ export class TraceSealFunction extends NodejsFunction {
       throw new Error(`TraceSealFunction ${id}: reservedConcurrentExecutions must be an integer from 1 to 10000`);
     }
     const reservedNames = Object.keys(props.environment ?? {}).filter(
-      (key) => key.startsWith('AWS_') || key === 'NODE_OPTIONS' || key === 'TABLE_NAME',
+      (key) => key.startsWith('AWS_') || key === 'NODE_OPTIONS' || key === 'TABLE_NAME' || key === 'IP2REGION_DATA_DIR',
     );
     if (reservedNames.length > 0) {
       throw new Error(`TraceSealFunction ${id}: reserved environment variables ${reservedNames.join(', ')}`);
@@ -144,6 +155,7 @@ export class TraceSealFunction extends NodejsFunction {
       environment: {
         ...props.environment,
         ...(props.table === undefined ? {} : { TABLE_NAME: props.table.tableName }),
+        ...(props.ipDatabase === true ? { IP2REGION_DATA_DIR: IP_DATABASE_DIR } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -155,6 +167,21 @@ export class TraceSealFunction extends NodejsFunction {
         // runtime ships, and esbuild keeps only what each function uses.
         externalModules: [],
         forceDockerBundling: false,
+        ...(props.ipDatabase === true
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `mkdir -p "${join(outputDir, IP_DATABASE_DIR)}"`,
+                  ...IP_DATABASE_FILES.map(
+                    (file) =>
+                      `cp "${join(inputDir, 'node_modules', 'ip2region', 'data', file)}" "${join(outputDir, IP_DATABASE_DIR, file)}"`,
+                  ),
+                ],
+              },
+            }
+          : {}),
       },
     });
     pinLogicalId(this, logicalIdAt([...formerPath, 'Function', 'Resource']));

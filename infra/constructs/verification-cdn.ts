@@ -39,15 +39,6 @@ import { pinLogicalId } from './pin';
  */
 export const VERIFY_PATH_PATTERNS = ['/01/*', '/00/*'] as const;
 
-/** CloudFront's coarse viewer location: never the address, never part of the cache key. */
-export const VIEWER_LOCATION_HEADERS = [
-  'CloudFront-Viewer-Country',
-  'CloudFront-Viewer-Country-Region',
-  'CloudFront-Viewer-City',
-  'CloudFront-Viewer-Latitude',
-  'CloudFront-Viewer-Longitude',
-] as const;
-
 /**
  * Status codes CloudFront may cache an error for (its custom error responses). Each gets a
  * minimum TTL of 0: an error is never served from the cache to anyone but its requester.
@@ -150,14 +141,12 @@ export class VerificationCdn extends Construct {
       enableAcceptEncodingBrotli: true,
     });
     // What the cache key holds is forwarded anyway; this policy adds nothing to it, so the
-    // origin can never answer from a header, cookie or parameter the key does not hold.
+    // origin can never answer from a header, cookie or parameter the key does not hold. No
+    // viewer-location header either: a scan's place comes from the real-time log's c-country
+    // and c-ip (shared/domain/scan-log.ts), never from headers.
     this.verifyOriginRequestPolicy = new OriginRequestPolicy(this, 'VerifyOriginRequestPolicy', {
-      comment: 'Verification: the cache key plus the coarse viewer location scan records keep',
-      // Asking for CloudFront's viewer-location headers is what makes CloudFront add them, and
-      // so what puts city and province into the real-time log's cs-headers that scan records
-      // read (see shared/domain/scan-log.ts). None is in the cache key, so the cache still
-      // splits only by path, AI 8030 and the normalized Accept.
-      headerBehavior: OriginRequestHeaderBehavior.allowList(...VIEWER_LOCATION_HEADERS),
+      comment: 'Verification: the cache key and nothing else',
+      headerBehavior: OriginRequestHeaderBehavior.none(),
       queryStringBehavior: OriginRequestQueryStringBehavior.none(),
       cookieBehavior: OriginRequestCookieBehavior.none(),
     });
@@ -195,7 +184,9 @@ export class VerificationCdn extends Construct {
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
       // API Gateway rejects a Host that is not its own; with caching disabled this policy
-      // also forwards Authorization.
+      // also forwards Authorization. It also has CloudFront add its viewer-location headers
+      // (CloudFront-Viewer-Address, -Country, -Country-Region), which the counterfeit-report
+      // rate limit and the report's province read (shared/http/report-request.ts).
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       compress: true,
     };

@@ -1,7 +1,8 @@
 /**
  * Part g of `npm run bench` (skip it with --no-scan-records): the cost of recording scans,
  * off the scan path, in one run against DynamoDB Local in memory:
- *  - the bare parse rate of CloudFront real-time log lines (CPU, no I/O);
+ *  - the bare parse rate of CloudFront real-time log lines, each viewer's address looked
+ *    up in the offline IP database as the aggregator does (CPU, no I/O);
  *  - the aggregator's throughput in records per second (wall clock, rollups only: the
  *    unit sink is a no-op here, per-unit state is measured with its rules), batches of
  *    AGGREGATOR_BATCH as the event source mapping delivers them;
@@ -39,11 +40,11 @@ export interface ScanRecordsResult {
 
 const logLine = async (i: number): Promise<string> => {
   const { REALTIME_LOG_FIELDS } = await import('#shared/domain/scan-log');
-  const headers = encodeURIComponent(
-    `Host:d111111abcdef8.cloudfront.net\nCloudFront-Viewer-Country:CN\nCloudFront-Viewer-Country-Region:GD\nCloudFront-Viewer-City:City${i % CITIES}\nCloudFront-Viewer-Latitude:22.54\nCloudFront-Viewer-Longitude:114.05\n`,
-  );
+  const headers = encodeURIComponent('Host:d111111abcdef8.cloudfront.net\nAccept:text/html\n');
   const values: Record<string, string> = {
     timestamp: '1763971234.567',
+    // Spread over mainland address space, so lookups do not all hit one index block.
+    'c-ip': `${[113, 61, 124, 220, 36][i % 5]}.${(i * 37) % 256}.${(i * 11) % 256}.1`,
     'sc-status': '200',
     'cs-method': 'GET',
     'cs-uri-stem': `/01/0950600013435${i % PRODUCTS}/10/L${i % LOTS}/21/S${i % UNITS}`,
@@ -82,6 +83,7 @@ const measureScanRecords = async (): Promise<ScanRecordsResult> => {
     const { MAIN_TABLE } = await import('#shared/store/table-definitions');
     await ensureTable(new DynamoDBClient({}), MAIN_TABLE, 'bench-scan-records');
     const { parseRealtimeLogRecord } = await import('#shared/domain/scan-log');
+    const locate = (await import('#shared/services/ip-regions')).loadIpRegions();
     const { padSequence } = await import('#shared/domain/scans');
     const { aggregateScans } = await import('#shared/services/scan-aggregator');
     const { documentClient } = await import('#shared/store/dynamodb-client');
@@ -89,7 +91,8 @@ const measureScanRecords = async (): Promise<ScanRecordsResult> => {
     const lines = await Promise.all(Array.from({ length: 100 }, (_, i) => logLine(i)));
     const cpu = process.cpuUsage();
     let parsed = 0;
-    for (let i = 0; i < PARSE_LINES; i++) if (parseRealtimeLogRecord(lines[i % lines.length] ?? '') !== undefined) parsed++;
+    for (let i = 0; i < PARSE_LINES; i++)
+      if (parseRealtimeLogRecord(lines[i % lines.length] ?? '', locate) !== undefined) parsed++;
     const used = process.cpuUsage(cpu);
     if (parsed !== PARSE_LINES) throw new Error('bench log lines did not parse');
     const parseLinesPerSecond = PARSE_LINES / ((used.user + used.system) / 1e6);

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequest
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
 import type { GatewayAnswer } from '#shared/domain/scan-log';
 import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
+import { originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
 import { serveLabelLink } from './label-links';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
@@ -140,6 +141,8 @@ export interface GatewayOptions {
   loadHandler(functionName: string): Promise<LambdaHandler>;
   /** Told of every answer after it was sent, as CloudFront's real-time log is (scan-log.ts). */
   onAnswer?(answer: GatewayAnswer): void;
+  /** Take a request's `CloudFront-Viewer-*` headers as CloudFront's, to simulate places (cdn-headers.ts). */
+  simulateViewerLocation?: boolean;
 }
 
 /**
@@ -152,7 +155,13 @@ const identitySources = (route: RouteDefinition, headers: Record<string, string>
   return values.every((value): value is string => value !== undefined && value !== '') ? values : undefined;
 };
 
-export const createGateway = ({ issuer, originVerifyValue, loadHandler, onAnswer }: GatewayOptions): Server => {
+export const createGateway = ({
+  issuer,
+  originVerifyValue,
+  loadHandler,
+  onAnswer,
+  simulateViewerLocation = false,
+}: GatewayOptions): Server => {
   const routes = ALL_ROUTES.map(compile);
 
   return createServer(async (req, res) => {
@@ -189,10 +198,7 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler, onAnswer
       const { route, names } = matched.compiled;
       const routeKey = `${method} ${route.path}`;
 
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-      }
+      const headers = originHeaders(req, simulateViewerLocation);
       // CloudFront sets its origin custom header over any the viewer sent.
       headers[ORIGIN_VERIFY_HEADER] = originVerifyValue;
 
@@ -278,7 +284,9 @@ export const createGateway = ({ issuer, originVerifyValue, loadHandler, onAnswer
       if (result.cookies !== undefined) responseHeaders['set-cookie'] = result.cookies;
       const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
       res.writeHead(result.statusCode ?? 200, responseHeaders).end(body);
-      onAnswer?.({ method, url, status: result.statusCode ?? 200, headers, requestId, at: now });
+      // The real-time log's stand-in never sees the viewer's address.
+      const { [VIEWER_ADDRESS_HEADER]: _address, ...logged } = headers;
+      onAnswer?.({ method, url, status: result.statusCode ?? 200, headers: logged, requestId, at: now });
     } catch (error) {
       // API Gateway answers an invocation failure this way; our handlers never throw.
       console.error(

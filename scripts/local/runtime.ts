@@ -20,6 +20,8 @@ export interface LocalRuntimeOptions {
   tableName?: string;
   /** Base URL printed into codes; defaults to the gateway's own URL. */
   publicBaseUrl?: string;
+  /** Believe the viewer's CloudFront-Viewer-* headers, to simulate places (see gateway.ts). */
+  simulateViewerLocation?: boolean;
 }
 
 export interface LocalRuntime {
@@ -93,7 +95,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const originVerifyValue = randomBytes(32).toString('base64url');
     Object.assign(process.env, { TOKEN_ISSUER: LOCAL_ISSUER, ORIGIN_VERIFY_VALUE: originVerifyValue });
     const scanLog = await (await import('./scan-log')).startScanLog({ dataDir });
-    const server = createGateway({ issuer, originVerifyValue, loadHandler, onAnswer: (answer) => scanLog.append(answer) });
+    const server = createGateway({
+      issuer,
+      originVerifyValue,
+      loadHandler,
+      onAnswer: (answer) => scanLog.append(answer),
+      simulateViewerLocation: options.simulateViewerLocation === true,
+    });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', () => resolveListen());

@@ -10,7 +10,9 @@ import type { AggregationResult, AggregatorDependencies } from '#shared/services
  * timer drains it every DRAIN_INTERVAL_MS through the very aggregator the Lambda function
  * runs, as shard `local` with a counter kept under DATA_DIR/scan-log as sequence number.
  * The drained scans are also appended to DATA_DIR/scan-log/scans.ndjson. Nothing here
- * ever sees the viewer's address: a GatewayAnswer has no field for it.
+ * ever sees the viewer's address: the gateway leaves it out of the answers it logs. A
+ * scan's place is the simulated one when the gateway simulates places, else none (the
+ * viewer of a local gateway is this machine).
  */
 export const LOCAL_SHARD = 'local';
 export const DRAIN_INTERVAL_MS = 250;

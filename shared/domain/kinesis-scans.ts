@@ -1,5 +1,6 @@
 import { parseRealtimeLogRecord } from './scan-log';
 import { padSequence, type SequencedScan } from './scans';
+import type { IpRegion } from './viewer-place';
 
 /** What the aggregator needs of one Kinesis record as Lambda delivers it. */
 export interface KinesisScanRecord {
@@ -13,9 +14,13 @@ const SEQUENCE = /^\d{1,128}$/;
 /**
  * The scans in a batch of Kinesis records, in stream order, each with its shard and its
  * padded sequence number. A record that is not a scan (HEAD, errors, resolver lookups) or
- * not a log line at all is skipped, never retried: retrying cannot make it one.
+ * not a log line at all is skipped, never retried: retrying cannot make it one. `locate`
+ * places each viewer's address (see parseRealtimeLogRecord).
  */
-export const scansFromKinesis = (records: readonly KinesisScanRecord[]): SequencedScan[] => {
+export const scansFromKinesis = (
+  records: readonly KinesisScanRecord[],
+  locate: (address: string) => IpRegion | undefined,
+): SequencedScan[] => {
   const scans: SequencedScan[] = [];
   for (const record of records) {
     const shard = record.eventID.split(':')[0];
@@ -28,7 +33,7 @@ export const scansFromKinesis = (records: readonly KinesisScanRecord[]): Sequenc
     // CloudFront sends one log line per record; should a record ever hold more, each line
     // gets a suffix that still sorts after the record's own number and before the next one's.
     lines.forEach((line, index) => {
-      const scan = parseRealtimeLogRecord(line);
+      const scan = parseRealtimeLogRecord(line, locate);
       if (scan === undefined) return;
       const sequence = padSequence(sequenceNumber);
       scans.push({ ...scan, shard, sequence: lines.length === 1 ? sequence : `${sequence}:${String(index).padStart(6, '0')}` });

@@ -1,14 +1,18 @@
 import type { ScannedSubject, ScanPlace, ScanRecord } from './scans';
 import { classifyUserAgent } from './user-agent';
+import { type IpRegion, placeOfViewer } from './viewer-place';
 
 /**
  * The CloudFront real-time log fields we ask for (infra/constructs/scan-records.ts uses
  * this list). CloudFront writes a record's fields in its own canonical order, whatever
  * order a configuration lists them in, so this list is kept in that order and a record is
- * read by position. `c-ip` is deliberately absent: an IP address never leaves CloudFront.
+ * read by position. A scan's place comes from what CloudFront observed: `c-country`, and
+ * `c-ip` looked up in the aggregator's memory and dropped (it never enters a ScanRecord).
+ * `cs-headers` are the headers the viewer sent: read for Accept only, never for a place.
  */
 export const REALTIME_LOG_FIELDS = [
   'timestamp',
+  'c-ip',
   'sc-status',
   'cs-method',
   'cs-uri-stem',
@@ -20,7 +24,11 @@ export const REALTIME_LOG_FIELDS = [
 ] as const;
 export type RealtimeLogField = (typeof REALTIME_LOG_FIELDS)[number];
 
-/** The viewer-location headers CloudFront adds to a request, where a policy asks for them. */
+/**
+ * The viewer-location headers CloudFront adds to an origin request where a policy asks for
+ * them. Only the local gateway reads them for scans, and only when told to simulate places
+ * (TRACESEAL_SIMULATE_VIEWER_LOCATION): otherwise it drops them, as they came from the viewer.
+ */
 export const VIEWER_LOCATION_HEADERS = {
   country: 'cloudfront-viewer-country',
   region: 'cloudfront-viewer-country-region',
@@ -76,11 +84,11 @@ const coordinate = (value: string | undefined, limit: number): number | undefine
 
 /**
  * A coarse place from the viewer-location headers (lower-case names), where present: a
- * header CloudFront did not add, or a value that is not what CloudFront sends, is left out.
+ * value that is not what CloudFront sends is left out.
  */
-export const placeFromHeaders = (headers: Readonly<Record<string, string | undefined>>, fallbackCountry?: string): ScanPlace => {
+export const placeFromHeaders = (headers: Readonly<Record<string, string | undefined>>): ScanPlace => {
   const place: ScanPlace = {};
-  const country = (headers[VIEWER_LOCATION_HEADERS.country] ?? fallbackCountry)?.trim().toUpperCase();
+  const country = headers[VIEWER_LOCATION_HEADERS.country]?.trim().toUpperCase();
   if (country !== undefined && COUNTRY.test(country)) place.country = country;
   const region = headers[VIEWER_LOCATION_HEADERS.region]?.trim().toUpperCase();
   if (place.country !== undefined && region !== undefined && SUBDIVISION.test(region)) {
@@ -117,8 +125,12 @@ const absent = (value: string | undefined): value is undefined => value === unde
  * it records, or undefined for anything that is not a verdict answered to a GET: HEAD,
  * OPTIONS, errors, resolver lookups, other paths, malformed lines. Cached and uncached
  * answers alike: that is why scans are counted from CloudFront's log and not at the origin.
+ * `locate` is the IP database (shared/services/ip-regions.ts); the address goes no further.
  */
-export const parseRealtimeLogRecord = (line: string): ScanRecord | undefined => {
+export const parseRealtimeLogRecord = (
+  line: string,
+  locate: (address: string) => IpRegion | undefined,
+): ScanRecord | undefined => {
   const values = line.replace(/\r?\n$/, '').split('\t');
   if (values.length !== REALTIME_LOG_FIELDS.length) return undefined;
   const field = (name: RealtimeLogField): string | undefined => values[REALTIME_LOG_FIELDS.indexOf(name)];
@@ -134,12 +146,13 @@ export const parseRealtimeLogRecord = (line: string): ScanRecord | undefined => 
   const requestId = field('x-edge-request-id');
   if (!Number.isFinite(seconds) || seconds <= 0 || absent(requestId)) return undefined;
   const country = field('c-country');
+  const address = field('c-ip');
   const agent = field('cs-user-agent');
   return {
     requestId,
     at: new Date(Math.round(seconds * 1000)).toISOString(),
     subject,
-    place: placeFromHeaders(headers, absent(country) ? undefined : country),
+    place: placeOfViewer(absent(address) ? undefined : locate(address), absent(country) ? undefined : country),
     ua: classifyUserAgent(absent(agent) ? undefined : decode(agent)),
   };
 };
@@ -155,7 +168,10 @@ export interface GatewayAnswer {
   at: Date;
 }
 
-/** The same record from the local gateway's view of a request and its answer. */
+/**
+ * The same record from the local gateway's view of a request and its answer. Its headers
+ * hold viewer-location headers only when the gateway simulates places (see gateway.ts).
+ */
 export const scanFromGatewayAnswer = (answer: GatewayAnswer): ScanRecord | undefined => {
   if (answer.method !== 'GET' || answer.status !== 200) return undefined;
   const subject = scannedSubjectOf(answer.url.pathname);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { MAX_REPORT_PHOTOS } from '#shared/domain/report-photos';
@@ -93,15 +94,17 @@ export const readReportRequest = (event: APIGatewayProxyEventV2): ReportRequest 
 
 /**
  * The reporter's address, for the rate limit only (it is hashed, never stored). Behind
- * CloudFront, API Gateway's source IP is CloudFront's; CloudFront-Viewer-Address (`ip:port`,
- * set by CloudFront itself) is the viewer's.
+ * CloudFront, API Gateway's source IP is CloudFront's; CloudFront-Viewer-Address (`ip:port`)
+ * is the viewer's, set by CloudFront on the origin request (the local gateway does the same
+ * and drops a viewer's own). Only one well-formed `ip:port` counts: anything else (a value
+ * repeated, a list) is not an address a viewer gets to choose, so the source IP stands in.
  */
 export const reporterAddress = (event: APIGatewayProxyEventV2): string => {
-  const viewer = event.headers['cloudfront-viewer-address'];
-  if (viewer !== undefined && viewer !== '') {
-    const colon = viewer.lastIndexOf(':');
-    return colon > 0 ? viewer.slice(0, colon) : viewer;
-  }
+  const viewer = event.headers['cloudfront-viewer-address']?.trim() ?? '';
+  const colon = viewer.lastIndexOf(':');
+  const ip = colon > 0 ? viewer.slice(0, colon) : '';
+  const port = viewer.slice(colon + 1);
+  if (isIP(ip) !== 0 && /^\d{1,5}$/.test(port)) return ip;
   return event.requestContext.http.sourceIp;
 };
 

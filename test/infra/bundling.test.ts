@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TraceSealFunction } from '../../infra/constructs/traceseal-function';
+import { IP_DATABASE_DIR, TraceSealFunction } from '../../infra/constructs/traceseal-function';
 import { CDK_JSON_CONTEXT, logicalIdOf } from './synth';
 
 /**
  * The one test that bundles for real, with the local esbuild and no Docker (there is
- * none here, so a Docker fallback would fail the test). Two functions: get-openapi,
- * which can run without AWS, and pre-token-generation, which pulls in the AWS SDK.
+ * none here, so a Docker fallback would fail the test). Three functions: get-openapi,
+ * which can run without AWS, pre-token-generation, which pulls in the AWS SDK, and
+ * aggregate-scans, which ships the offline IP database its code reads at run time.
  */
 const outdir = mkdtempSync(join(tmpdir(), 'traceseal-bundling-'));
 const assetDirs = new Map<string, string>();
@@ -19,9 +20,13 @@ const assetDirs = new Map<string, string>();
 beforeAll(() => {
   const app = new App({ outdir, context: CDK_JSON_CONTEXT });
   const stack = new Stack(app, 'BundlingProbe');
-  const functions = ['get-openapi', 'pre-token-generation'].map((name) => ({
+  const functions = ['get-openapi', 'pre-token-generation', 'aggregate-scans'].map((name) => ({
     name,
-    construct: new TraceSealFunction(stack, name, { name, environment: { LOG_LEVEL: 'warn' } }),
+    construct: new TraceSealFunction(stack, name, {
+      name,
+      environment: { LOG_LEVEL: 'warn' },
+      ipDatabase: name === 'aggregate-scans',
+    }),
   }));
   const assembly = app.synth();
   const template = assembly.getStackByName('BundlingProbe').template as {
@@ -84,5 +89,35 @@ describe('bundling with the local esbuild', () => {
     const document = JSON.parse(response.body) as { openapi: string; paths: Record<string, unknown> };
     expect(document.openapi).toMatch(/^3\.1\./);
     expect(Object.keys(document.paths)).toContain('/01/{gtin}/10/{lot}/21/{serial}');
+  });
+});
+
+describe('a bundle with the IP database', () => {
+  it('carries ip2region’s data files and loads them at cold start from the task root', async () => {
+    const dir = assetDirs.get('aggregate-scans') ?? '';
+    expect(statSync(join(dir, IP_DATABASE_DIR, 'ip2region.db')).size).toBeGreaterThan(1_000_000);
+    expect(statSync(join(dir, IP_DATABASE_DIR, 'ipv6wry.db')).size).toBeGreaterThan(1_000_000);
+    // As Lambda runs it: the task root is the asset, IP2REGION_DATA_DIR what the construct sets.
+    const previous = { root: process.env.LAMBDA_TASK_ROOT, data: process.env.IP2REGION_DATA_DIR };
+    Object.assign(process.env, { LAMBDA_TASK_ROOT: dir, IP2REGION_DATA_DIR: IP_DATABASE_DIR });
+    try {
+      const load = createRequire(import.meta.url);
+      const { handler } = load(join(dir, 'index.js')) as { handler: (event: unknown) => Promise<void> };
+      // A batch with no scan in it (a HEAD) touches no table: the load is what is tested.
+      const head = ['1763971234.567', '113.87.1.1', '200', 'HEAD'].join('\t');
+      await expect(
+        handler({
+          Records: [{ eventID: 'shardId-0:1', kinesis: { sequenceNumber: '1', data: Buffer.from(head).toString('base64') } }],
+        }),
+      ).resolves.toBeUndefined();
+    } finally {
+      for (const [name, value] of [
+        ['LAMBDA_TASK_ROOT', previous.root],
+        ['IP2REGION_DATA_DIR', previous.data],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });

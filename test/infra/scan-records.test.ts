@@ -28,7 +28,7 @@ describe('ScanRecords', () => {
     template.hasResource('AWS::Kinesis::Stream', { DeletionPolicy: 'Retain' });
   });
 
-  it('a real-time log of every request with our fields, never the viewer IP, written by a CloudFront-only role', () => {
+  it('a real-time log of every request with our fields, the address CloudFront saw but never X-Forwarded-For, written by a CloudFront-only role', () => {
     const { records, template } = build();
     template.hasResourceProperties('AWS::CloudFront::RealtimeLogConfig', {
       SamplingRate: 100,
@@ -36,7 +36,10 @@ describe('ScanRecords', () => {
       EndPoints: [Match.objectLike({ StreamType: 'Kinesis' })],
     });
     const [[, config] = ['', undefined]] = resourcesOfType(template, 'AWS::CloudFront::RealtimeLogConfig');
-    expect(JSON.stringify(config?.Properties?.Fields)).not.toMatch(/c-ip|x-forwarded-for/);
+    // The place comes from what CloudFront observed (c-country, c-ip), never from what the
+    // viewer sent (X-Forwarded-For is the viewer's to write).
+    expect(config?.Properties?.Fields).toEqual(expect.arrayContaining(['c-ip', 'c-country']));
+    expect(JSON.stringify(config?.Properties?.Fields)).not.toMatch(/x-forwarded-for/);
     const writerRole = resourcesOfType(template, 'AWS::IAM::Role').find(([, role]) =>
       JSON.stringify(role.Properties?.AssumeRolePolicyDocument).includes('cloudfront.amazonaws.com'),
     );
@@ -73,6 +76,14 @@ describe('ScanRecords', () => {
       expect(JSON.stringify(statement.Condition)).toContain('SCANS#*');
     }
     expect(statements.flatMap(actionsOf).filter((a) => /Delete(Item|Table)|dynamodb:\*|Scan$/.test(a))).toEqual([]);
+  });
+
+  it('ships the aggregator its offline IP database and says where it is', () => {
+    const { records, template } = build();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ IP2REGION_DATA_DIR: 'ip2region' }) },
+    });
+    expect(records.aggregator.node.id).toBe('Aggregator');
   });
 
   it('passes cdk-nag', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
-import { UNCACHED_ERROR_CODES, VERIFY_PATH_PATTERNS, VIEWER_LOCATION_HEADERS } from '../../infra/constructs/verification-cdn';
+import { UNCACHED_ERROR_CODES, VERIFY_PATH_PATTERNS } from '../../infra/constructs/verification-cdn';
 import { TraceSealStack } from '../../infra/traceseal-stack';
 import { inspect, logicalIdOf, nagReport, newApp, type Synthesized, synthesize } from './synth';
 import { resourcesOfType } from './template-helpers';
@@ -82,17 +82,15 @@ describe('VerificationCdn', () => {
     });
   });
 
-  it('forwards to the origin the verification cache key and the coarse viewer location, nothing else', () => {
+  it('forwards to the origin the verification cache key, nothing else: no viewer-location header', () => {
     expect(verify.OriginRequestPolicyId).toEqual({ Ref: logicalIdOf(synth.stack.cdn.verifyOriginRequestPolicy) });
     const policies = resourcesOfType(synth.template, 'AWS::CloudFront::OriginRequestPolicy');
     expect(policies.map(([id]) => id)).toEqual([logicalIdOf(synth.stack.cdn.verifyOriginRequestPolicy)]);
     expect(policies[0]?.[1].Properties?.OriginRequestPolicyConfig).toMatchObject({
-      HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [...VIEWER_LOCATION_HEADERS] },
+      HeadersConfig: { HeaderBehavior: 'none' },
       QueryStringsConfig: { QueryStringBehavior: 'none' },
       CookiesConfig: { CookieBehavior: 'none' },
     });
-    // Not the address: CloudFront-Viewer-Address would put the IP into scan records.
-    expect(VIEWER_LOCATION_HEADERS.some((header) => /address/i.test(header))).toBe(false);
   });
 
   it('runs the viewer-request function that keeps one raw AI 8030 on the verification paths', () => {

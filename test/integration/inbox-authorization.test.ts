@@ -22,7 +22,7 @@ const inboxCalls = (id: string) =>
   ] as const;
 
 beforeAll(async () => {
-  ({ service, adminToken } = await startTestServiceWithAdmin());
+  ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true }));
   for (const role of ['factory', 'distributor'] as const) tokens.set(role, (await registerOrg(service, role, adminToken)).token);
   tokens.set('admin', adminToken);
   tokens.set('guangdong', (await registerOrgIn(service, adminToken, 'regulator', 'CN-GD Shenzhen')).token);

@@ -16,7 +16,7 @@ let service: TestService;
 let adminToken: string;
 
 beforeAll(async () => {
-  ({ service, adminToken } = await startTestServiceWithAdmin());
+  ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true }));
 });
 afterAll(async () => service?.stop());
 

@@ -36,7 +36,7 @@ const detail = async (token: string, id: string): Promise<Detail> => {
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 beforeAll(async () => {
-  ({ service, adminToken } = await startTestServiceWithAdmin());
+  ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true }));
   const made = await factoryWithProduct(service, adminToken);
   ({ factory, gtin } = made);
   [genuineCode = ''] = await issueUnits(service, factory.token, gtin, 'INBOX-1', 1);

@@ -21,7 +21,7 @@ let service: TestService;
 let regulator: { id: string; token: string };
 beforeAll(async () => {
   let adminToken: string;
-  ({ service, adminToken } = await startTestServiceWithAdmin());
+  ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true }));
   regulator = await registerOrgIn(service, adminToken, 'regulator', 'CN-SH Shanghai');
 });
 afterAll(async () => service?.stop());

@@ -12,7 +12,7 @@ let service: TestService;
 let adminToken: string;
 const tokens = new Map<Role, string>();
 beforeAll(async () => {
-  ({ service, adminToken } = await startTestServiceWithAdmin());
+  ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true }));
   for (const role of ['factory', 'distributor', 'regulator'] as const)
     tokens.set(role, (await registerOrg(service, role, adminToken)).token);
   tokens.set('admin', adminToken);

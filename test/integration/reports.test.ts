@@ -32,7 +32,7 @@ const REFERENCE = /^TS-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/;
 const inGuangdong = { 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'GD' };
 
 beforeAll(async () => {
-  ({ service, adminToken } = await startTestServiceWithAdmin());
+  ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true }));
   const made = await factoryWithProduct(service, adminToken);
   factory = made.factory;
   otherFactory = (await factoryWithProduct(service, adminToken)).factory;

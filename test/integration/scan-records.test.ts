@@ -4,15 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUnits } from '../support/custody';
 import { factoryWithProduct, freshLicense, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
+import { inboxAlertsAbout, scanClaimingBeijingAndUrumqi, verdictOf } from '../support/viewer-location';
 
 /**
  * Scans through the real local service: the gateway logs each verdict it answered, the
  * same aggregator as in AWS drains the log off the request path, and the summary route
- * reads exact counts back, to each audience only its own.
+ * reads exact counts back, to each audience only its own. The gateway simulates places
+ * (TRACESEAL_SIMULATE_VIEWER_LOCATION): the CloudFront-Viewer-* headers sent to it stand for
+ * what CloudFront would have observed.
  */
 let service: TestService;
 let adminToken: string;
-beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));
+beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true })));
 afterAll(async () => service?.stop());
 
 const SHENZHEN = {
@@ -128,5 +131,19 @@ describe('scan records through the local service', () => {
     const log = await readFile(join(service.runtime.dataDir, 'scan-log', 'scans.ndjson'), 'utf8');
     expect(log.trim().split('\n')).toHaveLength(7);
     expect(log).not.toMatch(/127\.0\.0\.1|::1|::ffff/);
+  });
+});
+
+describe('simulated places (TRACESEAL_SIMULATE_VIEWER_LOCATION=1)', () => {
+  it('takes claimed places as CloudFront’s: Beijing, Urumqi, Beijing, Urumqi blocks the unit and alerts both provinces', async () => {
+    // The same requests as in viewer-location.test.ts, where the gateway does not simulate.
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const [uri = ''] = await issueUnits(service, factory.token, gtin, `SIM${Date.now() % 1e6}`, 1);
+    const beijing = await regulator('CN-BJ Beijing');
+    const xinjiang = await regulator('CN-XJ Urumqi');
+    await scanClaimingBeijingAndUrumqi(service, uri);
+    expect((await verdictOf(uri)).scanAlert).toMatchObject({ level: 'blocked', rules: ['impossible_travel'] });
+    expect(await inboxAlertsAbout(service, beijing, gtin)).toHaveLength(1);
+    expect(await inboxAlertsAbout(service, xinjiang, gtin)).toHaveLength(1);
   });
 });

@@ -21,13 +21,19 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-export const startTestService = async (): Promise<TestService> => {
+export interface TestServiceOptions {
+  /** The gateway believes CloudFront-Viewer-* headers sent to it, to simulate places (`npm start` with TRACESEAL_SIMULATE_VIEWER_LOCATION=1). */
+  simulateViewerLocation?: boolean;
+}
+
+export const startTestService = async (options: TestServiceOptions = {}): Promise<TestService> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'traceseal-test-'));
   const runtime = await startLocalRuntime({
     port: 0,
     dataDir,
     dynamoEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
     tableName: process.env.TABLE_NAME,
+    simulateViewerLocation: options.simulateViewerLocation === true,
   });
   return {
     runtime,
@@ -52,7 +58,9 @@ export const startTestService = async (): Promise<TestService> => {
 };
 
 /** The usual start of a test file: the service, and an admin token to register organizations. */
-export const startTestServiceWithAdmin = async (): Promise<{ service: TestService; adminToken: string }> => {
-  const service = await startTestService();
+export const startTestServiceWithAdmin = async (
+  options: TestServiceOptions = {},
+): Promise<{ service: TestService; adminToken: string }> => {
+  const service = await startTestService(options);
   return { service, adminToken: await service.token('ops-admin', 'admin') };
 };

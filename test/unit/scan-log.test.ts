@@ -3,6 +3,8 @@ import { scansFromKinesis } from '#shared/domain/kinesis-scans';
 import { parseRealtimeLogRecord, REALTIME_LOG_FIELDS, scanFromGatewayAnswer } from '#shared/domain/scan-log';
 import { padSequence } from '#shared/domain/scans';
 import { classifyUserAgent } from '#shared/domain/user-agent';
+import { placeOfViewer } from '#shared/domain/viewer-place';
+import { loadIpRegions } from '#shared/services/ip-regions';
 
 /**
  * Real-time log lines as CloudFront writes them for REALTIME_LOG_FIELDS: tab-separated, in
@@ -19,15 +21,22 @@ const headerField = (headers: Record<string, string>): string =>
       .map(([name, value]) => `${name}:${value}\n`)
       .join(''),
   );
-const SHENZHEN = {
-  Host: 'd111111abcdef8.cloudfront.net',
-  Accept: 'text/html,application/xhtml+xml',
+const VIEWER_HEADERS = { Host: 'd111111abcdef8.cloudfront.net', Accept: 'text/html,application/xhtml+xml' };
+/** Addresses ip2region (the bundled 2.3.0 database) places in Shenzhen, Urumqi and Nanjing. */
+const SHENZHEN_IP = '113.87.1.1';
+const URUMQI_IP = '61.128.101.1';
+const NANJING_IPV6 = '240e:3a1::1';
+/** What a viewer may claim in its own headers, which reach the log's cs-headers as sent. */
+const CLAIMS_URUMQI = {
+  ...VIEWER_HEADERS,
   'CloudFront-Viewer-Country': 'CN',
-  'CloudFront-Viewer-Country-Region': 'GD',
-  'CloudFront-Viewer-City': 'Shenzhen',
-  'CloudFront-Viewer-Latitude': '22.54310',
-  'CloudFront-Viewer-Longitude': '114.05790',
+  'CloudFront-Viewer-Country-Region': 'XJ',
+  'CloudFront-Viewer-City': 'Urumqi',
+  'CloudFront-Viewer-Latitude': '43.8',
+  'CloudFront-Viewer-Longitude': '87.6',
 };
+const locate = loadIpRegions();
+const parse = (record: string) => parseRealtimeLogRecord(record, locate);
 
 const line = (fields: Partial<Record<(typeof REALTIME_LOG_FIELDS)[number], string>>): string => {
   const values: Record<string, string> = {
@@ -35,49 +44,68 @@ const line = (fields: Partial<Record<(typeof REALTIME_LOG_FIELDS)[number], strin
     'sc-status': '200',
     'cs-method': 'GET',
     'cs-uri-stem': UNIT_PATH,
+    'c-ip': SHENZHEN_IP,
     'x-edge-request-id': 'eXamPLe-ReQuEsT-iD_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuV==',
     'cs-user-agent': encodeURIComponent(WECHAT_UA),
     'cs-uri-query': '8030=AbCdEf',
     'c-country': 'CN',
-    'cs-headers': headerField(SHENZHEN),
+    'cs-headers': headerField(VIEWER_HEADERS),
     ...fields,
   };
   return REALTIME_LOG_FIELDS.map((name) => values[name]).join('\t');
 };
 
 describe('CloudFront real-time log records', () => {
-  it('never asks CloudFront for the viewer IP', () => {
-    expect(REALTIME_LOG_FIELDS).not.toContain('c-ip');
+  it('asks CloudFront for the country and address it observed, never X-Forwarded-For', () => {
+    expect(REALTIME_LOG_FIELDS).toContain('c-ip');
+    expect(REALTIME_LOG_FIELDS).toContain('c-country');
     expect(REALTIME_LOG_FIELDS).not.toContain('x-forwarded-for');
   });
 
-  it('reads a verdict answered from the cache: time, unit, place with rounded coordinates, UA class', () => {
-    expect(parseRealtimeLogRecord(`${line({})}\n`)).toEqual({
+  it('reads a verdict answered from the cache: time, unit, place of the address, UA class, and never the address', () => {
+    const scan = parse(`${line({})}\n`);
+    expect(scan).toEqual({
       requestId: 'eXamPLe-ReQuEsT-iD_1a2B3c4D5e6F7g8H9i0JkLmNoPqRsTuV==',
       at: '2025-11-24T08:00:34.567Z',
       subject: { kind: 'unit', gtin: '09506000134352', lot: 'L2026A', serial: '7K3QX9' },
-      place: { country: 'CN', province: 'CN-GD', city: 'Shenzhen', lat: 22.5, lon: 114.1 },
+      place: { country: 'CN', province: 'CN-GD', city: '深圳市' },
       ua: 'wechat',
     });
+    expect(JSON.stringify(scan)).not.toContain(SHENZHEN_IP);
   });
 
   it('reads a container path and a trailing slash', () => {
-    expect(parseRealtimeLogRecord(line({ 'cs-uri-stem': SSCC_PATH }))?.subject).toEqual({
-      kind: 'container',
-      sscc: '095060001000000018',
-    });
-    expect(parseRealtimeLogRecord(line({ 'cs-uri-stem': `${UNIT_PATH}/` }))?.subject.kind).toBe('unit');
+    expect(parse(line({ 'cs-uri-stem': SSCC_PATH }))?.subject).toEqual({ kind: 'container', sscc: '095060001000000018' });
+    expect(parse(line({ 'cs-uri-stem': `${UNIT_PATH}/` }))?.subject.kind).toBe('unit');
   });
 
-  it('keeps the country alone when CloudFront added no location headers', () => {
-    const scan = parseRealtimeLogRecord(line({ 'cs-headers': headerField({ Host: 'x', Accept: '*/*' }) }));
-    expect(scan?.place).toEqual({ country: 'CN' });
-    expect(parseRealtimeLogRecord(line({ 'cs-headers': '-', 'c-country': '-' }))?.place).toEqual({});
+  it('takes the place from c-country and c-ip, never from CloudFront-Viewer-* headers the viewer sent', () => {
+    // A viewer in Shenzhen claiming Urumqi in its own headers is still in Shenzhen.
+    expect(parse(line({ 'cs-headers': headerField(CLAIMS_URUMQI) }))?.place).toEqual({
+      country: 'CN',
+      province: 'CN-GD',
+      city: '深圳市',
+    });
+    // Without an address, the claim is not a place either: the country CloudFront saw is all.
+    expect(parse(line({ 'cs-headers': headerField(CLAIMS_URUMQI), 'c-ip': '-' }))?.place).toEqual({ country: 'CN' });
+    expect(parse(line({ 'cs-headers': headerField(CLAIMS_URUMQI), 'c-ip': '-', 'c-country': '-' }))?.place).toEqual({});
+    expect(parse(line({ 'c-ip': URUMQI_IP }))?.place).toEqual({ country: 'CN', province: 'CN-XJ', city: '乌鲁木齐市' });
+  });
+
+  it('places IPv6 viewers too', () => {
+    expect(parse(line({ 'c-ip': NANJING_IPV6 }))?.place).toEqual({ country: 'CN', province: 'CN-JS', city: '南京市' });
+  });
+
+  it('keeps the country alone where CloudFront and the database disagree, or the address is no address', () => {
+    expect(parse(line({ 'c-country': 'US' }))?.place).toEqual({ country: 'US' });
+    expect(parse(line({ 'c-ip': '8.8.8.8', 'c-country': 'CN' }))?.place).toEqual({ country: 'CN' });
+    expect(parse(line({ 'c-ip': 'not-an-address' }))?.place).toEqual({ country: 'CN' });
   });
 
   it('reads the headers of a field CloudFront cut at 800 bytes, mid-escape', () => {
-    const cut = `${headerField(SHENZHEN)}${encodeURIComponent('X-Long:')}${'a'.repeat(40)}%E5%8`;
-    expect(parseRealtimeLogRecord(line({ 'cs-headers': cut }))?.place.city).toBe('Shenzhen');
+    const cut = `${headerField({ Accept: 'application/linkset+json' })}${encodeURIComponent('X-Long:')}${'a'.repeat(40)}%E5%8`;
+    expect(parse(line({ 'cs-headers': cut }))).toBeUndefined();
+    expect(parse(line({ 'cs-headers': `${headerField(VIEWER_HEADERS)}%E5%8` }))?.place.province).toBe('CN-GD');
   });
 
   it.each([
@@ -95,23 +123,28 @@ describe('CloudFront real-time log records', () => {
     ['no request id', { 'x-edge-request-id': '-' }],
     ['no timestamp', { timestamp: '-' }],
   ])('ignores %s', (_name, fields) => {
-    expect(parseRealtimeLogRecord(line(fields))).toBeUndefined();
+    expect(parse(line(fields))).toBeUndefined();
   });
 
   it('ignores a line with the wrong number of fields', () => {
-    expect(parseRealtimeLogRecord(line({}).split('\t').slice(1).join('\t'))).toBeUndefined();
-    expect(parseRealtimeLogRecord('')).toBeUndefined();
+    expect(parse(line({}).split('\t').slice(1).join('\t'))).toBeUndefined();
+    expect(parse('')).toBeUndefined();
   });
+});
 
-  it('drops place values that are not what CloudFront sends', () => {
-    const odd = headerField({
-      'CloudFront-Viewer-Country': 'China',
-      'CloudFront-Viewer-Country-Region': 'Guangdong',
-      'CloudFront-Viewer-City': 'x'.repeat(101),
-      'CloudFront-Viewer-Latitude': '95.1',
-      'CloudFront-Viewer-Longitude': '114.0',
-    });
-    expect(parseRealtimeLogRecord(line({ 'cs-headers': odd, 'c-country': '-' }))?.place).toEqual({});
+describe('a viewer’s place from the IP database', () => {
+  it.each([
+    [{ country: '中国', province: '广东省', city: '深圳市' }, 'CN', { country: 'CN', province: 'CN-GD', city: '深圳市' }],
+    [{ country: '中国', province: '北京', city: '北京市' }, 'CN', { country: 'CN', province: 'CN-BJ', city: '北京市' }],
+    [{ country: '中国', province: '内蒙古自治区', city: '' }, 'CN', { country: 'CN', province: 'CN-NM' }],
+    [{ country: '中国', province: '陕西省', city: '西安市' }, 'CN', { country: 'CN', province: 'CN-SN', city: '西安市' }],
+    [{ country: '中国', province: '山西省', city: '太原市' }, 'CN', { country: 'CN', province: 'CN-SX', city: '太原市' }],
+    [{ country: '中国', province: '香港', city: '' }, 'HK', { country: 'HK' }],
+    [{ country: '中国', province: '', city: '' }, 'CN', { country: 'CN' }],
+    [{ country: '', province: '', city: '内网IP' }, undefined, {}],
+    [{ country: '中国', province: '广东省', city: '深圳市' }, undefined, { country: 'CN', province: 'CN-GD', city: '深圳市' }],
+  ])('%o seen from %s → %o', (region, observed, place) => {
+    expect(placeOfViewer(region, observed)).toEqual(place);
   });
 });
 
@@ -169,6 +202,17 @@ describe('the local gateway’s records', () => {
     expect(JSON.stringify(scan)).not.toContain('203.0.113.7');
   });
 
+  it('drops simulated place values that are not what CloudFront sends', () => {
+    const odd = {
+      'cloudfront-viewer-country': 'China',
+      'cloudfront-viewer-country-region': 'Guangdong',
+      'cloudfront-viewer-city': 'x'.repeat(101),
+      'cloudfront-viewer-latitude': '95.1',
+      'cloudfront-viewer-longitude': '114.0',
+    };
+    expect(scanFromGatewayAnswer({ ...answer, headers: odd })?.place).toEqual({});
+  });
+
   it('ignores HEAD, errors and linkType requests', () => {
     expect(scanFromGatewayAnswer({ ...answer, method: 'HEAD' })).toBeUndefined();
     expect(scanFromGatewayAnswer({ ...answer, status: 404 })).toBeUndefined();
@@ -183,12 +227,15 @@ describe('Kinesis records', () => {
   });
 
   it('decodes, parses and sequences scans with their shard, skipping records that are no scan', () => {
-    const scans = scansFromKinesis([
-      record('49590338271490256608559692538361571095921575989136588898', `${line({})}\n`),
-      record('49590338271490256608559692538361571095921575989136588899', line({ 'cs-method': 'HEAD' })),
-      record('49590338271490256608559692538361571095921575989136588900', 'not a log line'),
-      record('9', line({}), 'shardId-000000000001'),
-    ]);
+    const scans = scansFromKinesis(
+      [
+        record('49590338271490256608559692538361571095921575989136588898', `${line({})}\n`),
+        record('49590338271490256608559692538361571095921575989136588899', line({ 'cs-method': 'HEAD' })),
+        record('49590338271490256608559692538361571095921575989136588900', 'not a log line'),
+        record('9', line({}), 'shardId-000000000001'),
+      ],
+      locate,
+    );
     expect(scans.map(({ shard, sequence }) => ({ shard, sequence }))).toEqual([
       { shard: 'shardId-000000000000', sequence: padSequence('49590338271490256608559692538361571095921575989136588898') },
       { shard: 'shardId-000000000001', sequence: padSequence('9') },
@@ -196,7 +243,7 @@ describe('Kinesis records', () => {
   });
 
   it('orders the lines of a record holding several between it and the next record', () => {
-    const [first, second] = scansFromKinesis([record('10', `${line({})}\n${line({})}\n`)]);
+    const [first, second] = scansFromKinesis([record('10', `${line({})}\n${line({})}\n`)], locate);
     expect(first !== undefined && second !== undefined && first.sequence < second.sequence).toBe(true);
     expect((second?.sequence ?? '') < padSequence('11')).toBe(true);
     expect((first?.sequence ?? '') > padSequence('10')).toBe(true);

@@ -8,6 +8,7 @@ import { type Bucket, type CfnBucket, ObjectLockRetention, StorageClass } from '
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { jobSlotsPartitionPattern } from '#shared/store/keys';
 import { AuditCheckpoints } from './audit-checkpoints';
 import { jobQueues } from './job-queues';
 import { privateBucket } from './private-bucket';
@@ -101,9 +102,13 @@ export class AuditExports extends Construct {
       table: props.table,
     });
     // Reads what the EPCIS query reads (the time index is a GSI, which leading keys cannot
-    // scope) and the log; writes only its job's item.
+    // scope) and the log; writes only its job's item and gives back the export slot the job
+    // holds (never another kind's slots).
     this.worker.grantTable('read');
-    this.worker.grantTable({ leadingKeys: ['EXPORTJOB#*'], actions: [...READ_ACTIONS, 'dynamodb:UpdateItem'] });
+    this.worker.grantTable({
+      leadingKeys: ['EXPORTJOB#*', jobSlotsPartitionPattern('export')],
+      actions: [...READ_ACTIONS, 'dynamodb:UpdateItem'],
+    });
     AuditCheckpoints.grantEventFeed(props.table, this.worker);
     props.signingKey.grantRead(this.worker);
     // Writes parts and reads the finished files back to hash them; never lists or deletes.

@@ -8,9 +8,9 @@ import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#sha
 import { createExport } from '#shared/services/audit/export-jobs';
 import { runExportJob } from '#shared/services/audit/export-worker';
 import { STALLED_JOB_MS } from '#shared/services/job-slots';
+import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
 import { getExportJob } from '#shared/store/export-job-repository';
 import { slotHolders } from '#shared/store/job-slot-repository';
-import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
 import { eventKey } from '#shared/store/keys';
 import { runVerifyExport } from '../../scripts/verify-export';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';

@@ -45,7 +45,8 @@ export interface AuditExportsProps {
 /**
  * Audit exports and the audit archive.
  *
- * Exports: `audit-export-create` stores a job and queues its id; the `audit-export-worker`
+ * Exports: `audit-export-create` stores a job and queues its id, the organization as the
+ * message group id (a fair queue, as for issuance jobs); the `audit-export-worker`
  * function writes the file, its proofs and manifest to `exports` (S3 multipart) and queues
  * the id again when its 15 minutes run low. The bucket is KMS-encrypted, TLS only, private,
  * versioned, with Object Lock in GOVERNANCE mode for five years: nobody can change or delete

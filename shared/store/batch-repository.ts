@@ -17,7 +17,7 @@ import {
   queryAll,
   queryIndexPage,
 } from './dynamodb-client';
-import { JobSlotsFullError, type SlotClaim, takeSlotItem } from './job-slot-repository';
+import { type JobCreation, JobSlotsFullError, takeSlotItem } from './job-slot-repository';
 import {
   batchesOfOrgPartition,
   batchKey,
@@ -69,11 +69,7 @@ const toBatch = (item: Record<string, unknown>): Batch => {
  * Writes the batch, its id pointer, the idempotency claim and (for a job) the job's item
  * (issuance-job-repository.ts newIssuanceJobItem) in one transaction.
  */
-export const createBatch = async (
-  batch: Batch,
-  claim?: IdempotencyClaim,
-  job?: { item: Record<string, unknown>; slot: SlotClaim },
-): Promise<void> => {
+export const createBatch = async (batch: Batch, claim?: IdempotencyClaim, job?: JobCreation): Promise<void> => {
   const TableName = mainTableName();
   const items = [
     {
@@ -106,13 +102,9 @@ export const createBatch = async (
       },
     });
   }
-  // Last: the job (unconditional: its key is under the new batch id, and the indexes above
-  // stay put) and the factory's job slot it takes, conditioned on one being free.
+  // Last: the job (unconditional: its key is under the new batch id) and the slot it takes.
   const slotIndex = job === undefined ? -1 : items.length + 1;
-  if (job !== undefined) {
-    items.push({ Put: { TableName, Item: job.item as never } } as never);
-    items.push(takeSlotItem(job.slot, batch.id) as never);
-  }
+  if (job !== undefined) items.push({ Put: { TableName, Item: job.item } } as never, takeSlotItem(job.slot, batch.id) as never);
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
@@ -123,7 +115,7 @@ export const createBatch = async (
     if (failed.includes(0)) {
       throw new ConflictError('LOT_EXISTS', `Lot ${batch.lot} of GTIN ${batch.gtin} already has a batch`);
     }
-    // Last: a same-key retry that lost the race is answered as a replay, never as a refusal.
+    // After the key: a same-key retry that lost the race is a replay, never a refusal.
     if (failed.includes(slotIndex)) throw new JobSlotsFullError(job?.slot.kind ?? 'issuance');
     throw error;
   }

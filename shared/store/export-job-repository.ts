@@ -3,8 +3,8 @@
  * who exported what. A run holds a lease on the job; every progress write is conditioned on
  * the lease owner and on the checkpoint it moves from, so two deliveries of the same queue
  * message never both write, and a run whose lease lapsed cannot write over its successor.
- * An unfinished job holds one of its organization's export slots (job-slot-repository.ts):
- * taken with its creation, given back in the write that makes it done or failed.
+ * A job holds an export slot (job-slot-repository.ts) from creation to done or failed. Over
+ * 300 lines: every conditional write on the job item, kept together so they read as one.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportFormat } from '#shared/custody/export-formats';

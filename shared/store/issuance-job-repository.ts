@@ -1,10 +1,9 @@
 /**
- * An issuance job: one item beside its batch's code chunks, holding what the job was asked
- * for (label options), how far it is, who runs it (a lease, so a queue delivering a message
- * twice cannot have two runs signing the same chunk) and the label files written so far.
- * Progress is written a few times a run, not per chunk, so the writes of a batch grow only
- * with its code chunks. The job holds one of its organization's issuance slots
- * (job-slot-repository.ts) from its creation until it is done or failed.
+ * An issuance job: one item beside its batch's code chunks: its label options, progress, a
+ * lease (a message delivered twice never has two runs sign one chunk), its label files, and
+ * an issuance slot (job-slot-repository.ts) held from creation to done or failed. Progress
+ * is written a few times a run, not per chunk. Over 300 lines: every conditional write on
+ * the job item, kept together so they read as one.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';

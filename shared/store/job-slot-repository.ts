@@ -26,6 +26,12 @@ export interface SlotClaim {
   limit: number;
 }
 
+/** A job's item, written with the slot it takes in the transaction that creates its parent (a batch). */
+export interface JobCreation {
+  item: Record<string, unknown>;
+  slot: SlotClaim;
+}
+
 /** The transaction item that takes a slot for `jobId` (already holding one is no second take). */
 export const takeSlotItem = (claim: SlotClaim, jobId: string) => ({
   Update: {

@@ -78,7 +78,9 @@ export class TooManyRequestsError extends AppError {
   public constructor(
     public readonly retryAfterSeconds: number,
     message = 'Too many requests: try again later',
+    code = 'RATE_LIMITED',
+    details?: unknown,
   ) {
-    super(429, 'RATE_LIMITED', message);
+    super(429, code, message, details);
   }
 }

@@ -18,7 +18,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     try {
       const outcome = await runExportJob(message.jobId, { remainingMs: () => context.getRemainingTimeInMillis() });
-      await followUpExport(message.jobId, outcome);
+      await followUpExport(message, outcome);
     } catch (error) {
       logger.error('export job message failed', {
         messageId: record.messageId,

@@ -17,7 +17,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     }
     try {
       const outcome = await processIssuanceJob(message.batchId, { remainingMs: () => context.getRemainingTimeInMillis() });
-      await followUpIssuance(message.batchId, outcome);
+      await followUpIssuance(message, outcome);
     } catch (error) {
       logger.error('issuance job message failed', {
         messageId: record.messageId,

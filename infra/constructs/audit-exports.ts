@@ -8,6 +8,7 @@ import { type Bucket, type CfnBucket, ObjectLockRetention, StorageClass } from '
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { jobSlotsPartitionPattern } from '#shared/store/keys';
 import { AuditCheckpoints } from './audit-checkpoints';
 import { jobQueues } from './job-queues';
 import { privateBucket } from './private-bucket';
@@ -44,7 +45,8 @@ export interface AuditExportsProps {
 /**
  * Audit exports and the audit archive.
  *
- * Exports: `audit-export-create` stores a job and queues its id; the `audit-export-worker`
+ * Exports: `audit-export-create` stores a job and queues its id, the organization as the
+ * message group id (a fair queue, as for issuance jobs); the `audit-export-worker`
  * function writes the file, its proofs and manifest to `exports` (S3 multipart) and queues
  * the id again when its 15 minutes run low. The bucket is KMS-encrypted, TLS only, private,
  * versioned, with Object Lock in GOVERNANCE mode for five years: nobody can change or delete
@@ -101,9 +103,13 @@ export class AuditExports extends Construct {
       table: props.table,
     });
     // Reads what the EPCIS query reads (the time index is a GSI, which leading keys cannot
-    // scope) and the log; writes only its job's item.
+    // scope) and the log; writes only its job's item and gives back the export slot the job
+    // holds (never another kind's slots).
     this.worker.grantTable('read');
-    this.worker.grantTable({ leadingKeys: ['EXPORTJOB#*'], actions: [...READ_ACTIONS, 'dynamodb:UpdateItem'] });
+    this.worker.grantTable({
+      leadingKeys: ['EXPORTJOB#*', jobSlotsPartitionPattern('export')],
+      actions: [...READ_ACTIONS, 'dynamodb:UpdateItem'],
+    });
     AuditCheckpoints.grantEventFeed(props.table, this.worker);
     props.signingKey.grantRead(this.worker);
     // Writes parts and reads the finished files back to hash them; never lists or deletes.

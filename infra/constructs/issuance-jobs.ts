@@ -38,7 +38,9 @@ export interface IssuanceJobsProps {
 
 /**
  * Issuance jobs: batches of more than 10,000 codes, or with label files. create-batch stores
- * the batch with its job item and sends the batch id to `queue`; `worker`
+ * the batch with its job item and sends the batch id to `queue`, with the factory as the
+ * message group id (an SQS fair queue: a factory with a backlog is served after the others,
+ * and it holds at most its limit of unfinished jobs, so never all `maxConcurrency` runs); `worker`
  * (functions/process-issuance-job) signs on every vCPU, stores the code chunks, writes the
  * label files to `labels` and sends the id again when its 15 minutes run low. The bucket is
  * KMS-encrypted with its own key, refuses plain HTTP, and is read only through presigned

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { ROUTES, type RouteDefinition } from '#shared/http/routes';
+import { jobSlotsPartitionPattern } from '#shared/store/keys';
 import { pascalCase } from './naming';
 import type { SigningKey } from './signing-key';
 import { JWKS_READ_KEYS, type TableAccess, VERIFY_READ_KEYS } from './table-access';
@@ -96,10 +97,11 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   // Audit log: heads and proofs read only the log's own items (AUDIT_LOG_KEYS, audit-checkpoints.ts).
   'audit-log-read': { tableAccess: { leadingKeys: ['AUDITLOG', 'AUDITLOG#*'] } },
   // Export jobs: the caller's organization and the newest signed head read, the job put and read (AuditExports queues it).
+  // Creates a job with the export slot it takes, and fails a stalled job to take back its slot.
   'audit-export-create': {
     tableAccess: {
-      leadingKeys: ['ORG#*', 'AUDITLOG#*', 'EXPORTJOB#*'],
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      leadingKeys: ['ORG#*', 'AUDITLOG#*', 'EXPORTJOB#*', jobSlotsPartitionPattern('export')],
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     },
   },
   'audit-export-read': { tableAccess: { leadingKeys: ['ORG#*', 'EXPORTJOB#*'] } },

@@ -20,6 +20,7 @@ export const AUDIT_EXPORT_ROUTES = {
       401: error('Missing or invalid token'),
       403: error('Role or organization not allowed'),
       409: error('NO_CHECKPOINT: no tree head is signed yet'),
+      429: error('TOO_MANY_JOBS: the organization already has its limit of unfinished exports (Retry-After says when to retry)'),
     },
   }),
   getExport: route({

@@ -119,27 +119,53 @@ const GATEWAY_RESPONSES = {
 /** The schema describes the JSON bodies (`application/json`, `application/linkset+json`, …), not HTML or CSV. */
 const isJson = (type: string): boolean => type === 'application/json' || type.endsWith('+json');
 
-const responsesOf = ({ toSchema }: SchemaConverter, route: RouteDefinition) => ({
-  ...Object.fromEntries(
-    Object.entries(route.responses).map(([status, spec]) => [
-      status,
-      {
-        description: spec.description,
-        ...(spec.schema === undefined && spec.contentTypes === undefined
-          ? {}
-          : {
-              content: Object.fromEntries(
-                (spec.contentTypes ?? ['application/json']).map((type) => [
-                  type,
-                  isJson(type) && spec.schema !== undefined ? { schema: toSchema(spec.schema, 'output') } : {},
-                ]),
-              ),
-            }),
+/**
+ * A route that answers 429 itself (an error body with a stable code and Retry-After) may
+ * also get the gateway's throttle answer: its 429 documents both bodies.
+ */
+const withGatewayAnswers = (
+  responses: Record<string, { description: string; content?: Record<string, { schema?: unknown }> }>,
+) => {
+  const own = responses['429'];
+  const ownSchema = own?.content?.['application/json']?.schema;
+  const gateway = GATEWAY_RESPONSES[429];
+  if (own === undefined || ownSchema === undefined) return { ...responses, ...GATEWAY_RESPONSES };
+  return {
+    ...responses,
+    429: {
+      description: `${own.description}; or ${gateway.description[0]?.toLowerCase()}${gateway.description.slice(1)}`,
+      headers: {
+        'Retry-After': {
+          description: "Seconds to wait before retrying (on the route's own answer)",
+          schema: { type: 'integer' },
+        },
       },
-    ]),
-  ),
-  ...GATEWAY_RESPONSES,
-});
+      content: { 'application/json': { schema: { anyOf: [ownSchema, gateway.content['application/json'].schema] } } },
+    },
+  };
+};
+
+const responsesOf = ({ toSchema }: SchemaConverter, route: RouteDefinition) =>
+  withGatewayAnswers(
+    Object.fromEntries(
+      Object.entries(route.responses).map(([status, spec]) => [
+        status,
+        {
+          description: spec.description,
+          ...(spec.schema === undefined && spec.contentTypes === undefined
+            ? {}
+            : {
+                content: Object.fromEntries(
+                  (spec.contentTypes ?? ['application/json']).map((type) => [
+                    type,
+                    isJson(type) && spec.schema !== undefined ? { schema: toSchema(spec.schema, 'output') } : {},
+                  ]),
+                ),
+              }),
+        },
+      ]),
+    ),
+  );
 
 const operationOf = (converter: SchemaConverter, route: RouteDefinition) => ({
   operationId: route.operationId,

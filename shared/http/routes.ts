@@ -4,7 +4,7 @@ import { AUDIT_LOG_ROUTES } from './audit-log-routes';
 import { EPCIS_ROUTES } from './epcis-routes';
 import { INBOX_ROUTES } from './inbox-routes';
 import { RESOLVER_ROUTES } from './resolver-routes';
-import { errors, type RouteDefinition, route } from './route-definition';
+import { errorResponse, errors, type RouteDefinition, route } from './route-definition';
 import { SCAN_ROUTES } from './scan-routes';
 import * as s from './schemas';
 import { SPOT_CHECK_ROUTES } from './spot-check-routes';
@@ -62,6 +62,9 @@ export const ROUTES = {
       200: { description: 'Replayed: the batch an earlier call with this Idempotency-Key created', schema: s.IssuedBatch },
       202: { description: 'Accepted as a job (also a replayed job); GET the Location for progress', schema: s.BatchJobAccepted },
       ...errors(400, 401, 403, 404, 409, 413, 415, 503),
+      429: errorResponse(
+        'TOO_MANY_JOBS: the factory already has its limit of unfinished issuance jobs (Retry-After says when to retry)',
+      ),
     },
   }),
   listBatches: route({

@@ -19,14 +19,26 @@ import {
   markBatchIssued,
   putCodeChunks,
 } from '#shared/store/batch-repository';
-import { getIssuanceJob, newIssuanceJobItem, restartFailedIssuance } from '#shared/store/issuance-job-repository';
+import {
+  getIssuanceJob,
+  newIssuanceJobItem,
+  restartFailedIssuance,
+  settleIssuanceSlot,
+} from '#shared/store/issuance-job-repository';
+import type { SlotClaim } from '#shared/store/job-slot-repository';
 import { getProductRecord, reserveSequences } from '#shared/store/product-repository';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
+import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from './job-slots';
 import type { LabelOptions } from './label-outputs';
 import { requireRegisteredOrg } from './registry-service';
 
 /** Above this many codes (or when label files are asked for) a batch is issued by a job. */
 export const MAX_SYNC_CODES = 10_000;
+/** Unfinished issuance jobs a factory may hold (read at load: a bad setting fails the cold start). */
+const ISSUANCE_JOB_LIMIT = readJobLimit('issuance');
+const issuanceSlot = (orgId: string): SlotClaim => ({ kind: 'issuance', orgId, limit: ISSUANCE_JOB_LIMIT });
+const settleIssuance = (orgId: string, batchId: string, now: Date) =>
+  settleIssuanceSlot(orgId, batchId, now, now.getTime() - STALLED_JOB_MS);
 
 export interface IssueBatchInput {
   gtin: string;
@@ -92,9 +104,14 @@ const replay = async (principal: Principal, batchId: string): Promise<IssuedBatc
   // run at a time) and rescues a job whose first message was never sent.
   const job = await getIssuanceJob(batch.id);
   if (job !== undefined) {
-    // The same request again is how a factory restarts a failed job (see IssuanceState).
-    if (job.state === 'failed') await restartFailedIssuance(batch.id);
-    if (job.state !== 'done') await dispatchIssuanceJob(batch.id);
+    // The same request again is how a factory restarts a failed job (see IssuanceState); a
+    // restarted job takes a slot again, as a new one would.
+    if (job.state === 'failed') {
+      const slot = issuanceSlot(principal.orgId);
+      await requireFreeSlot(slot, settleIssuance);
+      await withSlot(slot, () => restartFailedIssuance(batch.id, slot));
+    }
+    if (job.state !== 'done') await dispatchIssuanceJob({ batchId: batch.id, orgId: batch.ownerOrgId });
     return { batch, codes: [], replayed: true, job: true };
   }
   const codes = await completeIssuance(batch, record.serialKey);
@@ -130,6 +147,12 @@ export const issueBatch = async (
   }
   // Fail before reserving anything when issuance cannot work at all.
   await getActiveSigningKey();
+  const asJob = input.count > MAX_SYNC_CODES || input.labels !== undefined;
+  // A factory at its limit of unfinished jobs is refused here, before any write; the slot is
+  // taken in the batch's own transaction, so a request that loses the race for the last
+  // slot is refused there too (having only skipped some sequence numbers).
+  const slot = asJob ? issuanceSlot(principal.orgId) : undefined;
+  if (slot !== undefined) await requireFreeSlot(slot, settleIssuance, now);
 
   const firstSequence = await reserveSequences(input.gtin, input.count);
   const batch: Batch = {
@@ -145,13 +168,18 @@ export const issueBatch = async (
     status: 'issuing',
     createdAt: now.toISOString(),
   };
-  const asJob = input.count > MAX_SYNC_CODES || input.labels !== undefined;
+  const claim = idempotencyKey === undefined ? undefined : { orgId: principal.orgId, key: idempotencyKey, requestHash };
   try {
-    await createBatch(
-      batch,
-      idempotencyKey === undefined ? undefined : { orgId: principal.orgId, key: idempotencyKey, requestHash },
-      asJob ? newIssuanceJobItem(batch.id, Math.ceil(batch.count / CODE_CHUNK_SIZE), input.labels ?? null) : undefined,
-    );
+    if (slot === undefined) await createBatch(batch, claim);
+    else {
+      const jobItem = newIssuanceJobItem(
+        batch.id,
+        principal.orgId,
+        Math.ceil(batch.count / CODE_CHUNK_SIZE),
+        input.labels ?? null,
+      );
+      await withSlot(slot, () => createBatch(batch, claim, { item: jobItem, slot }));
+    }
   } catch (error) {
     // Another call with the same key won the race: answer with its batch.
     if (error instanceof AppError && error.code === 'IDEMPOTENCY_IN_PROGRESS' && idempotencyKey !== undefined) {
@@ -161,7 +189,7 @@ export const issueBatch = async (
     throw error;
   }
   if (asJob) {
-    await dispatchIssuanceJob(batch.id);
+    await dispatchIssuanceJob({ batchId: batch.id, orgId: batch.ownerOrgId });
     return { batch, codes: [], replayed: false, job: true };
   }
   const codes = await completeIssuance(batch, record.serialKey);

@@ -12,6 +12,7 @@ import {
 } from '#shared/store/batch-repository';
 import {
   acquireIssuanceLease,
+  finishIssuanceJob,
   getIssuanceJob,
   type IssuanceJob,
   recordIssuanceFailure,
@@ -132,10 +133,11 @@ export const processIssuanceJob = async (batchId: string, options: IssuanceRunOp
       progress.made = true;
       if (!(await updateIssuanceJob(batchId, owner, { outputs }))) return { kind: 'superseded' };
     }
-    await updateIssuanceJob(batchId, owner, { state: 'done', releaseLease: true });
+    // Done gives the factory's slot back in the same write.
+    if (!(await finishIssuanceJob(job, owner))) return { kind: 'superseded' };
     return { kind: 'done' };
   } catch (error) {
-    const failedRuns = await recordIssuanceFailure(batchId, owner, progress.made, MAX_FAILED_RUNS);
+    const failedRuns = await recordIssuanceFailure(job, owner, progress.made, MAX_FAILED_RUNS);
     logger.error('issuance job run failed', {
       batchId,
       failedRuns,

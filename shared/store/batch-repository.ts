@@ -17,6 +17,7 @@ import {
   queryAll,
   queryIndexPage,
 } from './dynamodb-client';
+import { type JobCreation, JobSlotsFullError, takeSlotItem } from './job-slot-repository';
 import {
   batchesOfOrgPartition,
   batchKey,
@@ -68,7 +69,7 @@ const toBatch = (item: Record<string, unknown>): Batch => {
  * Writes the batch, its id pointer, the idempotency claim and (for a job) the job's item
  * (issuance-job-repository.ts newIssuanceJobItem) in one transaction.
  */
-export const createBatch = async (batch: Batch, claim?: IdempotencyClaim, jobItem?: Record<string, unknown>): Promise<void> => {
+export const createBatch = async (batch: Batch, claim?: IdempotencyClaim, job?: JobCreation): Promise<void> => {
   const TableName = mainTableName();
   const items = [
     {
@@ -101,8 +102,9 @@ export const createBatch = async (batch: Batch, claim?: IdempotencyClaim, jobIte
       },
     });
   }
-  // Last, and unconditional: its key is under the new batch id, and the indexes above stay put.
-  if (jobItem !== undefined) items.push({ Put: { TableName, Item: jobItem as never } } as never);
+  // Last: the job (unconditional: its key is under the new batch id) and the slot it takes.
+  const slotIndex = job === undefined ? -1 : items.length + 1;
+  if (job !== undefined) items.push({ Put: { TableName, Item: job.item } } as never, takeSlotItem(job.slot, batch.id) as never);
   try {
     await documentClient.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
@@ -113,6 +115,8 @@ export const createBatch = async (batch: Batch, claim?: IdempotencyClaim, jobIte
     if (failed.includes(0)) {
       throw new ConflictError('LOT_EXISTS', `Lot ${batch.lot} of GTIN ${batch.gtin} already has a batch`);
     }
+    // After the key: a same-key retry that lost the race is a replay, never a refusal.
+    if (failed.includes(slotIndex)) throw new JobSlotsFullError(job?.slot.kind ?? 'issuance');
     throw error;
   }
 };

@@ -3,10 +3,13 @@
  * who exported what. A run holds a lease on the job; every progress write is conditioned on
  * the lease owner and on the checkpoint it moves from, so two deliveries of the same queue
  * message never both write, and a run whose lease lapsed cannot write over its successor.
+ * A job holds an export slot (job-slot-repository.ts) from creation to done or failed. Over
+ * 300 lines: every conditional write on the job item, kept together so they read as one.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportFormat } from '#shared/custody/export-formats';
-import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { JobSlotsFullError, releaseSlot, releaseSlotItem, type SlotClaim, takeSlotItem } from './job-slot-repository';
 import { exportJobKey } from './keys';
 
 export type ExportJobState = 'queued' | 'running' | 'done' | 'failed';
@@ -86,14 +89,27 @@ const jobOf = (item: Record<string, unknown>): ExportJob => {
   return job as unknown as ExportJob;
 };
 
-export const putExportJob = async (job: ExportJob): Promise<void> => {
-  await documentClient.send(
-    new PutCommand({
-      TableName: mainTableName(),
-      Item: { ...exportJobKey(job.id), type: 'exportJob', ...job },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+/** Stores a new job with the slot it takes; JobSlotsFullError when its organization has none free. */
+export const putExportJob = async (job: ExportJob, slot: SlotClaim): Promise<void> => {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: mainTableName(),
+              Item: { ...exportJobKey(job.id), type: 'exportJob', ...job },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          takeSlotItem(slot, job.id),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (cancelledConditionIndexes(error).includes(1)) throw new JobSlotsFullError(slot.kind);
+    throw error;
+  }
 };
 
 export const getExportJob = async (jobId: string): Promise<ExportJob | undefined> => {
@@ -159,6 +175,36 @@ const ownedUpdate = async (
   }
 };
 
+/** A job's last write (done or failed) and its slot given back, in one transaction; false when its condition failed. */
+const finalWrite = async (
+  job: Pick<ExportJob, 'id' | 'orgId'>,
+  update: { set: string; condition: string; values: Record<string, unknown>; names: Record<string, string> },
+): Promise<boolean> => {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: mainTableName(),
+              Key: exportJobKey(job.id),
+              UpdateExpression: update.set,
+              ConditionExpression: update.condition,
+              ExpressionAttributeNames: update.names,
+              ExpressionAttributeValues: update.values,
+            },
+          },
+          releaseSlotItem('export', job.orgId, job.id),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (cancelledConditionIndexes(error).includes(0)) return false;
+    throw error;
+  }
+};
+
 /** Records durable progress and extends the lease. */
 export const saveExportCheckpoint = (
   jobId: string,
@@ -175,41 +221,87 @@ export const saveExportCheckpoint = (
     { ':checkpoint': checkpoint, ':until': leaseUntil, ':zero': 0, ':now': new Date().toISOString() },
   );
 
-export const completeExportJob = (jobId: string, owner: string, revision: number, result: ExportResult): Promise<void> =>
-  ownedUpdate(
-    jobId,
-    owner,
-    revision,
-    'SET #state = :done, #result = :result, updatedAt = :now REMOVE leaseOwner, leaseUntil',
-    { ':done': 'done', ':result': result, ':now': result.completedAt },
-    { '#state': 'state', '#result': 'result' },
-  );
+export const completeExportJob = async (
+  job: Pick<ExportJob, 'id' | 'orgId'>,
+  owner: string,
+  revision: number,
+  result: ExportResult,
+): Promise<void> => {
+  const written = await finalWrite(job, {
+    set: 'SET #state = :done, #result = :result, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+    condition: 'leaseOwner = :owner AND checkpoint.revision = :revision',
+    values: { ':done': 'done', ':result': result, ':now': result.completedAt, ':owner': owner, ':revision': revision },
+    names: { '#state': 'state', '#result': 'result' },
+  });
+  if (!written) throw new ExportJobBusyError();
+};
 
-/** Gives the job back for the next run (same checkpoint), or fails it for good. */
+/** Gives the job back for the next run (same checkpoint), or fails it for good (and its slot back). */
 export const releaseExportJob = async (
-  jobId: string,
+  job: Pick<ExportJob, 'id' | 'orgId'>,
   owner: string,
   outcome: { failed?: { code: string; message: string } },
 ): Promise<void> => {
+  const jobId = job.id;
+  if (outcome.failed !== undefined) {
+    await finalWrite(job, {
+      set: 'SET #state = :failed, #error = :error, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+      condition: 'leaseOwner = :owner',
+      values: { ':owner': owner, ':now': new Date().toISOString(), ':failed': 'failed', ':error': outcome.failed },
+      names: { '#state': 'state', '#error': 'error' },
+    });
+    return;
+  }
   try {
     await documentClient.send(
       new UpdateCommand({
         TableName: mainTableName(),
         Key: exportJobKey(jobId),
-        UpdateExpression:
-          outcome.failed === undefined
-            ? 'SET updatedAt = :now REMOVE leaseOwner, leaseUntil'
-            : 'SET #state = :failed, #error = :error, updatedAt = :now REMOVE leaseOwner, leaseUntil',
+        UpdateExpression: 'SET updatedAt = :now REMOVE leaseOwner, leaseUntil',
         ConditionExpression: 'leaseOwner = :owner',
-        ...(outcome.failed === undefined ? {} : { ExpressionAttributeNames: { '#state': 'state', '#error': 'error' } }),
-        ExpressionAttributeValues: {
-          ':owner': owner,
-          ':now': new Date().toISOString(),
-          ...(outcome.failed === undefined ? {} : { ':failed': 'failed', ':error': outcome.failed }),
-        },
+        ExpressionAttributeValues: { ':owner': owner, ':now': new Date().toISOString() },
       }),
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
+};
+
+/**
+ * Fails a job no run holds and nothing moved since `stalledBefore` (its message was never
+ * sent or ended in the dead-letter queue), giving its slot back; false when it moved.
+ */
+export const failStalledExportJob = async (
+  job: Pick<ExportJob, 'id' | 'orgId'>,
+  now: Date,
+  stalledBefore: Date,
+  error: { code: string; message: string },
+): Promise<boolean> =>
+  finalWrite(job, {
+    set: 'SET #state = :failed, #error = :error, updatedAt = :now',
+    condition:
+      '#state IN (:queued, :running) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :epoch) AND updatedAt < :before',
+    values: {
+      ':failed': 'failed',
+      ':error': error,
+      ':now': now.toISOString(),
+      ':queued': 'queued',
+      ':running': 'running',
+      ':epoch': now.getTime(),
+      ':before': stalledBefore.toISOString(),
+    },
+    names: { '#state': 'state', '#error': 'error' },
+  });
+
+/** Whether `jobId`'s slot is free: a finished or missing job gives it back, a stalled one is failed first. */
+export const settleExportSlot = async (orgId: string, jobId: string, now: Date, stalledBefore: Date): Promise<boolean> => {
+  const job = await getExportJob(jobId);
+  if (job === undefined || job.state === 'done' || job.state === 'failed') {
+    await releaseSlot('export', orgId, jobId);
+    return true;
+  }
+  return failStalledExportJob(job, now, stalledBefore, {
+    code: 'EXPORT_STALLED',
+    message: 'The export stopped moving; start it again',
+  });
 };

@@ -1,12 +1,13 @@
 /**
- * An issuance job: one item beside its batch's code chunks, holding what the job was asked
- * for (label options), how far it is, who runs it (a lease, so a queue delivering a message
- * twice cannot have two runs signing the same chunk) and the label files written so far.
- * Progress is written a few times a run, not per chunk, so the writes of a batch grow only
- * with its code chunks.
+ * An issuance job: one item beside its batch's code chunks: its label options, progress, a
+ * lease (a message delivered twice never has two runs sign one chunk), its label files, and
+ * an issuance slot (job-slot-repository.ts) held from creation to done or failed. Progress
+ * is written a few times a run, not per chunk. Over 300 lines: every conditional write on
+ * the job item, kept together so they read as one.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { JobSlotsFullError, releaseSlot, releaseSlotItem, type SlotClaim, takeSlotItem } from './job-slot-repository';
 import { issuanceJobKey } from './keys';
 
 /**
@@ -25,6 +26,8 @@ export interface StoredLabelOutput {
 
 export interface IssuanceJob<Options = unknown> {
   batchId: string;
+  /** The factory whose slot the job holds; absent on jobs made before slots were kept. */
+  orgId?: string;
   state: IssuanceState;
   chunkCount: number;
   chunksDone: number;
@@ -34,10 +37,19 @@ export interface IssuanceJob<Options = unknown> {
 }
 
 /** The item createBatch writes in the batch's own transaction, so a batch never lacks its job. */
-export const newIssuanceJobItem = <Options>(batchId: string, chunkCount: number, options: Options) => ({
+export const newIssuanceJobItem = <Options>(
+  batchId: string,
+  orgId: string,
+  chunkCount: number,
+  options: Options,
+  now = Date.now(),
+) => ({
   ...issuanceJobKey(batchId),
   type: 'issuanceJob',
   batchId,
+  orgId,
+  // Every run start and progress write moves it: how a dead job is told from a waiting one.
+  touchedAt: now,
   state: 'signing' satisfies IssuanceState,
   chunkCount,
   chunksDone: 0,
@@ -49,6 +61,7 @@ export const newIssuanceJobItem = <Options>(batchId: string, chunkCount: number,
 
 const toJob = <Options>(item: Record<string, unknown>): IssuanceJob<Options> => ({
   batchId: String(item.batchId),
+  ...(typeof item.orgId === 'string' ? { orgId: item.orgId } : {}),
   state: item.state as IssuanceState,
   chunkCount: Number(item.chunkCount),
   chunksDone: Number(item.chunksDone),
@@ -76,7 +89,7 @@ export const acquireIssuanceLease = async <Options>(
       new UpdateCommand({
         TableName: mainTableName(),
         Key: issuanceJobKey(batchId),
-        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until, touchedAt = :now',
         ConditionExpression:
           'attribute_exists(pk) AND NOT #state IN (:done, :failed) AND (leaseUntil < :now OR leaseOwner = :owner)',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -118,6 +131,8 @@ export const updateIssuanceJob = async (
     values[':zero'] = 0;
   }
   if (sets.length === 0) return true;
+  sets.push('touchedAt = :touched');
+  values[':touched'] = Date.now();
   try {
     await documentClient.send(
       new UpdateCommand({
@@ -136,6 +151,33 @@ export const updateIssuanceJob = async (
   }
 };
 
+/** Marks the job done and gives its slot back, while this run holds the lease; false when it lost it. */
+export const finishIssuanceJob = async (job: Pick<IssuanceJob, 'batchId' | 'orgId'>, owner: string): Promise<boolean> => {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: mainTableName(),
+              Key: issuanceJobKey(job.batchId),
+              UpdateExpression: 'SET #state = :done, leaseUntil = :zero, touchedAt = :now',
+              ConditionExpression: 'leaseOwner = :owner',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':done': 'done', ':zero': 0, ':now': Date.now(), ':owner': owner },
+            },
+          },
+          ...(job.orgId === undefined ? [] : [releaseSlotItem('issuance', job.orgId, job.batchId)]),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (cancelledConditionIndexes(error).includes(0)) return false;
+    throw error;
+  }
+};
+
 /**
  * Counts a failed run and frees the job for the next delivery; answers the count of failed
  * runs in a row. A run that stored something (`progressed`) clears the count, so a long
@@ -143,12 +185,13 @@ export const updateIssuanceJob = async (
  * the job is `failed`.
  */
 export const recordIssuanceFailure = async (
-  batchId: string,
+  job: Pick<IssuanceJob, 'batchId' | 'orgId'>,
   owner: string,
   progressed: boolean,
   limit: number,
 ): Promise<number> => {
   try {
+    const { batchId } = job;
     const { Attributes } = await documentClient.send(
       new UpdateCommand({
         TableName: mainTableName(),
@@ -162,23 +205,7 @@ export const recordIssuanceFailure = async (
       }),
     );
     const failedRuns = Number(Attributes?.failedRuns ?? 0);
-    if (failedRuns >= limit) {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: mainTableName(),
-          Key: issuanceJobKey(batchId),
-          UpdateExpression: 'SET #state = :failed, resumeState = :resume',
-          ConditionExpression: '#state IN (:signing, :writing)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':failed': 'failed',
-            ':resume': Attributes?.state,
-            ':signing': 'signing',
-            ':writing': 'writing-outputs',
-          },
-        }),
-      );
-    }
+    if (failedRuns >= limit) await failIssuanceJob(job, { resume: String(Attributes?.state) });
     return failedRuns;
   } catch (error) {
     if (isConditionFailure(error)) return 0;
@@ -186,22 +213,91 @@ export const recordIssuanceFailure = async (
   }
 };
 
-/** A failed job back to where it stopped, its count of failures cleared; false when it was not failed. */
-export const restartFailedIssuance = async (batchId: string): Promise<boolean> => {
+/**
+ * A job to `failed` (resumable where it stopped) and its slot back, in one transaction;
+ * `stalledBefore`: only when no lease is held and nothing touched it since (a dead job).
+ */
+const failIssuanceJob = async (
+  job: Pick<IssuanceJob, 'batchId' | 'orgId'>,
+  condition: { resume: string } | { stalledBefore: number; now: number },
+): Promise<boolean> => {
+  const stalled = 'stalledBefore' in condition;
   try {
     await documentClient.send(
-      new UpdateCommand({
-        TableName: mainTableName(),
-        Key: issuanceJobKey(batchId),
-        UpdateExpression: 'SET #state = resumeState, failedRuns = :zero, leaseUntil = :zero REMOVE resumeState',
-        ConditionExpression: '#state = :failed AND attribute_exists(resumeState)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':zero': 0 },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: mainTableName(),
+              Key: issuanceJobKey(job.batchId),
+              UpdateExpression: `SET #state = :failed, resumeState = ${stalled ? '#state' : ':resume'}`,
+              ConditionExpression: stalled
+                ? '#state IN (:signing, :writing) AND leaseUntil < :now AND (attribute_not_exists(touchedAt) OR touchedAt < :before)'
+                : '#state IN (:signing, :writing)',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: {
+                ':failed': 'failed',
+                ':signing': 'signing',
+                ':writing': 'writing-outputs',
+                ...(stalled ? { ':now': condition.now, ':before': condition.stalledBefore } : { ':resume': condition.resume }),
+              },
+            },
+          },
+          ...(job.orgId === undefined ? [] : [releaseSlotItem('issuance', job.orgId, job.batchId)]),
+        ],
       }),
     );
     return true;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (cancelledConditionIndexes(error).includes(0)) return false;
+    throw error;
+  }
+};
+
+/**
+ * Whether `batchId` still needs the slot it holds: a finished or missing job gives it back,
+ * a stalled one is failed (its factory resumes it by sending the request again) and gives
+ * it back; true when the slot is free.
+ */
+export const settleIssuanceSlot = async (orgId: string, batchId: string, now: Date, stalledBefore: number): Promise<boolean> => {
+  const job = await getIssuanceJob(batchId);
+  if (job === undefined || job.state === 'done' || job.state === 'failed') {
+    await releaseSlot('issuance', orgId, batchId);
+    return true;
+  }
+  return failIssuanceJob({ batchId, orgId }, { stalledBefore, now: now.getTime() });
+};
+
+/**
+ * A failed job back to where it stopped, its count of failures cleared, taking a slot
+ * again in the same transaction (JobSlotsFullError when none is free); false when it was
+ * not failed.
+ */
+export const restartFailedIssuance = async (batchId: string, claim: SlotClaim): Promise<boolean> => {
+  try {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: mainTableName(),
+              Key: issuanceJobKey(batchId),
+              UpdateExpression:
+                'SET #state = resumeState, failedRuns = :zero, leaseUntil = :zero, orgId = :org, touchedAt = :now REMOVE resumeState',
+              ConditionExpression: '#state = :failed AND attribute_exists(resumeState)',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':failed': 'failed', ':zero': 0, ':org': claim.orgId, ':now': Date.now() },
+            },
+          },
+          takeSlotItem(claim, batchId),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    const failed = cancelledConditionIndexes(error);
+    if (failed.includes(0)) return false;
+    if (failed.includes(1)) throw new JobSlotsFullError(claim.kind);
     throw error;
   }
 };

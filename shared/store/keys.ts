@@ -191,5 +191,6 @@ export const unitUnblockKey = (subjectId: string, at: string, unblockNumber: num
 export * from './keys-audit';
 export * from './keys-exports';
 export * from './keys-issuance';
+export * from './keys-job-slots';
 export * from './keys-scans';
 export * from './keys-test-reports';

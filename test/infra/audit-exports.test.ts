@@ -76,4 +76,15 @@ describe('AuditExports', () => {
     const worker = roleStatements(template, logicalIdOf(audit.worker.role)).flatMap(actionsOf);
     expect(worker.filter((a) => /s3:Delete|dynamodb:Delete|Scan|Bypass|s3:\*|dynamodb:\*/.test(a))).toEqual([]);
   });
+
+  it('lets the worker write only export jobs and the export slots they hold, never another kind of slot', () => {
+    const { audit, template } = build();
+    const writes = roleStatements(template, logicalIdOf(audit.worker.role)).filter((statement) =>
+      actionsOf(statement).some((a) => a === 'dynamodb:UpdateItem' || a === 'dynamodb:PutItem'),
+    );
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EXPORTJOB#*', 'JOBSLOTS#export#*'] },
+    });
+  });
 });

@@ -5,7 +5,12 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '#shared/domain/types';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/services/audit/checkpoint-service';
+import { createExport } from '#shared/services/audit/export-jobs';
+import { runExportJob } from '#shared/services/audit/export-worker';
+import { STALLED_JOB_MS } from '#shared/services/job-slots';
 import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
+import { getExportJob } from '#shared/store/export-job-repository';
+import { slotHolders } from '#shared/store/job-slot-repository';
 import { eventKey } from '#shared/store/keys';
 import { runVerifyExport } from '../../scripts/verify-export';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
@@ -190,6 +195,39 @@ describe('audit exports through the local service', { timeout: 180_000 }, () => 
     forged.searchParams.set('token', 'A'.repeat(43));
     expect((await fetch(forged)).status).toBe(403);
     expect((await fetch(`${service.url}/local-exports/..%2F..%2Fetc/passwd`)).status).toBe(404);
+  });
+
+  it('holds an organization to its limit of unfinished exports, frees a slot when one is done, and reclaims a dead one', async () => {
+    const regulator = await registerOrg(service, 'regulator', adminToken);
+    const other = await registerOrg(service, 'regulator', adminToken);
+    const principal = (org: { id: string }) => ({ orgId: org.id, role: 'regulator' as const, clientId: 'test' });
+    // Not dispatched: the queue is played here, so the jobs stay unfinished until run.
+    const noDispatch = async () => undefined;
+    const start = (org: { id: string }, now = new Date()) =>
+      createExport(principal(org), { format: 'ndjson', query: {} }, now, noDispatch);
+    const results = await Promise.allSettled([start(regulator), start(regulator), start(regulator)]);
+    const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(accepted).toHaveLength(2);
+    expect(refused).toEqual([
+      expect.objectContaining({ statusCode: 429, code: 'TOO_MANY_JOBS', retryAfterSeconds: expect.any(Number) }),
+    ]);
+    expect(await slotHolders('export', regulator.id)).toEqual([...accepted].sort());
+    // Another organization is not held back by this one's backlog.
+    expect((await start(other)).id).toMatch(/^[0-9a-f-]{36}$/);
+
+    // A job done gives its slot back.
+    expect(await runExportJob(accepted[0] ?? '')).toBe('done');
+    expect(await slotHolders('export', regulator.id)).toEqual([accepted[1]]);
+    const third = await start(regulator);
+    await expect(start(regulator)).rejects.toMatchObject({ code: 'TOO_MANY_JOBS' });
+
+    // Jobs that never ran for longer than a run and its redeliveries take are failed and free their slots.
+    const later = new Date(Date.now() + STALLED_JOB_MS + 60_000);
+    const fourth = await start(regulator, later);
+    expect((await getExportJob(third.id))?.state).toBe('failed');
+    expect((await getExportJob(third.id))?.error?.code).toBe('EXPORT_STALLED');
+    expect(await slotHolders('export', regulator.id)).toEqual([fourth.id]);
   });
 
   it('authorizes each role on each export route', async () => {

@@ -9,9 +9,11 @@ import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { getBatchWithProgressFor } from '#shared/services/batch-progress';
 import { issueBatch } from '#shared/services/batch-service';
 import { MAX_FAILED_RUNS, processIssuanceJob } from '#shared/services/issuance-job-worker';
+import { STALLED_JOB_MS } from '#shared/services/job-slots';
 import { type LabelFormat, writeLabelOutput } from '#shared/services/label-outputs';
 import { CODE_CHUNK_SIZE, getBatchById, listCodes } from '#shared/store/batch-repository';
 import { getIssuanceJob } from '#shared/store/issuance-job-repository';
+import { slotHolders } from '#shared/store/job-slot-repository';
 import { labelObjectKey } from '#shared/store/keys';
 import { getProductRecord } from '#shared/store/product-repository';
 import { factoryWithProduct } from '../support/fixtures';
@@ -177,5 +179,50 @@ describe('an issuance job killed at random points', () => {
     expect(codes).toHaveLength(request.count);
     expect(new Set(codes.map((c) => c.serial)).size).toBe(request.count);
     expect((await getBatchWithProgressFor(principal, batch.id)).progress).toMatchObject({ state: 'done', percent: 100 });
+  });
+
+  it('gives a failed job its slot back, takes one again to resume it, and reclaims the slot of a job that died', {
+    timeout: 120_000,
+  }, async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const principal = { orgId: factory.id, role: 'factory' as const, clientId: 'test' };
+    const request = (lot: string) => ({ gtin, lot, productionDate: '2026-10-01', count: 20_001 });
+    const first = await issueBatch(principal, request('SLOT-1'), 'slot-1');
+    const second = await issueBatch(principal, request('SLOT-2'), 'slot-2');
+    await expect(issueBatch(principal, request('SLOT-3'), 'slot-3')).rejects.toMatchObject({
+      statusCode: 429,
+      code: 'TOO_MANY_JOBS',
+    });
+
+    // The first fails (runs that store nothing): its slot is given back with the failure.
+    const stuck = {
+      beforeChunkWrite: () => {
+        throw new Error('injected: the table refuses every write');
+      },
+    };
+    for (let run = 0; run < MAX_FAILED_RUNS; run++) {
+      await processIssuanceJob(first.batch.id, { remainingMs: () => 600_000, faults: stuck });
+    }
+    expect((await getIssuanceJob(first.batch.id))?.state).toBe('failed');
+    expect(await slotHolders('issuance', factory.id)).toEqual([second.batch.id]);
+    const third = await issueBatch(principal, request('SLOT-3'), 'slot-3');
+    expect(third.job).toBe(true);
+
+    // Resuming the failed job takes a slot again: refused while the factory is at its limit.
+    await expect(issueBatch(principal, request('SLOT-1'), 'slot-1')).rejects.toMatchObject({ code: 'TOO_MANY_JOBS' });
+    expect((await getIssuanceJob(first.batch.id))?.state).toBe('failed');
+
+    // A job that died (no run for longer than a run and its redeliveries take) holds its slot
+    // no longer: the next request fails it, resumable, and takes its place.
+    const later = new Date(Date.now() + STALLED_JOB_MS + 60_000);
+    const fourth = await issueBatch(principal, request('SLOT-4'), 'slot-4', later);
+    expect(fourth.job).toBe(true);
+    const states = await Promise.all([second, third].map(async ({ batch }) => (await getIssuanceJob(batch.id))?.state));
+    expect(states.sort()).toEqual(['failed', 'failed']);
+    expect(await slotHolders('issuance', factory.id)).toEqual([fourth.batch.id]);
+    const resumed = await issueBatch(principal, request('SLOT-1'), 'slot-1');
+    expect(resumed.replayed).toBe(true);
+    expect((await getIssuanceJob(first.batch.id))?.state).toBe('signing');
+    expect((await slotHolders('issuance', factory.id)).sort()).toEqual([first.batch.id, fourth.batch.id].sort());
   });
 });

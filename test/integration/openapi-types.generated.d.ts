@@ -2650,15 +2650,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      /** @description TOO_MANY_JOBS: the factory already has its limit of unfinished issuance jobs (Retry-After says when to retry); or too many requests: the route is throttled (API Gateway). Retry with backoff. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying (on the route's own answer) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            message: string;
-          };
+          'application/json':
+            | components['schemas']['Error']
+            | {
+                message: string;
+              };
         };
       };
       /** @description Temporarily unavailable */
@@ -3575,15 +3579,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      /** @description Too many requests (Retry-After says when to retry); or too many requests: the route is throttled (API Gateway). Retry with backoff. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying (on the route's own answer) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            message: string;
-          };
+          'application/json':
+            | components['schemas']['Error']
+            | {
+                message: string;
+              };
         };
       };
     };
@@ -5586,15 +5594,19 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      /** @description TOO_MANY_JOBS: the organization already has its limit of unfinished exports (Retry-After says when to retry); or too many requests: the route is throttled (API Gateway). Retry with backoff. */
       429: {
         headers: {
+          /** @description Seconds to wait before retrying (on the route's own answer) */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            message: string;
-          };
+          'application/json':
+            | components['schemas']['Error']
+            | {
+                message: string;
+              };
         };
       };
     };

@@ -4,15 +4,27 @@ import type { ExportFormat } from '#shared/custody/export-formats';
 import { viewerOf } from '#shared/domain/event-audience';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
 import { exportLinks } from '#shared/store/export-file-store';
-import { type ExportJob, getExportJob, putExportJob } from '#shared/store/export-job-repository';
+import {
+  type ExportJob,
+  failStalledExportJob,
+  getExportJob,
+  putExportJob,
+  settleExportSlot,
+} from '#shared/store/export-job-repository';
+import type { SlotClaim } from '#shared/store/job-slot-repository';
 import { latestHead } from '#shared/store/merkle-log-repository';
 import { getOrganization } from '#shared/store/org-repository';
-import { dispatchExportJob } from './export-dispatch';
+import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../job-slots';
+import { dispatchExportJob, type ExportJobMessage } from './export-dispatch';
 import { planExport } from './export-source';
 import { exportProgress } from './export-worker';
 
 /** Download links live this long; GET the job again for fresh ones. */
 export const EXPORT_LINK_TTL_SECONDS = 15 * 60;
+/** Unfinished exports an organization may hold (read at load: a bad setting fails the cold start). */
+const EXPORT_JOB_LIMIT = readJobLimit('export');
+const settleExport = (orgId: string, jobId: string, now: Date) =>
+  settleExportSlot(orgId, jobId, now, new Date(now.getTime() - STALLED_JOB_MS));
 
 const callerViewer = async (principal: Principal) => {
   const org = await getOrganization(principal.orgId);
@@ -31,7 +43,7 @@ export const createExport = async (
   principal: Principal,
   input: { format: ExportFormat; query: Record<string, string> },
   now = new Date(),
-  dispatch: (jobId: string) => Promise<void> = dispatchExportJob,
+  dispatch: (message: ExportJobMessage) => Promise<void> = dispatchExportJob,
 ): Promise<ExportJob> => {
   const viewer = await callerViewer(principal);
   const plan = planExport(input.query, viewer, now);
@@ -39,6 +51,9 @@ export const createExport = async (
   if (head === undefined) {
     throw new ConflictError('NO_CHECKPOINT', 'No tree head is signed yet: POST /v1/audit/checkpoints first');
   }
+  // Refused before any write at the organization's limit; the slot is taken with the job.
+  const slot: SlotClaim = { kind: 'export', orgId: principal.orgId, limit: EXPORT_JOB_LIMIT };
+  await requireFreeSlot(slot, settleExport, now);
   const job: ExportJob = {
     id: randomUUID(),
     orgId: principal.orgId,
@@ -62,8 +77,17 @@ export const createExport = async (
     attempts: 0,
     updatedAt: now.toISOString(),
   };
-  await putExportJob(job);
-  await dispatch(job.id);
+  await withSlot(slot, () => putExportJob(job, slot));
+  try {
+    await dispatch({ jobId: job.id, orgId: job.orgId });
+  } catch (error) {
+    // Nothing would ever run it: fail it now, so it does not hold a slot until it counts as stalled.
+    await failStalledExportJob(job, new Date(), new Date(Date.now() + 1), {
+      code: 'EXPORT_NOT_QUEUED',
+      message: 'The export could not be queued; start it again',
+    });
+    throw error;
+  }
   return job;
 };
 

@@ -66,7 +66,7 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
   const org = await getOrganization(job.orgId);
   const viewer = org === undefined ? { kind: 'nothing' as const } : viewerOf(org);
   if (viewer.kind === 'nothing' || org?.role !== job.role) {
-    await releaseExportJob(job.id, owner, {
+    await releaseExportJob(job, owner, {
       failed: { code: 'EXPORTER_GONE', message: 'The exporting organization may no longer read these events' },
     });
     return 'failed';
@@ -127,7 +127,7 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
         if (buffers[stream].bytes < limit) continue;
         await flush(stream, false);
         if (options.remainingMs !== undefined && options.remainingMs() < DEADLINE_MARGIN_MS) {
-          await releaseExportJob(job.id, owner, {});
+          await releaseExportJob(job, owner, {});
           return 'continue';
         }
       }
@@ -157,7 +157,7 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
     await getActiveSigningKey(),
   );
   await putExportManifest(job.id, job.format, manifest);
-  await completeExportJob(job.id, owner, checkpoint.revision, { ...hashes, manifest, completedAt });
+  await completeExportJob(job, owner, checkpoint.revision, { ...hashes, manifest, completedAt });
   return 'done';
 };
 
@@ -178,7 +178,7 @@ export const runExportJob = async (jobId: string, options: ExportRunOptions = {}
     const failed = job.attempts >= MAX_FAILED_ATTEMPTS;
     logger.error('export run failed', { jobId, attempts: job.attempts, error: String(error) });
     await releaseExportJob(
-      jobId,
+      job,
       owner,
       failed ? { failed: { code: 'EXPORT_FAILED', message: 'The export could not be completed' } } : {},
     );

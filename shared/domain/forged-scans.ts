@@ -83,7 +83,10 @@ export const counterfeitWave = (
 ): CounterfeitWaveAlert | undefined => {
   const open = tally.alert;
   if (open === undefined && tally.total < context.threshold) return undefined;
-  const last = fresh.reduce<ForgedScan | undefined>((latest, scan) => (latest === undefined || scan.at > latest.at ? scan : latest), undefined);
+  const last = fresh.reduce<ForgedScan | undefined>(
+    (latest, scan) => (latest === undefined || scan.at > latest.at ? scan : latest),
+    undefined,
+  );
   const busiest = Object.entries(tally.byProvince)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     .map(([province]) => province);

@@ -80,7 +80,8 @@ export interface ListedAlert {
   id: string;
   status: 'open' | 'closed';
   rule: string;
-  unit: { gtin: string; lot: string; serial: string };
+  /** Every rule but counterfeit_wave, which is about a product. */
+  unit?: { gtin: string; lot: string; serial: string };
   provinces: string[];
   count: number;
   unitFlag: string;
@@ -94,7 +95,7 @@ export const listAlerts = async (service: TestService, token: string, query = ''
 };
 
 export const alertsOfUnit = (alerts: readonly ListedAlert[], unit: Unit) =>
-  alerts.filter((alert) => alert.unit.serial === unit.serial && alert.unit.gtin === unit.gtin);
+  alerts.filter((alert) => alert.unit?.serial === unit.serial && alert.unit?.gtin === unit.gtin);
 
 export const orgIn = (service: TestService, adminToken: string, role: Role, region: string) =>
   registerOrgIn(service, adminToken, role, region);

@@ -46,7 +46,9 @@ export const ScanRulesBody = z
       .min(1)
       .max(1000)
       .optional()
-      .describe("Scans of the product's forged or unknown labels in one UTC day that raise a counterfeit_wave alert (default 20)"),
+      .describe(
+        "Scans of the product's forged or unknown labels in one UTC day that raise a counterfeit_wave alert (default 20)",
+      ),
   })
   .meta({ id: 'ScanRulesBody' });
 

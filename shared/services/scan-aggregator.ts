@@ -22,6 +22,7 @@ import { recordUnitScans, type UnitScans } from './unit-scans';
 export const ROLLUP_WRITE_ATTEMPTS = 10;
 
 const ROLLUP_WRITE_CONCURRENCY = 8;
+const LABEL_CHECK_CONCURRENCY = 8;
 
 export interface AggregatorDependencies {
   /** Per-unit scan state and anomaly rules; defaults to recordUnitScans. */
@@ -83,24 +84,22 @@ export const aggregateScans = async (
   const batchReads: BatchReads = new Map();
   const checkLabel = dependencies.checkLabel ?? ((subject: ScannedSubject) => checkScannedLabel(subject, batchReads));
 
-  const checks = new Map<string, Promise<LabelCheck>>();
   const units = new Map<string, UnitScans & { scans: SequencedScan[] }>();
   const forged = new Map<string, ForgedScans & { scans: ForgedScan[] }>();
   const groups = new Map<string, { scope: ScanRollupScope; day: string; scans: SequencedScan[] }>();
-  // All at once: a forged label costs a signature check from keys in memory and no read, a
-  // genuine one its lot (read once per batch) and a cached product.
-  for (const scan of scans) {
-    const id = labelId(scan.subject);
-    if (checks.has(id)) continue;
-    const check = checkLabel(scan.subject);
-    // Awaited in the loop below; a failure is thrown there, not left unhandled meanwhile.
-    check.catch(() => undefined);
-    checks.set(id, check);
-  }
+  // Each distinct label once, a few at a time: a forged one costs a signature check from keys
+  // in memory and its product from the cache, a genuine one also its lot (read once per batch).
+  const labels = new Map(scans.map((scan) => [labelId(scan.subject), scan.subject]));
+  const checks = new Map<string, LabelCheck>();
+  const queue = [...labels];
+  const checker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) checks.set(next[0], await checkLabel(next[1]));
+  };
+  await Promise.all(Array.from({ length: Math.min(LABEL_CHECK_CONCURRENCY, queue.length) }, checker));
   for (const scan of scans) {
     const check = checks.get(labelId(scan.subject));
     if (check === undefined) throw new Error('every label was checked above');
-    const { verdict, ownerOrgId: owner } = await check;
+    const { verdict, ownerOrgId: owner } = check;
     if (verdict !== 'genuine') {
       // Counted against the product whose labels are being forged, never against a unit or a lot.
       if (scan.subject.kind === 'unit' && owner !== undefined) {

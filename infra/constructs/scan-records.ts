@@ -11,11 +11,17 @@ import { REALTIME_LOG_FIELDS } from '#shared/domain/scan-log';
 import { TraceSealFunction } from './traceseal-function';
 
 /**
- * What the aggregator touches: its rollups (`SCANS#…`), and for the per-unit state and
- * anomaly rules (shared/services/unit-scans.ts) the product, its lots and rules, the
- * factory, the unit's subject partition, the alerts and the regulators' inbox they are filed in.
+ * What the aggregator touches: its rollups and forged-scan tallies (`SCANS#…`), and for the
+ * per-unit state and anomaly rules (shared/services/unit-scans.ts) the product, its lots and
+ * rules, the factory, the unit's subject partition (a container's state, to tell a genuine
+ * container label), the alerts and the regulators' inbox they are filed in.
  */
 export const SCAN_AGGREGATOR_KEYS = ['SCANS#*', 'PRODUCT#*', 'ORG#*', 'SUBJECT#*', 'ALERT#*', 'ALERTS#*', 'INBOX#*'] as const;
+/**
+ * Read only: the public signing keys, to check each logged label's AI 8030 as the verify
+ * path does (a log line has the status, not the verdict).
+ */
+export const SCAN_AGGREGATOR_READ_KEYS = ['SIGNING_KEYS'] as const;
 
 export interface ScanRecordsProps {
   readonly table: ITableV2;
@@ -96,6 +102,7 @@ export class ScanRecords extends Construct {
       leadingKeys: SCAN_AGGREGATOR_KEYS,
       actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     });
+    this.aggregator.grantTable({ leadingKeys: SCAN_AGGREGATOR_READ_KEYS, actions: ['dynamodb:Query'] });
     this.aggregator.addEventSource(
       new KinesisEventSource(this.stream, {
         startingPosition: StartingPosition.TRIM_HORIZON,

@@ -1,3 +1,4 @@
+import { DIGSIG_PATTERN } from '#shared/codes/digital-link';
 import type { ScannedSubject, ScanPlace, ScanRecord } from './scans';
 import { classifyUserAgent } from './user-agent';
 import { type IpRegion, placeOfViewer } from './viewer-place';
@@ -67,6 +68,23 @@ export const scannedSubjectOf = (path: string): ScannedSubject | undefined => {
     return { kind: 'container', sscc: parts[2] };
   }
   return undefined;
+};
+
+/**
+ * The AI 8030 a query carries, as the edge lets it through to the origin: exactly one raw
+ * value of the right shape (two values, or an escaped one, are answered 400 there and so
+ * never logged as a scan). Anything else is left out, and the scan then counts as forged.
+ */
+const digsigOf = (query: string): string | undefined => {
+  const values = new URLSearchParams(query).getAll('8030');
+  const [value] = values;
+  return values.length === 1 && value !== undefined && DIGSIG_PATTERN.test(value) ? value : undefined;
+};
+
+/** The subject a scan named, with the AI 8030 of its query when there is one. */
+const withDigsig = (subject: ScannedSubject, query: string): ScannedSubject => {
+  const digsig = digsigOf(query);
+  return digsig === undefined ? subject : { ...subject, digsig };
 };
 
 /** A linkType asks the resolver for a link or the linkset, not for a verdict. */
@@ -140,8 +158,9 @@ export const parseRealtimeLogRecord = (
   if (subject === undefined) return undefined;
   const headersField = field('cs-headers');
   const headers = absent(headersField) ? {} : parseLoggedHeaders(headersField);
-  const query = field('cs-uri-query');
-  if (asksForLinks(absent(query) ? '' : (decode(query) ?? ''), headers.accept)) return undefined;
+  const rawQuery = field('cs-uri-query');
+  const query = absent(rawQuery) ? '' : (decode(rawQuery) ?? '');
+  if (asksForLinks(query, headers.accept)) return undefined;
   const seconds = Number(field('timestamp'));
   const requestId = field('x-edge-request-id');
   if (!Number.isFinite(seconds) || seconds <= 0 || absent(requestId)) return undefined;
@@ -151,7 +170,7 @@ export const parseRealtimeLogRecord = (
   return {
     requestId,
     at: new Date(Math.round(seconds * 1000)).toISOString(),
-    subject,
+    subject: withDigsig(subject, query),
     place: placeOfViewer(absent(address) ? undefined : locate(address), absent(country) ? undefined : country),
     ua: classifyUserAgent(absent(agent) ? undefined : decode(agent)),
   };
@@ -179,7 +198,7 @@ export const scanFromGatewayAnswer = (answer: GatewayAnswer): ScanRecord | undef
   return {
     requestId: answer.requestId,
     at: answer.at.toISOString(),
-    subject,
+    subject: withDigsig(subject, answer.url.search),
     place: placeFromHeaders(answer.headers),
     ua: classifyUserAgent(answer.headers['user-agent']),
   };

@@ -25,6 +25,12 @@ export interface ScanRules {
   /** Hits (across all rules) that turn a suspect unit blocked. */
   blockAfterHits: number;
   enabledRules: ScanRuleName[];
+  /**
+   * Scans of the product's forged or unknown labels in one UTC day that raise a
+   * counterfeit_wave alert (shared/domain/forged-scans.ts). Not a per-unit rule: forged
+   * scans never touch a unit, so it cannot be switched off, only set within bounds.
+   */
+  counterfeitWaveAfter: number;
 }
 
 export const DEFAULT_SCAN_RULES: Readonly<ScanRules> = Object.freeze({
@@ -36,6 +42,9 @@ export const DEFAULT_SCAN_RULES: Readonly<ScanRules> = Object.freeze({
   saleRadiusKm: 300,
   blockAfterHits: 3,
   enabledRules: [...SCAN_RULE_NAMES],
+  // A mistyped or half-scanned label now and then is noise; a few dozen a day of one
+  // product is somebody printing its labels.
+  counterfeitWaveAfter: 20,
 });
 
 /**
@@ -56,14 +65,24 @@ export interface PlaceAt extends ScanPlace {
   at: string;
 }
 
-/** What a unit's scan item remembers between batches. */
+/** What a unit's scan item remembers between batches: all the rules judge from. */
 export interface UnitScanMemory {
+  /** Scans since the baseline. */
   count: number;
   firstAt?: string;
   lastAt?: string;
   /** Oldest first, at most RECENT_PLACES. */
   recent: PlaceAt[];
+  /**
+   * The baseline, when the factory unblocked the unit: scans made before it are absorbed
+   * (they still reach the item late, from a lagging shard) but neither counted nor judged,
+   * so the episode the factory looked into cannot block the unit again.
+   */
+  since?: string;
 }
+
+/** The memory a factory's unblock leaves: nothing remembered, judged from `since` on. */
+export const freshBaseline = (since: string): UnitScanMemory => ({ count: 0, recent: [], since });
 
 export interface UnitContext {
   /** ISO 3166-1 alpha-2 or ISO 3166-2 codes; absent or empty = anywhere. */
@@ -175,6 +194,7 @@ export const evaluateScans = (
   const hits: RuleHit[] = [];
   let next: UnitScanMemory = { ...memory, recent: [...memory.recent] };
   for (const scan of fresh) {
+    if (memory.since !== undefined && scan.at < memory.since) continue;
     const here = placeAt(scan);
     const hit = (rule: ScanRuleName, detail: string | undefined) => {
       if (detail !== undefined && enabled.has(rule)) {
@@ -192,6 +212,7 @@ export const evaluateScans = (
     hit('far_from_sale', farFromSale(here, context.sale, rules));
     hit('outside_market', outsideMarket(scan.place, context.intendedMarkets));
     next = {
+      ...next,
       count,
       firstAt: next.firstAt === undefined || scan.at < next.firstAt ? scan.at : next.firstAt,
       lastAt: next.lastAt === undefined || scan.at > next.lastAt ? scan.at : next.lastAt,

@@ -18,7 +18,14 @@ export interface ScanPlace {
   lon?: number;
 }
 
-export type ScannedSubject = { kind: 'unit'; gtin: string; lot: string; serial: string } | { kind: 'container'; sscc: string };
+/**
+ * What a scan named: the label's identity and its AI 8030 as the viewer sent it. The digsig
+ * is kept so that the aggregator can tell a genuine label's scan from a forged one: a
+ * request log carries the status, never the verdict.
+ */
+export type ScannedSubject =
+  | { kind: 'unit'; gtin: string; lot: string; serial: string; digsig?: string }
+  | { kind: 'container'; sscc: string; digsig?: string };
 
 export interface ScanRecord {
   /** Unique per viewer request (CloudFront's x-edge-request-id; locally a random id). */

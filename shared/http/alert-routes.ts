@@ -67,7 +67,7 @@ export const ALERT_ROUTES = {
     params: s.UnitParams,
     body: s.UnblockBody,
     responses: {
-      200: { description: 'Unblocked: its open alerts closed, its hits start over', schema: s.UnblockResult },
+      200: { description: 'Unblocked: its open alerts closed, its scans judged from a fresh baseline', schema: s.UnblockResult },
       400: error('Invalid request (a reason is required)'),
       401: error('Missing or invalid token'),
       403: error('Not the factory that registered this GTIN'),

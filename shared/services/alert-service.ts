@@ -1,7 +1,6 @@
 import type { Principal } from '#shared/auth/principal';
-import type { Alert } from '#shared/domain/alerts';
+import { type Alert, type AlertRule, COUNTERFEIT_WAVE, gtinOfAlert } from '#shared/domain/alerts';
 import { provinceOf } from '#shared/domain/reports';
-import type { ScanRuleName } from '#shared/domain/scan-rules';
 import { BadRequestError, ForbiddenError } from '#shared/errors';
 import { type AlertPage, listAlerts } from '#shared/store/alert-repository';
 import { fileInInbox, type InboxEntry } from './inbox-service';
@@ -20,12 +19,18 @@ export const replaceInboxFiler = (filer: InboxFiler): (() => void) => {
   };
 };
 
-const RULE_TITLES: Record<ScanRuleName, string> = {
+const RULE_TITLES: Record<AlertRule, string> = {
   too_many_scans: 'Scanned more often than a genuine unit is',
   impossible_travel: 'Scanned in places too far apart for the time between',
   far_from_sale: 'Scanned far from where it was sold',
   outside_market: "Scanned outside its lot's intended market",
+  counterfeit_wave: 'Forged labels of this product are being scanned',
 };
+
+const subjectOf = (alert: Alert): string =>
+  alert.rule === COUNTERFEIT_WAVE
+    ? `${alert.product.gtin} on ${alert.day}`
+    : `${alert.unit.gtin} / ${alert.unit.lot} / ${alert.unit.serial}`;
 
 /**
  * Files newly opened alerts in the regulators' inbox. It runs before the alerts are stored,
@@ -41,15 +46,15 @@ export const fileNewAlerts = async (alerts: readonly Alert[]): Promise<void> => 
       createdAt: alert.firstAt,
       provinces: alert.provinces,
       factoryOrgId: alert.factoryOrgId,
-      gtin: alert.unit.gtin,
-      title: `${RULE_TITLES[alert.rule]}: ${alert.unit.gtin} / ${alert.unit.lot} / ${alert.unit.serial}`,
+      gtin: gtinOfAlert(alert),
+      title: `${RULE_TITLES[alert.rule]}: ${subjectOf(alert)}`,
     });
   }
 };
 
 export interface AlertListInput {
   gtin?: string;
-  rule?: ScanRuleName;
+  rule?: AlertRule;
   from?: string;
   to?: string;
   cursor?: string;

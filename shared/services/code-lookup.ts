@@ -5,13 +5,16 @@
 import type { ScannedCode, SignedCode } from '#shared/codes/digital-link';
 import { createSerialCodec, type SerialCodec } from '#shared/codes/serial';
 import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#shared/codes/signature';
+import { type SubjectState, subjectIdOf } from '#shared/custody/types';
 import type { ProductLink } from '#shared/domain/link-types';
+import type { ScannedSubject } from '#shared/domain/scans';
 import type { Batch, Organization, Product } from '#shared/domain/types';
 import { getPublicKey } from '#shared/keys/public-key-cache';
 import { getBatchByLot } from '#shared/store/batch-repository';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductLinks } from '#shared/store/product-link-repository';
 import { getProductRecord } from '#shared/store/product-repository';
+import { getState } from '#shared/store/subject-state-repository';
 import { createTtlCache } from './ttl-cache';
 
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
@@ -86,4 +89,40 @@ export const lookupUnit = async (
     return undefined;
   }
   return { product: record.product, batch, sequence };
+};
+
+/** The state of a container we commissioned, or undefined when the SSCC names none. */
+export const lookupContainer = async (sscc: string): Promise<SubjectState | undefined> => {
+  const state = (await getState(subjectIdOf({ kind: 'container', sscc })))?.state;
+  return state === undefined || state.ref.kind !== 'container' || state.commissioned === undefined ? undefined : state;
+};
+
+/**
+ * A scanned label as the verify path judged it, without the custody: `invalid` when its
+ * AI 8030 does not verify (a mismatch, an unknown key, the high-S twin, or none at all),
+ * `unknown` when it verifies but names nothing we issued, `genuine` otherwise (voided,
+ * recalled or blocked units included: their labels are ours). `ownerOrgId` is the factory
+ * that registered the unit's GTIN, whatever the verdict, when the GTIN is ours.
+ */
+export type LabelVerdict = 'genuine' | 'invalid' | 'unknown';
+export interface LabelCheck {
+  verdict: LabelVerdict;
+  ownerOrgId?: string;
+}
+
+export const checkScannedLabel = async (subject: ScannedSubject, batchReads?: BatchReads): Promise<LabelCheck> => {
+  if (subject.kind === 'container') {
+    const { sscc, digsig } = subject;
+    if (digsig === undefined || !(await checkSignature({ kind: 'container', sscc, digsig }))) return { verdict: 'invalid' };
+    return { verdict: (await lookupContainer(sscc)) === undefined ? 'unknown' : 'genuine' };
+  }
+  const { gtin, lot, serial, digsig } = subject;
+  if (digsig === undefined || !(await checkSignature({ kind: 'unit', gtin, lot, serial, digsig }))) {
+    const owner = (await getProductCached(gtin))?.product.ownerOrgId;
+    return { verdict: 'invalid', ...(owner === undefined ? {} : { ownerOrgId: owner }) };
+  }
+  const unit = await lookupUnit({ gtin, lot, serial }, batchReads);
+  if (unit !== undefined) return { verdict: 'genuine', ownerOrgId: unit.product.ownerOrgId };
+  const owner = (await getProductCached(gtin))?.product.ownerOrgId;
+  return { verdict: 'unknown', ...(owner === undefined ? {} : { ownerOrgId: owner }) };
 };

@@ -1,27 +1,36 @@
 /**
  * The one aggregator of scan records, in AWS (functions/aggregate-scans, from Kinesis) and
- * locally (scripts/local/scan-log.ts, from the gateway's log). For one batch it hands each
- * unit's scans to the unit sink (per-unit state and anomaly rules) and folds every scan
- * into its day's rollups: its factory, its product, its lot, its province and its country.
- * Every write absorbs only what the item has not absorbed per shard (newSince), so a batch
- * delivered twice, or split and replayed, counts once.
+ * locally (scripts/local/scan-log.ts, from the gateway's log). A log line has the status
+ * (200) but not the verdict, so it first judges each scanned label as the verify path does
+ * (its AI 8030, then whether we issued it). Only a genuine label's scans go on: each unit's
+ * to the unit sink (per-unit state and anomaly rules), and every one into its day's rollups
+ * (its factory, its product, its lot, its province and its country). Scans of forged or
+ * unknown labels of a registered product go to the product's forged-scan tally instead;
+ * those of a GTIN we never registered are not ours to count. Every write absorbs only what
+ * the item has not absorbed per shard (newSince), so a batch delivered twice, or split and
+ * replayed, counts once.
  */
+import type { ForgedScan } from '#shared/domain/forged-scans';
 import { absorbScans, dayOf, type ScanRollupScope } from '#shared/domain/scan-rollups';
-import type { SequencedScan } from '#shared/domain/scans';
-import { getProductRecord } from '#shared/store/product-repository';
+import type { ScannedSubject, SequencedScan } from '#shared/domain/scans';
 import { getScanRollup, putScanRollup } from '#shared/store/scan-rollup-repository';
+import { type BatchReads, checkScannedLabel, type LabelCheck } from './code-lookup';
+import { type ForgedScans, recordForgedScans } from './forged-scans';
 import { recordUnitScans, type UnitScans } from './unit-scans';
 
 /** Lost races on one rollup item before the batch fails (and Kinesis delivers it again). */
 export const ROLLUP_WRITE_ATTEMPTS = 10;
 
 const ROLLUP_WRITE_CONCURRENCY = 8;
+const LABEL_CHECK_CONCURRENCY = 8;
 
 export interface AggregatorDependencies {
   /** Per-unit scan state and anomaly rules; defaults to recordUnitScans. */
   unitSink?: (input: UnitScans) => Promise<void>;
-  /** The factory that registered a GTIN, if any; defaults to the product table. */
-  ownerOf?: (gtin: string) => Promise<string | undefined>;
+  /** A registered product's forged scans; defaults to recordForgedScans. */
+  forgedSink?: (input: ForgedScans) => Promise<void>;
+  /** The scanned label's verdict and its GTIN's factory; defaults to checkScannedLabel (keys and table). */
+  checkLabel?: (subject: ScannedSubject) => Promise<LabelCheck>;
 }
 
 export interface AggregationResult {
@@ -29,13 +38,19 @@ export interface AggregationResult {
   /** Rollup items written (items whose scans had all been absorbed before are not). */
   rollupWrites: number;
   units: number;
+  /** Scans of labels the verify path answered invalid or unknown: counted nowhere but their product's tally. */
+  forged: number;
 }
 
-const ownerFromTable = async (gtin: string): Promise<string | undefined> => (await getProductRecord(gtin))?.product.ownerOrgId;
+/** The label as scanned, AI 8030 included: one check per distinct label per batch. */
+const labelId = (subject: ScannedSubject): string =>
+  subject.kind === 'unit'
+    ? `01/${subject.gtin}/10/${subject.lot}/21/${subject.serial}?${subject.digsig ?? ''}`
+    : `00/${subject.sscc}?${subject.digsig ?? ''}`;
 
+/** A genuine label's scan: its unit's product (which is registered) and where it was scanned. */
 const scopesOf = (scan: SequencedScan, owner: string | undefined): ScanRollupScope[] => {
   const scopes: ScanRollupScope[] = [];
-  // Only registered products have an audience; a made-up GTIN still counts where it was scanned.
   if (scan.subject.kind === 'unit' && owner !== undefined) {
     const { gtin, lot } = scan.subject;
     scopes.push({ kind: 'factory', orgId: owner }, { kind: 'product', gtin }, { kind: 'lot', gtin, lot });
@@ -65,28 +80,48 @@ export const aggregateScans = async (
   dependencies: AggregatorDependencies = {},
 ): Promise<AggregationResult> => {
   const unitSink = dependencies.unitSink ?? recordUnitScans;
-  const ownerOf = dependencies.ownerOf ?? ownerFromTable;
+  const forgedSink = dependencies.forgedSink ?? recordForgedScans;
+  const batchReads: BatchReads = new Map();
+  const checkLabel = dependencies.checkLabel ?? ((subject: ScannedSubject) => checkScannedLabel(subject, batchReads));
 
-  const owners = new Map<string, Promise<string | undefined>>();
   const units = new Map<string, UnitScans & { scans: SequencedScan[] }>();
+  const forged = new Map<string, ForgedScans & { scans: ForgedScan[] }>();
   const groups = new Map<string, { scope: ScanRollupScope; day: string; scans: SequencedScan[] }>();
+  // Each distinct label once, a few at a time: a forged one costs a signature check from keys
+  // in memory and its product from the cache, a genuine one also its lot (read once per batch).
+  const labels = new Map(scans.map((scan) => [labelId(scan.subject), scan.subject]));
+  const checks = new Map<string, LabelCheck>();
+  const queue = [...labels];
+  const checker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) checks.set(next[0], await checkLabel(next[1]));
+  };
+  await Promise.all(Array.from({ length: Math.min(LABEL_CHECK_CONCURRENCY, queue.length) }, checker));
   for (const scan of scans) {
-    let owner: string | undefined;
+    const check = checks.get(labelId(scan.subject));
+    if (check === undefined) throw new Error('every label was checked above');
+    const { verdict, ownerOrgId: owner } = check;
+    if (verdict !== 'genuine') {
+      // Counted against the product whose labels are being forged, never against a unit or a lot.
+      if (scan.subject.kind === 'unit' && owner !== undefined) {
+        const { gtin } = scan.subject;
+        let product = forged.get(gtin);
+        if (product === undefined) forged.set(gtin, (product = { gtin, ownerOrgId: owner, scans: [] }));
+        product.scans.push({ ...scan, verdict });
+      }
+      continue;
+    }
     if (scan.subject.kind === 'unit') {
       const { gtin, lot, serial } = scan.subject;
       const unitId = `${gtin}/${lot}/${serial}`;
       let unit = units.get(unitId);
       if (unit === undefined) units.set(unitId, (unit = { unit: { gtin, lot, serial }, scans: [] }));
       unit.scans.push(scan);
-      let pending = owners.get(gtin);
-      if (pending === undefined) owners.set(gtin, (pending = ownerOf(gtin)));
-      owner = await pending;
     }
     const day = dayOf(scan.at);
     for (const scope of scopesOf(scan, owner)) {
-      const id = `${scopeId(scope)}@${day}`;
-      let group = groups.get(id);
-      if (group === undefined) groups.set(id, (group = { scope, day, scans: [] }));
+      const groupId = `${scopeId(scope)}@${day}`;
+      let group = groups.get(groupId);
+      if (group === undefined) groups.set(groupId, (group = { scope, day, scans: [] }));
       group.scans.push(scan);
     }
   }
@@ -102,5 +137,10 @@ export const aggregateScans = async (
   };
   await Promise.all(Array.from({ length: Math.min(ROLLUP_WRITE_CONCURRENCY, pending.length) }, worker));
   for (const unit of units.values()) await unitSink(unit);
-  return { scans: scans.length, rollupWrites, units: units.size };
+  let forgedScans = 0;
+  for (const product of forged.values()) {
+    await forgedSink(product);
+    forgedScans += product.scans.length;
+  }
+  return { scans: scans.length, rollupWrites, units: units.size, forged: forgedScans };
 };

@@ -1,6 +1,6 @@
 import type { Principal } from '#shared/auth/principal';
 import { subjectIdOf } from '#shared/custody/types';
-import type { Alert } from '#shared/domain/alerts';
+import type { UnitAlert } from '#shared/domain/alerts';
 import type { UnitFlag } from '#shared/domain/scan-rules';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
 import { getProductRecord } from '#shared/store/product-repository';
@@ -14,14 +14,18 @@ export interface UnblockResult {
   unblockedBy: string;
   reason: string;
   closedAlerts: string[];
+  /** The rules judge the unit's scans from `since` on, as if it had never been scanned. */
+  baselineReset: { scansBefore: number; since: string };
 }
 
 const MAX_ATTEMPTS = 5;
 
 /**
  * Clears a unit's suspect or blocked flag: only the factory that registered the GTIN, with
- * a reason, recorded in the unit's append-only unblock history. Its open alerts close and
- * its hits start from zero, so a later pattern can flag and block it again.
+ * a reason, recorded in the unit's append-only unblock history. Its open alerts close, and
+ * the rules judge it from a fresh baseline: its count, remembered places and hits start
+ * from zero, so the scans that blocked it cannot block it again the moment it is scanned,
+ * while a new pattern still flags and blocks it.
  */
 export const unblockUnitFor = async (
   principal: Principal,
@@ -42,9 +46,10 @@ export const unblockUnitFor = async (
     const flagBefore = stored.state.flag;
     if (flagBefore === undefined) throw new ConflictError('UNIT_NOT_FLAGGED', 'This unit is neither suspect nor blocked');
     const at = now.toISOString();
-    const closed: Alert[] = Object.values(stored.state.openAlerts)
-      .filter((alert): alert is Alert => alert !== undefined)
+    const closed: UnitAlert[] = Object.values(stored.state.openAlerts)
+      .filter((alert): alert is UnitAlert => alert !== undefined)
       .map((alert) => ({ ...alert, status: 'closed', closedAt: at, closedBy: org.id, closeReason: reason }));
+    const baselineReset = { scansBefore: stored.state.memory.count, since: at };
     const written = await writeUnblock(
       subjectId,
       stored,
@@ -56,11 +61,13 @@ export const unblockUnitFor = async (
         flagRulesBefore: stored.state.flagRules,
         hitsBefore: stored.state.hits,
         closedAlertIds: closed.map((alert) => alert.id),
+        baselineReset,
       },
       closed,
     );
     if (written) {
-      return { unit, flagBefore, unblockedAt: at, unblockedBy: org.id, reason, closedAlerts: closed.map((alert) => alert.id) };
+      const closedAlerts = closed.map((alert) => alert.id);
+      return { unit, flagBefore, unblockedAt: at, unblockedBy: org.id, reason, closedAlerts, baselineReset };
     }
   }
   throw new Error(`The scan state of ${subjectId} kept changing under ${MAX_ATTEMPTS} attempts`);

@@ -1,6 +1,6 @@
 import { createSerialCodec } from '#shared/codes/serial';
 import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#shared/custody/types';
-import { type Alert, alertWithHit } from '#shared/domain/alerts';
+import { alertWithHit, type UnitAlert } from '#shared/domain/alerts';
 import { provinceOf } from '#shared/domain/reports';
 import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '#shared/domain/scan-rules';
 import { newSince, type SequencedScan } from '#shared/domain/scans';
@@ -81,7 +81,7 @@ const applyHits = (
   judged: Judged,
   unit: UnitScans['unit'],
   subjectId: string,
-): { state: UnitScanState; touched: Alert[]; opened: Alert[] } => {
+): { state: UnitScanState; touched: UnitAlert[]; opened: UnitAlert[] } => {
   if (hits.length === 0) return { state, touched: [], opened: [] };
   const totalHits = state.hits + hits.length;
   const flag = nextFlag(state.flag, totalHits, judged.rules) ?? 'suspect';
@@ -93,7 +93,7 @@ const applyHits = (
         ? hits[Math.max(0, judged.rules.blockAfterHits - state.hits - 1)]
         : hits[0];
   const openAlerts = { ...state.openAlerts };
-  const opened = new Map<string, Alert>();
+  const opened = new Map<string, UnitAlert>();
   for (const hit of hits) {
     const before = openAlerts[hit.rule];
     const after = alertWithHit(before, hit, {

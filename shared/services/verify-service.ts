@@ -3,8 +3,7 @@ import type { CustodyView } from '#shared/custody/public-view';
 import { subjectIdOf } from '#shared/custody/types';
 import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
 import { getScanFlag } from '#shared/store/scan-flag-reader';
-import { getState } from '#shared/store/subject-state-repository';
-import { checkSignatureDetailed, getOrganizationCached, lookupUnit } from './code-lookup';
+import { checkSignatureDetailed, getOrganizationCached, lookupContainer, lookupUnit } from './code-lookup';
 import { custodyView } from './custody-view';
 import { testReportForScan } from './test-report-scan';
 
@@ -55,7 +54,7 @@ export const verifyContainerCode = async (
     const invalidReason = signature === 'mismatch' ? 'signature_mismatch' : 'unknown_key';
     return { status: 'invalid', message: STATUS_MESSAGES.invalid, invalidReason, ...base };
   }
-  const state = (await getState(subjectIdOf({ kind: 'container', sscc: code.sscc })))?.state;
+  const state = await lookupContainer(code.sscc);
   if (state === undefined || state.ref.kind !== 'container' || state.commissioned === undefined) {
     return { status: 'unknown', message: STATUS_MESSAGES.unknown, ...base };
   }

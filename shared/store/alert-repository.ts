@@ -2,11 +2,12 @@
  * Anomaly alerts. The record lives under its id; each audience reads its own listing copy
  * in its own partition (the product's factory, each province concerned and that province's
  * country), so listing is one Query. Alerts are only ever written in the same transaction
- * as their unit's scan item (unit-scan-repository), whose revision orders every change.
+ * as the item whose revision orders their changes: their unit's scan item
+ * (unit-scan-repository), or for a counterfeit wave its product's day tally
+ * (forged-scan-repository).
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type Alert, alertAudiences } from '#shared/domain/alerts';
-import type { ScanRuleName } from '#shared/domain/scan-rules';
+import { type Alert, type AlertRule, alertAudiences } from '#shared/domain/alerts';
 import { decodeCursor, encodeCursor } from './cursors';
 import { documentClient, mainTableName, type TransactItems } from './dynamodb-client';
 import {
@@ -44,7 +45,7 @@ export type AlertAudience = { kind: 'factory'; orgId: string } | { kind: 'region
 
 export interface AlertListOptions {
   gtin?: string;
-  rule?: ScanRuleName;
+  rule?: AlertRule;
   /** YYYY-MM-DD of the alert's opening, both included. */
   from?: string;
   to?: string;
@@ -70,8 +71,9 @@ export const listAlerts = async (audience: AlertAudience, options: AlertListOpti
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': pk, ':start': start, ':end': end };
   if (options.gtin !== undefined) {
-    filters.push('#unit.#gtin = :gtin');
-    Object.assign(names, { '#unit': 'unit', '#gtin': 'gtin' });
+    // A unit alert names its unit, a counterfeit wave its product.
+    filters.push('(#unit.#gtin = :gtin OR #product.#gtin = :gtin)');
+    Object.assign(names, { '#unit': 'unit', '#product': 'product', '#gtin': 'gtin' });
     values[':gtin'] = options.gtin;
   }
   if (options.rule !== undefined) {

@@ -43,3 +43,10 @@ export const scanRollupKey = (scope: Parameters<typeof scanRollupPartition>[0], 
   pk: scanRollupPartition(scope),
   sk: `${SCAN_ROLLUP_DAY_PREFIX}${day}`,
 });
+
+// Scans of a product's forged labels: one tally per registered GTIN and UTC day, under
+// SCANS# like the rollups (the aggregator's partitions), apart from the summaries' reads.
+export const forgedScanTallyKey = (gtin: string, day: string): ItemKey => ({
+  pk: `SCANS#FORGED#${gtin}`,
+  sk: `${SCAN_ROLLUP_DAY_PREFIX}${day}`,
+});

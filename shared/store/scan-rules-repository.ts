@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ScanRules } from '#shared/domain/scan-rules';
+import { DEFAULT_SCAN_RULES, type ScanRules } from '#shared/domain/scan-rules';
 import { documentClient, mainTableName } from './dynamodb-client';
 import { productScanRulesKey } from './keys';
 
@@ -16,7 +16,9 @@ export interface StoredScanRules {
 export const getScanRules = async (gtin: string): Promise<StoredScanRules | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: productScanRulesKey(gtin) }));
   if (Item === undefined) return undefined;
-  return { rules: Item.rules as ScanRules, updatedAt: String(Item.updatedAt), updatedBy: String(Item.updatedBy) };
+  // Rules stored before a field existed take its default.
+  const rules = { ...DEFAULT_SCAN_RULES, ...(Item.rules as Partial<ScanRules>) } as ScanRules;
+  return { rules, updatedAt: String(Item.updatedAt), updatedBy: String(Item.updatedBy) };
 };
 
 export const putScanRules = async (gtin: string, stored: StoredScanRules): Promise<void> => {

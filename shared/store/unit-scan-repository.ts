@@ -5,8 +5,8 @@
  * it touches, so a batch delivered twice, or two shards racing on one unit, count once.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Alert } from '#shared/domain/alerts';
-import type { ScanRuleName, UnitFlag, UnitScanMemory } from '#shared/domain/scan-rules';
+import type { UnitAlert } from '#shared/domain/alerts';
+import { freshBaseline, type ScanRuleName, type UnitFlag, type UnitScanMemory } from '#shared/domain/scan-rules';
 import type { ShardProgress } from '#shared/domain/scans';
 import { alertPutItems } from './alert-repository';
 import { documentClient, mainTableName, queryAll, type TransactItems, transactWrite } from './dynamodb-client';
@@ -22,7 +22,7 @@ export interface UnitScanState {
   flaggedAt?: string;
   unblocks: number;
   /** At most one per rule. */
-  openAlerts: Partial<Record<ScanRuleName, Alert>>;
+  openAlerts: Partial<Record<ScanRuleName, UnitAlert>>;
 }
 
 export interface StoredUnitScans {
@@ -39,6 +39,11 @@ export interface UnblockRecord {
   flagRulesBefore: ScanRuleName[];
   hitsBefore: number;
   closedAlertIds: string[];
+  /**
+   * The unblock also reset what the rules judge from (count, remembered places, hits):
+   * how many scans the old baseline held, and the time the new one starts.
+   */
+  baselineReset: { scansBefore: number; since: string };
 }
 
 const EMPTY: UnitScanState = {
@@ -63,6 +68,7 @@ export const getUnitScans = async (subjectId: string): Promise<StoredUnitScans> 
         ...(typeof item.firstAt === 'string' ? { firstAt: item.firstAt } : {}),
         ...(typeof item.lastAt === 'string' ? { lastAt: item.lastAt } : {}),
         recent: (item.recent as UnitScanMemory['recent'] | undefined) ?? [],
+        ...(typeof item.baselineSince === 'string' ? { since: item.baselineSince } : {}),
       },
       progress: (item.progress as ShardProgress | undefined) ?? {},
       hits: Number(item.hits ?? 0),
@@ -88,6 +94,7 @@ const statePut = (subjectId: string, state: UnitScanState, readRevision: number)
       firstAt: state.memory.firstAt,
       lastAt: state.memory.lastAt,
       recent: state.memory.recent,
+      baselineSince: state.memory.since,
       progress: state.progress,
       hits: state.hits,
       flag: state.flag,
@@ -111,23 +118,32 @@ export const writeUnitScans = async (
   subjectId: string,
   state: UnitScanState,
   readRevision: number,
-  alerts: readonly Alert[],
+  alerts: readonly UnitAlert[],
 ): Promise<boolean> =>
   (await transactWrite([statePut(subjectId, state, readRevision), ...alerts.flatMap(alertPutItems)])) === 'recorded';
 
 /**
- * Clears the flag, closes the open alerts and appends who did it and why to the unit's
- * unblock history, all at once; false on a concurrent change.
+ * Clears the flag, closes the open alerts, resets what the rules judge from to a fresh
+ * baseline from the unblock on (record.baselineReset says so), and appends who did it and
+ * why to the unit's unblock history, all at once; false on a concurrent change, such as a
+ * batch absorbed since the item was read (its scans then count in the baseline that is reset).
  */
 export const writeUnblock = async (
   subjectId: string,
   stored: StoredUnitScans,
   record: UnblockRecord,
-  closedAlerts: readonly Alert[],
+  closedAlerts: readonly UnitAlert[],
 ): Promise<boolean> => {
   const unblocks = stored.state.unblocks + 1;
   const { flag: _flag, flaggedAt: _flaggedAt, ...rest } = stored.state;
-  const cleared: UnitScanState = { ...rest, hits: 0, flagRules: [], openAlerts: {}, unblocks };
+  const cleared: UnitScanState = {
+    ...rest,
+    memory: freshBaseline(record.baselineReset.since),
+    hits: 0,
+    flagRules: [],
+    openAlerts: {},
+    unblocks,
+  };
   const history: TransactItems[number] = {
     Put: {
       TableName: mainTableName(),
@@ -141,8 +157,11 @@ export const writeUnblock = async (
   );
 };
 
+/** An unblock as the history keeps it: entries from before unblocks reset the baseline have no `baselineReset`. */
+export type StoredUnblock = Omit<UnblockRecord, 'baselineReset'> & Partial<Pick<UnblockRecord, 'baselineReset'>>;
+
 /** A unit's unblock history, oldest first (a handful of items per unit at most). */
-export const listUnblocks = async (subjectId: string): Promise<UnblockRecord[]> => {
+export const listUnblocks = async (subjectId: string): Promise<StoredUnblock[]> => {
   const items = await queryAll({
     TableName: mainTableName(),
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -150,7 +169,17 @@ export const listUnblocks = async (subjectId: string): Promise<UnblockRecord[]> 
     ConsistentRead: true,
   });
   return items.map((item) => {
-    const { by, at, reason, flagBefore, flagRulesBefore, hitsBefore, closedAlertIds } = item as unknown as UnblockRecord;
-    return { by, at, reason, flagBefore, flagRulesBefore, hitsBefore, closedAlertIds };
+    const { by, at, reason, flagBefore, flagRulesBefore, hitsBefore, closedAlertIds, baselineReset } =
+      item as unknown as StoredUnblock;
+    return {
+      by,
+      at,
+      reason,
+      flagBefore,
+      flagRulesBefore,
+      hitsBefore,
+      closedAlertIds,
+      ...(baselineReset === undefined ? {} : { baselineReset }),
+    };
   });
 };

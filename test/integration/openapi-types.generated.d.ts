@@ -1891,6 +1891,7 @@ export interface components {
         saleRadiusKm: number;
         blockAfterHits: number;
         enabledRules: ('too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market')[];
+        counterfeitWaveAfter: number;
       };
       /** @description True while the factory never set its own */
       defaults: boolean;
@@ -1910,6 +1911,8 @@ export interface components {
       blockAfterHits?: number;
       /** @description Default: every rule */
       enabledRules?: ('too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market')[];
+      /** @description Scans of the product's forged or unknown labels in one UTC day that raise a counterfeit_wave alert (default 20) */
+      counterfeitWaveAfter?: number;
     };
     AlertList: {
       alerts: components['schemas']['Alert'][];
@@ -1920,11 +1923,26 @@ export interface components {
       /** @enum {string} */
       status: 'open' | 'closed';
       /** @enum {string} */
-      rule: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market';
-      unit: {
+      rule: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market' | 'counterfeit_wave';
+      /** @description The unit, for every rule but counterfeit_wave */
+      unit?: {
         gtin: string;
         lot: string;
         serial: string;
+      };
+      /** @description counterfeit_wave: the product whose labels were forged */
+      product?: {
+        gtin: string;
+      };
+      /**
+       * Format: date
+       * @description counterfeit_wave: the UTC day of the scans
+       */
+      day?: string;
+      /** @description counterfeit_wave: the day's scans answered invalid (bad signature) and unknown (never issued) */
+      forged?: {
+        invalid: number;
+        unknown: number;
       };
       factoryOrgId: string;
       provinces: string[];
@@ -1932,7 +1950,7 @@ export interface components {
       firstAt: string;
       /** Format: date-time */
       lastAt: string;
-      /** @description Hits of this rule on this unit while the alert was open */
+      /** @description Hits of this rule on this unit while the alert was open; counterfeit_wave: the day's forged scans */
       count: number;
       lastPlace: {
         country?: string;
@@ -1942,8 +1960,11 @@ export interface components {
         lon?: number;
       };
       detail: string;
-      /** @enum {string} */
-      unitFlag: 'suspect' | 'blocked';
+      /**
+       * @description The unit alerts: its flag when last touched
+       * @enum {string}
+       */
+      unitFlag?: 'suspect' | 'blocked';
       /** Format: date-time */
       closedAt?: string;
       closedBy?: string;
@@ -1966,6 +1987,16 @@ export interface components {
       unblockedBy: string;
       reason: string;
       closedAlerts: string[];
+      /** @description What the rules judge from (count, remembered places, hits) starts over; kept in the unit's history */
+      baselineReset: {
+        /** @description Scans the rules had counted before the unblock */
+        scansBefore: number;
+        /**
+         * Format: date-time
+         * @description Scans made from then on are judged, as if the unit had never been scanned
+         */
+        since: string;
+      };
     };
     CheckpointList: {
       checkpoints: components['schemas']['Checkpoint'][];
@@ -5114,7 +5145,7 @@ export interface operations {
       query?: {
         /** @description GTIN-14 with a valid GS1 check digit */
         gtin?: string;
-        rule?: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market';
+        rule?: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market' | 'counterfeit_wave';
         /** @description First day (UTC) an alert opened, included */
         from?: string;
         /** @description Last day (UTC) an alert opened, included */
@@ -5195,7 +5226,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Unblocked: its open alerts closed, its hits start over */
+      /** @description Unblocked: its open alerts closed, its scans judged from a fresh baseline */
       200: {
         headers: {
           [name: string]: unknown;

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { padSequence, type SequencedScan } from '#shared/domain/scans';
+import type { ForgedScans } from '#shared/services/forged-scans';
 import { aggregateScans } from '#shared/services/scan-aggregator';
 import type { UnitScans } from '#shared/services/unit-scans';
 import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
@@ -12,7 +13,8 @@ import { ensureTable } from '../../scripts/local/tables';
 /**
  * Exactly-once counting against DynamoDB Local, as Kinesis delivers: the same batch twice,
  * a batch split and replayed (bisectBatchOnError), two shards interleaved and racing.
- * The unit sink is a recorder here: per-unit state has its own tests.
+ * The unit and forged-scan sinks are recorders here, and labels of this file's product are
+ * genuine (the real check, signature and issuance, is replayed in forged-scans.test.ts).
  */
 beforeAll(async () => ensureTable(new DynamoDBClient({}), MAIN_TABLE, mainTableName()));
 
@@ -34,9 +36,14 @@ const setup = () => {
   const gtin = `0${fresh()}`.padEnd(14, '7').slice(0, 14);
   const province = `CN-T${counter}`;
   const units: UnitScans[] = [];
+  const forged: ForgedScans[] = [];
   const deps = {
-    ownerOf: async (g: string) => (g === gtin ? orgId : undefined),
+    checkLabel: async (subject: SequencedScan['subject']) =>
+      subject.kind === 'unit' && subject.gtin === gtin && subject.digsig !== 'forged'
+        ? { verdict: 'genuine' as const, ownerOrgId: orgId }
+        : { verdict: 'invalid' as const, ...(subject.kind === 'unit' && subject.gtin === gtin ? { ownerOrgId: orgId } : {}) },
     unitSink: async (u: UnitScans) => void units.push(u),
+    forgedSink: async (f: ForgedScans) => void forged.push(f),
   };
   const make = (shard: string, n: number, over: Partial<SequencedScan> = {}) =>
     scan(shard, n, {
@@ -50,7 +57,7 @@ const setup = () => {
     even: (await listScanRollups({ kind: 'lot', gtin, lot: 'EVEN' }, '2026-11-24', '2026-11-24'))[0]?.total ?? 0,
     province: (await listScanRollups({ kind: 'area', area: province }, '2026-11-24', '2026-11-24'))[0]?.total ?? 0,
   });
-  return { orgId, gtin, units, deps, make, totals };
+  return { orgId, gtin, units, forged, deps, make, totals };
 };
 
 describe('scan aggregation, exactly once', () => {
@@ -103,13 +110,21 @@ describe('scan aggregation, exactly once', () => {
     });
   });
 
-  it('counts a scan of an unregistered GTIN where it was scanned, and nowhere else', async () => {
-    const { deps, make, totals } = setup();
+  it('counts a forged label nowhere, not even where it was scanned; only its registered product hears of it', async () => {
+    const { deps, make, totals, units, forged, gtin } = setup();
     const stranger = make('shardId-000000000000', 1, {
       subject: { kind: 'unit', gtin: '09999999999999', lot: 'X', serial: 'Y' },
     });
-    await aggregateScans([stranger], deps);
-    expect(await totals()).toMatchObject({ factory: 0, product: undefined, province: 1 });
+    const copied = make('shardId-000000000000', 2, {
+      subject: { kind: 'unit', gtin, lot: 'INVENTED', serial: 'S1', digsig: 'forged' },
+    });
+    const result = await aggregateScans([stranger, copied], deps);
+    expect(result).toMatchObject({ scans: 2, rollupWrites: 0, units: 0, forged: 1 });
+    expect(await totals()).toMatchObject({ factory: 0, product: undefined, even: 0, province: 0 });
+    expect(units).toEqual([]);
+    expect(forged.map((f) => [f.gtin, f.scans.map((s) => [s.requestId, s.verdict])])).toEqual([
+      [gtin, [[copied.requestId, 'invalid']]],
+    ]);
   });
 
   it('stores no IP address, and nothing but the rollup fields', async () => {

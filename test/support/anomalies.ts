@@ -13,12 +13,26 @@ export interface Unit {
   gtin: string;
   lot: string;
   serial: string;
+  /** The label's AI 8030: a scan the aggregator counts must carry it. */
+  digsig: string;
   uri: string;
 }
 
 export const unitOf = (uri: string): Unit => {
-  const [, , gtin = '', , lot = '', , serial = ''] = new URL(uri).pathname.split('/');
-  return { gtin, lot, serial, uri };
+  const url = new URL(uri);
+  const [, , gtin = '', , lot = '', , serial = ''] = url.pathname.split('/');
+  return { gtin, lot, serial, digsig: url.searchParams.get('8030') ?? '', uri };
+};
+
+/**
+ * The label's AI 8030 with one signature character changed: what a counterfeiter who read
+ * the serial off a genuine label, but holds no key, prints. Well-formed, so the verify path
+ * answers it `invalid` (200), not 400.
+ */
+export const forgedDigsig = (digsig: string): string => {
+  const index = 40;
+  const swapped = digsig[index] === 'A' ? 'B' : 'A';
+  return `${digsig.slice(0, index)}${swapped}${digsig.slice(index + 1)}`;
 };
 
 /** A product of a factory, and `count` units of one lot (with optional intended markets). */
@@ -49,10 +63,10 @@ export const issueProductUnits = async (
 export const scanStream = () => {
   const shard = `test-${randomUUID()}`;
   let sequence = 0;
-  return (unit: Unit, place: ScanPlace, at: Date): SequencedScan => ({
+  return (unit: Unit, place: ScanPlace, at: Date, digsig = unit.digsig): SequencedScan => ({
     requestId: randomUUID(),
     at: at.toISOString(),
-    subject: { kind: 'unit', gtin: unit.gtin, lot: unit.lot, serial: unit.serial },
+    subject: { kind: 'unit', gtin: unit.gtin, lot: unit.lot, serial: unit.serial, digsig },
     place,
     ua: 'wechat',
     shard,
@@ -66,7 +80,8 @@ export interface ListedAlert {
   id: string;
   status: 'open' | 'closed';
   rule: string;
-  unit: { gtin: string; lot: string; serial: string };
+  /** Every rule but counterfeit_wave, which is about a product. */
+  unit?: { gtin: string; lot: string; serial: string };
   provinces: string[];
   count: number;
   unitFlag: string;
@@ -80,7 +95,7 @@ export const listAlerts = async (service: TestService, token: string, query = ''
 };
 
 export const alertsOfUnit = (alerts: readonly ListedAlert[], unit: Unit) =>
-  alerts.filter((alert) => alert.unit.serial === unit.serial && alert.unit.gtin === unit.gtin);
+  alerts.filter((alert) => alert.unit?.serial === unit.serial && alert.unit?.gtin === unit.gtin);
 
 export const orgIn = (service: TestService, adminToken: string, role: Role, region: string) =>
   registerOrgIn(service, adminToken, role, region);

@@ -220,6 +220,29 @@ describe('the local gateway’s records', () => {
   });
 });
 
+describe('the label a scan named', () => {
+  const DIGSIG = `AbCd${'x'.repeat(86)}`;
+  it('keeps the one AI 8030 the edge lets through, so the aggregator can check it', () => {
+    expect(parse(line({ 'cs-uri-query': `8030=${DIGSIG}` }))?.subject).toMatchObject({ digsig: DIGSIG });
+    expect(parse(line({ 'cs-uri-query': `lang=en&8030=${DIGSIG}` }))?.subject).toMatchObject({ digsig: DIGSIG });
+    const local = scanFromGatewayAnswer({
+      method: 'GET',
+      url: new URL(`http://localhost${UNIT_PATH}?8030=${DIGSIG}`),
+      status: 200,
+      headers: {},
+      requestId: 'local-2',
+      at: new Date('2026-11-24T08:00:00.000Z'),
+    });
+    expect(local?.subject).toEqual({ kind: 'unit', gtin: '09506000134352', lot: 'L2026A', serial: '7K3QX9', digsig: DIGSIG });
+  });
+
+  it('keeps none when there is none of the right shape, or two: such a scan counts as forged', () => {
+    for (const query of ['-', '8030=AbCdEf', `8030=${DIGSIG}&8030=${DIGSIG}`, `8030=${DIGSIG}x`]) {
+      expect(parse(line({ 'cs-uri-query': query }))?.subject).not.toHaveProperty('digsig');
+    }
+  });
+});
+
 describe('Kinesis records', () => {
   const record = (sequenceNumber: string, data: string, shard = 'shardId-000000000000') => ({
     eventID: `${shard}:${sequenceNumber}`,

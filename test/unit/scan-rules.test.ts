@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SCAN_RULES,
   evaluateScans,
+  freshBaseline,
   haversineKm,
   nextFlag,
   RECENT_PLACES,
@@ -174,6 +175,29 @@ describe('flag', () => {
     expect(nextFlag('suspect', 3, r)).toBe('blocked');
     expect(nextFlag('blocked', 1, rules({ blockAfterHits: 1000 }))).toBe('blocked');
     expect(nextFlag('suspect', 0, r)).toBe('suspect');
+  });
+});
+
+describe('a fresh baseline after an unblock', () => {
+  it('judges from nothing: the scans and places that blocked the unit are forgotten', () => {
+    const since = new Date(T0).toISOString();
+    const stream = [0, 10, 20].map((minute) => scan(SHENZHEN, minute));
+    // Before the unblock the same three scans were numbers 51 to 53, right after Beijing.
+    const before: UnitScanMemory = { count: 50, recent: [{ ...BEIJING, at: new Date(T0 - 60_000).toISOString() }] };
+    expect(rulesHit(stream, {}, rules(), before).map(([rule]) => rule)).toEqual(
+      Array.from({ length: 3 }, () => ['too_many_scans', 'impossible_travel']).flat(),
+    );
+    const { hits, memory } = evaluateScans(freshBaseline(since), stream, rules(), {});
+    expect(hits).toEqual([]);
+    expect(memory).toMatchObject({ count: 3, since, firstAt: stream[0]?.at });
+  });
+
+  it('absorbs scans made before it without counting or judging them (a lagging shard)', () => {
+    const since = new Date(T0).toISOString();
+    const late = [scan(BEIJING, -5), scan(SHENZHEN, -1)];
+    const { hits, memory } = evaluateScans(freshBaseline(since), [...late, scan(GUANGZHOU, 5)], rules({ maxScans: 1 }), {});
+    expect(hits).toEqual([]);
+    expect([memory.count, memory.recent.map((place) => place.city)]).toEqual([1, ['Guangzhou']]);
   });
 });
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { SERIAL_PATTERN } from '#shared/codes/digital-link';
+import { ALERT_RULES } from '#shared/domain/alerts';
 import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
 import { Gtin14, isoDate, Lot, text } from './common';
 
 export const ScanRuleName = z.enum(SCAN_RULE_NAMES);
+/** The unit rules, and `counterfeit_wave` (a product's forged labels). */
+export const AlertRule = z.enum(ALERT_RULES);
 
 export const ScanRulesParams = z.strictObject({ gtin: Gtin14 });
 
@@ -37,6 +40,15 @@ export const ScanRulesBody = z
       .describe('After a sale, farther than this (with coordinates) is suspect (default 300)'),
     blockAfterHits: z.number().int().min(1).max(1_000_000).optional().describe('Hits that block the code (default 3)'),
     enabledRules: z.array(ScanRuleName).max(SCAN_RULE_NAMES.length).optional().describe('Default: every rule'),
+    counterfeitWaveAfter: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        "Scans of the product's forged or unknown labels in one UTC day that raise a counterfeit_wave alert (default 20)",
+      ),
   })
   .meta({ id: 'ScanRulesBody' });
 
@@ -50,6 +62,7 @@ export const ScanRules = z
       saleRadiusKm: z.number(),
       blockAfterHits: z.number().int(),
       enabledRules: z.array(ScanRuleName),
+      counterfeitWaveAfter: z.number().int(),
     }),
     defaults: z.boolean().describe('True while the factory never set its own'),
     updatedAt: z.iso.datetime().optional(),
@@ -58,7 +71,7 @@ export const ScanRules = z
 
 export const AlertListQuery = z.strictObject({
   gtin: Gtin14.optional(),
-  rule: ScanRuleName.optional(),
+  rule: AlertRule.optional(),
   from: isoDate.optional().describe('First day (UTC) an alert opened, included'),
   to: isoDate.optional().describe('Last day (UTC) an alert opened, included'),
   cursor: z.string().max(2048).optional(),
@@ -77,16 +90,28 @@ export const Alert = z
   .object({
     id: z.string(),
     status: z.enum(['open', 'closed']),
-    rule: ScanRuleName,
-    unit: z.object({ gtin: z.string(), lot: z.string(), serial: z.string() }),
+    rule: AlertRule,
+    unit: z
+      .object({ gtin: z.string(), lot: z.string(), serial: z.string() })
+      .optional()
+      .describe('The unit, for every rule but counterfeit_wave'),
+    product: z.object({ gtin: z.string() }).optional().describe('counterfeit_wave: the product whose labels were forged'),
+    day: isoDate.optional().describe('counterfeit_wave: the UTC day of the scans'),
+    forged: z
+      .object({ invalid: z.number().int(), unknown: z.number().int() })
+      .optional()
+      .describe("counterfeit_wave: the day's scans answered invalid (bad signature) and unknown (never issued)"),
     factoryOrgId: z.string(),
     provinces: z.array(z.string()),
     firstAt: z.iso.datetime(),
     lastAt: z.iso.datetime(),
-    count: z.number().int().describe('Hits of this rule on this unit while the alert was open'),
+    count: z
+      .number()
+      .int()
+      .describe("Hits of this rule on this unit while the alert was open; counterfeit_wave: the day's forged scans"),
     lastPlace: Place,
     detail: z.string(),
-    unitFlag: z.enum(['suspect', 'blocked']),
+    unitFlag: z.enum(['suspect', 'blocked']).optional().describe('The unit alerts: its flag when last touched'),
     closedAt: z.iso.datetime().optional(),
     closedBy: z.string().optional(),
     closeReason: z.string().optional(),
@@ -109,5 +134,11 @@ export const UnblockResult = z
     unblockedBy: z.string(),
     reason: z.string(),
     closedAlerts: z.array(z.string()),
+    baselineReset: z
+      .object({
+        scansBefore: z.number().int().describe('Scans the rules had counted before the unblock'),
+        since: z.iso.datetime().describe('Scans made from then on are judged, as if the unit had never been scanned'),
+      })
+      .describe("What the rules judge from (count, remembered places, hits) starts over; kept in the unit's history"),
   })
   .meta({ id: 'UnblockResult' });

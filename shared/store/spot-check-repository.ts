@@ -236,8 +236,9 @@ export const listDraws = async (options: { cursor?: string; limit?: number } = {
     cursor: options.cursor,
     cursorShape: {
       listing: 'spot-check-draws',
-      exact: { gsi1pk: SPOT_CHECK_DRAWS_PARTITION },
-      prefixed: { gsi1sk: '', pk: 'SPOTCHECK#', sk: 'DRAW' },
+      // The draw item's sort key is the constant DRAW: fixed, like the partition.
+      exact: { gsi1pk: SPOT_CHECK_DRAWS_PARTITION, sk: spotCheckDrawKey('').sk },
+      prefixed: { gsi1sk: '', pk: 'SPOTCHECK#' },
     },
     limit: options.limit ?? 50,
     newestFirst: true,

@@ -1,9 +1,10 @@
 /**
- * Reading events in (recordTime, eventId) order from the time index or from one facet's
- * rows, never by a Scan. Each period (day or month) is split into hash buckets; the
- * buckets of a period are queried side by side and merged by order key, and the periods
- * follow one another, so the whole range comes out in one order. A position is an order
- * key: reading resumes strictly after it, whatever bucket it came from.
+ * Reading events in (recordTime, eventId) order from the time index or a facet's rows, never
+ * by a Scan; over 300 lines because the partition reader, the merge and the query budget are
+ * one read's parts that share its positions. Each period (day or month) is split into hash
+ * buckets queried side by side and merged by order key, and the periods follow one another,
+ * so the range comes out in one order. A position is an order key: reading resumes strictly
+ * after it, whatever bucket it came from.
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { EventAudience } from '#shared/domain/event-audience';

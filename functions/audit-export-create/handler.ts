@@ -1,3 +1,4 @@
+import { pathOf } from '#shared/domain/uri-encoding';
 import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
@@ -6,5 +7,5 @@ import { createExport, readExport } from '#shared/services/audit/export-jobs';
 /** Starts an export job; the worker writes it, GET /v1/audit/exports/{id} follows it. */
 export const handler = createHandler(ROUTES.createExport, async ({ principal, body }) => {
   const job = await createExport(principal, { format: body.format, query: body.query as Record<string, string> });
-  return json(202, await readExport(principal, job.id), { headers: { location: `/v1/audit/exports/${job.id}` } });
+  return json(202, await readExport(principal, job.id), { headers: { location: pathOf('v1', 'audit', 'exports', job.id) } });
 });

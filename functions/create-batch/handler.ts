@@ -1,5 +1,6 @@
 import { buildDigitalLink } from '#shared/codes/digital-link';
 import { getStringFromEnv } from '#shared/config';
+import { pathOf } from '#shared/domain/uri-encoding';
 import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
@@ -11,7 +12,7 @@ const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 
 export const handler = createHandler(ROUTES.createBatch, async ({ principal, body, headers }) => {
   const { batch, codes, replayed, job } = await issueBatch(principal, body, headers['idempotency-key']);
-  const self = `/v1/batches/${batch.id}`;
+  const self = pathOf('v1', 'batches', batch.id);
   const common = { location: self, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) };
   if (job) {
     // 202 for a first call and its retries alike: the job is what was accepted, whatever its state.

@@ -1,5 +1,7 @@
 import { buildDigitalLink } from '#shared/codes/digital-link';
 import { getStringFromEnv } from '#shared/config';
+import { contentDisposition, linkValue } from '#shared/domain/header-values';
+import { pathOf, withQuery } from '#shared/domain/uri-encoding';
 import { createHandler } from '#shared/http/create-handler';
 import { text } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
@@ -31,11 +33,15 @@ export const handler = createHandler(ROUTES.listBatchCodes, async ({ principal, 
   const next: Record<string, string> =
     page.cursor === undefined
       ? {}
-      : { link: `</v1/batches/${batch.id}/codes?format=${query.format}&cursor=${page.cursor}>; rel="next"` };
+      : {
+          link: linkValue(withQuery(pathOf('v1', 'batches', batch.id, 'codes'), { format: query.format, cursor: page.cursor }), {
+            rel: 'next',
+          }),
+        };
   return text(200, body, query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8', {
     headers: {
       ...next,
-      'content-disposition': `attachment; filename="${batch.gtin}-${batch.lot}.${query.format}"`,
+      'content-disposition': contentDisposition('attachment', `${batch.gtin}-${batch.lot}.${query.format}`),
     },
   });
 });

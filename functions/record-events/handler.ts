@@ -1,3 +1,4 @@
+import { pathOf } from '#shared/domain/uri-encoding';
 import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
@@ -16,7 +17,7 @@ export const handler = createHandler(ROUTES.recordEvents, async ({ principal, bo
     return json(
       202,
       { jobId, status: 'running', results, summary: summarize(results), pending },
-      { headers: { location: `/v1/events/jobs/${jobId}` } },
+      { headers: { location: pathOf('v1', 'events', 'jobs', jobId) } },
     );
   }
   const { results } = outcome;

@@ -1,3 +1,4 @@
+import { pathOf } from '#shared/domain/uri-encoding';
 import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { createRouter } from '#shared/http/router';
@@ -11,7 +12,7 @@ export const handler = createRouter([
     ROUTES.createSpotCheckDraw,
     createHandler(ROUTES.createSpotCheckDraw, async ({ principal, body }) => {
       const draw = await openDraw(principal, body);
-      return json(201, draw, { headers: { location: `/v1/spot-checks/draws/${draw.id}` } });
+      return json(201, draw, { headers: { location: pathOf('v1', 'spot-checks', 'draws', draw.id) } });
     }),
   ],
   [

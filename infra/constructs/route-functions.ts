@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { ROUTES, type RouteDefinition } from '#shared/http/routes';
+import { cursorParameterOf, ROUTES, type RouteDefinition } from '#shared/http/routes';
 import { jobSlotsPartitionPattern } from '#shared/store/keys';
+import { CursorKey } from './cursor-key';
 import { pascalCase } from './naming';
 import type { SigningKey } from './signing-key';
 import { JWKS_READ_KEYS, type TableAccess, VERIFY_READ_KEYS } from './table-access';
@@ -184,6 +185,8 @@ export interface RouteFunctionsProps {
 export class RouteFunctions extends Construct {
   /** By function name. */
   public readonly functions: ReadonlyMap<string, TraceSealFunction>;
+  /** Seals pagination cursors; read by the functions of the listing routes and no other. */
+  public readonly cursorKey: CursorKey;
 
   public constructor(scope: Construct, id: string, props: RouteFunctionsProps) {
     super(scope, id);
@@ -205,6 +208,8 @@ export class RouteFunctions extends Construct {
     }
 
     const functions = new Map<string, TraceSealFunction>();
+    this.cursorKey = new CursorKey(this, 'CursorKey');
+    const listings = new Set(routes.filter((route) => cursorParameterOf(route) !== undefined).map((r) => r.functionName));
     for (const name of names) {
       const setting = settings[name] ?? { tableAccess: 'none' };
       const fn = new TraceSealFunction(this, pascalCase(name), {
@@ -221,6 +226,7 @@ export class RouteFunctions extends Construct {
       });
       fn.grantTable(setting.tableAccess);
       if (setting.signsCodes === true) props.signingKey.grantRead(fn);
+      if (listings.has(name)) this.cursorKey.grantTo(fn);
       functions.set(name, fn);
     }
     this.functions = functions;

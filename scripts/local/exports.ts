@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '#shared/custody/export-formats';
+import { contentDisposition } from '#shared/domain/header-values';
 import {
   checkLocalExportToken,
   EXPORT_FILE_KINDS,
@@ -76,7 +77,10 @@ export const serveLocalExport = async (url: URL, res: ServerResponse): Promise<b
   res.writeHead(200, {
     'content-type': 'application/octet-stream',
     'content-length': String(size),
-    'content-disposition': `attachment; filename="${exportFileName(jobId, format as ExportFormat, kind as ExportFileKind)}"`,
+    'content-disposition': contentDisposition(
+      'attachment',
+      exportFileName(jobId, format as ExportFormat, kind as ExportFileKind),
+    ),
     'cache-control': 'no-store',
   });
   // pipe() waits for the socket to drain: a slow client never makes the file sit in memory.

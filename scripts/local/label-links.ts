@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOptionalStringFromEnv } from '#shared/config';
+import { contentDisposition } from '#shared/domain/header-values';
 import { LABEL_LINK_PATH, localLabelFilePath, localLinkSignature } from '#shared/store/label-file-store';
 
 /**
@@ -41,11 +42,10 @@ export const serveLabelLink = async (url: URL, req: IncomingMessage, res: Server
           () => undefined,
         );
   if (path === undefined || size === undefined) return refuse(res, 404, 'Not Found');
-  const name = (url.searchParams.get('name') ?? 'labels').replace(/[^A-Za-z0-9._-]/g, '_');
   const headers = {
     'accept-ranges': 'bytes',
     'content-type': 'application/octet-stream',
-    'content-disposition': `attachment; filename="${name}"`,
+    'content-disposition': contentDisposition('attachment', url.searchParams.get('name') ?? 'labels'),
   };
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   let start = 0;

@@ -1,4 +1,5 @@
 import { type LinkLanguage, type LinkType, linkTypeUri, type ProductLink } from './link-types';
+import { pathOf, withQuery } from './uri-encoding';
 
 /**
  * The links of one identified item, most granular level first, as the GS1-Conformant
@@ -42,13 +43,13 @@ const root = (baseUrl: string) => baseUrl.replace(/\/+$/, '');
 export const subjectPath = (subject: ResolverSubject): string => {
   switch (subject.kind) {
     case 'product':
-      return `/01/${subject.gtin}`;
+      return pathOf('01', subject.gtin);
     case 'lot':
-      return `/01/${subject.gtin}/10/${subject.lot}`;
+      return pathOf('01', subject.gtin, '10', subject.lot);
     case 'unit':
-      return `/01/${subject.gtin}/10/${subject.lot}/21/${subject.serial}`;
+      return pathOf('01', subject.gtin, '10', subject.lot, '21', subject.serial);
     case 'container':
-      return `/00/${subject.sscc}`;
+      return pathOf('00', subject.sscc);
   }
 };
 
@@ -87,7 +88,7 @@ const labelLevel = (
 ): LinkLevel => {
   const path = subjectPath(subject);
   const anchor = `${base}${path}`;
-  const verify = subject.digsig === undefined ? anchor : `${anchor}?8030=${subject.digsig}`;
+  const verify = withQuery(anchor, { '8030': subject.digsig });
   return {
     anchor,
     itemDescription: description,

@@ -1,4 +1,6 @@
 import { EPCIS_CONTEXT } from '#shared/custody/epcis';
+import { linkValue } from '#shared/domain/header-values';
+import { withQuery } from '#shared/domain/uri-encoding';
 import type { EpcisPage } from '#shared/services/epcis-query-service';
 import { type HttpResponse, json } from './responses';
 
@@ -14,12 +16,8 @@ export const epcisQueryResponse = (
 ): HttpResponse => {
   const headers: Record<string, string> = { 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0' };
   if (page.nextPageToken !== undefined) {
-    const next = new URLSearchParams();
-    for (const [name, value] of Object.entries(raw)) {
-      if (name !== 'nextPageToken' && value !== undefined) next.set(name, value);
-    }
-    next.set('nextPageToken', page.nextPageToken);
-    headers.Link = `<${path}?${next.toString()}>; rel="next"`;
+    const { nextPageToken: _previous, ...query } = raw;
+    headers.Link = linkValue(withQuery(path, { ...query, nextPageToken: page.nextPageToken }), { rel: 'next' });
   }
   return json(
     200,

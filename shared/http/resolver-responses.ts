@@ -1,3 +1,4 @@
+import { headerUri, linkValue } from '#shared/domain/header-values';
 import { type LinkTypeRequest, parseLinkType } from '#shared/domain/link-types';
 import { preferredLanguage, type ResolverSubject, selectLink, subjectPath, toLinkset } from '#shared/domain/linkset';
 import { NotFoundError } from '#shared/errors';
@@ -24,7 +25,10 @@ export const prefersLinkset = (accept: string | undefined): boolean => {
 
 /** The Link header of every answer on a Digital Link path: where its linkset is. */
 export const linksetLink = (baseUrl: string, subject: ResolverSubject): string =>
-  `<${baseUrl.replace(/\/+$/, '')}${subjectPath(subject)}?linkType=linkset>; rel="linkset"; type="${LINKSET_MEDIA_TYPE}"`;
+  linkValue(`${baseUrl.replace(/\/+$/, '')}${subjectPath(subject)}?linkType=linkset`, {
+    rel: 'linkset',
+    type: LINKSET_MEDIA_TYPE,
+  });
 
 export interface ResolverRequest {
   baseUrl: string;
@@ -62,7 +66,7 @@ export const resolve = async (request: ResolverRequest): Promise<OwnAnswer | Htt
       cacheControl: CACHE_CONTROL,
       headers: {
         vary: 'Accept',
-        link: `${link}, <${JSON_LD_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`,
+        link: `${link}, ${linkValue(JSON_LD_CONTEXT, { rel: 'http://www.w3.org/ns/json-ld#context', type: 'application/ld+json' })}`,
       },
     });
   }
@@ -73,7 +77,7 @@ export const resolve = async (request: ResolverRequest): Promise<OwnAnswer | Htt
   return {
     statusCode: 307,
     headers: {
-      location: target.href,
+      location: headerUri(target.href),
       link,
       'cache-control': CACHE_CONTROL,
       vary: 'Accept, Accept-Language',

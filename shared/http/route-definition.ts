@@ -64,5 +64,17 @@ export const errorsDescribed =
 /** Error responses by status code, with the usual descriptions. */
 export const errors = errorsDescribed({});
 
+/**
+ * The query parameter a listing takes its next page's cursor in (`cursor`, or EPCIS's
+ * `nextPageToken`); undefined for a route that is not a listing. The stack gives the cursor
+ * key to exactly these routes' functions, and the fuzz test replays cursors against them.
+ */
+export const cursorParameterOf = (route: RouteDefinition): 'cursor' | 'nextPageToken' | undefined => {
+  const shape = (route.query as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
+  if ('cursor' in shape) return 'cursor';
+  if ('nextPageToken' in shape) return 'nextPageToken';
+  return undefined;
+};
+
 /** Keeps a route's literal type (its operationId, path, schemas) while checking its shape. */
 export const route = <T extends RouteDefinition>(definition: T): T => definition;

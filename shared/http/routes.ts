@@ -257,7 +257,7 @@ export const ROUTES = {
   ...TEST_REPORT_ROUTES,
 } as const;
 
-export type { ResponseSpec, RouteDefinition } from './route-definition';
+export { cursorParameterOf, type ResponseSpec, type RouteDefinition } from './route-definition';
 export type RouteName = keyof typeof ROUTES;
 export const ALL_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
 

@@ -70,7 +70,7 @@ export const listAlertsFor = async (principal: Principal, input: AlertListInput)
   if (input.from !== undefined && input.to !== undefined && input.from > input.to) {
     throw new BadRequestError('INVALID_DATE_RANGE', '`from` must not be after `to`');
   }
-  const options = { ...input };
+  const options = { ...input, reader: org.id };
   if (org.role === 'factory') return listAlerts({ kind: 'factory', orgId: org.id }, options);
   if (org.role === 'regulator') return listAlerts({ kind: 'region', region: provinceOf(org.region) }, options);
   throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Alerts are read by factories and regulators');

@@ -10,13 +10,12 @@
  * names an event the caller sees, and no answer, count, error or timing depends on events
  * outside its view.
  */
-import { createHash } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal';
 import { type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
 import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/rules';
 import { canSee, type EventViewer, viewerOf } from '#shared/domain/event-audience';
 import { ForbiddenError } from '#shared/errors';
-import { InvalidCursorError } from '#shared/store/cursors';
+import { type CursorBinding, InvalidCursorError, openCursor, sealCursor } from '#shared/store/cursors';
 import { type EventIndexSource, eventsInOrder } from '#shared/store/event-index-reader';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductCached } from './code-lookup';
@@ -28,9 +27,13 @@ import { getProductCached } from './code-lookup';
  */
 const eventsSince = (): string => new Date(`${process.env.EVENTS_SINCE ?? '2026-01-01'}T00:00:00.000Z`).toISOString();
 
-/** A page stops early (with a token) past any of these, so one call's cost is bounded. */
+/**
+ * A page stops early (with a token) past any of these, so one call's cost is bounded: a
+ * long quiet range costs a few pages, never one call of hundreds of queries. The query
+ * budget covers a period's 8 buckets four times over.
+ */
 const MAX_EXAMINED_PER_PAGE = 5000;
-const MAX_PERIODS_PER_PAGE = 62;
+export const MAX_QUERIES_PER_PAGE = 32;
 /** Lambda answers at most 6 MB; a page stays well below it whatever its events' size. */
 const MAX_PAGE_BYTES = 4_000_000;
 
@@ -80,34 +83,36 @@ export const chooseIndex = async (query: EpcisQuery, viewer: EventViewer): Promi
 };
 
 /** What a token is bound to: the query's filters and the caller, never the page size. */
-const fingerprintOf = (raw: Record<string, string | undefined>, principal: Principal): string => {
-  const filters = Object.entries(raw)
-    .filter(([name]) => name !== 'perPage' && name !== 'nextPageToken')
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  return createHash('sha256')
-    .update(JSON.stringify([filters, principal.orgId, principal.role]))
-    .digest('base64url')
-    .slice(0, 22);
+const listingOf = (raw: Record<string, string | undefined>, principal: Principal): CursorBinding => ({
+  listing: 'epcis-events',
+  parameters: [
+    Object.entries(raw)
+      .filter(([name, value]) => name !== 'perPage' && name !== 'nextPageToken' && value !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+    principal.orgId,
+    principal.role,
+  ],
+});
+
+/** A period's end (`2026-03-01~`, `2026-03~`) or an order key (`<recordTime>#<eventId>`). */
+const POSITION = /^(\d{4}-\d\d(?:-\d\d)?)(~|(T\d\d:\d\d:\d\d\.\d{3}Z)#[\x21-\x7e]{1,300})$/;
+
+/** Only positions we write: a real day or month, a real instant (the reader builds dates from them). */
+const isPosition = (position: string): boolean => {
+  const match = POSITION.exec(position);
+  if (match === null) return false;
+  const [, period = '', , time] = match;
+  const day = period.length === 7 ? `${period}-01` : period;
+  const instant = `${day}${time ?? 'T00:00:00.000Z'}`;
+  const parsed = new Date(instant);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === instant;
 };
 
-const POSITION = /^\d{4}-\d\d(-\d\d)?(~|T\d\d:\d\d:\d\d\.\d{3}Z#[\x21-\x7e]{1,300})$/;
-
-const encodeToken = (fingerprint: string, position: string): string =>
-  Buffer.from(JSON.stringify({ q: fingerprint, a: position }), 'utf8').toString('base64url');
-
 /** A token is only good for the query and caller it was handed to, and must be a position we write. */
-const decodeToken = (token: string | undefined, fingerprint: string): string | undefined => {
-  if (token === undefined) return undefined;
-  if (token.length === 0 || token.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(token)) throw new InvalidCursorError();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const { q, a } = (value ?? {}) as { q?: unknown; a?: unknown };
-  if (q !== fingerprint || typeof a !== 'string' || !POSITION.test(a)) throw new InvalidCursorError();
-  return a;
+const openToken = async (token: string | undefined, listing: CursorBinding): Promise<string | undefined> => {
+  const position = await openCursor(token, listing);
+  if (position !== undefined && !isPosition(position)) throw new InvalidCursorError();
+  return position;
 };
 
 const maxIso = (a: string, b: string | undefined) => (b !== undefined && b > a ? b : a);
@@ -123,8 +128,8 @@ export const queryEpcisEvents = async (
   if (org === undefined || org.role !== principal.role) throw new ForbiddenError();
   const viewer = viewerOf(org);
   if (viewer.kind === 'nothing') throw new ForbiddenError();
-  const fingerprint = fingerprintOf(raw, principal);
-  const after = decodeToken(query.nextPageToken, fingerprint);
+  const listing = listingOf(raw, principal);
+  const after = await openToken(query.nextPageToken, listing);
   // An event is recorded at most the clock-skew allowance before its eventTime.
   const eventTimeFloor =
     query.eventTime.ge === undefined
@@ -136,19 +141,14 @@ export const queryEpcisEvents = async (
   const source = await chooseIndex(query, viewer);
   const events: Record<string, unknown>[] = [];
   let examined = 0;
-  let periods = 0;
   let bytes = 0;
-  let position: string | undefined;
-  for await (const step of eventsInOrder(source, { from, to }, after)) {
-    if ('boundary' in step) {
-      position = step.boundary;
-      if (++periods >= MAX_PERIODS_PER_PAGE) return { events, nextPageToken: encodeToken(fingerprint, position) };
-      continue;
-    }
+  const budget = { remaining: MAX_QUERIES_PER_PAGE };
+  for await (const step of eventsInOrder(source, { from, to }, after, { budget })) {
+    if ('stop' in step) return { events, nextPageToken: await sealCursor(listing, step.stop) };
+    if ('boundary' in step) continue;
     const { event } = step;
     // The index already holds only what this caller sees; this is the second lock.
     if (!canSee(viewer, event.audience)) continue;
-    position = event.orderKey;
     examined++;
     const epcis = JSON.parse(event.epcis) as Record<string, unknown>;
     if (matchesEpcisQuery(epcis, query, event.audience)) {
@@ -156,7 +156,7 @@ export const queryEpcisEvents = async (
       bytes += event.epcis.length;
     }
     if (events.length >= query.perPage || examined >= MAX_EXAMINED_PER_PAGE || bytes >= MAX_PAGE_BYTES) {
-      return { events, nextPageToken: encodeToken(fingerprint, position) };
+      return { events, nextPageToken: await sealCursor(listing, event.orderKey) };
     }
   }
   return { events };

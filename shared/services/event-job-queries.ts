@@ -1,5 +1,6 @@
 import type { Principal } from '#shared/auth/principal';
-import { BadRequestError, NotFoundError } from '#shared/errors';
+import { NotFoundError } from '#shared/errors';
+import { InvalidCursorError, openCursor, sealCursor } from '#shared/store/cursors';
 import { listEventJobResults } from '#shared/store/event-job-chunks';
 import { type EventJob, type EventJobSummary, getEventJob } from '#shared/store/event-job-repository';
 import type { EventResult } from './custody/results';
@@ -27,20 +28,21 @@ export interface EventJobView {
 }
 
 /**
- * A cursor is a position in one job's results, bound to that job like every cursor of
- * this API: one from another job, or forged, is a 400 rather than a silent other page.
+ * A cursor is a position in one job's results, sealed for that job and its organization
+ * like every cursor of this API: one from another job, or forged, is a 400 rather than a
+ * silent other page.
  */
-const encodeResultCursor = (jobId: string, index: number): string =>
-  Buffer.from(`${jobId}#${index}`, 'utf8').toString('base64url');
+const resultsListing = (jobId: string, orgId: string) => ({ listing: 'event-job-results', parameters: [jobId, orgId] });
 
-const parseCursor = (cursor: string | undefined, jobId: string, processed: number): number => {
-  if (cursor === undefined) return 0;
-  const match = /^([0-9a-f-]{36})#(\d{1,6})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  const index = match?.[1] === jobId ? Number(match[2]) : Number.NaN;
+const encodeResultCursor = (jobId: string, orgId: string, index: number): Promise<string> =>
+  sealCursor(resultsListing(jobId, orgId), String(index));
+
+const parseCursor = async (cursor: string | undefined, jobId: string, orgId: string, processed: number): Promise<number> => {
+  const position = await openCursor(cursor, resultsListing(jobId, orgId));
+  if (position === undefined) return 0;
+  const index = /^\d{1,7}$/.test(position) ? Number(position) : Number.NaN;
   // Only positions of results that exist: a larger one was never handed out.
-  if (!Number.isInteger(index) || index > processed) {
-    throw new BadRequestError('INVALID_CURSOR', 'The cursor is not one this job returned');
-  }
+  if (!Number.isInteger(index) || index > processed) throw new InvalidCursorError();
   return index;
 };
 
@@ -57,7 +59,7 @@ export const readEventJob = async (
   if (job === undefined || job.orgId !== principal.orgId) {
     throw new NotFoundError('EVENT_JOB_NOT_FOUND', `No event job ${jobId}`);
   }
-  const from = parseCursor(page.cursor, job.id, job.nextIndex);
+  const from = await parseCursor(page.cursor, job.id, job.orgId, job.nextIndex);
   const limit = Math.max(1, Math.min(MAX_RESULTS_PAGE, page.limit));
   const results =
     from >= job.nextIndex ? [] : await listEventJobResults<EventResult>(jobId, from, Math.min(limit, job.nextIndex - from));
@@ -76,7 +78,7 @@ export const readEventJob = async (
     results,
     // A running job always gets a cursor: polling with it returns the results to come.
     ...(after < job.total && (job.status === 'running' || after < job.nextIndex)
-      ? { cursor: encodeResultCursor(job.id, after) }
+      ? { cursor: await encodeResultCursor(job.id, job.orgId, after) }
       : {}),
   };
 };

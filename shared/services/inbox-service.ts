@@ -77,7 +77,7 @@ export const listInboxFor = async (principal: Principal, input: InboxListInput):
   }
   const area = input.unlocated === 'true' ? UNLOCATED_AREA : scope.kind === 'national' ? scope.country : scope.province;
   const { unlocated: _unlocated, ...options } = input;
-  return listInbox(area, options);
+  return listInbox(area, { ...options, reader: principal.orgId });
 };
 
 const notFound = (kind: InboxKind, id: string) => new NotFoundError('INBOX_ENTRY_NOT_FOUND', `No inbox entry ${kind}/${id}`);

@@ -139,7 +139,14 @@ export interface ReportListInput {
  */
 export const listReportsFor = async (principal: Principal, input: ReportListInput): Promise<ReportPage> => {
   const org = await requireRegisteredOrg(principal);
-  const options = { status: input.status, from: input.from, to: input.to, cursor: input.cursor, limit: input.limit };
+  const options = {
+    status: input.status,
+    from: input.from,
+    to: input.to,
+    cursor: input.cursor,
+    reader: org.id,
+    limit: input.limit,
+  };
   if (input.from !== undefined && input.to !== undefined && input.from > input.to) {
     throw new BadRequestError('INVALID_DATE_RANGE', '`from` must not be after `to`');
   }

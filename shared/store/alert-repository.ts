@@ -50,6 +50,8 @@ export interface AlertListOptions {
   from?: string;
   to?: string;
   cursor?: string;
+  /** Who reads: the listing's cursors are good for this organization alone. */
+  reader?: string;
   limit?: number;
 }
 
@@ -67,6 +69,12 @@ const toAlert = (item: Record<string, unknown>): Alert => {
 export const listAlerts = async (audience: AlertAudience, options: AlertListOptions = {}): Promise<AlertPage> => {
   const pk = audience.kind === 'factory' ? alertsOfFactoryPartition(audience.orgId) : alertsOfRegionPartition(audience.region);
   const { start, end } = alertListingRange(options.from, options.to);
+  const cursorShape = {
+    listing: 'alerts',
+    parameters: [start, end, options.gtin, options.rule, options.reader],
+    exact: { pk },
+    prefixed: { sk: ALERT_LISTING_PREFIX },
+  };
   const filters: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': pk, ':start': start, ':end': end };
@@ -89,9 +97,9 @@ export const listAlerts = async (audience: AlertAudience, options: AlertListOpti
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
       Limit: options.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: ALERT_LISTING_PREFIX } }),
+      ExclusiveStartKey: await decodeCursor(options.cursor, cursorShape),
     }),
   );
-  const cursor = encodeCursor(page.LastEvaluatedKey);
+  const cursor = await encodeCursor(page.LastEvaluatedKey, cursorShape);
   return { alerts: (page.Items ?? []).map(toAlert), ...(cursor === undefined ? {} : { cursor }) };
 };

@@ -195,7 +195,7 @@ export const listBatchesOfOrg = async (orgId: string, options: { cursor?: string
     indexName: INDEXES.byOwner,
     partition: { attribute: 'gsi1pk', value: gsi1pk },
     cursor: options.cursor,
-    cursorShape: { exact: { gsi1pk }, prefixed: { gsi1sk: '', pk: 'PRODUCT#', sk: 'LOT#' } },
+    cursorShape: { listing: 'batches', exact: { gsi1pk }, prefixed: { gsi1sk: '', pk: 'PRODUCT#', sk: 'LOT#' } },
     limit: options.limit ?? 50,
     newestFirst: true,
   });
@@ -210,6 +210,7 @@ export interface CodePage {
 /** One page of codes in issue order; `chunks` bounds how many chunk items one page reads. */
 export const listCodes = async (batchId: string, options: { cursor?: string; chunks?: number } = {}): Promise<CodePage> => {
   const pk = batchPartition(batchId);
+  const cursorShape = { listing: 'batch-codes', exact: { pk }, prefixed: { sk: CODE_CHUNK_PREFIX } };
   const page = await documentClient.send(
     new QueryCommand({
       TableName: mainTableName(),
@@ -217,11 +218,11 @@ export const listCodes = async (batchId: string, options: { cursor?: string; chu
       ExpressionAttributeValues: { ':pk': pk, ':prefix': CODE_CHUNK_PREFIX },
       ConsistentRead: true,
       Limit: options.chunks ?? 10,
-      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: CODE_CHUNK_PREFIX } }),
+      ExclusiveStartKey: await decodeCursor(options.cursor, cursorShape),
     }),
   );
   const codes = (page.Items ?? []).flatMap((item) => parseCodes(Number(item.firstSequence), String(item.codes)));
-  return { codes, cursor: encodeCursor(page.LastEvaluatedKey) };
+  return { codes, cursor: await encodeCursor(page.LastEvaluatedKey, cursorShape) };
 };
 
 /**

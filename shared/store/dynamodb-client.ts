@@ -57,10 +57,10 @@ export const queryIndexPage = async (input: {
       ExpressionAttributeValues: { ':pk': input.partition.value },
       ScanIndexForward: input.newestFirst !== true,
       Limit: input.limit,
-      ExclusiveStartKey: decodeCursor(input.cursor, input.cursorShape),
+      ExclusiveStartKey: await decodeCursor(input.cursor, input.cursorShape),
     }),
   );
-  return { items: page.Items ?? [], cursor: encodeCursor(page.LastEvaluatedKey) };
+  return { items: page.Items ?? [], cursor: await encodeCursor(page.LastEvaluatedKey, input.cursorShape) };
 };
 
 /** Every page of a query, for partitions known to stay small (chains, key sets, chunk lists). */

@@ -1,9 +1,10 @@
 /**
- * Reading events in (recordTime, eventId) order from the time index or from one facet's
- * rows, never by a Scan. Each period (day or month) is split into hash buckets; the
- * buckets of a period are queried side by side and merged by order key, and the periods
- * follow one another, so the whole range comes out in one order. A position is an order
- * key: reading resumes strictly after it, whatever bucket it came from.
+ * Reading events in (recordTime, eventId) order from the time index or a facet's rows, never
+ * by a Scan; over 300 lines because the partition reader, the merge and the query budget are
+ * one read's parts that share its positions. Each period (day or month) is split into hash
+ * buckets queried side by side and merged by order key, and the periods follow one another,
+ * so the range comes out in one order. A position is an order key: reading resumes strictly
+ * after it, whatever bucket it came from.
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { EventAudience } from '#shared/domain/event-audience';
@@ -38,8 +39,23 @@ export interface IndexedEvent {
   previousEventHashes?: string[];
 }
 
-/** An event, or the end of a period: an order key past everything in it, where reading may resume. */
-export type EventScanStep = { event: IndexedEvent } | { boundary: string };
+/**
+ * An event; or the end of a period: an order key past everything in it, where reading may
+ * resume; or the end of a budgeted read: everything up to `stop` was yielded, and reading
+ * resumes strictly after it.
+ */
+export type EventScanStep = { event: IndexedEvent } | { boundary: string } | { stop: string };
+
+/**
+ * How many index queries a paged read may still send; each query takes one. When the next
+ * query would overdraw it, the read ends with a `stop` step instead of sending it.
+ */
+export interface QueryBudget {
+  remaining: number;
+}
+
+/** Thrown inside the read, where a reader would overdraw its budget; never leaves eventsInOrder. */
+class BudgetSpent extends Error {}
 
 const PAGE = 100;
 /** Periods whose first pages are read ahead of the one being merged. */
@@ -82,9 +98,14 @@ class PartitionReader {
     private readonly low: string,
     private readonly high: string,
     private readonly readAhead: boolean,
+    private readonly budget: QueryBudget | undefined,
   ) {}
 
   private fetch(startKey: Record<string, unknown> | undefined): Promise<QueryPage> {
+    if (this.budget !== undefined) {
+      if (this.budget.remaining <= 0) throw new BudgetSpent();
+      this.budget.remaining--;
+    }
     const page = documentClient.send(
       new QueryCommand({
         TableName: mainTableName(),
@@ -128,8 +149,8 @@ class PartitionReader {
   }
 }
 
-/** The buckets' items merged by order key, skipping the position itself. */
-async function* mergeBuckets(readers: PartitionReader[], sortKey: string, after: string | undefined) {
+/** The buckets' items merged by order key, skipping the position itself; `merged.last` is the last one yielded. */
+async function* mergeBuckets(readers: PartitionReader[], sortKey: string, after: string | undefined, merged: { last?: string }) {
   const heads = await Promise.all(readers.map((r) => r.head()));
   for (;;) {
     let best = -1;
@@ -143,7 +164,10 @@ async function* mergeBuckets(readers: PartitionReader[], sortKey: string, after:
     if (reader === undefined || item === undefined) return;
     reader.advance();
     heads[best] = await reader.head();
-    if (String(item[sortKey]) !== after) yield item;
+    if (String(item[sortKey]) !== after) {
+      merged.last = String(item[sortKey]);
+      yield item;
+    }
   }
 }
 
@@ -176,9 +200,15 @@ async function* withEvents(rows: AsyncGenerator<Record<string, unknown>>): Async
     }
     chunk = [];
   };
-  for await (const row of rows) {
-    chunk.push(row);
-    if (chunk.length >= PAGE) yield* flush();
+  try {
+    for await (const row of rows) {
+      chunk.push(row);
+      if (chunk.length >= PAGE) yield* flush();
+    }
+  } catch (error) {
+    // The budget ran out: the rows merged so far are still answered, so a read resumes after the last one.
+    if (error instanceof BudgetSpent && chunk.length > 0) yield* flush();
+    throw error;
   }
   if (chunk.length > 0) yield* flush();
 }
@@ -191,9 +221,14 @@ export async function* eventsInOrder(
   source: EventIndexSource,
   range: { from: string; to: string },
   after?: string,
-  /** Long reads (exports, checkpoints) only: see PartitionReader. */
-  options: { readAhead?: boolean } = {},
+  options: {
+    /** Long reads (exports, checkpoints) only: see PartitionReader. */
+    readAhead?: boolean;
+    /** A paged read's bound on its work; it must cover a period's buckets. */
+    budget?: QueryBudget;
+  } = {},
 ): AsyncGenerator<EventScanStep> {
+  const { budget } = options;
   const readAhead = options.readAhead === true;
   const low = after !== undefined && after > range.from ? after : range.from;
   const lastIncluded = new Date(new Date(range.to).getTime() - 1).toISOString();
@@ -209,6 +244,7 @@ export async function* eventsInOrder(
             low,
             range.to,
             readAhead,
+            budget,
           )
         : new PartitionReader(
             undefined,
@@ -217,14 +253,23 @@ export async function* eventsInOrder(
             low,
             range.to,
             readAhead,
+            budget,
           ),
     );
   // Reading ahead, the next periods' first pages are asked for while this one is read: a
   // range of many quiet days (the first checkpoint reads from the log's start) then costs a few
   // round trips per LOOKAHEAD days instead of one per day. A failed early page is asked again.
-  const periods = periodsBetween(layout.period, low, lastIncluded);
+  // A read resuming at a period's end starts with the next period, not with an empty query of that one.
+  const periods = periodsBetween(layout.period, low, lastIncluded).filter((period) => `${period}~` > low);
+  if (budget !== undefined && budget.remaining < layout.buckets) throw new Error('A query budget must cover one period');
+  /** Everything up to here was yielded. */
+  let position = after;
   const ready: { period: string; readers: PartitionReader[] }[] = [];
   for (let next = 0; next < periods.length; ) {
+    if (budget !== undefined && budget.remaining < layout.buckets && position !== undefined) {
+      yield { stop: position };
+      return;
+    }
     while (ready.length < (readAhead ? LOOKAHEAD : 1) && next + ready.length < periods.length) {
       const period = periods[next + ready.length] ?? '';
       const readers = readersOf(period);
@@ -234,16 +279,30 @@ export async function* eventsInOrder(
     const { period, readers: buckets } = ready.shift() ?? { period: '', readers: [] };
     next++;
     const sortKey = source.kind === 'time' ? 'gsi3sk' : 'sk';
-    const merged = mergeBuckets(buckets, sortKey, after);
+    const merging: { last?: string } = {};
+    const merged = mergeBuckets(buckets, sortKey, after, merging);
     const events =
       source.kind === 'time'
         ? (async function* () {
             for await (const item of merged) yield toIndexed(item);
           })()
         : withEvents(merged);
-    for await (const event of events) yield { event };
+    try {
+      for await (const event of events) {
+        position = event.orderKey;
+        yield { event };
+      }
+    } catch (error) {
+      if (!(error instanceof BudgetSpent)) throw error;
+      // Every row merged was answered (withEvents flushes them), so reading resumes after the last.
+      const stop = merging.last ?? position;
+      if (stop === undefined) throw new Error('A query budget must cover one period');
+      yield { stop };
+      return;
+    }
     // '~' sorts after every order key of the period and before the next period's.
-    yield { boundary: `${period}~` };
+    position = `${period}~`;
+    yield { boundary: position };
   }
 }
 

@@ -29,6 +29,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { getOptionalStringFromEnv } from '#shared/config';
 import { CONTENT_TYPES, type ExportFormat, FILE_EXTENSIONS } from '#shared/custody/export-formats';
+import { contentDisposition } from '#shared/domain/header-values';
 import { AppError } from '#shared/errors';
 import type { ExportCheckpoint, ExportStreamState } from './export-job-repository';
 
@@ -247,7 +248,7 @@ export const exportLinks = async (
       const command = new GetObjectCommand({
         Bucket: name,
         Key: objectKey(jobId, format, kind),
-        ResponseContentDisposition: `attachment; filename="${exportFileName(jobId, format, kind)}"`,
+        ResponseContentDisposition: contentDisposition('attachment', exportFileName(jobId, format, kind)),
       });
       return getSignedUrl(client(), command, { expiresIn: ttlSeconds });
     }

@@ -151,6 +151,8 @@ export interface InboxListOptions {
   from?: string;
   to?: string;
   cursor?: string;
+  /** Who reads: the listing's cursors are good for this organization alone. */
+  reader?: string;
   limit?: number;
 }
 
@@ -169,6 +171,12 @@ const FILTERS = [
 export const listInbox = async (area: string, options: InboxListOptions = {}): Promise<InboxPage> => {
   const pk = inboxAreaPartition(area);
   const { start, end } = inboxListingRange(options.from, options.to);
+  const cursorShape = {
+    listing: 'inbox',
+    parameters: [start, end, options.kind, options.status, options.gtin, options.reader],
+    exact: { pk },
+    prefixed: { sk: INBOX_LISTING_PREFIX },
+  };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': pk, ':start': start, ':end': end };
   const conditions: string[] = [];
@@ -187,9 +195,9 @@ export const listInbox = async (area: string, options: InboxListOptions = {}): P
       ...(conditions.length === 0 ? {} : { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }),
       ScanIndexForward: false,
       Limit: options.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: INBOX_LISTING_PREFIX } }),
+      ExclusiveStartKey: await decodeCursor(options.cursor, cursorShape),
     }),
   );
-  const cursor = encodeCursor(page.LastEvaluatedKey);
+  const cursor = await encodeCursor(page.LastEvaluatedKey, cursorShape);
   return { entries: (page.Items ?? []).map(toRecord), ...(cursor === undefined ? {} : { cursor }) };
 };

@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { getOptionalStringFromEnv } from '#shared/config';
+import { contentDisposition } from '#shared/domain/header-values';
 import { AppError } from '#shared/errors';
 
 export type ByteChunks = AsyncIterable<Uint8Array | string>;
@@ -113,7 +114,7 @@ export const writeLabelFile = async (key: string, chunks: ByteChunks, contentTyp
 
 /** A time-limited download link for a label file; `fileName` is what the browser saves it as. */
 export const labelFileLink = async (key: string, fileName: string, ttlSeconds: number): Promise<string> => {
-  const disposition = `attachment; filename="${fileName}"`;
+  const disposition = contentDisposition('attachment', fileName);
   const bucket = getOptionalStringFromEnv('LABEL_BUCKET');
   if (bucket !== undefined) {
     s3 ??= new S3Client({});

@@ -275,6 +275,11 @@ const headOf = (item: Record<string, unknown>): StoredHead => ({
 
 /** Signed heads, newest first, a page at a time. */
 export const listHeads = async (input: { cursor?: string; limit: number }): Promise<{ heads: StoredHead[]; cursor?: string }> => {
+  const cursorShape = {
+    listing: 'checkpoints',
+    exact: { pk: AUDIT_LOG_HEADS_PARTITION },
+    prefixed: { sk: AUDIT_LOG_HEAD_PREFIX },
+  };
   const page = await documentClient.send(
     new QueryCommand({
       TableName: mainTableName(),
@@ -282,13 +287,10 @@ export const listHeads = async (input: { cursor?: string; limit: number }): Prom
       ExpressionAttributeValues: { ':pk': AUDIT_LOG_HEADS_PARTITION },
       ScanIndexForward: false,
       Limit: input.limit,
-      ExclusiveStartKey: decodeCursor(input.cursor, {
-        exact: { pk: AUDIT_LOG_HEADS_PARTITION },
-        prefixed: { sk: AUDIT_LOG_HEAD_PREFIX },
-      }),
+      ExclusiveStartKey: await decodeCursor(input.cursor, cursorShape),
     }),
   );
-  return { heads: (page.Items ?? []).map(headOf), cursor: encodeCursor(page.LastEvaluatedKey) };
+  return { heads: (page.Items ?? []).map(headOf), cursor: await encodeCursor(page.LastEvaluatedKey, cursorShape) };
 };
 
 export const latestHead = async (): Promise<StoredHead | undefined> => (await listHeads({ limit: 1 })).heads[0];

@@ -91,7 +91,11 @@ export const scanReportRecords = async (cursor: string | undefined): Promise<{ r
           : (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>),
     }),
   );
-  const next = encodeCursor(page.LastEvaluatedKey);
+  // The operator's own checkpoint, kept across runs in a file: not an API cursor, so not sealed.
+  const next =
+    page.LastEvaluatedKey === undefined
+      ? undefined
+      : Buffer.from(JSON.stringify(page.LastEvaluatedKey), 'utf8').toString('base64url');
   return { reports: (page.Items ?? []).map(toReport), ...(next === undefined ? {} : { cursor: next }) };
 };
 
@@ -103,6 +107,8 @@ export interface ReportListOptions {
   from?: string;
   to?: string;
   cursor?: string;
+  /** Who reads: the listing's cursors are good for this organization alone. */
+  reader?: string;
   limit?: number;
 }
 
@@ -121,6 +127,12 @@ export const listReports = async (audience: ReportAudience, options: ReportListO
   const pk =
     audience.kind === 'factory' ? reportsOfFactoryPartition(audience.orgId) : reportsOfRegionPartition(audience.province);
   const { start, end } = reportListingRange(options.from, options.to);
+  const cursorShape = {
+    listing: 'reports',
+    parameters: [start, end, options.status, options.reader],
+    exact: { pk },
+    prefixed: { sk: REPORT_LISTING_PREFIX },
+  };
   const page = await documentClient.send(
     new QueryCommand({
       TableName: mainTableName(),
@@ -134,10 +146,10 @@ export const listReports = async (audience: ReportAudience, options: ReportListO
           }),
       ScanIndexForward: false,
       Limit: options.limit ?? 50,
-      ExclusiveStartKey: decodeCursor(options.cursor, { exact: { pk }, prefixed: { sk: REPORT_LISTING_PREFIX } }),
+      ExclusiveStartKey: await decodeCursor(options.cursor, cursorShape),
     }),
   );
-  const cursor = encodeCursor(page.LastEvaluatedKey);
+  const cursor = await encodeCursor(page.LastEvaluatedKey, cursorShape);
   return { reports: (page.Items ?? []).map(toReport), ...(cursor === undefined ? {} : { cursor }) };
 };
 

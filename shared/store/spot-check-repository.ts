@@ -234,7 +234,12 @@ export const listDraws = async (options: { cursor?: string; limit?: number } = {
     indexName: INDEXES.byOwner,
     partition: { attribute: 'gsi1pk', value: SPOT_CHECK_DRAWS_PARTITION },
     cursor: options.cursor,
-    cursorShape: { exact: { gsi1pk: SPOT_CHECK_DRAWS_PARTITION }, prefixed: { gsi1sk: '', pk: 'SPOTCHECK#', sk: 'DRAW' } },
+    cursorShape: {
+      listing: 'spot-check-draws',
+      // The draw item's sort key is the constant DRAW: fixed, like the partition.
+      exact: { gsi1pk: SPOT_CHECK_DRAWS_PARTITION, sk: spotCheckDrawKey('').sk },
+      prefixed: { gsi1sk: '', pk: 'SPOTCHECK#' },
+    },
     limit: options.limit ?? 50,
     newestFirst: true,
   });

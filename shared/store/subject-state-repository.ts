@@ -115,7 +115,11 @@ export const listInventory = async (
     indexName: INDEXES.byOwner,
     partition: { attribute: 'gsi1pk', value: gsi1pk },
     cursor: options.cursor,
-    cursorShape: { exact: { gsi1pk, sk: STATE_SORT_KEY }, prefixed: { gsi1sk: '', pk: subjectPartition('') } },
+    cursorShape: {
+      listing: 'inventory',
+      exact: { gsi1pk, sk: STATE_SORT_KEY },
+      prefixed: { gsi1sk: '', pk: subjectPartition('') },
+    },
     limit: options.limit ?? 100,
   });
   return { items: page.items.map((item) => toState(item).state), ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };

@@ -3,7 +3,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '#shared/domain/types';
-import { ALL_ROUTES } from '#shared/http/routes';
+import { ALL_ROUTES, cursorParameterOf, type RouteDefinition } from '#shared/http/routes';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
@@ -569,4 +569,323 @@ describe('API fuzzing', () => {
     expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
     expect(await countItems()).toBe(before);
   }, 600_000);
+});
+
+// ---------------------------------------------------------------------------------------
+// Every listing's cursor: enumerated from the route table, so a new listing cannot be left out.
+
+/** A page of a listing: where it is, who asks, and with which parameters. */
+interface ListingCall {
+  path: string;
+  query: Record<string, string>;
+  token?: string;
+}
+
+interface Harvested {
+  /** The call that handed the cursor out; with the cursor, it must answer 200. */
+  own: ListingCall;
+  cursor: string;
+  /** The same listing elsewhere: other parameters, another resource, another caller. */
+  elsewhere: ListingCall[];
+}
+
+const LISTINGS = ALL_ROUTES.filter((route) => cursorParameterOf(route) !== undefined);
+
+const callWith = async (route: RouteDefinition, call: ListingCall, cursor: string | undefined) => {
+  const parameter = cursorParameterOf(route) ?? 'cursor';
+  const query = new URLSearchParams({ ...call.query, ...(cursor === undefined ? {} : { [parameter]: cursor }) });
+  const res = await service.call(
+    'GET',
+    `${call.path}?${query.toString()}`,
+    call.token === undefined ? {} : { token: call.token },
+  );
+  const link = res.headers.get('link');
+  const text = await res.text();
+  // Batch codes answer NDJSON or CSV; every other answer (and every error) is JSON.
+  const body = (
+    (res.headers.get('content-type') ?? '').includes('json') && !(res.headers.get('content-type') ?? '').includes('ndjson')
+      ? JSON.parse(text)
+      : {}
+  ) as { cursor?: string; error?: { code: string } };
+  const next =
+    link === null ? undefined : (new URL(/<([^>]+)>/.exec(link)?.[1] ?? '', 'http://x').searchParams.get(parameter) ?? undefined);
+  return { status: res.status, code: body.error?.code, next: body.cursor ?? next };
+};
+
+/** The first page's cursor of a listing (there must be a second page). */
+const harvest = async (route: RouteDefinition, own: ListingCall, elsewhere: ListingCall[] = []): Promise<Harvested> => {
+  const first = await callWith(route, own, undefined);
+  if (first.status !== 200 || first.next === undefined) {
+    throw new Error(`${route.operationId} handed out no cursor: ${JSON.stringify(first)}`);
+  }
+  return { own, cursor: first.next, elsewhere };
+};
+
+describe("every listing's cursor", () => {
+  const harvested = new Map<string, Harvested>();
+  const routeOf = (operationId: string): RouteDefinition => {
+    const route = LISTINGS.find((r) => r.operationId === operationId);
+    if (route === undefined) throw new Error(`no listing ${operationId}`);
+    return route;
+  };
+
+  beforeAll(async () => {
+    const [, factory, distributor, regulator] = known.tokens;
+    if (factory === undefined || distributor === undefined || regulator === undefined) throw new Error('fixtures');
+    const other = await factoryWithProduct(service, adminToken);
+    const otherRegulator = await registerOrg(service, 'regulator', adminToken);
+    const issue = async (token: string, gtin: string, lot: string, count: number) => {
+      const res = await service.call('POST', '/v1/batches', { token, body: { gtin, lot, productionDate: '2026-11-01', count } });
+      if (res.status !== 201) throw new Error(`batch: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { batch: { id: string }; codes: string[] };
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    const range = { from: '2026-01-01', to: today };
+    const earlier = { from: '2026-01-01', to: '2026-01-31' };
+
+    // Batches and their codes: a second batch of one factory, and one of 10 chunks (a page reads 10).
+    await issue(factory.token, known.gtin, 'CUR-2', 1);
+    await issue(other.factory.token, other.gtin, 'CUR-B', 1);
+    await issue(other.factory.token, other.gtin, 'CUR-B2', 1);
+    const big = await issue(factory.token, known.gtin, 'CUR-BIG', 10_000);
+    harvested.set(
+      'listBatches',
+      await harvest(routeOf('listBatches'), { path: '/v1/batches', query: { limit: '1' }, token: factory.token }, [
+        { path: '/v1/batches', query: { limit: '1' }, token: other.factory.token },
+      ]),
+    );
+    const codesOf = (id: string) => `/v1/batches/${id}/codes`;
+    harvested.set(
+      'listBatchCodes',
+      await harvest(
+        routeOf('listBatchCodes'),
+        { path: codesOf(big.batch.id), query: { format: 'ndjson' }, token: factory.token },
+        [{ path: codesOf(known.batchIds[0] ?? ''), query: { format: 'ndjson' }, token: factory.token }],
+      ),
+    );
+
+    // Inventory: the factory holds 2 cases (fixtures) and 3 units.
+    harvested.set(
+      'getInventory',
+      await harvest(
+        routeOf('getInventory'),
+        { path: '/v1/inventory', query: { which: 'held', limit: '1' }, token: factory.token },
+        [
+          { path: '/v1/inventory', query: { which: 'incoming', limit: '1' }, token: factory.token },
+          { path: '/v1/inventory', query: { which: 'held', limit: '1' }, token: other.factory.token },
+        ],
+      ),
+    );
+
+    // Custody events (two shipments) for the EPCIS query, and a call that runs out of time for an event job.
+    const [first = '', second = ''] = (await issue(factory.token, known.gtin, 'CUR-EVT', 2)).codes;
+    for (const code of [first, second]) {
+      const res = await service.call('POST', '/v1/events', {
+        token: factory.token,
+        body: {
+          events: [
+            {
+              bizStep: 'shipping',
+              eventTime: new Date().toISOString(),
+              eventTimeZoneOffset: '+08:00',
+              epcs: [code],
+              destination: known.distributorId,
+            },
+          ],
+        },
+      });
+      if (res.status !== 200) throw new Error(`events: ${res.status} ${await res.text()}`);
+    }
+    harvested.set(
+      'queryEpcisEvents',
+      await harvest(routeOf('queryEpcisEvents'), { path: '/v1/epcis/events', query: { perPage: '1' }, token: factory.token }, [
+        { path: '/v1/epcis/events', query: { perPage: '1' }, token: distributor.token },
+        { path: '/v1/epcis/events', query: { perPage: '1', EQ_bizStep: 'shipping' }, token: factory.token },
+        { path: '/v1/epcis/events', query: { perPage: '1', GE_recordTime: '2026-02-01T00:00:00Z' }, token: factory.token },
+      ]),
+    );
+    const jobOf = async () => {
+      // The call keeps 1 ms of its time: what it cannot do at once becomes a job.
+      process.env.EVENTS_SYNC_MARGIN_MS = '28999';
+      try {
+        const unknown = `${known.unitUri.split('/21/')[0]}/21/NO-SUCH-UNIT`;
+        const events = Array.from({ length: 3 }, () => ({
+          bizStep: 'shipping',
+          eventTime: new Date().toISOString(),
+          eventTimeZoneOffset: '+08:00',
+          epcs: [unknown],
+          destination: known.distributorId,
+        }));
+        const res = await service.call('POST', '/v1/events', { token: factory.token, body: { events } });
+        if (res.status !== 202) throw new Error(`no job: ${res.status} ${await res.text()}`);
+        return ((await res.json()) as { jobId: string }).jobId;
+      } finally {
+        delete process.env.EVENTS_SYNC_MARGIN_MS;
+      }
+    };
+    const job = await jobOf();
+    const otherJob = await jobOf();
+    harvested.set(
+      'getEventJob',
+      await harvest(routeOf('getEventJob'), { path: `/v1/events/jobs/${job}`, query: { limit: '1' }, token: factory.token }, [
+        { path: `/v1/events/jobs/${otherJob}`, query: { limit: '1' }, token: factory.token },
+      ]),
+    );
+
+    // Counterfeit reports no province could be tied to: the unlocated listing and inbox.
+    for (let i = 0; i < 2; i++) {
+      const res = await service.call('POST', '/v1/reports', {
+        body: { place: 'Market stall', city: 'Somewhere', description: 'A helmet with a blurred label.' },
+        headers: { 'cloudfront-viewer-address': `198.51.100.${i + 10}:4000${i}` },
+      });
+      if (res.status !== 202) throw new Error(`report: ${res.status} ${await res.text()}`);
+    }
+    harvested.set(
+      'listReports',
+      await harvest(
+        routeOf('listReports'),
+        { path: '/v1/reports', query: { unlocated: 'true', limit: '1', ...range }, token: regulator.token },
+        [
+          // The same cursor for another range: it pointed outside the query (a 500 from DynamoDB).
+          { path: '/v1/reports', query: { unlocated: 'true', limit: '1', ...earlier }, token: regulator.token },
+          { path: '/v1/reports', query: { unlocated: 'true', limit: '1' }, token: regulator.token },
+          { path: '/v1/reports', query: { unlocated: 'true', limit: '1', status: 'closed', ...range }, token: regulator.token },
+          { path: '/v1/reports', query: { limit: '1', ...range }, token: regulator.token },
+          { path: '/v1/reports', query: { unlocated: 'true', limit: '1', ...range }, token: otherRegulator.token },
+        ],
+      ),
+    );
+    harvested.set(
+      'listInbox',
+      await harvest(
+        routeOf('listInbox'),
+        { path: '/v1/inbox', query: { unlocated: 'true', limit: '1', ...range }, token: regulator.token },
+        [
+          { path: '/v1/inbox', query: { unlocated: 'true', limit: '1', ...earlier }, token: regulator.token },
+          { path: '/v1/inbox', query: { unlocated: 'true', limit: '1', kind: 'report', ...range }, token: regulator.token },
+          { path: '/v1/inbox', query: { limit: '1', ...range }, token: regulator.token },
+          { path: '/v1/inbox', query: { unlocated: 'true', limit: '1', ...range }, token: otherRegulator.token },
+        ],
+      ),
+    );
+
+    // Alerts: two units of a product meant for China scanned in Hanoi.
+    const { aggregateScans } = await import('#shared/services/scan-aggregator');
+    const { HANOI, issueProductUnits, scanStream } = await import('../support/anomalies');
+    const { units } = await issueProductUnits(service, factory.token, 2, ['CN']);
+    const scanOf = scanStream();
+    await aggregateScans(units.map((unit) => scanOf(unit, HANOI, new Date())));
+    harvested.set(
+      'listAlerts',
+      await harvest(routeOf('listAlerts'), { path: '/v1/alerts', query: { limit: '1', ...range }, token: factory.token }, [
+        { path: '/v1/alerts', query: { limit: '1', ...earlier }, token: factory.token },
+        { path: '/v1/alerts', query: { limit: '1' }, token: factory.token },
+        { path: '/v1/alerts', query: { limit: '1', gtin: known.gtin, ...range }, token: factory.token },
+        { path: '/v1/alerts', query: { limit: '1', ...range }, token: other.factory.token },
+      ]),
+    );
+
+    // Signed heads: the fixtures signed one, the hourly run (an hour on) signs the next.
+    const { appendAndCheckpoint, HEAD_REFRESH_MS, recordedEventSource } = await import(
+      '#shared/services/audit/checkpoint-service'
+    );
+    await appendAndCheckpoint({ source: recordedEventSource, now: new Date(Date.now() + HEAD_REFRESH_MS + 60_000) });
+    harvested.set(
+      'listCheckpoints',
+      await harvest(routeOf('listCheckpoints'), { path: '/v1/audit/checkpoints', query: { limit: '1' } }),
+    );
+
+    // Spot-check draws, listed publicly.
+    const { drawBody, newSecret } = await import('../support/spot-checks');
+    // One open draw per regulator at a time: two regulators open one each.
+    for (const drawer of [regulator, otherRegulator]) {
+      const res = await service.call('POST', '/v1/spot-checks/draws', {
+        token: drawer.token,
+        body: drawBody(newSecret().commitment),
+      });
+      if (res.status !== 201) throw new Error(`draw: ${res.status} ${await res.text()}`);
+    }
+    harvested.set(
+      'listSpotCheckDraws',
+      await harvest(routeOf('listSpotCheckDraws'), { path: '/v1/spot-checks/draws', query: { limit: '1' } }),
+    );
+  }, 300_000);
+
+  const expectInvalid = async (route: RouteDefinition, call: ListingCall, cursor: string, what: string) => {
+    const answer = await callWith(route, call, cursor);
+    expect({ status: answer.status, code: answer.code }, `${route.operationId} ${what}`).toEqual({
+      status: 400,
+      code: 'INVALID_CURSOR',
+    });
+  };
+
+  it('covers every listing of the route table', () => {
+    expect([...harvested.keys()].sort()).toEqual(LISTINGS.map((route) => route.operationId).sort());
+  });
+
+  it("a listing's own cursor takes it to the next page", async () => {
+    for (const route of LISTINGS) {
+      const { own, cursor } = harvested.get(route.operationId) ?? { own: { path: '', query: {} }, cursor: '' };
+      expect((await callWith(route, own, cursor)).status, route.operationId).toBe(200);
+    }
+  });
+
+  it('a cursor replayed on another listing, with other parameters, on another resource or by another caller: 400 INVALID_CURSOR', async () => {
+    for (const route of LISTINGS) {
+      const { own, elsewhere } = harvested.get(route.operationId) ?? { own: { path: '', query: {} }, elsewhere: [] };
+      for (const call of elsewhere) {
+        await expectInvalid(route, call, harvested.get(route.operationId)?.cursor ?? '', `with ${JSON.stringify(call.query)}`);
+      }
+      for (const source of LISTINGS) {
+        if (source === route) continue;
+        await expectInvalid(route, own, harvested.get(source.operationId)?.cursor ?? '', `with ${source.operationId}'s cursor`);
+      }
+    }
+  });
+
+  it('an altered, truncated, extended or forged cursor: 400 INVALID_CURSOR, never a 500', async () => {
+    const mutation = fc.oneof(
+      // One character changed anywhere.
+      fc.tuple(fc.nat(), fc.constantFrom(...'AZaz09-_.')).map(([at, c]) => (cursor: string) => {
+        const i = at % cursor.length;
+        return cursor.slice(0, i) + (cursor[i] === c ? (c === 'A' ? 'B' : 'A') : c) + cursor.slice(i + 1);
+      }),
+      fc.nat().map((at) => (cursor: string) => cursor.slice(0, at % cursor.length)),
+      fc.string({ minLength: 1, maxLength: 8 }).map((tail) => (cursor: string) => `${cursor}${encodeURIComponent(tail)}`),
+      // The position without its seal, or with another position under its seal.
+      fc.constant((cursor: string) => cursor.split('.')[0] ?? ''),
+      fc
+        .jsonValue()
+        .map(
+          (value) => (cursor: string) =>
+            `${Buffer.from(JSON.stringify(value) ?? '').toString('base64url')}.${cursor.split('.')[1] ?? ''}`,
+        ),
+      // Valid-looking content: keys of the listings' shapes and positions, unsealed or sealed with a guess.
+      fc
+        .tuple(
+          fc.constantFrom(
+            { gsi1pk: 'ORG#x#BATCHES', gsi1sk: 'x', pk: 'PRODUCT#1', sk: 'LOT#1' },
+            { pk: 'BATCH#x', sk: 'CODES#00000001' },
+            '2026-01-99~',
+            '2026-01-05T00:00:00.000Z#e',
+            '7',
+          ),
+          fc.constantFrom('', '.AAAAAAAAAAAAAAAAAAAAAA', `.${'A'.repeat(43)}`),
+        )
+        .map(
+          ([position, seal]) =>
+            () =>
+              `${Buffer.from(typeof position === 'string' ? position : JSON.stringify(position)).toString('base64url')}${seal}`,
+        ),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...LISTINGS), mutation, async (route, mutate) => {
+        const { own, cursor } = harvested.get(route.operationId) ?? { own: { path: '', query: {} }, cursor: '' };
+        const altered = mutate(cursor);
+        fc.pre(altered !== cursor && altered.length > 0);
+        await expectInvalid(route, own, altered, `altered to ${altered}`);
+      }),
+      { seed: SEED, numRuns: Number(process.env.FUZZ_CURSOR_RUNS ?? 300) },
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_ROUTES, ROUTES } from '#shared/http/routes';
+import { ALL_ROUTES, cursorParameterOf, ROUTES } from '#shared/http/routes';
 import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { DataTable } from '../../infra/constructs/data-table';
 import { HTTP_FUNCTIONS, RouteFunctions, type RouteFunctionsProps } from '../../infra/constructs/route-functions';
@@ -78,6 +78,16 @@ describe('RouteFunctions', () => {
   it('names the table to every function with table access, and to no other', () => {
     expect(environmentOf('create-batch').TABLE_NAME).toEqual({ Ref: MAIN_TABLE.logicalId });
     expect(environmentOf('get-openapi')).toEqual({ NODE_OPTIONS: '--enable-source-maps' });
+  });
+
+  it('gives the cursor key to the functions of the listing routes, and to no other', () => {
+    const listings = new Set(ALL_ROUTES.filter((route) => cursorParameterOf(route) !== undefined).map((r) => r.functionName));
+    expect([...listings].sort()).toEqual(
+      expect.arrayContaining(['get-event-job', 'inbox-read', 'list-alerts', 'list-reports', 'query-epcis-events']),
+    );
+    for (const name of HTTP_FUNCTION_NAMES) {
+      expect(environmentOf(name).CURSOR_KEY_SECRET_ID !== undefined, name).toBe(listings.has(name));
+    }
   });
 
   it('reserves 100 concurrent executions for the verification function, and for no other', () => {

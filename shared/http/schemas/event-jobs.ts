@@ -17,7 +17,7 @@ export const EventJobAccepted = z
 export const EventJobParams = z.strictObject({ jobId: z.uuid() });
 
 export const EventJobQuery = z.strictObject({
-  cursor: z.string().max(128).optional().describe('From the previous page (opaque)'),
+  cursor: z.string().max(2048).optional().describe('From the previous page (opaque)'),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

@@ -15,6 +15,7 @@ import { ReportStorage } from './constructs/report-storage';
 import { RouteFunctions } from './constructs/route-functions';
 import { ScanRecords } from './constructs/scan-records';
 import { SigningKey } from './constructs/signing-key';
+import { SpotCheckSaltKey } from './constructs/spot-check-salt-key';
 import { TestReports } from './constructs/test-reports';
 import type { TraceSealFunction } from './constructs/traceseal-function';
 import { VerificationCdn } from './constructs/verification-cdn';
@@ -165,6 +166,7 @@ export class TraceSealStack extends Stack {
 
     this.reportStorage = new ReportStorage(this, 'ReportStorage');
     this.reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
+    new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantSalting(this.routeFunctions.get('spot-check-write'));
     new TestReports(this, 'TestReports', { accessLogs: this.reportStorage.accessLogs }).grantTo(this.routeFunctions);
     const auditCheckpoints = new AuditCheckpoints(this, 'AuditCheckpoints', {
       table: this.table,

@@ -2,12 +2,14 @@ import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { createRouter } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
+import { inspectorsOf } from '#shared/services/inspector-service';
 import { readComparison } from '#shared/services/spot-check-comparison';
-import { listPublishedDraws, readDraw } from '#shared/services/spot-check-service';
+import { listPublishedDraws, readDraw, readDrawPopulation } from '#shared/services/spot-check-views';
 
 /**
- * Every draw is public: anyone can check a regulator's draws, abandoned ones included. The
- * clause-by-clause comparison of a result is the regulators' (its counts are public).
+ * Every draw is public: anyone can check a regulator's draws, abandoned ones included. A
+ * units draw's serials, the clause-by-clause comparison of a result (its counts are
+ * public) and a regulator's inspector list are for the callers entitled to them.
  */
 export const handler = createRouter([
   [
@@ -16,9 +18,19 @@ export const handler = createRouter([
   ],
   [ROUTES.getSpotCheckDraw, createHandler(ROUTES.getSpotCheckDraw, async ({ params }) => json(200, await readDraw(params.id)))],
   [
+    ROUTES.getSpotCheckPopulation,
+    createHandler(ROUTES.getSpotCheckPopulation, async ({ params, principal }) =>
+      json(200, await readDrawPopulation(principal, params.id)),
+    ),
+  ],
+  [
     ROUTES.getSpotCheckComparison,
     createHandler(ROUTES.getSpotCheckComparison, async ({ params, principal }) =>
       json(200, await readComparison(principal, params.id, params.target)),
     ),
+  ],
+  [
+    ROUTES.listInspectors,
+    createHandler(ROUTES.listInspectors, async ({ principal }) => json(200, await inspectorsOf(principal))),
   ],
 ]);

@@ -3,11 +3,25 @@ import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { createRouter } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
+import { registerInspector, retireInspector } from '#shared/services/inspector-service';
 import { recallFromResult, recordResults } from '#shared/services/spot-check-results';
 import { fixInputs, openDraw, reveal } from '#shared/services/spot-check-service';
 
-/** A regulator's spot-check writes: commit, fix, reveal, results and recall. */
+/** A regulator's spot-check writes: its inspectors, and commit, fix, reveal, results and recall. */
 export const handler = createRouter([
+  [
+    ROUTES.registerInspector,
+    createHandler(ROUTES.registerInspector, async ({ principal, body }) => {
+      const inspector = await registerInspector(principal, body.name);
+      return json(201, inspector);
+    }),
+  ],
+  [
+    ROUTES.deactivateInspector,
+    createHandler(ROUTES.deactivateInspector, async ({ principal, params }) =>
+      json(200, await retireInspector(principal, params.id)),
+    ),
+  ],
   [
     ROUTES.createSpotCheckDraw,
     createHandler(ROUTES.createSpotCheckDraw, async ({ principal, body }) => {

@@ -64,6 +64,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
       TABLE_NAME: tableName,
       SIGNING_KEY_DIR: join(dataDir, 'keys'),
+      // The key of spot-check service salts: kept across restarts, so a fixed draw can still be revealed.
+      SPOT_CHECK_SALT_KEY_FILE: join(dataDir, 'keys', 'spot-check-salt.key'),
       // Counterfeit-report photos: the local stand-in for the report bucket.
       REPORT_PHOTO_DIR: join(dataDir, 'reports'),
       // Label files of issuance jobs: the local label bucket (scripts/local/label-links.ts).

@@ -1,6 +1,7 @@
 import { BadRequestError, ForbiddenError } from '#shared/errors';
 import { provinceOf } from './reports';
-import { DRAW_ALGORITHM, type DrawInputs, type SpotCheckKind, type SpotCheckScope } from './spot-check-draw';
+import { DRAW_ALGORITHM, type DrawInputs, type SaltBase, type SpotCheckKind, type SpotCheckScope } from './spot-check-draw';
+import { DRAW_ALGORITHM_V1, type DrawInputsV1 } from './spot-check-draw-v1';
 
 /**
  * A spot-check draw as stored and published. Every draw is public from its commitment on,
@@ -19,27 +20,45 @@ export const REVEAL_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const MAX_POPULATION = 10_000;
 export const MAX_INSPECTORS = 500;
 
+/** An inspector as a draw names it: the id the service assigned and the name registered with it. */
+export interface DrawInspector {
+  id: string;
+  name: string;
+}
+
 export interface SpotCheckDraw {
   id: string;
+  /** Absent on draws made with `traceseal-spot-check/1`, before the field existed. */
+  algorithm?: typeof DRAW_ALGORITHM | typeof DRAW_ALGORITHM_V1;
   regulatorOrgId: string;
   status: StoredDrawStatus;
   scope: SpotCheckScope;
   kind: SpotCheckKind;
   sampleSize: number;
-  /** Sorted, unique. */
+  /** Sorted, unique: inspector ids (`/1`: free-text names). */
   inspectors: string[];
+  /** The inspectors' registered names when the draw was opened (`/2`). */
+  inspectorRoster?: DrawInspector[];
   inspectorCount: number;
   commitment: string;
   committedAt: string;
   fixedAt?: string;
+  /** `/1` only: the salt, public from the fix on. */
   salt?: string;
+  /** Hex SHA-256 of the service salt (`/2`), published at the fix; the salt after the reveal. */
+  serviceSaltCommitment?: string;
+  serviceSalt?: string;
   population?: string[];
   populationSize?: number;
+  /** Hex SHA-256 of UTF-8(JCS(population)) (`/2`). */
+  populationCommitment?: string;
   revealedAt?: string;
   /** Lowercase hex, once revealed. */
   secret?: string;
   inputsHash?: string;
   seed?: string;
+  /** Positions in the sorted population, in draw order (`/2`). */
+  targetPositions?: number[];
   targets?: string[];
   selectedInspectors?: string[];
 }
@@ -74,11 +93,41 @@ export const drawProvinceFor = (regulatorRegion: string, requested: string | und
   return province;
 };
 
+export const isV1Draw = (draw: Pick<SpotCheckDraw, 'algorithm'>): boolean =>
+  draw.algorithm === undefined || draw.algorithm === DRAW_ALGORITHM_V1;
+
+/** What the service salt of a draw about to be fixed is derived from. */
+export const saltBaseOf = (
+  draw: SpotCheckDraw,
+  fixed: { fixedAt: string; populationSize: number; populationCommitment: string },
+): SaltBase => ({
+  algorithm: DRAW_ALGORITHM,
+  drawId: draw.id,
+  regulatorOrgId: draw.regulatorOrgId,
+  scope: draw.scope,
+  kind: draw.kind,
+  population: { size: fixed.populationSize, sha256: fixed.populationCommitment },
+  sampleSize: draw.sampleSize,
+  inspectors: draw.inspectors,
+  inspectorCount: draw.inspectorCount,
+  commitment: draw.commitment,
+  committedAt: draw.committedAt,
+  fixedAt: fixed.fixedAt,
+});
+
 /** The published inputs of a fixed draw: exactly what the seed hashes. */
 export const inputsOf = (draw: SpotCheckDraw): DrawInputs | undefined => {
-  if (draw.fixedAt === undefined || draw.salt === undefined || draw.population === undefined) return undefined;
+  const { fixedAt, populationSize, populationCommitment, serviceSaltCommitment } = draw;
+  if (isV1Draw(draw) || fixedAt === undefined || populationSize === undefined) return undefined;
+  if (populationCommitment === undefined || serviceSaltCommitment === undefined) return undefined;
+  return { ...saltBaseOf(draw, { fixedAt, populationSize, populationCommitment }), serviceSaltCommitment };
+};
+
+/** The inputs of a fixed draw made with `traceseal-spot-check/1`. */
+export const inputsOfV1 = (draw: SpotCheckDraw): DrawInputsV1 | undefined => {
+  if (!isV1Draw(draw) || draw.fixedAt === undefined || draw.salt === undefined || draw.population === undefined) return undefined;
   return {
-    algorithm: DRAW_ALGORITHM,
+    algorithm: DRAW_ALGORITHM_V1,
     drawId: draw.id,
     regulatorOrgId: draw.regulatorOrgId,
     scope: draw.scope,

@@ -1,49 +1,52 @@
 /**
  * "Double random" spot checks, commit–reveal: a regulator commits to a secret, the service
- * fixes the inputs (population and a salt nobody knew at commit time), the regulator
- * reveals the secret and the draw follows from both (shared/domain/spot-check-draw.ts).
- * Every draw is public from its commitment on.
+ * fixes the inputs (the population's commitment) and commits to its own salt, the regulator
+ * reveals the secret, and the draw follows from both (shared/domain/spot-check-draw.ts).
+ * The service salt is an HMAC under a key outside the table (spot-check-salt-key.ts) and is
+ * published only after the reveal. Every draw is public from its commitment on
+ * (spot-check-views.ts says what is shown to whom).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal';
-import { computeDraw, parseSecret, type SpotCheckKind, sortedUnique } from '#shared/domain/spot-check-draw';
+import {
+  checkPopulation,
+  computeDraw,
+  DRAW_ALGORITHM,
+  parseSecret,
+  populationCommitmentOf,
+  type SpotCheckKind,
+  serviceSaltMessage,
+  sha256,
+  targetsAt,
+} from '#shared/domain/spot-check-draw';
 import {
   drawProvinceFor,
   effectiveStatus,
   inputsOf,
+  isV1Draw,
   MAX_POPULATION,
   revealDeadline,
   type SpotCheckDraw,
+  saltBaseOf,
 } from '#shared/domain/spot-checks';
 import type { ProductCategory } from '#shared/domain/types';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
-import { createDraw, fixDraw, getDraw, listDraws, revealDraw } from '#shared/store/spot-check-repository';
-import { listResults } from '#shared/store/spot-check-results-repository';
+import { serviceSaltOf } from '#shared/keys/spot-check-salt-key';
+import { createDraw, fixDraw, getDraw, revealDraw } from '#shared/store/spot-check-repository';
+import { drawInspectors } from './inspector-service';
 import { requireRegisteredOrg } from './registry-service';
-import { publicResult } from './spot-check-comparison';
 import { populationOf } from './spot-check-population';
+import { drawView } from './spot-check-views';
 
 export interface CreateDrawInput {
   scope: { province?: string; category?: ProductCategory; gtin?: string; lot?: string };
   kind: SpotCheckKind;
   sampleSize: number;
+  /** Ids of the regulator's registered, active inspectors. */
   inspectors: string[];
   inspectorCount: number;
   commitment: string;
 }
-
-/** The draw as published: status evaluated now, inputs once fixed, outcome once drawn. */
-export const publicDraw = (draw: SpotCheckDraw, now: Date, detail: 'summary' | 'full') => {
-  const inputs = inputsOf(draw);
-  const { population, status: _stored, ...rest } = draw;
-  return {
-    ...rest,
-    status: effectiveStatus(draw, now),
-    revealDeadline: revealDeadline(draw).toISOString(),
-    ...(population === undefined ? {} : { populationSize: population.length }),
-    ...(detail === 'full' && inputs !== undefined ? { inputs } : {}),
-  };
-};
 
 const ownDraw = async (principal: Principal, id: string, now: Date): Promise<SpotCheckDraw> => {
   await requireRegisteredOrg(principal);
@@ -55,17 +58,22 @@ const ownDraw = async (principal: Principal, id: string, now: Date): Promise<Spo
   if (effectiveStatus(draw, now) === 'abandoned') {
     throw new ConflictError('DRAW_ABANDONED', `Draw ${id} was not revealed within its window and is abandoned`);
   }
+  if (isV1Draw(draw) && draw.status !== 'drawn') {
+    // Its inputs were public once fixed, so its outcome was computable before the reveal:
+    // it lapses (and stays published as abandoned) rather than being finished.
+    throw new ConflictError(
+      'DRAW_ALGORITHM_RETIRED',
+      `Draw ${id} uses traceseal-spot-check/1, which is retired: let it lapse and open a new draw`,
+    );
+  }
   return draw;
 };
 
 export const openDraw = async (principal: Principal, input: CreateDrawInput, now = new Date()) => {
   const regulator = await requireRegisteredOrg(principal);
   const province = drawProvinceFor(regulator.region, input.scope.province);
-  const inspectors = sortedUnique(input.inspectors);
-  if (inspectors.length !== input.inspectors.length) {
-    throw new BadRequestError('DUPLICATE_INSPECTORS', 'Each inspector may be listed once');
-  }
-  if (input.inspectorCount > inspectors.length) {
+  const roster = await drawInspectors(regulator.id, input.inspectors);
+  if (input.inspectorCount > roster.length) {
     throw new BadRequestError('TOO_FEW_INSPECTORS', 'inspectorCount is larger than the list of inspectors');
   }
   const scope = {
@@ -79,19 +87,27 @@ export const openDraw = async (principal: Principal, input: CreateDrawInput, now
   if (population.length === 0) throw new BadRequestError('EMPTY_POPULATION', 'Nothing in this scope can be drawn');
   const draw: SpotCheckDraw = {
     id: randomUUID(),
+    algorithm: DRAW_ALGORITHM,
     regulatorOrgId: regulator.id,
     status: 'committed',
     scope,
     kind: input.kind,
     sampleSize: input.sampleSize,
-    inspectors,
+    inspectors: roster.map((inspector) => inspector.id),
+    inspectorRoster: roster,
     inspectorCount: input.inspectorCount,
     commitment: input.commitment.toLowerCase(),
     committedAt: now.toISOString(),
   };
   await createDraw(draw, revealDeadline(draw).toISOString());
-  return publicDraw(draw, now, 'full');
+  return drawView(draw, now, 'full');
 };
+
+/** The service salt of a fixed draw, recomputed from its stored inputs. */
+const serviceSaltFor = async (
+  draw: SpotCheckDraw,
+  fixed: { fixedAt: string; populationSize: number; populationCommitment: string },
+) => serviceSaltOf(serviceSaltMessage(saltBaseOf(draw, fixed)));
 
 export const fixInputs = async (principal: Principal, id: string, now = new Date()) => {
   const draw = await ownDraw(principal, id, now);
@@ -106,9 +122,18 @@ export const fixInputs = async (principal: Principal, id: string, now = new Date
   }
   if (population.length === 0) throw new ConflictError('EMPTY_POPULATION', 'Nothing in this scope can be drawn any more');
   if (population.length > MAX_POPULATION) throw new ConflictError('POPULATION_TOO_LARGE', 'The scope grew too large');
-  const fixed = { fixedAt: now.toISOString(), salt: randomBytes(32).toString('hex'), population };
+  const commitment = populationCommitmentOf(population);
+  const fixedAt = now.toISOString();
+  const salt = await serviceSaltFor(draw, { fixedAt, populationSize: commitment.size, populationCommitment: commitment.sha256 });
+  const fixed = {
+    fixedAt,
+    population,
+    populationSize: commitment.size,
+    populationCommitment: commitment.sha256,
+    serviceSaltCommitment: sha256(salt).toString('hex'),
+  };
   await fixDraw(id, fixed);
-  return publicDraw({ ...draw, status: 'fixed', ...fixed }, now, 'full');
+  return drawView({ ...draw, status: 'fixed', ...fixed }, now, 'full', 'entitled');
 };
 
 export const reveal = async (principal: Principal, id: string, secretText: string, now = new Date()) => {
@@ -116,32 +141,34 @@ export const reveal = async (principal: Principal, id: string, secretText: strin
   if (draw.status === 'committed') throw new ConflictError('NOT_FIXED', `Fix the inputs of draw ${id} before revealing`);
   if (draw.status === 'drawn') throw new ConflictError('ALREADY_REVEALED', `Draw ${id} is already revealed`);
   const inputs = inputsOf(draw);
-  if (inputs === undefined) throw new Error(`draw ${id} is fixed without its inputs`);
+  if (inputs === undefined || draw.population === undefined) throw new Error(`draw ${id} is fixed without its inputs`);
   const secret = parseSecret(secretText);
-  const outcome = computeDraw(inputs, secret);
+  const salt = await serviceSaltFor(draw, {
+    fixedAt: inputs.fixedAt,
+    populationSize: inputs.population.size,
+    populationCommitment: inputs.population.sha256,
+  });
+  // The salt follows from the stored inputs: if they, or the population, were rewritten
+  // since the fix, the published commitments no longer hold and nothing is drawn.
+  const altered = () =>
+    new ConflictError('DRAW_INPUTS_ALTERED', `The stored inputs of draw ${id} no longer match their commitments`);
+  if (sha256(salt).toString('hex') !== inputs.serviceSaltCommitment) throw altered();
+  try {
+    checkPopulation(draw.population, inputs.population);
+  } catch {
+    throw altered();
+  }
+  const outcome = computeDraw(inputs, secret, salt);
   const revealed = {
     revealedAt: now.toISOString(),
     secret: secret.toString('hex'),
+    serviceSalt: salt.toString('hex'),
     inputsHash: outcome.inputsHash,
     seed: outcome.seed,
-    targets: outcome.targets,
+    targetPositions: outcome.targetPositions,
+    targets: targetsAt(draw.population, outcome.targetPositions),
     selectedInspectors: outcome.inspectors,
   };
   await revealDraw(draw, revealed);
-  return publicDraw({ ...draw, status: 'drawn', ...revealed }, now, 'full');
-};
-
-export const readDraw = async (id: string, now = new Date()) => {
-  const draw = await getDraw(id);
-  if (draw === undefined) throw new NotFoundError('DRAW_NOT_FOUND', `Spot-check draw ${id} does not exist`);
-  const results = draw.status === 'drawn' ? await listResults(id) : [];
-  return { ...publicDraw(draw, now, 'full'), results: results.map(publicResult) };
-};
-
-export const listPublishedDraws = async (options: { cursor?: string; limit: number }, now = new Date()) => {
-  const page = await listDraws(options);
-  return {
-    draws: page.draws.map((draw) => publicDraw(draw, now, 'summary')),
-    ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
-  };
+  return drawView({ ...draw, status: 'drawn', ...revealed }, now, 'full', 'entitled');
 };

@@ -2,6 +2,7 @@
  * Key formats of the audit and regulator features (spot checks, organizations by province,
  * the inbox, the signed Merkle log): part of keys.ts, which re-exports them.
  */
+import { createHash } from 'node:crypto';
 import { provinceOf } from '#shared/domain/reports';
 import type { ItemKey } from './keys';
 
@@ -27,6 +28,19 @@ export const spotCheckListingIndexKey = (draw: { committedAt: string; id: string
 });
 /** The one unrevealed draw a regulator may have open; stale once its reveal window passed. */
 export const spotCheckOpenDrawKey = (regulatorOrgId: string): ItemKey => ({ pk: `ORG#${regulatorOrgId}`, sk: 'SPOTCHECK_OPEN' });
+// A regulator's inspectors live in its organization's partition, each with a claim on its
+// name's key so that two inspectors of one regulator never share a name.
+export const INSPECTOR_PREFIX = 'INSPECTOR#';
+export const inspectorKey = (regulatorOrgId: string, inspectorId: string): ItemKey => ({
+  pk: `ORG#${regulatorOrgId}`,
+  sk: `${INSPECTOR_PREFIX}${inspectorId}`,
+});
+/** Hashed: a compatibility-normalized name can grow past a sort key's 1,024 bytes. */
+export const inspectorNameClaimKey = (regulatorOrgId: string, nameKey: string): ItemKey => ({
+  pk: `ORG#${regulatorOrgId}`,
+  sk: `INSPECTOR_NAME#${createHash('sha256').update(nameKey, 'utf8').digest('base64url')}`,
+});
+export const inspectorsPartition = (regulatorOrgId: string): string => `ORG#${regulatorOrgId}`;
 
 // Organizations by province and role, for spot-check populations (owner index).
 export const orgsOfRegionPartition = (province: string, role: string): string => `ORGS#${province}#${role}`;

@@ -30,22 +30,28 @@ const POPULATION_CHUNK_SIZE = 2000;
 
 const DRAW_FIELDS = [
   'id',
+  'algorithm',
   'regulatorOrgId',
   'status',
   'scope',
   'kind',
   'sampleSize',
   'inspectors',
+  'inspectorRoster',
   'inspectorCount',
   'commitment',
   'committedAt',
   'fixedAt',
   'salt',
+  'serviceSaltCommitment',
+  'serviceSalt',
   'populationSize',
+  'populationCommitment',
   'revealedAt',
   'secret',
   'inputsHash',
   'seed',
+  'targetPositions',
   'targets',
   'selectedInspectors',
 ] as const satisfies readonly (keyof SpotCheckDraw)[];
@@ -124,8 +130,15 @@ export const getDraw = async (id: string): Promise<SpotCheckDraw | undefined> =>
   return { ...draw, population: chunks.flatMap((chunk) => chunk.ids as string[]) };
 };
 
+export interface FixedFields {
+  fixedAt: string;
+  population: string[];
+  populationCommitment: string;
+  serviceSaltCommitment: string;
+}
+
 /** Fixes the inputs once: the draw's condition and the population chunks' are one transaction. */
-export const fixDraw = async (id: string, fixed: { fixedAt: string; salt: string; population: string[] }): Promise<void> => {
+export const fixDraw = async (id: string, fixed: FixedFields): Promise<void> => {
   const TableName = mainTableName();
   const chunks: TransactItems = [];
   for (let i = 0; i * POPULATION_CHUNK_SIZE < fixed.population.length; i++) {
@@ -150,15 +163,17 @@ export const fixDraw = async (id: string, fixed: { fixedAt: string; salt: string
               Update: {
                 TableName,
                 Key: spotCheckDrawKey(id),
-                UpdateExpression: 'SET #status = :fixed, fixedAt = :fixedAt, salt = :salt, populationSize = :size',
+                UpdateExpression:
+                  'SET #status = :fixed, fixedAt = :fixedAt, populationSize = :size, populationCommitment = :population, serviceSaltCommitment = :saltCommitment',
                 ConditionExpression: '#status = :committed',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
                   ':fixed': 'fixed',
                   ':committed': 'committed',
                   ':fixedAt': fixed.fixedAt,
-                  ':salt': fixed.salt,
                   ':size': fixed.population.length,
+                  ':population': fixed.populationCommitment,
+                  ':saltCommitment': fixed.serviceSaltCommitment,
                 },
               },
             },
@@ -173,8 +188,10 @@ export const fixDraw = async (id: string, fixed: { fixedAt: string; salt: string
 export interface RevealedFields {
   revealedAt: string;
   secret: string;
+  serviceSalt: string;
   inputsHash: string;
   seed: string;
+  targetPositions: number[];
   targets: string[];
   selectedInspectors: string[];
 }
@@ -192,7 +209,7 @@ export const revealDraw = async (draw: SpotCheckDraw, revealed: RevealedFields):
                 TableName,
                 Key: spotCheckDrawKey(draw.id),
                 UpdateExpression:
-                  'SET #status = :drawn, revealedAt = :revealedAt, secret = :secret, inputsHash = :inputsHash, seed = :seed, targets = :targets, selectedInspectors = :inspectors',
+                  'SET #status = :drawn, revealedAt = :revealedAt, secret = :secret, serviceSalt = :serviceSalt, inputsHash = :inputsHash, seed = :seed, targetPositions = :positions, targets = :targets, selectedInspectors = :inspectors',
                 ConditionExpression: '#status = :fixed',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
@@ -200,6 +217,8 @@ export const revealDraw = async (draw: SpotCheckDraw, revealed: RevealedFields):
                   ':fixed': 'fixed',
                   ':revealedAt': revealed.revealedAt,
                   ':secret': revealed.secret,
+                  ':serviceSalt': revealed.serviceSalt,
+                  ':positions': revealed.targetPositions,
                   ':inputsHash': revealed.inputsHash,
                   ':seed': revealed.seed,
                   ':targets': revealed.targets,

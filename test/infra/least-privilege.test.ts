@@ -144,6 +144,18 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets only the spot-check write function read the key of spot-check service salts', () => {
+    const [[saltKeyId] = []] = resourcesOfType(synth.template, 'AWS::SecretsManager::Secret').filter(([id]) =>
+      id.startsWith('SpotCheckSaltKey'),
+    );
+    expect(saltKeyId).toBeDefined();
+    expect(environmentOf('spot-check-write').SPOT_CHECK_SALT_SECRET_ID).toEqual({ Ref: saltKeyId });
+    for (const name of ALL_FUNCTION_NAMES) {
+      const reads = statementsOf(name).filter((statement) => JSON.stringify(statement.Resource).includes(`"${saltKeyId}"`));
+      expect(reads.length > 0, name).toBe(name === 'spot-check-write');
+    }
+  });
+
   it('gives get-openapi nothing but its log group', () => {
     expect(allActionsOf('get-openapi').filter((a) => !a.startsWith('logs:'))).toEqual([]);
   });

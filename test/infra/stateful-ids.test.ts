@@ -16,6 +16,8 @@ const STATEFUL_IDS: Record<string, string> = {
   SigningKeySecret8F233DFC: 'AWS::SecretsManager::Secret',
   // Replaced, it would rotate the key again at once.
   SigningKeyRotation: 'AWS::SecretsManager::RotationSchedule',
+  // Replaced, every fixed and unrevealed spot-check draw could no longer be revealed.
+  SpotCheckSaltKeyC5D63447: 'AWS::SecretsManager::Secret',
   UserPool6BA7E5F2: 'AWS::Cognito::UserPool',
   // Replaced, each would collide with its own identifier, prefix or lose the admin's credentials.
   UserPoolResourceServer05D1463A: 'AWS::Cognito::UserPoolResourceServer',

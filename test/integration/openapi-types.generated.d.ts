@@ -473,10 +473,62 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One draw: commitment, inputs once fixed, secret, targets and results once drawn (public) */
+    /** One draw: commitments, inputs once fixed, secret, service salt, targets and results once drawn (public; a units draw's serials are not) */
     get: operations['getSpotCheckDraw'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/spot-checks/draws/{id}/population': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A draw's population, targets and results with their ids (a units draw's serials): the regulators of its province (national: its country) and the lot's factory */
+    get: operations['getSpotCheckPopulation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/inspectors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your inspectors, oldest first, deactivated ones included */
+    get: operations['listInspectors'];
+    put?: never;
+    /** Register one of your inspectors: the service gives it an id, which draws name */
+    post: operations['registerInspector'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/inspectors/{id}/deactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deactivate one of your inspectors: later draws may not name it; past draws keep it */
+    post: operations['deactivateInspector'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1517,7 +1569,7 @@ export interface components {
       /** @enum {string} */
       kind: 'organizations' | 'lots' | 'units';
       sampleSize: number;
-      /** @description Names or ids of the inspectors to draw from */
+      /** @description Ids of your registered, active inspectors to draw from (POST /v1/inspectors), each once */
       inspectors: string[];
       inspectorCount: number;
       /** @description Hex SHA-256 of your secret (32 to 64 random bytes); keep the secret until you reveal it */
@@ -1525,6 +1577,11 @@ export interface components {
     };
     SpotCheckDraw: {
       id: string;
+      /**
+       * @description Absent: traceseal-spot-check/1
+       * @enum {string}
+       */
+      algorithm?: 'traceseal-spot-check/2' | 'traceseal-spot-check/1';
       regulatorOrgId: string;
       /** @enum {string} */
       status: 'committed' | 'fixed' | 'drawn' | 'abandoned';
@@ -1547,7 +1604,10 @@ export interface components {
       /** @enum {string} */
       kind: 'organizations' | 'lots' | 'units';
       sampleSize: number;
+      /** @description Inspector ids, sorted (traceseal-spot-check/1: names) */
       inspectors: string[];
+      /** @description The inspectors drawn from, with their names */
+      inspectorRoster?: components['schemas']['SpotCheckDrawInspector'][];
       inspectorCount: number;
       commitment: string;
       /** Format: date-time */
@@ -1556,56 +1616,112 @@ export interface components {
       revealDeadline: string;
       /** Format: date-time */
       fixedAt?: string;
+      /** @description traceseal-spot-check/1 only */
       salt?: string;
       populationSize?: number;
+      populationCommitment?: string;
+      serviceSaltCommitment?: string;
       /** Format: date-time */
       revealedAt?: string;
       /** @description Hex, once revealed */
       secret?: string;
+      /** @description Hex, once revealed */
+      serviceSalt?: string;
       inputsHash?: string;
       seed?: string;
-      /** @description In draw order */
+      /** @description Positions in the sorted population, in draw order */
+      targetPositions?: number[];
+      /** @description In draw order (a units draw: only for those entitled to its serials) */
       targets?: string[];
-      /** @description In draw order */
+      /** @description Inspector ids, in draw order */
       selectedInspectors?: string[];
-      /** @description Exactly what the seed hashes (JCS, RFC 8785) */
-      inputs?: {
-        /** @constant */
-        algorithm: 'traceseal-spot-check/1';
-        drawId: string;
-        regulatorOrgId: string;
-        scope: {
-          province: string;
-          /** @enum {string} */
-          category?:
-            | 'safety_helmet'
-            | 'respirator'
-            | 'gloves'
-            | 'fall_arrest_harness'
-            | 'eye_protection'
-            | 'hearing_protection'
-            | 'protective_clothing'
-            | 'safety_footwear'
-            | 'other';
-          gtin?: string;
-          lot?: string;
-        };
-        /** @enum {string} */
-        kind: 'organizations' | 'lots' | 'units';
-        population: string[];
-        sampleSize: number;
-        inspectors: string[];
-        inspectorCount: number;
-        commitment: string;
-        committedAt: string;
-        fixedAt: string;
-        salt: string;
-      };
-      results?: components['schemas']['SpotCheckResultEntry'][];
+      inputs?: components['schemas']['SpotCheckDrawInputs'] | components['schemas']['SpotCheckDrawInputsV1'];
+      /** @description The sorted population once fixed (a units draw: only for those entitled to its serials) */
+      population?: string[];
+      results?: components['schemas']['PublishedSpotCheckResult'][];
     };
-    SpotCheckResultEntry: {
+    SpotCheckDrawInspector: {
+      id: string;
+      name: string;
+    };
+    /** @description Exactly what the seed hashes (JCS, RFC 8785) */
+    SpotCheckDrawInputs: {
+      /** @constant */
+      algorithm: 'traceseal-spot-check/2';
       drawId: string;
-      target: string;
+      regulatorOrgId: string;
+      scope: {
+        province: string;
+        /** @enum {string} */
+        category?:
+          | 'safety_helmet'
+          | 'respirator'
+          | 'gloves'
+          | 'fall_arrest_harness'
+          | 'eye_protection'
+          | 'hearing_protection'
+          | 'protective_clothing'
+          | 'safety_footwear'
+          | 'other';
+        gtin?: string;
+        lot?: string;
+      };
+      /** @enum {string} */
+      kind: 'organizations' | 'lots' | 'units';
+      /** @description The population by commitment: the list itself is `population` (units draws: for those entitled only) */
+      population: {
+        size: number;
+        /** @description Hex SHA-256 of UTF-8(JCS(sorted ids)) */
+        sha256: string;
+      };
+      sampleSize: number;
+      /** @description Inspector ids, sorted */
+      inspectors: string[];
+      inspectorCount: number;
+      commitment: string;
+      committedAt: string;
+      fixedAt: string;
+      /** @description Hex SHA-256 of the service salt, which is published after the reveal */
+      serviceSaltCommitment: string;
+    };
+    /** @description A draw made with the retired traceseal-spot-check/1 */
+    SpotCheckDrawInputsV1: {
+      /** @constant */
+      algorithm: 'traceseal-spot-check/1';
+      drawId: string;
+      regulatorOrgId: string;
+      scope: {
+        province: string;
+        /** @enum {string} */
+        category?:
+          | 'safety_helmet'
+          | 'respirator'
+          | 'gloves'
+          | 'fall_arrest_harness'
+          | 'eye_protection'
+          | 'hearing_protection'
+          | 'protective_clothing'
+          | 'safety_footwear'
+          | 'other';
+        gtin?: string;
+        lot?: string;
+      };
+      /** @enum {string} */
+      kind: 'organizations' | 'lots' | 'units';
+      /** @description Withheld from the public for a units draw */
+      population?: string[];
+      sampleSize: number;
+      inspectors: string[];
+      inspectorCount: number;
+      commitment: string;
+      committedAt: string;
+      fixedAt: string;
+      salt: string;
+    };
+    PublishedSpotCheckResult: {
+      drawId: string;
+      /** @description The target (a units draw: only for those entitled to its serials) */
+      target?: string;
       /** @description 0 for the result; each correction the next number */
       n: number;
       /** @enum {string} */
@@ -1624,6 +1740,8 @@ export interface components {
       /** Format: date-time */
       recordedAt: string;
       recordedBy: string;
+      /** @description A units draw's target: its position in the sorted population */
+      targetPosition?: number;
     };
     RevealSpotCheckDrawBody: {
       /** @description The committed secret: hex (even number of digits) or unpadded base64url, 32 to 64 bytes */
@@ -1650,6 +1768,28 @@ export interface components {
     RecordedSpotCheckResults: {
       results: components['schemas']['SpotCheckResultEntry'][];
     };
+    SpotCheckResultEntry: {
+      drawId: string;
+      target: string;
+      /** @description 0 for the result; each correction the next number */
+      n: number;
+      /** @enum {string} */
+      result: 'pass' | 'fail';
+      testReportRef: string;
+      labReport?: {
+        labOrgId: string;
+        number: string;
+      };
+      /** @description The lab report against the type test: clauses worse in the sample (the clause list is for regulators) */
+      comparison?: {
+        standard: string;
+        worse: number;
+      };
+      note?: string;
+      /** Format: date-time */
+      recordedAt: string;
+      recordedBy: string;
+    };
     SpotCheckRecall: {
       /**
        * @description duplicate: this recall was already recorded (a retried call)
@@ -1665,6 +1805,11 @@ export interface components {
     };
     SpotCheckDrawSummary: {
       id: string;
+      /**
+       * @description Absent: traceseal-spot-check/1
+       * @enum {string}
+       */
+      algorithm?: 'traceseal-spot-check/2' | 'traceseal-spot-check/1';
       regulatorOrgId: string;
       /** @enum {string} */
       status: 'committed' | 'fixed' | 'drawn' | 'abandoned';
@@ -1687,7 +1832,10 @@ export interface components {
       /** @enum {string} */
       kind: 'organizations' | 'lots' | 'units';
       sampleSize: number;
+      /** @description Inspector ids, sorted (traceseal-spot-check/1: names) */
       inspectors: string[];
+      /** @description The inspectors drawn from, with their names */
+      inspectorRoster?: components['schemas']['SpotCheckDrawInspector'][];
       inspectorCount: number;
       commitment: string;
       /** Format: date-time */
@@ -1696,18 +1844,54 @@ export interface components {
       revealDeadline: string;
       /** Format: date-time */
       fixedAt?: string;
+      /** @description traceseal-spot-check/1 only */
       salt?: string;
       populationSize?: number;
+      populationCommitment?: string;
+      serviceSaltCommitment?: string;
       /** Format: date-time */
       revealedAt?: string;
       /** @description Hex, once revealed */
       secret?: string;
+      /** @description Hex, once revealed */
+      serviceSalt?: string;
       inputsHash?: string;
       seed?: string;
-      /** @description In draw order */
+      /** @description Positions in the sorted population, in draw order */
+      targetPositions?: number[];
+      /** @description In draw order (a units draw: only for those entitled to its serials) */
       targets?: string[];
-      /** @description In draw order */
+      /** @description Inspector ids, in draw order */
       selectedInspectors?: string[];
+    };
+    SpotCheckDrawPopulation: {
+      drawId: string;
+      /** @enum {string} */
+      status: 'committed' | 'fixed' | 'drawn' | 'abandoned';
+      /** @enum {string} */
+      kind: 'organizations' | 'lots' | 'units';
+      /** @description Sorted; empty until the draw is fixed */
+      population: string[];
+      /** @description In draw order, once drawn */
+      targets?: string[];
+      results: components['schemas']['PublishedSpotCheckResult'][];
+    };
+    RegisterInspectorBody: {
+      /** @description Trimmed and NFC-normalized; invisible, format and control characters are refused; one inspector per name (case-insensitive) */
+      name: string;
+    };
+    Inspector: {
+      /** @description Assigned by the service: draws name inspectors by it */
+      id: string;
+      name: string;
+      active: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deactivatedAt?: string;
+    };
+    InspectorList: {
+      inspectors: components['schemas']['Inspector'][];
     };
     SpotCheckComparison: {
       drawId: string;
@@ -4566,6 +4750,282 @@ export interface operations {
         };
       };
       /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getSpotCheckPopulation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The population */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SpotCheckDrawPopulation'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such draw */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listInspectors: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Your inspectors */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InspectorList'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role, organization or jurisdiction not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  registerInspector: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterInspectorBody'];
+      };
+    };
+    responses: {
+      /** @description Registered */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Inspector'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description You already have an inspector of this name */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  deactivateInspector: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deactivated */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Inspector'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description You have no such inspector */
       404: {
         headers: {
           [name: string]: unknown;

@@ -14,7 +14,7 @@ import { issueUnits, scan } from '../support/custody';
 import { freshGtin } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { registerOrgIn } from '../support/reports';
-import { completeDraw, drawBody, getDraw, newSecret, post, registerProduct } from '../support/spot-checks';
+import { completeDraw, drawBody, getDraw, inspectorsOf, newSecret, post, registerProduct } from '../support/spot-checks';
 
 /**
  * "Double random" spot checks through the real local service: commit, fix, reveal,
@@ -73,7 +73,7 @@ describe('a spot-check draw, end to end', () => {
 
   it('commits, fixes the population from the indexes, reveals and publishes every step', async () => {
     const { secret, commitment } = newSecret();
-    const body = drawBody(commitment, { scope: { category: 'fall_arrest_harness' } });
+    const body = await drawBody(service, gd.token, commitment, { scope: { category: 'fall_arrest_harness' } });
     const opened = await post(service, DRAWS, gd.token, body);
     expect(opened.status).toBe(201);
     drawId = opened.body.id;
@@ -85,14 +85,17 @@ describe('a spot-check draw, end to end', () => {
     const published = await getDraw(service, drawId);
     expect(published.status).toBe('fixed');
     // The scope's harness lots in Guangdong: not the helmet lot, not Zhejiang's.
-    expect(published.inputs?.population).toEqual(harnessLots());
-    expect(published.inputs?.salt).toMatch(/^[0-9a-f]{64}$/);
+    expect(published.population).toEqual(harnessLots());
+    expect(published.inputs?.population.size).toBe(3);
+    expect(published.inputs?.serviceSaltCommitment).toMatch(/^[0-9a-f]{64}$/);
     expect(published.secret).toBeUndefined();
+    expect(published.serviceSalt).toBeUndefined();
 
     const revealed = await post(service, `${DRAWS}/${drawId}/reveal`, gd.token, { secret });
     expect(revealed.status).toBe(200);
     const drawn = await getDraw(service, drawId);
     expect(drawn).toMatchObject({ status: 'drawn', secret });
+    expect(drawn.serviceSalt).toMatch(/^[0-9a-f]{64}$/);
     expect(drawn.targets).toHaveLength(2);
     expect(drawn.targets?.every((t) => harnessLots().includes(t))).toBe(true);
     expect(drawn.selectedInspectors).toHaveLength(2);
@@ -177,7 +180,7 @@ describe('a spot-check draw, end to end', () => {
 describe('attacks on the draw', () => {
   it('refuses a revealed secret that is not the committed one (400), and the draw stays open', async () => {
     const { secret, commitment } = newSecret();
-    const { body } = await post(service, DRAWS, gdOther.token, drawBody(commitment));
+    const { body } = await post(service, DRAWS, gdOther.token, await drawBody(service, gdOther.token, commitment));
     await post(service, `${DRAWS}/${body.id}/fix`, gdOther.token);
     const wrong = await post(service, `${DRAWS}/${body.id}/reveal`, gdOther.token, { secret: newSecret().secret });
     expect(wrong.status).toBe(400);
@@ -190,20 +193,23 @@ describe('attacks on the draw', () => {
     expect(refix.body.error?.code).toBe('ALREADY_FIXED');
 
     // Attack: opening a second draw to keep the nicer outcome.
-    const second = await post(service, DRAWS, gdOther.token, drawBody(newSecret().commitment));
+    const second = await post(service, DRAWS, gdOther.token, await drawBody(service, gdOther.token, newSecret().commitment));
     expect(second.status).toBe(409);
     expect(second.body.error?.code).toBe('OPEN_DRAW_EXISTS');
 
     expect((await post(service, `${DRAWS}/${body.id}/reveal`, gdOther.token, { secret })).status).toBe(200);
-    expect((await post(service, DRAWS, gdOther.token, drawBody(newSecret().commitment))).status).toBe(201);
+    expect(
+      (await post(service, DRAWS, gdOther.token, await drawBody(service, gdOther.token, newSecret().commitment))).status,
+    ).toBe(201);
   });
 
   it('refuses every write route to factories and distributors (403)', async () => {
     const drawn = await completeDraw(service, zj.token, { scope: {}, sampleSize: 1 });
     const target = encodeURIComponent(drawn.targets?.[0] ?? '');
+    const body = await drawBody(service, zj.token, newSecret().commitment);
     for (const org of [factoryA, distributor]) {
       const calls = [
-        post(service, DRAWS, org.token, drawBody(newSecret().commitment)),
+        post(service, DRAWS, org.token, body),
         post(service, `${DRAWS}/${drawn.id}/fix`, org.token),
         post(service, `${DRAWS}/${drawn.id}/reveal`, org.token, { secret: newSecret().secret }),
         post(service, `${DRAWS}/${drawn.id}/results`, org.token, {
@@ -221,7 +227,12 @@ describe('attacks on the draw', () => {
   });
 
   it('refuses a regulator drawing in another province (403); a national regulator may', async () => {
-    const foreign = await post(service, DRAWS, zj.token, drawBody(newSecret().commitment, { scope: { province: 'CN-GD' } }));
+    const foreign = await post(
+      service,
+      DRAWS,
+      zj.token,
+      await drawBody(service, zj.token, newSecret().commitment, { scope: { province: 'CN-GD' } }),
+    );
     expect(foreign.status).toBe(403);
     expect(foreign.body.error?.code).toBe('OUTSIDE_JURISDICTION');
     const drawn = await completeDraw(service, national.token, {
@@ -230,7 +241,8 @@ describe('attacks on the draw', () => {
       sampleSize: 2,
     });
     const serials = unitCodes.map((uri) => /\/21\/([^/?]+)/.exec(uri)?.[1]).sort();
-    expect((await getDraw(service, drawn.id)).inputs?.population).toEqual(serials);
+    const held = await service.call('GET', `${DRAWS}/${drawn.id}/population`, { token: national.token });
+    expect(((await held.json()) as { population: string[] }).population).toEqual(serials);
     expect(drawn.targets?.every((t) => serials.includes(t))).toBe(true);
   });
 
@@ -243,7 +255,7 @@ describe('attacks on the draw', () => {
         scope: {},
         kind: 'organizations',
         sampleSize: 1,
-        inspectors: ['A'],
+        inspectors: (await inspectorsOf(service, late.token)).slice(0, 1),
         inspectorCount: 1,
         commitment: newSecret().commitment,
       },
@@ -252,7 +264,7 @@ describe('attacks on the draw', () => {
     expect((await getDraw(service, old.id)).status).toBe('abandoned');
     expect((await post(service, `${DRAWS}/${old.id}/fix`, late.token)).body.error?.code).toBe('DRAW_ABANDONED');
     const fresh = await completeDraw(service, late.token, { kind: 'organizations', sampleSize: 5 });
-    expect((await getDraw(service, fresh.id)).inputs?.population).toEqual([factoryA.id, factoryB.id].sort());
+    expect((await getDraw(service, fresh.id)).population).toEqual([factoryA.id, factoryB.id].sort());
   });
 });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_INSPECTOR_NAME } from '#shared/domain/inspectors';
 import { DRAW_ALGORITHM, SPOT_CHECK_KINDS } from '#shared/domain/spot-check-draw';
+import { DRAW_ALGORITHM_V1 } from '#shared/domain/spot-check-draw-v1';
 import { DRAW_STATUSES, MAX_INSPECTORS, MAX_POPULATION } from '#shared/domain/spot-checks';
 import { PRODUCT_CATEGORIES } from '#shared/domain/types';
 import { Gtin14, Lot, text } from './common';
@@ -28,7 +30,11 @@ export const CreateDrawBody = z
     scope: Scope,
     kind: z.enum(SPOT_CHECK_KINDS),
     sampleSize: z.number().int().min(1).max(MAX_POPULATION),
-    inspectors: z.array(text(100)).min(1).max(MAX_INSPECTORS).describe('Names or ids of the inspectors to draw from'),
+    inspectors: z
+      .array(z.uuid())
+      .min(1)
+      .max(MAX_INSPECTORS)
+      .describe('Ids of your registered, active inspectors to draw from (POST /v1/inspectors), each once'),
     inspectorCount: z.number().int().min(1).max(MAX_INSPECTORS),
     commitment: z
       .string()
@@ -84,6 +90,12 @@ export const SpotCheckResultEntry = z
   })
   .meta({ id: 'SpotCheckResultEntry' });
 
+/** A result as the public sees it: a unit target by its position in the sorted population, never its serial. */
+export const PublishedSpotCheckResult = SpotCheckResultEntry.extend({
+  target: z.string().optional().describe('The target (a units draw: only for those entitled to its serials)'),
+  targetPosition: z.number().int().optional().describe("A units draw's target: its position in the sorted population"),
+}).meta({ id: 'PublishedSpotCheckResult' });
+
 export const SpotCheckComparison = z
   .object({
     drawId: z.string(),
@@ -109,7 +121,28 @@ const DrawInputs = z
     regulatorOrgId: z.string(),
     scope: DrawScope,
     kind: z.enum(SPOT_CHECK_KINDS),
-    population: z.array(z.string()),
+    population: z
+      .object({ size: z.number().int(), sha256: z.string().describe('Hex SHA-256 of UTF-8(JCS(sorted ids))') })
+      .describe('The population by commitment: the list itself is `population` (units draws: for those entitled only)'),
+    sampleSize: z.number().int(),
+    inspectors: z.array(z.string()).describe('Inspector ids, sorted'),
+    inspectorCount: z.number().int(),
+    commitment: z.string(),
+    committedAt: z.string(),
+    fixedAt: z.string(),
+    serviceSaltCommitment: z.string().describe('Hex SHA-256 of the service salt, which is published after the reveal'),
+  })
+  .describe('Exactly what the seed hashes (JCS, RFC 8785)')
+  .meta({ id: 'SpotCheckDrawInputs' });
+
+const DrawInputsV1 = z
+  .object({
+    algorithm: z.literal(DRAW_ALGORITHM_V1),
+    drawId: z.string(),
+    regulatorOrgId: z.string(),
+    scope: DrawScope,
+    kind: z.enum(SPOT_CHECK_KINDS),
+    population: z.array(z.string()).optional().describe('Withheld from the public for a units draw'),
     sampleSize: z.number().int(),
     inspectors: z.array(z.string()),
     inspectorCount: z.number().int(),
@@ -118,37 +151,61 @@ const DrawInputs = z
     fixedAt: z.string(),
     salt: z.string(),
   })
-  .describe('Exactly what the seed hashes (JCS, RFC 8785)');
+  .describe('A draw made with the retired traceseal-spot-check/1')
+  .meta({ id: 'SpotCheckDrawInputsV1' });
+
+export const SpotCheckInspector = z.object({ id: z.string(), name: z.string() }).meta({ id: 'SpotCheckDrawInspector' });
 
 export const SpotCheckDrawSummary = z
   .object({
     id: z.string(),
+    algorithm: z.enum([DRAW_ALGORITHM, DRAW_ALGORITHM_V1]).optional().describe('Absent: traceseal-spot-check/1'),
     regulatorOrgId: z.string(),
     status: z.enum(DRAW_STATUSES),
     scope: DrawScope,
     kind: z.enum(SPOT_CHECK_KINDS),
     sampleSize: z.number().int(),
-    inspectors: z.array(z.string()),
+    inspectors: z.array(z.string()).describe('Inspector ids, sorted (traceseal-spot-check/1: names)'),
+    inspectorRoster: z.array(SpotCheckInspector).optional().describe('The inspectors drawn from, with their names'),
     inspectorCount: z.number().int(),
     commitment: z.string(),
     committedAt: z.iso.datetime(),
     revealDeadline: z.iso.datetime(),
     fixedAt: z.iso.datetime().optional(),
-    salt: z.string().optional(),
+    salt: z.string().optional().describe('traceseal-spot-check/1 only'),
     populationSize: z.number().int().optional(),
+    populationCommitment: z.string().optional(),
+    serviceSaltCommitment: z.string().optional(),
     revealedAt: z.iso.datetime().optional(),
     secret: z.string().optional().describe('Hex, once revealed'),
+    serviceSalt: z.string().optional().describe('Hex, once revealed'),
     inputsHash: z.string().optional(),
     seed: z.string().optional(),
-    targets: z.array(z.string()).optional().describe('In draw order'),
-    selectedInspectors: z.array(z.string()).optional().describe('In draw order'),
+    targetPositions: z.array(z.number().int()).optional().describe('Positions in the sorted population, in draw order'),
+    targets: z.array(z.string()).optional().describe('In draw order (a units draw: only for those entitled to its serials)'),
+    selectedInspectors: z.array(z.string()).optional().describe('Inspector ids, in draw order'),
   })
   .meta({ id: 'SpotCheckDrawSummary' });
 
 export const SpotCheckDraw = SpotCheckDrawSummary.extend({
-  inputs: DrawInputs.optional(),
-  results: z.array(SpotCheckResultEntry).optional(),
+  inputs: z.union([DrawInputs, DrawInputsV1]).optional(),
+  population: z
+    .array(z.string())
+    .optional()
+    .describe('The sorted population once fixed (a units draw: only for those entitled to its serials)'),
+  results: z.array(PublishedSpotCheckResult).optional(),
 }).meta({ id: 'SpotCheckDraw' });
+
+export const SpotCheckDrawPopulation = z
+  .object({
+    drawId: z.string(),
+    status: z.enum(DRAW_STATUSES),
+    kind: z.enum(SPOT_CHECK_KINDS),
+    population: z.array(z.string()).describe('Sorted; empty until the draw is fixed'),
+    targets: z.array(z.string()).optional().describe('In draw order, once drawn'),
+    results: z.array(PublishedSpotCheckResult),
+  })
+  .meta({ id: 'SpotCheckDrawPopulation' });
 
 export const SpotCheckDrawList = z
   .object({ draws: z.array(SpotCheckDrawSummary), cursor: z.string().optional() })
@@ -167,3 +224,29 @@ export const SpotCheckRecall = z
     eventId: z.string().describe('The whole-lot recall event'),
   })
   .meta({ id: 'SpotCheckRecall' });
+
+export const InspectorParams = z.strictObject({ id: z.uuid() });
+
+export const RegisterInspectorBody = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(MAX_INSPECTOR_NAME * 2)
+      .describe(
+        'Trimmed and NFC-normalized; invisible, format and control characters are refused; one inspector per name (case-insensitive)',
+      ),
+  })
+  .meta({ id: 'RegisterInspectorBody' });
+
+export const Inspector = z
+  .object({
+    id: z.string().describe('Assigned by the service: draws name inspectors by it'),
+    name: z.string(),
+    active: z.boolean(),
+    createdAt: z.iso.datetime(),
+    deactivatedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'Inspector' });
+
+export const InspectorList = z.object({ inspectors: z.array(Inspector) }).meta({ id: 'InspectorList' });

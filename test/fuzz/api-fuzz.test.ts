@@ -801,7 +801,7 @@ describe("every listing's cursor", () => {
     for (const drawer of [regulator, otherRegulator]) {
       const res = await service.call('POST', '/v1/spot-checks/draws', {
         token: drawer.token,
-        body: drawBody(newSecret().commitment),
+        body: await drawBody(service, drawer.token, newSecret().commitment),
       });
       if (res.status !== 201) throw new Error(`draw: ${res.status} ${await res.text()}`);
     }

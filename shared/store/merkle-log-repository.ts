@@ -5,6 +5,8 @@
  * most two chunks (shared/domain/merkle-chunks.ts), never every leaf. One pointer per event
  * (conditional: appended once) gives its leaf index; every signed head is its own item.
  *
+ * (Over 300 lines: the log's items are written together and under one writer's conditions.)
+ *
  * Appending is single-writer: a lease on the state item, and each append transaction is
  * conditioned on the lease owner and the size it read, so two checkpointers never both
  * append, and one whose lease lapsed cannot write over its successor.
@@ -292,6 +294,7 @@ export interface StoredHead {
   rootHash: string;
   timestamp: string;
   previousTreeSize: number;
+  recordedBefore?: string;
   /** The compact JWS over the head. */
   jws: string;
 }
@@ -311,6 +314,7 @@ const headOf = (item: Record<string, unknown>): StoredHead => ({
   rootHash: String(item.rootHash),
   timestamp: String(item.timestamp),
   previousTreeSize: Number(item.previousTreeSize),
+  ...(typeof item.recordedBefore === 'string' ? { recordedBefore: item.recordedBefore } : {}),
   jws: String(item.jws),
 });
 

@@ -172,7 +172,9 @@ export class TraceSealStack extends Stack {
       table: this.table,
       signingKey: this.signingKey,
       onDemand: [this.routeFunctions.get('create-checkpoint')],
+      accessLogs: this.reportStorage.accessLogs,
     });
+    auditCheckpoints.grantWitnessRead(this.routeFunctions.get('audit-log-read'));
 
     const auditExports = new AuditExports(this, 'AuditExports', {
       table: this.table,

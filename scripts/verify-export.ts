@@ -9,6 +9,9 @@
  * regulator kept (--heads: a file of heads as GET /v1/audit/checkpoints lists them, or that
  * URL) is consistent with it and with the newest head (--api fetches the newest head and
  * the consistency proofs; without it, kept heads of another size are reported unchecked).
+ * With --api, the export's head must also be one the service published to its witness
+ * (GET /v1/audit/witness, read from the Object Lock bucket, not the table), consistent with
+ * the newest witnessed head; --no-witness skips that.
  * Exits 0 when everything holds, 1 on any failure, 2 on a usage error.
  */
 import { createHash } from 'node:crypto';
@@ -19,6 +22,7 @@ import { decodeJwt, type JSONWebKeySet } from 'jose';
 import { EXPORT_FORMATS, type ExportFormat } from '#shared/custody/export-formats';
 import { readExportRecords, readLines } from '#shared/custody/export-readers';
 import { type KeptHead, verifyExport } from '#shared/services/audit/export-verify';
+import type { WitnessedHeadInput } from '#shared/services/audit/export-verify-log';
 
 export interface VerifyExportArgs {
   file: string;
@@ -28,18 +32,22 @@ export interface VerifyExportArgs {
   heads?: string;
   api?: string;
   allowUnproven: boolean;
+  /** Skip the check against the witness's heads (GET /v1/audit/witness); on by default with --api. */
+  noWitness?: boolean;
 }
 
 const USAGE =
-  'usage: npm run verify-export -- <file> <manifest> [--proofs <file>] [--jwks <file|url>] [--heads <file|url>] [--api <base url>] [--allow-unproven]';
+  'usage: npm run verify-export -- <file> <manifest> [--proofs <file>] [--jwks <file|url>] [--heads <file|url>] [--api <base url>] [--allow-unproven] [--no-witness]';
 
 export const parseArgs = (argv: readonly string[]): VerifyExportArgs | string => {
   const positional: string[] = [];
   const options: Record<string, string> = {};
   let allowUnproven = false;
+  let noWitness = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--allow-unproven') allowUnproven = true;
+    else if (arg === '--no-witness') noWitness = true;
     else if (['--proofs', '--jwks', '--heads', '--api'].includes(arg)) {
       const value = argv[++i];
       if (value === undefined) return `${arg} needs a value`;
@@ -50,7 +58,7 @@ export const parseArgs = (argv: readonly string[]): VerifyExportArgs | string =>
   const [file, manifest] = positional;
   if (file === undefined || manifest === undefined || positional.length > 2) return USAGE;
   if (options.jwks === undefined && options.api === undefined) return 'give --jwks <file|url> or --api <base url>';
-  return { file, manifest, allowUnproven, ...options };
+  return { file, manifest, allowUnproven, ...(noWitness ? { noWitness } : {}), ...options };
 };
 
 const isUrl = (source: string) => /^https?:\/\//.test(source);
@@ -96,6 +104,14 @@ export const runVerifyExport = async (args: VerifyExportArgs): Promise<{ ok: boo
   const proofsPath = args.proofs ?? `${args.file}.proofs.ndjson`;
   const keptHeads = args.heads === undefined ? [] : headsOf(await readJson(args.heads));
   const latest = api === undefined ? undefined : headsOf(await readJson(`${api}/v1/audit/checkpoints/latest`))[0];
+  // The witness's heads, never the table's: the export's head must be one of them.
+  const witnessed = async (query: string) =>
+    ((await readJson(`${api}/v1/audit/witness?${query}`)) as { heads?: WitnessedHeadInput[] }).heads ?? [];
+  const headSize = decodeJwt(String((decodeJwt(manifestJws).treeHead as { signedHead?: unknown })?.signedHead ?? '')).treeSize;
+  const witness =
+    api === undefined || args.noWitness === true
+      ? undefined
+      : { newest: await witnessed('limit=1'), ofSize: await witnessed(`treeSize=${Number(headSize)}&limit=100`) };
   const report = await verifyExport({
     manifestJws,
     jwks,
@@ -104,6 +120,7 @@ export const runVerifyExport = async (args: VerifyExportArgs): Promise<{ ok: boo
     allowUnproven: args.allowUnproven,
     keptHeads,
     ...(latest === undefined ? {} : { latest }),
+    ...(witness === undefined ? {} : { witness }),
     ...(api === undefined
       ? {}
       : {
@@ -119,6 +136,9 @@ export const runVerifyExport = async (args: VerifyExportArgs): Promise<{ ok: boo
     ...report.passed.map((line) => `✓ ${line}`),
     ...report.notes.map((line) => `! ${line}`),
     ...report.failures.map((line) => `✗ ${line}`),
+    ...(api !== undefined && witness === undefined
+      ? ["! the export's head was not checked against the witness (--no-witness)"]
+      : []),
     report.ok ? 'OK: the export is intact and in the signed log' : `FAILED: ${report.failures.length} problem(s)`,
   ];
   return { ok: report.ok, output };

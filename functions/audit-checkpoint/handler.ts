@@ -1,10 +1,11 @@
-import { ConflictError } from '#shared/errors';
+import { AppError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { appendAndCheckpoint, recordedEventSource } from '#shared/services/audit/checkpoint-service';
 
 /**
  * The hourly EventBridge run. A run that finds another still holding the log has nothing to
- * do: the other signs the head, so it ends quietly rather than failing into a retry.
+ * do: the other signs the head, so it ends quietly rather than failing into a retry. A log
+ * that no longer extends its witnessed head fails the run (the function's error alarm).
  */
 export const handler = async (): Promise<{ appended: number; treeSize: number } | { skipped: true }> => {
   try {
@@ -12,7 +13,7 @@ export const handler = async (): Promise<{ appended: number; treeSize: number } 
     logger.info('checkpoint signed', { appended, treeSize: head.treeSize, rootHash: head.rootHash });
     return { appended, treeSize: head.treeSize };
   } catch (error) {
-    if (error instanceof ConflictError) return { skipped: true };
+    if (error instanceof AppError && error.code === 'CHECKPOINT_RUNNING') return { skipped: true };
     throw error;
   }
 };

@@ -2,7 +2,13 @@ import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { createRouter } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
-import { latestCheckpoint, listCheckpoints, proveConsistency, proveInclusion } from '#shared/services/audit/proof-service';
+import {
+  latestCheckpoint,
+  listCheckpoints,
+  listWitnessedHeads,
+  proveConsistency,
+  proveInclusion,
+} from '#shared/services/audit/proof-service';
 
 // Heads change at most once per checkpoint run: a minute of staleness costs a verifier nothing.
 const HEADS_CACHE = 'public, max-age=60, s-maxage=60';
@@ -15,6 +21,9 @@ const list = createHandler(ROUTES.listCheckpoints, async ({ query }) =>
 const latest = createHandler(ROUTES.getLatestCheckpoint, async () =>
   json(200, await latestCheckpoint(), { cacheControl: HEADS_CACHE }),
 );
+const witness = createHandler(ROUTES.getWitnessedHeads, async ({ query }) =>
+  json(200, await listWitnessedHeads(query), { cacheControl: HEADS_CACHE }),
+);
 const consistency = createHandler(ROUTES.getConsistencyProof, async ({ query }) =>
   json(200, await proveConsistency(query), { cacheControl: PROOF_CACHE }),
 );
@@ -23,6 +32,7 @@ const inclusion = createHandler(ROUTES.getInclusionProof, async ({ query }) => j
 export const handler = createRouter([
   [ROUTES.listCheckpoints, list],
   [ROUTES.getLatestCheckpoint, latest],
+  [ROUTES.getWitnessedHeads, witness],
   [ROUTES.getConsistencyProof, consistency],
   [ROUTES.getInclusionProof, inclusion],
 ]);

@@ -9,7 +9,7 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { jobSlotsPartitionPattern } from '#shared/store/keys';
-import { AuditCheckpoints } from './audit-checkpoints';
+import { AUDIT_RETENTION_DAYS, AuditCheckpoints } from './audit-checkpoints';
 import { jobQueues } from './job-queues';
 import { privateBucket } from './private-bucket';
 import type { SigningKey } from './signing-key';
@@ -18,8 +18,8 @@ import { TraceSealFunction } from './traceseal-function';
 
 export const EXPORT_BUCKET_ENV = 'EXPORT_BUCKET';
 export const EXPORT_JOBS_QUEUE_URL_ENV = 'EXPORT_JOBS_QUEUE_URL';
-/** Five years: the floor the audit data is kept for (README "Retention"). */
-export const AUDIT_RETENTION_DAYS = 5 * 365 + 2;
+export { AUDIT_RETENTION_DAYS };
+
 /** Where the worker writes (shared/store/export-file-store.ts) and where the table archive goes. */
 const EXPORT_PREFIX = 'exports/';
 const ARCHIVE_PREFIX = 'dynamodb/';

@@ -77,6 +77,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       // Test reports: labs' private keys and the reports' PDFs (shared/keys/lab-keys.ts, test-report PDF store).
       LAB_KEY_DIR: join(dataDir, 'lab-keys'),
       TEST_REPORT_DIR: join(dataDir, 'test-reports'),
+      // The witness of signed tree heads: an append-only file beside the table, never in it (shared/store/head-witness.ts).
+      HEAD_WITNESS_FILE: join(dataDir, 'audit', 'heads.jsonl'),
     });
 
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');

@@ -21,6 +21,15 @@ export interface LogEvent {
   kind?: 'event' | 'declaration';
 }
 
+/**
+ * Only events recorded at least this long ago are appended. An event's recordTime is taken
+ * before its transaction commits, so a listing at time t may not yet see an event stamped
+ * just before t; were it skipped, the log's cursor would already be past it and it would
+ * never be appended. Every path that records events (API calls bounded by API Gateway's 29 s,
+ * the event-job worker's Lambda timeout) commits well within two minutes of stamping.
+ */
+export const SETTLE_MARGIN_MS = 2 * 60 * 1000;
+
 /** A leaf's id in the log: the event id, and for a declaration the event id + "#declaration". */
 export const logEntryId = (event: Pick<LogEvent, 'eventId' | 'kind'>): string =>
   event.kind === 'declaration' ? `${event.eventId}#declaration` : event.eventId;
@@ -34,6 +43,11 @@ export interface TreeHead {
   timestamp: string;
   /** Size of the head signed before this one (0 for the first). */
   previousTreeSize: number;
+  /**
+   * Every event recorded before this instant is in the tree (heads signed before the claim
+   * existed lack it). A record older than it that carries no proof was removed or altered.
+   */
+  recordedBefore?: string;
 }
 
 export const eventLeafData = (epcis: string): Buffer => Buffer.from(canonicalJson(JSON.parse(epcis)), 'utf8');

@@ -4,7 +4,7 @@ import type { ReportStatus } from './reports';
  * The regulators' inbox: counterfeit reports and anomaly alerts, each worked through a
  * status with an append-only history. Pure rules here; storage in shared/store/inbox-repository.
  */
-export const INBOX_KINDS = ['report', 'alert', 'test_report'] as const;
+export const INBOX_KINDS = ['report', 'alert', 'test_report', 'audit_log'] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 export const INBOX_STATUSES = ['new', 'investigating', 'closed'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];

@@ -32,6 +32,17 @@ export const AUDIT_LOG_ROUTES = {
       404: error('No head signed yet'),
     },
   }),
+  getWitnessedHeads: route({
+    operationId: 'getWitnessedHeads',
+    method: 'GET',
+    path: '/v1/audit/witness',
+    functionName: 'audit-log-read',
+    summary:
+      'Signed tree heads as published to the witness the table cannot change (Object Lock), largest and newest first (public)',
+    auth: 'public',
+    query: s.WitnessedHeadsQuery,
+    responses: { 200: { description: 'Witnessed heads', schema: s.WitnessedHeads }, 400: error('Invalid request') },
+  }),
   getConsistencyProof: route({
     operationId: 'getConsistencyProof',
     method: 'GET',

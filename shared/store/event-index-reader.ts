@@ -319,3 +319,18 @@ export async function* eventsRecordedBetween(
     }
   }
 }
+
+/** Stored events by log entry id (`<eventId>` or `<eventId>#declaration`); missing ones are left out. */
+export const eventsByEntryId = async (entryIds: readonly string[]): Promise<Map<string, IndexedEvent>> => {
+  const keyOf = (id: string) =>
+    id.endsWith('#declaration')
+      ? eventSourceKey(id.slice(0, -'#declaration'.length), 'declaration')
+      : eventSourceKey(id, 'event');
+  const items = entryIds.length === 0 ? [] : await batchGetAll(entryIds.map(keyOf));
+  const found = new Map<string, IndexedEvent>();
+  for (const item of items) {
+    const event = toIndexed(item);
+    found.set(event.source === 'declaration' ? `${event.eventId}#declaration` : event.eventId, event);
+  }
+  return found;
+};

@@ -33,6 +33,8 @@ export interface ExportStreamState {
   parts: number;
   /** S3 only: the multipart upload and its parts' ETags so far. */
   upload?: { id: string; etags: string[] };
+  /** Proofs only: the first and last leaf index of the records written with a proof. */
+  leaves?: { first: number; last: number };
 }
 
 /**

@@ -36,8 +36,8 @@ export const importLeaves = async (
   );
   if (Item?.leaseOwner !== owner || Number(Item.leaseUntil) <= Date.now() || Number(Item.size) !== state.size)
     throw new LogBusyError();
-  const { firstChunk, leaves } = await leavesFromChunkStart(state, entries);
-  const items = [...chunkItemsOf(firstChunk, leaves), ...entries.map((entry, i) => leafPointerItem(entry, state.size + i))];
+  const { firstChunk, leaves, ids } = await leavesFromChunkStart(state, entries);
+  const items = [...chunkItemsOf(firstChunk, leaves, ids), ...entries.map((entry, i) => leafPointerItem(entry, state.size + i))];
   const lanes = options.lanes ?? 8;
   const share = Math.ceil(items.length / lanes);
   await Promise.all(Array.from({ length: lanes }, (_, lane) => batchPutAll(items.slice(lane * share, (lane + 1) * share))));

@@ -5,6 +5,8 @@
  * most two chunks (shared/domain/merkle-chunks.ts), never every leaf. One pointer per event
  * (conditional: appended once) gives its leaf index; every signed head is its own item.
  *
+ * (Over 300 lines: the log's items are written together and under one writer's conditions.)
+ *
  * Appending is single-writer: a lease on the state item, and each append transaction is
  * conditioned on the lease owner and the size it read, so two checkpointers never both
  * append, and one whose lease lapsed cannot write over its successor.
@@ -143,26 +145,67 @@ export const leafIndexOf = async (eventId: string): Promise<number | undefined> 
 };
 
 /**
- * The leaves from the start of the chunk where `entries` begin: that chunk's stored leaves
- * (a partial chunk is rewritten whole), then the entries' own.
+ * The entry id of each of these leaves, where its chunk names it (chunks keep their leaves'
+ * ids beside the hashes; a chunk written before they did names none). An export reads the
+ * events at the edges of its range this way; the id is only a pointer, every use of it is
+ * checked against the leaf hash by an inclusion proof.
+ */
+export const entryIdsAt = async (leafIndexes: readonly number[]): Promise<Map<number, string>> => {
+  const chunks = [...new Set(leafIndexes.map((i) => chunkOf(i, AUDIT_LOG_CHUNK_SIZE)))];
+  if (chunks.length === 0) return new Map();
+  const items = await batchGetAll(chunks.map(auditLogChunkKey), { consistentRead: true, projection: 'chunk, ids' });
+  const ids = new Map(items.map((item) => [Number(item.chunk), Array.isArray(item.ids) ? item.ids.map(String) : []]));
+  const found = new Map<number, string>();
+  for (const index of leafIndexes) {
+    const id = ids.get(chunkOf(index, AUDIT_LOG_CHUNK_SIZE))?.[index % AUDIT_LOG_CHUNK_SIZE];
+    if (id !== undefined && id !== '') found.set(index, id);
+  }
+  return found;
+};
+
+/**
+ * The leaves (and their entry ids) from the start of the chunk where `entries` begin: that
+ * chunk's stored leaves (a partial chunk is rewritten whole), then the entries' own.
  */
 export const leavesFromChunkStart = async (
   state: LogState,
   entries: readonly AppendEntry[],
-): Promise<{ firstChunk: number; leaves: Hash[] }> => {
+): Promise<{ firstChunk: number; leaves: Hash[]; ids: string[] }> => {
   const firstChunk = chunkOf(state.size, AUDIT_LOG_CHUNK_SIZE);
   const inChunk = state.size % AUDIT_LOG_CHUNK_SIZE;
   const existing = inChunk === 0 ? [] : ((await readChunks([firstChunk])).get(firstChunk) ?? []);
   if (existing.length < inChunk) throw new Error('audit log: the partial chunk is shorter than the log');
-  return { firstChunk, leaves: [...existing.slice(0, inChunk), ...entries.map((e) => e.leafHash)] };
+  const knownIds =
+    inChunk === 0
+      ? new Map<number, string>()
+      : await entryIdsAt(Array.from({ length: inChunk }, (_, i) => state.size - inChunk + i));
+  return {
+    firstChunk,
+    leaves: [...existing.slice(0, inChunk), ...entries.map((e) => e.leafHash)],
+    ids: [
+      ...Array.from({ length: inChunk }, (_, i) => knownIds.get(state.size - inChunk + i) ?? ''),
+      ...entries.map((e) => e.eventId),
+    ],
+  };
 };
 
-/** The items holding `leaves` from the start of `firstChunk`: each chunk, and the root of each complete one. */
-export const chunkItemsOf = (firstChunk: number, leaves: readonly Hash[]): Record<string, unknown>[] => {
+/** The items holding `leaves` from the start of `firstChunk`: each chunk (with its leaves' ids), and the root of each complete one. */
+export const chunkItemsOf = (
+  firstChunk: number,
+  leaves: readonly Hash[],
+  ids: readonly string[] = [],
+): Record<string, unknown>[] => {
   const items: Record<string, unknown>[] = [];
   for (let offset = 0, chunk = firstChunk; offset < leaves.length; offset += AUDIT_LOG_CHUNK_SIZE, chunk++) {
     const chunkLeaves = leaves.slice(offset, offset + AUDIT_LOG_CHUNK_SIZE);
-    items.push({ ...auditLogChunkKey(chunk), type: 'auditLogChunk', chunk, leaves: Buffer.concat(chunkLeaves) });
+    const chunkIds = ids.slice(offset, offset + AUDIT_LOG_CHUNK_SIZE);
+    items.push({
+      ...auditLogChunkKey(chunk),
+      type: 'auditLogChunk',
+      chunk,
+      leaves: Buffer.concat(chunkLeaves),
+      ...(chunkIds.length === chunkLeaves.length ? { ids: chunkIds } : {}),
+    });
     if (chunkLeaves.length === AUDIT_LOG_CHUNK_SIZE)
       items.push({ ...auditLogChunkRootKey(chunk), type: 'auditLogChunkRoot', chunk, root: rootOfLeafHashes(chunkLeaves) });
   }
@@ -205,10 +248,10 @@ export const appendLeaves = async (owner: string, state: LogState, entries: read
   if (last === undefined) return state;
   if (entries.length > MAX_APPEND_BATCH) throw new RangeError('audit log: append batch too large');
   const TableName = mainTableName();
-  const { firstChunk, leaves } = await leavesFromChunkStart(state, entries);
+  const { firstChunk, leaves, ids } = await leavesFromChunkStart(state, entries);
   const items: TransactItems = [
     { Update: stateAdvance(owner, state, entries) },
-    ...chunkItemsOf(firstChunk, leaves).map((Item) => ({ Put: { TableName, Item } })),
+    ...chunkItemsOf(firstChunk, leaves, ids).map((Item) => ({ Put: { TableName, Item } })),
     ...entries.map((entry, i) => ({
       Put: { TableName, Item: leafPointerItem(entry, state.size + i), ConditionExpression: 'attribute_not_exists(pk)' },
     })),
@@ -251,6 +294,7 @@ export interface StoredHead {
   rootHash: string;
   timestamp: string;
   previousTreeSize: number;
+  recordedBefore?: string;
   /** The compact JWS over the head. */
   jws: string;
 }
@@ -270,6 +314,7 @@ const headOf = (item: Record<string, unknown>): StoredHead => ({
   rootHash: String(item.rootHash),
   timestamp: String(item.timestamp),
   previousTreeSize: Number(item.previousTreeSize),
+  ...(typeof item.recordedBefore === 'string' ? { recordedBefore: item.recordedBefore } : {}),
   jws: String(item.jws),
 });
 

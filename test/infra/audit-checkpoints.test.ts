@@ -1,7 +1,8 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { AuditCheckpoints } from '../../infra/constructs/audit-checkpoints';
+import { AUDIT_RETENTION_DAYS, AuditCheckpoints } from '../../infra/constructs/audit-checkpoints';
 import { SigningKey } from '../../infra/constructs/signing-key';
 import { TraceSealFunction } from '../../infra/constructs/traceseal-function';
 import { INDEXES } from '../../shared/store/table-definitions';
@@ -17,7 +18,8 @@ const build = () => {
   });
   const signingKey = new SigningKey(stack, 'SigningKey', { table });
   const onDemand = new TraceSealFunction(stack, 'CreateCheckpoint', { name: 'create-checkpoint', table });
-  const audit = new AuditCheckpoints(stack, 'AuditCheckpoints', { table, signingKey, onDemand: [onDemand] });
+  const accessLogs = new Bucket(stack, 'AccessLogs');
+  const audit = new AuditCheckpoints(stack, 'AuditCheckpoints', { table, signingKey, onDemand: [onDemand], accessLogs });
   return { audit, onDemand, template: Template.fromStack(stack) };
 };
 
@@ -48,5 +50,46 @@ describe('AuditCheckpoints', () => {
       JSON.stringify(s.Resource).includes(`/index/${INDEXES.byRecordTime}`),
     );
     expect(onDemandFeed === undefined ? [] : actionsOf(onDemandFeed)).toEqual(['dynamodb:Query']);
+  });
+
+  it('publishes heads to a KMS, Object Lock COMPLIANCE witness bucket: put and read, never delete', () => {
+    const { audit, onDemand, template } = build();
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: AUDIT_RETENTION_DAYS } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    for (const fn of [audit.checkpointer, onDemand]) {
+      const s3 = roleStatements(template, logicalIdOf(fn.role))
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('s3:'));
+      expect(new Set(s3)).toEqual(new Set(['s3:PutObject', 's3:GetObject', 's3:ListBucket']));
+    }
+    const list = roleStatements(template, logicalIdOf(audit.checkpointer.role)).find((s) =>
+      actionsOf(s).includes('s3:ListBucket'),
+    );
+    expect(JSON.stringify(list?.Condition)).toContain('heads/*');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ HEAD_WITNESS_BUCKET: Match.anyValue() }) },
+    });
+  });
+
+  it('raises an alarm when a checkpoint run fails (a log inconsistent with its witness fails every run)', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 });

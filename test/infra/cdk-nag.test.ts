@@ -59,6 +59,9 @@ describe('cdk-nag (AwsSolutions)', () => {
         // Audit exports: objects per job under exports/; the table archive's objects under dynamodb/ (AuditExports).
         'AwsSolutions-IAM5[Resource::<AuditExports0CF0EA70.Arn>/exports/*]',
         'AwsSolutions-IAM5[Resource::<AuditExportsArchive9EE0DADF.Arn>/dynamodb/*]',
+        // The witness of signed heads: one object per head under heads/, per refusal under alarms/ (AuditCheckpoints).
+        'AwsSolutions-IAM5[Resource::<AuditCheckpointsWitness34D6A7D4.Arn>/heads/*]',
+        'AwsSolutions-IAM5[Resource::<AuditCheckpointsWitness34D6A7D4.Arn>/alarms/*]',
       ]),
     );
     for (const [id, reason] of acknowledged) expect(reason.length, id).toBeGreaterThan(40);

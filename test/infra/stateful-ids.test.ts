@@ -85,6 +85,8 @@ const STATEFUL_IDS: Record<string, string> = {
   AuditExportsExportKeyE83CCC6F: 'AWS::KMS::Key',
   AuditExports0CF0EA70: 'AWS::S3::Bucket',
   AuditExportsArchive9EE0DADF: 'AWS::S3::Bucket',
+  AuditCheckpointsWitnessKey7CE3B78B: 'AWS::KMS::Key',
+  AuditCheckpointsWitness34D6A7D4: 'AWS::S3::Bucket',
   AuditExportsWorkerLogGroup08852514: 'AWS::Logs::LogGroup',
   AuditExportCreateLogGroup0730979C: 'AWS::Logs::LogGroup',
   AuditExportReadLogGroup2F1CA48B: 'AWS::Logs::LogGroup',

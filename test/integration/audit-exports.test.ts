@@ -1,17 +1,30 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashRecordedEvent } from '#shared/custody/chain';
+import { eventLeafHash } from '#shared/domain/audit-log';
+import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
 import type { Role } from '#shared/domain/types';
+import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/services/audit/checkpoint-service';
 import { createExport } from '#shared/services/audit/export-jobs';
 import { runExportJob } from '#shared/services/audit/export-worker';
+import { signTreeHead } from '#shared/services/audit/tree-head-jws';
 import { STALLED_JOB_MS } from '#shared/services/job-slots';
 import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
 import { getExportJob } from '#shared/store/export-job-repository';
 import { slotHolders } from '#shared/store/job-slot-repository';
-import { eventKey } from '#shared/store/keys';
+import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } from '#shared/store/keys';
+import {
+  AUDIT_LOG_CHUNK_SIZE,
+  latestHead,
+  leafIndexOf,
+  loadTree,
+  putHead,
+  readLogState,
+} from '#shared/store/merkle-log-repository';
 import { runVerifyExport } from '../../scripts/verify-export';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { loadEpcisValidator } from '../support/epcis-schema';
@@ -27,6 +40,7 @@ let adminToken: string;
 let workDir: string;
 const orgs: Partial<Record<Role | 'national', { id: string; token: string }>> = {};
 const eventIds: string[] = [];
+const receiptIds: string[] = [];
 
 const checkpoint = () =>
   appendAndCheckpoint({ source: recordedEventSource, now: new Date(Date.now() + SETTLE_MARGIN_MS + 60_000) });
@@ -90,13 +104,19 @@ const download = async (view: ExportView, name: string) => {
   return paths;
 };
 
-const exportAndVerify = async (token: string, format: string, name: string) => {
-  const started = await startExport(token, format);
+const exportAndVerify = async (
+  token: string,
+  format: string,
+  name: string,
+  query: Record<string, string> = {},
+  allowUnproven = false,
+) => {
+  const started = await startExport(token, format, query);
   const view = await finished(token, started.exportId);
   expect(view.state).toBe('done');
   expect(view.percent).toBe(100);
   const paths = await download(view, name);
-  const result = await runVerifyExport({ ...paths, api: service.url, allowUnproven: false });
+  const result = await runVerifyExport({ ...paths, api: service.url, allowUnproven });
   return { view, paths, result };
 };
 
@@ -123,6 +143,7 @@ beforeAll(async () => {
     custodyEvent('receiving', { epcs: [units[1]] }, 1),
   ]);
   expect(received.results.map((r) => r.status)).toEqual(['recorded', 'recorded']);
+  receiptIds.push(...received.results.map((r) => r.eventId ?? ''));
   await checkpoint();
 }, 180_000);
 afterAll(async () => {
@@ -289,5 +310,131 @@ describe('audit exports through the local service', { timeout: 180_000 }, () => 
     expect(removed.result.output).toContainEqual(
       expect.stringMatching(/^✗ record \d+ .*: leaves (\d+)\.\.\1 are missing before it: events were removed$/),
     );
+  });
+
+  const itemOf = async (key: { pk: string; sk: string }) =>
+    (await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: key }))).Item ?? {};
+  const put = (item: Record<string, unknown>) => documentClient.send(new PutCommand({ TableName: mainTableName(), Item: item }));
+
+  /** `count` new shipments, checkpointed, with their record times in log order. */
+  const recordCheckpointed = async (lot: string, count: number) => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const units = await issueUnits(service, factory.token, gtin, lot, count);
+    const ids: string[] = [];
+    for (const unit of units) {
+      const shipped = await postEvents(service, factory.token, [
+        custodyEvent('shipping', { epcs: [unit], destination: orgs.distributor?.id ?? '' }),
+      ]);
+      ids.push(shipped.results[0]?.eventId ?? '');
+    }
+    await checkpoint();
+    const recorded = await Promise.all(
+      ids.map(async (id) => ({ id, recordTime: String((await itemOf(eventKey(id))).recordTime) })),
+    );
+    return recorded.sort((a, b) => a.recordTime.localeCompare(b.recordTime) || a.id.localeCompare(b.id));
+  };
+
+  it('a complete export of a range whose first and last events were deleted does not verify', async () => {
+    const token = orgs.national?.token ?? '';
+    const events = await recordCheckpointed('EDGE-1', 5);
+    const [, first, , last, after] = events;
+    if (first === undefined || last === undefined || after === undefined) throw new Error('expected five events');
+    const query = { GE_recordTime: first.recordTime, LT_recordTime: after.recordTime };
+    const clean = await exportAndVerify(token, 'ndjson', 'edges-clean.ndjson', query);
+    expect(clean.result.output).toContainEqual(expect.stringMatching(/^✓ the range's edges are proven: leaves \d+\.\.\d+/));
+    expect(clean.result.ok).toBe(true);
+
+    for (const { id } of [first, last])
+      await documentClient.send(new DeleteCommand({ TableName: mainTableName(), Key: eventKey(id) }));
+    const cut = await exportAndVerify(token, 'ndjson', 'edges-cut.ndjson', query);
+    expect(cut.view.eventsWritten).toBe(1);
+    expect(cut.result.ok).toBe(false);
+    expect(cut.result.output).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^✗ leaf \d+, just before the range, is not shown: events were removed at its start$/),
+        expect.stringMatching(/^✗ leaf \d+, just after the range, is not shown: events were removed at its end$/),
+      ]),
+    );
+  });
+
+  it('--allow-unproven does not pass an event recorded before the head, altered and stripped of its leaf pointer', async () => {
+    const token = orgs.national?.token ?? '';
+    const [victim, next] = await recordCheckpointed('UNPROVEN-1', 2);
+    if (victim === undefined || next === undefined) throw new Error('expected two events');
+    const item = await itemOf(eventKey(victim.id));
+    const epcis = JSON.stringify({ ...JSON.parse(String(item.epcis)), disposition: 'destroyed' });
+    await put({ ...item, epcis, eventHash: hashRecordedEvent(JSON.parse(epcis)) });
+    await documentClient.send(new DeleteCommand({ TableName: mainTableName(), Key: auditLogLeafPointerKey(victim.id) }));
+    const query = { GE_recordTime: victim.recordTime, LT_recordTime: next.recordTime };
+    const { result } = await exportAndVerify(token, 'ndjson', 'unproven.ndjson', query, true);
+    expect(result.ok).toBe(false);
+    expect(result.output).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^✗ record 1 .*before the head covers, yet it carries no proof: altered or cut from the log$/),
+        expect.stringMatching(
+          /^✗ record 1 .*its eventID is not the CBV 2\.0 hash of its content, and no proof vouches for it: altered$/,
+        ),
+      ]),
+    );
+  });
+
+  it('a rewritten log (event, leaf and the next chain link) is never signed again, and its export does not verify', async () => {
+    const token = orgs.national?.token ?? '';
+    const [victimId = '', receiptId = ''] = [eventIds[0], receiptIds[0]];
+    const leafIndex = (await leafIndexOf(victimId)) ?? -1;
+    expect(leafIndex).toBeLessThan((await readLogState()).size);
+    const chunkNo = Math.floor(leafIndex / AUDIT_LOG_CHUNK_SIZE);
+    const [victim, receipt, chunk] = [
+      await itemOf(eventKey(victimId)),
+      await itemOf(eventKey(receiptId)),
+      await itemOf(auditLogChunkKey(chunkNo)),
+    ];
+    // The rewrite: the event, its leaf, and the receipt's link to it, all consistent with each other.
+    const epcis = JSON.stringify({ ...JSON.parse(String(victim.epcis)), disposition: 'destroyed' });
+    const eventHash = hashRecordedEvent(JSON.parse(epcis));
+    const leaves = Buffer.from(chunk.leaves as Uint8Array);
+    eventLeafHash(epcis).copy(leaves, (leafIndex % AUDIT_LOG_CHUNK_SIZE) * 32);
+    await put({ ...victim, epcis, eventHash });
+    await put({ ...receipt, previousEventHashes: [eventHash] });
+    await put({ ...chunk, leaves });
+    try {
+      const refused = await service.call('POST', '/v1/audit/checkpoints', { token });
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('LOG_INCONSISTENT');
+      // The alarm is in the witness, out of the table's reach, and in every regulator's inbox.
+      expect(await readFile(process.env.HEAD_WITNESS_FILE ?? '', 'utf8')).toContain('"type":"alarm"');
+      const inbox = await service.call('GET', '/v1/inbox?unlocated=true&kind=audit_log', { token: orgs.regulator?.token });
+      expect(inbox.status).toBe(200);
+      expect(((await inbox.json()) as { entries: { kind: string }[] }).entries).toEqual([
+        expect.objectContaining({ kind: 'audit_log' }),
+      ]);
+
+      // What the checkpointer did before: sign a head over the rewritten table. Such a head is
+      // not in the witness, so a complete export against it no longer verifies.
+      const current = await latestHead();
+      if (current === undefined) throw new Error('expected a signed head');
+      const head = { ...current, timestamp: new Date(Date.parse(current.timestamp) + 1000).toISOString() };
+      const { jws: _jws, ...claims } = head;
+      const rootHash = chunkedRangeHasher(await loadTree(head.treeSize))(0, head.treeSize).toString('hex');
+      const forged = { ...claims, rootHash };
+      await putHead({ ...forged, jws: await signTreeHead(forged, await getActiveSigningKey()) });
+      try {
+        const { result } = await exportAndVerify(token, 'ndjson', 'rewritten.ndjson');
+        expect(result.ok).toBe(false);
+        expect(result.output).toContainEqual(
+          `✗ the export's head (size ${head.treeSize}) was never published to the witness: it may sign a rewritten log`,
+        );
+      } finally {
+        await documentClient.send(
+          new DeleteCommand({ TableName: mainTableName(), Key: auditLogHeadKey(forged.timestamp, forged.treeSize) }),
+        );
+      }
+    } finally {
+      await put(victim);
+      await put(receipt);
+      await put(chunk);
+    }
+    // Restored, the log extends its witnessed head again and is signed.
+    expect((await service.call('POST', '/v1/audit/checkpoints', { token })).status).toBe(201);
   });
 });

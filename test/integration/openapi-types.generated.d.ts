@@ -707,6 +707,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/audit/witness': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Signed tree heads as published to the witness the table cannot change (Object Lock), largest and newest first (public) */
+    get: operations['getWitnessedHeads'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit/proofs/consistency': {
     parameters: {
       query?: never;
@@ -2014,7 +2031,7 @@ export interface components {
     };
     InboxEntry: {
       /** @enum {string} */
-      kind: 'report' | 'alert' | 'test_report';
+      kind: 'report' | 'alert' | 'test_report' | 'audit_log';
       id: string;
       /** Format: date-time */
       createdAt: string;
@@ -2196,6 +2213,15 @@ export interface components {
       previousTreeSize: number;
       /** @description Compact JWS (ES256, typ traceseal-sth+jwt, kid in /.well-known/jwks.json) over the other members */
       signedHead: string;
+    };
+    WitnessedHeads: {
+      heads: {
+        treeSize: number;
+        /** @description When it was signed (ISO 8601) */
+        timestamp: string;
+        /** @description The compact JWS as published: verify it, and take the head from its claims */
+        signedHead: string;
+      }[];
     };
     ConsistencyProof: {
       first: number;
@@ -5197,7 +5223,7 @@ export interface operations {
   listInbox: {
     parameters: {
       query?: {
-        kind?: 'report' | 'alert' | 'test_report';
+        kind?: 'report' | 'alert' | 'test_report' | 'audit_log';
         status?: 'new' | 'investigating' | 'closed';
         /** @description GTIN-14 with a valid GS1 check digit */
         gtin?: string;
@@ -5270,7 +5296,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        kind: 'report' | 'alert' | 'test_report';
+        kind: 'report' | 'alert' | 'test_report' | 'audit_log';
         /** @description The report reference (TS-2026-7KQ3MX) or the alert id */
         id: string;
       };
@@ -5341,7 +5367,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        kind: 'report' | 'alert' | 'test_report';
+        kind: 'report' | 'alert' | 'test_report' | 'audit_log';
         /** @description The report reference (TS-2026-7KQ3MX) or the alert id */
         id: string;
       };
@@ -5892,6 +5918,50 @@ export interface operations {
       };
       /** @description No head signed yet */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getWitnessedHeads: {
+    parameters: {
+      query?: {
+        /** @description Only the heads of this size */
+        treeSize?: number;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Witnessed heads */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WitnessedHeads'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
         headers: {
           [name: string]: unknown;
         };

@@ -15,6 +15,7 @@ import {
 import type { CustodyEvent } from '#shared/custody/types';
 import { eventLeafHash } from '#shared/domain/audit-log';
 import { arrayRangeHasher, inclusionProof, rootOfLeafHashes } from '#shared/domain/merkle-tree';
+import type { EdgeLeaf } from '#shared/services/audit/export-edges';
 import { type ExportManifest, signExportManifest } from '#shared/services/audit/export-manifest';
 import { signTreeHead } from '#shared/services/audit/tree-head-jws';
 
@@ -64,15 +65,23 @@ export const testSigningKey = (): { key: SigningKey; jwks: JSONWebKeySet } => {
   return { key, jwks: { keys: [{ ...toPublicJwk('TEST', privateKey) }] } };
 };
 
-/** A log over `logged` (in order) and a signed head over all of it. */
+/** One millisecond after an ISO instant. */
+export const justAfter = (iso: string): string => new Date(Date.parse(iso) + 1).toISOString();
+
+/**
+ * A log over `logged` (in order) and a signed head over all of it, saying (as the
+ * checkpointer does) that everything recorded up to the last logged event is in it.
+ */
 export const signedLog = async (logged: readonly ExportRecord[], key: SigningKey) => {
   const leaves = logged.map((r) => eventLeafHash(r.epcis));
   const hash = arrayRangeHasher(leaves);
+  const last = logged.at(-1);
   const head = {
     treeSize: leaves.length,
     rootHash: rootOfLeafHashes(leaves).toString('hex'),
     timestamp: '2026-11-02T00:00:00.000Z',
     previousTreeSize: 0,
+    ...(last === undefined ? {} : { recordedBefore: justAfter(last.recordTime) }),
   };
   const signedHead = await signTreeHead(head, key);
   const prove = (record: ExportRecord, leafIndex: number): ExportRecord => ({
@@ -80,8 +89,18 @@ export const signedLog = async (logged: readonly ExportRecord[], key: SigningKey
     leafIndex,
     inclusionPath: inclusionProof(leafIndex, leaves.length, hash).map((h) => h.toString('hex')),
   });
-  return { head: { ...head, signedHead }, prove };
+  /** The manifest's edge leaf for leaf `leafIndex`, holding `record` (its own by default). */
+  const edge = (leafIndex: number, record: ExportRecord | undefined = logged[leafIndex]): EdgeLeaf => ({
+    leafIndex,
+    entryId: record?.eventId ?? '',
+    epcis: record?.epcis ?? '{}',
+    inclusionPath: inclusionProof(leafIndex, leaves.length, hash).map((h) => h.toString('hex')),
+  });
+  return { head: { ...head, signedHead }, prove, edge };
 };
+
+/** Where a complete export sits in the log: its record-time range and leaf range. */
+export type ExportPlace = Pick<ExportManifest, 'range' | 'leafRange'>;
 
 export const encodeExport = (format: ExportFormat, records: readonly ExportRecord[]) => ({
   file:
@@ -98,9 +117,17 @@ export const manifestFor = (
   treeHead: ExportManifest['treeHead'],
   key: SigningKey,
   complete = true,
+  place?: ExportPlace,
 ) =>
   signExportManifest(
     {
+      // By default a complete export of the whole log: nothing before its first leaf or after its last.
+      ...(complete
+        ? (place ?? {
+            range: { from: '2026-01-01T00:00:00.000Z', to: treeHead.timestamp },
+            leafRange: { first: 0, last: treeHead.treeSize - 1, before: null, after: null },
+          })
+        : {}),
       exportId: '00000000-0000-4000-8000-000000000001',
       format,
       recordCount,

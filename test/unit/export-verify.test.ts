@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { hashRecordedEvent } from '#shared/custody/chain';
 import type { ExportFormat, ExportRecord } from '#shared/custody/export-formats';
 import { readExportRecords, readLines } from '#shared/custody/export-readers';
 import { verifyExport } from '#shared/services/audit/export-verify';
@@ -210,5 +211,112 @@ describe('verify-export', () => {
 
     const unchecked = await verify('ndjson', files, manifest, { keptHeads: [smaller.head] });
     expect(unchecked.failures).toEqual([expect.stringMatching(/consistency not checked \(no proof source; pass --api\)$/)]);
+  });
+
+  describe('a complete export proves both ends of its range', () => {
+    // The range holds events 2..6 of the log of 9: event 1 is just before it, event 7 just after.
+    const rangeOf = () => ({ from: events[2]?.recordTime ?? '', to: events[7]?.recordTime ?? '' });
+    const exportRange = async (kept: number[], leafRange: (log: Awaited<ReturnType<typeof signedLog>>) => unknown) => {
+      const log = await signedLog(events, key);
+      const records = kept.map((leaf) => log.prove(events[leaf] as ExportRecord, leaf));
+      const files = encodeExport('ndjson', records);
+      const place = { range: rangeOf(), leafRange: leafRange(log) } as Parameters<typeof manifestFor>[6];
+      return verify('ndjson', files, await manifestFor('ndjson', files, records.length, log.head, key, true, place));
+    };
+
+    it('accepts the honest range, its edges shown outside it', async () => {
+      const report = await exportRange([2, 3, 4, 5, 6], (log) => ({
+        first: 2,
+        last: 6,
+        before: log.edge(1),
+        after: log.edge(7),
+      }));
+      expect(report.failures).toEqual([]);
+      expect(report.passed).toContain("the range's edges are proven: leaves 2..6, nothing missing at either end");
+    });
+
+    it('fails when the first and last events of the range were deleted from the table', async () => {
+      // What the worker writes then: records 3..5, and no event to show for leaves 2 and 6.
+      const gone = await exportRange([3, 4, 5], () => ({ first: 3, last: 5, before: null, after: null }));
+      expect(gone.ok).toBe(false);
+      expect(gone.failures).toEqual(
+        expect.arrayContaining([
+          'leaf 2, just before the range, is not shown: events were removed at its start',
+          'leaf 6, just after the range, is not shown: events were removed at its end',
+        ]),
+      );
+      // Shown, but they are events of the range that the export left out.
+      const inRange = await exportRange([3, 4, 5], (log) => ({ first: 3, last: 5, before: log.edge(2), after: log.edge(6) }));
+      expect(inRange.failures).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /^leaf 2 .* was recorded in the range but is not in the export: events were removed at its start$/,
+          ),
+          expect.stringMatching(/^leaf 6 .* was recorded in the range but is not in the export: events were removed at its end$/),
+        ]),
+      );
+      // Another event passed off as the edge leaf: its proof fails.
+      const swapped = await exportRange([3, 4, 5], (log) => ({ first: 3, last: 5, before: log.edge(2, events[0]), after: null }));
+      expect(swapped.failures).toContain('leaf 2, just before the range, is not shown: events were removed at its start');
+      // A manifest that does not say where the range lies cannot be checked.
+      const log = await signedLog(events, key);
+      const files = encodeExport('ndjson', [log.prove(events[0] as ExportRecord, 0)]);
+      const bare = await verify(
+        'ndjson',
+        files,
+        await manifestFor('ndjson', files, 1, log.head, key, true, { range: rangeOf() }),
+      );
+      expect(bare.failures).toContain('complete export: the manifest names no leaf range, so its ends cannot be checked');
+    });
+  });
+
+  it('--allow-unproven does not wave through an event recorded before the head and stripped of its proof', async () => {
+    const log = await signedLog(events, key);
+    // Altered in the table (its chain hash recomputed to match), its leaf pointer removed.
+    const victim = events[5] as ExportRecord;
+    const epcis = victim.epcis.replace('"Shenzhen"', '"Guangzhou"');
+    const altered: ExportRecord = { ...victim, epcis, eventHash: hashRecordedEvent(JSON.parse(epcis)) };
+    const records = events.map((record, leaf) => (leaf === 5 ? altered : log.prove(record, leaf)));
+    const files = encodeExport('ndjson', records);
+    const partial = await manifestFor('ndjson', files, records.length, log.head, key, false);
+    const report = await verify('ndjson', files, partial, { allowUnproven: true });
+    expect(report.ok).toBe(false);
+    expect(report.failures).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^record 6 .*its eventID is not the CBV 2\.0 hash of its content, and no proof vouches for it: altered$/,
+        ),
+        expect.stringMatching(/^record 6 .*before the head covers, yet it carries no proof: altered or cut from the log$/),
+      ]),
+    );
+    // Unaltered but stripped: the record time alone still gives it away.
+    const stripped = events.map((record, leaf) => (leaf === 5 ? record : log.prove(record, leaf)));
+    const strippedFiles = encodeExport('ndjson', stripped);
+    const strippedReport = await verify(
+      'ndjson',
+      strippedFiles,
+      await manifestFor('ndjson', strippedFiles, stripped.length, log.head, key, false),
+      { allowUnproven: true },
+    );
+    expect(strippedReport.failures).toEqual([
+      expect.stringMatching(/^record 6 .*before the head covers, yet it carries no proof: altered or cut from the log$/),
+    ]);
+  });
+
+  it("checks the export's head against the witness's published heads", async () => {
+    const { files, manifest, head } = await exportOf('ndjson', honest());
+    const published = { treeSize: head.treeSize, timestamp: head.timestamp, signedHead: head.signedHead };
+    const ok = await verify('ndjson', files, manifest, { witness: { newest: [published], ofSize: [published] } });
+    expect(ok.failures).toEqual([]);
+    expect(ok.passed).toContain(`the export's head (size ${head.treeSize}) is published in the witness`);
+    // A head the service signed over a rewritten table, never witnessed: the witness holds another root.
+    const rewritten = await signedLog([events[1], events[0], ...events.slice(2)] as ExportRecord[], key);
+    const other = { treeSize: head.treeSize, timestamp: head.timestamp, signedHead: rewritten.head.signedHead };
+    const refused = await verify('ndjson', files, manifest, { witness: { newest: [other], ofSize: [other] } });
+    expect(refused.failures).toEqual(
+      expect.arrayContaining([
+        `the export's head (size ${head.treeSize}) was never published to the witness: it may sign a rewritten log`,
+      ]),
+    );
   });
 });

@@ -48,3 +48,19 @@ export const InclusionProof = z
     inclusionPath: z.array(Hex32),
   })
   .meta({ id: 'InclusionProof' });
+
+export const WitnessedHeadsQuery = z.strictObject({
+  treeSize: Size.optional().describe('Only the heads of this size'),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+});
+export const WitnessedHeads = z
+  .object({
+    heads: z.array(
+      z.object({
+        treeSize: z.number().int(),
+        timestamp: z.string().describe('When it was signed (ISO 8601)'),
+        signedHead: z.string().describe('The compact JWS as published: verify it, and take the head from its claims'),
+      }),
+    ),
+  })
+  .meta({ id: 'WitnessedHeads' });

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { getOptionalStringFromEnv } from '#shared/config';
-import { compareLogOrder, eventLeafHash, type LogEvent, logEntryId, type TreeHead } from '#shared/domain/audit-log';
-import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
+import {
+  compareLogOrder,
+  eventLeafHash,
+  type LogEvent,
+  logEntryId,
+  SETTLE_MARGIN_MS,
+  type TreeHead,
+} from '#shared/domain/audit-log';
 import { ConflictError } from '#shared/errors';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { eventsRecordedBetween } from '#shared/store/event-index-reader';
 import { putEventIndexRows } from '#shared/store/event-index-repository';
+import { witnessHead } from '#shared/store/head-witness';
 import {
   type AppendEntry,
   acquireLogLease,
@@ -14,22 +21,15 @@ import {
   LogBusyError,
   type LogState,
   latestHead,
-  loadTree,
   MAX_APPEND_BATCH,
   putHead,
   releaseLogLease,
   type StoredHead,
 } from '#shared/store/merkle-log-repository';
+import { extendsBaseline, refuseInconsistentLog, witnessBaseline } from './log-witness';
 import { signTreeHead } from './tree-head-jws';
 
-/**
- * Only events recorded at least this long ago are appended. An event's recordTime is taken
- * before its transaction commits, so a listing at time t may not yet see an event stamped
- * just before t; were it skipped, the log's cursor would already be past it and it would
- * never be appended. Every path that records events (API calls bounded by API Gateway's 29 s,
- * the event-job worker's Lambda timeout) commits well within two minutes of stamping.
- */
-export const SETTLE_MARGIN_MS = 2 * 60 * 1000;
+export { SETTLE_MARGIN_MS };
 /** Longer than the checkpoint function's timeout, so a crashed run's lease lapses by the next. */
 export const LEASE_MS = 6 * 60 * 1000;
 /** Per run; the next run (hourly, or on demand) continues where this one stopped. */
@@ -104,6 +104,7 @@ export const appendAndCheckpoint = async (input: {
       batch = [];
     };
     let previous = state.last;
+    let stoppedAtLimit = false;
     for await (const event of input.source({ after: state.last, until })) {
       if (event.recordTime > until.toISOString() || !isAfter(event, state.last)) continue;
       const entry = { recordTime: event.recordTime, eventId: logEntryId(event) };
@@ -113,9 +114,17 @@ export const appendAndCheckpoint = async (input: {
       previous = entry;
       batch.push(event);
       if (batch.length === MAX_APPEND_BATCH) await flush();
-      if (appended + batch.length >= limit) break;
+      if (appended + batch.length >= limit) {
+        stoppedAtLimit = true;
+        break;
+      }
     }
     if (batch.length > 0) await flush();
+    // Every run, signing or not, proves the log still extends its last published head: a
+    // rewrite is refused (409 LOG_INCONSISTENT, an alarm) the first time anyone asks.
+    const baseline = await witnessBaseline();
+    const extension = await extendsBaseline(baseline, state.size);
+    if (!extension.ok) return refuseInconsistentLog(baseline, state.size, extension.reason, now);
     // Nothing new and a recent head of this size: that head still says everything, so a caller
     // repeating POST /v1/audit/checkpoints gets it back instead of filling the table with heads
     // kept forever. The hourly run still signs a fresh one once the last is an hour old.
@@ -128,7 +137,9 @@ export const appendAndCheckpoint = async (input: {
     ) {
       return { appended, head: latest };
     }
-    const head = await signHead(state.size, now);
+    // A run cut short by its limit has appended everything before its last event, no more.
+    const recordedBefore = stoppedAtLimit && state.last !== undefined ? state.last.recordTime : until.toISOString();
+    const head = await signHead({ treeSize: state.size, rootHash: extension.rootHash, recordedBefore }, now);
     return { appended, head };
   } finally {
     await releaseLogLease(owner);
@@ -145,16 +156,16 @@ const takeLease = async (owner: string, now: Date): Promise<LogState> => {
   }
 };
 
-/** Called with the lease held, so `previousTreeSize` is the head signed just before. */
-const signHead = async (treeSize: number, now: Date): Promise<StoredHead> => {
-  const [tree, previous, key] = await Promise.all([loadTree(treeSize), latestHead(), getActiveSigningKey()]);
-  const head: TreeHead = {
-    treeSize,
-    rootHash: chunkedRangeHasher(tree)(0, treeSize).toString('hex'),
-    timestamp: now.toISOString(),
-    previousTreeSize: previous?.treeSize ?? 0,
-  };
+/**
+ * Called with the lease held, so `previousTreeSize` is the head signed just before, and
+ * with a root already proven to extend the newest witnessed head. The head is published to
+ * the witness before the table, so every head the table shows was witnessed first.
+ */
+const signHead = async (tree: { treeSize: number; rootHash: string; recordedBefore: string }, now: Date): Promise<StoredHead> => {
+  const [previous, key] = await Promise.all([latestHead(), getActiveSigningKey()]);
+  const head: TreeHead = { ...tree, timestamp: now.toISOString(), previousTreeSize: previous?.treeSize ?? 0 };
   const stored = { ...head, jws: await signTreeHead(head, key) };
+  await witnessHead({ treeSize: head.treeSize, timestamp: head.timestamp, signedHead: stored.jws });
   await putHead(stored);
   return stored;
 };

@@ -2,6 +2,7 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose'
 import type { SigningKey } from '#shared/codes/signature';
 import type { ExportFormat } from '#shared/custody/export-formats';
 import type { TreeHead } from '#shared/domain/audit-log';
+import type { ExportLeafRange } from './export-edges';
 
 /**
  * An export's manifest is a compact JWS (a JWT, so any JOSE tool reads it), ES256 with the
@@ -26,6 +27,13 @@ export interface ExportManifest {
    * removed from the database before the export shows as a gap.
    */
   complete: boolean;
+  /** The record-time range read: from ≤ recordTime < to. */
+  range?: { from: string; to: string };
+  /**
+   * A complete export's place in the log: the range's first and last leaf, and the leaves
+   * just outside it with their events and proofs, so a verifier checks both ends.
+   */
+  leafRange?: ExportLeafRange;
   createdAt: string;
   completedAt: string;
   exporter: { orgId: string; subject: string; role: string };

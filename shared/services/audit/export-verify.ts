@@ -1,10 +1,13 @@
 import type { JSONWebKeySet } from 'jose';
 import { hashRecordedEvent } from '#shared/custody/chain';
+import { EPCIS_CONTEXT } from '#shared/custody/epcis';
+import { eventHashId } from '#shared/custody/event-hash';
 import type { ProofLine } from '#shared/custody/export-formats';
-import { eventLeafHash, type TreeHead } from '#shared/domain/audit-log';
+import { eventLeafHash, SETTLE_MARGIN_MS, type TreeHead } from '#shared/domain/audit-log';
 import { verifyConsistency, verifyInclusion } from '#shared/domain/merkle-tree';
 import { type ChainLinkReport, createChainLinkCheck } from './export-chain-links';
 import { type ExportManifest, verifyExportManifest } from './export-manifest';
+import { checkEdges, checkWitness, type WitnessedHeadInput } from './export-verify-log';
 import { verifyTreeHead } from './tree-head-jws';
 
 /**
@@ -33,6 +36,11 @@ export interface VerifyExportInput {
   latest?: KeptHead;
   /** RFC 9162 consistency path (hex) from the tree of `first` to that of `second`. */
   consistencyPath?: (first: number, second: number) => Promise<readonly string[]>;
+  /**
+   * Heads as published to the witness (GET /v1/audit/witness): the newest, and those of the
+   * export head's size. When given, the export's head must be among them.
+   */
+  witness?: { newest: readonly WitnessedHeadInput[]; ofSize: readonly WitnessedHeadInput[] };
 }
 
 export interface VerifyExportReport {
@@ -106,8 +114,18 @@ const checkChainLinks = (
     notes.push(`${report.unlinked} records were recorded before links were kept with events: GET /v1/chain has their links`);
 };
 
-const checkHeads = async (input: VerifyExportInput, head: TreeHead, found: Findings, passed: string[]): Promise<void> => {
-  const others = [...(input.keptHeads ?? []), ...(input.latest === undefined ? [] : [input.latest])];
+const checkHeads = async (
+  input: VerifyExportInput,
+  head: TreeHead,
+  found: Findings,
+  passed: string[],
+  witnessed?: KeptHead,
+): Promise<void> => {
+  const others = [
+    ...(input.keptHeads ?? []),
+    ...(input.latest === undefined ? [] : [input.latest]),
+    ...(witnessed === undefined ? [] : [witnessed]),
+  ];
   for (const kept of others) {
     const label = `head of size ${kept.treeSize} (${kept.timestamp})`;
     let signed: TreeHead;
@@ -144,6 +162,18 @@ const checkHeads = async (input: VerifyExportInput, head: TreeHead, found: Findi
   }
 };
 
+const cbvIdOf = (event: Record<string, unknown>): string | undefined => {
+  try {
+    return eventHashId(event, { context: EPCIS_CONTEXT });
+  } catch {
+    return undefined;
+  }
+};
+
+/** Heads signed before they said so cover what was recorded a settle margin before their signing. */
+const recordedBeforeOf = (head: TreeHead): string =>
+  head.recordedBefore ?? new Date(Date.parse(head.timestamp) - SETTLE_MARGIN_MS).toISOString();
+
 export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExportReport> => {
   const found = new Findings();
   const passed: string[] = [];
@@ -176,6 +206,8 @@ export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExpo
   let previousLeaf = -1;
   let previousRecordTime = '';
   let unproven = 0;
+  let legacyIds = 0;
+  const provenLeaves: { first?: number; last?: number } = {};
   let chained = 0;
   const links = createChainLinkCheck();
   let readError: string | undefined;
@@ -209,8 +241,26 @@ export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExpo
             found.fail('custody chain', `${named}: content does not match the hash its custody chain links: altered`);
           }
         }
-        if (proof.leafIndex === null) unproven++;
-        else if (head !== undefined) {
+        // The CBV 2.0 event hash, recomputed: a proven record's leaf vouches for all of it
+        // (an id that differs is one recorded before CBV ids), an unproven one has only this.
+        const idMatches = cbvIdOf(event) === eventId;
+        if (proof.leafIndex === null) {
+          unproven++;
+          if (!idMatches)
+            found.fail(
+              'event id',
+              `${named}: its eventID is not the CBV 2.0 hash of its content, and no proof vouches for it: altered`,
+            );
+          if (head !== undefined && recordTime < recordedBeforeOf(head)) {
+            found.fail(
+              'unproven before head',
+              `${named}: recorded ${recordTime}, before the head covers, yet it carries no proof: altered or cut from the log`,
+            );
+          }
+        } else if (head !== undefined) {
+          if (!idMatches) legacyIds++;
+          provenLeaves.first ??= proof.leafIndex;
+          provenLeaves.last = proof.leafIndex;
           const leaf = eventLeafHash(epcis);
           if (!verifyInclusion(proof.leafIndex, head.treeSize, leaf, proof.inclusionPath.map(fromHex), fromHex(head.rootHash))) {
             found.fail('inclusion', `${named}: not in the signed log as it is here (leaf ${proof.leafIndex}): altered`);
@@ -243,12 +293,25 @@ export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExpo
     if (manifest.complete && found.count('gap') === 0) passed.push('no leaf missing between the first and last record');
   }
   if (readError === undefined) checkChainLinks(links.report(), manifest.complete, found, passed, notes);
+  if (head !== undefined && readError === undefined && manifest.complete) checkEdges(manifest, head, provenLeaves, found, passed);
+  if (legacyIds > 0) notes.push(`${legacyIds} proven records carry ids recorded before the CBV 2.0 event hash`);
+  if (found.count('event id') === 0) passed.push("every unproven record's eventID is the CBV 2.0 hash of its content");
   if (unproven > 0) {
     const message = `${unproven} records are newer than the export's tree head and carry no proof`;
     if (input.allowUnproven === true) notes.push(`${message} (allowed)`);
     else found.fail('unproven', `${message}: checkpoint, then export again (or pass --allow-unproven)`);
   }
-  if (head !== undefined) await checkHeads(input, head, found, passed);
+  if (head !== undefined) {
+    const witnessed =
+      input.witness === undefined ? undefined : await checkWitness(input.witness, head, input.jwks, found, passed);
+    await checkHeads(
+      input,
+      head,
+      found,
+      passed,
+      witnessed === undefined ? undefined : { ...witnessed, signedHead: witnessed.signedHead },
+    );
+  }
   found.summarize();
   return { ok: found.failures.length === 0, manifest, passed, failures: found.failures, notes };
 };

@@ -11,10 +11,12 @@ import {
   type ExportCheckpoint,
   type ExportJob,
   ExportJobBusyError,
+  type ExportStreamState,
   releaseExportJob,
   saveExportCheckpoint,
 } from '#shared/store/export-job-repository';
 import { getOrganization } from '#shared/store/org-repository';
+import { exportLeafRange } from './export-edges';
 import { signExportManifest } from './export-manifest';
 import { exportRecords } from './export-source';
 
@@ -87,9 +89,13 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
       proofs: { chunks: [], bytes: 0 },
     };
     // What each file holds beyond its checkpoint: its records and its last order key.
-    const ahead: Record<ExportStream, { records: number; position?: string }> = {
+    const ahead: Record<ExportStream, Pick<ExportStreamState, 'records' | 'position' | 'leaves'>> = {
       file: { records: checkpoint.file.records, ...pick(checkpoint.file.position) },
-      proofs: { records: checkpoint.proofs.records, ...pick(checkpoint.proofs.position) },
+      proofs: {
+        records: checkpoint.proofs.records,
+        ...pick(checkpoint.proofs.position),
+        ...(checkpoint.proofs.leaves === undefined ? {} : { leaves: checkpoint.proofs.leaves }),
+      },
     };
     const add = (stream: ExportStream, text: string) => {
       const chunk = Buffer.from(text, 'utf8');
@@ -120,7 +126,9 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
       }
       if (n >= checkpoint.proofs.records) {
         add('proofs', proofLineOf(record, n));
-        ahead.proofs = { records: n + 1, position };
+        const leaf = record.leafIndex;
+        const leaves = leaf === null ? ahead.proofs.leaves : { first: ahead.proofs.leaves?.first ?? leaf, last: leaf };
+        ahead.proofs = { records: n + 1, position, ...(leaves === undefined ? {} : { leaves }) };
       }
       n++;
       for (const stream of ['file', 'proofs'] as const) {
@@ -138,6 +146,14 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
   }
   const hashes = await writer.finish(checkpoint);
   options.fault?.('finished');
+  // A complete export proves its edges: the leaves just outside its range (export-edges.ts).
+  const leafRange = job.complete
+    ? await exportLeafRange({
+        head: job.head,
+        range: job.range,
+        ...(checkpoint.proofs.leaves === undefined ? {} : { proven: checkpoint.proofs.leaves }),
+      })
+    : undefined;
   const completedAt = now().toISOString();
   const manifest = await signExportManifest(
     {
@@ -149,6 +165,8 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
       proofsSha256: hashes.proofsSha256,
       query: job.query,
       complete: job.complete,
+      range: job.range,
+      ...(leafRange === undefined ? {} : { leafRange }),
       createdAt: job.createdAt,
       completedAt,
       exporter: { orgId: job.orgId, subject: job.subject, role: job.role },

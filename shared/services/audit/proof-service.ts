@@ -2,6 +2,7 @@ import { logEntryId } from '#shared/domain/audit-log';
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
 import { consistencyProof, inclusionProof } from '#shared/domain/merkle-tree';
 import { BadRequestError, NotFoundError } from '#shared/errors';
+import { witnessedHeads } from '#shared/store/head-witness';
 import { latestHead, leafIndexOf, listHeads, loadTree, type StoredHead } from '#shared/store/merkle-log-repository';
 
 /**
@@ -67,3 +68,8 @@ export const latestCheckpoint = async () => {
   if (head === undefined) throw new NotFoundError('NO_CHECKPOINT', 'No tree head has been signed yet');
   return publicHead(head);
 };
+
+/** The witness's heads as published, never the table's: what verify-export checks an export's head against. */
+export const listWitnessedHeads = async (query: { treeSize?: number; limit: number }) => ({
+  heads: await witnessedHeads(query),
+});

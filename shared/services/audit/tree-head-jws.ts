@@ -7,7 +7,8 @@ import type { TreeHead } from '#shared/domain/audit-log';
  * service's active code-signing key, whose public half is in /.well-known/jwks.json. Its own
  * `typ` keeps it from being taken for any other token signed by that key, and a verifier
  * insists on it. The claims are the head: treeSize, rootHash (lowercase hex), timestamp
- * (ISO 8601) and previousTreeSize, plus iat.
+ * (ISO 8601), previousTreeSize and recordedBefore (every event recorded before it is in the
+ * tree), plus iat.
  */
 export const TREE_HEAD_TYP = 'traceseal-sth+jwt';
 
@@ -33,5 +34,6 @@ export const verifyTreeHead = async (jws: string, jwks: JSONWebKeySet): Promise<
     rootHash: payload.rootHash as string,
     timestamp: payload.timestamp as string,
     previousTreeSize: payload.previousTreeSize as number,
+    ...(typeof payload.recordedBefore === 'string' ? { recordedBefore: payload.recordedBefore } : {}),
   };
 };

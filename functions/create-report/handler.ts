@@ -1,10 +1,14 @@
 import { AppError } from '#shared/errors';
 import { createHandler } from '#shared/http/create-handler';
 import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/http/report-page';
-import { acceptsHtml, readReportRequest, reporterAddress } from '#shared/http/report-request';
+import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace } from '#shared/http/report-request';
 import { errorResponse, json, text } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { loadIpRegions } from '#shared/services/ip-regions';
 import { submitReport } from '#shared/services/report-service';
+
+// At cold start: a function bundled without its IP database fails here, not on a report.
+const locate = loadIpRegions();
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -21,10 +25,9 @@ export const handler = createHandler(ROUTES.createReport, async ({ event, query 
     const { reference } = await submitReport({
       ...request,
       sourceIp: reporterAddress(event),
-      // CloudFront's own viewer-location headers (a viewer's are dropped on the way, see
-      // infra/constructs/verification-cdn.ts and the local gateway): where the reporter stood.
-      viewerCountry: event.headers['cloudfront-viewer-country'],
-      viewerSubdivision: event.headers['cloudfront-viewer-country-region'],
+      // From the address CloudFront saw, as for scans: never a viewer-location header a
+      // request from the AWS network could bring itself.
+      reporterPlace: reporterPlace(event, locate),
     });
     return html ? text(202, renderReportReceipt(language, reference), HTML) : json(202, { reference, status: 'received' });
   } catch (error) {

@@ -31,6 +31,12 @@ export interface HttpFunctionSettings {
    * @default false
    */
   readonly publicHotPath?: boolean;
+  /**
+   * Places a viewer by its address: ships the offline IP database (TraceSealFunction's
+   * `ipDatabase`), read at cold start.
+   * @default false
+   */
+  readonly locatesViewers?: boolean;
 }
 
 /**
@@ -78,11 +84,13 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   'get-event-job': { tableAccess: 'read' },
   // Public: reads the product and its factory a code names, counts the reporter's hourly
   // quota, writes the report and its listing copies; nothing else (ReportStorage grants the photos).
+  // The report's province is its reporter's address's, looked up in the IP database.
   'create-report': {
     tableAccess: {
       leadingKeys: ['PRODUCT#*', 'ORG#*', 'REPORT#*', 'REPORTS#*', 'REPORT_QUOTA#*', 'INBOX#*'],
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     },
+    locatesViewers: true,
   },
   'list-reports': { tableAccess: { leadingKeys: ['ORG#*', 'REPORTS#*'] } },
   // EPCIS query: reads the time index (a GSI, which leading-key conditions cannot scope), facet rows and events.
@@ -223,6 +231,7 @@ export class RouteFunctions extends Construct {
         table: setting.tableAccess === 'none' ? undefined : props.table,
         environment: setting.printsCodes === true ? { VERIFY_BASE_URL: props.verifyBaseUrl } : {},
         reservedConcurrentExecutions: setting.publicHotPath === true ? reserved : undefined,
+        ipDatabase: setting.locatesViewers === true,
       });
       fn.grantTable(setting.tableAccess);
       if (setting.signsCodes === true) props.signingKey.grantRead(fn);

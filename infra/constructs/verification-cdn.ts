@@ -184,9 +184,10 @@ export class VerificationCdn extends Construct {
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,
       // API Gateway rejects a Host that is not its own; with caching disabled this policy
-      // also forwards Authorization. It also has CloudFront add its viewer-location headers
-      // (CloudFront-Viewer-Address, -Country, -Country-Region), which the counterfeit-report
-      // rate limit and the report's province read (shared/http/report-request.ts).
+      // also forwards Authorization. It also has CloudFront add its viewer-location headers:
+      // the counterfeit-report rate limit and the report's place read CloudFront-Viewer-Address
+      // and -Country (shared/http/report-request.ts), never -Country-Region or -City: CloudFront
+      // does not set those on requests from the AWS network, so a viewer's own could get through.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       compress: true,
     };

@@ -62,13 +62,3 @@ export const provinceOf = (region: string): string => {
   const first = region.trim().split(/\s+/)[0] ?? '';
   return /^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$/.test(first) ? first.toUpperCase() : region.trim().toUpperCase();
 };
-
-/**
- * Where the reporter stood, from CloudFront's viewer-location headers (country and ISO
- * 3166-2 subdivision). Undefined when either is missing or malformed.
- */
-export const provinceFromViewer = (country: string | undefined, subdivision: string | undefined): string | undefined => {
-  if (country === undefined || subdivision === undefined) return undefined;
-  if (!/^[A-Za-z]{2}$/.test(country) || !/^[A-Za-z0-9]{1,3}$/.test(subdivision)) return undefined;
-  return `${country}-${subdivision}`.toUpperCase();
-};

@@ -2,6 +2,8 @@ import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { MAX_REPORT_PHOTOS } from '#shared/domain/report-photos';
+import type { ScanPlace } from '#shared/domain/scans';
+import { type IpRegion, placeOfViewer } from '#shared/domain/viewer-place';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors';
 import { multipartBoundary, parseMultipart } from './multipart';
 import { CreateReportJsonBody, MAX_REPORT_BODY_BYTES, ReportFields } from './schemas/reports';
@@ -93,7 +95,8 @@ export const readReportRequest = (event: APIGatewayProxyEventV2): ReportRequest 
 };
 
 /**
- * The reporter's address, for the rate limit only (it is hashed, never stored). Behind
+ * The reporter's address, for the rate limit (hashed) and its place (looked up in memory),
+ * never stored or logged. Behind
  * CloudFront, API Gateway's source IP is CloudFront's; CloudFront-Viewer-Address (`ip:port`)
  * is the viewer's, set by CloudFront on the origin request (the local gateway does the same
  * and drops a viewer's own). Only one well-formed `ip:port` counts: anything else (a value
@@ -107,6 +110,17 @@ export const reporterAddress = (event: APIGatewayProxyEventV2): string => {
   if (isIP(ip) !== 0 && /^\d{1,5}$/.test(port)) return ip;
   return event.requestContext.http.sourceIp;
 };
+
+/**
+ * Where the reporter stood, as scans are placed: the country CloudFront determined, and the
+ * province and city of the reporter's address (above) in the offline IP database. No
+ * `CloudFront-Viewer-Country-Region` or `-City` is read: CloudFront does not set them on
+ * requests from the AWS network, so there a viewer's own would reach the origin and choose
+ * which province's regulators hear of the report. A country header can only keep a place at
+ * country level (placeOfViewer wants both to say mainland China), never name a province.
+ */
+export const reporterPlace = (event: APIGatewayProxyEventV2, locate: (address: string) => IpRegion | undefined): ScanPlace =>
+  placeOfViewer(locate(reporterAddress(event)), event.headers['cloudfront-viewer-country']);
 
 /** A browser's form post wants the page; apps and scripts get JSON. */
 export const acceptsHtml = (accept: string | undefined): boolean => {

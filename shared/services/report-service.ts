@@ -3,7 +3,6 @@ import { readLabel } from '#shared/codes/digital-link';
 import { checkPhoto, MAX_REPORT_PHOTO_BYTES, type ReportPhotoType } from '#shared/domain/report-photos';
 import {
   newReportReference,
-  provinceFromViewer,
   provinceOf,
   type Report,
   type ReportedCode,
@@ -11,6 +10,7 @@ import {
   type ReportStatus,
   UNLOCATED_REGION,
 } from '#shared/domain/reports';
+import type { ScanPlace } from '#shared/domain/scans';
 import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#shared/errors';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductRecord } from '#shared/store/product-repository';
@@ -25,9 +25,8 @@ export const REPORTS_PER_IP_PER_HOUR = 5;
 
 export type ReportSubmission = ({ honeypot: true } | { honeypot: false; fields: ReportFieldValues; photos: Buffer[] }) & {
   sourceIp: string;
-  /** CloudFront's viewer-location headers, when the request came through it. */
-  viewerCountry?: string;
-  viewerSubdivision?: string;
+  /** Where the reporter stood, from its address (shared/http/report-request.ts `reporterPlace`). */
+  reporterPlace: ScanPlace;
 };
 
 export interface ReportFieldValues {
@@ -92,8 +91,7 @@ export const submitReport = async (submission: ReportSubmission, now = new Date(
 
   const factory = await factoryOf(code);
   // Where the reporter stood decides which regulators hear of it; failing that, the factory's province.
-  const region =
-    provinceFromViewer(submission.viewerCountry, submission.viewerSubdivision) ?? factory?.province ?? UNLOCATED_REGION;
+  const region = submission.reporterPlace.province ?? factory?.province ?? UNLOCATED_REGION;
   const { contact, ...fields } = submission.fields;
   for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
     const reference = newReportReference(now);

@@ -5,14 +5,18 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '#shared/http/routes';
+import { HTTP_FUNCTIONS } from '../../infra/constructs/route-functions';
 import { IP_DATABASE_DIR, TraceSealFunction } from '../../infra/constructs/traceseal-function';
+import { apiEvent } from '../support/events';
 import { CDK_JSON_CONTEXT, logicalIdOf } from './synth';
 
 /**
  * The one test that bundles for real, with the local esbuild and no Docker (there is
- * none here, so a Docker fallback would fail the test). Three functions: get-openapi,
+ * none here, so a Docker fallback would fail the test). Four functions: get-openapi,
  * which can run without AWS, pre-token-generation, which pulls in the AWS SDK, and
- * aggregate-scans, which ships the offline IP database its code reads at run time.
+ * aggregate-scans and create-report, which ship the offline IP database their code reads
+ * at run time (as the stack bundles them: the aggregator always, route functions by setting).
  */
 const outdir = mkdtempSync(join(tmpdir(), 'traceseal-bundling-'));
 const assetDirs = new Map<string, string>();
@@ -20,12 +24,12 @@ const assetDirs = new Map<string, string>();
 beforeAll(() => {
   const app = new App({ outdir, context: CDK_JSON_CONTEXT });
   const stack = new Stack(app, 'BundlingProbe');
-  const functions = ['get-openapi', 'pre-token-generation', 'aggregate-scans'].map((name) => ({
+  const functions = ['get-openapi', 'pre-token-generation', 'aggregate-scans', 'create-report'].map((name) => ({
     name,
     construct: new TraceSealFunction(stack, name, {
       name,
       environment: { LOG_LEVEL: 'warn' },
-      ipDatabase: name === 'aggregate-scans',
+      ipDatabase: name === 'aggregate-scans' || HTTP_FUNCTIONS[name]?.locatesViewers === true,
     }),
   }));
   const assembly = app.synth();
@@ -92,15 +96,33 @@ describe('bundling with the local esbuild', () => {
   });
 });
 
+/** Runs `use` as Lambda runs a bundle: the task root is the asset, IP2REGION_DATA_DIR what the construct sets. */
+const asLambda = async (dir: string, use: () => Promise<void>): Promise<void> => {
+  const previous = { root: process.env.LAMBDA_TASK_ROOT, data: process.env.IP2REGION_DATA_DIR };
+  Object.assign(process.env, { LAMBDA_TASK_ROOT: dir, IP2REGION_DATA_DIR: IP_DATABASE_DIR });
+  try {
+    await use();
+  } finally {
+    for (const [name, value] of [
+      ['LAMBDA_TASK_ROOT', previous.root],
+      ['IP2REGION_DATA_DIR', previous.data],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+};
+
+const carriesIpDatabase = (dir: string) => {
+  expect(statSync(join(dir, IP_DATABASE_DIR, 'ip2region.db')).size).toBeGreaterThan(1_000_000);
+  expect(statSync(join(dir, IP_DATABASE_DIR, 'ipv6wry.db')).size).toBeGreaterThan(1_000_000);
+};
+
 describe('a bundle with the IP database', () => {
   it('carries ip2region’s data files and loads them at cold start from the task root', async () => {
     const dir = assetDirs.get('aggregate-scans') ?? '';
-    expect(statSync(join(dir, IP_DATABASE_DIR, 'ip2region.db')).size).toBeGreaterThan(1_000_000);
-    expect(statSync(join(dir, IP_DATABASE_DIR, 'ipv6wry.db')).size).toBeGreaterThan(1_000_000);
-    // As Lambda runs it: the task root is the asset, IP2REGION_DATA_DIR what the construct sets.
-    const previous = { root: process.env.LAMBDA_TASK_ROOT, data: process.env.IP2REGION_DATA_DIR };
-    Object.assign(process.env, { LAMBDA_TASK_ROOT: dir, IP2REGION_DATA_DIR: IP_DATABASE_DIR });
-    try {
+    carriesIpDatabase(dir);
+    await asLambda(dir, async () => {
       const load = createRequire(import.meta.url);
       const { handler } = load(join(dir, 'index.js')) as { handler: (event: unknown) => Promise<void> };
       // A batch with no scan in it (a HEAD) touches no table: the load is what is tested.
@@ -110,14 +132,21 @@ describe('a bundle with the IP database', () => {
           Records: [{ eventID: 'shardId-0:1', kinesis: { sequenceNumber: '1', data: Buffer.from(head).toString('base64') } }],
         }),
       ).resolves.toBeUndefined();
-    } finally {
-      for (const [name, value] of [
-        ['LAMBDA_TASK_ROOT', previous.root],
-        ['IP2REGION_DATA_DIR', previous.data],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
+    });
+  });
+
+  it('goes with create-report too, which places a reporter by address and loads it before any request', async () => {
+    const dir = assetDirs.get('create-report') ?? '';
+    carriesIpDatabase(dir);
+    await asLambda(dir, async () => {
+      const load = createRequire(import.meta.url);
+      const { handler } = load(join(dir, 'index.js')) as {
+        handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string }>;
+      };
+      // A report without a body is refused before the table: the load is what is tested.
+      const response = await handler(apiEvent(ROUTES.createReport), fakeContext);
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'MISSING_BODY' } });
+    });
   });
 });

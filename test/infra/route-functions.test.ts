@@ -4,6 +4,7 @@ import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { DataTable } from '../../infra/constructs/data-table';
 import { HTTP_FUNCTIONS, RouteFunctions, type RouteFunctionsProps } from '../../infra/constructs/route-functions';
 import { SigningKey } from '../../infra/constructs/signing-key';
+import { IP_DATABASE_DIR } from '../../infra/constructs/traceseal-function';
 import { inspect, logicalIdOf, newStack, synthesize } from './synth';
 import { resourcesOf, resourcesOfType } from './template-helpers';
 
@@ -73,6 +74,13 @@ describe('RouteFunctions', () => {
       });
     }
     expect(environmentOf('get-batch')).not.toHaveProperty('VERIFY_BASE_URL');
+  });
+
+  it('ships the IP database to create-report, which places a reporter by address, and to no other route function', () => {
+    expect(environmentOf('create-report').IP2REGION_DATA_DIR).toBe(IP_DATABASE_DIR);
+    for (const name of HTTP_FUNCTION_NAMES) {
+      if (name !== 'create-report') expect(environmentOf(name), name).not.toHaveProperty('IP2REGION_DATA_DIR');
+    }
   });
 
   it('names the table to every function with table access, and to no other', () => {

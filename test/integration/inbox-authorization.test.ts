@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerOrg } from '../support/fixtures';
-import { fileReport, viewerIn } from '../support/inbox';
+import { fileReport } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
+import { reporterIn } from '../support/reporter-addresses';
 import { registerOrgIn } from '../support/reports';
 
 /**
@@ -29,7 +30,7 @@ beforeAll(async () => {
   tokens.set('zhejiang', (await registerOrgIn(service, adminToken, 'regulator', 'CN-ZJ Hangzhou')).token);
   tokens.set('national', (await registerOrgIn(service, adminToken, 'regulator', 'CN')).token);
   tokens.set('unregistered', await service.token('no-such-org', 'regulator'));
-  reference = await fileReport(service, viewerIn('CN-GD'));
+  reference = await fileReport(service, reporterIn('CN-GD'));
 });
 afterAll(async () => service?.stop());
 

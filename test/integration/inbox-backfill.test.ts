@@ -3,8 +3,9 @@ import { newReportReference, type Report } from '#shared/domain/reports';
 import { backfillReportsPage } from '#shared/services/inbox-service';
 import { getInboxEntry } from '#shared/store/inbox-repository';
 import { putReport } from '#shared/store/report-repository';
-import { fileReport, listInbox, viewerIn } from '../support/inbox';
+import { fileReport, listInbox } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
+import { reporterIn } from '../support/reporter-addresses';
 import { registerOrgIn } from '../support/reports';
 
 /**
@@ -34,7 +35,7 @@ const runToEnd = async () => {
 describe('inbox back-fill', () => {
   it('files the reports that have no entry, once', async () => {
     const regulator = await registerOrgIn(service, adminToken, 'regulator', 'CN-SC Chengdu');
-    const filedNormally = await fileReport(service, viewerIn('CN-SC'));
+    const filedNormally = await fileReport(service, reporterIn('CN-SC'));
     const old: Report = {
       reference: newReportReference(new Date('2026-03-01T00:00:00Z')),
       status: 'received',

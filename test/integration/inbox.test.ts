@@ -6,9 +6,10 @@ import { changeInboxStatus, getInboxEntry, getInboxHistory } from '#shared/store
 import { inboxEntryKey, inboxHistoryKey } from '#shared/store/keys';
 import { issueUnits } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';
-import { fileReport, listInbox, moveEntry, viewerIn } from '../support/inbox';
+import { fileReport, listInbox, moveEntry } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
-import { listReports, registerOrgIn } from '../support/reports';
+import { reporterIn } from '../support/reporter-addresses';
+import { freshViewer, listReports, registerOrgIn } from '../support/reports';
 
 /**
  * The regulators' inbox through the real local service: reports land in it, regulators
@@ -47,7 +48,7 @@ afterAll(async () => service?.stop());
 
 describe('reports reach the inbox', () => {
   it('files a new report as a new entry of its province and its country, with the contact for regulators', async () => {
-    const reference = await fileReport(service, viewerIn('CN-GD'), { code: genuineCode, contact: '+86 138 0000 0000' });
+    const reference = await fileReport(service, reporterIn('CN-GD'), { code: genuineCode, contact: '+86 138 0000 0000' });
     for (const token of [guangdong.token, national.token]) {
       const listed = (await listInbox(service, token)).find((e) => e.id === reference);
       expect(listed).toMatchObject({ kind: 'report', status: 'new', version: 0, provinces: ['CN-GD'], gtin });
@@ -59,7 +60,7 @@ describe('reports reach the inbox', () => {
   });
 
   it("moves the report's own status with the entry, so the factory sees progress without notes or contact", async () => {
-    const reference = await fileReport(service, viewerIn('CN-GD'), { code: genuineCode, contact: 'a@b.cn' });
+    const reference = await fileReport(service, reporterIn('CN-GD'), { code: genuineCode, contact: 'a@b.cn' });
     const factoryView = async () => (await listReports(service, factory.token)).find((r) => r.reference === reference);
     expect(await factoryView()).toMatchObject({ status: 'received' });
 
@@ -76,7 +77,8 @@ describe('reports reach the inbox', () => {
   });
 
   it('an unlocated report is every regulator’s, under ?unlocated=true', async () => {
-    const reference = await fileReport(service, { ...viewerIn('CN-GD'), 'cloudfront-viewer-country-region': '' });
+    // An address outside mainland China ties a report to no province.
+    const reference = await fileReport(service, freshViewer());
     expect((await listInbox(service, guangdong.token)).map((e) => e.id)).not.toContain(reference);
     const unlocated = await listInbox(service, national.token, '?unlocated=true');
     expect(unlocated.find((e) => e.id === reference)).toMatchObject({ provinces: [] });
@@ -86,7 +88,7 @@ describe('reports reach the inbox', () => {
 
 describe('status workflow and history', () => {
   it('records who, when, from, to and the note of every change, and refuses moves the workflow does not allow', async () => {
-    const reference = await fileReport(service, viewerIn('CN-GD'));
+    const reference = await fileReport(service, reporterIn('CN-GD'));
     const refuse = async (body: Record<string, unknown>, status: number, code: string) => {
       const res = await moveEntry(service, guangdong.token, reference, body);
       expect(res.status, JSON.stringify(body)).toBe(status);
@@ -120,7 +122,7 @@ describe('status workflow and history', () => {
   });
 
   it('concurrent status changes: exactly one wins, the others get 409 and write nothing', async () => {
-    const reference = await fileReport(service, viewerIn('CN-GD'));
+    const reference = await fileReport(service, reporterIn('CN-GD'));
     const results = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
         moveEntry(service, i % 2 === 0 ? guangdong.token : national.token, reference, { status: 'investigating' }),
@@ -138,7 +140,7 @@ describe('status workflow and history', () => {
   });
 
   it('two writers holding the same read of an entry: one transaction wins, the other conflicts', async () => {
-    const reference = await fileReport(service, viewerIn('CN-GD'));
+    const reference = await fileReport(service, reporterIn('CN-GD'));
     const read = await getInboxEntry('report', reference);
     if (read === undefined) throw new Error('not filed');
     const change = (note: string) => ({
@@ -156,7 +158,7 @@ describe('status workflow and history', () => {
 
 describe('the history is append-only', () => {
   it('an entry rolled back to an earlier version cannot overwrite the history item already written for it', async () => {
-    const reference = await fileReport(service, viewerIn('CN-GD'));
+    const reference = await fileReport(service, reporterIn('CN-GD'));
     expect((await moveEntry(service, guangdong.token, reference, { status: 'investigating', note: 'original' })).status).toBe(
       200,
     );
@@ -182,7 +184,7 @@ describe('the history is append-only', () => {
   });
 
   it('filing the same report again changes nothing', async () => {
-    const reference = await fileReport(service, viewerIn('CN-GD'));
+    const reference = await fileReport(service, reporterIn('CN-GD'));
     expect((await moveEntry(service, guangdong.token, reference, { status: 'investigating' })).status).toBe(200);
     const entry = await getInboxEntry('report', reference);
     if (entry === undefined) throw new Error('not filed');
@@ -196,9 +198,9 @@ describe('the history is append-only', () => {
 describe('filtering the listing', () => {
   it('filters by kind, status, GTIN and day, newest first, a page at a time', async () => {
     const hubei = await registerOrgIn(service, adminToken, 'regulator', 'CN-HB Wuhan');
-    const withCode = await fileReport(service, viewerIn('CN-HB'), { code: genuineCode });
-    const plain = await fileReport(service, viewerIn('CN-HB'));
-    const moved = await fileReport(service, viewerIn('CN-HB'));
+    const withCode = await fileReport(service, reporterIn('CN-HB'), { code: genuineCode });
+    const plain = await fileReport(service, reporterIn('CN-HB'));
+    const moved = await fileReport(service, reporterIn('CN-HB'));
     expect((await moveEntry(service, hubei.token, moved, { status: 'investigating' })).status).toBe(200);
     await fileInInbox({
       kind: 'alert',

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUnits } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';
+import { fileReport } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
+import { reporterIn } from '../support/reporter-addresses';
 import {
   freshViewer,
   jpegPhoto,
@@ -19,7 +21,8 @@ import {
 /**
  * Counterfeit reports through the real local service: a report reaches the product's
  * factory (without the reporter's contact) and the regulators of the province it was
- * filed from (with it); a forged or unreadable code is still reportable.
+ * filed from (with it); a forged or unreadable code is still reportable. The gateway simulates
+ * places: a reporter stands where its CloudFront-Viewer-Address is (reporter-addresses.ts).
  */
 let service: TestService;
 let adminToken: string;
@@ -29,7 +32,12 @@ let gdRegulator: { id: string; token: string };
 let zjRegulator: { id: string; token: string };
 let genuineCode: string;
 const REFERENCE = /^TS-\d{4}-[0-9A-HJKMNP-TV-Z]{6}$/;
-const inGuangdong = { 'cloudfront-viewer-country': 'CN', 'cloudfront-viewer-country-region': 'GD' };
+/** What CloudFront would add for a viewer in Guangdong, except on requests from the AWS network. */
+const claimsGuangdong = {
+  'cloudfront-viewer-country': 'CN',
+  'cloudfront-viewer-country-region': 'GD',
+  'cloudfront-viewer-city': 'Shenzhen',
+};
 
 beforeAll(async () => {
   ({ service, adminToken } = await startTestServiceWithAdmin({ simulateViewerLocation: true }));
@@ -47,7 +55,7 @@ describe('POST /v1/reports', () => {
     const res = await postJson(
       service,
       { ...reportFields({ code: genuineCode, contact: '+86 138 0000 0000' }), photos: [pngPhoto().toString('base64')] },
-      { ...freshViewer(), ...inGuangdong },
+      reporterIn('CN-GD'),
     );
     expect(res.status).toBe(202);
     const { reference, status } = (await res.json()) as { reference: string; status: string };
@@ -71,7 +79,7 @@ describe('POST /v1/reports', () => {
   it('accepts a forged code and links it to the product its GTIN names', async () => {
     const url = new URL(genuineCode);
     url.searchParams.set('8030', 'A'.repeat(90));
-    const res = await postJson(service, reportFields({ code: url.toString() }), { ...freshViewer(), ...inGuangdong });
+    const res = await postJson(service, reportFields({ code: url.toString() }), reporterIn('CN-GD'));
     expect(res.status).toBe(202);
     const { reference } = (await res.json()) as { reference: string };
     const listed = (await listReports(service, factory.token)).find((r) => r.reference === reference);
@@ -136,7 +144,7 @@ describe('POST /v1/reports', () => {
 
 describe('GET /v1/reports', () => {
   it('pages with a cursor, newest first, and filters by status and date', async () => {
-    const viewer = { ...freshViewer(), ...inGuangdong };
+    const viewer = reporterIn('CN-GD');
     for (let i = 0; i < 3; i++) expect((await postJson(service, reportFields({ code: genuineCode }), viewer)).status).toBe(202);
     const first = await service.call('GET', '/v1/reports?limit=2', { token: factory.token });
     const page = (await first.json()) as { reports: { createdAt: string }[]; cursor?: string };
@@ -151,5 +159,29 @@ describe('GET /v1/reports', () => {
     expect((await listReports(service, factory.token, `?from=${today}&to=${today}&status=received`)).length).toBeGreaterThan(0);
     expect(await listReports(service, factory.token, '?to=2020-01-01')).toEqual([]);
     expect(await listReports(service, factory.token, '?status=closed')).toEqual([]);
+  });
+});
+
+describe('where a report is filed', () => {
+  // CloudFront sets no region or city header on requests from the AWS network, so there the
+  // origin sees whatever the reporter sent: these are headers as a reporter on an EC2 host
+  // could send them, next to the address CloudFront saw.
+  it('is where the reporter’s address is: from Zhejiang, claiming Guangdong, it reaches Zhejiang only', async () => {
+    const reference = await fileReport(service, { ...reporterIn('CN-ZJ'), ...claimsGuangdong });
+    const filed = (await listReports(service, zjRegulator.token)).find((r) => r.reference === reference);
+    expect(filed).toMatchObject({ region: 'CN-ZJ' });
+    expect((await listReports(service, gdRegulator.token)).map((r) => r.reference)).not.toContain(reference);
+  });
+
+  it('from an address tied to no province, a claimed Guangdong gives way to the factory’s province, or none', async () => {
+    const linked = await fileReport(service, { ...freshViewer(), ...claimsGuangdong }, { code: genuineCode });
+    const unlinked = await fileReport(service, { ...freshViewer(), ...claimsGuangdong });
+    expect((await listReports(service, factory.token)).find((r) => r.reference === linked)).toMatchObject({ region: 'CN-ZJ' });
+    expect((await listReports(service, zjRegulator.token)).map((r) => r.reference)).toContain(linked);
+    const unlocated = await listReports(service, zjRegulator.token, '?unlocated=true');
+    expect(unlocated.find((r) => r.reference === unlinked)).toMatchObject({ region: 'UNLOCATED' });
+    const inGuangdong = (await listReports(service, gdRegulator.token)).map((r) => r.reference);
+    expect(inGuangdong).not.toContain(linked);
+    expect(inGuangdong).not.toContain(unlinked);
   });
 });

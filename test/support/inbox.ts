@@ -1,5 +1,5 @@
 import type { TestService } from './local-service';
-import { freshViewer, postJson, reportFields } from './reports';
+import { postJson, reportFields } from './reports';
 
 export interface ListedEntry {
   kind: string;
@@ -10,12 +10,6 @@ export interface ListedEntry {
   gtin?: string;
   createdAt: string;
 }
-
-/** Where CloudFront would say a reporter stood: `CN-GD` → the Guangdong headers. */
-export const viewerIn = (province: string): Record<string, string> => {
-  const [country = '', subdivision = ''] = province.split('-');
-  return { ...freshViewer(), 'cloudfront-viewer-country': country, 'cloudfront-viewer-country-region': subdivision };
-};
 
 /** Files a report through the public route; its reference. */
 export const fileReport = async (

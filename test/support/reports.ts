@@ -24,7 +24,11 @@ export const jpegPhoto = (size = 64): Buffer => {
 export const gifPhoto = (): Buffer => Buffer.from('GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00;', 'latin1');
 
 let viewers = 0;
-/** A distinct viewer per call, as CloudFront would name it: each test gets its own rate-limit budget. */
+/**
+ * A distinct viewer per call, as CloudFront would name it: each test gets its own rate-limit
+ * budget. Its address (198.51.x.x, which ip2region places in the United States) ties a report
+ * to no province; reporter-addresses.ts has reporters in provinces.
+ */
 export const freshViewer = (): Record<string, string> => {
   viewers += 1;
   return { 'cloudfront-viewer-address': `198.51.${Math.floor(viewers / 250)}.${(viewers % 250) + 1}:${40000 + viewers}` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPhoto } from '#shared/domain/report-photos';
-import { isReportReference, newReportReference, provinceFromViewer, provinceOf } from '#shared/domain/reports';
+import { isReportReference, newReportReference, provinceOf } from '#shared/domain/reports';
 import { gifPhoto, jpegPhoto, pngPhoto } from '../support/reports';
 
 const webp = (payload: number): Buffer => {
@@ -41,11 +41,8 @@ describe('report references and provinces', () => {
     expect(/[ILOU]/.test(reference.slice(8))).toBe(false);
   });
 
-  it('reads the province of an organization region and of CloudFront viewer headers', () => {
+  it('reads the province of an organization region', () => {
     expect(provinceOf('CN-GD Shenzhen')).toBe('CN-GD');
     expect(provinceOf('cn-zj Hangzhou')).toBe('CN-ZJ');
-    expect(provinceFromViewer('CN', 'GD')).toBe('CN-GD');
-    expect(provinceFromViewer('CN', undefined)).toBeUndefined();
-    expect(provinceFromViewer('CN', 'GD#x')).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@
  * elsewhere, is refused before anything is read.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { cursorKey } from '#shared/keys/cursor-key';
+import { cursorKey } from './cursor-key';
 
 /**
  * A cursor that is not one the listing handed out. A store-level error with no HTTP in

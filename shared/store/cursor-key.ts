@@ -44,8 +44,3 @@ export const cursorKey = (): Promise<Buffer> => {
   });
   return key;
 };
-
-/** A runtime started again in the same process (tests) may bring another CURSOR_KEY. */
-export const forgetCursorKey = (): void => {
-  key = undefined;
-};

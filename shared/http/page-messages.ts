@@ -139,8 +139,8 @@ const zh: Messages = {
   orgWithPlace: (name, place) => `${name}（${place}）`,
   unnamedOrg: (role, place) => `${place}的一家${role}`,
   decommissioned: {
-    sold: (d, by) => (by === undefined ? `于 ${d} 售出。` : `于 ${d} 由 ${by} 售出。`),
-    in_use: (d, by) => (by === undefined ? `自 ${d} 起投入使用。` : `自 ${d} 起由 ${by} 投入使用。`),
+    sold: (d, by) => (by === undefined ? `于${d}售出。` : `于${d}由${by}售出。`),
+    in_use: (d, by) => (by === undefined ? `自${d}起投入使用。` : `自${d}起由${by}投入使用。`),
   },
   recall: {
     title: '召回',

@@ -77,7 +77,7 @@ export const testReportSection = (lang: PageLanguage, report: TestReportSummary 
     })
     .join('');
   const pdf = report.pdf === 'participants' ? `<p>${escapeHtml(m.pdfParticipants)}</p>` : '';
-  return `<section id="test-report" class="${box}" data-test-report="${report.verdict}"><h2>${m.title}</h2><p><strong>${escapeHtml(
-    verdict,
-  )}</strong></p>${scope}${clauses === '' ? '' : `<ul>${clauses}</ul>`}${pdf}</section>`;
+  // A missing report is said plainly, not stressed: it is no sign that the unit is wrong.
+  const said = report.verdict === 'missing' ? escapeHtml(verdict) : `<strong>${escapeHtml(verdict)}</strong>`;
+  return `<section id="test-report" class="${box}" data-test-report="${report.verdict}"><h2>${m.title}</h2><p>${said}</p>${scope}${clauses === '' ? '' : `<ul>${clauses}</ul>`}${pdf}</section>`;
 };

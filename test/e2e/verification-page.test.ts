@@ -271,6 +271,9 @@ describe('the verify page in a phone-sized browser', () => {
           expect(await page.locator('#recall').innerText()).toContain(m.recall.contact('0551-6288 0000'));
         }
         if (name === 'invalid') expect(await page.locator('a[href="tel:12315"]').isVisible()).toBe(true);
+        // Every state's whole page (HTML, inline CSS, icon and script) stays within the budget.
+        const html = await (await fetch(c[name], { headers: { accept: 'text/html', 'accept-language': lang } })).text();
+        expect(Buffer.byteLength(html, 'utf8'), name).toBeLessThanOrEqual(BUDGET_BYTES);
         await shoot(page, `${name}.${lang}`);
       }
     }

@@ -73,7 +73,7 @@ describe('an honest buyer is never told the unit may be a copy', () => {
       const lead =
         lang === 'en'
           ? 'Sold on 20 Nov 2026 by Hangzhou Safety Shop (Hangzhou, Zhejiang).'
-          : '于 2026年11月20日 由 杭州安全用品店（浙江省杭州市） 售出。';
+          : '于2026年11月20日由杭州安全用品店（浙江省杭州市）售出。';
       expect(html).toContain(`<p class="lead">${lead}</p>`);
       expect(html).toContain(m.lights.sold.advice);
       // "May be a copy" is the scan patterns' words only.
@@ -87,7 +87,7 @@ describe('an honest buyer is never told the unit may be a copy', () => {
     expect(render('en', { custody: soldView(anonymous) })).toContain(
       'Sold on 20 Nov 2026 by a distributor in Hangzhou, Zhejiang.',
     );
-    expect(render('zh-CN', { custody: soldView(anonymous) })).toContain('由 浙江省杭州市的一家经销商 售出');
+    expect(render('zh-CN', { custody: soldView(anonymous) })).toContain('由浙江省杭州市的一家经销商售出');
     const worn = render('en', { custody: soldView(undefined, 'in_use') });
     expect(worn).toContain('<header data-status="inUse">');
     expect(worn).toContain('header{background:#137333}');

@@ -1,3 +1,4 @@
+import { getStringFromEnv } from '#shared/config';
 import { AppError } from '#shared/errors';
 import { createHandler } from '#shared/http/create-handler';
 import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/http/report-page';
@@ -28,6 +29,7 @@ export const handler = createHandler(ROUTES.createReport, async ({ event, query 
       // From the address CloudFront saw, as for scans: never a viewer-location header a
       // request from the AWS network could bring itself.
       reporterPlace: reporterPlace(event, locate),
+      verifyBaseUrl: getStringFromEnv({ key: 'VERIFY_BASE_URL' }),
     });
     return html ? text(202, renderReportReceipt(language, reference), HTML) : json(202, { reference, status: 'received' });
   } catch (error) {

@@ -59,6 +59,7 @@ const respond = async <
     lang: pageLanguage(query.lang, event.headers['accept-language']),
     path: event.rawPath,
     digsig: query['8030'],
+    baseUrl: baseUrl(),
   };
   return text(200, await render(result, context), 'text/html; charset=utf-8', {
     ...options,

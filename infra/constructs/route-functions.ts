@@ -17,7 +17,8 @@ export interface HttpFunctionSettings {
   /** @default Duration.seconds(10) (TraceSealFunction) */
   readonly timeout?: Duration;
   /**
-   * Needs VERIFY_BASE_URL: it prints verification URIs.
+   * Needs VERIFY_BASE_URL: it prints verification URIs (or, for reports, completes a code
+   * sent as a path on the verification host).
    * @default false
    */
   readonly printsCodes?: boolean;
@@ -84,13 +85,15 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   'get-event-job': { tableAccess: 'read' },
   // Public: reads the product and its factory a code names, counts the reporter's hourly
   // quota, writes the report and its listing copies; nothing else (ReportStorage grants the photos).
-  // The report's province is its reporter's address's, looked up in the IP database.
+  // The report's province is its reporter's address's, looked up in the IP database. It knows
+  // the verification host: the verify page's form sends the code as a path on that host.
   'create-report': {
     tableAccess: {
       leadingKeys: ['PRODUCT#*', 'ORG#*', 'REPORT#*', 'REPORTS#*', 'REPORT_QUOTA#*', 'INBOX#*'],
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     },
     locatesViewers: true,
+    printsCodes: true,
   },
   'list-reports': { tableAccess: { leadingKeys: ['ORG#*', 'REPORTS#*'] } },
   // EPCIS query: reads the time index (a GSI, which leading-key conditions cannot scope), facet rows and events.

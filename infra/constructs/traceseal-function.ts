@@ -5,7 +5,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { logicalIdAt, pathInStack, pinLogicalId } from './pin';
@@ -162,6 +162,9 @@ export class TraceSealFunction extends NodejsFunction {
         target: 'es2022',
         format: OutputFormat.CJS,
         minify: true,
+        // UTF-8 output: the verify page's Chinese strings take 3 bytes a character instead
+        // of a 6-byte \uXXXX escape each, and every cold start loads fewer bytes.
+        charset: Charset.UTF8,
         sourceMap: true,
         // Bundle the AWS SDK too: the version is the one we test with, not whatever the
         // runtime ships, and esbuild keeps only what each function uses.

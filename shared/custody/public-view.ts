@@ -3,6 +3,8 @@
  * Pure: the caller reads the states and the organizations, so the verdict and the page
  * depend on this layer, never on the services that load it.
  */
+
+import type { LocalizedNames } from '#shared/domain/types';
 import { type Enclosure, outermostOf } from './container-tree';
 import { boundSteps, movesSince, type ShownSteps, shownSteps } from './summary';
 import type { BizStep, CustodyStatus, SubjectState } from './types';
@@ -15,6 +17,8 @@ import { STATE_LABELS } from './vocabulary';
  */
 export interface PublicOrg {
   name?: string;
+  /** With `name`, when the organization gave it in the page's languages. */
+  names?: LocalizedNames;
   role: string;
   /** Region as registered: province and city, never an address. */
   region: string;
@@ -32,8 +36,12 @@ export interface CustodyView {
   label: string;
   custodian?: PublicOrg;
   since: string;
-  /** Set when a unit that scans as genuine already left the chain: a copied label is likely. */
-  alreadyDecommissioned?: { status: 'sold' | 'in_use'; at: string };
+  /**
+   * Set when the unit was sold or put into use: when, and by whom (the shop or employer, as
+   * the public sees it). A fact about the unit, not a warning: its buyer and its users scan
+   * it after that every day. Only scan patterns (`scanAlert`) say a label may be copied.
+   */
+  alreadyDecommissioned?: { status: 'sold' | 'in_use'; at: string; by?: PublicOrg };
   /** Commissioning, the first step after it, and the latest few. */
   history: PublicCustodyStep[];
   /** Steps between the first and the latest few that `history` leaves out (the chain API has them all). */
@@ -67,7 +75,12 @@ const custodianIdOf = (facts: CustodyFacts): string => outermost(facts)?.custodi
 
 /** The organizations the view names, to be looked up before `describeCustody`. */
 export const organizationsShown = (facts: CustodyFacts): string[] => [
-  ...new Set([custodianIdOf(facts), facts.issuance.by, ...storyOf(facts).steps.map((step) => step.by)]),
+  ...new Set([
+    custodianIdOf(facts),
+    facts.issuance.by,
+    ...storyOf(facts).steps.map((step) => step.by),
+    ...(facts.own?.decommission === undefined ? [] : [facts.own.decommission.by]),
+  ]),
 ];
 
 const statusOf = (facts: CustodyFacts): CustodyStatus => {
@@ -75,6 +88,15 @@ const statusOf = (facts: CustodyFacts): CustodyStatus => {
   if (facts.lotRecalled && ownStatus !== 'destroyed' && ownStatus !== 'voided') return 'recalled';
   if (ownStatus !== 'held' && ownStatus !== 'in_transit') return ownStatus;
   return outermost(facts)?.status === 'in_transit' ? 'in_transit' : ownStatus;
+};
+
+const decommissionOf = (
+  status: 'sold' | 'in_use',
+  decommission: { at: string; by: string },
+  orgs: ReadonlyMap<string, PublicOrg>,
+): NonNullable<CustodyView['alreadyDecommissioned']> => {
+  const by = orgs.get(decommission.by);
+  return { status, at: decommission.at, ...(by === undefined ? {} : { by }) };
 };
 
 export const describeCustody = (facts: CustodyFacts, orgs: ReadonlyMap<string, PublicOrg>): CustodyView => {
@@ -101,7 +123,7 @@ export const describeCustody = (facts: CustodyFacts, orgs: ReadonlyMap<string, P
     ...(custodian === undefined || status === 'sold' || status === 'in_use' ? {} : { custodian }),
     since: story.steps.at(-1)?.at ?? facts.issuance.at,
     ...((ownStatus === 'sold' || ownStatus === 'in_use') && decommission !== undefined
-      ? { alreadyDecommissioned: { status: ownStatus, at: decommission.at } }
+      ? { alreadyDecommissioned: decommissionOf(ownStatus, decommission, orgs) }
       : {}),
     history,
     ...(story.omitted === 0 ? {} : { omittedSteps: story.omitted }),

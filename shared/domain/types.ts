@@ -1,9 +1,19 @@
 export const ROLES = ['factory', 'distributor', 'regulator', 'admin', 'lab'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * A name in the languages of the verify page, when its owner gave them: the page shows the
+ * one of its language and falls back to `name`.
+ */
+export interface LocalizedNames {
+  zh?: string;
+  en?: string;
+}
+
 export interface Organization {
   id: string;
   name: string;
+  names?: LocalizedNames;
   role: Role;
   region: string;
   licenseNumber: string;
@@ -11,6 +21,8 @@ export interface Organization {
   gs1CompanyPrefix?: string;
   /** Opt-in: public scans name it; otherwise they show only its role and city (commercial discretion). */
   showNameOnScans?: boolean;
+  /** A phone number or address for buyers and users (public: scans show a factory's, with a recall). */
+  serviceContact?: string;
   /** Testing laboratories only: what they are accredited to test, and until when. */
   accreditation?: LabAccreditation;
   createdAt: string;
@@ -49,6 +61,7 @@ export interface Product {
   gtin: string;
   ownerOrgId: string;
   name: string;
+  names?: LocalizedNames;
   category: ProductCategory;
   standard: string;
   laCertificate: LaCertificate;

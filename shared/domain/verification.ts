@@ -16,9 +16,10 @@ import type { Batch, Organization, Product } from './types';
  *   (until its factory unblocks it). It ranks below recalled and expired: those are facts
  *   about the unit with their own instruction (stop using, replace), while a block is an
  *   inference from scan patterns, and the flag still travels in `scanAlert` beside them;
- * - genuine:  none of the above. A genuine unit that already left the chain (sold or put
- *   into use) carries custody.alreadyDecommissioned, and one whose scans look suspect carries
- *   `scanAlert` (level `suspect`), so a buyer can spot a copied label.
+ * - genuine:  none of the above. A genuine unit that was sold or put into use carries
+ *   custody.alreadyDecommissioned (when, and who sold it): a fact the page shows as such, since
+ *   buyers, safety officers and workers scan units after their sale every day. Only scan
+ *   patterns say a label may be copied: a suspect unit carries `scanAlert` (level `suspect`).
  */
 export const VERIFICATION_STATUSES = [
   'genuine',
@@ -61,8 +62,8 @@ export interface VerificationResult {
   /** With `invalid`: the signature does not match, or names a key we do not (yet) know. */
   invalidReason?: 'signature_mismatch' | 'unknown_key';
   code: CodeIdentity;
-  product?: Pick<Product, 'gtin' | 'name' | 'category' | 'standard' | 'laCertificate' | 'serviceLifeMonths'>;
-  factory?: Pick<Organization, 'id' | 'name' | 'region'>;
+  product?: Pick<Product, 'gtin' | 'name' | 'names' | 'category' | 'standard' | 'laCertificate' | 'serviceLifeMonths'>;
+  factory?: Pick<Organization, 'id' | 'name' | 'names' | 'region' | 'serviceContact'>;
   batch?: {
     lot: string;
     productionDate: string;
@@ -129,12 +130,22 @@ export const decideVerdict = (input: {
     product: {
       gtin: product.gtin,
       name: product.name,
+      ...(product.names === undefined ? {} : { names: product.names }),
       category: product.category,
       standard: product.standard,
       laCertificate: product.laCertificate,
       serviceLifeMonths: product.serviceLifeMonths,
     },
-    factory: factory === undefined ? undefined : { id: factory.id, name: factory.name, region: factory.region },
+    factory:
+      factory === undefined
+        ? undefined
+        : {
+            id: factory.id,
+            name: factory.name,
+            ...(factory.names === undefined ? {} : { names: factory.names }),
+            region: factory.region,
+            ...(factory.serviceContact === undefined ? {} : { serviceContact: factory.serviceContact }),
+          },
     batch: {
       lot: batch.lot,
       productionDate: batch.productionDate,

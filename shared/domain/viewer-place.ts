@@ -16,41 +16,42 @@ export interface IpRegion {
 
 /**
  * ISO 3166-2:CN subdivision codes of the mainland provinces, by the leading characters
- * ip2region uses (`广东省`, `北京`, `北京市`, `新疆`, `内蒙古自治区` …). Hong Kong, Macao
- * and Taiwan are left out: CloudFront reports them as their own countries.
+ * ip2region uses (`广东省`, `北京`, `北京市`, `新疆`, `内蒙古自治区` …), with the names a
+ * person reads (shared/domain/region-names.ts). Hong Kong, Macao and Taiwan are left out:
+ * CloudFront reports them as their own countries.
  */
-const MAINLAND_PROVINCES: readonly (readonly [string, string])[] = [
-  ['北京', 'BJ'],
-  ['天津', 'TJ'],
-  ['河北', 'HE'],
-  ['山西', 'SX'],
-  ['内蒙古', 'NM'],
-  ['辽宁', 'LN'],
-  ['吉林', 'JL'],
-  ['黑龙江', 'HL'],
-  ['上海', 'SH'],
-  ['江苏', 'JS'],
-  ['浙江', 'ZJ'],
-  ['安徽', 'AH'],
-  ['福建', 'FJ'],
-  ['江西', 'JX'],
-  ['山东', 'SD'],
-  ['河南', 'HA'],
-  ['湖北', 'HB'],
-  ['湖南', 'HN'],
-  ['广东', 'GD'],
-  ['广西', 'GX'],
-  ['海南', 'HI'],
-  ['重庆', 'CQ'],
-  ['四川', 'SC'],
-  ['贵州', 'GZ'],
-  ['云南', 'YN'],
-  ['西藏', 'XZ'],
-  ['陕西', 'SN'],
-  ['甘肃', 'GS'],
-  ['青海', 'QH'],
-  ['宁夏', 'NX'],
-  ['新疆', 'XJ'],
+export const MAINLAND_PROVINCES: readonly (readonly [prefix: string, code: string, zh: string, en: string])[] = [
+  ['北京', 'BJ', '北京市', 'Beijing'],
+  ['天津', 'TJ', '天津市', 'Tianjin'],
+  ['河北', 'HE', '河北省', 'Hebei'],
+  ['山西', 'SX', '山西省', 'Shanxi'],
+  ['内蒙古', 'NM', '内蒙古自治区', 'Inner Mongolia'],
+  ['辽宁', 'LN', '辽宁省', 'Liaoning'],
+  ['吉林', 'JL', '吉林省', 'Jilin'],
+  ['黑龙江', 'HL', '黑龙江省', 'Heilongjiang'],
+  ['上海', 'SH', '上海市', 'Shanghai'],
+  ['江苏', 'JS', '江苏省', 'Jiangsu'],
+  ['浙江', 'ZJ', '浙江省', 'Zhejiang'],
+  ['安徽', 'AH', '安徽省', 'Anhui'],
+  ['福建', 'FJ', '福建省', 'Fujian'],
+  ['江西', 'JX', '江西省', 'Jiangxi'],
+  ['山东', 'SD', '山东省', 'Shandong'],
+  ['河南', 'HA', '河南省', 'Henan'],
+  ['湖北', 'HB', '湖北省', 'Hubei'],
+  ['湖南', 'HN', '湖南省', 'Hunan'],
+  ['广东', 'GD', '广东省', 'Guangdong'],
+  ['广西', 'GX', '广西壮族自治区', 'Guangxi'],
+  ['海南', 'HI', '海南省', 'Hainan'],
+  ['重庆', 'CQ', '重庆市', 'Chongqing'],
+  ['四川', 'SC', '四川省', 'Sichuan'],
+  ['贵州', 'GZ', '贵州省', 'Guizhou'],
+  ['云南', 'YN', '云南省', 'Yunnan'],
+  ['西藏', 'XZ', '西藏自治区', 'Tibet'],
+  ['陕西', 'SN', '陕西省', 'Shaanxi'],
+  ['甘肃', 'GS', '甘肃省', 'Gansu'],
+  ['青海', 'QH', '青海省', 'Qinghai'],
+  ['宁夏', 'NX', '宁夏回族自治区', 'Ningxia'],
+  ['新疆', 'XJ', '新疆维吾尔自治区', 'Xinjiang'],
 ];
 
 /** `广东省` → `CN-GD`; undefined for anything that is not a mainland province. */

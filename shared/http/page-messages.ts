@@ -1,3 +1,5 @@
+import type { CustodyView } from '#shared/custody/public-view';
+import type { BizStep } from '#shared/custody/types';
 import type { ScanRuleName, UnitFlag } from '#shared/domain/scan-rules';
 
 /**
@@ -7,8 +9,22 @@ import type { ScanRuleName, UnitFlag } from '#shared/domain/scan-rules';
 export const PAGE_LANGUAGES = ['zh-CN', 'en'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
 
-/** The traffic light's verdicts in plain words. */
-export type Light = 'genuine' | 'copy' | 'suspect' | 'recalled' | 'expired' | 'blocked' | 'invalid' | 'unknown' | 'withdrawn';
+/**
+ * The traffic light's verdicts in plain words. A sold unit and one in use are green: being
+ * sold or worn is a fact about a genuine unit, not a sign of a copy; only scan patterns
+ * (`suspect`, `blocked`) say a label may be copied.
+ */
+export type Light =
+  | 'genuine'
+  | 'sold'
+  | 'inUse'
+  | 'suspect'
+  | 'recalled'
+  | 'expired'
+  | 'blocked'
+  | 'invalid'
+  | 'unknown'
+  | 'withdrawn';
 
 interface Messages {
   lights: Record<Light, { title: string; advice: string }>;
@@ -27,10 +43,18 @@ interface Messages {
     serial: string;
     gtin: string;
     container: string;
+    containerKinds: Record<string, string>;
     containerContents: (kind: string, count: number) => string;
     sscc: string;
   };
-  copyWarning: (how: 'sold' | 'in_use', date: string) => string;
+  /** An organization with its place: `name（安徽省合肥市）`; one not named, by its role. */
+  orgWithPlace: (name: string, place: string) => string;
+  unnamedOrg: (role: string, place: string) => string;
+  /** The green header's fact line: when, and by whom when the public may know it. */
+  decommissioned: { sold: (date: string, by?: string) => string; in_use: (date: string, by?: string) => string };
+  recall: { title: string; reason: (reason: string) => string; whatToDo: string; contact: (contact: string) => string };
+  /** The national consumer complaint line, for a label that is not ours. */
+  complaintLine: { before: string; after: string };
   spotCheckFailed: (date: string, testReportRef: string) => string;
   /** The scan-pattern notice: why (each rule in plain words), since when, and what to do. */
   scanAlert: {
@@ -41,8 +65,9 @@ interface Messages {
     reportLink: string;
   };
   custody: { title: string; omitted: (n: number) => string };
-  steps: Record<string, string>;
-  states: Record<string, string>;
+  /** Every step and state has its words: one added to custody and not here fails the type check. */
+  steps: Record<BizStep | 'commissioning', string>;
+  states: Record<CustodyView['state'], string>;
   roles: Record<string, string>;
   links: { title: string; safetyInfo: string; instructions: string };
   checks: {
@@ -66,21 +91,30 @@ interface Messages {
     submit: string;
   };
   switchTo: string;
+  footer: string;
 }
 
 const zh: Messages = {
   lights: {
     genuine: { title: '正品', advice: '此标签由登记的生产企业签发。' },
-    copy: { title: '此标签可能是复制的', advice: '这件产品已售出或已投入使用。如果您买的是新品，请勿使用并举报。' },
+    sold: {
+      title: '正品 · 已售出',
+      advice:
+        '售出后再扫码是正常的。只有当您刚买到的是新品，而上面的售出日期或商店与您的购买不符时，才可能有问题：请在下方举报。',
+    },
+    inUse: {
+      title: '正品 · 使用中',
+      advice: '使用中的产品经常被扫码，这是正常的。如果上面的日期或单位与您的实际情况不符，请在下方举报。',
+    },
     suspect: { title: '此标签可能是复制的', advice: '这个编码的扫描记录看起来像是标签被复制了。请看下面的原因。' },
-    recalled: { title: '已召回：停止使用', advice: '该产品已被召回。请立即停止使用并联系供应商。' },
+    recalled: { title: '已召回：停止使用', advice: '该产品已被召回。请立即停止使用，原因和处理方法见下。' },
     expired: { title: '已超过使用年限：请更换', advice: '该产品已超过使用年限，不能再提供防护。请更换。' },
     blocked: {
       title: '已封禁：请勿使用',
       advice: '这个编码的扫描记录看起来像是标签被复制了，已被封禁。请勿使用这件产品，并举报。',
     },
-    invalid: { title: '无效：很可能是假冒', advice: '签名不正确，此标签不是通过 TraceSeal 签发的。请勿使用并举报。' },
-    unknown: { title: '未知编码', advice: '签名有效，但没有这件产品的记录。请勿使用并举报。' },
+    invalid: { title: '无效：很可能是假冒', advice: '此标签的签名不正确，不是登记的生产企业签发的。请勿使用，并在下方举报。' },
+    unknown: { title: '未知编码', advice: '签名有效，但没有这件产品的发放记录。请勿使用，并在下方举报。' },
     withdrawn: { title: '标签已作废', advice: '该标签已被作废或产品已报废，不应出现在产品上。请举报。' },
   },
   facts: {
@@ -98,11 +132,23 @@ const zh: Messages = {
     serial: '序列号',
     gtin: 'GTIN',
     container: '包装',
+    containerKinds: { case: '箱', pallet: '托盘' },
     containerContents: (kind, n) => `${kind}，内含 ${n} 件`,
     sscc: 'SSCC',
   },
-  copyWarning: (how, d) =>
-    `这件产品已于 ${d} ${how === 'sold' ? '售出给最终用户' : '投入使用'}。如果您买的是新品，它的标签可能是复制的。`,
+  orgWithPlace: (name, place) => `${name}（${place}）`,
+  unnamedOrg: (role, place) => `${place}的一家${role}`,
+  decommissioned: {
+    sold: (d, by) => (by === undefined ? `于${d}售出。` : `于${d}由${by}售出。`),
+    in_use: (d, by) => (by === undefined ? `自${d}起投入使用。` : `自${d}起由${by}投入使用。`),
+  },
+  recall: {
+    title: '召回',
+    reason: (r) => `召回原因：${r}`,
+    whatToDo: '请立即停止使用。把它交回给您购买或领取它的商店或单位，由他们退回生产企业。',
+    contact: (c) => `生产企业联系方式：${c}`,
+  },
+  complaintLine: { before: '您也可以拨打全国消费者投诉举报电话 ', after: '。' },
   spotCheckFailed: (d, ref) => `该批次在监管部门的双随机抽查中不合格（${d}，检验报告 ${ref}）。请停止使用并联系供应商。`,
   scanAlert: {
     title: { suspect: '扫描记录异常', blocked: '编码已被封禁' },
@@ -121,18 +167,20 @@ const zh: Messages = {
   },
   custody: { title: '流转记录', omitted: (n) => `（省略中间 ${n} 步）` },
   steps: {
-    commissioning: '赋码出厂',
+    commissioning: '在生产企业赋码',
     shipping: '发货',
     receiving: '收货',
-    retail_selling: '销售',
-    installing: '投入使用',
+    retail_selling: '售出',
+    decommissioning: '投入使用',
+    decommissioning_reversal: '撤销售出或使用登记',
     destroying: '报废',
     packing: '装箱',
     unpacking: '拆箱',
-    recalling: '召回',
-    void_shipping: '取消发货',
+    recall: '召回',
+    void: '标签作废',
   },
   states: {
+    held: '在库',
     at_factory: '在生产企业',
     at_distributor: '在经销商处',
     in_transit: '运输中',
@@ -142,11 +190,11 @@ const zh: Messages = {
     voided: '标签已作废',
     recalled: '已召回',
   },
-  roles: { factory: '生产企业', distributor: '经销商', regulator: '监管部门', admin: '平台' },
+  roles: { factory: '生产企业', distributor: '经销商', regulator: '监管部门', lab: '检测机构', admin: '平台' },
   links: { title: '安全与使用说明', safetyInfo: '安全信息', instructions: '使用说明' },
   checks: {
     title: '检查了什么、在哪里检查',
-    server: (at) => `服务器：签名、产品记录、召回、使用年限与扫描记录，检查时间 ${at}。`,
+    server: (at) => `服务器：签名、产品记录、召回、使用年限与扫描记录，检查于 ${at}。`,
     phonePending: '本机：正在核对签名……',
     phoneOk: '本机：签名已在这部手机上核对，是真的。',
     phoneBad: '本机：签名在这部手机上核对失败，此标签很可能是假冒的。',
@@ -165,20 +213,30 @@ const zh: Messages = {
     submit: '提交举报',
   },
   switchTo: 'English',
+  footer: 'TraceSeal 扫码验真',
 };
 
 const en: Messages = {
   lights: {
     genuine: { title: 'Genuine', advice: 'This label was issued by the registered manufacturer.' },
-    copy: {
-      title: 'This label may be a copy',
-      advice: 'This unit was already sold or put into use. If you are buying it new, do not use it and report it.',
+    sold: {
+      title: 'Genuine · sold',
+      advice:
+        'Scanning after the sale is normal. Be wary only if you have just bought it as new and the date or shop above is not yours: then report it below.',
+    },
+    inUse: {
+      title: 'Genuine · in use',
+      advice:
+        'Units in use are scanned often; that is normal. If the date or organization above does not match yours, report it below.',
     },
     suspect: {
       title: 'This label may be a copy',
       advice: 'The scans of this code look like its label was copied. See why below.',
     },
-    recalled: { title: 'Recalled: stop using', advice: 'This product was recalled. Stop using it now and contact the supplier.' },
+    recalled: {
+      title: 'Recalled: stop using',
+      advice: 'This product was recalled. Stop using it now; why, and what to do, below.',
+    },
     expired: {
       title: 'Service life over: replace',
       advice: 'This product is past the end of its service life and no longer protects. Replace it.',
@@ -189,9 +247,12 @@ const en: Messages = {
     },
     invalid: {
       title: 'Invalid: likely counterfeit',
-      advice: 'The signature is wrong: this label was not issued through TraceSeal. Do not use it; report it.',
+      advice: 'The signature is wrong: this label was not issued by a registered manufacturer. Do not use it; report it below.',
     },
-    unknown: { title: 'Unknown code', advice: 'The signature is valid but no such unit is on record. Do not use it; report it.' },
+    unknown: {
+      title: 'Unknown code',
+      advice: 'The signature is valid but no such unit was ever issued. Do not use it; report it below.',
+    },
     withdrawn: {
       title: 'Label withdrawn',
       advice: 'This label was voided or the unit destroyed: it must not be on a product. Report it.',
@@ -212,11 +273,23 @@ const en: Messages = {
     serial: 'Serial',
     gtin: 'GTIN',
     container: 'Container',
-    containerContents: (kind, n) => `${kind}, ${n} item(s) inside`,
+    containerKinds: { case: 'Case', pallet: 'Pallet' },
+    containerContents: (kind, n) => `${kind}, ${n} ${n === 1 ? 'item' : 'items'} inside`,
     sscc: 'SSCC',
   },
-  copyWarning: (how, d) =>
-    `This unit was already ${how === 'sold' ? 'sold to an end user' : 'put into use'} on ${d}. If you are buying it new, its label may be a copy.`,
+  orgWithPlace: (name, place) => `${name} (${place})`,
+  unnamedOrg: (role, place) => `a ${role} in ${place}`,
+  decommissioned: {
+    sold: (d, by) => (by === undefined ? `Sold on ${d}.` : `Sold on ${d} by ${by}.`),
+    in_use: (d, by) => (by === undefined ? `In use since ${d}.` : `In use since ${d}, by ${by}.`),
+  },
+  recall: {
+    title: 'Recall',
+    reason: (r) => `Why: ${r}`,
+    whatToDo: 'Stop using it now. Hand it back to the shop or employer you got it from; they return it to the manufacturer.',
+    contact: (c) => `Manufacturer's contact: ${c}`,
+  },
+  complaintLine: { before: "You can also call China's national consumer complaint line, ", after: '.' },
   spotCheckFailed: (d, ref) =>
     `This lot failed a regulator's random spot check on ${d} (test report ${ref}). Stop using it and contact the supplier.`,
   scanAlert: {
@@ -236,18 +309,20 @@ const en: Messages = {
   },
   custody: { title: 'Custody', omitted: (n) => `(${n} steps in between not shown)` },
   steps: {
-    commissioning: 'Issued',
+    commissioning: 'Coded at the factory',
     shipping: 'Shipped',
     receiving: 'Received',
     retail_selling: 'Sold',
-    installing: 'Put into use',
+    decommissioning: 'Put into use',
+    decommissioning_reversal: 'Sale or use undone',
     destroying: 'Destroyed',
     packing: 'Packed',
     unpacking: 'Unpacked',
-    recalling: 'Recalled',
-    void_shipping: 'Shipment cancelled',
+    recall: 'Recalled',
+    void: 'Label voided',
   },
   states: {
+    held: 'In stock',
     at_factory: 'At the factory',
     at_distributor: 'At a distributor',
     in_transit: 'In transit',
@@ -257,7 +332,7 @@ const en: Messages = {
     voided: 'Label voided',
     recalled: 'Recalled',
   },
-  roles: { factory: 'factory', distributor: 'distributor', regulator: 'regulator', admin: 'platform' },
+  roles: { factory: 'factory', distributor: 'distributor', regulator: 'regulator', lab: 'lab', admin: 'platform' },
   links: { title: 'Safety and instructions', safetyInfo: 'Safety information', instructions: 'Instructions' },
   checks: {
     title: 'What was checked, and where',
@@ -280,6 +355,7 @@ const en: Messages = {
     submit: 'Send report',
   },
   switchTo: '中文',
+  footer: 'TraceSeal · Scan to verify',
 };
 
 export const PAGE_MESSAGES: Record<PageLanguage, Messages> = { 'zh-CN': zh, en };

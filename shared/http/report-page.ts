@@ -19,9 +19,9 @@ interface ReportPageMessages {
 const MESSAGES: Record<PageLanguage, ReportPageMessages> = {
   'zh-CN': {
     title: '举报已收到',
-    received: '感谢您的举报。生产企业和当地监管部门将会收到。',
+    received: '感谢您的举报。它会送到市场监管部门；如果标签上的产品在本平台登记，也会送到其生产企业。',
     referenceLabel: '举报编号',
-    keep: '请保存此编号，以便日后查询或补充信息。',
+    keep: '请保存此编号。联系监管部门或生产企业说明此事时，请告知此编号。',
     failedTitle: '举报未能提交',
     failed: {
       VALIDATION_FAILED: '请填写地点、城市和情况说明。',
@@ -37,9 +37,10 @@ const MESSAGES: Record<PageLanguage, ReportPageMessages> = {
   },
   en: {
     title: 'Report received',
-    received: 'Thank you. The manufacturer and the local regulator will receive your report.',
+    received:
+      'Thank you. Your report goes to the market regulator, and to the manufacturer when the label names a product registered here.',
     referenceLabel: 'Reference number',
-    keep: 'Keep this number to follow up or add information later.',
+    keep: 'Keep this number, and quote it when you contact the regulator or the manufacturer about this report.',
     failedTitle: 'Your report was not sent',
     failed: {
       VALIDATION_FAILED: 'Please fill in the place, the city and what looks wrong.',

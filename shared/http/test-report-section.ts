@@ -1,7 +1,8 @@
 /**
  * The test-report part of the verify page, in both languages (its strings live here, beside
  * page-messages.ts, typed the same way: a string in one language and not the other fails
- * the type check). Mismatched is red, missing and unverified amber, verified plain.
+ * the type check). Mismatched is red and unverified amber. A lot with no report on file is
+ * said neutrally, without a warning box: that alone is nothing wrong with a genuine unit.
  */
 import type { TestReportSummary } from '#shared/domain/test-report-scan';
 import type { PageLanguage } from './page-messages';
@@ -24,7 +25,7 @@ export const TEST_REPORT_MESSAGES: Record<PageLanguage, TestReportMessages> = {
     verified: (lab, date) => `已由检测机构 ${lab} 核实（报告日期 ${date}）。`,
     unverified: (date) => `检测机构尚未登记此报告（报告日期 ${date}），暂未核实。`,
     mismatched: '检验报告与检测机构登记的内容不一致，可能是伪造或借用的报告。请勿使用，并向监管部门举报。',
-    missing: '此批次没有符合其标准的有效检验报告。',
+    missing: '此批次的检验报告尚未在本平台登记。如需查看，可向供应商索取。',
     scope: { batch: (number) => `批次检验报告 ${number}`, product: (number) => `型式检验报告 ${number}` },
     pass: '合格',
     fail: '不合格',
@@ -36,7 +37,7 @@ export const TEST_REPORT_MESSAGES: Record<PageLanguage, TestReportMessages> = {
     unverified: (date) => `The lab has not registered this report yet (dated ${date}): not verified.`,
     mismatched:
       'This test report differs from what the lab registered: it may be forged or borrowed. Do not rely on it; report it to the regulator.',
-    missing: 'This lot has no valid test report for its standard.',
+    missing: 'No test report for this lot is on file here. Ask the supplier if you need to see one.',
     scope: { batch: (number) => `Batch test report ${number}`, product: (number) => `Type test report ${number}` },
     pass: 'pass',
     fail: 'fail',
@@ -59,7 +60,14 @@ export const testReportSection = (lang: PageLanguage, report: TestReportSummary 
         : report.verdict === 'mismatched'
           ? m.mismatched
           : m.missing;
-  const box = report.verdict === 'mismatched' ? 'warn red' : report.verdict === 'verified' ? 'ok' : 'warn';
+  const box =
+    report.verdict === 'mismatched'
+      ? 'warn red'
+      : report.verdict === 'unverified'
+        ? 'warn'
+        : report.verdict === 'missing'
+          ? 'plain'
+          : 'ok';
   const scope =
     report.scope === undefined || report.number === undefined ? '' : `<p>${escapeHtml(m.scope[report.scope](report.number))}</p>`;
   const clauses = report.keyClauses
@@ -69,7 +77,7 @@ export const testReportSection = (lang: PageLanguage, report: TestReportSummary 
     })
     .join('');
   const pdf = report.pdf === 'participants' ? `<p>${escapeHtml(m.pdfParticipants)}</p>` : '';
-  return `<section id="test-report" class="${box}" data-test-report="${report.verdict}"><h2>${m.title}</h2><p><strong>${escapeHtml(
-    verdict,
-  )}</strong></p>${scope}${clauses === '' ? '' : `<ul>${clauses}</ul>`}${pdf}</section>`;
+  // A missing report is said plainly, not stressed: it is no sign that the unit is wrong.
+  const said = report.verdict === 'missing' ? escapeHtml(verdict) : `<strong>${escapeHtml(verdict)}</strong>`;
+  return `<section id="test-report" class="${box}" data-test-report="${report.verdict}"><h2>${m.title}</h2><p>${said}</p>${scope}${clauses === '' ? '' : `<ul>${clauses}</ul>`}${pdf}</section>`;
 };

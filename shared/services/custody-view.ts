@@ -24,7 +24,9 @@ const publicOrgs = async (ids: readonly string[]): Promise<Map<string, PublicOrg
     ids.map(async (id) => {
       const org = await getOrganizationCached(id);
       if (org === undefined) return;
-      orgs.set(id, { ...(org.showNameOnScans === true ? { name: org.name } : {}), role: org.role, region: org.region });
+      const named =
+        org.showNameOnScans === true ? { name: org.name, ...(org.names === undefined ? {} : { names: org.names }) } : {};
+      orgs.set(id, { ...named, role: org.role, region: org.region });
     }),
   );
   return orgs;

@@ -2,7 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/auth/org-client-provisioner';
 import type { Principal } from '#shared/auth/principal';
 import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#shared/codes/sscc';
-import type { LabAccreditation, LaCertificate, Organization, Product, ProductCategory, Role } from '#shared/domain/types';
+import type {
+  LabAccreditation,
+  LaCertificate,
+  LocalizedNames,
+  Organization,
+  Product,
+  ProductCategory,
+  Role,
+} from '#shared/domain/types';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
 import { createLabKey } from '#shared/keys/lab-keys';
 import { createOrganization, getOrganization } from '#shared/store/org-repository';
@@ -10,11 +18,13 @@ import { createProduct } from '#shared/store/product-repository';
 
 export interface RegisterOrganizationInput {
   name: string;
+  names?: LocalizedNames;
   role: Role;
   region: string;
   licenseNumber: string;
   gs1CompanyPrefix?: string;
   showNameOnScans?: boolean;
+  serviceContact?: string;
   accreditation?: LabAccreditation;
 }
 
@@ -96,6 +106,7 @@ export const requireRegisteredOrg = async (principal: Principal): Promise<Organi
 export interface RegisterProductInput {
   gtin: string;
   name: string;
+  names?: LocalizedNames;
   category: ProductCategory;
   standard: string;
   laCertificate: LaCertificate;

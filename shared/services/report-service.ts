@@ -27,6 +27,8 @@ export type ReportSubmission = ({ honeypot: true } | { honeypot: false; fields: 
   sourceIp: string;
   /** Where the reporter stood, from its address (shared/http/report-request.ts `reporterPlace`). */
   reporterPlace: ScanPlace;
+  /** The verification host (VERIFY_BASE_URL): a code sent as a path is a path on it. */
+  verifyBaseUrl: string;
 };
 
 export interface ReportFieldValues {
@@ -49,6 +51,15 @@ const checkedPhotos = (photos: readonly Buffer[]): { bytes: Buffer; contentType:
     }
     throw new AppError(415, 'UNSUPPORTED_PHOTO_TYPE', `Photo ${index + 1} is not a JPEG, PNG or WebP image`);
   });
+
+/**
+ * The code as a full URI. The verify page is served by our verification host, so its form
+ * may send the code as the path it was served at (`/01/…?8030=…`): that path names the same
+ * label as the URI printed on it, and is completed with the host, so a report from the page
+ * is filed exactly like one that sent the whole URI. Anything else is kept as sent.
+ */
+export const absoluteCodeUri = (value: string, verifyBaseUrl: string): string =>
+  value.startsWith('/') && !value.startsWith('//') ? `${verifyBaseUrl.replace(/\/+$/, '')}${value}` : value;
 
 /** What the code says, if anything: reading it must never stop a report, forged codes are the point. */
 const readReportedCode = (uri: string): ReportedCode => {
@@ -82,7 +93,8 @@ const REFERENCE_ATTEMPTS = 3;
 export const submitReport = async (submission: ReportSubmission, now = new Date()): Promise<{ reference: string }> => {
   if (submission.honeypot) return { reference: newReportReference(now) };
   const photos = checkedPhotos(submission.photos);
-  const code = submission.fields.code === undefined ? undefined : readReportedCode(submission.fields.code);
+  const sent = submission.fields.code;
+  const code = sent === undefined ? undefined : readReportedCode(absoluteCodeUri(sent, submission.verifyBaseUrl));
 
   const quota = await consumeReportQuota(await hashSourceIp(submission.sourceIp), now, REPORTS_PER_IP_PER_HOUR);
   if (!quota.allowed) {

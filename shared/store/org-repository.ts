@@ -83,15 +83,28 @@ export const createOrganization = async (org: Organization): Promise<void> => {
 export const getOrganization = async (id: string): Promise<Organization | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: orgKey(id) }));
   if (Item === undefined) return undefined;
-  const { name, role, region, licenseNumber, gs1CompanyPrefix, showNameOnScans, accreditation, createdAt } = Item as Organization;
+  const {
+    name,
+    names,
+    role,
+    region,
+    licenseNumber,
+    gs1CompanyPrefix,
+    showNameOnScans,
+    serviceContact,
+    accreditation,
+    createdAt,
+  } = Item as Organization;
   return {
     id,
     name,
+    ...(names === undefined ? {} : { names }),
     role,
     region,
     licenseNumber,
     ...(gs1CompanyPrefix === undefined ? {} : { gs1CompanyPrefix }),
     ...(showNameOnScans === true ? { showNameOnScans } : {}),
+    ...(serviceContact === undefined ? {} : { serviceContact }),
     ...(accreditation === undefined ? {} : { accreditation }),
     createdAt,
   };

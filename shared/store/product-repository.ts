@@ -36,11 +36,20 @@ export const createProduct = async (product: Product, serialKey: Uint8Array): Pr
 export const getProductRecord = async (gtin: string): Promise<ProductRecord | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: productKey(gtin) }));
   if (Item === undefined) return undefined;
-  const { ownerOrgId, name, category, standard, laCertificate, serviceLifeMonths, createdAt, serialKey } = Item as Product & {
-    serialKey: Uint8Array;
-  };
+  const { ownerOrgId, name, names, category, standard, laCertificate, serviceLifeMonths, createdAt, serialKey } =
+    Item as Product & { serialKey: Uint8Array };
   return {
-    product: { gtin, ownerOrgId, name, category, standard, laCertificate, serviceLifeMonths, createdAt },
+    product: {
+      gtin,
+      ownerOrgId,
+      name,
+      ...(names === undefined ? {} : { names }),
+      category,
+      standard,
+      laCertificate,
+      serviceLifeMonths,
+      createdAt,
+    },
     serialKey,
   };
 };

@@ -1,26 +1,29 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSerialCodec } from '#shared/codes/serial';
 import { signCode } from '#shared/codes/signature';
-import { PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
+import { type Light, PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { getProductRecord } from '#shared/store/product-repository';
 import { launchChromium } from '../support/browser';
 import { custodyEvent, postEvents } from '../support/custody';
 import { factoryWithProduct, freshGtin, freshLicense, productBody, registerOrg } from '../support/fixtures';
+import { listInbox } from '../support/inbox';
 import { startTestService, type TestService } from '../support/local-service';
+import { gifPhoto, listReports, registerOrgIn } from '../support/reports';
 import { writeScanFlag } from '../support/scan-flags';
 import { expectScanNotice, fact, forge, heading, light } from '../support/verify-page';
 
 /**
  * What a worker sees after scanning a label with a phone camera: a real Chromium at phone
  * size opens the code URI and gets the verify page, in Chinese by default. Screenshots of
- * every status in both languages are written to test/e2e/screenshots/ (gitignored).
+ * every page state in both languages are written to test/e2e/screenshots/<lang>/ (gitignored);
+ * `npm run screenshots` writes them to docs/screenshots/verify-page/, where they are committed.
  */
-const SCREENSHOT_DIR = join(import.meta.dirname, 'screenshots');
+const SCREENSHOT_DIR = resolve(process.env.TRACESEAL_SCREENSHOT_DIR ?? join(import.meta.dirname, 'screenshots'));
 const PHONE = { width: 360, height: 780 };
 const BUDGET_BYTES = 50 * 1024;
 
@@ -81,8 +84,11 @@ const issueOne = async (token: string, gtin: string, lot: string, productionDate
   return uri;
 };
 
+/** `<state>.<lang>`, written as `<lang>/<state>.png`. */
 const shoot = async (page: Page, name: string): Promise<PNG> => {
-  const file = join(SCREENSHOT_DIR, `${name}.png`);
+  const dot = name.lastIndexOf('.');
+  const file = join(SCREENSHOT_DIR, name.slice(dot + 1), `${name.slice(0, dot)}.png`);
+  await mkdir(dirname(file), { recursive: true });
   await page.screenshot({ path: file });
   const image = PNG.sync.read(await readFile(file));
   expect(image.width).toBe(PHONE.width);
@@ -90,14 +96,46 @@ const shoot = async (page: Page, name: string): Promise<PNG> => {
   return image;
 };
 
+/** An organization that gave its names in both languages and opted in to be named on scans. */
+const registerNamed = async (role: 'factory' | 'distributor', body: Record<string, unknown>) => {
+  const res = await service.call('POST', '/v1/orgs', {
+    token: adminToken,
+    body: { role, licenseNumber: freshLicense(), showNameOnScans: true, ...body },
+  });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  return { id, token: await service.token(id, role) };
+};
+
 /** A unit in each state a scan can report, issued through the API. */
 const scenarios = async () => {
-  const { factory, gtin } = await factoryWithProduct(service, adminToken);
+  const factory = await registerNamed('factory', {
+    name: 'Hefei Helmets',
+    names: { zh: '合肥安全帽厂', en: 'Hefei Helmets' },
+    region: 'CN-AH Hefei',
+    serviceContact: '0551-6288 0000',
+  });
+  const gtin = freshGtin();
+  const product = { ...productBody(gtin), name: 'Safety helmet', names: { zh: 'ABS 安全帽', en: 'ABS safety helmet' } };
+  expect((await service.call('POST', '/v1/products', { token: factory.token, body: product })).status).toBe(201);
+  const shop = await registerNamed('distributor', {
+    name: 'Hangzhou Safety Shop',
+    names: { zh: '杭州劳保用品店', en: 'Hangzhou Safety Shop' },
+    region: 'CN-ZJ Hangzhou',
+  });
   const genuine = await issueOne(factory.token, gtin, 'L-PG-OK');
+  // Sold over the counter by a shop, then scanned by its buyer: a fact, shown green.
   const sold = await issueOne(factory.token, gtin, 'L-PG-SOLD');
-  expect((await postEvents(service, factory.token, [custodyEvent('retail_selling', { epcs: [sold] })])).status).toBe(200);
+  const toShop = custodyEvent('shipping', { epcs: [sold], destination: shop.id }, -3000);
+  expect((await postEvents(service, factory.token, [toShop])).status).toBe(200);
+  expect((await postEvents(service, shop.token, [custodyEvent('receiving', { epcs: [sold] }, -2000)])).status).toBe(200);
+  expect((await postEvents(service, shop.token, [custodyEvent('retail_selling', { epcs: [sold] }, -1000)])).status).toBe(200);
+  const inUse = await issueOne(factory.token, gtin, 'L-PG-USE');
+  expect((await postEvents(service, factory.token, [custodyEvent('decommissioning', { epcs: [inUse] })])).status).toBe(200);
+  const destroyed = await issueOne(factory.token, gtin, 'L-PG-DES');
+  expect((await postEvents(service, factory.token, [custodyEvent('destroying', { epcs: [destroyed] })])).status).toBe(200);
   const recalled = await issueOne(factory.token, gtin, 'L-PG-RC');
-  const recall = custodyEvent('recall', { lot: { gtin, lot: 'L-PG-RC' }, reason: 'shell cracks' });
+  const recall = custodyEvent('recall', { lot: { gtin, lot: 'L-PG-RC' }, reason: 'Shell cracks under impact' });
   expect((await postEvents(service, factory.token, [recall])).status).toBe(200);
   const expired = await issueOne(factory.token, gtin, 'L-PG-OLD', '2015-01-10');
   const voided = await issueOne(factory.token, gtin, 'L-PG-VOID');
@@ -112,7 +150,21 @@ const scenarios = async () => {
   await writeScanFlag(suspect, { level: 'suspect', rules: ['impossible_travel'], at: '2026-11-20T09:30:00.000Z' });
   const blocked = await issueOne(factory.token, gtin, 'L-PG-BLK');
   await writeScanFlag(blocked, { level: 'blocked', rules: ['too_many_scans', 'outside_market'], at: '2026-11-21T09:30:00.000Z' });
-  return { gtin, genuine, sold, recalled, expired, voided, unknown, suspect, blocked, invalid: forge(genuine) };
+  return {
+    gtin,
+    factory,
+    genuine,
+    sold,
+    inUse,
+    destroyed,
+    recalled,
+    expired,
+    voided,
+    unknown,
+    suspect,
+    blocked,
+    invalid: forge(genuine),
+  };
 };
 
 let codes: Awaited<ReturnType<typeof scenarios>> | undefined;
@@ -129,12 +181,16 @@ describe('the verify page in a phone-sized browser', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(await heading(page)).toBe(zh.lights.genuine.title);
     expect(await light(page)).toBe('genuine');
-    expect(await fact(page, zh.facts.product).innerText()).toBe(productBody('').name);
+    // Names in the page's language, places and dates as people write them.
+    expect(await fact(page, zh.facts.product).innerText()).toBe('ABS 安全帽');
+    expect(await fact(page, zh.facts.manufacturer).innerText()).toBe('合肥安全帽厂（安徽省合肥市）');
     expect(await fact(page, zh.facts.standard).innerText()).toBe('GB 6095-2021');
-    expect(await fact(page, zh.facts.laCertificate).innerText()).toBe('LA-2026-7654321 (有效期至 2030-06-30)');
+    expect(await fact(page, zh.facts.laCertificate).innerText()).toBe('LA-2026-7654321 (有效期至 2030年6月30日)');
     expect(await fact(page, zh.facts.lot).innerText()).toBe('L-PG-OK');
-    expect(await fact(page, zh.facts.productionDate).innerText()).toBe('2026-11-02');
-    expect(await fact(page, zh.facts.endOfServiceLife).innerText()).toBe('2031-11-02');
+    expect(await fact(page, zh.facts.productionDate).innerText()).toBe('2026年11月2日');
+    expect(await fact(page, zh.facts.endOfServiceLife).innerText()).toBe('2031年11月2日');
+    expect(await page.locator('#checks').innerText()).toContain('（北京时间）');
+    expect(await page.locator('header svg[aria-hidden="true"]').getAttribute('data-icon')).toBe('genuine');
     const check = page.locator('#phone-check');
     await expect.poll(() => check.getAttribute('data-state'), { timeout: 10_000 }).toBe('ok');
     expect(await check.innerText()).toBe(zh.checks.phoneOk);
@@ -144,7 +200,8 @@ describe('the verify page in a phone-sized browser', () => {
     expect(await form.getAttribute('enctype')).toBe('multipart/form-data');
     const names = await form.locator('[name]').evaluateAll((els) => els.map((el) => el.getAttribute('name')));
     expect(names).toEqual(['code', 'place', 'city', 'description', 'contact', 'photos', 'website']);
-    expect(await form.locator('[name=code]').inputValue()).toBe(`${new URL(genuine).pathname}${new URL(genuine).search}`);
+    // The label's whole URI, as printed: the report is filed like one an app sends.
+    expect(await form.locator('[name=code]').inputValue()).toBe(genuine);
     expect(await form.locator('[name=photos]').getAttribute('accept')).toBe('image/jpeg,image/png');
     const honeypot = await form.locator('[name=website]').boundingBox();
     expect((honeypot?.x ?? 0) + (honeypot?.width ?? 0)).toBeLessThanOrEqual(0);
@@ -161,7 +218,9 @@ describe('the verify page in a phone-sized browser', () => {
     const { page } = await open(genuine, { lang: 'en' });
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await heading(page)).toBe('Genuine');
-    expect(await fact(page, 'LA certificate').innerText()).toBe('LA-2026-7654321 (valid until 2030-06-30)');
+    expect(await fact(page, 'LA certificate').innerText()).toBe('LA-2026-7654321 (valid until 30 Jun 2030)');
+    expect(await fact(page, 'Product').innerText()).toBe('ABS safety helmet');
+    expect(await fact(page, 'Manufacturer').innerText()).toBe('Hefei Helmets (Hefei, Anhui)');
     await expect.poll(() => page.locator('#phone-check').innerText(), { timeout: 10_000 }).toBe(PAGE_MESSAGES.en.checks.phoneOk);
     await shoot(page, 'genuine.en');
     await page.getByRole('link', { name: '中文' }).click();
@@ -173,14 +232,17 @@ describe('the verify page in a phone-sized browser', () => {
 
   it('shows every status as its traffic light, in both languages, and keeps the phone check honest', async () => {
     const c = await allCodes();
-    const cases: [keyof typeof c, string, 'ok' | 'bad' | 'none'][] = [
-      ['sold', 'copy', 'ok'],
+    const cases: [Exclude<keyof typeof c, 'gtin' | 'factory'>, Light, 'ok' | 'bad' | 'none'][] = [
+      // Sold and worn units are genuine facts, green: their buyers and wearers scan them daily.
+      ['sold', 'sold', 'ok'],
+      ['inUse', 'inUse', 'ok'],
       // Scan patterns of a copied label: the signature itself is genuine, so the phone agrees.
       ['suspect', 'suspect', 'ok'],
       ['blocked', 'blocked', 'ok'],
       ['recalled', 'recalled', 'ok'],
       ['expired', 'expired', 'ok'],
       ['voided', 'withdrawn', 'ok'],
+      ['destroyed', 'withdrawn', 'ok'],
       ['unknown', 'unknown', 'ok'],
       // The tampered signature fails on the phone as it fails on the server.
       ['invalid', 'invalid', 'bad'],
@@ -189,15 +251,80 @@ describe('the verify page in a phone-sized browser', () => {
       for (const [name, status, phone] of cases) {
         const { page } = await open(c[name], { lang });
         expect(await light(page), name).toBe(status);
-        expect(await heading(page), name).toBe(PAGE_MESSAGES[lang].lights[status as 'copy'].title);
+        const m = PAGE_MESSAGES[lang];
+        expect(await heading(page), name).toBe(m.lights[status].title);
+        expect(await page.locator('header svg[aria-hidden="true"]').getAttribute('data-icon'), name).toBe(status);
+        // "May be a copy" only from scan patterns, never from a sale.
+        if (name !== 'suspect') expect(await page.locator('body').innerText(), name).not.toContain(m.lights.suspect.title);
         if (phone !== 'none') {
           await expect.poll(() => page.locator('#phone-check').getAttribute('data-state'), { timeout: 10_000 }).toBe(phone);
         }
         if (name === 'invalid') expect(await fact(page, PAGE_MESSAGES[lang].facts.product).count()).toBe(0);
         if (name === 'suspect') await expectScanNotice(page, lang, name, ['impossible_travel']);
         if (name === 'blocked') await expectScanNotice(page, lang, name, ['too_many_scans', 'outside_market']);
-        await shoot(page, `${status}.${lang}`);
+        if (name === 'sold') {
+          const shop = lang === 'en' ? 'Hangzhou Safety Shop (Hangzhou, Zhejiang)' : '杭州劳保用品店（浙江省杭州市）';
+          expect(await page.locator('header .lead').innerText()).toContain(shop);
+        }
+        if (name === 'recalled') {
+          expect(await page.locator('#recall').innerText()).toContain(m.recall.reason('Shell cracks under impact'));
+          expect(await page.locator('#recall').innerText()).toContain(m.recall.contact('0551-6288 0000'));
+        }
+        if (name === 'invalid') expect(await page.locator('a[href="tel:12315"]').isVisible()).toBe(true);
+        // Every state's whole page (HTML, inline CSS, icon and script) stays within the budget.
+        const html = await (await fetch(c[name], { headers: { accept: 'text/html', 'accept-language': lang } })).text();
+        expect(Buffer.byteLength(html, 'utf8'), name).toBeLessThanOrEqual(BUDGET_BYTES);
+        await shoot(page, `${name}.${lang}`);
       }
+    }
+  });
+
+  it('files a report sent from the page exactly like one sent with the full URI: the factory and the regulator read it', async () => {
+    const { genuine, factory, gtin } = await allCodes();
+    // The regulator of the factory's province: a report from an address no province is tied to goes there.
+    const regulator = await registerOrgIn(service, adminToken, 'regulator', 'CN-AH Hefei');
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const { page } = await open(genuine, { lang, javaScript: false });
+      const report = page.locator('#report');
+      await report.scrollIntoViewIfNeeded();
+      await page.locator('[name=place]').fill(lang === 'en' ? 'Site gate 3' : '工地 3 号门');
+      await page.locator('[name=city]').fill('合肥');
+      await page.locator('[name=description]').fill('The label print looks blurred.');
+      await page.locator('[name=contact]').fill('138 0000 0000');
+      await shoot(page, `report-form.${lang}`);
+      await page.locator('form[action="/v1/reports"] button').click();
+      await page.waitForURL((url) => url.pathname === '/v1/reports');
+      const reference = (await page.locator('.ref').innerText()).trim();
+      expect(reference).toMatch(/^TS-\d{4}-[0-9A-Z]{6}$/);
+      await shoot(page, `receipt.${lang}`);
+
+      // The factory reads it about its product: the code read, not "unreadable".
+      const filed = (await listReports(service, factory.token)).find((r) => r.reference === reference);
+      expect(filed?.code).toEqual(expect.objectContaining({ kind: 'unit', gtin, uri: genuine }));
+      expect(filed?.factoryOrgId).toBe(factory.id);
+      expect(filed?.region).toBe('CN-AH');
+      expect(filed).not.toHaveProperty('contact');
+      // The regulator finds it in its province's inbox, not among the unlocated ones.
+      expect((await listInbox(service, regulator.token)).map((entry) => entry.id)).toContain(reference);
+      expect((await listInbox(service, regulator.token, '?unlocated=true')).map((entry) => entry.id)).not.toContain(reference);
+      const asRegulator = (await listReports(service, regulator.token)).find((r) => r.reference === reference);
+      expect(asRegulator?.contact).toBe('138 0000 0000');
+    }
+  });
+
+  it('answers a report it cannot take with a page that says what to fix, in both languages', async () => {
+    const { genuine } = await allCodes();
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const { page } = await open(genuine, { lang, javaScript: false });
+      await page.locator('[name=place]').fill('Market');
+      await page.locator('[name=city]').fill('Hefei');
+      await page.locator('[name=description]').fill('Odd label.');
+      // A GIF passes the form's accept hint when chosen by hand; the service refuses it before counting anything.
+      await page.locator('[name=photos]').setInputFiles({ name: 'photo.gif', mimeType: 'image/gif', buffer: gifPhoto() });
+      await page.locator('form[action="/v1/reports"] button').click();
+      await page.waitForURL((url) => url.pathname === '/v1/reports');
+      expect(await heading(page)).toBe(lang === 'en' ? 'Your report was not sent' : '举报未能提交');
+      await shoot(page, `failure.${lang}`);
     }
   });
 
@@ -238,7 +365,7 @@ describe('the verify page in a phone-sized browser', () => {
     };
     expect(verdict.custody?.custodian).toEqual({ role: 'distributor', region: 'CN-ZJ Hangzhou' });
     const page = await (await fetch(moved, { headers: { accept: 'text/html', 'accept-language': 'en' } })).text();
-    expect(page).toContain('At a distributor (CN-ZJ Hangzhou)');
+    expect(page).toContain('At a distributor (Hangzhou, Zhejiang)');
     expect(page).not.toMatch(/Test distributor \d+/);
 
     const shopRes = await service.call('POST', '/v1/orgs', {
@@ -288,7 +415,7 @@ describe('the verify page in a phone-sized browser', () => {
     const { page } = await open(uri, { lang: 'en' });
     expect(await heading(page)).toBe('Genuine');
     expect(await fact(page, 'Product').innerText()).toBe(hostileName);
-    expect(await fact(page, 'Manufacturer').innerText()).toBe(`${hostileOrg}, CN-ZJ Hangzhou`);
+    expect(await fact(page, 'Manufacturer').innerText()).toBe(`${hostileOrg} (Hangzhou, Zhejiang)`);
     expect(await page.locator('img, td b, td script').count()).toBe(0);
     expect(
       await page.evaluate(() => JSON.stringify([Reflect.get(globalThis, '__pwned'), Reflect.get(globalThis, '__pwnedOrg')])),

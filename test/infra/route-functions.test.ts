@@ -68,7 +68,8 @@ describe('RouteFunctions', () => {
   });
 
   it('points the functions that print codes at the CloudFront host', () => {
-    for (const name of ['create-batch', 'list-batch-codes', 'create-containers']) {
+    // create-report completes the page form's code, a path on that host, into the full URI.
+    for (const name of ['create-batch', 'list-batch-codes', 'create-containers', 'create-report']) {
       expect(environmentOf(name).VERIFY_BASE_URL, name).toEqual({
         'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalIdOf(synth.stack.distribution), 'DomainName'] }]],
       });

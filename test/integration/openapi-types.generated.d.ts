@@ -934,6 +934,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    LocalizedNames: {
+      /** @description Chinese name */
+      zh?: string;
+      /** @description English name */
+      en?: string;
+    };
     LabAccreditation: {
       /**
        * @description CNAS (ISO/IEC 17025 accreditation) or CMA (inspection body qualification)
@@ -957,6 +963,8 @@ export interface components {
     };
     RegisteredOrganization: {
       name: string;
+      /** @description Optional: the name in Chinese and in English, shown on the verify page in its language (where the name is shown) */
+      names?: components['schemas']['LocalizedNames'];
       /** @enum {string} */
       role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
       /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
@@ -967,6 +975,8 @@ export interface components {
       gs1CompanyPrefix?: string;
       /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
       showNameOnScans?: boolean;
+      /** @description Optional, public: a phone number or address for buyers and users. A factory's is shown on scans of its recalled products, as whom to ask */
+      serviceContact?: string;
       /** @description Labs (and only labs): their accreditation; required for a lab */
       accreditation?: components['schemas']['LabAccreditation'];
       /** Format: uuid */
@@ -991,6 +1001,8 @@ export interface components {
     };
     Organization: {
       name: string;
+      /** @description Optional: the name in Chinese and in English, shown on the verify page in its language (where the name is shown) */
+      names?: components['schemas']['LocalizedNames'];
       /** @enum {string} */
       role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
       /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
@@ -1001,6 +1013,8 @@ export interface components {
       gs1CompanyPrefix?: string;
       /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
       showNameOnScans?: boolean;
+      /** @description Optional, public: a phone number or address for buyers and users. A factory's is shown on scans of its recalled products, as whom to ask */
+      serviceContact?: string;
       /** @description Labs (and only labs): their accreditation; required for a lab */
       accreditation?: components['schemas']['LabAccreditation'];
       /** Format: uuid */
@@ -1012,6 +1026,8 @@ export interface components {
       /** @description GTIN-14 with a valid GS1 check digit */
       gtin: string;
       name: string;
+      /** @description Optional: the name in Chinese and in English, shown on the verify page in its language */
+      names?: components['schemas']['LocalizedNames'];
       /** @enum {string} */
       category:
         | 'safety_helmet'
@@ -1165,6 +1181,7 @@ export interface components {
       product?: {
         gtin: string;
         name: string;
+        names?: components['schemas']['LocalizedNames'];
         category: string;
         standard: string;
         laCertificate: {
@@ -1176,7 +1193,10 @@ export interface components {
       factory?: {
         id: string;
         name: string;
+        names?: components['schemas']['LocalizedNames'];
         region: string;
+        /** @description Whom buyers and users may call or write to */
+        serviceContact?: string;
       };
       batch?: {
         lot: string;
@@ -2432,6 +2452,8 @@ export interface operations {
       content: {
         'application/json': {
           name: string;
+          /** @description Optional: the name in Chinese and in English, shown on the verify page in its language (where the name is shown) */
+          names?: components['schemas']['LocalizedNames'];
           /** @enum {string} */
           role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
           /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
@@ -2442,6 +2464,8 @@ export interface operations {
           gs1CompanyPrefix?: string;
           /** @description Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes */
           showNameOnScans?: boolean;
+          /** @description Optional, public: a phone number or address for buyers and users. A factory's is shown on scans of its recalled products, as whom to ask */
+          serviceContact?: string;
           /** @description Labs (and only labs): their accreditation; required for a lab */
           accreditation?: components['schemas']['LabAccreditation'];
         };
@@ -2606,6 +2630,8 @@ export interface operations {
           /** @description GTIN-14 with a valid GS1 check digit */
           gtin: string;
           name: string;
+          /** @description Optional: the name in Chinese and in English, shown on the verify page in its language */
+          names?: components['schemas']['LocalizedNames'];
           /** @enum {string} */
           category:
             | 'safety_helmet'

@@ -69,7 +69,7 @@ describe('containers', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await page.text();
     expect(html).toContain('<h1>Genuine</h1>');
-    expect(html).toContain('case, 0 item(s) inside');
+    expect(html).toContain('Case, 0 items inside');
   });
 
   it('answers a forged container signature invalid, cached for a day', async () => {

@@ -76,6 +76,31 @@ describe('POST /v1/reports', () => {
     expect(stored.equals(pngPhoto())).toBe(true);
   });
 
+  it('files a code sent as a path on the verification host exactly like its full URI', async () => {
+    // What the verify page's form sent before: the path it was served at, not the printed URI.
+    const { pathname, search } = new URL(genuineCode);
+    const references: string[] = [];
+    for (const code of [`${pathname}${search}`, genuineCode]) {
+      const res = await postForm(service, { ...reportFields(), code }, [], freshViewer());
+      expect(res.status).toBe(202);
+      references.push(((await res.json()) as { reference: string }).reference);
+    }
+    const listed = await listReports(service, factory.token);
+    const [fromPath, fromUri] = references.map((reference) => {
+      const report = listed.find((r) => r.reference === reference);
+      return report && { code: report.code, factoryOrgId: report.factoryOrgId, region: report.region };
+    });
+    expect(fromPath).toEqual({
+      factoryOrgId: factory.id,
+      region: 'CN-ZJ',
+      code: expect.objectContaining({ kind: 'unit', uri: genuineCode }),
+    });
+    expect(fromPath).toEqual(fromUri);
+    for (const reference of references) {
+      expect((await listReports(service, zjRegulator.token)).map((r) => r.reference)).toContain(reference);
+    }
+  });
+
   it('accepts a forged code and links it to the product its GTIN names', async () => {
     const url = new URL(genuineCode);
     url.searchParams.set('8030', 'A'.repeat(90));

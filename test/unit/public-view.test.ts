@@ -57,13 +57,13 @@ describe('the public custody view', () => {
     );
   });
 
-  it('flags a sold unit as already decommissioned, without a custodian', () => {
+  it('says when a unit was sold and by whom, without a custodian', () => {
     const sold = held(u, 'dist', {
       status: 'sold',
       decommission: { at: '2026-01-05T00:00:00.000Z', by: 'dist', statusBefore: 'held' },
     });
     const view = describeCustody(facts({ own: sold }), orgs);
-    expect(view.alreadyDecommissioned).toEqual({ status: 'sold', at: '2026-01-05T00:00:00.000Z' });
+    expect(view.alreadyDecommissioned).toEqual({ status: 'sold', at: '2026-01-05T00:00:00.000Z', by: orgs.get('dist') });
     expect(view).not.toHaveProperty('custodian');
   });
 

@@ -64,6 +64,7 @@ describe('verdicts', () => {
       lang: 'en',
       path: '/01/x',
       digsig: undefined,
+      baseUrl: 'https://verify.example',
     });
     expect(html).toContain('Helmet &lt;b&gt;X&lt;/b&gt;');
     expect(html).not.toContain('<b>X</b>');

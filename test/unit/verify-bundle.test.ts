@@ -21,6 +21,7 @@ describe('the verify function bundle', () => {
       target: 'es2022',
       format: 'cjs',
       minify: true,
+      charset: 'utf8',
       metafile: true,
       write: false,
       logLevel: 'silent',

@@ -12,8 +12,16 @@ export const LabAccreditation = z
   })
   .meta({ id: 'LabAccreditation' });
 
+/** Names in the verify page's languages; the page shows its language's, else `name`. */
+export const LocalizedNames = z
+  .strictObject({ zh: text(200).optional().describe('Chinese name'), en: text(200).optional().describe('English name') })
+  .meta({ id: 'LocalizedNames' });
+
 export const CreateOrganizationBody = z.strictObject({
   name: text(200),
+  names: LocalizedNames.optional().describe(
+    'Optional: the name in Chinese and in English, shown on the verify page in its language (where the name is shown)',
+  ),
   role: Role,
   region: text(100).describe('Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level'),
   licenseNumber: z
@@ -32,6 +40,11 @@ export const CreateOrganizationBody = z.strictObject({
     .optional()
     .describe(
       'Opt-in: name this organization in public scan answers (a retailer usually will). Default: public answers show only its role and city; participants and regulators see names through the authenticated routes',
+    ),
+  serviceContact: text(100)
+    .optional()
+    .describe(
+      "Optional, public: a phone number or address for buyers and users. A factory's is shown on scans of its recalled products, as whom to ask",
     ),
   accreditation: LabAccreditation.optional().describe('Labs (and only labs): their accreditation; required for a lab'),
 });
@@ -52,6 +65,9 @@ export const OrgIdParams = z.strictObject({ id: z.uuid() });
 export const CreateProductBody = z.strictObject({
   gtin: Gtin14,
   name: text(200),
+  names: LocalizedNames.optional().describe(
+    'Optional: the name in Chinese and in English, shown on the verify page in its language',
+  ),
   category: z.enum(PRODUCT_CATEGORIES),
   standard: text(64).describe('Product standard, e.g. "GB 2811-2019"'),
   laCertificate: z.strictObject({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/codes/digital-link';
 import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
 import { VERIFICATION_STATUSES } from '#shared/domain/verification';
+import { LocalizedNames } from './registry';
 import { LinkTypeParam } from './resolver';
 import { ScanTestReport } from './test-reports';
 
@@ -20,13 +21,22 @@ export const VerificationResult = z
       .object({
         gtin: z.string(),
         name: z.string(),
+        names: LocalizedNames.optional(),
         category: z.string(),
         standard: z.string(),
         laCertificate: z.object({ number: z.string(), validUntil: z.string() }),
         serviceLifeMonths: z.number(),
       })
       .optional(),
-    factory: z.object({ id: z.string(), name: z.string(), region: z.string() }).optional(),
+    factory: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        names: LocalizedNames.optional(),
+        region: z.string(),
+        serviceContact: z.string().optional().describe('Whom buyers and users may call or write to'),
+      })
+      .optional(),
     batch: z
       .object({
         lot: z.string(),

@@ -8,6 +8,7 @@ import { signCode } from '#shared/codes/signature';
 import { type Light, PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { getProductRecord } from '#shared/store/product-repository';
+import { accessibilityViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
 import { custodyEvent, postEvents } from '../support/custody';
 import { factoryWithProduct, freshGtin, freshLicense, productBody, registerOrg } from '../support/fixtures';
@@ -84,12 +85,14 @@ const issueOne = async (token: string, gtin: string, lot: string, productionDate
   return uri;
 };
 
-/** `<state>.<lang>`, written as `<lang>/<state>.png`. */
+/** `<state>.<lang>`, written as `<lang>/<state>.png`, after axe finds nothing to fault. */
 const shoot = async (page: Page, name: string): Promise<PNG> => {
   const dot = name.lastIndexOf('.');
   const file = join(SCREENSHOT_DIR, name.slice(dot + 1), `${name.slice(0, dot)}.png`);
   await mkdir(dirname(file), { recursive: true });
   await page.screenshot({ path: file });
+  if (launching === undefined) throw new Error('the browser was not launched');
+  expect(await accessibilityViolations(await launching, await page.content()), `axe: ${name}`).toEqual([]);
   const image = PNG.sync.read(await readFile(file));
   expect(image.width).toBe(PHONE.width);
   expect(image.height).toBe(PHONE.height);
@@ -387,6 +390,13 @@ describe('the verify page in a phone-sized browser', () => {
     expect((await postEvents(service, shopToken, [custodyEvent('receiving', { epcs: [shipped] }, 3000)])).status).toBe(200);
     const named = (await (await fetch(shipped, { headers: { accept: 'application/json' } })).json()) as typeof verdict;
     expect(named.custody?.custodian).toEqual({ name: 'Hangzhou Safety Shop', role: 'distributor', region: 'CN-ZJ Hangzhou' });
+  });
+
+  it("has an accessibility check that finds what is broken (so a clean page's empty list means something)", async () => {
+    if (launching === undefined) throw new Error('the browser was not launched');
+    const broken = '<html><body><img src="data:,"><a href="#"></a></body></html>';
+    const ids = (await accessibilityViolations(await launching, broken)).map((violation) => violation.id);
+    expect(ids).toEqual(expect.arrayContaining(['image-alt', 'html-has-lang', 'link-name']));
   });
 
   it('renders names containing markup as text, never as HTML', async () => {

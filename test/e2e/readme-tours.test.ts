@@ -139,7 +139,12 @@ const checks: Record<string, ((run: BlockRun) => void)[]> = {
       expect(moved).toMatchObject({ entry: { status: 'investigating' } });
     },
     (run) => {
-      expect(objects(run).slice(0, 2)).toEqual([{ state: 'fixed' }, { state: 'revealed' }]);
+      const [fixed, revealed] = objects(run);
+      expect(fixed).toEqual({ status: 'fixed' });
+      // The demo lot and the factory tour's lot are the province's lots: both are drawn.
+      expect(revealed).toMatchObject({ status: 'drawn', targets: expect.any(Array) });
+      expect((revealed?.targets as unknown[]).length).toBe(2);
+      expect(run.stderr).toContain('OK: the published draw follows from its secret');
       expect(run.status).toBe(0);
     },
   ],

@@ -89,7 +89,11 @@ describe('signed Merkle checkpoints of every recorded event', { timeout: 180_000
     expect(body.checkpoint.treeSize).toBe(0);
     expect(body.more).toBe(false);
     expect(body.settling.count).toBe(7);
-    const newest = (await storedEvents()).map((event) => event.recordTime).sort().at(-1) ?? '';
+    const newest =
+      (await storedEvents())
+        .map((event) => event.recordTime)
+        .sort()
+        .at(-1) ?? '';
     expect(body.settling.coveredAfter).toBe(new Date(Date.parse(newest) + SETTLE_MARGIN_MS).toISOString());
     coveredAfter = body.settling.coveredAfter ?? '';
     expect(body.checkpoint.recordedBefore).toBeTypeOf('string');

@@ -9,7 +9,7 @@ const dataDir = process.env.DATA_DIR ?? '.data';
 const simulateViewerLocation = process.env.TRACESEAL_SIMULATE_VIEWER_LOCATION === '1';
 
 const main = async (): Promise<void> => {
-  const runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation });
+  const runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation, auditLogStartsWithTable: true });
   const { seedDemoData } = await import('./local/seed');
   const { data, created } = await seedDemoData(runtime.dataDir, runtime.url);
   const qr = await QRCode.toString(data.demoCodeUri, { type: 'terminal', small: true, errorCorrectionLevel: 'M' });

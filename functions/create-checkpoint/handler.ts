@@ -8,6 +8,9 @@ import { publicHead } from '#shared/services/audit/proof-service';
 const MAX_EVENTS_PER_CALL = 20_000;
 
 export const handler = createHandler(ROUTES.createCheckpoint, async () => {
-  const { appended, head } = await appendAndCheckpoint({ source: recordedEventSource, maxEvents: MAX_EVENTS_PER_CALL });
-  return json(201, { appended, checkpoint: publicHead(head) });
+  const { appended, head, settling, more } = await appendAndCheckpoint({
+    source: recordedEventSource,
+    maxEvents: MAX_EVENTS_PER_CALL,
+  });
+  return json(201, { appended, settling, more, checkpoint: publicHead(head) });
 });

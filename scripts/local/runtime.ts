@@ -22,6 +22,12 @@ export interface LocalRuntimeOptions {
   publicBaseUrl?: string;
   /** Believe the viewer's CloudFront-Viewer-* headers, to simulate places (see gateway.ts). */
   simulateViewerLocation?: boolean;
+  /**
+   * Start an empty audit log at the table's creation (unless AUDIT_LOG_START says otherwise):
+   * for `npm start`, whose table nothing writes before it creates it. The first checkpoint
+   * then reads the time index from that day, not day by day from the default start.
+   */
+  auditLogStartsWithTable?: boolean;
 }
 
 export interface LocalRuntime {
@@ -84,7 +90,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { ensureTable } = await import('./tables');
     const { MAIN_TABLE } = await import('#shared/store/table-definitions');
-    await ensureTable(new DynamoDBClient({}), MAIN_TABLE, tableName);
+    const table = await ensureTable(new DynamoDBClient({}), MAIN_TABLE, tableName);
+    if (options.auditLogStartsWithTable === true && process.env.AUDIT_LOG_START === undefined) {
+      process.env.AUDIT_LOG_START = table.createdAt.toISOString();
+    }
     const { ensureLocalSigningKeys } = await import('./signing-keys');
     await ensureLocalSigningKeys(join(dataDir, 'keys'));
 

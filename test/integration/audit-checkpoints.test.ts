@@ -27,6 +27,12 @@ afterAll(async () => service?.stop());
 interface Checkpoint extends TreeHead {
   signedHead: string;
 }
+interface CheckpointAnswer {
+  appended: number;
+  settling: { count: number; coveredAfter?: string };
+  more: boolean;
+  checkpoint: Checkpoint;
+}
 
 const unhex = (hex: string) => Buffer.from(hex, 'hex');
 const later = () => new Date(Date.now() + SETTLE_MARGIN_MS + 60_000);
@@ -68,16 +74,30 @@ const recordSomeEvents = async (count: number, lot: string): Promise<string[]> =
 describe('signed Merkle checkpoints of every recorded event', { timeout: 180_000 }, () => {
   let first: Checkpoint;
   let eventIds: string[];
+  let coveredAfter: string;
 
-  it('leaves events younger than the settle margin out, and signs a head a JOSE verifier accepts', async () => {
+  it('leaves events younger than the settle margin out, says so, and signs a head a JOSE verifier accepts', async () => {
     eventIds = await recordSomeEvents(7, 'AUD-1');
     const regulator = await registerOrg(service, 'regulator', adminToken);
     const res = await service.call('POST', '/v1/audit/checkpoints', { token: regulator.token });
     expect(res.status).toBe(201);
-    const body = (await res.json()) as { appended: number; checkpoint: Checkpoint };
-    // Just recorded: a transaction of the same instant could still be in flight, so not yet.
+    const body = (await res.json()) as CheckpointAnswer;
+    // Just recorded: a transaction of the same instant could still be in flight, so not yet;
+    // but the answer says so, and when a checkpoint will cover them, instead of leaving them
+    // out silently (an export made next would carry them unproven and fail verification).
     expect(body.appended).toBe(0);
     expect(body.checkpoint.treeSize).toBe(0);
+    expect(body.more).toBe(false);
+    expect(body.settling.count).toBe(7);
+    const newest =
+      (await storedEvents())
+        .map((event) => event.recordTime)
+        .sort()
+        .at(-1) ?? '';
+    expect(body.settling.coveredAfter).toBe(new Date(Date.parse(newest) + SETTLE_MARGIN_MS).toISOString());
+    coveredAfter = body.settling.coveredAfter ?? '';
+    expect(body.checkpoint.recordedBefore).toBeTypeOf('string');
+    expect(String(body.checkpoint.recordedBefore) < newest).toBe(true);
 
     const keys = await jwks();
     const { payload, protectedHeader } = await jwtVerify(body.checkpoint.signedHead, createLocalJWKSet(keys), {
@@ -95,8 +115,10 @@ describe('signed Merkle checkpoints of every recorded event', { timeout: 180_000
   });
 
   it('appends settled events in log order and proves each one through the routes', async () => {
-    const run = await appendAndCheckpoint({ source: recordedEventSource, now: later() });
+    // A run at the instant the first answer named covers every event that was settling then.
+    const run = await appendAndCheckpoint({ source: recordedEventSource, now: new Date(coveredAfter) });
     expect(run.appended).toBe(7);
+    expect(run.settling).toEqual({ count: 0 });
     expect(run.head.previousTreeSize).toBe(0);
     const latest = await service.call('GET', '/v1/audit/checkpoints/latest');
     expect(latest.status).toBe(200);

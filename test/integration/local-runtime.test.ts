@@ -31,8 +31,15 @@ describe('local runtime with persistence', () => {
     // database must come back where the client expects it.
     const dynamoPort = await findFreePort();
 
-    const first = await startLocalRuntime({ port: 0, dataDir, tableName, dynamoPort });
+    const startedAt = Date.now();
+    delete process.env.AUDIT_LOG_START;
+    const first = await startLocalRuntime({ port: 0, dataDir, tableName, dynamoPort, auditLogStartsWithTable: true });
     expect(javaProcessesFor(dataDir)).toBe(1);
+    // Nothing is recorded in npm start's table before it creates it: its audit log starts
+    // there, so a first checkpoint reads a day of the time index rather than every day since 2026.
+    const logStart = Date.parse(process.env.AUDIT_LOG_START ?? '');
+    expect(logStart).toBeGreaterThanOrEqual(startedAt - 1000);
+    expect(logStart).toBeLessThanOrEqual(Date.now());
     const { seedDemoData } = await import('../../scripts/local/seed');
     const { data } = await seedDemoData(dataDir, first.url);
     const before = await fetch(data.demoCodeUri, { headers: { accept: 'application/json' } });
@@ -40,7 +47,11 @@ describe('local runtime with persistence', () => {
     await first.stop();
     expect(javaProcessesFor(dataDir)).toBe(0);
 
-    const second = await startLocalRuntime({ port: 0, dataDir, tableName, dynamoPort });
+    const firstLogStart = process.env.AUDIT_LOG_START;
+    delete process.env.AUDIT_LOG_START;
+    const second = await startLocalRuntime({ port: 0, dataDir, tableName, dynamoPort, auditLogStartsWithTable: true });
+    // A restart keeps the table, and with it where the log starts.
+    expect(process.env.AUDIT_LOG_START).toBe(firstLogStart);
     try {
       // The code printed before the restart names the old port; its path is what matters.
       const path = new URL(data.demoCodeUri);

@@ -2231,6 +2231,8 @@ export interface components {
       timestamp: string;
       /** @description Size of the head signed before this one */
       previousTreeSize: number;
+      /** @description Every event recorded before this instant is in the tree (absent on heads signed before the claim existed) */
+      recordedBefore?: string;
       /** @description Compact JWS (ES256, typ traceseal-sth+jwt, kid in /.well-known/jwks.json) over the other members */
       signedHead: string;
     };
@@ -2259,6 +2261,15 @@ export interface components {
     CheckpointCreated: {
       /** @description Events appended by this run */
       appended: number;
+      /** @description What the head leaves out because it is still settling: checkpoint again after coveredAfter */
+      settling: {
+        /** @description Events recorded before this call but within the settle margin (2 minutes): not in the tree yet */
+        count: number;
+        /** @description A checkpoint asked for after this instant covers them (absent when count is 0) */
+        coveredAfter?: string;
+      };
+      /** @description The run stopped at its event limit: checkpoint again to append the rest */
+      more: boolean;
       checkpoint: components['schemas']['Checkpoint'];
     };
     CreateExportRequest: {

@@ -11,6 +11,10 @@ export const Checkpoint = z
     rootHash: Hex32.describe('MTH of the first treeSize leaves, hex'),
     timestamp: z.string().describe('When it was signed (ISO 8601)'),
     previousTreeSize: z.number().int().describe('Size of the head signed before this one'),
+    recordedBefore: z
+      .string()
+      .optional()
+      .describe('Every event recorded before this instant is in the tree (absent on heads signed before the claim existed)'),
     signedHead: z
       .string()
       .describe('Compact JWS (ES256, typ traceseal-sth+jwt, kid in /.well-known/jwks.json) over the other members'),
@@ -26,7 +30,23 @@ export const CheckpointList = z
   .meta({ id: 'CheckpointList' });
 
 export const CheckpointCreated = z
-  .object({ appended: z.number().int().describe('Events appended by this run'), checkpoint: Checkpoint })
+  .object({
+    appended: z.number().int().describe('Events appended by this run'),
+    settling: z
+      .object({
+        count: z
+          .number()
+          .int()
+          .describe('Events recorded before this call but within the settle margin (2 minutes): not in the tree yet'),
+        coveredAfter: z
+          .string()
+          .optional()
+          .describe('A checkpoint asked for after this instant covers them (absent when count is 0)'),
+      })
+      .describe('What the head leaves out because it is still settling: checkpoint again after coveredAfter'),
+    more: z.boolean().describe('The run stopped at its event limit: checkpoint again to append the rest'),
+    checkpoint: Checkpoint,
+  })
   .meta({ id: 'CheckpointCreated' });
 
 export const ConsistencyProofQuery = z.strictObject({ first: Size, second: Size });

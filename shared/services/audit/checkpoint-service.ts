@@ -12,6 +12,7 @@ import { ConflictError } from '#shared/errors';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { eventsRecordedBetween } from '#shared/store/event-index-reader';
 import { putEventIndexRows } from '#shared/store/event-index-repository';
+import { countEventsRecordedBetween } from '#shared/store/event-time-count';
 import { witnessHead } from '#shared/store/head-witness';
 import {
   type AppendEntry,
@@ -66,9 +67,22 @@ export const recordedEventSource: EventSource = async function* ({ after, until 
   }
 };
 
+/**
+ * Events recorded before the run was asked for that its head cannot cover yet: they are
+ * younger than the settle margin. A run started after `coveredAfter` appends them.
+ */
+export interface Settling {
+  count: number;
+  /** Absent when nothing is settling. */
+  coveredAfter?: string;
+}
+
 export interface CheckpointResult {
   appended: number;
   head: StoredHead;
+  settling: Settling;
+  /** The run stopped at its event limit: more settled events wait for the next run. */
+  more: boolean;
 }
 
 const isAfter = (event: SourceEvent, last: LogState['last']): boolean =>
@@ -125,6 +139,9 @@ export const appendAndCheckpoint = async (input: {
     const baseline = await witnessBaseline();
     const extension = await extendsBaseline(baseline, state.size);
     if (!extension.ok) return refuseInconsistentLog(baseline, state.size, extension.reason, now);
+    // Said rather than left out silently: a caller who checkpoints right after recording
+    // events learns how many the head does not cover yet and when a new run will.
+    const settling = await settlingBetween(until, now);
     // Nothing new and a recent head of this size: that head still says everything, so a caller
     // repeating POST /v1/audit/checkpoints gets it back instead of filling the table with heads
     // kept forever. The hourly run still signs a fresh one once the last is an hour old.
@@ -135,15 +152,23 @@ export const appendAndCheckpoint = async (input: {
       latest.treeSize === state.size &&
       now.getTime() - Date.parse(latest.timestamp) < HEAD_REFRESH_MS
     ) {
-      return { appended, head: latest };
+      return { appended, head: latest, settling, more: false };
     }
     // A run cut short by its limit has appended everything before its last event, no more.
     const recordedBefore = stoppedAtLimit && state.last !== undefined ? state.last.recordTime : until.toISOString();
     const head = await signHead({ treeSize: state.size, rootHash: extension.rootHash, recordedBefore }, now);
-    return { appended, head };
+    return { appended, head, settling, more: stoppedAtLimit };
   } finally {
     await releaseLogLease(owner);
   }
+};
+
+const settlingBetween = async (until: Date, now: Date): Promise<Settling> => {
+  const { count, newest } = await countEventsRecordedBetween(until.toISOString(), now.toISOString());
+  // A run appends events recorded at or before its `now` minus the margin.
+  return newest === undefined
+    ? { count }
+    : { count, coveredAfter: new Date(Date.parse(newest) + SETTLE_MARGIN_MS).toISOString() };
 };
 
 const takeLease = async (owner: string, now: Date): Promise<LogState> => {

@@ -55,6 +55,7 @@ export const publicHead = (head: StoredHead) => ({
   rootHash: head.rootHash,
   timestamp: head.timestamp,
   previousTreeSize: head.previousTreeSize,
+  ...(head.recordedBefore === undefined ? {} : { recordedBefore: head.recordedBefore }),
   signedHead: head.jws,
 });
 

@@ -7,7 +7,7 @@ import { zipFiles } from '#shared/codes/labels/zip';
 import { zplLabels } from '#shared/codes/labels/zpl';
 import { createBatchQrEncoder } from '#shared/codes/qr/encoder';
 import type { EccLevel } from '#shared/codes/qr/tables';
-import type { Batch, IssuedCode } from '#shared/domain/types';
+import type { Batch, IssuedCode, Product } from '#shared/domain/types';
 import { listCodes } from '#shared/store/batch-repository';
 import type { StoredLabelOutput } from '#shared/store/issuance-job-repository';
 import { labelObjectKey } from '#shared/store/keys';
@@ -26,7 +26,24 @@ export interface LabelOptions {
   pageHeightMm?: number;
   marginMm?: number;
   dpi?: number;
+  /** PDF: marks in the page margin where the sheet is cut into labels. */
+  cutMarks?: boolean;
 }
+
+/** The product as a label names it; `nameZh`/`nameEn` where a product registers both. */
+export type LabelProduct = Pick<Product, 'name'> & { nameZh?: string; nameEn?: string };
+
+/**
+ * The name printed on every label: both names when the product gives a Chinese and an
+ * English one, otherwise the Chinese one, otherwise the registered name.
+ */
+export const labelProductName = (product: LabelProduct): string => {
+  if (product.nameZh && product.nameEn) return `${product.nameZh} / ${product.nameEn}`;
+  return product.nameZh ?? product.name;
+};
+
+/** Called as label material is handed to a writer: labels so far of this file. */
+export type LabelProgress = (labelsWritten: number) => Promise<void> | void;
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = { formats: ['csv', 'ndjson'], ecc: 'M' };
 
@@ -62,9 +79,11 @@ const CSV_HEADER = 'gtin,lot,serial,digsig,uri\r\n';
  */
 export const writeLabelOutput = async (
   batch: Batch,
+  product: LabelProduct,
   format: LabelFormat,
   options: LabelOptions,
   verifyBaseUrl: string,
+  onProgress: LabelProgress = () => undefined,
 ): Promise<StoredLabelOutput> => {
   const uriOf = (code: IssuedCode) =>
     buildDigitalLink(verifyBaseUrl, { gtin: batch.gtin, lot: batch.lot, serial: code.serial, digsig: code.digsig });
@@ -72,9 +91,17 @@ export const writeLabelOutput = async (
   const first = await pages.next();
   const firstCodes = first.done === true ? [] : first.value;
 
+  // Writers pull codes a page at a time as they write (streams with back-pressure), so the
+  // codes handed over so far are the labels written, give or take one page.
   async function* allPages(): AsyncGenerator<IssuedCode[]> {
     yield firstCodes;
-    yield* pages;
+    let handed = firstCodes.length;
+    await onProgress(handed);
+    for await (const codes of pages) {
+      yield codes;
+      handed += codes.length;
+      await onProgress(handed);
+    }
   }
   async function* labels(): AsyncGenerator<LabelCode> {
     for await (const codes of allPages())
@@ -120,6 +147,8 @@ export const writeLabelOutput = async (
         pageHeightMm: options.pageHeightMm,
         marginMm: options.marginMm,
         moduleMm,
+        cutMarks: options.cutMarks,
+        productName: labelProductName(product),
         title: `${batch.gtin} lot ${batch.lot}`,
       });
       break;

@@ -63,7 +63,11 @@ const serve = async (files: Record<string, { body: Buffer; type: string }>): Pro
     // The predefined CMaps (UniGB-UCS2-H for the labels' Chinese) and the standard fonts' data, as a reader ships them.
     const data = /^\/(cmaps\/[\w-]+\.bcmap|standard_fonts\/[\w-]+\.(?:pfb|ttf))$/.exec(path);
     if (data?.[1] !== undefined) {
-      return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: readFileSync(join(pdfjsRoot, data[1])) });
+      return route.fulfill({
+        status: 200,
+        contentType: 'application/octet-stream',
+        body: readFileSync(join(pdfjsRoot, data[1])),
+      });
     }
     return route.fulfill({ status: 404, body: '' });
   });
@@ -145,14 +149,27 @@ describe('printed labels decode back', () => {
       .join(' ')
       .split(/\s+/)
       .filter((word) => word !== '');
-    const perLabel = (c: (typeof codes)[number]) => [...SCAN_PROMPT.split(' '), '安全帽', 'Safety', 'helmet', c.serial, 'LOT', c.lot];
+    const perLabel = (c: (typeof codes)[number]) => [
+      ...SCAN_PROMPT.split(' '),
+      '安全帽',
+      'Safety',
+      'helmet',
+      c.serial,
+      'LOT',
+      c.lot,
+    ];
     expect(words.sort()).toEqual(codes.flatMap(perLabel).sort());
     await scanEveryLabel(layout, rendered.image, scale);
   }, 120_000);
 
   it('keeps every line of a 30 mm label with a 20-character lot and a long name inside its label', async () => {
     const { codes: longLot } = makeSignedCodes(10, { lot: 'L2026-11-ABCDEFGHIJK' });
-    const options = { labelWidthMm: 30, labelHeightMm: 45, marginMm: 5, productName: '防护安全帽 ABS Safety helmet, class Y, white' };
+    const options = {
+      labelWidthMm: 30,
+      labelHeightMm: 45,
+      marginMm: 5,
+      productName: '防护安全帽 ABS Safety helmet, class Y, white',
+    };
     const layout = pdfLayout(encoder.size, options);
     const scale = 4;
     const rendered = await renderSheet(await collect(pdfLabelSheets(longLot, encoder, options)), scale, 'label-sheet-30x45.png');

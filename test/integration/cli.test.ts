@@ -79,7 +79,19 @@ describe('the traceseal CLI against the local service', () => {
     expect(code).toBe(0);
     expect(drop.dropped()).toBe(1);
     const log = run.err.lines.join('');
-    expect(log).toMatch(/100\.0% 40\/40 [\d,]+ codes\/s/);
+    // Each stage in turn, each complete before the next: signing, every file written, downloaded, a sample verified.
+    const stages = [
+      /^signing: 100\.0% 40\/40 codes.*done in/m,
+      /^writing csv: 100\.0% 40\/40 labels/m,
+      /^writing zpl: 100\.0% 40\/40 labels/m,
+      /^writing pdf: 100\.0% 40\/40 labels/m,
+      new RegExp(`^downloading ${gtin}-CLI-1\\.csv: 100\\.0%`, 'm'),
+      new RegExp(`^downloading ${gtin}-CLI-1\\.pdf: 100\\.0%`, 'm'),
+      /^verifying a sample offline: 100\.0%/m,
+    ].map((stage) => log.search(stage));
+    expect(stages.every((at) => at >= 0)).toBe(true);
+    expect([...stages].sort((a, b) => a - b)).toEqual(stages);
+    expect(log).not.toMatch(/100\.0%[^\n]* 0s left/);
     expect(log).toMatch(/dropped at 700 bytes/);
     expect(log).toMatch(/resumed 1x/);
     expect(run.out.lines.join('')).toMatch(/25 sampled codes verified offline|sampled codes verified offline/);

@@ -92,7 +92,11 @@ describe('label writers', () => {
       { dpi: 300, labelWidthMm: 30, labelHeightMm: 36, magnification: 4, ecc: 'L' as const },
     ];
     for (const options of sizes) {
-      const side = createBatchQrEncoder(codes.map((c) => c.uri), { ecc: options.ecc }).size * options.magnification;
+      const side =
+        createBatchQrEncoder(
+          codes.map((c) => c.uri),
+          { ecc: options.ecc },
+        ).size * options.magnification;
       const quiet = 4 * options.magnification;
       const zpl = (await collect(zplLabels(codes, options))).toString('latin1');
       const formats = zpl.split('^XZ\n').filter((f) => f.trim() !== '');

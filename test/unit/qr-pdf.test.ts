@@ -147,7 +147,12 @@ describe('PDF label sheets', () => {
     expect(text).toContain('/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >>');
     expect(text).not.toContain('/FontFile');
     const objects = textObjects(content);
-    expect(objects.map((t) => t.text).slice(0, 4)).toEqual([SCAN_PROMPT, '安全帽 Safety helmet', codes[0]?.serial, `LOT ${codes[0]?.lot}`]);
+    expect(objects.map((t) => t.text).slice(0, 4)).toEqual([
+      SCAN_PROMPT,
+      '安全帽 Safety helmet',
+      codes[0]?.serial,
+      `LOT ${codes[0]?.lot}`,
+    ]);
     expect(objects[1]?.runs.map((run) => [run.font, run.text])).toEqual([
       ['F2', '安全帽'],
       ['F1', ' Safety helmet'],

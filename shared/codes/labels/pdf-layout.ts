@@ -53,8 +53,10 @@ export interface PdfLayout {
 }
 
 export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): PdfLayout => {
-  const mm = (name: 'pageWidthMm' | 'pageHeightMm' | 'marginMm' | 'labelWidthMm' | 'labelHeightMm' | 'moduleMm', fallback: number) =>
-    requirePositive(name, options[name] ?? fallback) * PT_PER_MM;
+  const mm = (
+    name: 'pageWidthMm' | 'pageHeightMm' | 'marginMm' | 'labelWidthMm' | 'labelHeightMm' | 'moduleMm',
+    fallback: number,
+  ) => requirePositive(name, options[name] ?? fallback) * PT_PER_MM;
   const pageWidth = mm('pageWidthMm', 210);
   const pageHeight = mm('pageHeightMm', 297);
   const margin = options.marginMm === 0 ? 0 : mm('marginMm', 10);
@@ -77,7 +79,10 @@ export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): P
   const withQuiet = symbolSize + 2 * QUIET_ZONE_MODULES;
   const module = options.moduleMm !== undefined ? mm('moduleMm', 0) : Math.min(labelWidth, labelHeight - textBlock) / withQuiet;
   if (!(module > 0) || withQuiet * module > labelWidth + 1e-6 || withQuiet * module + textBlock > labelHeight + 1e-6) {
-    throw new BadRequestError('LABEL_TOO_SMALL', 'The QR code with its 4-module quiet zone and the label text do not fit the label');
+    throw new BadRequestError(
+      'LABEL_TOO_SMALL',
+      'The QR code with its 4-module quiet zone and the label text do not fit the label',
+    );
   }
   const textWidth = labelWidth - 2 * TEXT_INSET_MM * PT_PER_MM;
   if (textWidth < LONGEST_CODE_LINE_EMS * MIN_FONT_SIZE_PT) {

@@ -100,5 +100,7 @@ export const ucs2Hex = (text: string): string => {
  */
 export const showText = (text: string, size: string, latinFont: string, cjkFont: string): string =>
   fontRuns(text)
-    .map((run) => (run.latin ? `/${latinFont} ${size} Tf ${pdfString(run.text)} Tj` : `/${cjkFont} ${size} Tf ${ucs2Hex(run.text)} Tj`))
+    .map((run) =>
+      run.latin ? `/${latinFont} ${size} Tf ${pdfString(run.text)} Tj` : `/${cjkFont} ${size} Tf ${ucs2Hex(run.text)} Tj`,
+    )
     .join(' ');

@@ -45,7 +45,6 @@ const num = (value: number): string => {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 };
 
-
 export async function* pdfLabelSheets(
   codes: AnyIterable<LabelCode>,
   encoder: Pick<QrEncoder, 'size' | 'rowBytes' | 'encodePackedInto'>,

@@ -59,7 +59,8 @@ export const zplGeometry = (options: ZplOptions, uriBytes: number) => {
   const textDots = requireIntegerIn('textDots', options.textDots ?? 30, MIN_TEXT_DOTS, 200);
   const ecc = options.ecc ?? 'M';
   const version = smallestVersionFor(uriBytes, ecc);
-  if (version === undefined) throw new BadRequestError('QR_DATA_TOO_LONG', `${uriBytes} bytes do not fit a QR code at level ${ecc}`);
+  if (version === undefined)
+    throw new BadRequestError('QR_DATA_TOO_LONG', `${uriBytes} bytes do not fit a QR code at level ${ecc}`);
   const symbol = (17 + 4 * version) * magnification;
   const quiet = QUIET_ZONE_MODULES * magnification;
   const lineHeight = Math.round(textDots * 1.2);

@@ -1,12 +1,14 @@
 import { buildDigitalLink } from '#shared/codes/digital-link';
 import type { LabelCode } from '#shared/codes/labels/label-code';
-import { pdfLabelSheets } from '#shared/codes/labels/pdf';
+import { type PdfOptions, pdfLabelSheets } from '#shared/codes/labels/pdf';
+import { pdfLayout } from '#shared/codes/labels/pdf-layout';
 import { pngFiles } from '#shared/codes/labels/png';
 import { svgFiles } from '#shared/codes/labels/svg';
 import { zipFiles } from '#shared/codes/labels/zip';
-import { zplLabels } from '#shared/codes/labels/zpl';
+import { type ZplOptions, zplGeometry, zplLabels } from '#shared/codes/labels/zpl';
 import { createBatchQrEncoder } from '#shared/codes/qr/encoder';
 import type { EccLevel } from '#shared/codes/qr/tables';
+import { SERIAL_LENGTH } from '#shared/codes/serial';
 import type { Batch, IssuedCode, Product } from '#shared/domain/types';
 import { listCodes } from '#shared/store/batch-repository';
 import type { StoredLabelOutput } from '#shared/store/issuance-job-repository';
@@ -54,6 +56,50 @@ const FILES: Record<LabelFormat, { extension: string; contentType: string }> = {
   pdf: { extension: 'pdf', contentType: 'application/pdf' },
   'svg-zip': { extension: 'svg.zip', contentType: 'application/zip' },
   'png-zip': { extension: 'png.zip', contentType: 'application/zip' },
+};
+
+/** AI 8030 is always a 4-character key id and an 86-character signature (signature.ts). */
+const DIGSIG_LENGTH = 90;
+
+/**
+ * Refuses, before anything is written, label options the writers would refuse once the
+ * codes are signed: a PDF label or a ZPL label too small for the lot's QR version with its
+ * quiet zone and text, cut marks without a margin. Every URI of a lot has the same length,
+ * so one made of placeholder serial and signature sizes the version exactly.
+ */
+export const checkLabelOptions = (batch: Pick<Batch, 'gtin' | 'lot'>, options: LabelOptions, verifyBaseUrl: string): void => {
+  const uri = buildDigitalLink(verifyBaseUrl, {
+    gtin: batch.gtin,
+    lot: batch.lot,
+    serial: '0'.repeat(SERIAL_LENGTH),
+    digsig: 'A'.repeat(DIGSIG_LENGTH),
+  });
+  const encoder = createBatchQrEncoder([uri], { ecc: options.ecc });
+  if (options.formats.includes('pdf')) pdfLayout(encoder.size, pdfOptionsOf(options));
+  if (options.formats.includes('zpl')) zplGeometry(zplOptionsOf(options), Buffer.byteLength(uri));
+};
+
+const pdfOptionsOf = (options: LabelOptions): PdfOptions => ({
+  labelWidthMm: options.labelWidthMm,
+  labelHeightMm: options.labelHeightMm,
+  pageWidthMm: options.pageWidthMm,
+  pageHeightMm: options.pageHeightMm,
+  marginMm: options.marginMm,
+  moduleMm: options.moduleMm,
+  cutMarks: options.cutMarks,
+});
+
+const zplOptionsOf = (options: LabelOptions): ZplOptions => {
+  const dpi = options.dpi ?? 300;
+  const moduleMm = options.moduleMm;
+  const magnification = moduleMm === undefined ? undefined : Math.max(1, Math.min(10, Math.round((moduleMm * dpi) / 25.4)));
+  return {
+    dpi,
+    ecc: options.ecc,
+    labelWidthMm: options.labelWidthMm,
+    labelHeightMm: options.labelHeightMm,
+    ...(magnification ? { magnification } : {}),
+  };
 };
 
 /** The name a label file is stored and downloaded under. */
@@ -115,7 +161,6 @@ export const writeLabelOutput = async (
   // so the first page sizes the one QR version of the whole batch.
   const encoder = () => createBatchQrEncoder(firstCodes.slice(0, 8).map(uriOf), { ecc: options.ecc });
   const moduleMm = options.moduleMm;
-  const labelSize = { labelWidthMm: options.labelWidthMm, labelHeightMm: options.labelHeightMm };
 
   let chunks: ByteChunks;
   switch (format) {
@@ -134,20 +179,12 @@ export const writeLabelOutput = async (
           .join(''),
       );
       break;
-    case 'zpl': {
-      const dpi = options.dpi ?? 300;
-      const magnification = moduleMm === undefined ? undefined : Math.max(1, Math.min(10, Math.round((moduleMm * dpi) / 25.4)));
-      chunks = zplLabels(labels(), { dpi, ecc: options.ecc, ...labelSize, ...(magnification ? { magnification } : {}) });
+    case 'zpl':
+      chunks = zplLabels(labels(), zplOptionsOf(options));
       break;
-    }
     case 'pdf':
       chunks = pdfLabelSheets(labels(), encoder(), {
-        ...labelSize,
-        pageWidthMm: options.pageWidthMm,
-        pageHeightMm: options.pageHeightMm,
-        marginMm: options.marginMm,
-        moduleMm,
-        cutMarks: options.cutMarks,
+        ...pdfOptionsOf(options),
         productName: labelProductName(product),
         title: `${batch.gtin} lot ${batch.lot}`,
       });

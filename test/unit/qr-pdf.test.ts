@@ -134,6 +134,16 @@ describe('PDF label sheets', () => {
     expect(() => pdfLayout(encoder.size, { labelWidthMm: 30, labelHeightMm: 40, moduleMm: 0.5 })).toThrow(
       expect.objectContaining({ statusCode: 400, code: 'LABEL_TOO_SMALL' }),
     );
+    // A chosen module size is kept: the text is set smaller to fit under it, inside the label.
+    const tight = pdfLayout(encoder.size, { labelWidthMm: 38, labelHeightMm: 40, marginMm: 0, moduleMm: 0.45 });
+    expect(tight.module).toBeCloseTo(0.45 * (72 / 25.4), 9);
+    expect(tight.fontSize).toBeLessThan(7);
+    expect(tight.fontSize).toBeGreaterThanOrEqual(MIN_FONT_SIZE_PT);
+    const labelBottom = tight.pageHeight - 40 * (72 / 25.4);
+    expect(tight.textCentre(0, 3).y - 0.25 * tight.fontSize).toBeGreaterThanOrEqual(labelBottom);
+    expect(tight.textCentre(0, 0).y + 0.9 * tight.fontSize).toBeLessThanOrEqual(
+      tight.symbolOrigin(0).y - 4 * tight.module + 1e-9,
+    );
     expect(() => pdfLayout(encoder.size, { columns: 9, labelWidthMm: 30 })).toThrow(
       expect.objectContaining({ code: 'LABEL_LAYOUT_INVALID' }),
     );

@@ -15,7 +15,10 @@ export interface PdfLayoutOptions {
   rows?: number;
   /** Side of one module; the largest that fits the label with its quiet zone unless told. */
   moduleMm?: number;
-  /** Height of the label's text in points; a line too wide for the label is set smaller. */
+  /**
+   * Height of the label's text in points, 7 unless told; set smaller where a chosen module
+   * size leaves less room, and a line too wide for the label smaller still.
+   */
   fontSizePt?: number;
   /** Marks in the page margin where each column and row of labels is cut. */
   cutMarks?: boolean;
@@ -62,7 +65,7 @@ export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): P
   const margin = options.marginMm === 0 ? 0 : mm('marginMm', 10);
   const labelWidth = mm('labelWidthMm', 38);
   const labelHeight = mm('labelHeightMm', 45);
-  const fontSize = requirePositive('fontSizePt', options.fontSizePt ?? 7);
+  const requestedFontSize = requirePositive('fontSizePt', options.fontSizePt ?? 7);
   const countThatFits = (space: number, each: number) => Math.floor((space - 2 * margin) / each + 1e-9);
   const columns = requireIntegerIn('columns', options.columns ?? countThatFits(pageWidth, labelWidth), 1, 1000);
   const rows = requireIntegerIn('rows', options.rows ?? countThatFits(pageHeight, labelHeight), 1, 1000);
@@ -75,10 +78,16 @@ export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): P
       `Cut marks are printed in the page margin: marginMm must be at least ${MIN_CUT_MARK_MARGIN_MM}`,
     );
   }
-  const textBlock = fontSize * (1.2 * LABEL_TEXT_LINES + 0.4);
+  const lineHeights = 1.2 * LABEL_TEXT_LINES + 0.4;
   const withQuiet = symbolSize + 2 * QUIET_ZONE_MODULES;
-  const module = options.moduleMm !== undefined ? mm('moduleMm', 0) : Math.min(labelWidth, labelHeight - textBlock) / withQuiet;
-  if (!(module > 0) || withQuiet * module > labelWidth + 1e-6 || withQuiet * module + textBlock > labelHeight + 1e-6) {
+  // A module size the factory chose is kept and the text set smaller to fit under it (not
+  // below the legible minimum); otherwise the symbol takes what the text leaves.
+  const module =
+    options.moduleMm !== undefined
+      ? mm('moduleMm', 0)
+      : Math.min(labelWidth, labelHeight - requestedFontSize * lineHeights) / withQuiet;
+  const fontSize = Math.min(requestedFontSize, (labelHeight - withQuiet * module) / lineHeights);
+  if (!(module > 0) || withQuiet * module > labelWidth + 1e-6 || fontSize < MIN_FONT_SIZE_PT - 1e-9) {
     throw new BadRequestError(
       'LABEL_TOO_SMALL',
       'The QR code with its 4-module quiet zone and the label text do not fit the label',

@@ -125,16 +125,16 @@ describe('printed labels decode back', () => {
     return { pages: rendered.pages, text: rendered.text, image: PNG.sync.read(png) };
   };
 
-  const scanEveryLabel = async (layout: ReturnType<typeof pdfLayout>, image: PNG, scale: number, list = codes) => {
+  const scanEveryLabel = async (layout: ReturnType<typeof pdfLayout>, image: PNG, scale: number, signed = { codes, jwks }) => {
     const quiet = 4 * layout.module;
     const side = (encoder.size + 8) * layout.module;
-    for (const [index, code] of list.slice(0, layout.perPage).entries()) {
+    for (const [index, code] of signed.codes.slice(0, layout.perPage).entries()) {
       const origin = layout.symbolOrigin(index);
       const x = (origin.x - quiet) * scale;
       const y = (layout.pageHeight - (origin.y - quiet + side)) * scale;
       const uri = scanRegion(image, x, y, side * scale, side * scale);
       expect(uri, `label ${index}`).toBe(code.uri);
-      expect(await verifiesAgainstJwks(uri ?? '', jwks)).toBe(true);
+      expect(await verifiesAgainstJwks(uri ?? '', signed.jwks)).toBe(true);
     }
   };
 
@@ -163,7 +163,7 @@ describe('printed labels decode back', () => {
   }, 120_000);
 
   it('keeps every line of a 30 mm label with a 20-character lot and a long name inside its label', async () => {
-    const { codes: longLot } = makeSignedCodes(10, { lot: 'L2026-11-ABCDEFGHIJK' });
+    const longLot = makeSignedCodes(10, { lot: 'L2026-11-ABCDEFGHIJK' });
     const options = {
       labelWidthMm: 30,
       labelHeightMm: 45,
@@ -172,7 +172,7 @@ describe('printed labels decode back', () => {
     };
     const layout = pdfLayout(encoder.size, options);
     const scale = 4;
-    const rendered = await renderSheet(await collect(pdfLabelSheets(longLot, encoder, options)), scale, 'label-sheet-30x45.png');
+    const rendered = await renderSheet(await collect(pdfLabelSheets(longLot.codes, encoder, options)), scale, 'label-sheet-30x45.png');
     // The lot is printed whole (only a name too long for the label is cut, with an ellipsis).
     expect(rendered.text.join(' ')).toContain('L2026-11-ABCDEFGHIJK');
     // Between two labels (a column boundary, across the text under the symbols) no pixel is inked.

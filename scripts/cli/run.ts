@@ -27,7 +27,7 @@ export interface CliIo {
 }
 
 const USAGE = `Usage: traceseal issue --gtin <GTIN-14> --lot <lot> --count <n> [--format csv,pdf,...] [--out dir]
-                      [--production-date YYYY-MM-DD] [--ecc L|M|Q|H] [--module-mm 0.5] [--label-mm 38x45]
+                      [--production-date YYYY-MM-DD] [--ecc L|M|Q|H] [--module-mm 0.5] [--label-mm 38x45] [--cut-marks]
                       [--token <token> | env TRACESEAL_TOKEN] [--url <base> | env TRACESEAL_URL]
 Formats: csv, ndjson, zpl, pdf, svg-zip, png-zip (default csv).`;
 
@@ -138,6 +138,7 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
       ecc: { type: 'string' },
       'module-mm': { type: 'string' },
       'label-mm': { type: 'string' },
+      'cut-marks': { type: 'boolean' },
       token: { type: 'string' },
       url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -160,6 +161,7 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     ...(values.ecc ? { ecc: values.ecc } : {}),
     ...(values['module-mm'] ? { moduleMm: Number(values['module-mm']) } : {}),
     ...(labelWidthMm && labelHeightMm ? { labelWidthMm, labelHeightMm } : {}),
+    ...(values['cut-marks'] === true ? { cutMarks: true } : {}),
   };
   const body = {
     gtin: values.gtin,

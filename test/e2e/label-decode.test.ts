@@ -172,7 +172,11 @@ describe('printed labels decode back', () => {
     };
     const layout = pdfLayout(encoder.size, options);
     const scale = 4;
-    const rendered = await renderSheet(await collect(pdfLabelSheets(longLot.codes, encoder, options)), scale, 'label-sheet-30x45.png');
+    const rendered = await renderSheet(
+      await collect(pdfLabelSheets(longLot.codes, encoder, options)),
+      scale,
+      'label-sheet-30x45.png',
+    );
     // The lot is printed whole (only a name too long for the label is cut, with an ellipsis).
     expect(rendered.text.join(' ')).toContain('L2026-11-ABCDEFGHIJK');
     // Between two labels (a column boundary, across the text under the symbols) no pixel is inked.

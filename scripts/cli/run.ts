@@ -27,7 +27,7 @@ export interface CliIo {
 }
 
 const USAGE = `Usage: traceseal issue --gtin <GTIN-14> --lot <lot> --count <n> [--format csv,pdf,...] [--out dir]
-                      [--production-date YYYY-MM-DD] [--ecc L|M|Q|H] [--module-mm 0.5] [--label-mm 38x45]
+                      [--production-date YYYY-MM-DD] [--ecc L|M|Q|H] [--module-mm 0.5] [--label-mm 38x45] [--cut-marks]
                       [--token <token> | env TRACESEAL_TOKEN] [--url <base> | env TRACESEAL_URL]
 Formats: csv, ndjson, zpl, pdf, svg-zip, png-zip (default csv).`;
 
@@ -42,11 +42,34 @@ interface BatchView {
   gtin: string;
   lot: string;
   count: number;
-  progress?: { state: string; codesIssued: number; percent: number };
+  progress?: {
+    state: string;
+    codesIssued: number;
+    percent: number;
+    files?: { format: string; state: string; labelsWritten: number; labels: number }[];
+  };
   outputs?: Output[];
 }
 
+/** The job's stages in order (signing, then each label file) and where it stands in each. */
+export const jobStages = (batch: BatchView): { label: string; total: number; unit: string; done: number }[] => {
+  const progress = batch.progress;
+  const finished = progress?.state === 'done';
+  const signed = finished || progress?.state === 'writing-outputs' || (progress?.codesIssued ?? 0) >= batch.count;
+  return [
+    { label: 'signing', total: batch.count, unit: 'codes', done: signed ? batch.count : (progress?.codesIssued ?? 0) },
+    ...(progress?.files ?? []).map((file) => ({
+      label: `writing ${file.format}`,
+      total: file.labels,
+      unit: 'labels',
+      done: finished ? file.labels : file.labelsWritten,
+    })),
+  ];
+};
+
 const SAMPLE = 25;
+/** Every `step`-th code is checked: about SAMPLE of them, spread over the whole file. */
+const sampleStep = (count: number): number => Math.max(1, Math.floor(count / SAMPLE));
 
 const explain = async (response: Response, gtin: string): Promise<CliError> => {
   const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
@@ -87,7 +110,7 @@ const urisIn = (format: string, text: string): string[] => {
 
 export const verifySample = async (uris: string[], jwks: { keys: (JsonWebKey & { kid?: string })[] }): Promise<number> => {
   const keys = new Map(jwks.keys.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })]));
-  const step = Math.max(1, Math.floor(uris.length / SAMPLE));
+  const step = sampleStep(uris.length);
   let checked = 0;
   for (let i = 0; i < uris.length; i += step) {
     const code = parseDigitalLink(uris[i] ?? '');
@@ -115,6 +138,7 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
       ecc: { type: 'string' },
       'module-mm': { type: 'string' },
       'label-mm': { type: 'string' },
+      'cut-marks': { type: 'boolean' },
       token: { type: 'string' },
       url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -137,6 +161,7 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     ...(values.ecc ? { ecc: values.ecc } : {}),
     ...(values['module-mm'] ? { moduleMm: Number(values['module-mm']) } : {}),
     ...(labelWidthMm && labelHeightMm ? { labelWidthMm, labelHeightMm } : {}),
+    ...(values['cut-marks'] === true ? { cutMarks: true } : {}),
   };
   const body = {
     gtin: values.gtin,
@@ -167,9 +192,21 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
   if (created.status !== 202) throw await explain(created, values.gtin);
   let batch = ((await created.json()) as { batch: BatchView }).batch;
   io.err.write(`Batch ${batch.id}: ${count.toLocaleString('en')} codes of ${batch.gtin} lot ${batch.lot}\n`);
-  const progress = createProgress(io.err, count);
+  const progress = createProgress(io.err);
+  // Each stage is shown, in order, until it is complete; a stage the job went through between
+  // two polls is shown complete, so no stage is skipped and none stands in for the next.
+  let shown = -1;
   for (;;) {
-    progress.update(batch.progress?.codesIssued ?? 0, batch.progress?.state ?? 'signing');
+    const stages = jobStages(batch);
+    const at = batch.progress?.state === 'done' ? stages.length - 1 : stages.findIndex((stage) => stage.done < stage.total);
+    const current = at === -1 ? stages.length - 1 : at;
+    while (shown < current) {
+      if (shown >= 0) progress.update(stages[shown]?.total ?? 0);
+      shown++;
+      const stage = stages[shown];
+      if (stage !== undefined) progress.stage(stage.label, stage.total, stage.unit);
+    }
+    progress.update(stages[current]?.done ?? 0);
     if (batch.progress?.state === 'done') break;
     if (batch.progress?.state === 'failed') {
       throw new CliError(
@@ -186,14 +223,24 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
   await mkdir(values.out, { recursive: true });
   const files: { format: string; path: string }[] = [];
   for (const output of batch.outputs ?? []) {
-    const path = join(values.out, decodeURIComponent(new URL(output.url).pathname.split('/').pop() ?? output.format));
+    const name = decodeURIComponent(new URL(output.url).pathname.split('/').pop() ?? output.format);
+    const path = join(values.out, name);
+    progress.stage(`downloading ${name}`, output.bytes, 'bytes');
+    let got = 0;
     const { resumed } = await downloadResuming(output, path, {
       fetch: io.fetch,
-      onRetry: (error, have) =>
+      onBytes: (n) => progress.update((got += n)),
+      onRetry: (error, have) => {
+        got = have;
+        progress.finish();
         io.err.write(
           `Download of ${output.format} dropped at ${have} bytes (${error instanceof Error ? error.message : error}); resuming\n`,
-        ),
+        );
+        progress.stage(`downloading ${name}`, output.bytes, 'bytes', have);
+      },
     });
+    progress.update(output.bytes);
+    progress.finish();
     io.err.write(
       `Downloaded ${path} (${output.bytes.toLocaleString('en')} bytes${resumed > 0 ? `, resumed ${resumed}x` : ''})\n`,
     );
@@ -211,7 +258,10 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     const page = await call('GET', `/v1/batches/${batch.id}/codes?format=ndjson`);
     uris = urisIn('ndjson', await page.text());
   }
+  progress.stage('verifying a sample offline', Math.ceil(uris.length / sampleStep(uris.length)), 'codes');
   const checked = await verifySample(uris, jwks);
+  progress.update(checked);
+  progress.finish();
   io.out.write(`Done: ${files.map((f) => f.path).join(', ')}; ${checked} sampled codes verified offline against the JWKS.\n`);
   return 0;
 };

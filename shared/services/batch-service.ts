@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal';
 import { createSerialCodec } from '#shared/codes/serial';
+import { getStringFromEnv } from '#shared/config';
 import { canonicalJson } from '#shared/domain/canonical-json';
 import { signCodes } from '#shared/domain/issuance';
 import type { Batch, IssuedCode } from '#shared/domain/types';
@@ -29,7 +30,7 @@ import type { SlotClaim } from '#shared/store/job-slot-repository';
 import { getProductRecord, reserveSequences } from '#shared/store/product-repository';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
 import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from './job-slots';
-import type { LabelOptions } from './label-outputs';
+import { checkLabelOptions, DEFAULT_LABEL_OPTIONS, type LabelOptions } from './label-outputs';
 import { requireRegisteredOrg } from './registry-service';
 
 /** Above this many codes (or when label files are asked for) a batch is issued by a job. */
@@ -147,6 +148,10 @@ export const issueBatch = async (
   }
   // Fail before reserving anything when issuance cannot work at all.
   await getActiveSigningKey();
+  // Label options the writers would refuse after signing are refused now, with nothing written.
+  if (input.labels !== undefined) {
+    checkLabelOptions(input, { ...DEFAULT_LABEL_OPTIONS, ...input.labels }, getStringFromEnv({ key: 'VERIFY_BASE_URL' }));
+  }
   const asJob = input.count > MAX_SYNC_CODES || input.labels !== undefined;
   // A factory at its limit of unfinished jobs is refused here, before any write; the slot is
   // taken in the batch's own transaction, so a request that loses the race for the last

@@ -26,7 +26,8 @@ import { type SigningPool, sharedSigningPool } from './signing-pool';
 /**
  * One run of an issuance job: take its lease, sign and store the chunks not stored yet
  * (several in flight, signed on every core while earlier ones are written), then write the
- * label files one format at a time from the stored chunks. A stored chunk is never signed
+ * label files one format at a time from the stored chunks, noting which file is being
+ * written and how many of its labels. A stored chunk is never signed
  * again, so a run killed anywhere loses at most the chunks in flight, which the next run
  * signs: no code is missing and none exists twice. A run stops with time to spare and
  * hands the rest to the next (`continue`).
@@ -36,8 +37,17 @@ export interface IssuanceRunOptions {
   /** Stop starting work when less than this is left; default 60 s. */
   marginMs?: number;
   pool?: SigningPool;
-  /** Fault injection for the crash tests: called before each chunk's write and each output. */
-  faults?: { beforeChunkWrite?(index: number): void; beforeOutput?(format: string): void };
+  /** How often progress is written; every ~2 s unless told (the tests see every step with 0). */
+  progressEveryMs?: number;
+  /**
+   * Fault injection for the crash tests: called before each chunk's write and each output,
+   * and after each label-file progress write.
+   */
+  faults?: {
+    beforeChunkWrite?(index: number): void;
+    beforeOutput?(format: string): void;
+    afterLabelProgress?(format: string, labelsWritten: number): void;
+  };
 }
 
 const PROGRESS_EVERY_MS = 2000;
@@ -122,6 +132,8 @@ export const processIssuanceJob = async (batchId: string, options: IssuanceRunOp
     const labelOptions = { ...DEFAULT_LABEL_OPTIONS, ...job.options };
     const outputs = [...job.outputs];
     const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
+    const product = (await getProductRecord(batch.gtin))?.product;
+    if (product === undefined) throw new Error(`Product ${batch.gtin} of batch ${batch.id} is missing`);
     for (const format of labelOptions.formats) {
       if (outputs.some((output) => output.format === format)) continue;
       if (outOfTime()) {
@@ -129,7 +141,17 @@ export const processIssuanceJob = async (batchId: string, options: IssuanceRunOp
         return { kind: 'continue' };
       }
       options.faults?.beforeOutput?.(format);
-      outputs.push(await writeLabelOutput(batch, format, labelOptions, verifyBaseUrl));
+      // Which file is being written and how far, so a factory watching the job sees each file
+      // move rather than a finished bar; written every ~2 s like the signing progress.
+      await updateIssuanceJob(batchId, owner, { writing: { format, labelsWritten: 0 } });
+      let lastProgress = Date.now();
+      const onProgress = async (labelsWritten: number) => {
+        if (Date.now() - lastProgress < (options.progressEveryMs ?? PROGRESS_EVERY_MS)) return;
+        lastProgress = Date.now();
+        await updateIssuanceJob(batchId, owner, { writing: { format, labelsWritten } });
+        options.faults?.afterLabelProgress?.(format, labelsWritten);
+      };
+      outputs.push(await writeLabelOutput(batch, product, format, labelOptions, verifyBaseUrl, onProgress));
       progress.made = true;
       if (!(await updateIssuanceJob(batchId, owner, { outputs }))) return { kind: 'superseded' };
     }

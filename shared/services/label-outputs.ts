@@ -1,13 +1,15 @@
 import { buildDigitalLink } from '#shared/codes/digital-link';
 import type { LabelCode } from '#shared/codes/labels/label-code';
-import { pdfLabelSheets } from '#shared/codes/labels/pdf';
+import { type PdfOptions, pdfLabelSheets } from '#shared/codes/labels/pdf';
+import { pdfLayout } from '#shared/codes/labels/pdf-layout';
 import { pngFiles } from '#shared/codes/labels/png';
 import { svgFiles } from '#shared/codes/labels/svg';
 import { zipFiles } from '#shared/codes/labels/zip';
-import { zplLabels } from '#shared/codes/labels/zpl';
+import { type ZplOptions, zplGeometry, zplLabels } from '#shared/codes/labels/zpl';
 import { createBatchQrEncoder } from '#shared/codes/qr/encoder';
 import type { EccLevel } from '#shared/codes/qr/tables';
-import type { Batch, IssuedCode } from '#shared/domain/types';
+import { SERIAL_LENGTH } from '#shared/codes/serial';
+import type { Batch, IssuedCode, Product } from '#shared/domain/types';
 import { listCodes } from '#shared/store/batch-repository';
 import type { StoredLabelOutput } from '#shared/store/issuance-job-repository';
 import { labelObjectKey } from '#shared/store/keys';
@@ -26,7 +28,24 @@ export interface LabelOptions {
   pageHeightMm?: number;
   marginMm?: number;
   dpi?: number;
+  /** PDF: marks in the page margin where the sheet is cut into labels. */
+  cutMarks?: boolean;
 }
+
+/** The product as a label names it; `nameZh`/`nameEn` where a product registers both. */
+export type LabelProduct = Pick<Product, 'name'> & { nameZh?: string; nameEn?: string };
+
+/**
+ * The name printed on every label: both names when the product gives a Chinese and an
+ * English one, otherwise the Chinese one, otherwise the registered name.
+ */
+export const labelProductName = (product: LabelProduct): string => {
+  if (product.nameZh && product.nameEn) return `${product.nameZh} / ${product.nameEn}`;
+  return product.nameZh ?? product.name;
+};
+
+/** Called as label material is handed to a writer: labels so far of this file. */
+export type LabelProgress = (labelsWritten: number) => Promise<void> | void;
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = { formats: ['csv', 'ndjson'], ecc: 'M' };
 
@@ -37,6 +56,50 @@ const FILES: Record<LabelFormat, { extension: string; contentType: string }> = {
   pdf: { extension: 'pdf', contentType: 'application/pdf' },
   'svg-zip': { extension: 'svg.zip', contentType: 'application/zip' },
   'png-zip': { extension: 'png.zip', contentType: 'application/zip' },
+};
+
+/** AI 8030 is always a 4-character key id and an 86-character signature (signature.ts). */
+const DIGSIG_LENGTH = 90;
+
+/**
+ * Refuses, before anything is written, label options the writers would refuse once the
+ * codes are signed: a PDF label or a ZPL label too small for the lot's QR version with its
+ * quiet zone and text, cut marks without a margin. Every URI of a lot has the same length,
+ * so one made of placeholder serial and signature sizes the version exactly.
+ */
+export const checkLabelOptions = (batch: Pick<Batch, 'gtin' | 'lot'>, options: LabelOptions, verifyBaseUrl: string): void => {
+  const uri = buildDigitalLink(verifyBaseUrl, {
+    gtin: batch.gtin,
+    lot: batch.lot,
+    serial: '0'.repeat(SERIAL_LENGTH),
+    digsig: 'A'.repeat(DIGSIG_LENGTH),
+  });
+  const encoder = createBatchQrEncoder([uri], { ecc: options.ecc });
+  if (options.formats.includes('pdf')) pdfLayout(encoder.size, pdfOptionsOf(options));
+  if (options.formats.includes('zpl')) zplGeometry(zplOptionsOf(options), Buffer.byteLength(uri));
+};
+
+const pdfOptionsOf = (options: LabelOptions): PdfOptions => ({
+  labelWidthMm: options.labelWidthMm,
+  labelHeightMm: options.labelHeightMm,
+  pageWidthMm: options.pageWidthMm,
+  pageHeightMm: options.pageHeightMm,
+  marginMm: options.marginMm,
+  moduleMm: options.moduleMm,
+  cutMarks: options.cutMarks,
+});
+
+const zplOptionsOf = (options: LabelOptions): ZplOptions => {
+  const dpi = options.dpi ?? 300;
+  const moduleMm = options.moduleMm;
+  const magnification = moduleMm === undefined ? undefined : Math.max(1, Math.min(10, Math.round((moduleMm * dpi) / 25.4)));
+  return {
+    dpi,
+    ecc: options.ecc,
+    labelWidthMm: options.labelWidthMm,
+    labelHeightMm: options.labelHeightMm,
+    ...(magnification ? { magnification } : {}),
+  };
 };
 
 /** The name a label file is stored and downloaded under. */
@@ -62,9 +125,11 @@ const CSV_HEADER = 'gtin,lot,serial,digsig,uri\r\n';
  */
 export const writeLabelOutput = async (
   batch: Batch,
+  product: LabelProduct,
   format: LabelFormat,
   options: LabelOptions,
   verifyBaseUrl: string,
+  onProgress: LabelProgress = () => undefined,
 ): Promise<StoredLabelOutput> => {
   const uriOf = (code: IssuedCode) =>
     buildDigitalLink(verifyBaseUrl, { gtin: batch.gtin, lot: batch.lot, serial: code.serial, digsig: code.digsig });
@@ -72,9 +137,17 @@ export const writeLabelOutput = async (
   const first = await pages.next();
   const firstCodes = first.done === true ? [] : first.value;
 
+  // Writers pull codes a page at a time as they write (streams with back-pressure), so the
+  // codes handed over so far are the labels written, give or take one page.
   async function* allPages(): AsyncGenerator<IssuedCode[]> {
     yield firstCodes;
-    yield* pages;
+    let handed = firstCodes.length;
+    await onProgress(handed);
+    for await (const codes of pages) {
+      yield codes;
+      handed += codes.length;
+      await onProgress(handed);
+    }
   }
   async function* labels(): AsyncGenerator<LabelCode> {
     for await (const codes of allPages())
@@ -88,7 +161,6 @@ export const writeLabelOutput = async (
   // so the first page sizes the one QR version of the whole batch.
   const encoder = () => createBatchQrEncoder(firstCodes.slice(0, 8).map(uriOf), { ecc: options.ecc });
   const moduleMm = options.moduleMm;
-  const labelSize = { labelWidthMm: options.labelWidthMm, labelHeightMm: options.labelHeightMm };
 
   let chunks: ByteChunks;
   switch (format) {
@@ -107,19 +179,13 @@ export const writeLabelOutput = async (
           .join(''),
       );
       break;
-    case 'zpl': {
-      const dpi = options.dpi ?? 300;
-      const magnification = moduleMm === undefined ? undefined : Math.max(1, Math.min(10, Math.round((moduleMm * dpi) / 25.4)));
-      chunks = zplLabels(labels(), { dpi, ecc: options.ecc, ...labelSize, ...(magnification ? { magnification } : {}) });
+    case 'zpl':
+      chunks = zplLabels(labels(), zplOptionsOf(options));
       break;
-    }
     case 'pdf':
       chunks = pdfLabelSheets(labels(), encoder(), {
-        ...labelSize,
-        pageWidthMm: options.pageWidthMm,
-        pageHeightMm: options.pageHeightMm,
-        marginMm: options.marginMm,
-        moduleMm,
+        ...pdfOptionsOf(options),
+        productName: labelProductName(product),
         title: `${batch.gtin} lot ${batch.lot}`,
       });
       break;

@@ -24,6 +24,12 @@ export interface StoredLabelOutput {
   sha256: string;
 }
 
+/** The label file being written and how many of its labels are written so far. */
+export interface LabelFileProgress {
+  format: string;
+  labelsWritten: number;
+}
+
 export interface IssuanceJob<Options = unknown> {
   batchId: string;
   /** The factory whose slot the job holds; absent on jobs made before slots were kept. */
@@ -33,6 +39,7 @@ export interface IssuanceJob<Options = unknown> {
   chunksDone: number;
   options: Options;
   outputs: StoredLabelOutput[];
+  writing?: LabelFileProgress;
   failedRuns: number;
 }
 
@@ -67,6 +74,7 @@ const toJob = <Options>(item: Record<string, unknown>): IssuanceJob<Options> => 
   chunksDone: Number(item.chunksDone),
   options: item.options as Options,
   outputs: (item.outputs as StoredLabelOutput[] | undefined) ?? [],
+  ...(item.writing === undefined ? {} : { writing: item.writing as LabelFileProgress }),
   failedRuns: Number(item.failedRuns ?? 0),
 });
 
@@ -108,7 +116,13 @@ export const acquireIssuanceLease = async <Options>(
 export const updateIssuanceJob = async (
   batchId: string,
   owner: string,
-  change: { chunksDone?: number; state?: IssuanceState; outputs?: StoredLabelOutput[]; releaseLease?: boolean },
+  change: {
+    chunksDone?: number;
+    state?: IssuanceState;
+    outputs?: StoredLabelOutput[];
+    writing?: LabelFileProgress;
+    releaseLease?: boolean;
+  },
 ): Promise<boolean> => {
   const sets: string[] = [];
   const values: Record<string, unknown> = { ':owner': owner };
@@ -125,6 +139,10 @@ export const updateIssuanceJob = async (
   if (change.outputs !== undefined) {
     sets.push('outputs = :outputs');
     values[':outputs'] = change.outputs;
+  }
+  if (change.writing !== undefined) {
+    sets.push('writing = :writing');
+    values[':writing'] = change.writing;
   }
   if (change.releaseLease === true) {
     sets.push('leaseUntil = :zero');

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, type CliIo, runCli } from '../../scripts/cli/run';
 import { factoryWithProduct, freshGtin } from '../support/fixtures';
@@ -73,25 +74,43 @@ describe('the traceseal CLI against the local service', () => {
     const drop = droppingFetch(700);
     const run = io(factory.token, drop.impl as CliIo['fetch']);
     const code = await runCli(
-      ['issue', '--gtin', gtin, '--lot', 'CLI-1', '--count', '40', '--format', 'csv,zpl,pdf', '--out', outDir],
+      ['issue', '--gtin', gtin, '--lot', 'CLI-1', '--count', '40', '--format', 'csv,zpl,pdf', '--cut-marks', '--out', outDir],
       run.io,
     );
     expect(code).toBe(0);
     expect(drop.dropped()).toBe(1);
     const log = run.err.lines.join('');
-    expect(log).toMatch(/100\.0% 40\/40 [\d,]+ codes\/s/);
+    // Each stage in turn, each complete before the next: signing, every file written, downloaded, a sample verified.
+    const stages = [
+      /^signing: 100\.0% 40\/40 codes.*done in/m,
+      /^writing csv: 100\.0% 40\/40 labels/m,
+      /^writing zpl: 100\.0% 40\/40 labels/m,
+      /^writing pdf: 100\.0% 40\/40 labels/m,
+      new RegExp(`^downloading ${gtin}-CLI-1\\.csv: 100\\.0%`, 'm'),
+      new RegExp(`^downloading ${gtin}-CLI-1\\.pdf: 100\\.0%`, 'm'),
+      /^verifying a sample offline: 100\.0%/m,
+    ].map((stage) => log.search(stage));
+    expect(stages.every((at) => at >= 0)).toBe(true);
+    expect([...stages].sort((a, b) => a - b)).toEqual(stages);
+    expect(log).not.toMatch(/100\.0%[^\n]* 0s left/);
     expect(log).toMatch(/dropped at 700 bytes/);
     expect(log).toMatch(/resumed 1x/);
     expect(run.out.lines.join('')).toMatch(/25 sampled codes verified offline|sampled codes verified offline/);
     const files = (await readdir(outDir)).sort();
     expect(files).toEqual([`${gtin}-CLI-1.csv`, `${gtin}-CLI-1.pdf`, `${gtin}-CLI-1.zpl`]);
     const csv = await readFile(join(outDir, `${gtin}-CLI-1.csv`), 'utf8');
+    // --cut-marks reached the PDF: its page carries stroked marks (the content stream is deflated).
+    const pdf = (await readFile(join(outDir, `${gtin}-CLI-1.pdf`))).toString('latin1');
+    const content = /<< \/Length (\d+) \/Filter \/FlateDecode >>\nstream\n/.exec(pdf);
+    const start = (content?.index ?? 0) + (content?.[0].length ?? 0);
+    const page = inflateSync(Buffer.from(pdf.slice(start, start + Number(content?.[1])), 'latin1')).toString('latin1');
+    expect(page).toMatch(/^q 0\.25 w [\d. ml]+ S Q$/m);
     expect(csv.trimEnd().split('\r\n')).toHaveLength(41);
 
     // Running the same command again answers the same job (Idempotency-Key from the request).
     const again = io(factory.token);
     await runCli(
-      ['issue', '--gtin', gtin, '--lot', 'CLI-1', '--count', '40', '--format', 'csv,zpl,pdf', '--out', outDir],
+      ['issue', '--gtin', gtin, '--lot', 'CLI-1', '--count', '40', '--format', 'csv,zpl,pdf', '--cut-marks', '--out', outDir],
       again.io,
     );
     expect(again.err.lines[0]).toBe(run.err.lines[0]);

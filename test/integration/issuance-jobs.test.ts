@@ -19,7 +19,12 @@ interface BatchView {
   id: string;
   count: number;
   status: string;
-  progress?: { state: string; codesIssued: number; percent: number };
+  progress?: {
+    state: string;
+    codesIssued: number;
+    percent: number;
+    files?: { format: string; state: string; labelsWritten: number; labels: number }[];
+  };
   outputs?: Output[];
 }
 
@@ -73,13 +78,17 @@ describe('issuance jobs through the local gateway', () => {
 
   it('writes every label format for a small lot asked with labels, and guards its links', async () => {
     const { factory, gtin } = await factoryWithProduct(service, adminToken);
-    const labels = { formats: ['csv', 'ndjson', 'zpl', 'pdf', 'svg-zip', 'png-zip'], ecc: 'Q', moduleMm: 0.5 };
+    const labels = { formats: ['csv', 'ndjson', 'zpl', 'pdf', 'svg-zip', 'png-zip'], ecc: 'Q', moduleMm: 0.5, cutMarks: true };
     const res = await issue(factory.token, { gtin, lot: 'JOB-LBL', productionDate: '2026-10-01', count: 30, labels });
-    expect(res.status).toBe(202);
+    expect(res.status, await res.clone().text()).toBe(202);
     const { batch } = (await res.json()) as { batch: BatchView };
     const done = await waitDone(factory.token, batch.id);
     const byFormat = new Map(done.outputs?.map((o) => [o.format, o]));
     expect([...byFormat.keys()].sort()).toEqual(['csv', 'ndjson', 'pdf', 'png-zip', 'svg-zip', 'zpl']);
+    // Each file's stage, in the order asked, all written.
+    expect(done.progress?.files).toEqual(
+      labels.formats.map((format) => ({ format, state: 'written', labelsWritten: 30, labels: 30 })),
+    );
     const zpl = (await download(byFormat.get('zpl'))).toString('latin1');
     expect(zpl.match(/\^XA/g)).toHaveLength(30);
     expect(zpl).toContain('^BQN,2,6,Q^FDQM,B');
@@ -126,6 +135,23 @@ describe('issuance jobs through the local gateway', () => {
     expect(tooMany.status).toBe(400);
     const badFormat = await issue(factory.token, { ...body, lot: 'JOB-FMT', count: 5, labels: { formats: ['tiff'] } });
     expect(badFormat.status).toBe(400);
+    // Labels the writers could not draw are refused now, not after signing as a job that fails.
+    const refused = async (lot: string, labels: unknown) => {
+      const res = await issue(factory.token, { ...body, lot, count: 5, labels });
+      expect(res.status).toBe(400);
+      return ((await res.json()) as { error: { code: string; message: string } }).error;
+    };
+    expect(await refused('JOB-NARROW', { formats: ['pdf'], labelWidthMm: 20, labelHeightMm: 40 })).toMatchObject({
+      code: 'LABEL_TOO_SMALL',
+      message: expect.stringMatching(/20-character lot/),
+    });
+    expect(await refused('JOB-MARKS', { formats: ['pdf'], cutMarks: true, marginMm: 1 })).toMatchObject({
+      code: 'LABEL_LAYOUT_INVALID',
+      message: expect.stringMatching(/marginMm must be at least 3/),
+    });
+    expect(await refused('JOB-ZPL', { formats: ['zpl'], labelWidthMm: 15, labelHeightMm: 15, moduleMm: 0.5 })).toMatchObject({
+      code: 'LABEL_TOO_SMALL',
+    });
     const list = (await (await service.call('GET', '/v1/batches', { token: factory.token })).json()) as { batches: BatchView[] };
     expect(list.batches.map((x) => x.id)).toEqual([a.batch.id]);
   });

@@ -8,7 +8,7 @@ import type { IssuedCode } from '#shared/domain/types';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { getBatchWithProgressFor } from '#shared/services/batch-progress';
 import { issueBatch } from '#shared/services/batch-service';
-import { MAX_FAILED_RUNS, processIssuanceJob } from '#shared/services/issuance-job-worker';
+import { type IssuanceRunOptions, MAX_FAILED_RUNS, processIssuanceJob } from '#shared/services/issuance-job-worker';
 import { STALLED_JOB_MS } from '#shared/services/job-slots';
 import { type LabelFormat, writeLabelOutput } from '#shared/services/label-outputs';
 import { CODE_CHUNK_SIZE, getBatchById, listCodes } from '#shared/store/batch-repository';
@@ -123,7 +123,15 @@ describe('an issuance job killed at random points', () => {
         const path = join(service.runtime.dataDir, 'labels', labelObjectKey(batch.id, output.file));
         const crashedBytes = await readFile(path);
         expect(createHash('sha256').update(crashedBytes).digest('hex')).toBe(output.sha256);
-        const clean = await writeLabelOutput(stored, output.format as LabelFormat, { formats: FORMATS, ecc: 'M' }, service.url);
+        const product = (await getProductRecord(stored.gtin))?.product;
+        if (product === undefined) throw new Error('product vanished');
+        const clean = await writeLabelOutput(
+          stored,
+          product,
+          output.format as LabelFormat,
+          { formats: FORMATS, ecc: 'M' },
+          service.url,
+        );
         expect(clean.sha256).toBe(output.sha256);
         expect(clean.bytes).toBe(crashedBytes.length);
       }
@@ -131,6 +139,67 @@ describe('an issuance job killed at random points', () => {
     },
     180_000,
   );
+
+  it('shows which label file is being written and how far, file by file, through a crash in the middle of one', {
+    timeout: 120_000,
+  }, async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const principal = { orgId: factory.id, role: 'factory' as const, clientId: 'test' };
+    const count = 12_000;
+    const { batch } = await issueBatch(principal, {
+      gtin,
+      lot: 'STAGES-1',
+      productionDate: '2026-10-01',
+      count,
+      labels: { formats: ['csv', 'pdf'], ecc: 'M' },
+    });
+    const run = (faults: IssuanceRunOptions['faults']) =>
+      processIssuanceJob(batch.id, { remainingMs: () => 600_000, progressEveryMs: 0, faults });
+    const files = async () => (await getBatchWithProgressFor(principal, batch.id)).progress;
+
+    // Signed, the CSV written, the run dies before the PDF: the PDF is waiting, not "done".
+    expect(
+      (
+        await run({
+          beforeOutput: (format) => {
+            if (format === 'pdf') throw new Error('injected before the PDF');
+          },
+        })
+      ).kind,
+    ).toBe('retry');
+    expect(await files()).toMatchObject({
+      state: 'writing-outputs',
+      codesIssued: count,
+      percent: 95,
+      files: [
+        { format: 'csv', state: 'written', labelsWritten: count, labels: count },
+        { format: 'pdf', state: 'waiting', labelsWritten: 0, labels: count },
+      ],
+    });
+
+    // The next run dies part way through the PDF (after its first page of codes): that is what it shows.
+    const crashMidPdf = (format: string, labelsWritten: number) => {
+      if (format === 'pdf' && labelsWritten < count) throw new Error('injected in the middle of the PDF');
+    };
+    expect((await run({ afterLabelProgress: crashMidPdf })).kind).toBe('retry');
+    const midway = await files();
+    expect(midway?.files).toEqual([
+      { format: 'csv', state: 'written', labelsWritten: count, labels: count },
+      { format: 'pdf', state: 'writing', labelsWritten: 10_000, labels: count },
+    ]);
+    expect(midway?.percent).toBeGreaterThan(95);
+    expect(midway?.percent).toBeLessThan(100);
+
+    expect((await run(undefined)).kind).toBe('done');
+    expect(await files()).toMatchObject({
+      state: 'done',
+      percent: 100,
+      files: [
+        { format: 'csv', state: 'written', labelsWritten: count },
+        { format: 'pdf', state: 'written', labelsWritten: count },
+      ],
+    });
+  });
 
   it('stops as failed after runs in a row that store nothing, and the same request resumes it where it stopped', {
     timeout: 120_000,

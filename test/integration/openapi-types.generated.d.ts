@@ -1080,6 +1080,8 @@ export interface components {
       marginMm?: number;
       /** @description ZPL printer resolution; 300 unless told */
       dpi?: number;
+      /** @description PDF: marks in the page margin (marginMm 3 or more) where the sheet is cut into labels */
+      cutMarks?: boolean;
     };
     IssuedBatch: {
       batch: components['schemas']['Batch'];
@@ -1150,6 +1152,16 @@ export interface components {
         state: 'signing' | 'writing-outputs' | 'done' | 'failed';
         codesIssued: number;
         percent: number;
+        /** @description Each label file asked for, in the order they are written, once the codes are signed */
+        files: {
+          /** @enum {string} */
+          format: 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
+          /** @enum {string} */
+          state: 'waiting' | 'writing' | 'written';
+          /** @description Labels written into the file so far (updated every few seconds) */
+          labelsWritten: number;
+          labels: number;
+        }[];
       };
       /** @description Label files complete so far */
       outputs?: {

@@ -84,6 +84,61 @@ describe('label writers', () => {
     });
   });
 
+  it('centres the ZPL symbol across the label with its serial and lot under it, for several label sizes', async () => {
+    const sizes = [
+      { dpi: 300, labelWidthMm: 50, labelHeightMm: 60, magnification: 5, ecc: 'M' as const },
+      { dpi: 203, labelWidthMm: 40, labelHeightMm: 45, magnification: 4, ecc: 'M' as const },
+      { dpi: 600, labelWidthMm: 38, labelHeightMm: 45, magnification: 8, ecc: 'Q' as const },
+      { dpi: 300, labelWidthMm: 30, labelHeightMm: 36, magnification: 4, ecc: 'L' as const },
+    ];
+    for (const options of sizes) {
+      const side =
+        createBatchQrEncoder(
+          codes.map((c) => c.uri),
+          { ecc: options.ecc },
+        ).size * options.magnification;
+      const quiet = 4 * options.magnification;
+      const zpl = (await collect(zplLabels(codes, options))).toString('latin1');
+      const formats = zpl.split('^XZ\n').filter((f) => f.trim() !== '');
+      expect(formats).toHaveLength(codes.length);
+      for (const format of formats) {
+        const width = Number(/\^PW(\d+)/.exec(format)?.[1]);
+        const height = Number(/\^LL(\d+)/.exec(format)?.[1]);
+        expect(width).toBe(Math.round((options.labelWidthMm * options.dpi) / 25.4));
+        const [, qx, qy, magnification] = /\^FO(\d+),(\d+)\^BQN,2,(\d+),/.exec(format)?.map(Number) ?? [];
+        expect(magnification).toBe(options.magnification);
+        const symbol = { x: qx ?? 0, y: qy ?? 0 };
+        // Centred across the label, with its quiet zone inside it.
+        expect(Math.abs(symbol.x + side / 2 - width / 2)).toBeLessThanOrEqual(1);
+        expect(symbol.x).toBeGreaterThanOrEqual(quiet);
+        const texts = [...format.matchAll(/\^FO(\d+),(\d+)\^A0N,(\d+),(\d+)\^FB(\d+),1,0,C\^FD([^^]*)\^FS/g)].map((m) => ({
+          x: Number(m[1]),
+          y: Number(m[2]),
+          dots: Number(m[3]),
+          block: Number(m[5]),
+          text: m[6] ?? '',
+        }));
+        expect(texts).toHaveLength(2);
+        let below = symbol.y + side + quiet;
+        for (const text of texts) {
+          // Each line centred on the same axis as the symbol, a quiet zone under it, inside the label.
+          expect(Math.abs(text.x + text.block / 2 - width / 2)).toBeLessThanOrEqual(1);
+          expect(text.y).toBeGreaterThanOrEqual(below);
+          expect(text.text.length * 0.6 * text.dots).toBeLessThanOrEqual(text.block);
+          below = text.y + text.dots;
+        }
+        expect(below).toBeLessThanOrEqual(height - quiet);
+        // The block as a whole is centred down the label: as much room above the symbol as under the last line.
+        const [first, last] = [texts[0]?.y ?? 0, texts[1]?.y ?? 0];
+        expect(Math.abs(symbol.y - (height - (last + (last - first))))).toBeLessThanOrEqual(1);
+      }
+    }
+    await expect(collect(zplLabels(codes, { labelWidthMm: 25, labelHeightMm: 25, magnification: 5 }))).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'LABEL_TOO_SMALL',
+    });
+  });
+
   it('refuses ZPL control characters in label data (a URI that would close the format and inject commands)', async () => {
     const injected = { ...codes[0], uri: `${codes[0]?.uri}^FS^XZ^XA^FO0,0^GB800,800,800^FS`, serial: 'S', lot: 'L' };
     await expect(collect(zplLabels([injected]))).rejects.toMatchObject({ statusCode: 400, code: 'LABEL_TEXT_INVALID' });

@@ -1,7 +1,8 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type PdfOptions, pdfLabelSheets } from '#shared/codes/labels/pdf';
+import { type PdfOptions, pdfLabelSheets, SCAN_PROMPT } from '#shared/codes/labels/pdf';
 import { pdfLayout } from '#shared/codes/labels/pdf-layout';
+import { fitLine, MIN_FONT_SIZE_PT } from '#shared/codes/labels/pdf-text';
 import { createBatchQrEncoder } from '#shared/codes/qr/encoder';
 import { makeSignedCodes } from '../support/qr-label-codes';
 
@@ -64,6 +65,33 @@ const symbolsOnPage = (text: string, offsets: number[], content: string, pageDic
     return modules;
   });
 
+/**
+ * Each text object of a content stream: where it starts, and its runs with font, size and
+ * text decoded (Courier literal strings; the CJK font's UTF-16 hex). Its width is counted
+ * here from the fonts' metrics (Courier 600/1000 em, the CJK font's /DW 1000), not ours.
+ */
+const textObjects = (content: string) =>
+  [...content.matchAll(/BT ([\d.]+) ([\d.]+) Td (.*?) ET/g)].map(([, x, y, body = '']) => {
+    const runs = [...body.matchAll(/\/(F\d) ([\d.]+) Tf (?:\(((?:\\.|[^\\)])*)\)|<([0-9A-F]*)>) Tj/g)].map(
+      ([, font, size, literal, hex]) => ({
+        font,
+        size: Number(size),
+        text:
+          literal !== undefined
+            ? literal.replace(/\\205/g, '\u2026').replace(/\\(.)/g, '$1')
+            : String.fromCharCode(...(hex?.match(/.{4}/g) ?? []).map((h) => Number.parseInt(h, 16))),
+      }),
+    );
+    const width = runs.reduce((sum, run) => sum + [...run.text].length * (run.font === 'F1' ? 0.6 : 1) * run.size, 0);
+    return { x: Number(x), y: Number(y), text: runs.map((run) => run.text).join(''), runs, width };
+  });
+
+const firstPageContent = (pdf: Buffer) => {
+  const { text, offsets } = objectsOf(pdf);
+  const [, , pageDictionary = '', contentId] = /^(\d+) 0 obj\n(<< \/Type \/Page .*\/Contents (\d+) 0 R >>)$/m.exec(text) ?? [];
+  return { text, offsets, pageDictionary, content: inflateSync(streamOf(text, offsets, Number(contentId))).toString('latin1') };
+};
+
 describe('PDF label sheets', () => {
   it("writes an xref table whose offsets land on every object, and an image mask holding each code's modules in order", async () => {
     const options = { labelWidthMm: 50, labelHeightMm: 60, marginMm: 5 };
@@ -81,8 +109,8 @@ describe('PDF label sheets', () => {
     symbols.forEach((modules, i) => {
       expect(Buffer.from(modules).equals(Buffer.from(encoder.encode(codes[i]?.uri ?? '')))).toBe(true);
     });
-    const serials = [...content.matchAll(/Td \(([^)]*)\) Tj/g)].map((m) => m[1]);
-    expect(serials).toEqual(codes.flatMap((c) => [c.serial, `LOT ${c.lot}`]));
+    const lines = textObjects(content).map((t) => t.text);
+    expect(lines).toEqual(codes.flatMap((c) => [SCAN_PROMPT, c.serial, `LOT ${c.lot}`]));
     expect(offsets.length).toBeGreaterThan(5);
   });
 
@@ -106,7 +134,117 @@ describe('PDF label sheets', () => {
     expect(() => pdfLayout(encoder.size, { labelWidthMm: 30, labelHeightMm: 40, moduleMm: 0.5 })).toThrow(
       expect.objectContaining({ statusCode: 400, code: 'LABEL_TOO_SMALL' }),
     );
+    // A chosen module size is kept: the text is set smaller to fit under it, inside the label.
+    const tight = pdfLayout(encoder.size, { labelWidthMm: 38, labelHeightMm: 40, marginMm: 0, moduleMm: 0.45 });
+    expect(tight.module).toBeCloseTo(0.45 * (72 / 25.4), 9);
+    expect(tight.fontSize).toBeLessThan(7);
+    expect(tight.fontSize).toBeGreaterThanOrEqual(MIN_FONT_SIZE_PT);
+    const labelBottom = tight.pageHeight - 40 * (72 / 25.4);
+    expect(tight.textCentre(0, 3).y - 0.25 * tight.fontSize).toBeGreaterThanOrEqual(labelBottom);
+    expect(tight.textCentre(0, 0).y + 0.9 * tight.fontSize).toBeLessThanOrEqual(
+      tight.symbolOrigin(0).y - 4 * tight.module + 1e-9,
+    );
     expect(() => pdfLayout(encoder.size, { columns: 9, labelWidthMm: 30 })).toThrow(
+      expect.objectContaining({ code: 'LABEL_LAYOUT_INVALID' }),
+    );
+  });
+
+  it('prints the scan prompt and the product name in Chinese through the non-embedded STSong-Light (UniGB-UCS2-H)', async () => {
+    const pdf = await pdfOf({ productName: '安全帽 Safety helmet' }, codes.slice(0, 2));
+    const { text, content, pageDictionary } = firstPageContent(pdf);
+    expect(pageDictionary).toMatch(/\/Font << \/F1 3 0 R \/F2 5 0 R >>/);
+    expect(text).toContain('/Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H');
+    expect(text).toContain('/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >>');
+    expect(text).not.toContain('/FontFile');
+    const objects = textObjects(content);
+    expect(objects.map((t) => t.text).slice(0, 4)).toEqual([
+      SCAN_PROMPT,
+      '安全帽 Safety helmet',
+      codes[0]?.serial,
+      `LOT ${codes[0]?.lot}`,
+    ]);
+    expect(objects[1]?.runs.map((run) => [run.font, run.text])).toEqual([
+      ['F2', '安全帽'],
+      ['F1', ' Safety helmet'],
+    ]);
+  });
+
+  it('keeps every line inside the smallest label the layout accepts, with the longest lot and a long name', async () => {
+    const { codes: longest } = makeSignedCodes(3, { lot: 'ABCDEFGHIJ0123456789' });
+    const name = '防护安全帽 ABS Safety helmet, class Y, white, with chin strap and ventilation '.repeat(3);
+    // The narrowest label the layout takes, found by trying: every narrower one is refused.
+    let width = 10;
+    while (width < 60) {
+      try {
+        pdfLayout(encoder.size, { labelWidthMm: width, labelHeightMm: 60 });
+        break;
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'LABEL_TOO_SMALL' });
+        width += 0.5;
+      }
+    }
+    expect(width).toBeLessThanOrEqual(30);
+    for (const labelWidthMm of [width, 30, 38]) {
+      const options = { labelWidthMm, labelHeightMm: 60, marginMm: 5, productName: name };
+      const layout = pdfLayout(encoder.size, options);
+      const labelWidth = (labelWidthMm * 72) / 25.4;
+      const objects = textObjects(firstPageContent(await pdfOf(options, longest)).content);
+      expect(objects).toHaveLength(4 * longest.length);
+      objects.forEach((line, i) => {
+        const slot = Math.floor(i / 4);
+        const left = 5 * (72 / 25.4) + (slot % layout.columns) * labelWidth;
+        expect(line.x, line.text).toBeGreaterThanOrEqual(left + (72 / 25.4) * 0.99);
+        expect(line.x + line.width, line.text).toBeLessThanOrEqual(left + labelWidth - (72 / 25.4) * 0.99);
+        for (const run of line.runs) expect(run.size).toBeGreaterThanOrEqual(MIN_FONT_SIZE_PT);
+      });
+      // The lot and the serial are never cut; only a name too long for the label is, with an ellipsis.
+      const texts = objects.map((line) => line.text);
+      expect(texts).toContain(`LOT ${longest[0]?.lot}`);
+      expect(texts).toContain(longest[0]?.serial);
+      expect(texts[1]?.endsWith('\u2026')).toBe(true);
+      expect(name.startsWith((texts[1] ?? '').slice(0, -1))).toBe(true);
+    }
+    // A label too narrow to print a 20-character lot legibly is refused, not overprinted.
+    expect(() => pdfLayout(encoder.size, { labelWidthMm: width - 0.5, labelHeightMm: 60 })).toThrow(
+      expect.objectContaining({ code: 'LABEL_TOO_SMALL' }),
+    );
+  });
+
+  it('fits a line by shrinking it, then cutting it, never wider than allowed', () => {
+    const kept = fitLine('LOT ABCDEFGHIJ0123456789', 7, 200);
+    expect([kept.text, kept.size]).toEqual(['LOT ABCDEFGHIJ0123456789', 7]);
+    expect(kept.width).toBeCloseTo(24 * 0.6 * 7, 9);
+    const shrunk = fitLine('LOT ABCDEFGHIJ0123456789', 7, 79.37);
+    expect(shrunk.size).toBeCloseTo(79.37 / 14.4, 6);
+    expect(shrunk.width).toBeCloseTo(79.37, 6);
+    const cut = fitLine('安全帽安全帽安全帽安全帽安全帽', 7, 30);
+    expect(cut.size).toBe(MIN_FONT_SIZE_PT);
+    expect(cut.width).toBeLessThanOrEqual(30);
+    expect(cut.text).toBe('安全帽安全帽\u2026');
+  });
+
+  it('draws cut marks in the margin at every column and row edge when asked, and refuses them without a margin', async () => {
+    const options = { labelWidthMm: 50, labelHeightMm: 60, marginMm: 5, cutMarks: true };
+    const layout = pdfLayout(encoder.size, options);
+    const { content } = firstPageContent(await pdfOf(options));
+    const marks = [...content.matchAll(/([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l/g)].map((m) => m.slice(1, 5).map(Number));
+    expect(marks).toHaveLength(2 * (layout.columns + 1) + 2 * (layout.rows + 1));
+    const mm = 72 / 25.4;
+    const [gridLeft, gridTop] = [5 * mm, layout.pageHeight - 5 * mm];
+    const [gridRight, gridBottom] = [gridLeft + layout.columns * 50 * mm, gridTop - layout.rows * 60 * mm];
+    for (const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] of marks) {
+      const vertical = x1 === x2;
+      // Each mark lies wholly in the margin, in line with a label edge.
+      if (vertical) {
+        expect(Math.min(y1, y2) >= gridTop || Math.max(y1, y2) <= gridBottom).toBe(true);
+        expect(Math.abs((x1 - gridLeft) / (50 * mm) - Math.round((x1 - gridLeft) / (50 * mm)))).toBeLessThan(1e-3);
+      } else {
+        expect(Math.max(x1, x2) <= gridLeft || Math.min(x1, x2) >= gridRight).toBe(true);
+        expect(Math.abs((gridTop - y1) / (60 * mm) - Math.round((gridTop - y1) / (60 * mm)))).toBeLessThan(1e-3);
+      }
+    }
+    expect(firstPageContent(await pdfOf({ ...options, cutMarks: false })).content).not.toMatch(/ m [\d.]+ [\d.]+ l/);
+    expect(() => pdfLayout(encoder.size, { ...options, marginMm: 2 })).toThrow(
       expect.objectContaining({ code: 'LABEL_LAYOUT_INVALID' }),
     );
   });

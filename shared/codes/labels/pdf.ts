@@ -1,7 +1,8 @@
 import { deflateSync } from 'node:zlib';
 import type { QrEncoder } from '../qr/encoder';
 import type { AnyIterable, LabelCode } from './label-code';
-import { type PdfLayoutOptions, pdfLayout } from './pdf-layout';
+import { LABEL_TEXT_LINES, type PdfLayoutOptions, pdfLayout } from './pdf-layout';
+import { fitLine, pdfString, showText } from './pdf-text';
 
 /**
  * PDF label sheets written directly (PDF 1.4, ISO 32000-1 §7). Each QR is an image mask
@@ -13,34 +14,36 @@ import { type PdfLayoutOptions, pdfLayout } from './pdf-layout';
  * interpolate masks unless asked). Pages are yielded as they fill, so memory holds one page
  * plus the object offsets for the xref table and the page list written at the end.
  *
- * The serial and lot are set in Courier, one of the 14 standard fonts every reader has, so
- * nothing is embedded; monospace keeps 0/O and 1/I apart and makes centring exact
- * (every glyph is 600/1000 em wide).
+ * Under each symbol: "扫码验真 / Scan to verify", the product's name, the serial and the lot
+ * (pdf-text.ts: Courier and a CJK font no reader needs embedded), each line fitted to the
+ * label's width. Lines that are the same on every label are formatted once per slot.
  */
 export interface PdfOptions extends PdfLayoutOptions {
   /** zlib level for page content; 6 unless told (1 is faster, larger). */
   deflateLevel?: number;
   /** Document title in the info dictionary. */
   title?: string;
+  /** The product's name, printed on every label (label-outputs.ts labelProductName). */
+  productName?: string;
 }
 
-const COURIER_ADVANCE = 0.6;
+/** Tells a person holding the unit what the code is for, in both of the page's languages. */
+export const SCAN_PROMPT = '扫码验真 / Scan to verify';
+
 const CATALOG = 1;
 const PAGES = 2;
 const FONT = 3;
 const INFO = 4;
-const FIRST_PAGE_OBJECT = 5;
+const CJK_FONT = 5;
+const CJK_CID_FONT = 6;
+const CJK_DESCRIPTOR = 7;
+const FIRST_PAGE_OBJECT = 8;
+const [PROMPT_LINE, NAME_LINE, SERIAL_LINE, LOT_LINE] = [0, 1, 2, 3];
 
 const num = (value: number): string => {
   const fixed = value.toFixed(3);
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 };
-
-/** A PDF literal string: backslash, parentheses escaped; anything outside printable ASCII as octal. */
-export const pdfString = (text: string): string =>
-  `(${text.replace(/[\\()]|[^\x20-\x7e]/g, (ch) =>
-    '\\()'.includes(ch) ? `\\${ch}` : `\\${(ch.charCodeAt(0) & 0xff).toString(8).padStart(3, '0')}`,
-  )})`;
 
 export async function* pdfLabelSheets(
   codes: AnyIterable<LabelCode>,
@@ -97,7 +100,7 @@ export async function* pdfLabelSheets(
       object(
         pageId,
         `<< /Type /Page /Parent ${PAGES} 0 R /MediaBox [0 0 ${num(layout.pageWidth)} ${num(layout.pageHeight)}] ` +
-          `/Resources << /Font << /F1 ${FONT} 0 R >> /XObject << ${xObjects} >> >> /Contents ${contentId} 0 R >>`,
+          `/Resources << /Font << /F1 ${FONT} 0 R /F2 ${CJK_FONT} 0 R >> /XObject << ${xObjects} >> >> /Contents ${contentId} 0 R >>`,
       ),
     );
     return Buffer.concat(parts);
@@ -106,6 +109,19 @@ export async function* pdfLabelSheets(
   // The binary comment line tells transfer tools the file is not text.
   yield emit('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n');
   yield object(FONT, '<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>');
+  // Not embedded: the reader's Adobe-GB1 font; /DW 1000 is every glyph's width (pdf-text.ts).
+  yield object(
+    CJK_FONT,
+    `<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [${CJK_CID_FONT} 0 R] >>`,
+  );
+  yield object(
+    CJK_CID_FONT,
+    `<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor ${CJK_DESCRIPTOR} 0 R /DW 1000 >>`,
+  );
+  yield object(
+    CJK_DESCRIPTOR,
+    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+  );
 
   const side = num(layout.module * size);
   // Every page has the same slots, so each slot's operators are formatted once, not per label.
@@ -115,29 +131,51 @@ export async function* pdfLabelSheets(
     return `q ${side} 0 0 ${side} ${num(origin.x)} ${num(origin.y)} cm /Q${slot} Do Q\n`;
   });
   const placement = (slot: number) => placements[slot] ?? '';
-  const textStarts = new Map<string, string>();
-  /** Text centred on the slot's line: where it starts depends only on its length (Courier is monospace). */
-  const textAt = (slot: number, line: number, length: number): string => {
-    const key = `${slot}/${line}/${length}`;
-    let start = textStarts.get(key);
-    if (start === undefined) {
-      const centre = layout.textCentre(slot, line);
-      const x = centre.x - (length * COURIER_ADVANCE * layout.fontSize) / 2;
-      start = `BT /F1 ${num(layout.fontSize)} Tf ${num(x)} ${num(centre.y)} Td `;
-      textStarts.set(key, start);
-    }
-    return start;
+  const cutMarks =
+    layout.cutMarks.length === 0
+      ? ''
+      : `q 0.25 w ${layout.cutMarks.map(([x1, y1, x2, y2]) => `${num(x1)} ${num(y1)} m ${num(x2)} ${num(y2)} l`).join(' ')} S Q\n`;
+  /** One line's operators, centred on its slot, fitted to the label's width. */
+  const lineOps = (slot: number, line: number, text: string): string => {
+    const fitted = fitLine(text, layout.fontSize, layout.textWidth);
+    const centre = layout.textCentre(slot, line);
+    return `BT ${num(centre.x - fitted.width / 2)} ${num(centre.y)} Td ${showText(fitted.text, num(fitted.size), 'F1', 'F2')} ET\n`;
   };
+  // The prompt, the name and (within a batch) the lot are the same on every label: formatted
+  // once per slot, kept until the text changes.
+  const cached = Array.from({ length: LABEL_TEXT_LINES }, () => ({ text: '', ops: [] as string[] }));
+  const constantLine = (slot: number, line: number, text: string): string => {
+    const cache = cached[line] ?? { text: '', ops: [] };
+    if (cache.text !== text) Object.assign(cache, { text, ops: [] });
+    const ops = cache.ops[slot] ?? lineOps(slot, line, text);
+    cache.ops[slot] = ops;
+    cached[line] = cache;
+    return ops;
+  };
+  // Serials are ASCII of one length: where one starts and its size depend on the slot alone.
+  const serialStarts = new Map<string, string>();
+  const serialLine = (slot: number, serial: string): string => {
+    const key = `${slot}/${serial.length}`;
+    let start = serialStarts.get(key);
+    if (start === undefined) {
+      const fitted = fitLine(serial, layout.fontSize, layout.textWidth);
+      const centre = layout.textCentre(slot, SERIAL_LINE);
+      start = `BT ${num(centre.x - fitted.width / 2)} ${num(centre.y)} Td /F1 ${num(fitted.size)} Tf `;
+      serialStarts.set(key, start);
+    }
+    return `${start}${pdfString(serial)} Tj ET\n`;
+  };
+  const productName = options.productName?.trim() ?? '';
   let content: string[] = [];
   let masks: Buffer[] = [];
   for await (const code of codes) {
     const onPage = masks.length;
     // The encoder's packed rows are the mask's bits as they are: one row per image row, MSB first.
     masks.push(Buffer.from(encoder.encodePackedInto(code.uri, new Uint8Array(maskBytes)).buffer));
-    content.push(placement(onPage));
-    ([code.serial, `LOT ${code.lot}`] as const).forEach((text, line) => {
-      content.push(textAt(onPage, line, text.length), pdfString(text), ' Tj ET\n');
-    });
+    if (onPage === 0) content.push(cutMarks);
+    content.push(placement(onPage), constantLine(onPage, PROMPT_LINE, SCAN_PROMPT));
+    if (productName !== '') content.push(constantLine(onPage, NAME_LINE, productName));
+    content.push(serialLine(onPage, code.serial), constantLine(onPage, LOT_LINE, `LOT ${code.lot}`));
     if (masks.length === layout.perPage) {
       yield pageObjectsOf(content, masks);
       content = [];

@@ -26,6 +26,10 @@ export const LabelOptions = z
     pageHeightMm: mm(50, 1000).optional(),
     marginMm: mm(0, 50).optional(),
     dpi: z.number().int().min(150).max(600).optional().describe('ZPL printer resolution; 300 unless told'),
+    cutMarks: z
+      .boolean()
+      .optional()
+      .describe('PDF: marks in the page margin (marginMm 3 or more) where the sheet is cut into labels'),
   })
   .meta({ id: 'LabelOptions' });
 
@@ -90,6 +94,16 @@ export const IssuanceProgress = z.object({
     ),
   codesIssued: z.number().int(),
   percent: z.number().min(0).max(100),
+  files: z
+    .array(
+      z.object({
+        format: z.enum(LABEL_FORMATS),
+        state: z.enum(['waiting', 'writing', 'written']),
+        labelsWritten: z.number().int().describe('Labels written into the file so far (updated every few seconds)'),
+        labels: z.number().int(),
+      }),
+    )
+    .describe('Each label file asked for, in the order they are written, once the codes are signed'),
 });
 
 export const BatchWithProgress = Batch.extend({

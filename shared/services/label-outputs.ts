@@ -32,16 +32,16 @@ export interface LabelOptions {
   cutMarks?: boolean;
 }
 
-/** The product as a label names it; `nameZh`/`nameEn` where a product registers both. */
-export type LabelProduct = Pick<Product, 'name'> & { nameZh?: string; nameEn?: string };
+/** The product as a label names it: its registered name and, where given, its names by language. */
+export type LabelProduct = Pick<Product, 'name' | 'names'>;
 
 /**
  * The name printed on every label: both names when the product gives a Chinese and an
  * English one, otherwise the Chinese one, otherwise the registered name.
  */
-export const labelProductName = (product: LabelProduct): string => {
-  if (product.nameZh && product.nameEn) return `${product.nameZh} / ${product.nameEn}`;
-  return product.nameZh ?? product.name;
+export const labelProductName = ({ name, names }: LabelProduct): string => {
+  if (names?.zh && names.en) return `${names.zh} / ${names.en}`;
+  return names?.zh ?? name;
 };
 
 /** Called as label material is handed to a writer: labels so far of this file. */

@@ -93,7 +93,7 @@ const mint = async (req: IncomingMessage, issuer: LocalIssuer) => {
     const registered = await getOrganization(orgId);
     if (registered?.role !== role) {
       throw new ForbiddenError(
-        'UNKNOWN_ORGANIZATION',
+        'ORG_NOT_REGISTERED',
         registered === undefined
           ? `No organization ${orgId} is registered with this service (is it the id printed by npm start, or returned by POST /v1/orgs?)`
           : `Organization ${orgId} is registered as ${registered.role}, not ${role}`,

@@ -120,15 +120,12 @@ const refusalOf = (error: unknown): TokenRefusal | undefined => {
     return 'UNKNOWN_SIGNING_KEY';
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed) return 'INVALID_TOKEN';
-  if (
-    error instanceof joseErrors.JWSInvalid ||
-    error instanceof joseErrors.JWTInvalid ||
-    error instanceof joseErrors.JOSEAlgNotAllowed ||
-    error instanceof joseErrors.JOSENotSupported ||
-    error instanceof joseErrors.JWKSMultipleMatchingKeys
-  ) {
-    return 'MALFORMED_TOKEN';
-  }
+  // Failing to get the key set is ours; every other jose complaint is about the token's form.
+  const keySetFailure =
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
+  if (error instanceof joseErrors.JOSEError && !keySetFailure) return 'MALFORMED_TOKEN';
   return undefined;
 };
 
@@ -213,7 +210,7 @@ export const createAuthorizer =
     // caller who could not already name the organization with a valid token.
     if (isRegistryRole(principal.role) && (await dependencies.organizationRole(principal.orgId)) !== principal.role) {
       logger.warn('authorizer: organization not registered in the role', { orgId: principal.orgId, role: principal.role });
-      return refuse('UNKNOWN_ORGANIZATION');
+      return refuse('ORG_NOT_REGISTERED');
     }
     return { isAuthorized: true, context: principal };
   };

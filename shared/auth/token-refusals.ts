@@ -28,7 +28,7 @@ export const TOKEN_REFUSALS = {
     message: 'The token must be an access token with one organization (org_id) and exactly one role scope',
   },
   ROLE_NOT_ALLOWED: { status: 403, message: "This operation is not allowed for the token's role" },
-  UNKNOWN_ORGANIZATION: {
+  ORG_NOT_REGISTERED: {
     status: 403,
     message: "The token's organization is not registered with this service in the token's role",
   },

@@ -186,11 +186,11 @@ describe('the Lambda authorizer: tokens', () => {
 
   it('refuses a token whose organization is not registered, or not in the role the token claims; an admin is not looked up', async () => {
     const ghost = await accessToken({ org_id: 'ghost-factory' });
-    expect(await authorize(authorizerEvent(ROUTES.createProduct, { token: ghost }))).toEqual(refusedWith('UNKNOWN_ORGANIZATION'));
+    expect(await authorize(authorizerEvent(ROUTES.createProduct, { token: ghost }))).toEqual(refusedWith('ORG_NOT_REGISTERED'));
     // org-… is registered as a factory: its id in a lab token does not make it a lab.
     const posingAsLab = await accessToken({ scope: 'traceseal/lab', org_id: 'org-0001' });
     expect(await authorize(authorizerEvent(ROUTES.registerLabReport, { token: posingAsLab }))).toEqual(
-      refusedWith('UNKNOWN_ORGANIZATION'),
+      refusedWith('ORG_NOT_REGISTERED'),
     );
     const lab = await accessToken({ scope: 'traceseal/lab', org_id: 'lab-0001' });
     expect((await authorize(authorizerEvent(ROUTES.registerLabReport, { token: lab }))).context).toMatchObject({
@@ -284,7 +284,7 @@ describe('the principal a handler reads', () => {
     ['INVALID_TOKEN', 401],
     ['INVALID_TOKEN_CLAIMS', 403],
     ['ROLE_NOT_ALLOWED', 403],
-    ['UNKNOWN_ORGANIZATION', 403],
+    ['ORG_NOT_REGISTERED', 403],
   ])("is never read from a refused token's context: %s is a %i with that code", (refusal, status) => {
     expect(() => principalFromEvent(eventWith({ refused: refusal }), ['factory'])).toThrow(
       expect.objectContaining({ statusCode: status, code: refusal }) as Error,
@@ -347,7 +347,7 @@ describe('functions/authorize', () => {
       }
       // The table is the registry: a token for an organization it does not hold is refused.
       const ghost = await accessToken({ org_id: crypto.randomUUID() });
-      expect(await handler(authorizerEvent(ROUTES.createProduct, { token: ghost }))).toEqual(refusedWith('UNKNOWN_ORGANIZATION'));
+      expect(await handler(authorizerEvent(ROUTES.createProduct, { token: ghost }))).toEqual(refusedWith('ORG_NOT_REGISTERED'));
       expect((await handler(authorizerEvent(ROUTES.verifyCode, { origin: 'nope' }))).isAuthorized).toBe(false);
       expect((await handler(authorizerEvent(ROUTES.verifyCode, { origin: 'previous-value' }))).isAuthorized).toBe(true);
       expect(jwksFetches).toBe(1);

@@ -959,7 +959,7 @@ export interface components {
       name: string;
       /** @enum {string} */
       role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
-      /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
+      /** @description ISO 3166-2 code of the province ("CN-GD") or, nationwide, the country ("CN"), then optionally a space and the city: "CN-GD Shenzhen". Shown to the public at city level */
       region: string;
       /** @description Business licence number (e.g. the 18-character unified social credit code) */
       licenseNumber: string;
@@ -993,7 +993,7 @@ export interface components {
       name: string;
       /** @enum {string} */
       role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
-      /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
+      /** @description ISO 3166-2 code of the province ("CN-GD") or, nationwide, the country ("CN"), then optionally a space and the city: "CN-GD Shenzhen". Shown to the public at city level */
       region: string;
       /** @description Business licence number (e.g. the 18-character unified social credit code) */
       licenseNumber: string;
@@ -1009,7 +1009,7 @@ export interface components {
       createdAt: string;
     };
     Product: {
-      /** @description GTIN-14 with a valid GS1 check digit */
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
       gtin: string;
       name: string;
       /** @enum {string} */
@@ -1077,7 +1077,7 @@ export interface components {
     Batch: {
       /** Format: uuid */
       id: string;
-      /** @description GTIN-14 with a valid GS1 check digit */
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
       gtin: string;
       lot: string;
       /** Format: uuid */
@@ -1106,7 +1106,7 @@ export interface components {
     BatchWithProgress: {
       /** Format: uuid */
       id: string;
-      /** @description GTIN-14 with a valid GS1 check digit */
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
       gtin: string;
       lot: string;
       /** Format: uuid */
@@ -1274,7 +1274,7 @@ export interface components {
       reason?: string;
       /** @description recall: a whole lot instead of listed units */
       lot?: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
         lot: string;
       };
@@ -2322,7 +2322,7 @@ export interface components {
     };
     ReportProduct:
       | {
-          /** @description GTIN-14 with a valid GS1 check digit */
+          /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
           gtin: string;
         }
       | {
@@ -2434,7 +2434,7 @@ export interface operations {
           name: string;
           /** @enum {string} */
           role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
-          /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
+          /** @description ISO 3166-2 code of the province ("CN-GD") or, nationwide, the country ("CN"), then optionally a space and the city: "CN-GD Shenzhen". Shown to the public at city level */
           region: string;
           /** @description Business licence number (e.g. the 18-character unified social credit code) */
           licenseNumber: string;
@@ -2603,7 +2603,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description GTIN-14 with a valid GS1 check digit */
+          /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
           gtin: string;
           name: string;
           /** @enum {string} */
@@ -2782,7 +2782,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description GTIN-14 with a valid GS1 check digit */
+          /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
           gtin: string;
           lot: string;
           /**
@@ -3461,7 +3461,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
         lot: string;
         serial: string;
@@ -3996,7 +3996,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -4066,7 +4066,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -5225,7 +5225,7 @@ export interface operations {
       query?: {
         kind?: 'report' | 'alert' | 'test_report' | 'audit_log';
         status?: 'new' | 'investigating' | 'closed';
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin?: string;
         /** @description First day (UTC) the entry was filed, included */
         from?: string;
@@ -5469,7 +5469,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -5539,7 +5539,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -5629,7 +5629,7 @@ export interface operations {
   listAlerts: {
     parameters: {
       query?: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin?: string;
         rule?: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market' | 'counterfeit_wave';
         /** @description First day (UTC) an alert opened, included */
@@ -5699,7 +5699,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
         lot: string;
         serial: string;
@@ -6354,7 +6354,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6424,7 +6424,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6740,7 +6740,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6879,7 +6879,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6931,7 +6931,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;

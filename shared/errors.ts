@@ -33,8 +33,8 @@ export class ValidationError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  public constructor(message = 'A valid bearer token is required') {
-    super(401, 'UNAUTHORIZED', message);
+  public constructor(message = 'A valid bearer token is required', code = 'UNAUTHORIZED') {
+    super(401, code, message);
   }
 }
 

@@ -3,6 +3,8 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { type AuthorizerResult, createAuthorizer } from '#shared/auth/authorizer';
 import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/config';
+import type { Role } from '#shared/domain/types';
+import { getOrganization } from '#shared/store/org-repository';
 
 /**
  * The HTTP API's Lambda authorizer. Configuration (set by the stack, or by the local runtime
@@ -10,7 +12,9 @@ import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/config';
  * - TOKEN_ISSUER: the `iss` of accepted tokens (the Cognito user pool's provider URL);
  * - TOKEN_JWKS_URL: where its keys are (default `{TOKEN_ISSUER}/.well-known/jwks.json`);
  * - ORIGIN_VERIFY_SECRET_ID (AWS): the secret CloudFront sends as the origin-verify header,
- *   or ORIGIN_VERIFY_VALUE (local runtime only, where the gateway plays CloudFront).
+ *   or ORIGIN_VERIFY_VALUE (local runtime only, where the gateway plays CloudFront);
+ * - TABLE_NAME: the table whose organization items (read only) say which organizations
+ *   are registered, and in which role.
  */
 
 /** A changed secret reaches warm containers within this time. */
@@ -53,6 +57,30 @@ const readOriginVerifySecret = (secretId: string): Promise<string[]> => {
   return value;
 };
 
+/** A registered organization is remembered this long; one not (yet) registered is not remembered. */
+const ORGANIZATION_TTL_MS = 5 * 60_000;
+const MAX_REMEMBERED_ORGANIZATIONS = 10_000;
+
+/**
+ * Registered organizations' roles, for the container's life. Organizations are never
+ * deleted and never change role, so a remembered answer stays true; an unknown one is
+ * asked again each time, so an organization registered a moment ago gets in at once.
+ */
+const organizationRoles = (): ((orgId: string) => Promise<Role | undefined>) => {
+  const remembered = new Map<string, { role: Role; until: number }>();
+  return async (orgId) => {
+    const now = Date.now();
+    const hit = remembered.get(orgId);
+    if (hit !== undefined && hit.until > now) return hit.role;
+    const role = (await getOrganization(orgId))?.role;
+    if (role !== undefined) {
+      if (remembered.size >= MAX_REMEMBERED_ORGANIZATIONS) remembered.clear();
+      remembered.set(orgId, { role, until: now + ORGANIZATION_TTL_MS });
+    }
+    return role;
+  };
+};
+
 let current: { key: string; authorize: ReturnType<typeof createAuthorizer> } | undefined;
 
 /** Built on first use (and again if the configuration changes), kept for the container's life. */
@@ -64,7 +92,8 @@ const authorizer = (): ReturnType<typeof createAuthorizer> => {
   if ((secretId === undefined) === (localValue === undefined)) {
     throw new Error('Set exactly one of ORIGIN_VERIFY_SECRET_ID and ORIGIN_VERIFY_VALUE');
   }
-  const key = JSON.stringify([issuer, jwksUrl, secretId, localValue]);
+  const tableName = getStringFromEnv({ key: 'TABLE_NAME' });
+  const key = JSON.stringify([issuer, jwksUrl, secretId, localValue, tableName]);
   if (current?.key !== key) {
     current = {
       key,
@@ -74,6 +103,7 @@ const authorizer = (): ReturnType<typeof createAuthorizer> => {
         // for a key id it does not know (a Cognito key rotation).
         keys: createRemoteJWKSet(new URL(jwksUrl)),
         originVerifyValues: secretId === undefined ? async () => [localValue ?? ''] : () => readOriginVerifySecret(secretId),
+        organizationRole: organizationRoles(),
       }),
     };
   }

@@ -21,7 +21,7 @@ import { SCOPE_PREFIX } from '#shared/auth/principal';
 import { ROLES } from '#shared/domain/types';
 import { organizationClientItem } from '#shared/store/keys';
 import { pinLogicalId } from './pin';
-import { CLIENT_LINK_KEYS } from './table-access';
+import { CLIENT_LINK_KEYS, ORGANIZATION_KEYS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';
 
 /** The org_id that tokens of the stack's own admin client carry. */
@@ -151,6 +151,7 @@ export class Identity extends Construct {
       description: 'HTTP API Lambda authorizer: origin-verify header, Cognito access token, role scope, org_id',
       memorySize: 512,
       timeout: Duration.seconds(5),
+      table: props.table,
       environment: {
         TOKEN_ISSUER: this.issuer,
         TOKEN_JWKS_URL: `${this.issuer}/.well-known/jwks.json`,
@@ -158,6 +159,8 @@ export class Identity extends Construct {
       },
     });
     props.originVerifySecret.grantRead(this.authorizer);
+    // Whether a token's organization is registered, and in the token's role.
+    this.authorizer.grantTable({ leadingKeys: ORGANIZATION_KEYS, actions: ['dynamodb:GetItem'] });
   }
 
   /**

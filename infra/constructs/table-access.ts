@@ -38,6 +38,8 @@ export const VERIFY_READ_KEYS = ['PRODUCT#*', 'ORG#*', 'SUBJECT#*', 'SIGNING_KEY
 export const JWKS_READ_KEYS = ['SIGNING_KEYS'] as const;
 /** The rotation function reads and writes only the public key items. */
 export const SIGNING_KEY_ITEMS = ['SIGNING_KEYS'] as const;
+/** The API's authorizer reads only organization items (`ORG#{id}`): is it registered, in which role. */
+export const ORGANIZATION_KEYS = ['ORG#*'] as const;
 /** The token trigger reads only app-client links (`CLIENT#{clientId}`). */
 export const CLIENT_LINK_KEYS = ['CLIENT#*'] as const;
 

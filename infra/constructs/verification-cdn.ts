@@ -30,6 +30,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
+import { API_REQUEST_SOURCE } from '../cloudfront/api-request';
 import { VERIFY_REQUEST_SOURCE } from '../cloudfront/verify-request';
 import { pinLogicalId } from './pin';
 
@@ -77,6 +78,8 @@ export interface VerificationCdnProps {
 export class VerificationCdn extends Construct {
   public readonly distribution: Distribution;
   public readonly viewerRequest: CloudFrontFunction;
+  /** The uncached behaviour's viewer-request function (infra/cloudfront/api-request.ts). */
+  public readonly apiViewerRequest: CloudFrontFunction;
   public readonly verifyCachePolicy: CachePolicy;
   public readonly verifyOriginRequestPolicy: OriginRequestPolicy;
   public readonly verifyCorsPolicy: ResponseHeadersPolicy;
@@ -123,6 +126,11 @@ export class VerificationCdn extends Construct {
     this.viewerRequest = new CloudFrontFunction(this, 'VerifyViewerRequest', {
       comment: 'One raw AI 8030 and a normalized Accept: the origin sees exactly the cache key',
       code: FunctionCode.fromInline(VERIFY_REQUEST_SOURCE),
+      runtime: FunctionRuntime.JS_2_0,
+    });
+    this.apiViewerRequest = new CloudFrontFunction(this, 'ApiViewerRequest', {
+      comment: 'A missing Authorization header reaches the authorizer as one, so it can answer why',
+      code: FunctionCode.fromInline(API_REQUEST_SOURCE),
       runtime: FunctionRuntime.JS_2_0,
     });
     this.verifyCachePolicy = new CachePolicy(this, 'VerifyCachePolicy', {
@@ -190,6 +198,7 @@ export class VerificationCdn extends Construct {
       // does not set those on requests from the AWS network, so a viewer's own could get through.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       compress: true,
+      functionAssociations: [{ function: this.apiViewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
     };
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'TraceSeal public verification host and API front door',

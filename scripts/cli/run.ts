@@ -71,19 +71,33 @@ const SAMPLE = 25;
 /** Every `step`-th code is checked: about SAMPLE of them, spread over the whole file. */
 const sampleStep = (count: number): number => Math.max(1, Math.floor(count / SAMPLE));
 
+/** A validation error's field messages, one per line (`  gtin: must be 14 digits, …`). */
+const detailLines = (details: unknown): string =>
+  Array.isArray(details)
+    ? details
+        .map((detail: { path?: unknown; message?: unknown }) =>
+          typeof detail?.message === 'string'
+            ? `\n  ${typeof detail.path === 'string' && detail.path !== '' ? `${detail.path}: ` : ''}${detail.message}`
+            : '',
+        )
+        .join('')
+    : '';
+
 const explain = async (response: Response, gtin: string): Promise<CliError> => {
-  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
   const code = body.error?.code;
-  // The gateway's authorizer answers 401 for a missing token and 403 for one it refuses
-  // (expired, forged, another role), with no error code of ours.
-  if ((response.status === 401 || response.status === 403) && code === undefined) {
-    return new CliError(
-      `The service refused the token (${response.status}): check TRACESEAL_TOKEN or --token (a factory organization's token).`,
-    );
+  if (response.status === 401 || response.status === 403) {
+    // A bare gateway refusal has no code of ours; the service's says why.
+    const why = code === undefined ? `${response.status}` : `${response.status} ${code}: ${body.error?.message ?? ''}`;
+    if (code === undefined || response.status === 401 || code === 'ORG_NOT_REGISTERED' || code === 'ROLE_NOT_ALLOWED') {
+      return new CliError(
+        `The service refused the token (${why}).\nCheck TRACESEAL_TOKEN or --token (a factory organization's token).`,
+      );
+    }
   }
   if (code === 'PRODUCT_NOT_FOUND') return new CliError(`GTIN ${gtin} is not registered: register the product first.`);
   return new CliError(
-    `The service answered ${response.status}${code ? ` ${code}` : ''}: ${body.error?.message ?? response.statusText}`,
+    `The service answered ${response.status}${code ? ` ${code}` : ''}: ${body.error?.message ?? response.statusText}${detailLines(body.error?.details)}`,
   );
 };
 

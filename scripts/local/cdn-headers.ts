@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { ABSENT_AUTHORIZATION } from '#shared/auth/authorizer';
 
 /**
  * What CloudFront does to a request's headers before the origin sees them, for the local
@@ -27,4 +28,15 @@ export const originHeaders = (req: IncomingMessage, simulateViewerLocation: bool
     headers[VIEWER_ADDRESS_HEADER] = `${req.socket.remoteAddress}:${req.socket.remotePort ?? 0}`;
   }
   return headers;
+};
+
+/** CloudFront's cached verification behaviours (`/01/*`, `/00/*`); every other path is the uncached one. */
+const CACHED_PATH = /^\/0[01]\//;
+
+/**
+ * The uncached behaviour's viewer-request function (infra/cloudfront/api-request.ts): a
+ * request without a token reaches the authorizer, which answers why, as in AWS.
+ */
+export const markAbsentAuthorization = (pathname: string, headers: Record<string, string>): void => {
+  if (!CACHED_PATH.test(pathname) && (headers.authorization ?? '').trim() === '') headers.authorization = ABSENT_AUTHORIZATION;
 };

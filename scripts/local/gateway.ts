@@ -4,10 +4,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequest
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
 import type { GatewayAnswer } from '#shared/domain/scan-log';
 import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
-import { originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
+import { markAbsentAuthorization, originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
+import { serveLocalIssuer } from './issuer-endpoints';
 import { serveLabelLink } from './label-links';
-import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
+import type { LocalIssuer } from './local-issuer';
 
 /**
  * A stand-in for CloudFront and API Gateway's HTTP API: it adds the origin-verify header
@@ -134,7 +135,7 @@ export const lambdaContext = (functionName: string, requestId: string, timeoutMs
 };
 
 export interface GatewayOptions {
-  /** Its JWKS is served at LOCAL_ISSUER_JWKS_PATH, where the authorizer is configured to fetch it. */
+  /** Its JWKS and token endpoints are served under /local-issuer/ (issuer-endpoints.ts). */
   issuer: LocalIssuer;
   /** What CloudFront would send as the origin-verify header (the authorizer's ORIGIN_VERIFY_VALUE). */
   originVerifyValue: string;
@@ -171,12 +172,7 @@ export const createGateway = ({
       // API Gateway refuses a path that is not valid percent-encoded UTF-8 before routing.
       if (url === undefined || decodePath(url.pathname) === undefined) return gatewayError(res, 400, 'Bad Request');
       const method = (req.method ?? 'GET').toUpperCase();
-      if (method === 'GET' && url.pathname === LOCAL_ISSUER_JWKS_PATH) {
-        res
-          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-          .end(JSON.stringify(issuer.jwks()));
-        return;
-      }
+      if (await serveLocalIssuer(url, req, res, issuer)) return;
       if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return;
       if (method === 'GET' && (await serveLocalExport(url, res))) return;
       // API Gateway answers a CORS preflight itself, before routes and authorizers.
@@ -201,6 +197,7 @@ export const createGateway = ({
       const headers = originHeaders(req, simulateViewerLocation);
       // CloudFront sets its origin custom header over any the viewer sent.
       headers[ORIGIN_VERIFY_HEADER] = originVerifyValue;
+      markAbsentAuthorization(url.pathname, headers);
 
       const identity = identitySources(route, headers, routeKey);
       if (identity === undefined) return gatewayError(res, 401, 'Unauthorized');

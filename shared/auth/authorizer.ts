@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { ROLES, type Role } from '#shared/domain/types';
 import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
 import { logger } from '#shared/logger';
 import { scopeForRole } from './principal';
+import type { TokenRefusal } from './token-refusals';
 
 /**
  * The API's one authorizer (an API Gateway HTTP API Lambda authorizer, simple responses).
@@ -17,6 +18,13 @@ import { scopeForRole } from './principal';
  * header (public routes) and additionally the Authorization header and `$context.routeKey`
  * (private routes): the route is part of the key, so an answer about the role a route
  * needs is never reused for another route.
+ *
+ * A token it refuses is still let through, with a context that holds only the reason
+ * (`{ refused }`, no organization, no role): API Gateway's deny is a bare 403 that cannot
+ * say why, and the handler's first middleware (shared/http/middleware.ts `authorize`)
+ * answers the reason as a 401 or 403 in the documented error shape before anything else of
+ * the function runs. Requests that bypass CloudFront, and unknown routes, are still denied
+ * at the gateway: no legitimate caller meets those.
  */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
@@ -29,7 +37,23 @@ export interface AuthorizerContext {
   expiresAt: number;
 }
 
-export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext | Record<string, never>>;
+/** A refused token: the reason only (shared/auth/token-refusals.ts). */
+export interface RefusedContext {
+  refused: TokenRefusal;
+}
+
+export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<
+  AuthorizerContext | RefusedContext | Record<string, never>
+>;
+
+/**
+ * Stands for "no Authorization header" where one must be present: API Gateway answers a
+ * request that lacks an identity source with its own bare 401 without calling the
+ * authorizer, so CloudFront's viewer-request function (infra/cloudfront/api-request.ts),
+ * and the local gateway in its place, send this instead, and the authorizer answers it as
+ * MISSING_TOKEN. A caller who sends it itself gets just that.
+ */
+export const ABSENT_AUTHORIZATION = 'None';
 
 export interface AuthorizerDependencies {
   /** The token issuer, exactly as in the `iss` claim (Cognito: `https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
@@ -41,11 +65,17 @@ export interface AuthorizerDependencies {
    * a new value is being rolled out the previous one too.
    */
   originVerifyValues: () => Promise<readonly string[]>;
+  /**
+   * The role an organization is registered in, or undefined if it is not registered. The
+   * authorizer's answer is cached per token and route, so this runs at most once per token,
+   * route and cache period (and the handler keeps its own short cache).
+   */
+  organizationRole: (orgId: string) => Promise<Role | undefined>;
   now?: () => Date;
 }
 
 /** An organization id as the registry mints them (UUIDs) and operators name them (`bootstrap-admin`). */
-const ORG_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const ORG_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** Cognito signs access tokens RS256; the local issuer ES256. Never `none` or an HMAC. */
 const ALGORITHMS = ['RS256', 'ES256'];
 /** Seconds of clock difference tolerated between Cognito and Lambda. */
@@ -69,9 +99,37 @@ const headerOf = (event: APIGatewayRequestAuthorizerEventV2, name: string): stri
   return undefined;
 };
 
-class Refused extends Error {}
+class Refused extends Error {
+  public constructor(
+    public readonly refusal: TokenRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
-/** The principal a verified access token names, or Refused with the reason (logged, never returned). */
+/**
+ * Why jose refused a token, as a caller can act on it. Anything else (the JWKS could not be
+ * fetched, a bug) is not the token's fault: it is thrown, so API Gateway answers 500 and
+ * caches nothing, rather than caching a refusal of a good token for five minutes.
+ */
+const refusalOf = (error: unknown): TokenRefusal | undefined => {
+  if (error instanceof Refused) return error.refusal;
+  if (error instanceof joseErrors.JWTExpired) return 'TOKEN_EXPIRED';
+  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return 'UNKNOWN_SIGNING_KEY';
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return 'INVALID_TOKEN';
+  // Failing to get the key set is ours; every other jose complaint is about the token's form.
+  const keySetFailure =
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
+  if (error instanceof joseErrors.JOSEError && !keySetFailure) return 'MALFORMED_TOKEN';
+  return undefined;
+};
+
+/** The principal a verified access token names, or Refused with the reason. */
 export const verifyAccessToken = async (
   token: string,
   { issuer, keys, now = () => new Date() }: Pick<AuthorizerDependencies, 'issuer' | 'keys' | 'now'>,
@@ -84,17 +142,27 @@ export const verifyAccessToken = async (
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
     currentDate: now(),
   });
-  if (payload.token_use !== 'access') throw new Refused('token_use is not access');
-  if (typeof payload.client_id !== 'string' || payload.client_id === '') throw new Refused('no client_id');
+  const claims = (reason: string) => new Refused('INVALID_TOKEN_CLAIMS', reason);
+  if (payload.token_use !== 'access') throw claims('token_use is not access');
+  if (typeof payload.client_id !== 'string' || payload.client_id === '') throw claims('no client_id');
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
   const roles = ROLES.filter((role) => scopes.includes(scopeForRole(role)));
   const [role] = roles;
-  if (role === undefined || roles.length !== 1) throw new Refused('not exactly one role scope');
+  if (role === undefined || roles.length !== 1) throw claims('not exactly one role scope');
   const orgId = payload.org_id;
-  if (typeof orgId !== 'string' || !ORG_ID_PATTERN.test(orgId)) throw new Refused('no valid org_id');
-  if (typeof payload.exp !== 'number') throw new Refused('no exp');
+  if (typeof orgId !== 'string' || !ORG_ID_PATTERN.test(orgId)) throw claims('no valid org_id');
+  if (typeof payload.exp !== 'number') throw new Refused('INVALID_TOKEN', 'no exp');
   return { orgId, role, clientId: payload.client_id, expiresAt: payload.exp };
 };
+
+const refuse = (refusal: TokenRefusal): AuthorizerResult => ({ isAuthorized: true, context: { refused: refusal } });
+
+/**
+ * An operator's admin token names the operator (the stack's bootstrap admin client, org_id
+ * `bootstrap-admin`), which is not an organization of the registry: it is not looked up.
+ * Every other role's organization must be registered, in that role.
+ */
+export const isRegistryRole = (role: Role): boolean => role !== 'admin';
 
 export const createAuthorizer =
   (dependencies: AuthorizerDependencies) =>
@@ -113,25 +181,36 @@ export const createAuthorizer =
     }
     if (route.auth === 'public') return { isAuthorized: true, context: {} };
 
-    const token = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(headerOf(event, 'authorization') ?? '')?.[1];
-    if (token === undefined) return DENY;
+    const authorization = (headerOf(event, 'authorization') ?? '').trim();
+    if (authorization === '' || authorization === ABSENT_AUTHORIZATION) return refuse('MISSING_TOKEN');
+    const token = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(authorization)?.[1];
+    if (token === undefined) return refuse('MALFORMED_TOKEN');
+    let principal: AuthorizerContext;
     try {
-      const principal = await verifyAccessToken(token, dependencies);
-      if (!route.auth.includes(principal.role)) {
-        logger.warn('authorizer: role not allowed on route', {
-          routeKey: event.routeKey,
-          role: principal.role,
-          orgId: principal.orgId,
-        });
-        return DENY;
-      }
-      return { isAuthorized: true, context: principal };
+      principal = await verifyAccessToken(token, dependencies);
     } catch (error) {
-      // The reason is for the operator; the caller learns only that it was refused.
+      const refusal = refusalOf(error);
+      if (refusal === undefined) throw error;
       logger.warn('authorizer: token refused', {
         routeKey: event.routeKey,
+        refusal,
         reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       });
-      return DENY;
+      return refuse(refusal);
     }
+    if (!route.auth.includes(principal.role)) {
+      logger.warn('authorizer: role not allowed on route', {
+        routeKey: event.routeKey,
+        role: principal.role,
+        orgId: principal.orgId,
+      });
+      return refuse('ROLE_NOT_ALLOWED');
+    }
+    // Only a token the issuer signed gets this far, so the answer tells nothing to a
+    // caller who could not already name the organization with a valid token.
+    if (isRegistryRole(principal.role) && (await dependencies.organizationRole(principal.orgId)) !== principal.role) {
+      logger.warn('authorizer: organization not registered in the role', { orgId: principal.orgId, role: principal.role });
+      return refuse('ORG_NOT_REGISTERED');
+    }
+    return { isAuthorized: true, context: principal };
   };

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ROLES, type Role } from '#shared/domain/types';
-import { ForbiddenError, UnauthorizedError } from '#shared/errors';
+import { isTokenRefusal, tokenRefusalError } from './token-refusals';
 
 /**
  * Who is calling, as the API's Lambda authorizer (shared/auth/authorizer.ts) verified it:
@@ -9,6 +9,10 @@ import { ForbiddenError, UnauthorizedError } from '#shared/errors';
  * the role is the OAuth scope `traceseal/{role}` and the organization the `org_id` claim,
  * which the pre-token-generation trigger adds (the local issuer mints the same). The
  * handlers check role and organization again: the authorizer is not their only guard.
+ *
+ * A token the authorizer refused reaches the handler as a context holding only `refused`
+ * (its reason, token-refusals.ts) and no organization or role: reading a principal from it
+ * throws that refusal, so nothing of the handler runs for it.
  */
 export const SCOPE_PREFIX = 'traceseal/';
 export const scopeForRole = (role: Role): string => `${SCOPE_PREFIX}${role}`;
@@ -24,21 +28,28 @@ const authorizerContextOf = (event: APIGatewayProxyEventV2): Record<string, unkn
   return authorizer?.lambda;
 };
 
-export const principalFromEvent = (event: APIGatewayProxyEventV2, now = new Date()): Principal => {
+/** `allowedRoles`: the route's, named in a role refusal. */
+export const principalFromEvent = (
+  event: APIGatewayProxyEventV2,
+  allowedRoles?: readonly Role[],
+  now = new Date(),
+): Principal => {
   const context = authorizerContextOf(event);
-  if (context === undefined) throw new UnauthorizedError();
-  const { orgId, role, clientId, expiresAt } = context;
-  if (typeof orgId !== 'string' || orgId === '' || !ROLES.includes(role as Role)) {
-    throw new ForbiddenError('INVALID_TOKEN_CLAIMS', 'The token must carry one organization and exactly one role');
+  if (context === undefined) throw tokenRefusalError('MISSING_TOKEN');
+  const { refused, orgId, role, clientId, expiresAt } = context;
+  if (refused !== undefined) {
+    // Anything but a known reason is still a refusal, never a pass.
+    throw tokenRefusalError(isTokenRefusal(refused) ? refused : 'INVALID_TOKEN_CLAIMS', allowedRoles);
   }
+  if (typeof orgId !== 'string' || orgId === '' || !ROLES.includes(role as Role)) throw tokenRefusalError('INVALID_TOKEN_CLAIMS');
   // API Gateway may answer from its authorizer cache after the token expired.
   const expiry = typeof expiresAt === 'string' ? Number(expiresAt) : expiresAt;
-  if (typeof expiry !== 'number' || !Number.isFinite(expiry) || expiry * 1000 <= now.getTime()) throw new UnauthorizedError();
+  if (typeof expiry !== 'number' || !Number.isFinite(expiry) || expiry * 1000 <= now.getTime()) {
+    throw tokenRefusalError('TOKEN_EXPIRED');
+  }
   return { orgId, role: role as Role, clientId: typeof clientId === 'string' ? clientId : '' };
 };
 
 export const requireRole = (principal: Principal, allowed: readonly Role[]): void => {
-  if (!allowed.includes(principal.role)) {
-    throw new ForbiddenError('ROLE_NOT_ALLOWED', `This operation needs one of the roles: ${allowed.join(', ')}`);
-  }
+  if (!allowed.includes(principal.role)) throw tokenRefusalError('ROLE_NOT_ALLOWED', allowed);
 };

@@ -54,6 +54,9 @@ export const MAINLAND_PROVINCES: readonly (readonly [prefix: string, code: strin
   ['新疆', 'XJ', '新疆维吾尔自治区', 'Xinjiang'],
 ];
 
+/** `CN-GD` and the like: the ISO 3166-2:CN codes of the mainland provinces. */
+export const MAINLAND_PROVINCE_CODES: readonly string[] = MAINLAND_PROVINCES.map(([, code]) => `CN-${code}`);
+
 /** `广东省` → `CN-GD`; undefined for anything that is not a mainland province. */
 export const mainlandProvinceCode = (name: string): string | undefined => {
   const entry = MAINLAND_PROVINCES.find(([prefix]) => name.startsWith(prefix));

@@ -36,11 +36,16 @@ export const httpErrorHandler = (): Middleware => ({
   },
 });
 
-/** Role first, so an anonymous caller learns nothing about what a valid body looks like. */
+/**
+ * Role first, so an anonymous caller learns nothing about what a valid body looks like.
+ * This is also where a token the authorizer refused is answered (401/403 with its code):
+ * the authorizer lets such a request through only so that its answer can have a body, and
+ * this middleware runs before validation and the handler on every private route.
+ */
 export const authorize = (route: RouteDefinition): Middleware => ({
   before: async (request) => {
     if (route.auth === 'public') return;
-    const principal = principalFromEvent(request.event);
+    const principal = principalFromEvent(request.event, route.auth);
     requireRole(principal, route.auth);
     request.context.principal = principal;
   },

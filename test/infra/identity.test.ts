@@ -84,15 +84,17 @@ describe('Identity: the authorizer', () => {
       TOKEN_ISSUER: { 'Fn::Join': ['', ['https://', providerUrl]] },
       TOKEN_JWKS_URL: { 'Fn::Join': ['', ['https://', providerUrl, '/.well-known/jwks.json']] },
       ORIGIN_VERIFY_SECRET_ID: { Ref: logicalIdOf(synth.stack.originVerifySecret) },
+      // Whether a token's organization is registered (least-privilege.test.ts: organization items only).
+      TABLE_NAME: { Ref: expect.any(String) as unknown },
     });
   });
 
-  it('may only read the origin-verify secret', () => {
+  it('may only read the origin-verify secret and organization items', () => {
     expect(
       allActionsOf('authorize')
         .filter((a) => !a.startsWith('logs:'))
         .sort(),
-    ).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+    ).toEqual(['dynamodb:GetItem', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
   });
 });
 

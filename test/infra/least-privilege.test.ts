@@ -99,6 +99,16 @@ describe('least privilege', () => {
     ]);
   });
 
+  it('lets the authorizer read only organization items, one at a time (registered, and in which role)', () => {
+    expect(tableStatementsOf('authorize')).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:GetItem',
+        Resource: TABLE,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#*'] } },
+      }),
+    ]);
+  });
+
   it('keeps the signing key away from every function but the issuing ones and the rotation', () => {
     const signingKeyIds = [logicalIdOf(synth.stack.signingKeySecret), logicalIdOf(synth.stack.signingKey.encryptionKey)];
     const secretReaders = ALL_FUNCTION_NAMES.filter((name) =>

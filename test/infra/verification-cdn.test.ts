@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ABSENT_AUTHORIZATION } from '#shared/auth/authorizer';
+import { API_REQUEST_SOURCE } from '../../infra/cloudfront/api-request';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
 import { UNCACHED_ERROR_CODES, VERIFY_PATH_PATTERNS } from '../../infra/constructs/verification-cdn';
 import { TraceSealStack } from '../../infra/traceseal-stack';
@@ -94,7 +96,9 @@ describe('VerificationCdn', () => {
   });
 
   it('runs the viewer-request function that keeps one raw AI 8030 on the verification paths', () => {
-    const [[functionId, fn] = []] = resourcesOfType(synth.template, 'AWS::CloudFront::Function');
+    const [[functionId, fn] = []] = resourcesOfType(synth.template, 'AWS::CloudFront::Function').filter(
+      ([, resource]) => (resource.Properties?.FunctionCode as string) === VERIFY_REQUEST_SOURCE,
+    );
     expect(fn?.Properties).toMatchObject({
       FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
       FunctionCode: VERIFY_REQUEST_SOURCE,
@@ -102,6 +106,27 @@ describe('VerificationCdn', () => {
     expect(verify.FunctionAssociations).toEqual([
       { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
     ]);
+  });
+
+  // API Gateway answers a request without Authorization with its own bare 401, never
+  // calling the authorizer; the function makes it one the authorizer answers with its code.
+  it('marks a missing Authorization header on the uncached behaviour, and passes any other through', () => {
+    const functionId = logicalIdOf(synth.stack.cdn.apiViewerRequest);
+    synth.template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
+      FunctionCode: API_REQUEST_SOURCE,
+    });
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+    ]);
+    const handler = new Function(`${API_REQUEST_SOURCE}; return handler;`)() as (event: {
+      request: { headers: Record<string, { value: string }> };
+    }) => { headers: Record<string, { value: string }> };
+    const authorizationOf = (headers: Record<string, { value: string }>) =>
+      handler({ request: { headers } }).headers.authorization;
+    expect(authorizationOf({})).toEqual({ value: ABSENT_AUTHORIZATION });
+    expect(authorizationOf({ authorization: { value: ' ' } })).toEqual({ value: ABSENT_AUTHORIZATION });
+    expect(authorizationOf({ authorization: { value: 'Bearer abc.def.ghi' } })).toEqual({ value: 'Bearer abc.def.ghi' });
   });
 
   it('never caches an error: 4xx and 5xx have an error-caching TTL of 0', () => {

@@ -17,11 +17,18 @@ afterAll(async () => service?.stop());
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 describe('authentication at the gateway and in the handlers', () => {
-  it('401 without a token, 403 with a bad token or a scope the route does not allow (as the Lambda authorizer answers)', async () => {
-    expect((await service.call('POST', '/v1/orgs', { body: {} })).status).toBe(401);
-    expect((await service.call('POST', '/v1/orgs', { body: {}, token: 'not.a.jwt' })).status).toBe(403);
+  it('401 without a token or with one that proves nothing, 403 for a scope the route does not allow, each with its code', async () => {
+    const refusal = async (res: Response) => ({ status: res.status, code: await errorCode(res) });
+    expect(await refusal(await service.call('POST', '/v1/orgs', { body: {} }))).toEqual({ status: 401, code: 'MISSING_TOKEN' });
+    expect(await refusal(await service.call('POST', '/v1/orgs', { body: {}, token: 'not.a.jwt' }))).toEqual({
+      status: 401,
+      code: 'MALFORMED_TOKEN',
+    });
     const factoryToken = await service.token('some-factory', 'factory');
-    expect((await service.call('POST', '/v1/orgs', { body: {}, token: factoryToken })).status).toBe(403);
+    expect(await refusal(await service.call('POST', '/v1/orgs', { body: {}, token: factoryToken }))).toEqual({
+      status: 403,
+      code: 'ROLE_NOT_ALLOWED',
+    });
   });
 
   it('a token for an organization that is not registered cannot register products', async () => {

@@ -70,29 +70,74 @@ describe('the local gateway runs the real authorizer', () => {
     expect((await service.call('GET', `/v1/orgs/${registered.id}`, { token })).status).toBe(200);
   });
 
-  it('refuses a token without exp, from another key, expired, without org_id, with two roles or of the wrong use', async () => {
+  // Before, each of these was a bare 403 {"message":"Forbidden"} (401 {"message":"Unauthorized"}
+  // without a token): the caller could not tell a stale token from a wrong role.
+  it('answers every refused token in the documented error shape, with the reason as its code', async () => {
     const registered = org(1);
     await createOrganization(registered);
     const good = claimsFor(registered.id);
-    const call = async (token: string) => (await service.call('GET', `/v1/orgs/${registered.id}`, { token })).status;
-    expect(await call(await forge(good))).toBe(200);
+    const path = `/v1/orgs/${registered.id}`;
+    const refusal = async (headers: Record<string, string>) => {
+      const res = await service.call('GET', path, { headers });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    expect((await service.call('GET', path, { token: await forge(good) })).status).toBe(200);
 
     const { exp: _exp, ...withoutExp } = good;
     const { privateKey: otherKey } = await generateKeyPair(LOCAL_ISSUER_ALG);
     const { org_id: _org, ...withoutOrg } = good;
     const past = Math.floor(Date.now() / 1000) - 3600;
-    const refused = {
-      'without exp (jose accepts that unless told not to)': await forge(withoutExp),
-      'from a key not in the JWKS, under the issuer key id': await forge(good, { key: otherKey }),
-      'from another issuer': await forge({ ...good, iss: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other' }),
-      expired: await forge({ ...good, iat: past - 60, exp: past }),
-      'without org_id': await forge(withoutOrg),
-      'with two role scopes': await forge({ ...good, scope: `${scopeForRole('factory')} ${scopeForRole('admin')}` }),
-      'an id token': await forge({ ...good, token_use: 'id' }),
-    };
-    for (const [what, token] of Object.entries(refused)) expect(await call(token), what).toBe(403);
-    // No token at all: API Gateway answers 401 without calling the authorizer.
-    expect((await service.call('GET', `/v1/orgs/${registered.id}`)).status).toBe(401);
+    const cases: [string, Record<string, string>, number, string][] = [
+      ['no token', {}, 401, 'MISSING_TOKEN'],
+      ['an empty Authorization header', { authorization: '' }, 401, 'MISSING_TOKEN'],
+      ['another scheme', { authorization: 'Basic YWRtaW46YWRtaW4=' }, 401, 'MALFORMED_TOKEN'],
+      ['not a JWT', bearer('not.a.jwt'), 401, 'MALFORMED_TOKEN'],
+      ['expired', bearer(await forge({ ...good, iat: past - 60, exp: past })), 401, 'TOKEN_EXPIRED'],
+      [
+        'from a key not in the JWKS, under the issuer key id',
+        bearer(await forge(good, { key: otherKey })),
+        401,
+        'UNKNOWN_SIGNING_KEY',
+      ],
+      [
+        'from another issuer',
+        bearer(await forge({ ...good, iss: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other' })),
+        401,
+        'INVALID_TOKEN',
+      ],
+      ['without exp (jose accepts that unless told not to)', bearer(await forge(withoutExp)), 401, 'INVALID_TOKEN'],
+      ['without org_id', bearer(await forge(withoutOrg)), 403, 'INVALID_TOKEN_CLAIMS'],
+      [
+        'with two role scopes',
+        bearer(await forge({ ...good, scope: `${scopeForRole('factory')} ${scopeForRole('admin')}` })),
+        403,
+        'INVALID_TOKEN_CLAIMS',
+      ],
+      ['an id token', bearer(await forge({ ...good, token_use: 'id' })), 403, 'INVALID_TOKEN_CLAIMS'],
+      ['an organization that is not registered', bearer(await forge(claimsFor(randomUUID()))), 403, 'ORG_NOT_REGISTERED'],
+      [
+        'a registered organization in a role it is not registered in',
+        bearer(await forge(claimsFor(registered.id, 'regulator'))),
+        403,
+        'ORG_NOT_REGISTERED',
+      ],
+    ];
+    for (const [what, headers, status, code] of cases) {
+      expect(await refusal(headers), what).toEqual({ status, body: { error: { code, message: expect.any(String) } } });
+    }
+    const factoryRegistering = await service.call('POST', '/v1/orgs', { token: await forge(good), body: {} });
+    expect({ status: factoryRegistering.status, body: await factoryRegistering.json() }).toEqual({
+      status: 403,
+      body: { error: { code: 'ROLE_NOT_ALLOWED', message: 'This operation needs one of the roles: admin' } },
+    });
+  });
+
+  it('refuses an unregistered organization before its token reads anything: no empty lists', async () => {
+    const ghost = await service.token(randomUUID(), 'factory');
+    const res = await service.call('GET', '/v1/batches', { token: ghost });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ORG_NOT_REGISTERED');
   });
 
   it('ignores an origin-verify header a viewer sends: the gateway sets its own, as CloudFront does', async () => {

@@ -119,12 +119,28 @@ describe('the traceseal CLI against the local service', () => {
   it('says clearly what is wrong: a refused token, an unknown GTIN, an unreachable service', async () => {
     const { factory } = await factoryWithProduct(service, adminToken);
     const args = ['issue', '--gtin', freshGtin(), '--lot', 'CLI-2', '--count', '5', '--out', outDir];
-    await expect(runCli(args, io('not-a-token').io)).rejects.toThrow(/refused the token \(40[13]\)/);
+    await expect(runCli(args, io('not-a-token').io)).rejects.toThrow(
+      /refused the token \(401 MALFORMED_TOKEN: The bearer token is not a well-formed signed JWT\)/,
+    );
     await expect(runCli(args, io(factory.token).io)).rejects.toThrow(/GTIN \d{14} is not registered/);
     const offline = io(factory.token);
     offline.io.env.TRACESEAL_URL = 'http://127.0.0.1:9';
     await expect(runCli(args, offline.io)).rejects.toThrow(CliError);
     await expect(runCli(args, offline.io)).rejects.toThrow(/Cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+
+  // Before, the CLI printed only "Invalid request body", whatever the field.
+  it("prints which field is wrong and what it expected: a GTIN-13, a GTIN-14's check digit", async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const issue = (value: string) =>
+      runCli(['issue', '--gtin', value, '--lot', 'CLI-3', '--count', '5', '--out', outDir], io(factory.token).io);
+    await expect(issue(gtin.slice(1))).rejects.toThrow(
+      /400 VALIDATION_FAILED: Invalid request body\n {2}gtin: must be 14 digits, not 13: add a leading 0 \(GTIN-13, EAN-13\) for GTIN-14/,
+    );
+    const wrong = `${gtin.slice(0, 13)}${(Number(gtin[13]) + 1) % 10}`;
+    await expect(issue(wrong)).rejects.toThrow(
+      `gtin: check digit is wrong: ${gtin.slice(0, 13)} takes ${gtin[13]}, not ${wrong[13]}`,
+    );
   });
 
   it('stops with a clear message when the service reports the job failed (the real failure: issuance-resume.test.ts)', async () => {

@@ -135,9 +135,14 @@ describe('a client generated from /openapi.json', () => {
 
   it('gets typed errors: the Error schema, or the gateway throttle answer (429)', async () => {
     const { servers } = await servedDocument();
+    const registered = await service.call('POST', '/v1/orgs', {
+      token: adminToken,
+      body: { name: 'Typed errors factory', role: 'factory', region: 'CN-AH Hefei', licenseNumber: freshLicense() },
+    });
+    const { id } = (await registered.json()) as { id: string };
     const factory = createClient<paths>({
       baseUrl: servers[0]?.url ?? '',
-      headers: { authorization: `Bearer ${await service.token('no-such-factory', 'factory')}` },
+      headers: { authorization: `Bearer ${await service.token(id, 'factory')}` },
     });
     const missing = await factory.GET('/v1/batches/{id}', { params: { path: { id: '00000000-0000-4000-8000-000000000000' } } });
     expect(missing.response.status).toBe(404);

@@ -967,7 +967,7 @@ export interface components {
       names?: components['schemas']['LocalizedNames'];
       /** @enum {string} */
       role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
-      /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
+      /** @description ISO 3166-2 code of the province ("CN-GD") or, nationwide, the country ("CN"), then optionally a space and the city: "CN-GD Shenzhen". Shown to the public at city level */
       region: string;
       /** @description Business licence number (e.g. the 18-character unified social credit code) */
       licenseNumber: string;
@@ -1005,7 +1005,7 @@ export interface components {
       names?: components['schemas']['LocalizedNames'];
       /** @enum {string} */
       role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
-      /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
+      /** @description ISO 3166-2 code of the province ("CN-GD") or, nationwide, the country ("CN"), then optionally a space and the city: "CN-GD Shenzhen". Shown to the public at city level */
       region: string;
       /** @description Business licence number (e.g. the 18-character unified social credit code) */
       licenseNumber: string;
@@ -1023,7 +1023,7 @@ export interface components {
       createdAt: string;
     };
     Product: {
-      /** @description GTIN-14 with a valid GS1 check digit */
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
       gtin: string;
       name: string;
       /** @description Optional: the name in Chinese and in English, shown on the verify page in its language */
@@ -1095,7 +1095,7 @@ export interface components {
     Batch: {
       /** Format: uuid */
       id: string;
-      /** @description GTIN-14 with a valid GS1 check digit */
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
       gtin: string;
       lot: string;
       /** Format: uuid */
@@ -1124,7 +1124,7 @@ export interface components {
     BatchWithProgress: {
       /** Format: uuid */
       id: string;
-      /** @description GTIN-14 with a valid GS1 check digit */
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
       gtin: string;
       lot: string;
       /** Format: uuid */
@@ -1306,7 +1306,7 @@ export interface components {
       reason?: string;
       /** @description recall: a whole lot instead of listed units */
       lot?: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
         lot: string;
       };
@@ -2365,7 +2365,7 @@ export interface components {
     };
     ReportProduct:
       | {
-          /** @description GTIN-14 with a valid GS1 check digit */
+          /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
           gtin: string;
         }
       | {
@@ -2479,7 +2479,7 @@ export interface operations {
           names?: components['schemas']['LocalizedNames'];
           /** @enum {string} */
           role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
-          /** @description Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level */
+          /** @description ISO 3166-2 code of the province ("CN-GD") or, nationwide, the country ("CN"), then optionally a space and the city: "CN-GD Shenzhen". Shown to the public at city level */
           region: string;
           /** @description Business licence number (e.g. the 18-character unified social credit code) */
           licenseNumber: string;
@@ -2650,7 +2650,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description GTIN-14 with a valid GS1 check digit */
+          /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
           gtin: string;
           name: string;
           /** @description Optional: the name in Chinese and in English, shown on the verify page in its language */
@@ -2831,7 +2831,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description GTIN-14 with a valid GS1 check digit */
+          /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
           gtin: string;
           lot: string;
           /**
@@ -3510,7 +3510,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
         lot: string;
         serial: string;
@@ -4045,7 +4045,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -4115,7 +4115,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -5274,7 +5274,7 @@ export interface operations {
       query?: {
         kind?: 'report' | 'alert' | 'test_report' | 'audit_log';
         status?: 'new' | 'investigating' | 'closed';
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin?: string;
         /** @description First day (UTC) the entry was filed, included */
         from?: string;
@@ -5518,7 +5518,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -5588,7 +5588,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -5678,7 +5678,7 @@ export interface operations {
   listAlerts: {
     parameters: {
       query?: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin?: string;
         rule?: 'too_many_scans' | 'impossible_travel' | 'far_from_sale' | 'outside_market' | 'counterfeit_wave';
         /** @description First day (UTC) an alert opened, included */
@@ -5748,7 +5748,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
         lot: string;
         serial: string;
@@ -6403,7 +6403,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6473,7 +6473,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6789,7 +6789,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6928,7 +6928,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;
@@ -6980,7 +6980,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description GTIN-14 with a valid GS1 check digit */
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
         gtin: string;
       };
       cookie?: never;

@@ -1,12 +1,18 @@
 import { createServer, type Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
+import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
 import { principalFromEvent } from '#shared/auth/principal';
+import type { TokenRefusal } from '#shared/auth/token-refusals';
+import type { Role } from '#shared/domain/types';
 import { ROUTES, type RouteDefinition } from '#shared/http/routes';
+import { createOrganization } from '#shared/store/org-repository';
+import { MAIN_TABLE } from '#shared/store/table-definitions';
+import { ensureTable } from '../../scripts/local/tables';
 
 const ISSUER = 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Pool';
 const ORIGIN_SECRET = 'origin-verify-secret-value-0123456789';
@@ -24,6 +30,10 @@ let poolKey: Key;
 let otherPoolKey: Key;
 let authorize: (event: APIGatewayRequestAuthorizerEventV2) => Promise<AuthorizerResult>;
 
+/** The registry as the authorizer sees it: every `org-…` is a factory, `lab-…` a lab, nothing else exists. */
+const registeredRole = async (orgId: string): Promise<Role | undefined> =>
+  orgId.startsWith('org-') ? 'factory' : orgId.startsWith('lab-') ? 'lab' : undefined;
+
 beforeAll(async () => {
   poolKey = await makeKey('pool-key-1');
   otherPoolKey = await makeKey('other-pool-key');
@@ -31,8 +41,12 @@ beforeAll(async () => {
     issuer: ISSUER,
     keys: createLocalJWKSet({ keys: [poolKey.jwk] }),
     originVerifyValues: async () => [ORIGIN_SECRET],
+    organizationRole: registeredRole,
   });
 });
+
+/** What a refused token's answer is: let through with only the reason, for the handler to answer with a body. */
+const refusedWith = (refusal: TokenRefusal): AuthorizerResult => ({ isAuthorized: true, context: { refused: refusal } });
 
 /** A Cognito client-credentials access token, as the V3 pre-token trigger shapes it. */
 const accessToken = async (
@@ -61,10 +75,15 @@ const accessToken = async (
 
 const authorizerEvent = (
   route: RouteDefinition,
-  { token, origin = ORIGIN_SECRET, method = route.method }: { token?: string; origin?: string | null; method?: string } = {},
+  {
+    token,
+    authorization = token === undefined ? undefined : `Bearer ${token}`,
+    origin = ORIGIN_SECRET,
+    method = route.method,
+  }: { token?: string; authorization?: string; origin?: string | null; method?: string } = {},
 ): APIGatewayRequestAuthorizerEventV2 => {
   const headers: Record<string, string> = {};
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  if (authorization !== undefined) headers.authorization = authorization;
   if (origin !== null) headers[ORIGIN_VERIFY_HEADER] = origin;
   const routeKey = `${method} ${route.path}`;
   return {
@@ -114,24 +133,34 @@ describe('the Lambda authorizer: tokens', () => {
     expect(results[999]?.context).toMatchObject({ orgId: 'org-1000', clientId: 'client-1000' });
   });
 
-  it.each([
+  it.each<[string, TokenRefusal, () => Promise<string>]>([
     [
       'another pool (other issuer, its own key)',
+      'UNKNOWN_SIGNING_KEY',
       () => accessToken({ iss: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other' }, { key: otherPoolKey }),
     ],
-    ['the right issuer, signed by a key not in the JWKS', () => accessToken({}, { key: otherPoolKey })],
-    ['the right issuer, another key claiming the pool key id', () => accessToken({}, { key: otherPoolKey, kid: 'pool-key-1' })],
-    ['another issuer signed by the pool key', () => accessToken({ iss: 'https://evil.example' })],
-    ['expired', () => accessToken({ iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 60 })],
-    ['without exp', () => accessToken({}, { omit: ['exp'] })],
-    ['without org_id', () => accessToken({}, { omit: ['org_id'] })],
-    ['with an empty org_id', () => accessToken({ org_id: '' })],
-    ['with two role scopes', () => accessToken({ scope: 'traceseal/factory traceseal/admin' })],
-    ['with no role scope', () => accessToken({ scope: 'openid' })],
-    ['an id token', () => accessToken({ token_use: 'id' })],
-    ['without client_id', () => accessToken({}, { omit: ['client_id'] })],
+    ['the right issuer, signed by a key not in the JWKS', 'UNKNOWN_SIGNING_KEY', () => accessToken({}, { key: otherPoolKey })],
+    [
+      'the right issuer, another key claiming the pool key id',
+      'UNKNOWN_SIGNING_KEY',
+      () => accessToken({}, { key: otherPoolKey, kid: 'pool-key-1' }),
+    ],
+    ['another issuer signed by the pool key', 'INVALID_TOKEN', () => accessToken({ iss: 'https://evil.example' })],
+    [
+      'expired',
+      'TOKEN_EXPIRED',
+      () => accessToken({ iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 60 }),
+    ],
+    ['without exp', 'INVALID_TOKEN', () => accessToken({}, { omit: ['exp'] })],
+    ['without org_id', 'INVALID_TOKEN_CLAIMS', () => accessToken({}, { omit: ['org_id'] })],
+    ['with an empty org_id', 'INVALID_TOKEN_CLAIMS', () => accessToken({ org_id: '' })],
+    ['with two role scopes', 'INVALID_TOKEN_CLAIMS', () => accessToken({ scope: 'traceseal/factory traceseal/admin' })],
+    ['with no role scope', 'INVALID_TOKEN_CLAIMS', () => accessToken({ scope: 'openid' })],
+    ['an id token', 'INVALID_TOKEN_CLAIMS', () => accessToken({ token_use: 'id' })],
+    ['without client_id', 'INVALID_TOKEN_CLAIMS', () => accessToken({}, { omit: ['client_id'] })],
     [
       'unsigned (alg none)',
+      'MALFORMED_TOKEN',
       async () =>
         `${(await accessToken())
           .split('.')
@@ -139,23 +168,68 @@ describe('the Lambda authorizer: tokens', () => {
           .join('.')
           .replace(/^[^.]+/, Buffer.from('{"alg":"none"}').toString('base64url'))}.`,
     ],
-    ['garbage', async () => 'not.a.jwt'],
-  ])('refuses a token: %s', async (_, make) => {
+    ['garbage', 'MALFORMED_TOKEN', async () => 'not.a.jwt'],
+  ])('refuses a token: %s (%s), with no organization or role in its answer', async (_, refusal, make) => {
     const result = await authorize(authorizerEvent(ROUTES.createProduct, { token: await make() }));
-    expect(result).toEqual({ isAuthorized: false, context: {} });
+    expect(result).toEqual(refusedWith(refusal));
+  });
+
+  it.each<[string, string | undefined, TokenRefusal]>([
+    ['no Authorization header (API Gateway never calls it so: CloudFront sends the marker)', undefined, 'MISSING_TOKEN'],
+    ["CloudFront's marker for a missing header", ABSENT_AUTHORIZATION, 'MISSING_TOKEN'],
+    ['an empty header', '  ', 'MISSING_TOKEN'],
+    ['another scheme', 'Basic dXNlcjpwYXNz', 'MALFORMED_TOKEN'],
+    ['a bearer with characters no JWT has', 'Bearer a b c', 'MALFORMED_TOKEN'],
+  ])('refuses %s as %s', async (_, authorization, refusal) => {
+    expect(await authorize(authorizerEvent(ROUTES.createProduct, { authorization }))).toEqual(refusedWith(refusal));
+  });
+
+  it('refuses a token whose organization is not registered, or not in the role the token claims; an admin is not looked up', async () => {
+    const ghost = await accessToken({ org_id: 'ghost-factory' });
+    expect(await authorize(authorizerEvent(ROUTES.createProduct, { token: ghost }))).toEqual(refusedWith('ORG_NOT_REGISTERED'));
+    // org-… is registered as a factory: its id in a lab token does not make it a lab.
+    const posingAsLab = await accessToken({ scope: 'traceseal/lab', org_id: 'org-0001' });
+    expect(await authorize(authorizerEvent(ROUTES.registerLabReport, { token: posingAsLab }))).toEqual(
+      refusedWith('ORG_NOT_REGISTERED'),
+    );
+    const lab = await accessToken({ scope: 'traceseal/lab', org_id: 'lab-0001' });
+    expect((await authorize(authorizerEvent(ROUTES.registerLabReport, { token: lab }))).context).toMatchObject({
+      orgId: 'lab-0001',
+    });
+    const operator = await accessToken({ scope: 'traceseal/admin', org_id: 'bootstrap-admin' });
+    expect((await authorize(authorizerEvent(ROUTES.createOrganization, { token: operator }))).context).toMatchObject({
+      orgId: 'bootstrap-admin',
+      role: 'admin',
+    });
+  });
+
+  it('fails (so API Gateway caches no answer) when the registry cannot be read, rather than refusing a good token', async () => {
+    const failing = createAuthorizer({
+      issuer: ISSUER,
+      keys: createLocalJWKSet({ keys: [poolKey.jwk] }),
+      originVerifyValues: async () => [ORIGIN_SECRET],
+      organizationRole: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    });
+    await expect(failing(authorizerEvent(ROUTES.createProduct, { token: await accessToken() }))).rejects.toThrow(
+      'ProvisionedThroughputExceededException',
+    );
   });
 
   it('refuses a role the route does not allow, and decides per route (the route key is part of its cache key)', async () => {
     const factory = await accessToken();
-    expect((await authorize(authorizerEvent(ROUTES.createOrganization, { token: factory }))).isAuthorized).toBe(false);
-    expect((await authorize(authorizerEvent(ROUTES.createProduct, { token: factory }))).isAuthorized).toBe(true);
+    expect(await authorize(authorizerEvent(ROUTES.createOrganization, { token: factory }))).toEqual(
+      refusedWith('ROLE_NOT_ALLOWED'),
+    );
+    expect((await authorize(authorizerEvent(ROUTES.createProduct, { token: factory }))).context).toMatchObject({
+      role: 'factory',
+    });
     const admin = await accessToken({ scope: 'traceseal/admin' });
-    expect((await authorize(authorizerEvent(ROUTES.createOrganization, { token: admin }))).isAuthorized).toBe(true);
-    expect((await authorize(authorizerEvent(ROUTES.createProduct, { token: admin }))).isAuthorized).toBe(false);
-  });
-
-  it('refuses a request without a bearer token on a private route', async () => {
-    expect((await authorize(authorizerEvent(ROUTES.createProduct))).isAuthorized).toBe(false);
+    expect((await authorize(authorizerEvent(ROUTES.createOrganization, { token: admin }))).context).toMatchObject({
+      role: 'admin',
+    });
+    expect(await authorize(authorizerEvent(ROUTES.createProduct, { token: admin }))).toEqual(refusedWith('ROLE_NOT_ALLOWED'));
   });
 });
 
@@ -170,7 +244,10 @@ describe('the Lambda authorizer: the origin-verify header', () => {
 
   it('refuses a valid token that did not come through CloudFront', async () => {
     const token = await accessToken();
-    expect((await authorize(authorizerEvent(ROUTES.createProduct, { token, origin: null }))).isAuthorized).toBe(false);
+    expect(await authorize(authorizerEvent(ROUTES.createProduct, { token, origin: null }))).toEqual({
+      isAuthorized: false,
+      context: {},
+    });
     expect((await authorize(authorizerEvent(ROUTES.createProduct, { token, origin: 'wrong' }))).isAuthorized).toBe(false);
   });
 
@@ -198,6 +275,28 @@ describe('the principal a handler reads', () => {
       expect.objectContaining({ statusCode: 403 }) as Error,
     );
   });
+
+  it.each<[TokenRefusal, number]>([
+    ['MISSING_TOKEN', 401],
+    ['MALFORMED_TOKEN', 401],
+    ['TOKEN_EXPIRED', 401],
+    ['UNKNOWN_SIGNING_KEY', 401],
+    ['INVALID_TOKEN', 401],
+    ['INVALID_TOKEN_CLAIMS', 403],
+    ['ROLE_NOT_ALLOWED', 403],
+    ['ORG_NOT_REGISTERED', 403],
+  ])("is never read from a refused token's context: %s is a %i with that code", (refusal, status) => {
+    expect(() => principalFromEvent(eventWith({ refused: refusal }), ['factory'])).toThrow(
+      expect.objectContaining({ statusCode: status, code: refusal }) as Error,
+    );
+  });
+
+  it('treats a refusal it does not know, even beside a principal, as a refusal', () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 60;
+    expect(() => principalFromEvent(eventWith({ refused: 'SOMETHING_NEW', orgId: 'o1', role: 'factory', expiresAt }))).toThrow(
+      expect.objectContaining({ statusCode: 403 }) as Error,
+    );
+  });
 });
 
 describe('functions/authorize', () => {
@@ -207,6 +306,7 @@ describe('functions/authorize', () => {
   let jwksFetches = 0;
 
   beforeAll(async () => {
+    await ensureTable(new DynamoDBClient({}), MAIN_TABLE, process.env.TABLE_NAME ?? '');
     server = createServer((_, res) => {
       jwksFetches += 1;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [poolKey.jwk] }));
@@ -233,9 +333,21 @@ describe('functions/authorize', () => {
     try {
       const { handler } = await import('../../functions/authorize/handler');
       for (let i = 0; i < 5; i++) {
-        const token = await accessToken({ org_id: `org-${i}` });
-        expect((await handler(authorizerEvent(ROUTES.createProduct, { token }))).isAuthorized).toBe(true);
+        const orgId = crypto.randomUUID();
+        await createOrganization({
+          id: orgId,
+          name: `Factory ${i}`,
+          role: 'factory',
+          region: 'CN-ZJ Ningbo',
+          licenseNumber: `LIC-UNIT-${orgId.slice(0, 8)}`,
+          createdAt: new Date().toISOString(),
+        });
+        const token = await accessToken({ org_id: orgId });
+        expect((await handler(authorizerEvent(ROUTES.createProduct, { token }))).context).toMatchObject({ orgId });
       }
+      // The table is the registry: a token for an organization it does not hold is refused.
+      const ghost = await accessToken({ org_id: crypto.randomUUID() });
+      expect(await handler(authorizerEvent(ROUTES.createProduct, { token: ghost }))).toEqual(refusedWith('ORG_NOT_REGISTERED'));
       expect((await handler(authorizerEvent(ROUTES.verifyCode, { origin: 'nope' }))).isAuthorized).toBe(false);
       expect((await handler(authorizerEvent(ROUTES.verifyCode, { origin: 'previous-value' }))).isAuthorized).toBe(true);
       expect(jwksFetches).toBe(1);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionProblem } from '#shared/domain/region-code';
 import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/domain/types';
 import { Gtin14, isoDate, Role, text } from './common';
 
@@ -23,7 +24,14 @@ export const CreateOrganizationBody = z.strictObject({
     'Optional: the name in Chinese and in English, shown on the verify page in its language (where the name is shown)',
   ),
   role: Role,
-  region: text(100).describe('Province and city, e.g. "CN-GD Shenzhen"; shown to the public at city level'),
+  region: text(100)
+    .superRefine((value, context) => {
+      const problem = regionProblem(value);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(
+      'ISO 3166-2 code of the province ("CN-GD") or, nationwide, the country ("CN"), then optionally a space and the city: "CN-GD Shenzhen". Shown to the public at city level',
+    ),
   licenseNumber: z
     .string()
     .regex(/^[A-Za-z0-9-]{5,40}$/, 'must be 5 to 40 letters, digits or dashes')

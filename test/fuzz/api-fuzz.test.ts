@@ -50,22 +50,23 @@ const countItems = async (): Promise<number> => {
       // Scan records are not writes of a request: a well-formed code (a forged one too) that the
       // verify route answered is a scan, and is counted by design (scan rollups, unit scan items,
       // forged-scan tallies), and a wave of forged scans raises an alert filed in the inbox.
-      // Only the aggregator writes alerts, never a request's handler. A regulator's inspector
-      // takes only a name, so a fuzzed body with a printable string and a valid regulator token
-      // is a genuine registration, not a malformed request that got through.
+      // Only the aggregator writes alerts, never a request's handler. Two routes take so little
+      // that a fuzzed request with a valid token is a genuine one, not malformed input that got
+      // through: a regulator's inspector (a name) and an on-demand checkpoint (no body at all).
       new ScanCommand({
         TableName: process.env.TABLE_NAME,
         Select: 'COUNT',
         ConsistentRead: true,
         ExclusiveStartKey,
         FilterExpression:
-          'NOT begins_with(pk, :rollups) AND sk <> :unitScans AND NOT begins_with(pk, :alerts) AND NOT begins_with(pk, :alertEntries) AND NOT begins_with(sk, :inspectors)',
+          'NOT begins_with(pk, :rollups) AND sk <> :unitScans AND NOT begins_with(pk, :alerts) AND NOT begins_with(pk, :alertEntries) AND NOT begins_with(sk, :inspectors) AND NOT begins_with(pk, :auditLog)',
         ExpressionAttributeValues: {
           ':rollups': { S: 'SCANS#' },
           ':unitScans': { S: 'SCANS' },
           ':alerts': { S: 'ALERT#' },
           ':alertEntries': { S: 'INBOX#alert#' },
           ':inspectors': { S: 'INSPECTOR' },
+          ':auditLog': { S: 'AUDITLOG' },
         },
       }),
     );

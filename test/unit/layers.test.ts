@@ -16,8 +16,13 @@ const LAYERS: readonly { name: string; rank: number; matches: (path: string) => 
   // The error hierarchy, configuration and logging: everything may use them, they use nothing.
   { name: 'foundation', rank: -1, matches: under('shared/errors.ts', 'shared/config.ts', 'shared/logger.ts') },
   { name: 'codes', rank: 0, matches: under('shared/codes/') },
-  // Who the caller is (role, organization) is a domain notion, read by services and http alike.
-  { name: 'domain/custody', rank: 1, matches: under('shared/domain/', 'shared/custody/', 'shared/auth/principal.ts') },
+  // Who the caller is (role, organization), and why a token was refused, are domain notions,
+  // read by services and http alike.
+  {
+    name: 'domain/custody',
+    rank: 1,
+    matches: under('shared/domain/', 'shared/custody/', 'shared/auth/principal.ts', 'shared/auth/token-refusals.ts'),
+  },
   { name: 'store', rank: 2, matches: under('shared/store/') },
   // Signing keys and app-client provisioning are adapters the services call, over the store.
   { name: 'services', rank: 3, matches: under('shared/services/', 'shared/keys/', 'shared/auth/org-client-provisioner.ts') },

@@ -14,7 +14,12 @@ export const productKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, s
 /** A product's resolver links: one item beside the product, read and replaced whole. */
 export const productLinksKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'LINKS' });
 /** A batch lives in its product's partition under its lot, so the lot is unique by construction. */
-export const batchKey = (gtin: string, lot: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: `LOT#${lot}` });
+export const BATCH_SORT_PREFIX = 'LOT#';
+export const productPartition = (gtin: string): string => `PRODUCT#${gtin}`;
+export const batchKey = (gtin: string, lot: string): ItemKey => ({
+  pk: productPartition(gtin),
+  sk: `${BATCH_SORT_PREFIX}${lot}`,
+});
 export const batchPointerKey = (id: string): ItemKey => ({ pk: `BATCH#${id}`, sk: 'BATCH' });
 export const batchPartition = (batchId: string): string => `BATCH#${batchId}`;
 export const CODE_CHUNK_PREFIX = 'CODES#';

@@ -11,7 +11,12 @@ export const EventResultSummary = z.object({
   rejected: z.number().int(),
 });
 
-const CodeUri = z.url().max(400).describe('A unit or container code as printed: its GS1 Digital Link URI with AI 8030');
+const CodeUri = z
+  .url()
+  .max(400)
+  .describe(
+    'A unit or container code: its label URI (AI 8030 must verify), the EPC inventory and EPCIS answers list (https://id.gs1.org/01/{gtin}/21/{serial}, https://id.gs1.org/00/{sscc}) or its EPC URN (urn:epc:id:sgtin:…, urn:epc:id:sscc:…)',
+  );
 
 export const CustodyEventBody = z
   .strictObject({

@@ -42,6 +42,16 @@ export const licenseKey = (region: string, licenseNumber: string): ItemKey => ({
   pk: `LICENSE#${region}#${licenseNumber.toUpperCase()}`,
   sk: 'LICENSE',
 });
+/**
+ * The partner directory: one item per term an organization's name is filed under
+ * (shared/domain/partner-directory.ts), in the partition of the term's first characters,
+ * sorted by the term, so a name prefix is one Query of one partition.
+ */
+export const partnerDirectoryPartition = (bucket: string): string => `PARTNERS#${bucket}`;
+export const partnerDirectoryKey = (bucket: string, term: string, orgId: string): ItemKey => ({
+  pk: partnerDirectoryPartition(bucket),
+  sk: `${term}#${orgId}`,
+});
 export const gs1PrefixKey = (prefix: string): ItemKey => ({ pk: `GS1PREFIX#${prefix}`, sk: 'GS1PREFIX' });
 export const orgClientKey = (clientId: string): ItemKey => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' });
 

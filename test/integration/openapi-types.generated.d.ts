@@ -37,6 +37,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/partners': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Factories and distributors by name, to choose a shipment's destination (a few at a time, never the whole registry) */
+    get: operations['listPartners'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -1007,6 +1024,22 @@ export interface components {
       id: string;
       /** Format: date-time */
       createdAt: string;
+    };
+    PartnerList: {
+      items: {
+        /**
+         * Format: uuid
+         * @description What POST /v1/events takes as a shipment's destination
+         */
+        id: string;
+        name: string;
+        /** @enum {string} */
+        role: 'factory' | 'distributor';
+        /** @description Province and city, as the organization registered it */
+        region: string;
+      }[];
+      /** @description More organizations match: type more of the name */
+      more: boolean;
     };
     Product: {
       /** @description GTIN-14 with a valid GS1 check digit */
@@ -2573,6 +2606,68 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listPartners: {
+    parameters: {
+      query: {
+        /** @description The start of a name, or of a word in it after the first (case, width and spacing ignored); at least 2 characters */
+        q: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The first matches */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PartnerList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
         headers: {
           [name: string]: unknown;
         };

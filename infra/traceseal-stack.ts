@@ -166,6 +166,7 @@ export class TraceSealStack extends Stack {
 
     this.reportStorage = new ReportStorage(this, 'ReportStorage');
     this.reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
+    this.reportStorage.grantPhotoViewer(this.routeFunctions.get('inbox-read'));
     new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantSalting(this.routeFunctions.get('spot-check-write'));
     new TestReports(this, 'TestReports', { accessLogs: this.reportStorage.accessLogs }).grantTo(this.routeFunctions);
     const auditCheckpoints = new AuditCheckpoints(this, 'AuditCheckpoints', {

@@ -6,7 +6,7 @@ import type { GatewayAnswer } from '#shared/domain/scan-log';
 import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/routes';
 import { originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
-import { serveLabelLink } from './label-links';
+import { serveLabelLink, serveReportPhotoLink } from './label-links';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 
 /**
@@ -179,6 +179,7 @@ export const createGateway = ({
       }
       if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return;
       if (method === 'GET' && (await serveLocalExport(url, res))) return;
+      if (method === 'GET' && (await serveReportPhotoLink(url, res))) return;
       // API Gateway answers a CORS preflight itself, before routes and authorizers.
       if (
         method === 'OPTIONS' &&

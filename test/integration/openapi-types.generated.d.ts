@@ -2084,6 +2084,18 @@ export interface components {
       entry: components['schemas']['InboxEntry'];
       /** @description The report, with the reporter contact, when the entry is one */
       report?: components['schemas']['Report'];
+      /** @description The report's photos, in the order sent; read the entry again for fresh links */
+      photos?: {
+        /**
+         * Format: uri
+         * @description View the photo: a link valid until expiresAt (presigned)
+         */
+        url: string;
+        contentType: string;
+        bytes: number;
+        /** Format: date-time */
+        expiresAt: string;
+      }[];
       /** @description The alert, when the entry is one */
       alert?: {
         [key: string]: unknown;

@@ -27,7 +27,8 @@ interface Messages {
     serial: string;
     gtin: string;
     container: string;
-    containerContents: (kind: string, count: number) => string;
+    /** `units`: units in all when the container holds cases (more than its direct count). */
+    containerContents: (kind: string, count: number, units?: number) => string;
     sscc: string;
   };
   copyWarning: (how: 'sold' | 'in_use', date: string) => string;
@@ -98,7 +99,8 @@ const zh: Messages = {
     serial: '序列号',
     gtin: 'GTIN',
     container: '包装',
-    containerContents: (kind, n) => `${kind}，内含 ${n} 件`,
+    containerContents: (kind, n, units) =>
+      `${kind}，内含 ${n} 件${units !== undefined && units !== n ? `，共 ${units} 个单品` : ''}`,
     sscc: 'SSCC',
   },
   copyWarning: (how, d) =>
@@ -212,7 +214,8 @@ const en: Messages = {
     serial: 'Serial',
     gtin: 'GTIN',
     container: 'Container',
-    containerContents: (kind, n) => `${kind}, ${n} item(s) inside`,
+    containerContents: (kind, n, units) =>
+      `${kind}, ${n} item(s) inside${units !== undefined && units !== n ? `, ${units} unit(s) in all` : ''}`,
     sscc: 'SSCC',
   },
   copyWarning: (how, d) =>

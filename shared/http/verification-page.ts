@@ -214,7 +214,11 @@ export const renderVerificationPage = (result: VerificationResult, context: Page
 export const renderContainerPage = (result: ContainerVerificationResult, context: PageContext): string => {
   const m = PAGE_MESSAGES[context.lang];
   const facts = factsTable([
-    [m.facts.container, result.container && m.facts.containerContents(result.container.kind, result.container.childCount)],
+    [
+      m.facts.container,
+      result.container &&
+        m.facts.containerContents(result.container.kind, result.container.childCount, result.container.unitCount),
+    ],
     [m.facts.whereNow, whereNow(m, result.custody)],
     [m.facts.sscc, result.code.sscc],
   ]);

@@ -118,3 +118,27 @@ describe('events take every form of a code the API hands out', () => {
     expect(stranger.results.map((r) => r.error?.code)).toEqual(['NOT_CUSTODIAN']);
   });
 });
+
+describe('containers count the units they hold in all', () => {
+  it('inventory and a scan of a pallet give its direct children and its units through the cases inside', async () => {
+    const { factory, distributor, codes } = await setup();
+    const pallet = await issueContainer(service, factory.token, 'pallet');
+    const caseCode = await issueContainer(service, factory.token, 'case');
+    const [a = '', b = '', c = ''] = codes;
+    await postEvents(service, factory.token, [
+      custodyEvent('packing', { parent: caseCode, children: [a, b] }),
+      custodyEvent('packing', { parent: pallet, children: [caseCode, c] }, 1),
+      custodyEvent('shipping', { epcs: [pallet], destination: distributor.id }, 2),
+    ]);
+    const incoming = (await (await service.call('GET', '/v1/inventory?which=incoming', { token: distributor.token })).json()) as {
+      items: { childCount?: number; unitCount?: number }[];
+    };
+    expect(incoming.items).toEqual([expect.objectContaining({ childCount: 2, unitCount: 3 })]);
+    const scanned = (await (await fetch(pallet, { headers: { accept: 'application/json' } })).json()) as {
+      container: { childCount: number; unitCount?: number };
+    };
+    expect(scanned.container).toMatchObject({ childCount: 2, unitCount: 3 });
+    const page = await fetch(pallet, { headers: { accept: 'text/html', 'accept-language': 'en' } });
+    expect(await page.text()).toContain('pallet, 2 item(s) inside, 3 unit(s) in all');
+  });
+});

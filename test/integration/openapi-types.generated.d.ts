@@ -1428,7 +1428,10 @@ export interface components {
         /** @enum {string} */
         kind: 'unit' | 'container';
         status: string;
+        /** @description Containers: what they hold directly (cases or units) */
         childCount?: number;
+        /** @description Containers: units in all, through the cases inside (absent for a pallet filled before totals were kept) */
+        unitCount?: number;
         since: string;
       }[];
       cursor?: string;

@@ -93,7 +93,12 @@ export const Inventory = z
         epc: z.string(),
         kind: z.enum(['unit', 'container']),
         status: z.string(),
-        childCount: z.number().int().optional(),
+        childCount: z.number().int().optional().describe('Containers: what they hold directly (cases or units)'),
+        unitCount: z
+          .number()
+          .int()
+          .optional()
+          .describe('Containers: units in all, through the cases inside (absent for a pallet filled before totals were kept)'),
         since: z.string(),
       }),
     ),

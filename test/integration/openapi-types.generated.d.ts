@@ -1692,6 +1692,12 @@ export interface components {
       /** @description The sorted population once fixed (a units draw: only for those entitled to its serials) */
       population?: string[];
       results?: components['schemas']['PublishedSpotCheckResult'][];
+      /** @description An organizations draw, once drawn: its targets named, in draw order (targets stay the ids it reproduces from) */
+      targetOrganizations?: {
+        id: string;
+        name: string;
+        region: string;
+      }[];
     };
     SpotCheckDrawInspector: {
       id: string;
@@ -1927,6 +1933,12 @@ export interface components {
       population: string[];
       /** @description In draw order, once drawn */
       targets?: string[];
+      /** @description An organizations draw, once drawn: its targets named, in draw order */
+      targetOrganizations?: {
+        id: string;
+        name: string;
+        region: string;
+      }[];
       results: components['schemas']['PublishedSpotCheckResult'][];
     };
     RegisterInspectorBody: {

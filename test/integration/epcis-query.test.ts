@@ -92,6 +92,20 @@ const keysOf = (events: Record<string, unknown>[]) => events.map(keyOf).sort();
 const declaredKey = () => `${ids.receiveZj}#declared`;
 
 describe('GET /v1/epcis/events answers EPCIS query documents', () => {
+  it('writes a recall as the standards give it: holding, recalled, and a persistent recalled disposition', async () => {
+    const whole = await queryEvents(service, token('national'), q({ perPage: '1000' }));
+    const recall = whole.events.find((event) => event.eventID === ids.recall);
+    expect(recall).toMatchObject({
+      bizStep: 'holding',
+      disposition: 'recalled',
+      persistentDisposition: { set: ['recalled'] },
+    });
+    expect(eventHashId(recall ?? {}, { context: EPCIS_CONTEXT })).toBe(ids.recall);
+    expect(validate(whole.body)).toBeUndefined();
+    const held = await queryEvents(service, token('national'), q({ perPage: '1000', EQ_bizStep: 'holding' }));
+    expect(keysOf(held.events)).toEqual([ids.recall]);
+  });
+
   it('names the organizations beside their URNs as master data, leaving the events and their ids as recorded', async () => {
     const whole = await queryEvents(service, token('national'), q({ perPage: '1000' }));
     expect(validate(whole.body)).toBeUndefined();

@@ -163,6 +163,7 @@ export class TraceSealStack extends Stack {
     issuanceJobs.grantEnqueue(this.routeFunctions.get('create-batch'));
     issuanceJobs.grantLinks(this.routeFunctions.get('create-batch'));
     issuanceJobs.grantLinks(this.routeFunctions.get('get-batch'));
+    issuanceJobs.grantContainerLabels(this.routeFunctions.get('create-containers'));
 
     this.reportStorage = new ReportStorage(this, 'ReportStorage');
     this.reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));

@@ -3,11 +3,16 @@ import { getStringFromEnv } from '#shared/config';
 import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { LABEL_LINK_TTL_SECONDS } from '#shared/services/batch-progress';
 import { issueContainers } from '#shared/services/container-service';
+import { writeContainerLabels } from '#shared/services/label-outputs';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 
 export const handler = createHandler(ROUTES.createContainers, async ({ principal, body }) => {
   const containers = await issueContainers(principal, body);
-  return json(201, { codes: containers.map((c) => ({ sscc: c.sscc, uri: buildContainerLink(verifyBaseUrl, c) })) });
+  const codes = containers.map((c) => ({ sscc: c.sscc, uri: buildContainerLink(verifyBaseUrl, c) }));
+  const labels =
+    body.labels === undefined ? undefined : await writeContainerLabels(codes, body.kind, body.labels, LABEL_LINK_TTL_SECONDS);
+  return json(201, { codes, ...(labels === undefined ? {} : { labels }) });
 });

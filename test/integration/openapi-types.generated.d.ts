@@ -1421,6 +1421,19 @@ export interface components {
         /** Format: uri */
         uri: string;
       }[];
+      /** @description When asked for: one file per format, each label the SSCC, its kind and its QR; links valid 6 hours */
+      labels?: {
+        /** @enum {string} */
+        format: 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
+        bytes: number;
+        /** @description Hex SHA-256 of the file, for checking a download */
+        sha256: string;
+        /**
+         * Format: uri
+         * @description Download link, valid for a limited time (presigned); supports Range
+         */
+        url: string;
+      }[];
     };
     Inventory: {
       items: {
@@ -3436,6 +3449,8 @@ export interface operations {
           /** @enum {string} */
           kind: 'case' | 'pallet';
           count: number;
+          /** @description Printable labels of these containers (the same formats and layout options as a batch): download links in the answer */
+          labels?: components['schemas']['LabelOptions'];
         };
       };
     };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SERIAL_PATTERN } from '#shared/codes/digital-link';
 import { CONTAINER_KINDS } from '#shared/codes/sscc';
 import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '#shared/custody/types';
+import { BatchOutput, LabelOptions } from './batches';
 import { Gtin14, Lot } from './common';
 
 /** How many events of a call were recorded, were duplicates, were rejected. */
@@ -74,10 +75,19 @@ export const EventResults = z
 export const CreateContainersBody = z.strictObject({
   kind: z.enum(CONTAINER_KINDS),
   count: z.number().int().min(1).max(1000),
+  labels: LabelOptions.optional().describe(
+    'Printable labels of these containers (the same formats and layout options as a batch): download links in the answer',
+  ),
 });
 
 export const IssuedContainers = z
-  .object({ codes: z.array(z.object({ sscc: z.string(), uri: z.url() })) })
+  .object({
+    codes: z.array(z.object({ sscc: z.string(), uri: z.url() })),
+    labels: z
+      .array(BatchOutput)
+      .optional()
+      .describe('When asked for: one file per format, each label the SSCC, its kind and its QR; links valid 6 hours'),
+  })
   .meta({ id: 'IssuedContainers' });
 
 export const InventoryQuery = z.strictObject({

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { buildDigitalLink } from '#shared/codes/digital-link';
 import type { LabelCode } from '#shared/codes/labels/label-code';
 import { pdfLabelSheets } from '#shared/codes/labels/pdf';
+import { pdfLayout } from '#shared/codes/labels/pdf-layout';
 import { pngFiles } from '#shared/codes/labels/png';
 import { svgFiles } from '#shared/codes/labels/svg';
 import { zipFiles } from '#shared/codes/labels/zip';
-import { zplLabels } from '#shared/codes/labels/zpl';
+import { zplLabel, zplLabels } from '#shared/codes/labels/zpl';
 import { createBatchQrEncoder } from '#shared/codes/qr/encoder';
 import type { EccLevel } from '#shared/codes/qr/tables';
 import type { Batch, IssuedCode } from '#shared/domain/types';
@@ -151,6 +152,24 @@ export const writeLabelOutput = async (
   const file = labelFileName(batch, format);
   const written = await writeLabelFile(labelObjectKey(batch.id, file), chunks, FILES[format].contentType);
   return { format, file, ...written };
+};
+
+/**
+ * Throws the 400 a label layout would throw, before anything is issued: a request whose
+ * labels cannot be printed must write nothing. `sample` is a URI as long as the real ones.
+ */
+export const requirePrintable = (options: LabelOptions, sample: LabelCode): void => {
+  const labelSize = { labelWidthMm: options.labelWidthMm, labelHeightMm: options.labelHeightMm };
+  if (options.formats.includes('pdf')) {
+    pdfLayout(createBatchQrEncoder([sample.uri], { ecc: options.ecc }).size, {
+      ...labelSize,
+      pageWidthMm: options.pageWidthMm,
+      pageHeightMm: options.pageHeightMm,
+      marginMm: options.marginMm,
+      moduleMm: options.moduleMm,
+    });
+  }
+  if (options.formats.includes('zpl')) zplLabel(sample, { dpi: options.dpi ?? 300, ecc: options.ecc, ...labelSize });
 };
 
 export interface ContainerLabelFile {

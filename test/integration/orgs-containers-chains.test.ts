@@ -155,6 +155,13 @@ describe('container labels', () => {
       body: { kind: 'pallet', count: 1, labels: { formats: ['gif'] } },
     });
     expect(res.status).toBe(400);
+    // A layout the QR cannot fit is found before anything is issued, too.
+    const tooSmall = await service.call('POST', '/v1/containers', {
+      token: distributor.token,
+      body: { kind: 'pallet', count: 1, labels: { formats: ['pdf'], labelWidthMm: 20, labelHeightMm: 20, moduleMm: 2 } },
+    });
+    expect(tooSmall.status).toBe(400);
+    expect(((await tooSmall.json()) as { error: { code: string } }).error.code).toBe('LABEL_TOO_SMALL');
     const inventory = await service.call('GET', '/v1/inventory', { token: distributor.token });
     expect(((await inventory.json()) as { items: unknown[] }).items).toEqual([]);
   });

@@ -163,9 +163,11 @@ export class TraceSealStack extends Stack {
     issuanceJobs.grantEnqueue(this.routeFunctions.get('create-batch'));
     issuanceJobs.grantLinks(this.routeFunctions.get('create-batch'));
     issuanceJobs.grantLinks(this.routeFunctions.get('get-batch'));
+    issuanceJobs.grantContainerLabels(this.routeFunctions.get('create-containers'));
 
     this.reportStorage = new ReportStorage(this, 'ReportStorage');
     this.reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
+    this.reportStorage.grantPhotoViewer(this.routeFunctions.get('inbox-read'));
     new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantSalting(this.routeFunctions.get('spot-check-write'));
     new TestReports(this, 'TestReports', { accessLogs: this.reportStorage.accessLogs }).grantTo(this.routeFunctions);
     const auditCheckpoints = new AuditCheckpoints(this, 'AuditCheckpoints', {

@@ -1,8 +1,8 @@
 /**
  * `TABLE_NAME=... npx tsx scripts/backfill-org-region-index.ts [state-file]`
  *
- * Adds the organization-by-province listing (spot-check populations) to organizations
- * registered before it existed. Resumable: after each page the position is written to the
+ * Adds the organization-by-province listing (spot-check populations) and the partner
+ * directory's items to organizations registered before they existed. Resumable: after each page the position is written to the
  * state file (default ./backfill-org-region-index.state.json); a rerun continues from it,
  * and re-indexing is idempotent, so a crash at any point loses nothing.
  */

@@ -108,6 +108,27 @@ export class IssuanceJobs extends Construct {
     fn.addEnvironment(LABEL_BUCKET_ENV, this.labels.bucketName);
   }
 
+  /**
+   * create-containers: writes the label files of the containers it issues under
+   * `containers/` and presigns their links; never a batch's files, never lists or deletes.
+   */
+  public grantContainerLabels(fn: LambdaFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        resources: [this.labels.arnForObjects('containers/*')],
+      }),
+    );
+    this.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    fn.addEnvironment(LABEL_BUCKET_ENV, this.labels.bucketName);
+    if (fn.role !== undefined) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.labels.node.defaultChild as CfnBucket)}.Arn>/containers/*]`,
+        reason: 'Container label files are keyed by a new id per call; the function only puts them and presigns their links.',
+      });
+    }
+  }
+
   private grantObjects(fn: LambdaFunction, s3Actions: string[], kmsActions: string[]): void {
     fn.addToRolePolicy(new PolicyStatement({ actions: s3Actions, resources: [this.labels.arnForObjects('batches/*')] }));
     this.key.grant(fn, ...kmsActions);

@@ -76,4 +76,18 @@ export class ReportStorage extends Construct {
     fn.addEnvironment('REPORT_BUCKET_NAME', this.photos.bucketName);
     fn.addEnvironment('REPORT_PEPPER_SECRET_ID', this.ipPepper.secretArn);
   }
+
+  /**
+   * The inbox's reader: presigns GETs of photos for the regulators it shows a report to
+   * (a presigned link acts with the signer's rights, so it needs GetObject and nothing else).
+   */
+  public grantPhotoViewer(fn: TraceSealFunction): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.photos.arnForObjects('*')] }));
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.photos.node.defaultChild as CfnBucket)}.Arn>/*]`,
+      reason:
+        'Photo keys are per report (its reference number); the function only reads them to presign views, never lists, puts or deletes.',
+    });
+    fn.addEnvironment('REPORT_BUCKET_NAME', this.photos.bucketName);
+  }
 }

@@ -48,6 +48,8 @@ export interface HttpFunctionSettings {
 export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   'create-org': { tableAccess: 'readWrite' },
   'get-org': { tableAccess: 'read' },
+  // The partner directory: one Query of its own partitions.
+  'list-partners': { tableAccess: { leadingKeys: ['PARTNERS#*'], actions: ['dynamodb:Query'] } },
   'create-product': { tableAccess: 'readWrite' },
   // Up to 10,000 ECDSA signatures and 10 BatchWrite rounds per call; 1769 MB is one full
   // vCPU (the signing loop is single-threaded) and 29 s stays under API Gateway's 30 s.

@@ -7,7 +7,7 @@ import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/http/rout
 import { markAbsentAuthorization, originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
 import { serveLocalIssuer } from './issuer-endpoints';
-import { serveLabelLink } from './label-links';
+import { serveLabelLink, serveReportPhotoLink } from './label-links';
 import type { LocalIssuer } from './local-issuer';
 
 /**
@@ -175,6 +175,7 @@ export const createGateway = ({
       if (await serveLocalIssuer(url, req, res, issuer)) return;
       if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return;
       if (method === 'GET' && (await serveLocalExport(url, res))) return;
+      if (method === 'GET' && (await serveReportPhotoLink(url, res))) return;
       // API Gateway answers a CORS preflight itself, before routes and authorizers.
       if (
         method === 'OPTIONS' &&

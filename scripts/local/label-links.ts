@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOptionalStringFromEnv } from '#shared/config';
 import { contentDisposition } from '#shared/domain/header-values';
 import { LABEL_LINK_PATH, localLabelFilePath, localLinkSignature } from '#shared/store/label-file-store';
+import { localPhotoLinkSignature, localReportPhoto, REPORT_PHOTO_LINK_PATH } from '#shared/store/report-photo-store';
 
 /**
  * The local stand-in for S3's presigned GET links to label files (shared/store/label-file-store.ts):
@@ -75,5 +76,40 @@ export const serveLabelLink = async (url: URL, req: IncomingMessage, res: Server
     });
     stream.pipe(res);
   });
+  return true;
+};
+
+/**
+ * The stand-in for a presigned GET of a report photo (shared/store/report-photo-store.ts):
+ * the same HMAC and expiry checks, then the photo inline with the type its bytes were
+ * checked to be at upload (from its key's extension), never sniffed, sandboxed.
+ */
+export const serveReportPhotoLink = async (url: URL, res: ServerResponse): Promise<boolean> => {
+  if (!url.pathname.startsWith(REPORT_PHOTO_LINK_PATH)) return false;
+  const secret = getOptionalStringFromEnv('LABEL_LINK_SECRET');
+  const key = decodeURIComponent(url.pathname.slice(REPORT_PHOTO_LINK_PATH.length));
+  const expires = Number(url.searchParams.get('expires'));
+  const signature = url.searchParams.get('sig') ?? '';
+  if (
+    secret === undefined ||
+    !Number.isInteger(expires) ||
+    !sameSignature(signature, localPhotoLinkSignature(secret, key, expires))
+  ) {
+    return refuse(res, 403, 'Forbidden');
+  }
+  if (expires * 1000 < Date.now()) return refuse(res, 403, 'Request has expired');
+  const photo = localReportPhoto(key);
+  const bytes = photo === undefined ? undefined : await readFile(photo.path).catch(() => undefined);
+  if (photo === undefined || bytes === undefined) return refuse(res, 404, 'Not Found');
+  res
+    .writeHead(200, {
+      'content-type': photo.contentType,
+      'content-length': bytes.length,
+      'content-disposition': contentDisposition('inline', key.replaceAll('/', '-')),
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, no-store',
+    })
+    .end(bytes);
   return true;
 };

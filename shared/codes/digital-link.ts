@@ -1,3 +1,4 @@
+import { normaliseGs1Identifier } from '#shared/custody/event-hash-identifiers';
 import { BadRequestError } from '#shared/errors';
 import { aiDefinition, aiValueProblem } from './gs1-ai-table';
 import { type AiElement, parseGs1DigitalLink } from './gs1-digital-link';
@@ -62,17 +63,23 @@ export const parseCodeParts = (parts: {
   serial: string | undefined;
   digsig: string | undefined;
 }): SignedCode => {
-  const { gtin, lot, serial, digsig } = parts;
+  const { gtin, serial } = checkUnitKey(parts);
+  if (!isGs1Value('10', parts.lot)) {
+    throw new BadRequestError('MALFORMED_CODE', 'AI 10 (lot) must be 1 to 20 characters of GS1 character set 82');
+  }
+  return { gtin, lot: parts.lot, serial, digsig: checkDigsig(parts.digsig) };
+};
+
+/** AI 01 and AI 21 of a unit: what identifies it, with or without its lot and signature. */
+const checkUnitKey = (parts: { gtin: string | undefined; serial: string | undefined }): { gtin: string; serial: string } => {
+  const { gtin, serial } = parts;
   if (gtin === undefined || !isValidGtin14(gtin)) {
     throw new BadRequestError('MALFORMED_CODE', 'AI 01 must be a GTIN-14 with a valid check digit');
-  }
-  if (!isGs1Value('10', lot)) {
-    throw new BadRequestError('MALFORMED_CODE', 'AI 10 (lot) must be 1 to 20 characters of GS1 character set 82');
   }
   if (!isGs1Value('21', serial)) {
     throw new BadRequestError('MALFORMED_CODE', 'AI 21 (serial) must be 1 to 20 characters of GS1 character set 82');
   }
-  return { gtin, lot, serial, digsig: checkDigsig(digsig) };
+  return { gtin, serial };
 };
 
 export interface SignedContainerCode {
@@ -137,4 +144,55 @@ export const parseDigitalLink = (uri: string): SignedCode => {
   if (code.kind !== 'unit') throw new BadRequestError('MALFORMED_CODE', 'Not a unit label');
   const { kind: _, ...unit } = code;
   return unit;
+};
+
+/**
+ * A code we issued, in any form TraceSeal hands out: the label's URI (any host, AI 8030),
+ * the EPC that inventory, chains and EPCIS answers list (`https://id.gs1.org/01/{gtin}/21/{serial}`,
+ * `…/00/{sscc}`, no lot, no signature), the same on another host or with its lot, and the EPC
+ * URN (`urn:epc:id:sgtin:…`, `urn:epc:id:sscc:…`). A signature, when present, is the
+ * label's and must verify; without one the reference only names the code, and the caller
+ * must still show it was issued (see services/custody/resolve-codes.ts).
+ */
+export type CodeReference =
+  | ScannedCode
+  | { kind: 'unit'; gtin: string; serial: string; lot?: string; digsig?: undefined }
+  | { kind: 'container'; sscc: string; digsig?: undefined };
+
+const EPC_URN = /^urn:epc:id:(sgtin|sscc):/;
+
+export const readCodeReference = (text: string): CodeReference => {
+  let uri = text;
+  if (text.startsWith('urn:')) {
+    const canonical = EPC_URN.test(text) ? normaliseGs1Identifier(text) : undefined;
+    if (canonical === undefined) {
+      throw new BadRequestError(
+        'MALFORMED_CODE',
+        'An EPC URN must be urn:epc:id:sgtin:{company}.{item}.{serial} or urn:epc:id:sscc:{company}.{serial}',
+      );
+    }
+    uri = canonical;
+  }
+  const { elements } = parseGs1DigitalLink(uri);
+  if (elements.some((element) => element.ai === '8030')) return readLabel(uri).code;
+  const path = elements
+    .filter((element) => element.from === 'path')
+    .map((element) => element.ai)
+    .join('/');
+  if (path === '00') {
+    const sscc = aiValue(elements, '00');
+    if (sscc === undefined || !isValidSscc(sscc)) {
+      throw new BadRequestError('MALFORMED_CODE', 'AI 00 must be an 18-digit SSCC with a valid check digit');
+    }
+    return { kind: 'container', sscc };
+  }
+  if (path !== '01/21' && path !== '01/10/21') {
+    throw new BadRequestError(
+      'MALFORMED_CODE',
+      'A code is /01/{gtin}[/10/{lot}]/21/{serial} or /00/{sscc} (with or without AI 8030), or its EPC URN',
+    );
+  }
+  const key = checkUnitKey({ gtin: aiValue(elements, '01'), serial: aiValue(elements, '21') });
+  const lot = aiValue(elements, '10');
+  return { kind: 'unit', ...key, ...(lot === undefined ? {} : { lot }) };
 };

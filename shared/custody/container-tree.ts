@@ -50,3 +50,32 @@ export const containersAbove = async (
  */
 export const outermostOf = (own: SubjectState | undefined, path: readonly Enclosure[]): SubjectState | undefined =>
   path.at(-1)?.state ?? own;
+
+/**
+ * How many units a subject stands for in its container's total: a unit one, a container its
+ * own total. States from before totals were kept: a case holds units only, so its children
+ * are its units, and an empty container holds none; a pallet that held cases then is
+ * unknown (undefined) until it is emptied.
+ */
+export const unitsInside = (state: SubjectState): number | undefined => {
+  if (state.ref.kind === 'unit') return 1;
+  if (state.unitCount !== undefined) return state.unitCount;
+  const children = state.childCount ?? 0;
+  return state.ref.containerKind === 'case' || children === 0 ? children : undefined;
+};
+
+/** A container's total after packing (`sign` 1) or unpacking (-1) `children`; undefined when unknown. */
+export const unitTotalAfter = (
+  parent: SubjectState,
+  children: readonly SubjectState[],
+  sign: 1 | -1,
+  remainingChildren: number,
+): number | undefined => {
+  if (remainingChildren === 0) return 0;
+  let total = unitsInside(parent);
+  for (const child of children) {
+    const units = unitsInside(child);
+    total = total === undefined || units === undefined ? undefined : total + sign * units;
+  }
+  return total === undefined ? undefined : Math.max(0, total);
+};

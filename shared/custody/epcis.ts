@@ -3,7 +3,7 @@ import { eventHashId } from './event-hash';
 import { epcOf, orgUri } from './identifiers';
 import { legacyCommissioningEvent } from './legacy-event-ids';
 import type { CustodyEvent, SubjectRef } from './types';
-import { EPCIS_SHAPES, TRACESEAL_VOCABULARY } from './vocabulary';
+import { EPCIS_SHAPES, RECALL_SHAPE, TRACESEAL_VOCABULARY } from './vocabulary';
 
 /**
  * Recorded events as EPCIS 2.0 JSON-LD: what the chain API returns, what exports carry,
@@ -51,6 +51,7 @@ export const epcisBodyOf = (event: Omit<CustodyEvent, 'eventId'>): EpcisEvent =>
       : { epcList: subjects }),
     bizStep: shape.bizStep,
     disposition: shape.disposition,
+    ...(shape.persistentDisposition === undefined ? {} : { persistentDisposition: shape.persistentDisposition }),
     readPoint: { id: orgUri(event.actorOrgId) },
     ...(event.destinationOrgId === undefined
       ? {}
@@ -133,8 +134,9 @@ export const lotRecallEvent = (input: {
     eventTimeZoneOffset: input.eventTimeZoneOffset,
     action: 'OBSERVE',
     quantityList: [{ epcClass: `https://id.gs1.org/01/${input.gtin}/10/${input.lot}`, quantity: input.count }],
-    bizStep: 'holding',
-    disposition: 'recalled',
+    bizStep: RECALL_SHAPE.bizStep,
+    disposition: RECALL_SHAPE.disposition,
+    persistentDisposition: RECALL_SHAPE.persistentDisposition,
     readPoint: { id: orgUri(input.actorOrgId) },
     'traceseal:reporter': orgUri(input.actorOrgId),
     'traceseal:location': input.location,

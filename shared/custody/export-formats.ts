@@ -1,4 +1,5 @@
 import { EPCIS_CONTEXT } from './epcis';
+import { namesOf, type Parties } from './party-names';
 
 /**
  * Audit exports, encoded one record at a time so that a writer never holds more than one
@@ -80,7 +81,13 @@ export const CSV_COLUMNS = [
   'eventHash',
   'subjectIds',
   'epcisJson',
+  'reporterName',
+  'sourceNames',
+  'destinationNames',
 ] as const;
+
+/** The columns of exports made before organizations were named; verify-export reads both. */
+export const CSV_COLUMNS_BEFORE_NAMES = CSV_COLUMNS.slice(0, CSV_COLUMNS.indexOf('epcisJson') + 1);
 
 const BOM = '\uFEFF';
 
@@ -114,7 +121,10 @@ const partiesOf = (entries: unknown, member: 'source' | 'destination'): string =
 /** Who recorded it: our events name the reporter in readPoint (an organization URI) or traceseal:reporter. */
 const reporterOf = (event: Record<string, unknown>): string => text(event['traceseal:reporter']) || idOf(event.readPoint);
 
-const csvRow = (record: ExportRecord): string => {
+const partyUris = (entries: unknown, member: 'source' | 'destination'): string[] =>
+  list(entries).map((entry) => text(((entry ?? {}) as Record<string, unknown>)[member]));
+
+const csvRow = (record: ExportRecord, parties: Parties): string => {
   const event = JSON.parse(record.epcis) as Record<string, unknown>;
   const fields = [
     record.eventId,
@@ -135,6 +145,10 @@ const csvRow = (record: ExportRecord): string => {
     record.eventHash ?? '',
     record.subjectIds.join(' '),
     record.epcis,
+    // Names after the event, outside it: "Name (region)", ' | '-separated in list order.
+    namesOf([reporterOf(event)], parties),
+    namesOf(partyUris(event.sourceList, 'source'), parties),
+    namesOf(partyUris(event.destinationList, 'destination'), parties),
   ];
   return `${fields.map(csvField).join(',')}\r\n`;
 };
@@ -153,9 +167,13 @@ export const exportPrologue = (format: ExportFormat, createdAt: Date): string =>
   return `${head.slice(0, head.lastIndexOf('[]'))}[\n`;
 };
 
-/** One record; `n` is its position (the EPCIS list separates records with a comma). */
-export const encodeRecord = (format: ExportFormat, record: ExportRecord, n: number): string => {
-  if (format === 'csv') return csvRow(record);
+/**
+ * One record; `n` is its position (the EPCIS list separates records with a comma). CSV rows
+ * name the organizations of `parties` in their last columns; the other formats carry the
+ * stored event alone.
+ */
+export const encodeRecord = (format: ExportFormat, record: ExportRecord, n: number, parties: Parties = new Map()): string => {
+  if (format === 'csv') return csvRow(record, parties);
   if (format === 'ndjson') return `${record.epcis.replace(/\r?\n/g, '')}\n`;
   return `${n === 0 ? '' : ',\n'}${record.epcis}`;
 };

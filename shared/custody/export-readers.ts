@@ -1,4 +1,4 @@
-import { CSV_COLUMNS, type ExportFormat } from './export-formats';
+import { CSV_COLUMNS, CSV_COLUMNS_BEFORE_NAMES, type ExportFormat } from './export-formats';
 
 /**
  * Reading an export back, one record at a time (verify-export): each reader yields the
@@ -111,17 +111,17 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<st
 }
 
 async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  let header = true;
+  let columns: readonly string[] | undefined;
   const column = CSV_COLUMNS.indexOf('epcisJson');
   for await (const row of csvRows(chunks)) {
-    if (header) {
-      header = false;
-      if (row.join(',') !== CSV_COLUMNS.join(',')) throw new ExportFormatError('the CSV header is not the documented one');
+    if (columns === undefined) {
+      columns = [CSV_COLUMNS, CSV_COLUMNS_BEFORE_NAMES].find((documented) => row.join(',') === documented.join(','));
+      if (columns === undefined) throw new ExportFormatError('the CSV header is not the documented one');
       continue;
     }
     const epcis = row[column];
-    if (row.length !== CSV_COLUMNS.length || epcis === undefined) {
-      throw new ExportFormatError(`a CSV row has ${row.length} fields, not ${CSV_COLUMNS.length}`);
+    if (row.length !== columns.length || epcis === undefined) {
+      throw new ExportFormatError(`a CSV row has ${row.length} fields, not ${columns.length}`);
     }
     yield epcis;
   }

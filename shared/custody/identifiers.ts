@@ -5,6 +5,7 @@ import type { SubjectRef } from './types';
 export const epcOf = (ref: SubjectRef): string =>
   ref.kind === 'unit' ? `https://id.gs1.org/01/${ref.gtin}/21/${ref.serial}` : `https://id.gs1.org/00/${ref.sscc}`;
 
-export const orgUri = (orgId: string): string => `urn:traceseal:org:${orgId}`;
+export const ORG_URI_PREFIX = 'urn:traceseal:org:';
+export const orgUri = (orgId: string): string => `${ORG_URI_PREFIX}${orgId}`;
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

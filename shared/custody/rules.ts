@@ -6,6 +6,7 @@
  * together in one file (about 300 lines): read side by side, they can be checked to agree.
  */
 import { ConflictError } from '#shared/errors';
+import { unitTotalAfter } from './container-tree';
 import {
   type CustodyEvent,
   type CustodyStatus,
@@ -247,7 +248,8 @@ const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transi
       requireCustodian(child, actor);
       return change(child, { parentId: parent.subjectId, packedAt: event.eventTime });
     });
-    return [change(parent, { childCount: (parent.childCount ?? 0) + children.length }), ...transitions];
+    const childCount = (parent.childCount ?? 0) + children.length;
+    return [change(parent, { childCount, unitCount: unitTotalAfter(parent, children, 1, childCount) }), ...transitions];
   }
 
   const transitions = children.map((child) => {
@@ -261,7 +263,14 @@ const aggregationTransitions = (input: RuleInput, parentRef: SubjectRef): Transi
   });
   const remaining = Math.max(0, (parent.childCount ?? 0) - children.length);
   // An empty container holds nothing recalled any more.
-  return [change(parent, { childCount: remaining, ...(remaining === 0 ? { containsRecalled: undefined } : {}) }), ...transitions];
+  return [
+    change(parent, {
+      childCount: remaining,
+      unitCount: unitTotalAfter(parent, children, -1, remaining),
+      ...(remaining === 0 ? { containsRecalled: undefined } : {}),
+    }),
+    ...transitions,
+  ];
 };
 
 const requireBelowEventLimit = (transitions: readonly Transition[]): void => {

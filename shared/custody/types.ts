@@ -52,6 +52,12 @@ export interface SubjectState {
   parentId?: string;
   /** Containers: how many direct children they hold. */
   childCount?: number;
+  /**
+   * Containers: how many units they hold in all, through the cases inside. Kept by packing
+   * and unpacking, which touch only top-level containers, so a case's total cannot change
+   * while it sits in a pallet. Absent on states from before it was kept (see unitsInside).
+   */
+  unitCount?: number;
   /** Containers: set when anything inside was recalled, so the container cannot move. */
   containsRecalled?: boolean;
   decommission?: { at: string; by: string; statusBefore: CustodyStatus };

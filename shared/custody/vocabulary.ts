@@ -13,7 +13,24 @@ export interface EpcisShape {
   action: 'OBSERVE' | 'ADD' | 'DELETE';
   bizStep: string;
   disposition: string;
+  /** EPCIS 2.0: a disposition that stays with the objects through later events until unset. */
+  persistentDisposition?: { set: string[] };
 }
+
+/**
+ * A recall as the standards give it. CBV 2.0 has no recall business step (the official
+ * EPCIS 2.0 schema lists every CBV step; none is a recall): a recall is the disposition
+ * `recalled`, on a `holding` step (objects segregated for review), and EPCIS 2.0 marks a
+ * recall that outlives the event with persistentDisposition `set: ["recalled"]`, which no
+ * later event of ours unsets (recalls are irreversible).
+ */
+export const RECALL_SHAPE: EpcisShape = {
+  type: 'ObjectEvent',
+  action: 'OBSERVE',
+  bizStep: 'holding',
+  disposition: 'recalled',
+  persistentDisposition: { set: ['recalled'] },
+};
 
 export const EPCIS_SHAPES: Record<BizStep, EpcisShape> = {
   packing: { type: 'AggregationEvent', action: 'ADD', bizStep: 'packing', disposition: 'container_closed' },
@@ -32,7 +49,7 @@ export const EPCIS_SHAPES: Record<BizStep, EpcisShape> = {
   destroying: { type: 'ObjectEvent', action: 'DELETE', bizStep: 'destroying', disposition: 'destroyed' },
   // A misprinted label: the identifier is withdrawn (CBV decommissioning, inactive).
   void: { type: 'ObjectEvent', action: 'DELETE', bizStep: 'decommissioning', disposition: 'inactive' },
-  recall: { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'holding', disposition: 'recalled' },
+  recall: RECALL_SHAPE,
 };
 
 /** The public wording of a subject's state on a scan. */

@@ -1,15 +1,18 @@
 import { EPCIS_CONTEXT } from '#shared/custody/epcis';
+import { type Parties, partyVocabularies } from '#shared/custody/party-names';
 import { linkValue } from '#shared/domain/header-values';
 import { withQuery } from '#shared/domain/uri-encoding';
 import type { EpcisPage } from '#shared/services/epcis-query-service';
 import { type HttpResponse, json } from './responses';
 
 /**
- * The REST binding's answer: an EPCISQueryDocument, and the next page as a Link header
+ * The REST binding's answer: an EPCISQueryDocument (with its organizations' names as master
+ * data in resultsBody.vocabularyList), and the next page as a Link header
  * repeating the query with its nextPageToken (RFC 8288), as EPCIS 2.0 clients follow it.
  */
 export const epcisQueryResponse = (
   page: EpcisPage,
+  parties: Parties,
   path: string,
   raw: Record<string, string | undefined>,
   now: Date,
@@ -19,6 +22,8 @@ export const epcisQueryResponse = (
     const { nextPageToken: _previous, ...query } = raw;
     headers.Link = linkValue(withQuery(path, { ...query, nextPageToken: page.nextPageToken }), { rel: 'next' });
   }
+  // The organizations' names, as master data beside the events (never in them: see party-names.ts).
+  const vocabularyList = partyVocabularies(page.events, parties);
   return json(
     200,
     {
@@ -26,7 +31,12 @@ export const epcisQueryResponse = (
       type: 'EPCISQueryDocument',
       schemaVersion: '2.0',
       creationDate: now.toISOString(),
-      epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: page.events } } },
+      epcisBody: {
+        queryResults: {
+          queryName: 'SimpleEventQuery',
+          resultsBody: { eventList: page.events, ...(vocabularyList.length === 0 ? {} : { vocabularyList }) },
+        },
+      },
     },
     { headers },
   );

@@ -44,7 +44,8 @@ interface Messages {
     gtin: string;
     container: string;
     containerKinds: Record<string, string>;
-    containerContents: (kind: string, count: number) => string;
+    /** `units`: units in all when the container holds cases (more than its direct count). */
+    containerContents: (kind: string, count: number, units?: number) => string;
     sscc: string;
   };
   /** An organization with its place: `name（安徽省合肥市）`; one not named, by its role. */
@@ -133,7 +134,8 @@ const zh: Messages = {
     gtin: 'GTIN',
     container: '包装',
     containerKinds: { case: '箱', pallet: '托盘' },
-    containerContents: (kind, n) => `${kind}，内含 ${n} 件`,
+    containerContents: (kind, n, units) =>
+      `${kind}，内含 ${n} 件${units !== undefined && units !== n ? `，共 ${units} 个单品` : ''}`,
     sscc: 'SSCC',
   },
   orgWithPlace: (name, place) => `${name}（${place}）`,
@@ -274,7 +276,8 @@ const en: Messages = {
     gtin: 'GTIN',
     container: 'Container',
     containerKinds: { case: 'Case', pallet: 'Pallet' },
-    containerContents: (kind, n) => `${kind}, ${n} ${n === 1 ? 'item' : 'items'} inside`,
+    containerContents: (kind, n, units) =>
+      `${kind}, ${n} ${n === 1 ? 'item' : 'items'} inside${units !== undefined && units !== n ? `, ${units} ${units === 1 ? 'unit' : 'units'} in all` : ''}`,
     sscc: 'SSCC',
   },
   orgWithPlace: (name, place) => `${name} (${place})`,

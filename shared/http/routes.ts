@@ -37,6 +37,16 @@ export const ROUTES = {
     params: s.OrgIdParams,
     responses: { 200: { description: 'The organization', schema: s.Organization }, ...errors(400, 401, 403, 404) },
   }),
+  listPartners: route({
+    operationId: 'listPartners',
+    method: 'GET',
+    path: '/v1/partners',
+    functionName: 'list-partners',
+    summary: "Factories and distributors by name, to choose a shipment's destination (a few at a time, never the whole registry)",
+    auth: ['factory', 'distributor'],
+    query: s.PartnerQuery,
+    responses: { 200: { description: 'The first matches', schema: s.PartnerList }, ...errors(400, 401, 403) },
+  }),
   createProduct: route({
     operationId: 'createProduct',
     method: 'POST',

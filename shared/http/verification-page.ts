@@ -282,7 +282,10 @@ export const renderContainerPage = (result: ContainerVerificationResult, context
   const m = PAGE_MESSAGES[lang];
   const kind = result.container && (m.facts.containerKinds[result.container.kind] ?? result.container.kind);
   const facts = factsTable([
-    [m.facts.container, result.container && kind && m.facts.containerContents(kind, result.container.childCount)],
+    [
+      m.facts.container,
+      result.container && kind && m.facts.containerContents(kind, result.container.childCount, result.container.unitCount),
+    ],
     [m.facts.whereNow, whereNow(lang, result.custody)],
     [m.facts.sscc, result.code.sscc],
   ]);

@@ -10,7 +10,7 @@ import type { ProductLink } from '#shared/domain/link-types';
 import type { ScannedSubject } from '#shared/domain/scans';
 import type { Batch, Organization, Product } from '#shared/domain/types';
 import { getPublicKey } from '#shared/keys/public-key-cache';
-import { getBatchByLot } from '#shared/store/batch-repository';
+import { findLotHoldingSequence, getBatchByLot } from '#shared/store/batch-repository';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductLinks } from '#shared/store/product-link-repository';
 import { getProductRecord } from '#shared/store/product-repository';
@@ -89,6 +89,12 @@ export const lookupUnit = async (
     return undefined;
   }
   return { product: record.product, batch, sequence };
+};
+
+/** The lot a unit named by GTIN and serial alone was issued in, or undefined when we never issued it. */
+export const findIssuedLot = async (gtin: string, serial: string): Promise<string | undefined> => {
+  const sequence = (await getProductCached(gtin))?.codec.decode(serial);
+  return sequence === undefined ? undefined : findLotHoldingSequence(gtin, sequence);
 };
 
 /** The state of a container we commissioned, or undefined when the SSCC names none. */

@@ -29,6 +29,7 @@ import {
   type InboxPage,
   listInbox,
 } from '#shared/store/inbox-repository';
+import { reportPhotoLink } from '#shared/store/report-photo-store';
 import { getReport, reportStatusWrites, scanReportRecords } from '#shared/store/report-repository';
 import { requireRegisteredOrg } from './registry-service';
 
@@ -90,14 +91,38 @@ const visibleEntry = async (principal: Principal, kind: InboxKind, id: string): 
   return entry;
 };
 
+/** A report photo as a regulator views it: a link as short-lived as an export's. */
+export interface PhotoLink {
+  url: string;
+  contentType: string;
+  bytes: number;
+  expiresAt: string;
+}
+
+export const PHOTO_LINK_TTL_SECONDS = 15 * 60;
+
 export interface InboxDetail {
   entry: InboxRecord;
   /** The report, reporter's contact included (regulators only), when the entry is one. */
   report?: Report;
+  /** Links to view the report's photos, in the order they were sent; read the entry again for fresh ones. */
+  photos?: PhotoLink[];
   /** The alert as it now stands (count, last scan), when the entry is one. */
   alert?: Alert;
   history: InboxChange[];
 }
+
+const photoLinksOf = async (report: Report, now: Date): Promise<PhotoLink[]> => {
+  const expiresAt = new Date(now.getTime() + PHOTO_LINK_TTL_SECONDS * 1000).toISOString();
+  return Promise.all(
+    report.photos.map(async (photo, index) => ({
+      url: await reportPhotoLink(photo, `${report.reference}-photo-${index + 1}`, PHOTO_LINK_TTL_SECONDS),
+      contentType: photo.contentType,
+      bytes: photo.bytes,
+      expiresAt,
+    })),
+  );
+};
 
 export const getInboxDetailFor = async (principal: Principal, kind: InboxKind, id: string): Promise<InboxDetail> => {
   const entry = await visibleEntry(principal, kind, id);
@@ -106,7 +131,14 @@ export const getInboxDetailFor = async (principal: Principal, kind: InboxKind, i
     kind === 'report' ? getReport(id) : Promise.resolve(undefined),
     kind === 'alert' ? getAlert(id) : Promise.resolve(undefined),
   ]);
-  return { entry, ...(report === undefined ? {} : { report }), ...(alert === undefined ? {} : { alert }), history };
+  // Links are made only here, after the entry was found within the caller's area.
+  const photos = report === undefined ? undefined : await photoLinksOf(report, new Date());
+  return {
+    entry,
+    ...(report === undefined ? {} : { report, photos }),
+    ...(alert === undefined ? {} : { alert }),
+    history,
+  };
 };
 
 export interface StatusChangeInput {

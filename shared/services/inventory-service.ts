@@ -4,6 +4,7 @@
  * implicitly and appear in its batches, not here.
  */
 import type { Principal } from '#shared/auth/principal';
+import { unitsInside } from '#shared/custody/container-tree';
 import { epcOf } from '#shared/custody/identifiers';
 import type { CustodyStatus, SubjectState } from '#shared/custody/types';
 import { listInventory } from '#shared/store/subject-state-repository';
@@ -14,6 +15,8 @@ export interface InventoryItem {
   status: CustodyStatus;
   /** Containers: how many direct children they hold. */
   childCount?: number;
+  /** Containers: how many units they hold in all, through the cases inside; absent when not known. */
+  unitCount?: number;
   /** When its latest event happened. */
   since: string;
 }
@@ -23,11 +26,16 @@ export interface InventoryListing {
   cursor?: string;
 }
 
+const containerCounts = (state: SubjectState) => {
+  const units = unitsInside(state);
+  return { childCount: state.childCount ?? 0, ...(units === undefined ? {} : { unitCount: units }) };
+};
+
 const itemOf = (state: SubjectState): InventoryItem => ({
   epc: epcOf(state.ref),
   kind: state.ref.kind,
   status: state.status,
-  ...(state.ref.kind === 'container' ? { childCount: state.childCount ?? 0 } : {}),
+  ...(state.ref.kind === 'container' ? containerCounts(state) : {}),
   since: state.lastEventTime,
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { buildDigitalLink } from '#shared/codes/digital-link';
 import type { LabelCode } from '#shared/codes/labels/label-code';
 import { type PdfOptions, pdfLabelSheets } from '#shared/codes/labels/pdf';
@@ -12,8 +13,8 @@ import { SERIAL_LENGTH } from '#shared/codes/serial';
 import type { Batch, IssuedCode, Product } from '#shared/domain/types';
 import { listCodes } from '#shared/store/batch-repository';
 import type { StoredLabelOutput } from '#shared/store/issuance-job-repository';
-import { labelObjectKey } from '#shared/store/keys';
-import { type ByteChunks, writeLabelFile } from '#shared/store/label-file-store';
+import { containerLabelObjectKey, labelObjectKey } from '#shared/store/keys';
+import { type ByteChunks, labelFileLink, writeLabelFile } from '#shared/store/label-file-store';
 
 export type LabelFormat = 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
 
@@ -74,9 +75,7 @@ export const checkLabelOptions = (batch: Pick<Batch, 'gtin' | 'lot'>, options: L
     serial: '0'.repeat(SERIAL_LENGTH),
     digsig: 'A'.repeat(DIGSIG_LENGTH),
   });
-  const encoder = createBatchQrEncoder([uri], { ecc: options.ecc });
-  if (options.formats.includes('pdf')) pdfLayout(encoder.size, pdfOptionsOf(options));
-  if (options.formats.includes('zpl')) zplGeometry(zplOptionsOf(options), Buffer.byteLength(uri));
+  requirePrintable(options, { uri, serial: '0'.repeat(SERIAL_LENGTH), lot: batch.lot });
 };
 
 const pdfOptionsOf = (options: LabelOptions): PdfOptions => ({
@@ -120,6 +119,35 @@ async function* storedCodes(batchId: string): AsyncGenerator<IssuedCode[]> {
 const CSV_HEADER = 'gtin,lot,serial,digsig,uri\r\n';
 
 /**
+ * The printer files of one set of labels (ZPL, PDF sheets, SVG or PNG in a ZIP), one
+ * writer for unit and container labels alike. `sample` holds URIs as long as every label's
+ * (a lot's, or a request's containers'), which size the one QR version of them all.
+ */
+export const printedLabels = (
+  format: Exclude<LabelFormat, 'csv' | 'ndjson'>,
+  labels: AsyncIterable<LabelCode>,
+  sample: string[],
+  options: LabelOptions,
+  text: { title: string; productName?: string },
+): ByteChunks => {
+  const encoder = () => createBatchQrEncoder(sample, { ecc: options.ecc });
+  const moduleMm = options.moduleMm;
+  switch (format) {
+    case 'zpl':
+      return zplLabels(labels, zplOptionsOf(options));
+    case 'pdf':
+      return pdfLabelSheets(labels, encoder(), { ...pdfOptionsOf(options), ...text });
+    case 'svg-zip':
+      return zipFiles(svgFiles(labels, encoder(), { moduleMm }));
+    case 'png-zip': {
+      // 300 dpi: a module of moduleMm is this many pixels.
+      const scale = moduleMm === undefined ? undefined : Math.max(1, Math.round((moduleMm * 300) / 25.4));
+      return zipFiles(pngFiles(labels, encoder(), scale === undefined ? {} : { scale }));
+    }
+  }
+};
+
+/**
  * Label files are written from the stored chunks, never from a run's memory, so a file made
  * after a crash and resume holds exactly the codes a clean run's would, byte for byte.
  */
@@ -159,8 +187,7 @@ export const writeLabelOutput = async (
   }
   // Every URI of a batch has the same length (fixed GTIN, lot, serial and signature lengths),
   // so the first page sizes the one QR version of the whole batch.
-  const encoder = () => createBatchQrEncoder(firstCodes.slice(0, 8).map(uriOf), { ecc: options.ecc });
-  const moduleMm = options.moduleMm;
+  const sample = () => firstCodes.slice(0, 8).map(uriOf);
 
   let chunks: ByteChunks;
   switch (format) {
@@ -179,27 +206,72 @@ export const writeLabelOutput = async (
           .join(''),
       );
       break;
-    case 'zpl':
-      chunks = zplLabels(labels(), zplOptionsOf(options));
-      break;
-    case 'pdf':
-      chunks = pdfLabelSheets(labels(), encoder(), {
-        ...pdfOptionsOf(options),
-        productName: labelProductName(product),
+    default:
+      chunks = printedLabels(format, labels(), sample(), options, {
         title: `${batch.gtin} lot ${batch.lot}`,
+        productName: labelProductName(product),
       });
-      break;
-    case 'svg-zip':
-      chunks = zipFiles(svgFiles(labels(), encoder(), { moduleMm }));
-      break;
-    case 'png-zip': {
-      // 300 dpi: a module of moduleMm is this many pixels.
-      const scale = moduleMm === undefined ? undefined : Math.max(1, Math.round((moduleMm * 300) / 25.4));
-      chunks = zipFiles(pngFiles(labels(), encoder(), scale === undefined ? {} : { scale }));
-      break;
-    }
   }
   const file = labelFileName(batch, format);
   const written = await writeLabelFile(labelObjectKey(batch.id, file), chunks, FILES[format].contentType);
   return { format, file, ...written };
+};
+
+/**
+ * Throws the 400 a label layout would throw, before anything is issued: a request whose
+ * labels cannot be printed must write nothing. `sample` is a URI as long as the real ones.
+ */
+export const requirePrintable = (options: LabelOptions, sample: LabelCode): void => {
+  if (options.formats.includes('pdf')) {
+    pdfLayout(createBatchQrEncoder([sample.uri], { ecc: options.ecc }).size, pdfOptionsOf(options));
+  }
+  if (options.formats.includes('zpl')) zplGeometry(zplOptionsOf(options), Buffer.byteLength(sample.uri));
+};
+
+export interface ContainerLabelFile {
+  format: LabelFormat;
+  bytes: number;
+  sha256: string;
+  url: string;
+}
+
+/**
+ * Printable labels of containers just issued, from the very signatures the call answers
+ * with (signing again would make a second genuine URI of the same SSCC). A label's text
+ * is its SSCC and its kind. Stored like a batch's label files, linked for as long.
+ */
+export const writeContainerLabels = async (
+  containers: readonly { sscc: string; uri: string }[],
+  kind: string,
+  options: LabelOptions,
+  linkTtlSeconds: number,
+): Promise<ContainerLabelFile[]> => {
+  const request = randomUUID();
+  const files: ContainerLabelFile[] = [];
+  async function* labels(): AsyncGenerator<LabelCode> {
+    for (const { sscc, uri } of containers) yield { uri, serial: sscc, lot: kind };
+  }
+  async function* text(render: (c: { sscc: string; uri: string }) => string, header = ''): ByteChunks {
+    if (header !== '') yield header;
+    for (const container of containers) yield render(container);
+  }
+  for (const format of options.formats) {
+    const chunks =
+      format === 'csv'
+        ? text((c) => `${c.sscc},${new URL(c.uri).searchParams.get('8030') ?? ''},${c.uri}\r\n`, 'sscc,digsig,uri\r\n')
+        : format === 'ndjson'
+          ? text((c) => `${JSON.stringify({ sscc: c.sscc, digsig: new URL(c.uri).searchParams.get('8030'), uri: c.uri })}\n`)
+          : printedLabels(
+              format,
+              labels(),
+              containers.slice(0, 8).map((c) => c.uri),
+              options,
+              { title: `${kind} labels` },
+            );
+    const file = `${kind}-${containers[0]?.sscc ?? 'none'}.${FILES[format].extension}`;
+    const key = containerLabelObjectKey(request, file);
+    const written = await writeLabelFile(key, chunks, FILES[format].contentType);
+    files.push({ format, ...written, url: await labelFileLink(key, file, linkTtlSeconds) });
+  }
+  return files;
 };

@@ -20,6 +20,7 @@ import { ForbiddenError, NotFoundError } from '#shared/errors';
 import { getProductRecord } from '#shared/store/product-repository';
 import { getDraw, listDraws } from '#shared/store/spot-check-repository';
 import { listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
+import { getOrganizationCached } from './code-lookup';
 import { requireRegisteredOrg } from './registry-service';
 import { publicResult } from './spot-check-comparison';
 
@@ -57,11 +58,30 @@ const resultsView = (draw: SpotCheckDraw, entries: readonly SpotCheckResultEntry
     return { ...rest, ...(position < 0 ? {} : { targetPosition: position }) };
   });
 
+/**
+ * An organizations draw's targets with their names and regions, beside the ids it is
+ * reproduced from (names are for reading, never an input of the draw).
+ */
+const targetOrganizationsOf = async (draw: SpotCheckDraw) => {
+  if (draw.kind !== 'organizations' || draw.targets === undefined) return {};
+  const named = await Promise.all(
+    draw.targets.map(async (id) => {
+      const org = await getOrganizationCached(id);
+      return { id, name: org?.name ?? '', region: org?.region ?? '' };
+    }),
+  );
+  return { targetOrganizations: named };
+};
+
 export const readDraw = async (id: string, now = new Date()) => {
   const draw = await getDraw(id);
   if (draw === undefined) throw new NotFoundError('DRAW_NOT_FOUND', `Spot-check draw ${id} does not exist`);
   const results = draw.status === 'drawn' ? await listResults(id) : [];
-  return { ...drawView(draw, now, 'full'), results: resultsView(draw, results, 'public') };
+  return {
+    ...drawView(draw, now, 'full'),
+    ...(await targetOrganizationsOf(draw)),
+    results: resultsView(draw, results, 'public'),
+  };
 };
 
 export const listPublishedDraws = async (options: { cursor?: string; limit: number }, now = new Date()) => {
@@ -100,6 +120,7 @@ export const readDrawPopulation = async (principal: Principal, id: string, now =
     kind: draw.kind,
     population: draw.population ?? [],
     ...(draw.targets === undefined ? {} : { targets: draw.targets }),
+    ...(await targetOrganizationsOf(draw)),
     results: resultsView(draw, results, 'entitled'),
   };
 };

@@ -1,4 +1,5 @@
 import type { SignedCode } from '#shared/codes/digital-link';
+import { unitsInside } from '#shared/custody/container-tree';
 import type { CustodyView } from '#shared/custody/public-view';
 import { subjectIdOf } from '#shared/custody/types';
 import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
@@ -39,7 +40,8 @@ export interface ContainerVerificationResult {
   message: string;
   invalidReason?: VerificationResult['invalidReason'];
   code: { sscc: string };
-  container?: { kind: string; childCount: number; containsRecalled: boolean };
+  /** `unitCount`: units in all, through the cases inside; absent when not known. */
+  container?: { kind: string; childCount: number; unitCount?: number; containsRecalled: boolean };
   custody?: CustodyView;
   checkedAt: string;
 }
@@ -72,6 +74,7 @@ export const verifyContainerCode = async (
     container: {
       kind: state.ref.containerKind,
       childCount: state.childCount ?? 0,
+      ...(unitsInside(state) === undefined ? {} : { unitCount: unitsInside(state) }),
       containsRecalled: state.containsRecalled === true,
     },
     custody,

@@ -19,6 +19,7 @@ import {
 } from './dynamodb-client';
 import { type JobCreation, JobSlotsFullError, takeSlotItem } from './job-slot-repository';
 import {
+  BATCH_SORT_PREFIX,
   batchesOfOrgPartition,
   batchKey,
   batchOwnerIndexKey,
@@ -27,6 +28,7 @@ import {
   CODE_CHUNK_PREFIX,
   codeChunkKey,
   idempotencyKey,
+  productPartition,
 } from './keys';
 import { INDEXES } from './table-definitions';
 
@@ -134,6 +136,24 @@ export const getBatchByLot = async (gtin: string, lot: string): Promise<Batch | 
     new GetCommand({ TableName: mainTableName(), Key: batchKey(gtin, lot), ConsistentRead: true }),
   );
   return Item === undefined ? undefined : toBatch(Item);
+};
+
+/**
+ * The lot of a product whose sequence range holds `sequence`: for a unit named without its
+ * lot (an EPC URN, the lot-less EPC of EPCIS answers). One query of the product's own
+ * partition, whose lots are its production runs; only a lot's range is read.
+ */
+export const findLotHoldingSequence = async (gtin: string, sequence: number): Promise<string | undefined> => {
+  const items = await queryAll({
+    TableName: mainTableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lot)',
+    FilterExpression: 'firstSequence <= :sequence',
+    ProjectionExpression: 'lot, firstSequence, #count',
+    ExpressionAttributeNames: { '#count': 'count' },
+    ExpressionAttributeValues: { ':pk': productPartition(gtin), ':lot': BATCH_SORT_PREFIX, ':sequence': sequence },
+  });
+  const holder = items.find((item) => sequence < Number(item.firstSequence) + Number(item.count));
+  return holder === undefined ? undefined : String(holder.lot);
 };
 
 export const getBatchById = async (id: string): Promise<Batch | undefined> => {

@@ -5,3 +5,5 @@ export const issuanceJobKey = (batchId: string): ItemKey => ({ pk: batchPartitio
 
 /** Where a batch's label file lives in the label bucket (or under DATA_DIR/labels locally). */
 export const labelObjectKey = (batchId: string, file: string): string => `batches/${batchId}/${file}`;
+/** Label files of one containers call: their own prefix, so batch-file grants never reach them. */
+export const containerLabelObjectKey = (requestId: string, file: string): string => `containers/${requestId}/${file}`;

@@ -14,7 +14,12 @@ export const productKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, s
 /** A product's resolver links: one item beside the product, read and replaced whole. */
 export const productLinksKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'LINKS' });
 /** A batch lives in its product's partition under its lot, so the lot is unique by construction. */
-export const batchKey = (gtin: string, lot: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: `LOT#${lot}` });
+export const BATCH_SORT_PREFIX = 'LOT#';
+export const productPartition = (gtin: string): string => `PRODUCT#${gtin}`;
+export const batchKey = (gtin: string, lot: string): ItemKey => ({
+  pk: productPartition(gtin),
+  sk: `${BATCH_SORT_PREFIX}${lot}`,
+});
 export const batchPointerKey = (id: string): ItemKey => ({ pk: `BATCH#${id}`, sk: 'BATCH' });
 export const batchPartition = (batchId: string): string => `BATCH#${batchId}`;
 export const CODE_CHUNK_PREFIX = 'CODES#';
@@ -36,6 +41,16 @@ export const orgKey = (id: string): ItemKey => ({ pk: `ORG#${id}`, sk: 'ORG' });
 export const licenseKey = (region: string, licenseNumber: string): ItemKey => ({
   pk: `LICENSE#${region}#${licenseNumber.toUpperCase()}`,
   sk: 'LICENSE',
+});
+/**
+ * The partner directory: one item per term an organization's name is filed under
+ * (shared/domain/partner-directory.ts), in the partition of the term's first characters,
+ * sorted by the term, so a name prefix is one Query of one partition.
+ */
+export const partnerDirectoryPartition = (bucket: string): string => `PARTNERS#${bucket}`;
+export const partnerDirectoryKey = (bucket: string, term: string, orgId: string): ItemKey => ({
+  pk: partnerDirectoryPartition(bucket),
+  sk: `${term}#${orgId}`,
 });
 export const gs1PrefixKey = (prefix: string): ItemKey => ({ pk: `GS1PREFIX#${prefix}`, sk: 'GS1PREFIX' });
 export const orgClientKey = (clientId: string): ItemKey => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' });

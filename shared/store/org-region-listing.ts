@@ -1,12 +1,14 @@
 /**
  * Organizations by province and role, on the owner index: createOrganization writes the
  * index keys on the organization item itself, and backfillOrgRegionIndex adds them to
- * organizations registered before the listing existed.
+ * organizations registered before the listing existed, and files those in the partner
+ * directory (partner-directory-repository.ts) too.
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Organization } from '#shared/domain/types';
-import { documentClient, isConditionFailure, mainTableName, queryAll } from './dynamodb-client';
+import { batchPutAll, documentClient, isConditionFailure, mainTableName, queryAll } from './dynamodb-client';
 import { orgKey, orgRegionIndexKey, orgsOfRegionPartition } from './keys';
+import { partnerDirectoryPuts } from './partner-directory-repository';
 import { INDEXES } from './table-definitions';
 
 /** The ids of a province's organizations of one role, oldest first. */
@@ -35,7 +37,7 @@ export const backfillOrgRegionIndexPage = async (start: Record<string, unknown> 
   const page = await documentClient.send(
     new ScanCommand({
       TableName: mainTableName(),
-      FilterExpression: '#type = :org AND attribute_not_exists(gsi1pk)',
+      FilterExpression: '#type = :org',
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: { ':org': 'org' },
       ExclusiveStartKey: start,
@@ -43,7 +45,11 @@ export const backfillOrgRegionIndexPage = async (start: Record<string, unknown> 
     }),
   );
   let updated = 0;
+  const orgs = (page.Items ?? []) as unknown as Organization[];
+  // Directory items are keyed by the organization and its name: putting them again changes nothing.
+  await batchPutAll(orgs.flatMap((org) => partnerDirectoryPuts(mainTableName(), org).map((put) => put.Put.Item)));
   for (const item of page.Items ?? []) {
+    if (item.gsi1pk !== undefined) continue;
     const org = item as unknown as Organization;
     const index = orgRegionIndexKey(org);
     try {

@@ -3,6 +3,7 @@ import type { Organization } from '#shared/domain/types';
 import { ConflictError } from '#shared/errors';
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
 import { gs1PrefixKey, licenseKey, organizationClientItem, orgClientKey, orgKey, orgRegionIndexKey } from './keys';
+import { partnerDirectoryPuts } from './partner-directory-repository';
 
 /**
  * A GS1 company prefix belongs to one organization, and no registered prefix may start
@@ -60,6 +61,7 @@ export const createOrganization = async (org: Organization): Promise<void> => {
             },
           },
           ...prefixItems(TableName, org),
+          ...partnerDirectoryPuts(TableName, org),
         ],
       }),
     );

@@ -48,10 +48,12 @@ describe('cdk-nag (AwsSolutions)', () => {
         'AwsSolutions-SMG4',
         // The scan aggregator's on-failure queue is itself a dead-letter destination.
         'AwsSolutions-SQS3',
-        // One finding only: create-report may put (never read) objects of the report photo bucket.
+        // create-report may put (never read) objects of the report photo bucket; inbox-read only reads them to presign views.
         'AwsSolutions-IAM5[Resource::<ReportStoragePhotosCCA0531B.Arn>/*]',
         // Issuance jobs: the worker puts, the batch readers get label files under batches/ (IssuanceJobs).
         'AwsSolutions-IAM5[Resource::<IssuanceJobsLabels0287039F.Arn>/batches/*]',
+        // create-containers puts and presigns the label files of the containers it issues, under containers/.
+        'AwsSolutions-IAM5[Resource::<IssuanceJobsLabels0287039F.Arn>/containers/*]',
         // Labs' private keys: one secret per lab under the stack's own prefix (TestReports).
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:TraceSeal/lab-keys/*]',
         // test-reports puts and gets (never lists or deletes) objects of the test-report PDF bucket.

@@ -31,7 +31,7 @@ describe('ReportStorage', () => {
     expect(JSON.stringify(policy?.Properties?.PolicyDocument)).toContain('aws:SecureTransport');
   });
 
-  it('lets create-report put photos and read the pepper, and nothing else on the bucket; list-reports never touches it', () => {
+  it('lets create-report put photos and read the pepper, inbox-read only read them; list-reports never touches it', () => {
     const { statementsOf, environmentOf } = inspect(synth);
     const bucketId = logicalIdOf(synth.stack.reportStorage.photos);
     const onBucket = (name: string) =>
@@ -49,8 +49,11 @@ describe('ReportStorage', () => {
     expect(Object.keys(environmentOf('create-report'))).toEqual(
       expect.arrayContaining(['REPORT_BUCKET_NAME', 'REPORT_PEPPER_SECRET_ID']),
     );
+    // The inbox reader presigns photo views for regulators: GetObject, nothing else.
+    expect(onBucket('inbox-read')).toEqual(['s3:GetObject']);
+    expect(Object.keys(environmentOf('inbox-read'))).toContain('REPORT_BUCKET_NAME');
     for (const name of synth.stack.functions.keys()) {
-      if (name !== 'create-report') expect(onBucket(name), name).toEqual([]);
+      if (name !== 'create-report' && name !== 'inbox-read') expect(onBucket(name), name).toEqual([]);
     }
   });
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EPCIS_CONTEXT } from '#shared/custody/epcis';
+import { eventHashId } from '#shared/custody/event-hash';
 import { eventBucketOf } from '#shared/store/keys';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { allPages, keyOf, orgIn, productOf, queryEvents } from '../support/epcis-query';
@@ -90,6 +92,50 @@ const keysOf = (events: Record<string, unknown>[]) => events.map(keyOf).sort();
 const declaredKey = () => `${ids.receiveZj}#declared`;
 
 describe('GET /v1/epcis/events answers EPCIS query documents', () => {
+  it('writes a recall as the standards give it: holding, recalled, and a persistent recalled disposition', async () => {
+    const whole = await queryEvents(service, token('national'), q({ perPage: '1000' }));
+    const recall = whole.events.find((event) => event.eventID === ids.recall);
+    expect(recall).toMatchObject({
+      bizStep: 'holding',
+      disposition: 'recalled',
+      persistentDisposition: { set: ['recalled'] },
+    });
+    expect(eventHashId(recall ?? {}, { context: EPCIS_CONTEXT })).toBe(ids.recall);
+    expect(validate(whole.body)).toBeUndefined();
+    const held = await queryEvents(service, token('national'), q({ perPage: '1000', EQ_bizStep: 'holding' }));
+    expect(keysOf(held.events)).toEqual([ids.recall]);
+  });
+
+  it('names the organizations beside their URNs as master data, leaving the events and their ids as recorded', async () => {
+    const whole = await queryEvents(service, token('national'), q({ perPage: '1000' }));
+    expect(validate(whole.body)).toBeUndefined();
+    const results = (whole.body.epcisBody?.queryResults.resultsBody ?? {}) as {
+      vocabularyList?: {
+        type: string;
+        vocabularyElementList: { id: string; attributes: { id: string; attribute: string }[] }[];
+      }[];
+    };
+    const vocabulary = (type: string) =>
+      new Map(
+        (results.vocabularyList?.find((v) => v.type === `urn:epcglobal:epcis:vtype:${type}`)?.vocabularyElementList ?? []).map(
+          (e) => [e.id, Object.fromEntries(e.attributes.map((a) => [a.id.replace('urn:epcglobal:cbv:mda:', ''), a.attribute]))],
+        ),
+      );
+    expect(vocabulary('ReadPoint').get(`urn:traceseal:org:${orgs.factoryGd?.id}`)).toEqual({
+      name: 'EPCIS factory CN-GD Shenzhen',
+      countryCode: 'CN',
+      state: 'CN-GD',
+      city: 'Shenzhen',
+    });
+    expect(vocabulary('SourceDest').get(`urn:traceseal:org:${orgs.distributorGd?.id}`)).toMatchObject({
+      name: 'EPCIS distributor CN-GD Guangzhou',
+    });
+    for (const event of whole.events) {
+      expect(JSON.stringify(event)).not.toContain('EPCIS factory');
+      if (event.errorDeclaration === undefined) expect(eventHashId(event, { context: EPCIS_CONTEXT })).toBe(event.eventID);
+    }
+  });
+
   it('gives a national regulator every event, paged in record order across buckets, valid against the schema', async () => {
     const whole = await queryEvents(service, token('national'), q({ perPage: '1000' }));
     expect(whole.status).toBe(200);

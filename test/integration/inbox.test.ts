@@ -9,7 +9,7 @@ import { factoryWithProduct } from '../support/fixtures';
 import { fileReport, listInbox, moveEntry } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { reporterIn } from '../support/reporter-addresses';
-import { freshViewer, listReports, registerOrgIn } from '../support/reports';
+import { freshViewer, listReports, pngPhoto, registerOrgIn } from '../support/reports';
 
 /**
  * The regulators' inbox through the real local service: reports land in it, regulators
@@ -45,6 +45,34 @@ beforeAll(async () => {
   national = await registerOrgIn(service, adminToken, 'regulator', 'CN');
 });
 afterAll(async () => service?.stop());
+
+describe('report photos in the inbox', () => {
+  it('gives the regulators of the report short-lived links that show each photo as sent, and nobody else', async () => {
+    const photo = pngPhoto();
+    const reference = await fileReport(service, reporterIn('CN-GD'), { photos: [photo.toString('base64')] });
+    const res = await service.call('GET', `/v1/inbox/report/${reference}`, { token: guangdong.token });
+    const { photos } = (await res.json()) as { photos: { url: string; contentType: string; bytes: number; expiresAt: string }[] };
+    expect(photos).toHaveLength(1);
+    const [link] = photos;
+    expect(link).toMatchObject({ contentType: 'image/png', bytes: photo.length });
+    expect(Date.parse(link?.expiresAt ?? '')).toBeGreaterThan(Date.now());
+    const view = await fetch(link?.url ?? '');
+    expect(view.status).toBe(200);
+    expect(view.headers.get('content-type')).toBe('image/png');
+    expect(view.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await view.arrayBuffer()).equals(photo)).toBe(true);
+    // The link is the capability: altered, or moved to another photo or a label file, it opens nothing.
+    const url = new URL(link?.url ?? '');
+    const forged = new URL(url);
+    forged.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 3600));
+    expect((await fetch(forged)).status).toBe(403);
+    const asLabel = new URL(url.toString().replace('/local-report-photos/', '/local-labels/'));
+    expect((await fetch(asLabel)).status).toBe(403);
+    // Another province's regulator sees neither the entry nor its links.
+    const zhejiang = await registerOrgIn(service, adminToken, 'regulator', 'CN-ZJ Hangzhou');
+    expect((await service.call('GET', `/v1/inbox/report/${reference}`, { token: zhejiang.token })).status).toBe(404);
+  });
+});
 
 describe('reports reach the inbox', () => {
   it('files a new report as a new entry of its province and its country, with the contact for regulators', async () => {

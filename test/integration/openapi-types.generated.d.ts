@@ -37,6 +37,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/partners': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Factories and distributors by name, to choose a shipment's destination (a few at a time, never the whole registry) */
+    get: operations['listPartners'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -1022,6 +1039,22 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
     };
+    PartnerList: {
+      items: {
+        /**
+         * Format: uuid
+         * @description What POST /v1/events takes as a shipment's destination
+         */
+        id: string;
+        name: string;
+        /** @enum {string} */
+        role: 'factory' | 'distributor';
+        /** @description Province and city, as the organization registered it */
+        region: string;
+      }[];
+      /** @description More organizations match: type more of the name */
+      more: boolean;
+    };
     Product: {
       /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
       gtin: string;
@@ -1420,6 +1453,19 @@ export interface components {
         /** Format: uri */
         uri: string;
       }[];
+      /** @description When asked for: one file per format, each label the SSCC, its kind and its QR; links valid 6 hours */
+      labels?: {
+        /** @enum {string} */
+        format: 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
+        bytes: number;
+        /** @description Hex SHA-256 of the file, for checking a download */
+        sha256: string;
+        /**
+         * Format: uri
+         * @description Download link, valid for a limited time (presigned); supports Range
+         */
+        url: string;
+      }[];
     };
     Inventory: {
       items: {
@@ -1427,7 +1473,10 @@ export interface components {
         /** @enum {string} */
         kind: 'unit' | 'container';
         status: string;
+        /** @description Containers: what they hold directly (cases or units) */
         childCount?: number;
+        /** @description Containers: units in all, through the cases inside (absent for a pallet filled before totals were kept) */
+        unitCount?: number;
         since: string;
       }[];
       cursor?: string;
@@ -1688,6 +1737,12 @@ export interface components {
       /** @description The sorted population once fixed (a units draw: only for those entitled to its serials) */
       population?: string[];
       results?: components['schemas']['PublishedSpotCheckResult'][];
+      /** @description An organizations draw, once drawn: its targets named, in draw order (targets stay the ids it reproduces from) */
+      targetOrganizations?: {
+        id: string;
+        name: string;
+        region: string;
+      }[];
     };
     SpotCheckDrawInspector: {
       id: string;
@@ -1923,6 +1978,12 @@ export interface components {
       population: string[];
       /** @description In draw order, once drawn */
       targets?: string[];
+      /** @description An organizations draw, once drawn: its targets named, in draw order */
+      targetOrganizations?: {
+        id: string;
+        name: string;
+        region: string;
+      }[];
       results: components['schemas']['PublishedSpotCheckResult'][];
     };
     RegisterInspectorBody: {
@@ -2083,6 +2144,18 @@ export interface components {
       entry: components['schemas']['InboxEntry'];
       /** @description The report, with the reporter contact, when the entry is one */
       report?: components['schemas']['Report'];
+      /** @description The report's photos, in the order sent; read the entry again for fresh links */
+      photos?: {
+        /**
+         * Format: uri
+         * @description View the photo: a link valid until expiresAt (presigned)
+         */
+        url: string;
+        contentType: string;
+        bytes: number;
+        /** Format: date-time */
+        expiresAt: string;
+      }[];
       /** @description The alert, when the entry is one */
       alert?: {
         [key: string]: unknown;
@@ -2620,6 +2693,68 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listPartners: {
+    parameters: {
+      query: {
+        /** @description The start of a name, or of a word in it after the first (case, width and spacing ignored); at least 2 characters */
+        q: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The first matches */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PartnerList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3363,6 +3498,8 @@ export interface operations {
           /** @enum {string} */
           kind: 'case' | 'pallet';
           count: number;
+          /** @description Printable labels of these containers (the same formats and layout options as a batch): download links in the answer */
+          labels?: components['schemas']['LabelOptions'];
         };
       };
     };

@@ -110,3 +110,59 @@ describe('chains', () => {
     expect((await service.call('GET', '/v1/chain/00/306141419999999996')).status).toBe(401);
   });
 });
+
+describe('container labels', () => {
+  it('issues cases with printable labels of the very URIs it answers, as batches get them', async () => {
+    const distributor = await registerOrg(service, 'distributor', adminToken);
+    const res = await service.call('POST', '/v1/containers', {
+      token: distributor.token,
+      body: { kind: 'case', count: 3, labels: { formats: ['pdf', 'zpl', 'csv'], labelWidthMm: 50, labelHeightMm: 40 } },
+    });
+    expect(res.status).toBe(201);
+    const { codes, labels } = (await res.json()) as {
+      codes: { sscc: string; uri: string }[];
+      labels: { format: string; bytes: number; sha256: string; url: string }[];
+    };
+    expect(labels.map((l) => l.format)).toEqual(['pdf', 'zpl', 'csv']);
+    const download = async (format: string) => {
+      const file = labels.find((l) => l.format === format);
+      const got = await fetch(file?.url ?? '');
+      expect(got.status).toBe(200);
+      const bytes = Buffer.from(await got.arrayBuffer());
+      expect(bytes.length).toBe(file?.bytes);
+      return bytes;
+    };
+    const pdf = await download('pdf');
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toContain('(case labels)');
+    const zpl = (await download('zpl')).toString('latin1');
+    expect(zpl.match(/\^XA/g)).toHaveLength(3);
+    for (const { sscc, uri } of codes) {
+      expect(zpl).toContain(uri);
+      expect(zpl).toContain(sscc);
+    }
+    const csv = (await download('csv')).toString('utf8');
+    expect(csv.split('\r\n').filter((line) => line !== '')).toEqual([
+      'sscc,digsig,uri',
+      ...codes.map(({ sscc, uri }) => `${sscc},${new URL(uri).searchParams.get('8030')},${uri}`),
+    ]);
+  });
+
+  it('refuses label options it cannot print and issues nothing', async () => {
+    const distributor = await registerOrg(service, 'distributor', adminToken);
+    const res = await service.call('POST', '/v1/containers', {
+      token: distributor.token,
+      body: { kind: 'pallet', count: 1, labels: { formats: ['gif'] } },
+    });
+    expect(res.status).toBe(400);
+    // A layout the QR cannot fit is found before anything is issued, too.
+    const tooSmall = await service.call('POST', '/v1/containers', {
+      token: distributor.token,
+      body: { kind: 'pallet', count: 1, labels: { formats: ['pdf'], labelWidthMm: 20, labelHeightMm: 20, moduleMm: 2 } },
+    });
+    expect(tooSmall.status).toBe(400);
+    expect(((await tooSmall.json()) as { error: { code: string } }).error.code).toBe('LABEL_TOO_SMALL');
+    const inventory = await service.call('GET', '/v1/inventory', { token: distributor.token });
+    expect(((await inventory.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+});

@@ -264,7 +264,20 @@ describe('attacks on the draw', () => {
     expect((await getDraw(service, old.id)).status).toBe('abandoned');
     expect((await post(service, `${DRAWS}/${old.id}/fix`, late.token)).body.error?.code).toBe('DRAW_ABANDONED');
     const fresh = await completeDraw(service, late.token, { kind: 'organizations', sampleSize: 5 });
-    expect((await getDraw(service, fresh.id)).population).toEqual([factoryA.id, factoryB.id].sort());
+    const published = (await getDraw(service, fresh.id)) as Awaited<ReturnType<typeof getDraw>> & {
+      targets?: string[];
+      targetOrganizations?: { id: string; name: string; region: string }[];
+    };
+    expect(published.population).toEqual([factoryA.id, factoryB.id].sort());
+    // Its targets named beside their ids, in draw order.
+    const regions = new Map([
+      [factoryA.id, 'CN-GD Guangzhou'],
+      [factoryB.id, 'CN-GD Shenzhen'],
+    ]);
+    expect(published.targetOrganizations).toEqual(
+      (published.targets ?? []).map((id) => ({ id, name: 'Report test factory', region: regions.get(id) })),
+    );
+    expect(published.targetOrganizations).toHaveLength(2);
   });
 });
 

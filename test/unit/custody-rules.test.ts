@@ -221,3 +221,34 @@ describe('the state an error declaration restores', () => {
     expect(restoredState(flagged, held(caseRef, 'factory', { childCount: 0 }))).not.toHaveProperty('containsRecalled');
   });
 });
+
+describe('units in all', () => {
+  const loose = [unit('P'), unit('Q')];
+  const fullCase = held(caseRef, 'factory', { childCount: 3, unitCount: 3 });
+  const packPallet = event({ bizStep: 'packing', parent: pallet, subjects: [caseRef, ...loose] });
+  const palletAfterPacking = () =>
+    stateAfter(packPallet, [held(pallet, 'factory'), fullCase, ...loose.map((c) => held(c, 'factory'))]);
+
+  it('a pallet counts the units inside its cases, besides its direct children', () => {
+    expect(palletAfterPacking()).toMatchObject({ childCount: 3, unitCount: 5 });
+  });
+
+  it('unpacking a case takes its units off the total; an empty container holds none', () => {
+    const loaded = palletAfterPacking() as SubjectState;
+    const packedCase = { ...fullCase, parentId: loaded.subjectId };
+    const unpackCase = event({ bizStep: 'unpacking', parent: pallet, subjects: [caseRef] });
+    expect(stateAfter(unpackCase, [loaded, packedCase])).toMatchObject({ childCount: 2, unitCount: 2 });
+    const emptied = { ...loaded, childCount: 1, unitCount: 3 };
+    expect(stateAfter(unpackCase, [emptied, packedCase])).toMatchObject({ childCount: 0, unitCount: 0 });
+  });
+
+  it('reads a case filled before totals were kept by its children, and does not guess a pallet of cases', () => {
+    const legacyCase = held(caseRef, 'factory', { childCount: 4 });
+    expect(stateAfter(packPallet, [held(pallet, 'factory'), legacyCase, ...loose.map((c) => held(c, 'factory'))])).toMatchObject({
+      unitCount: 6,
+    });
+    const legacyPallet = held(pallet, 'factory', { childCount: 2 });
+    const packMore = event({ bizStep: 'packing', parent: pallet, subjects: loose });
+    expect(stateAfter(packMore, [legacyPallet, ...loose.map((c) => held(c, 'factory'))])).not.toHaveProperty('unitCount');
+  });
+});

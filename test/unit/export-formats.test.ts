@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvField, EXPORT_FORMATS } from '#shared/custody/export-formats';
+import {
+  CSV_COLUMNS,
+  csvField,
+  EXPORT_FORMATS,
+  type ExportRecord,
+  encodeRecord,
+  exportPrologue,
+} from '#shared/custody/export-formats';
 import { csvRows, ExportFormatError, readExportRecords } from '#shared/custody/export-readers';
 import { loadEpcisValidator } from '../support/epcis-schema';
 import { chunked, encodeExport, storedEvents } from '../support/export-fixtures';
@@ -23,6 +30,27 @@ describe('export formats', () => {
     const empty = JSON.parse(encodeExport('epcis', []).file) as { epcisBody: { eventList: unknown[] } };
     expect(validate(empty)).toBeUndefined();
     expect(empty.epcisBody.eventList).toEqual([]);
+  });
+
+  it('names the organizations in the last CSV columns, and reads back exports from before they were named', async () => {
+    const parties = new Map([
+      ['urn:traceseal:org:org-factory', { name: 'Hefei Helmets, Ltd', region: 'CN-AH Hefei' }],
+      ['urn:traceseal:org:org-distributor', { name: 'Wuhu Safety', region: 'CN-AH Wuhu' }],
+    ]);
+    const shipping = records[1] as ExportRecord;
+    const file = `${exportPrologue('csv', new Date())}${encodeRecord('csv', shipping, 0, parties)}`;
+    const [header = [], row = []] = await collect(csvRows(chunked(file)));
+    const cell = (name: string) => row[header.indexOf(name)];
+    expect(header.slice(-3)).toEqual(['reporterName', 'sourceNames', 'destinationNames']);
+    expect(cell('reporterName')).toBe('Hefei Helmets, Ltd (CN-AH Hefei)');
+    expect(cell('sourceNames')).toBe('Hefei Helmets, Ltd (CN-AH Hefei)');
+    expect(cell('destinationNames')).toBe('Wuhu Safety (CN-AH Wuhu)');
+    expect(cell('epcisJson')).toBe(shipping.epcis);
+    expect(await collect(readExportRecords('csv', chunked(file)))).toEqual([shipping.epcis]);
+    // An export written before the name columns: its header and rows end at epcisJson.
+    const before = CSV_COLUMNS.indexOf('epcisJson') + 1;
+    const legacy = [header.slice(0, before), row.slice(0, before)].map((r) => `${r.map(csvField).join(',')}\r\n`).join('');
+    expect(await collect(readExportRecords('csv', chunked(`\uFEFF${legacy}`)))).toEqual([shipping.epcis]);
   });
 
   it('writes CSV with a BOM, the documented header and RFC 4180 quoting that reads back field for field', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SERIAL_PATTERN } from '#shared/codes/digital-link';
 import { CONTAINER_KINDS } from '#shared/codes/sscc';
 import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '#shared/custody/types';
+import { BatchOutput, LabelOptions } from './batches';
 import { Gtin14, Lot } from './common';
 
 /** How many events of a call were recorded, were duplicates, were rejected. */
@@ -11,7 +12,12 @@ export const EventResultSummary = z.object({
   rejected: z.number().int(),
 });
 
-const CodeUri = z.url().max(400).describe('A unit or container code as printed: its GS1 Digital Link URI with AI 8030');
+const CodeUri = z
+  .url()
+  .max(400)
+  .describe(
+    'A unit or container code: its label URI (AI 8030 must verify), the EPC inventory and EPCIS answers list (https://id.gs1.org/01/{gtin}/21/{serial}, https://id.gs1.org/00/{sscc}) or its EPC URN (urn:epc:id:sgtin:…, urn:epc:id:sscc:…)',
+  );
 
 export const CustodyEventBody = z
   .strictObject({
@@ -69,10 +75,19 @@ export const EventResults = z
 export const CreateContainersBody = z.strictObject({
   kind: z.enum(CONTAINER_KINDS),
   count: z.number().int().min(1).max(1000),
+  labels: LabelOptions.optional().describe(
+    'Printable labels of these containers (the same formats and layout options as a batch): download links in the answer',
+  ),
 });
 
 export const IssuedContainers = z
-  .object({ codes: z.array(z.object({ sscc: z.string(), uri: z.url() })) })
+  .object({
+    codes: z.array(z.object({ sscc: z.string(), uri: z.url() })),
+    labels: z
+      .array(BatchOutput)
+      .optional()
+      .describe('When asked for: one file per format, each label the SSCC, its kind and its QR; links valid 6 hours'),
+  })
   .meta({ id: 'IssuedContainers' });
 
 export const InventoryQuery = z.strictObject({
@@ -88,7 +103,12 @@ export const Inventory = z
         epc: z.string(),
         kind: z.enum(['unit', 'container']),
         status: z.string(),
-        childCount: z.number().int().optional(),
+        childCount: z.number().int().optional().describe('Containers: what they hold directly (cases or units)'),
+        unitCount: z
+          .number()
+          .int()
+          .optional()
+          .describe('Containers: units in all, through the cases inside (absent for a pallet filled before totals were kept)'),
         since: z.string(),
       }),
     ),

@@ -69,6 +69,17 @@ export const InboxDetail = z
   .object({
     entry: InboxEntry,
     report: Report.optional().describe('The report, with the reporter contact, when the entry is one'),
+    photos: z
+      .array(
+        z.object({
+          url: z.url().describe('View the photo: a link valid until expiresAt (presigned)'),
+          contentType: z.string(),
+          bytes: z.number().int(),
+          expiresAt: z.iso.datetime(),
+        }),
+      )
+      .optional()
+      .describe("The report's photos, in the order sent; read the entry again for fresh links"),
     alert: z.record(z.string(), z.unknown()).optional().describe('The alert, when the entry is one'),
     history: z.array(InboxChange).describe('Every status change, oldest first; append-only'),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { regionProblem } from '#shared/domain/region-code';
+import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '#shared/domain/partner-directory';
 import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/domain/types';
 import { Gtin14, isoDate, Role, text } from './common';
 
@@ -88,3 +89,29 @@ export const CreateProductBody = z.strictObject({
 export const Product = CreateProductBody.extend({ ownerOrgId: z.uuid(), createdAt: z.iso.datetime() }).meta({
   id: 'Product',
 });
+
+export const PartnerQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(MIN_QUERY_LENGTH)
+    .max(100)
+    .describe(
+      `The start of a name, or of a word in it after the first (case, width and spacing ignored); at least ${MIN_QUERY_LENGTH} characters`,
+    ),
+  limit: z.coerce.number().int().min(1).max(MAX_DIRECTORY_PAGE).default(10),
+});
+
+export const PartnerList = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.uuid().describe("What POST /v1/events takes as a shipment's destination"),
+        name: z.string(),
+        role: z.enum(['factory', 'distributor']),
+        region: z.string().describe('Province and city, as the organization registered it'),
+      }),
+    ),
+    more: z.boolean().describe('More organizations match: type more of the name'),
+  })
+  .meta({ id: 'PartnerList' });

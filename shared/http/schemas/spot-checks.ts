@@ -194,6 +194,10 @@ export const SpotCheckDraw = SpotCheckDrawSummary.extend({
     .optional()
     .describe('The sorted population once fixed (a units draw: only for those entitled to its serials)'),
   results: z.array(PublishedSpotCheckResult).optional(),
+  targetOrganizations: z
+    .array(z.object({ id: z.string(), name: z.string(), region: z.string() }))
+    .optional()
+    .describe('An organizations draw, once drawn: its targets named, in draw order (targets stay the ids it reproduces from)'),
 }).meta({ id: 'SpotCheckDraw' });
 
 export const SpotCheckDrawPopulation = z
@@ -203,6 +207,10 @@ export const SpotCheckDrawPopulation = z
     kind: z.enum(SPOT_CHECK_KINDS),
     population: z.array(z.string()).describe('Sorted; empty until the draw is fixed'),
     targets: z.array(z.string()).optional().describe('In draw order, once drawn'),
+    targetOrganizations: z
+      .array(z.object({ id: z.string(), name: z.string(), region: z.string() }))
+      .optional()
+      .describe('An organizations draw, once drawn: its targets named, in draw order'),
     results: z.array(PublishedSpotCheckResult),
   })
   .meta({ id: 'SpotCheckDrawPopulation' });

@@ -4,6 +4,7 @@ import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shar
 import { viewerOf } from '#shared/domain/event-audience';
 import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
 import { logger } from '#shared/logger';
+import { partiesOfEvents } from '#shared/services/party-lookup';
 import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/store/export-file-store';
 import {
   claimExportJob,
@@ -121,7 +122,9 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
     })) {
       // Each file takes only the records it lacks: the one ahead skips what it already holds.
       if (n >= checkpoint.file.records) {
-        add('file', encodeRecord(job.format, record, n));
+        const parties =
+          job.format === 'csv' ? await partiesOfEvents([JSON.parse(record.epcis) as Record<string, unknown>]) : undefined;
+        add('file', encodeRecord(job.format, record, n, parties));
         ahead.file = { records: n + 1, position };
       }
       if (n >= checkpoint.proofs.records) {

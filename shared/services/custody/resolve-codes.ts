@@ -3,7 +3,7 @@
  * (signature, from keys in memory) and issued (a record), and its time after issuance.
  * Writes nothing, so a refused event leaves no trace.
  */
-import { parseScannedCode } from '#shared/codes/digital-link';
+import { readCodeReference } from '#shared/codes/digital-link';
 import { eventIdOf } from '#shared/custody/epcis';
 import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/event-shape';
 import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody/types';
@@ -12,6 +12,7 @@ import { BadRequestError } from '#shared/errors';
 import {
   type BatchReads,
   checkSignature,
+  findIssuedLot,
   getOrganizationCached,
   getProductCached,
   lookupUnit,
@@ -26,20 +27,39 @@ export interface ResolvedSubject {
   issuedAt: string;
 }
 
-export const resolveCode = async (uri: string, batchReads: BatchReads): Promise<ResolvedSubject> => {
-  const code = parseScannedCode(uri);
-  if (!(await checkSignature(code))) {
-    throw new BadRequestError('INVALID_SIGNATURE', `Code ${uri.slice(0, 120)} is not signed by TraceSeal: likely counterfeit`);
+/**
+ * The lot of a unit named without one: from its custody state when it ever moved (every
+ * unit inventory or an EPCIS answer lists), else from the product's lot ranges.
+ */
+const lotOfUnit = async (gtin: string, serial: string): Promise<string | undefined> => {
+  const stored = await getState(subjectIdOf({ kind: 'unit', gtin, serial }));
+  if (stored?.state.ref.kind === 'unit') return stored.state.ref.lot;
+  return findIssuedLot(gtin, serial);
+};
+
+/**
+ * Any form of a code we hand out (see readCodeReference). A signature that is present must
+ * verify: a forged label is refused whatever else it names. Every code, signed or not,
+ * must be one we issued; what an event may then do with it is the custody rules' question,
+ * which look only at who holds it, never at how it was named.
+ */
+export const resolveCode = async (text: string, batchReads: BatchReads): Promise<ResolvedSubject> => {
+  const code = readCodeReference(text);
+  if (code.digsig !== undefined && !(await checkSignature(code))) {
+    throw new BadRequestError('INVALID_SIGNATURE', `Code ${text.slice(0, 120)} is not signed by TraceSeal: likely counterfeit`);
   }
   if (code.kind === 'container') {
     const stored = await getState(subjectIdOf({ kind: 'container', sscc: code.sscc }));
     if (stored === undefined) throw new BadRequestError('UNKNOWN_CODE', `Container ${code.sscc} was never issued`);
     return { ref: stored.state.ref, issuedAt: stored.state.commissioned?.at ?? stored.state.lastEventTime };
   }
-  const unit = await lookupUnit(code, batchReads);
-  if (unit === undefined) throw new BadRequestError('UNKNOWN_CODE', `Unit ${code.gtin}/${code.serial} was never issued`);
+  const lot = code.lot ?? (await lotOfUnit(code.gtin, code.serial));
+  const unit = lot === undefined ? undefined : await lookupUnit({ gtin: code.gtin, lot, serial: code.serial }, batchReads);
+  if (unit === undefined || lot === undefined) {
+    throw new BadRequestError('UNKNOWN_CODE', `Unit ${code.gtin}/${code.serial} was never issued`);
+  }
   return {
-    ref: { kind: 'unit', gtin: code.gtin, lot: code.lot, serial: code.serial },
+    ref: { kind: 'unit', gtin: code.gtin, lot, serial: code.serial },
     batch: unit.batch,
     issuedAt: unit.batch.createdAt,
   };

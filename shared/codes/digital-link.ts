@@ -1,7 +1,7 @@
-import { normaliseGs1Identifier } from '#shared/custody/event-hash-identifiers';
 import { BadRequestError } from '#shared/errors';
 import { aiDefinition, aiValueProblem } from './gs1-ai-table';
 import { type AiElement, parseGs1DigitalLink } from './gs1-digital-link';
+import { normaliseGs1Identifier } from './gs1-key-identifiers';
 import { isValidGtin14 } from './gtin';
 import { isValidSscc } from './sscc';
 

@@ -139,6 +139,6 @@ describe('containers count the units they hold in all', () => {
     };
     expect(scanned.container).toMatchObject({ childCount: 2, unitCount: 3 });
     const page = await fetch(pallet, { headers: { accept: 'text/html', 'accept-language': 'en' } });
-    expect(await page.text()).toContain('pallet, 2 item(s) inside, 3 unit(s) in all');
+    expect(await page.text()).toContain('Pallet, 2 items inside, 3 units in all');
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { normaliseGs1Identifier } from '#shared/codes/gs1-key-identifiers';
 import { eventHashId, eventPreHash, hashIdOfPreHash } from '#shared/custody/event-hash';
-import { normaliseGs1Identifier } from '#shared/custody/event-hash-identifiers';
 import { canonicalTimestamp, canonicalValue } from '#shared/custody/event-hash-values';
 
 const context = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { traceseal: 'https://traceseal.dev/voc/' }];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { regionProblem } from '#shared/domain/region-code';
 import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '#shared/domain/partner-directory';
+import { regionProblem } from '#shared/domain/region-code';
 import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/domain/types';
 import { Gtin14, isoDate, Role, text } from './common';
 

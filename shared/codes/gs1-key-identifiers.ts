@@ -1,4 +1,4 @@
-import { gs1CheckDigit } from '#shared/codes/gtin';
+import { gs1CheckDigit } from './gtin';
 
 /**
  * GS1 keys as the CBV 2.0 event hash writes them (rules 17 and 18): EPC URIs, EPC class

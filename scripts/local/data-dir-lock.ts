@@ -25,15 +25,32 @@ export interface LockHolder {
 export class DataDirInUseError extends Error {
   public constructor(
     public readonly dataDir: string,
-    public readonly holder: LockHolder,
+    public readonly holder: Pick<LockHolder, 'pid'> & Partial<LockHolder>,
+    what = `another TraceSeal (process ${holder.pid}, started ${holder.since}${holder.url === undefined ? '' : `, serving ${holder.url}`})`,
   ) {
     super(
-      `DATA_DIR ${dataDir} is in use by another TraceSeal (process ${holder.pid}, started ${holder.since}` +
-        `${holder.url === undefined ? '' : `, serving ${holder.url}`}). Stop it first (Ctrl-C in its terminal, or kill ${holder.pid}), ` +
+      `DATA_DIR ${dataDir} is in use by ${what}. Stop it first (Ctrl-C in its terminal, or kill ${holder.pid}), ` +
         'or start this one with another DATA_DIR.',
     );
   }
 }
+
+/**
+ * A DynamoDB Local already running on `dbPath` that no lock names: one left by a version that
+ * kept no lock and did not stop its database with the terminal. Starting a second database on
+ * the same files would corrupt them, so the start is refused, naming the process to stop.
+ */
+export const assertNoDatabaseOn = (dataDir: string, dbPath: string): void => {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  if (ps.status !== 0) return;
+  for (const line of ps.stdout.split('\n')) {
+    const [, pid, args] = /^\s*(\d+)\s+(.*)$/.exec(line) ?? [];
+    if (pid === undefined || args === undefined) continue;
+    if (args.includes('DynamoDBLocal') && args.split(' ').includes(dbPath) && isRunning(Number(pid))) {
+      throw new DataDirInUseError(dataDir, { pid: Number(pid) }, `a DynamoDB Local (process ${pid}) left running on ${dbPath}`);
+    }
+  }
+};
 
 /** The start time of process `pid` as the system records it; null when it cannot be read (or it is gone). */
 export const processStartTime = (pid: number): string | null => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { acquireDataDirLock } from './data-dir-lock';
+import { acquireDataDirLock, assertNoDatabaseOn } from './data-dir-lock';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
 import { createLocalIssuer, LOCAL_ISSUER, LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
@@ -60,6 +60,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   try {
     const dbPath = join(dataDir, 'dynamodb');
     if (options.dynamoEndpoint === undefined) {
+      if (options.inMemory !== true) assertNoDatabaseOn(dataDir, dbPath);
       dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: options.inMemory === true ? undefined : dbPath });
       // Named in the lock, so a start after a crash can stop a database left on these files.
       if (options.inMemory !== true) await lock.update({ dynamo: { pid: dynamo.pid, dbPath } });

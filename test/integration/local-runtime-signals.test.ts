@@ -3,7 +3,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXIT_DATA_DIR_IN_USE, isRunning, LOCK_FILE, type LockHolder } from '../../scripts/local/data-dir-lock';
+import {
+  DataDirInUseError,
+  EXIT_DATA_DIR_IN_USE,
+  isRunning,
+  LOCK_FILE,
+  type LockHolder,
+} from '../../scripts/local/data-dir-lock';
+import { startDynamoDbLocal } from '../../scripts/local/dynamodb-local';
+import { startLocalRuntime } from '../../scripts/local/runtime';
 
 /**
  * `npm start` as a terminal runs it, in a child process: however it ends (the terminal closed,
@@ -110,5 +118,21 @@ describe('npm start cleans up after itself', () => {
     next.child.kill('SIGTERM');
     expect(await next.exited).toEqual({ code: 0, signal: null });
     await waitFor('DynamoDB Local to stop', () => !isRunning(next.javaPid));
+  }, 600_000);
+
+  it('refuses a DATA_DIR whose database an older version left running without a lock', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'traceseal-signals-'));
+    dirs.push(dataDir);
+    // What a closed terminal left behind before: a DynamoDB Local on DATA_DIR's files, no lock.
+    const leftover = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb') });
+    try {
+      const refused = startLocalRuntime({ port: 0, dataDir });
+      await expect(refused).rejects.toThrow(DataDirInUseError);
+      await expect(refused).rejects.toThrow(`a DynamoDB Local (process ${leftover.pid}) left running on ${dataDir}/dynamodb`);
+      // Refused before anything started: the lock is free again.
+      expect(await readLock(dataDir)).toBeUndefined();
+    } finally {
+      await leftover.stop();
+    }
   }, 600_000);
 });

@@ -8,7 +8,9 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: DynamoDB Local, Chromium and the CDK synth share them.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Timeouts bound hangs, never speed: tests wait for the conditions they need, and a loaded
+    // two-core machine runs them several times slower than an idle one.
+    testTimeout: 300_000,
     hookTimeout: 120_000,
     reporters: ['default'],
   },

@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
+import { DataDirInUseError, EXIT_DATA_DIR_IN_USE } from './local/data-dir-lock';
 import { JAVA_HINT } from './local/dynamodb-local';
-import { startLocalRuntime } from './local/runtime';
+import { type LocalRuntime, startLocalRuntime } from './local/runtime';
 
 /** `npm start`: the whole service on http://localhost:3000 with DynamoDB Local under DATA_DIR. */
 const port = Number(process.env.PORT ?? 3000);
@@ -8,8 +9,31 @@ const dataDir = process.env.DATA_DIR ?? '.data';
 /** Exactly `1`: the gateway believes viewers' CloudFront-Viewer-* headers (demos of places). */
 const simulateViewerLocation = process.env.TRACESEAL_SIMULATE_VIEWER_LOCATION === '1';
 
+let runtime: LocalRuntime | undefined;
+let stopping = false;
+
+/**
+ * Every way a terminal ends this process stops the service and its database: Ctrl-C (SIGINT),
+ * a closed terminal or SSH session (SIGHUP), kill or a supervisor (SIGTERM). Handlers are in
+ * place before anything starts; a signal during the start exits, and the database, whose exit
+ * hook and stdin watchdog follow this process (dynamodb-local.ts), goes with it. A second
+ * signal while stopping exits at once.
+ */
+const stop = async (signal: NodeJS.Signals): Promise<void> => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  if (runtime === undefined) process.exit(1);
+  console.log(`\n${signal}: stopping the gateway, background jobs and DynamoDB Local…`);
+  try {
+    await runtime.stop();
+  } finally {
+    process.exit(0);
+  }
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+
 const main = async (): Promise<void> => {
-  const runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation, auditLogStartsWithTable: true });
+  runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation, auditLogStartsWithTable: true });
   const { seedDemoData } = await import('./local/seed');
   const { data, created } = await seedDemoData(runtime.dataDir, runtime.url);
   const qr = await QRCode.toString(data.demoCodeUri, { type: 'terminal', small: true, errorCorrectionLevel: 'M' });
@@ -31,21 +55,15 @@ ${
     : 'Viewer locations: CloudFront-* headers sent to the gateway are dropped, as CloudFront does; set TRACESEAL_SIMULATE_VIEWER_LOCATION=1 to simulate places.'
 }
 Stop with Ctrl-C.`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the gateway and DynamoDB Local…`);
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 };
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
+  if (error instanceof DataDirInUseError) {
+    console.error(error.message);
+    process.exit(EXIT_DATA_DIR_IN_USE);
+  }
   const message = error instanceof Error ? error.message : String(error);
   console.error(message.includes('Java') ? JAVA_HINT : `Could not start TraceSeal: ${message}`);
+  await runtime?.stop();
   process.exit(1);
 });

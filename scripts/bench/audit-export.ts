@@ -135,9 +135,19 @@ export interface ExportRun {
   peakRssMb: number;
 }
 
+/**
+ * The child's V8 old space, in MB. Without a cap V8 grows its heap as far as its own defaults
+ * allow before collecting, and collects later still when the CPU is busy (its concurrent
+ * marking runs on the same two cores), so peak RSS measured how idle the machine was rather
+ * than what the export holds. Capped, V8 must collect to stay under it: an export that held
+ * more than this live would fail with an out-of-memory error, a clear verdict at any load.
+ */
+export const EXPORT_CHILD_OLD_SPACE_MB = 128;
+
 /** Runs the job to its end in a child process; its peak RSS is the export's. */
 export const exportInChild = async (jobId: string, env: NodeJS.ProcessEnv = process.env): Promise<ExportRun> => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', HERE, '--child', jobId], {
+  const node = [`--max-old-space-size=${EXPORT_CHILD_OLD_SPACE_MB}`, '--import', 'tsx'];
+  const { stdout } = await promisify(execFile)(process.execPath, [...node, HERE, '--child', jobId], {
     env,
     maxBuffer: 1024 * 1024,
   });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, stat } from 'node:fs/promises';
 
@@ -39,7 +40,9 @@ const appendBody = async (response: Response, path: string, onBytes: (n: number)
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   } finally {
-    await new Promise<void>((r) => out.end(() => r()));
+    // 'close', not 'finish': the file is closed before the caller checks, renames or removes it.
+    out.end();
+    await once(out, 'close');
   }
 };
 

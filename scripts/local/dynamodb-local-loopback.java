@@ -14,6 +14,10 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  *
  * Run in Java's single-file source mode (JEP 330): java -cp DynamoDBLocal.jar this-file args.
  * It never configures DynamoDB Local's telemetry, so nothing is sent anywhere either.
+ *
+ * With -Dtraceseal.exitWithParent=stdin it also exits when its standard input ends: the node
+ * process that started it holds the other end of that pipe, and the kernel closes it however
+ * that process ends (a closed terminal, kill -9, a crash), so no database outlives its service.
  */
 public class DynamoDbLocalLoopback {
   public static void main(String[] args) throws Exception {
@@ -40,6 +44,34 @@ public class DynamoDbLocalLoopback {
       }
       ((ServerConnector) connector).setHost("127.0.0.1");
     }
+    if ("stdin".equals(System.getProperty("traceseal.exitWithParent"))) watchParent();
     proxy.start();
+  }
+
+  private static void watchParent() {
+    Thread watchdog = new Thread(() -> {
+      try {
+        while (System.in.read() != -1) {
+          // The parent never writes; anything read is ignored.
+        }
+      } catch (java.io.IOException e) {
+        // A broken pipe means the same as its end.
+      }
+      System.err.println("The process that started DynamoDB Local is gone; stopping.");
+      // As on SIGTERM: shutdown hooks run; should one hang, the JVM ends anyway.
+      Thread deadline = new Thread(() -> {
+        try {
+          Thread.sleep(5000);
+        } catch (InterruptedException ignored) {
+          // ending anyway
+        }
+        Runtime.getRuntime().halt(1);
+      }, "parent-watchdog-deadline");
+      deadline.setDaemon(true);
+      deadline.start();
+      System.exit(0);
+    }, "parent-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 }

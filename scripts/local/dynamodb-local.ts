@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePrivateDirectory } from './private-directory';
@@ -53,6 +53,8 @@ const spawnLoopbackDynamoDb = (port: number, dbPath: string | null): ChildProces
   const jarDirectory = dynamoDbLocalJarDirectory();
   const args = [
     `-Djava.library.path=${join(jarDirectory, 'DynamoDBLocal_lib')}`,
+    // The launcher exits when its stdin, a pipe only this process holds, ends: see the launcher.
+    '-Dtraceseal.exitWithParent=stdin',
     '-cp',
     join(jarDirectory, 'DynamoDBLocal.jar'),
     LOOPBACK_LAUNCHER,
@@ -62,7 +64,7 @@ const spawnLoopbackDynamoDb = (port: number, dbPath: string | null): ChildProces
     '-sharedDb',
     '-disableTelemetry',
   ];
-  return spawn('java', args, { cwd: jarDirectory, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn('java', args, { cwd: jarDirectory, detached: true, stdio: ['pipe', 'ignore', 'pipe'] });
 };
 
 /** The last few KB of what java wrote to stderr, to say why it did not start. */
@@ -108,6 +110,11 @@ const waitUntilListening = async (
  * 127.0.0.1 only, in a process group of its own, so that stop() can end java and anything
  * it started with one signal. `dbPath` persists data (in a directory only its owner can
  * open); without it the database lives in memory.
+ *
+ * Its own group keeps a terminal's SIGINT and SIGHUP from reaching java directly, so this
+ * process decides how it stops. However this process ends, the database ends with it: an
+ * exit (process.exit, an uncaught error) signals the group on the way out, and a death that
+ * runs no code at all (kill -9) closes the stdin pipe the launcher watches.
  */
 export const startDynamoDbLocal = async (options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> => {
   assertJava();
@@ -129,10 +136,17 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
       // already gone
     }
   };
+  const onExit = () => killGroup('SIGTERM');
+  process.once('exit', onExit);
+  // The pipe is only held, never written: it must not keep this process alive.
+  (child.stdin as Socket | null)?.unref();
+  child.stdin?.on('error', () => undefined);
   try {
-    await waitUntilListening(endpoint, child, 30_000, stderr);
+    // Generous: a JVM starting on two cores that other work shares.
+    await waitUntilListening(endpoint, child, 120_000, stderr);
   } catch (error) {
     killGroup('SIGKILL');
+    process.off('exit', onExit);
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -146,6 +160,7 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
         const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
         await exited;
         clearTimeout(timer);
+        process.off('exit', onExit);
       })()),
   };
 };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { acquireDataDirLock, assertNoDatabaseOn } from './data-dir-lock';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
 import { createLocalIssuer, LOCAL_ISSUER, LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
@@ -39,6 +40,11 @@ export interface LocalRuntime {
   dynamo: { endpoint: string };
   /** Resolves once every scan answered so far is aggregated (see scan-log.ts). */
   flushScans(): Promise<void>;
+  /**
+   * Resolves once nothing of this runtime runs or writes any more: requests being answered
+   * and background job runs (told their time is up) have ended, the database has stopped,
+   * and DATA_DIR is free for another start or for removal.
+   */
   stop(): Promise<void>;
 }
 
@@ -48,21 +54,25 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
  * Brings the service up on this machine: DynamoDB Local, the table, a signing key, the
  * local issuer and the gateway, all listening on 127.0.0.1 only, with their data in a
  * directory only its owner can open. Environment variables are set before any handler or
- * store module is imported, exactly as Lambda sets them before loading a function.
+ * store module is imported, exactly as Lambda sets them before loading a function. One
+ * runtime per DATA_DIR: another live one there is refused (DataDirInUseError).
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const dataDir = resolve(options.dataDir);
   await ensurePrivateDirectory(dataDir);
+  const lock = await acquireDataDirLock(dataDir);
   const tableName = options.tableName ?? 'traceseal-local';
   let dynamo: DynamoDbLocal | undefined;
-  const endpoint =
-    options.dynamoEndpoint ??
-    (dynamo = await startDynamoDbLocal({
-      port: options.dynamoPort,
-      dbPath: options.inMemory === true ? undefined : join(dataDir, 'dynamodb'),
-    })).endpoint;
-
   try {
+    const dbPath = join(dataDir, 'dynamodb');
+    if (options.dynamoEndpoint === undefined) {
+      if (options.inMemory !== true) assertNoDatabaseOn(dataDir, dbPath);
+      dynamo = await startDynamoDbLocal({ port: options.dynamoPort, dbPath: options.inMemory === true ? undefined : dbPath });
+      // Named in the lock, so a start after a crash can stop a database left on these files.
+      if (options.inMemory !== true) await lock.update({ dynamo: { pid: dynamo.pid, dbPath } });
+    }
+    const endpoint = options.dynamoEndpoint ?? dynamo?.endpoint ?? '';
+
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
       AWS_REGION: process.env.AWS_REGION ?? 'local',
@@ -87,6 +97,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       HEAD_WITNESS_FILE: join(dataDir, 'audit', 'heads.jsonl'),
     });
 
+    // Job runs a stopped runtime of this process left queued go on here.
+    (await import('#shared/services/local-job-queue')).resumeLocalJobs();
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { ensureTable } = await import('./tables');
     const { MAIN_TABLE } = await import('#shared/store/table-definitions');
@@ -99,10 +111,21 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
     const issuer = await createLocalIssuer(dataDir);
     const handlers = new Map<string, Promise<LambdaHandler>>();
+    // Invocations still going on: closing the server ends their connections, not their work.
+    const invocations = new Set<Promise<unknown>>();
+    const invoke =
+      (handler: LambdaHandler): LambdaHandler =>
+      (event, context) => {
+        const invocation = handler(event, context);
+        invocations.add(invocation);
+        const forget = () => invocations.delete(invocation);
+        invocation.then(forget, forget);
+        return invocation;
+      };
     const loadHandler = (name: string): Promise<LambdaHandler> => {
       let loaded = handlers.get(name);
       if (loaded === undefined) {
-        loaded = import(`../../functions/${name}/handler.ts`).then((m: { handler: LambdaHandler }) => m.handler);
+        loaded = import(`../../functions/${name}/handler.ts`).then((m: { handler: LambdaHandler }) => invoke(m.handler));
         handlers.set(name, loaded);
       }
       return loaded;
@@ -129,6 +152,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     process.env.VERIFY_BASE_URL = options.publicBaseUrl ?? url;
     (await import('./exports')).configureLocalExports(dataDir, url);
     process.env.LABEL_LINK_BASE = url;
+    await lock.update({ url });
 
     let stopped: Promise<void> | undefined;
     return {
@@ -143,12 +167,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         (stopped ??= (async () => {
           server.closeAllConnections();
           await new Promise<void>((r) => server.close(() => r()));
+          await Promise.allSettled([...invocations]);
+          await (await import('#shared/services/local-job-queue')).stopLocalJobs();
           await scanLog.stop();
           await dynamo?.stop();
+          await lock.release();
         })()),
     };
   } catch (error) {
     await dynamo?.stop();
+    await lock.release();
     throw error;
   }
 };

@@ -3,7 +3,7 @@ import { getOptionalStringFromEnv } from '#shared/config';
 import { AppError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import type { WorkerOutcome } from './event-job-dispatcher';
-import { LocalJobQueue, localWorkers } from './local-job-queue';
+import { LocalJobQueue, localRunRemainingMs, localWorkers } from './local-job-queue';
 
 /**
  * How an issuance job reaches its worker: a message on the issuance queue
@@ -76,7 +76,10 @@ const runLocally = async (message: IssuanceJobMessage, tries = 1): Promise<void>
     // Loaded on first use: the worker imports the batch service, which imports this file.
     const { processIssuanceJob } = await import('./issuance-job-worker');
     const deadline = Date.now() + localTimeoutMs();
-    await followUpIssuance(message, await processIssuanceJob(message.batchId, { remainingMs: () => deadline - Date.now() }));
+    await followUpIssuance(
+      message,
+      await processIssuanceJob(message.batchId, { remainingMs: () => localRunRemainingMs(deadline) }),
+    );
   } catch (error) {
     logger.error('local issuance job run failed', {
       batchId: message.batchId,

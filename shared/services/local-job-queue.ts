@@ -44,6 +44,36 @@ export const pickNextRun = (waiting: readonly WaitingRun[], load: TenantLoad): n
 /** The AWS stack's maximum concurrency of each job worker; LOCAL_JOB_WORKERS overrides it. */
 export const DEFAULT_LOCAL_WORKERS = 5;
 
+/**
+ * Every local queue of this process, and whether the process is stopping its jobs. The local
+ * runtime stops them before it stops: a run must not still write into DATA_DIR (label files,
+ * export parts) once its service said it stopped and the directory may be removed.
+ */
+const queues = new Set<LocalJobQueue>();
+let stopping = false;
+
+/**
+ * The time left to a local run with this deadline: none once the runtime is stopping, so the
+ * run saves its progress and yields at its next check, as a Lambda run nearing its timeout does.
+ */
+export const localRunRemainingMs = (deadline: number): number => (stopping ? 0 : deadline - Date.now());
+
+/**
+ * Stops every local job run of this process: none starts any more, and those running are told
+ * their time is up (localRunRemainingMs); resolves once none runs. What was queued stays
+ * queued, as messages stay on a queue while no worker runs, until resumeLocalJobs.
+ */
+export const stopLocalJobs = async (): Promise<void> => {
+  stopping = true;
+  await Promise.all([...queues].map((queue) => queue.idle()));
+};
+
+/** Lets local job runs start again (a runtime started anew in this process). */
+export const resumeLocalJobs = (): void => {
+  stopping = false;
+  for (const queue of queues) queue.resume();
+};
+
 export class LocalJobQueue {
   private readonly waiting: (WaitingRun & { run: () => Promise<void> })[] = [];
   private readonly running = new Map<string, number>();
@@ -51,11 +81,23 @@ export class LocalJobQueue {
   private seq = 0;
   private starts = 0;
   private active = 0;
+  private readonly whenIdle: (() => void)[] = [];
 
   public constructor(
     private readonly name: string,
     private readonly workers: () => number,
-  ) {}
+  ) {
+    queues.add(this);
+  }
+
+  /** Resolves once no run of this queue is going on. */
+  public idle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.whenIdle.push(resolve));
+  }
+
+  public resume(): void {
+    this.pump();
+  }
 
   /** Queues a run of `tenant`'s job, after `delayMs` (a message's delay). */
   public enqueue(tenant: string, run: () => Promise<void>, delayMs = 0): void {
@@ -68,7 +110,7 @@ export class LocalJobQueue {
   }
 
   private pump(): void {
-    while (this.active < this.workers()) {
+    while (!stopping && this.active < this.workers()) {
       const index = pickNextRun(this.waiting, { running: this.running, lastStarted: this.lastStarted });
       if (index === undefined) return;
       const [next] = this.waiting.splice(index, 1);
@@ -87,6 +129,7 @@ export class LocalJobQueue {
         .finally(() => {
           this.active--;
           this.running.set(next.tenant, (this.running.get(next.tenant) ?? 1) - 1);
+          if (this.active === 0) for (const resolve of this.whenIdle.splice(0)) resolve();
           this.pump();
         });
     }

@@ -77,7 +77,9 @@ const startExport = async (token: string, format: string, query: Record<string, 
 };
 
 const finished = async (token: string, exportId: string): Promise<ExportView> => {
-  for (let i = 0; i < 300; i++) {
+  // A bound on a hang only (the describe's timeout is longer): a loaded machine may take a while.
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
     const res = await service.call('GET', `/v1/audit/exports/${exportId}`, { token });
     expect(res.status).toBe(200);
     const view = (await res.json()) as ExportView;

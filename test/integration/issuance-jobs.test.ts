@@ -32,7 +32,8 @@ const issue = (token: string, body: unknown, headers?: Record<string, string>) =
   service.call('POST', '/v1/batches', { token, body, headers });
 
 const waitDone = async (token: string, id: string): Promise<BatchView> => {
-  const deadline = Date.now() + 60_000;
+  // A bound on a hang only: on a loaded machine signing and writing labels may take a while.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     const view = (await (await service.call('GET', `/v1/batches/${id}`, { token })).json()) as BatchView;
     if (view.progress?.state === 'done') return view;

@@ -2,7 +2,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getOptionalStringFromEnv } from '#shared/config';
 import { AppError } from '#shared/errors';
 import { logger } from '#shared/logger';
-import { LocalJobQueue, localWorkers } from '../local-job-queue';
+import { LocalJobQueue, localRunRemainingMs, localWorkers } from '../local-job-queue';
 import type { ExportRunOutcome } from './export-worker';
 
 /**
@@ -63,7 +63,8 @@ const runLocally = async (message: ExportJobMessage, run: number): Promise<void>
   // Loaded on first use: the worker's graph includes the service that imports this module.
   const { runExportJob } = await import('./export-worker');
   try {
-    const outcome = await runExportJob(message.jobId);
+    // No deadline of its own (a run here is not cut at 15 minutes), but one that ends when the runtime stops.
+    const outcome = await runExportJob(message.jobId, { remainingMs: () => localRunRemainingMs(Number.POSITIVE_INFINITY) });
     if (run + 1 >= LOCAL_MAX_RUNS) return;
     if (outcome === 'continue') enqueueLocally(message, run + 1, 0);
     else if (outcome === 'retry') enqueueLocally(message, run + 1, LOCAL_RETRY_DELAY_MS);

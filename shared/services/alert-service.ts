@@ -3,21 +3,8 @@ import { type Alert, type AlertRule, COUNTERFEIT_WAVE, gtinOfAlert } from '#shar
 import { provinceOf } from '#shared/domain/reports';
 import { BadRequestError, ForbiddenError } from '#shared/errors';
 import { type AlertPage, listAlerts } from '#shared/store/alert-repository';
-import { fileInInbox, type InboxEntry } from './inbox-service';
+import { addProvincesInInbox, fileInInbox } from './inbox-service';
 import { requireRegisteredOrg } from './registry-service';
-
-type InboxFiler = (entry: InboxEntry) => Promise<void>;
-
-let inboxFiler: InboxFiler = fileInInbox;
-
-/** Unit tests replace the inbox; everything else files into the real one. Returns the restore. */
-export const replaceInboxFiler = (filer: InboxFiler): (() => void) => {
-  const previous = inboxFiler;
-  inboxFiler = filer;
-  return () => {
-    inboxFiler = previous;
-  };
-};
 
 const RULE_TITLES: Record<AlertRule, string> = {
   too_many_scans: 'Scanned more often than a genuine unit is',
@@ -40,7 +27,7 @@ const subjectOf = (alert: Alert): string =>
  */
 export const fileNewAlerts = async (alerts: readonly Alert[]): Promise<void> => {
   for (const alert of alerts) {
-    await inboxFiler({
+    await fileInInbox({
       kind: 'alert',
       id: alert.id,
       createdAt: alert.firstAt,
@@ -50,6 +37,15 @@ export const fileNewAlerts = async (alerts: readonly Alert[]): Promise<void> => 
       title: `${RULE_TITLES[alert.rule]}: ${subjectOf(alert)}`,
     });
   }
+};
+
+/**
+ * Carries provinces an open alert gained since it was filed (a later hit elsewhere) to the
+ * inbox, so each province's regulators hear of it whichever batch the hit arrived in.
+ * Idempotent like filing: provinces already there change nothing.
+ */
+export const fileWidenedAlerts = async (alerts: readonly Alert[]): Promise<void> => {
+  for (const alert of alerts) await addProvincesInInbox('alert', alert.id, alert.provinces);
 };
 
 export interface AlertListInput {

@@ -3,7 +3,7 @@ import { provinceOf } from '#shared/domain/reports';
 import { dayOf } from '#shared/domain/scan-rollups';
 import { getForgedScanTally, putForgedScanTally } from '#shared/store/forged-scan-repository';
 import { getOrganization } from '#shared/store/org-repository';
-import { fileNewAlerts } from './alert-service';
+import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';
 
 /**
@@ -46,6 +46,7 @@ export const recordForgedScans = async (input: ForgedScans): Promise<void> => {
       ...(factoryProvince === undefined ? {} : { factoryProvince }),
     });
     if (alert !== undefined && tally.alert === undefined) await fileNewAlerts([alert]);
+    else if (alert !== undefined) await fileWidenedAlerts([alert]);
     return putForgedScanTally(input.gtin, { ...absorbed.tally, ...(alert === undefined ? {} : { alert }) }, version, alert);
   };
   for (const [day, scans] of days) {

@@ -22,6 +22,7 @@ import { provinceOf, type Report, UNLOCATED_REGION } from '#shared/domain/report
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
 import { getAlert } from '#shared/store/alert-repository';
 import {
+  addInboxProvinces,
   changeInboxStatus,
   fileInboxEntry,
   getInboxEntry,
@@ -38,6 +39,11 @@ export type { InboxEntry } from '#shared/domain/inbox';
 /** Files an entry (status `new`); filing the same kind+id again changes nothing. */
 export const fileInInbox = async (entry: InboxEntry, now = new Date()): Promise<void> => {
   await fileInboxEntry(entry, now);
+};
+
+/** Lets the regulators of more provinces see a filed entry; provinces it has change nothing. */
+export const addProvincesInInbox = async (kind: InboxKind, id: string, provinces: readonly string[]): Promise<void> => {
+  await addInboxProvinces(kind, id, provinces);
 };
 
 /** The inbox entry of a report: its province (none when unlocated), its product, a one-line title. */

@@ -9,7 +9,7 @@ import { getOrganization } from '#shared/store/org-repository';
 import { getProductRecord } from '#shared/store/product-repository';
 import { getState } from '#shared/store/subject-state-repository';
 import { getUnitScans, type UnitScanState, writeUnitScans } from '#shared/store/unit-scan-repository';
-import { fileNewAlerts } from './alert-service';
+import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';
 
 /**
@@ -81,8 +81,8 @@ const applyHits = (
   judged: Judged,
   unit: UnitScans['unit'],
   subjectId: string,
-): { state: UnitScanState; touched: UnitAlert[]; opened: UnitAlert[] } => {
-  if (hits.length === 0) return { state, touched: [], opened: [] };
+): { state: UnitScanState; touched: UnitAlert[]; opened: UnitAlert[]; widened: UnitAlert[] } => {
+  if (hits.length === 0) return { state, touched: [], opened: [], widened: [] };
   const totalHits = state.hits + hits.length;
   const flag = nextFlag(state.flag, totalHits, judged.rules) ?? 'suspect';
   // The hit that changed the flag dates it: the first for suspect, the crossing one for blocked.
@@ -106,6 +106,8 @@ const applyHits = (
     openAlerts[hit.rule] = after;
     if (before === undefined) opened.set(after.rule, after);
   }
+  // Open alerts as stored, to tell which ones these hits took to new provinces.
+  const stored = state.openAlerts;
   const touched = [...new Set(hits.map((hit) => hit.rule))].flatMap((rule) => {
     const alert = openAlerts[rule];
     return alert === undefined ? [] : [{ ...alert, unitFlag: flag }];
@@ -122,6 +124,10 @@ const applyHits = (
     },
     touched,
     opened: touched.filter((alert) => opened.has(alert.rule)),
+    widened: touched.filter((alert) => {
+      const before = stored[alert.rule];
+      return before !== undefined && alert.provinces.some((province) => !before.provinces.includes(province));
+    }),
   };
 };
 
@@ -139,8 +145,15 @@ export const recordUnitScans = async (input: UnitScans): Promise<void> => {
     const { fresh, progress } = newSince(stored.state.progress, input.scans);
     if (fresh.length === 0) return;
     const { hits, memory } = evaluateScans(stored.state.memory, fresh, judged.rules, judged.context);
-    const { state, touched, opened } = applyHits({ ...stored.state, memory, progress }, hits, judged, input.unit, subjectId);
+    const { state, touched, opened, widened } = applyHits(
+      { ...stored.state, memory, progress },
+      hits,
+      judged,
+      input.unit,
+      subjectId,
+    );
     await fileNewAlerts(opened);
+    await fileWidenedAlerts(widened);
     if (await writeUnitScans(subjectId, state, stored.revision, touched)) return;
   }
   throw new Error(`The scan state of ${subjectId} kept changing under ${MAX_ATTEMPTS} attempts`);

@@ -103,6 +103,56 @@ export const getInboxHistory = async (kind: InboxKind, id: string): Promise<Inbo
 };
 
 /**
+ * Adds provinces to a filed entry (an alert whose later hits were elsewhere): the entry's
+ * list and a listing copy, as the entry now stands, in each area it did not reach yet, in
+ * one transaction conditioned on the entry's version and province count as read. Provinces
+ * are only ever added, so a status change conditioned on the count it read (below) never
+ * misses a copy. 'missing' when nothing was filed under that kind and id.
+ */
+export const addInboxProvinces = async (
+  kind: InboxKind,
+  id: string,
+  provinces: readonly string[],
+): Promise<'added' | 'unchanged' | 'missing'> => {
+  const TableName = mainTableName();
+  for (let attempt = 0; attempt < MAX_WIDEN_ATTEMPTS; attempt++) {
+    const record = await getInboxEntry(kind, id);
+    if (record === undefined) return 'missing';
+    const added = provinces.filter((province) => !record.provinces.includes(province));
+    if (added.length === 0) return 'unchanged';
+    const widened: InboxRecord = { ...record, provinces: [...record.provinces, ...added] };
+    const reached = new Set(inboxAreasOf(record.provinces));
+    const newAreas = inboxAreasOf(widened.provinces).filter((area) => !reached.has(area));
+    const outcome = await writeAll([
+      {
+        Update: {
+          TableName,
+          Key: inboxEntryKey(kind, id),
+          UpdateExpression: 'SET provinces = :provinces',
+          ConditionExpression: '#version = :read AND size(provinces) = :count',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':provinces': widened.provinces,
+            ':read': record.version,
+            ':count': record.provinces.length,
+          },
+        },
+      },
+      ...newAreas.map((area) => ({
+        Put: {
+          TableName,
+          Item: { ...inboxListingKey(area, record.createdAt, kind, id), type: 'inboxListing', ...widened },
+        },
+      })),
+    ]);
+    if (outcome === 'written') return 'added';
+  }
+  throw new Error(`Adding provinces to inbox entry ${kind} ${id} kept conflicting`);
+};
+
+const MAX_WIDEN_ATTEMPTS = 8;
+
+/**
  * Moves the entry from `record` (as read) to `change.to`: the entry only if it is still at
  * the version read, history item number version+1 only if it does not exist yet, the
  * listing copies, and `alsoWrite` (the underlying record's own status), in one
@@ -127,8 +177,14 @@ export const changeInboxStatus = async (
         TableName,
         Key: inboxEntryKey(record.kind, record.id),
         ...setStatus,
-        ConditionExpression: '#version = :read AND #status = :from',
-        ExpressionAttributeValues: { ...values, ':read': record.version, ':from': record.status },
+        // Provinces added since the read would leave their listing copies behind: a conflict.
+        ConditionExpression: '#version = :read AND #status = :from AND size(provinces) = :count',
+        ExpressionAttributeValues: {
+          ...values,
+          ':read': record.version,
+          ':from': record.status,
+          ':count': record.provinces.length,
+        },
       },
     },
     {

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUnits } from '../support/custody';
 import { factoryWithProduct, freshLicense, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
-import { inboxAlertsAbout, scanClaimingBeijingAndUrumqi, verdictOf } from '../support/viewer-location';
+import {
+  CLAIMS_BEIJING,
+  CLAIMS_URUMQI,
+  inboxAlertsAbout,
+  scanClaimingBeijingAndUrumqi,
+  verdictOf,
+} from '../support/viewer-location';
 
 /**
  * Scans through the real local service: the gateway logs each verdict it answered, the
@@ -145,5 +151,30 @@ describe('simulated places (TRACESEAL_SIMULATE_VIEWER_LOCATION=1)', () => {
     expect((await verdictOf(uri)).scanAlert).toMatchObject({ level: 'blocked', rules: ['impossible_travel'] });
     expect(await inboxAlertsAbout(service, beijing, gtin)).toHaveLength(1);
     expect(await inboxAlertsAbout(service, xinjiang, gtin)).toHaveLength(1);
+  });
+
+  it('brings an alert to each province its hits were in, whichever batch each hit arrived in', async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken);
+    const [uri = ''] = await issueUnits(service, factory.token, gtin, `SEP${Date.now() % 1e6}`, 1);
+    const beijing = await regulator('CN-BJ Beijing');
+    const xinjiang = await regulator('CN-XJ Urumqi');
+    // One scan a batch: the alert opens in Urumqi, its next hit is in Beijing.
+    for (const claim of [CLAIMS_BEIJING, CLAIMS_URUMQI, CLAIMS_BEIJING]) {
+      const res = await fetch(uri, { headers: { accept: 'application/json', ...claim } });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      await service.runtime.flushScans();
+    }
+    const [inXinjiang] = await inboxAlertsAbout(service, xinjiang, gtin);
+    const [inBeijing] = await inboxAlertsAbout(service, beijing, gtin);
+    expect(inBeijing).toBeDefined();
+    expect(inBeijing?.id).toBe(inXinjiang?.id);
+    // The entry, read in either province, names both, and moves in both.
+    const moved = await service.call('POST', `/v1/inbox/alert/${inBeijing?.id}/status`, {
+      token: beijing,
+      body: { status: 'investigating', note: 'Checking both scans' },
+    });
+    expect(moved.status).toBe(200);
+    expect((await inboxAlertsAbout(service, xinjiang, gtin))[0]?.status).toBe('investigating');
   });
 });

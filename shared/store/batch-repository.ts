@@ -3,6 +3,7 @@
  * and lot from the code) reads it with one GetItem and the lot is unique by construction.
  * A small pointer item serves lookups by batch id. Codes are stored in chunks of
  * CODE_CHUNK_SIZE so that issuing 10,000 codes costs a handful of writes, not 10,000.
+ * Kept as one file (over 300 lines): batches, their pointers and their chunks share keys and transactions.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Batch, IssuedCode } from '#shared/domain/types';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashRecordedEvent } from '#shared/custody/chain';
 import { eventLeafHash } from '#shared/domain/audit-log';
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
@@ -78,15 +78,15 @@ const startExport = async (token: string, format: string, query: Record<string, 
 
 const finished = async (token: string, exportId: string): Promise<ExportView> => {
   // A bound on a hang only (the describe's timeout is longer): a loaded machine may take a while.
-  const deadline = Date.now() + 150_000;
-  while (Date.now() < deadline) {
-    const res = await service.call('GET', `/v1/audit/exports/${exportId}`, { token });
-    expect(res.status).toBe(200);
-    const view = (await res.json()) as ExportView;
-    if (view.state === 'done' || view.state === 'failed') return view;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('export did not finish');
+  return vi.waitUntil(
+    async () => {
+      const res = await service.call('GET', `/v1/audit/exports/${exportId}`, { token });
+      expect(res.status).toBe(200);
+      const view = (await res.json()) as ExportView;
+      return view.state === 'done' || view.state === 'failed' ? view : undefined;
+    },
+    { timeout: 150_000, interval: 100 },
+  );
 };
 
 /** Downloads the three files through their links, as a regulator would. */

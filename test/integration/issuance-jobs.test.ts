@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDigitalLink } from '#shared/codes/digital-link';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
@@ -33,13 +33,18 @@ const issue = (token: string, body: unknown, headers?: Record<string, string>) =
 
 const waitDone = async (token: string, id: string): Promise<BatchView> => {
   // A bound on a hang only: on a loaded machine signing and writing labels may take a while.
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    const view = (await (await service.call('GET', `/v1/batches/${id}`, { token })).json()) as BatchView;
-    if (view.progress?.state === 'done') return view;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${JSON.stringify(view.progress)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let last: BatchView | undefined;
+  return vi
+    .waitUntil(
+      async () => {
+        last = (await (await service.call('GET', `/v1/batches/${id}`, { token })).json()) as BatchView;
+        return last.progress?.state === 'done' ? last : undefined;
+      },
+      { timeout: 240_000, interval: 200 },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`job ${id} still ${JSON.stringify(last?.progress)}`, { cause: error });
+    });
 };
 
 const download = async (output: Output | undefined): Promise<Buffer> => {

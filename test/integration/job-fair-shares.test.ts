@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { slotHolders } from '#shared/store/job-slot-repository';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
@@ -29,12 +29,9 @@ const issue = (token: string, gtin: string, lot: string, headers?: Record<string
 const progressOf = async (token: string, id: string): Promise<string | undefined> =>
   ((await (await service.call('GET', `/v1/batches/${id}`, { token })).json()) as BatchView).progress?.state;
 
+/** Until the job is done; the timeout only bounds a hang. */
 const waitDone = async (token: string, id: string): Promise<void> => {
-  const deadline = Date.now() + 120_000;
-  while ((await progressOf(token, id)) !== 'done') {
-    if (Date.now() > deadline) throw new Error(`job ${id} not done`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await vi.waitUntil(async () => (await progressOf(token, id)) === 'done', { timeout: 120_000, interval: 200 });
 };
 
 describe('fair shares of the issuance workers', { timeout: 180_000 }, () => {

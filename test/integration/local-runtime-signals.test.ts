@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   DataDirInUseError,
   EXIT_DATA_DIR_IN_USE,
@@ -52,11 +52,9 @@ const npmStart = (dataDir: string): Started => {
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs` (generous: it only bounds a hang). */
 const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 240_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitUntil(check, { timeout: timeoutMs, interval: 100 }).catch((error: unknown) => {
+    throw new Error(`Timed out waiting for ${what}`, { cause: error });
+  });
 };
 
 const readLock = async (dataDir: string): Promise<LockHolder | undefined> =>

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { acquireIssuanceLease, getIssuanceJob } from '#shared/store/issuance-job-repository';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
@@ -15,11 +15,9 @@ beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin
 afterAll(async () => service?.stop());
 
 const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 240_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitUntil(check, { timeout: timeoutMs, interval: 100 }).catch((error: unknown) => {
+    throw new Error(`Timed out waiting for ${what}`, { cause: error });
+  });
 };
 
 describe('stopping the local runtime', () => {

@@ -1,3 +1,5 @@
+// One file, a little over 300 lines: the checks verify-export runs, together and in the order it
+// prints them; the log's edges and witness (export-verify-log.ts) and chain links live beside it.
 import type { JSONWebKeySet } from 'jose';
 import { hashRecordedEvent } from '#shared/custody/chain';
 import { EPCIS_CONTEXT } from '#shared/custody/epcis';

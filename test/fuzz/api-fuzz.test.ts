@@ -195,9 +195,8 @@ const send = (request: FuzzRequest): Promise<Outcome> => {
       return match?.[1] === undefined ? undefined : Number(match[1]);
     };
     const socket = connect({ host: '127.0.0.1', port });
-    // A hang, not slowness: a connection silent for 120 s (a loaded two-core machine answers a
-    // 10 MiB body many times slower, but it answers).
-    socket.setTimeout(120_000, () => finish({ failure: 'no answer for 120 s' }));
+    // A hang, not slowness: a loaded two-core machine answers a 10 MiB body many times slower.
+    AbortSignal.timeout(120_000).addEventListener('abort', () => finish({ failure: 'no answer within 120 s' }));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       const status = statusOf();

@@ -186,6 +186,22 @@ describe('signed Merkle checkpoints of every recorded event', { timeout: 180_000
     expect(auditLog(await storedEvents(), heads)).toMatchObject({ ok: true, eventCount: 10 });
   });
 
+  it('publishes the witnessed heads to anyone, largest first, each one a head the table signed; bad queries are 400', async () => {
+    const res = await service.call('GET', '/v1/audit/witness?limit=100');
+    expect(res.status).toBe(200);
+    const { heads } = (await res.json()) as { heads: { treeSize: number; signedHead: string }[] };
+    const sizes = heads.map((head) => head.treeSize);
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    expect(new Set(sizes)).toEqual(new Set((await signedHeads()).map((head) => head.treeSize)));
+    const bySize = await service.call('GET', '/v1/audit/witness?treeSize=7');
+    expect(((await bySize.json()) as { heads: { treeSize: number }[] }).heads.map((head) => head.treeSize)).toEqual([7]);
+    for (const query of ['treeSize=-1', 'treeSize=abc', 'limit=0', 'limit=101', 'cursor=x']) {
+      const bad = await service.call('GET', `/v1/audit/witness?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code, query).toBe('VALIDATION_FAILED');
+    }
+  });
+
   describe('a rewrite of the stored events by someone with database access is detected', () => {
     const itemOf = async (eventId: string) =>
       (await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId) }))).Item ?? {};

@@ -1,4 +1,4 @@
-import { provinceOf } from './reports';
+import { isNationalRegion, provinceOf } from './reports';
 import type { Role } from './types';
 
 /**
@@ -56,8 +56,6 @@ export type EventViewer =
   | { kind: 'province'; province: string }
   | { kind: 'party'; orgId: string }
   | { kind: 'nothing' };
-
-export const isNationalRegion = (region: string): boolean => /^[A-Za-z]{2}$/.test(region.trim());
 
 export const viewerOf = (org: { id: string; role: Role; region: string }): EventViewer => {
   if (org.role === 'regulator') {

@@ -62,3 +62,6 @@ export const provinceOf = (region: string): string => {
   const first = region.trim().split(/\s+/)[0] ?? '';
   return /^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$/.test(first) ? first.toUpperCase() : region.trim().toUpperCase();
 };
+
+/** A bare country code (`CN`) is a national regulator's region: it sees the whole country. */
+export const isNationalRegion = (region: string): boolean => /^[A-Za-z]{2}$/.test(region.trim());

@@ -1,5 +1,5 @@
 import { BadRequestError, ForbiddenError } from '#shared/errors';
-import { provinceOf } from './reports';
+import { isNationalRegion, provinceOf } from './reports';
 import { DRAW_ALGORITHM, type DrawInputs, type SaltBase, type SpotCheckKind, type SpotCheckScope } from './spot-check-draw';
 import { DRAW_ALGORITHM_V1, type DrawInputsV1 } from './spot-check-draw-v1';
 
@@ -69,9 +69,6 @@ export const revealDeadline = (draw: Pick<SpotCheckDraw, 'committedAt'>): Date =
 /** Abandonment is a matter of time, evaluated on every read: nothing has to run to mark it. */
 export const effectiveStatus = (draw: Pick<SpotCheckDraw, 'status' | 'committedAt'>, now: Date): DrawStatus =>
   draw.status !== 'drawn' && now.getTime() >= revealDeadline(draw).getTime() ? 'abandoned' : draw.status;
-
-/** A bare country code (`CN`) is a national regulator's region: it sees the whole country. */
-export const isNationalRegion = (region: string): boolean => /^[A-Za-z]{2}$/.test(region.trim());
 
 /**
  * The province a regulator may draw in: its own, or any of its country's when national.

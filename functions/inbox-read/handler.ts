@@ -2,7 +2,8 @@ import { createHandler } from '#shared/http/create-handler';
 import { json } from '#shared/http/responses';
 import { createRouter } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
-import { getInboxDetailFor, listInboxFor } from '#shared/services/inbox-service';
+import { getInboxDetailFor } from '#shared/services/inbox-desk';
+import { listInboxFor } from '#shared/services/inbox-service';
 
 const list = createHandler(ROUTES.listInbox, async ({ principal, query }) => {
   const page = await listInboxFor(principal, query);

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { cursorParameterOf, ROUTES, type RouteDefinition } from '#shared/http/routes';
+import { cursorParameterOf, type RouteDefinition } from '#shared/http/route-definition';
+import { ROUTES } from '#shared/http/routes';
 import { jobSlotsPartitionPattern } from '#shared/store/keys';
 import { CursorKey } from './cursor-key';
 import { pascalCase } from './naming';

@@ -8,7 +8,7 @@
  * reads the organizations' registered regions.
  */
 import { regulatorScopeOf, scopeCovers } from '#shared/domain/inbox';
-import { provinceOf } from '#shared/domain/reports';
+import { provinceOf } from '#shared/domain/provinces';
 import { ForbiddenError } from '#shared/errors';
 
 export interface RecallPlaces {

@@ -1,4 +1,4 @@
-import { isNationalRegion, provinceOf } from './reports';
+import { isNationalRegion, provinceOf } from './provinces';
 import type { Role } from './types';
 
 /**

@@ -1,5 +1,3 @@
-import type { ReportStatus } from './reports';
-
 /**
  * The regulators' inbox: counterfeit reports and anomaly alerts, each worked through a
  * status with an append-only history. Pure rules here; storage in shared/store/inbox-repository.
@@ -56,14 +54,6 @@ export const checkMove = (from: InboxStatus, to: InboxStatus, note: string | und
   if (needsNote && (note === undefined || note.trim() === '')) return { ok: false, reason: 'note_required' };
   return { ok: true };
 };
-
-/** What the report's own status (the one its factory sees) reads while its inbox entry is in `status`. */
-const REPORT_STATUS_OF: Readonly<Record<InboxStatus, ReportStatus>> = {
-  new: 'received',
-  investigating: 'under_review',
-  closed: 'closed',
-};
-export const reportStatusFor = (status: InboxStatus): ReportStatus => REPORT_STATUS_OF[status];
 
 /** The country of an ISO 3166-2 province (`CN-GD` → `CN`); undefined for anything else. */
 export const countryOfProvince = (province: string): string | undefined => {

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { CROCKFORD_ALPHABET } from '#shared/codes/base32';
+import type { InboxStatus } from './inbox';
 import type { ReportPhotoType } from './report-photos';
 
 /**
@@ -54,14 +55,10 @@ export const newReportReference = (now: Date): string => {
   return `TS-${now.getUTCFullYear()}-${random}`;
 };
 
-/**
- * The province part of an organization's region (`CN-GD Shenzhen` → `CN-GD`), the level
- * at which reports reach regulators. A region without an ISO 3166-2 code is used whole.
- */
-export const provinceOf = (region: string): string => {
-  const first = region.trim().split(/\s+/)[0] ?? '';
-  return /^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$/.test(first) ? first.toUpperCase() : region.trim().toUpperCase();
+/** What the report's own status (the one its factory sees) reads while its inbox entry is in `status`. */
+const REPORT_STATUS_OF: Readonly<Record<InboxStatus, ReportStatus>> = {
+  new: 'received',
+  investigating: 'under_review',
+  closed: 'closed',
 };
-
-/** A bare country code (`CN`) is a national regulator's region: it sees the whole country. */
-export const isNationalRegion = (region: string): boolean => /^[A-Za-z]{2}$/.test(region.trim());
+export const reportStatusFor = (status: InboxStatus): ReportStatus => REPORT_STATUS_OF[status];

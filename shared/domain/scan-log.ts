@@ -1,6 +1,7 @@
 import { DIGSIG_PATTERN } from '#shared/codes/digital-link';
-import type { ScannedSubject, ScanPlace, ScanRecord } from './scans';
+import type { ScannedSubject, ScanRecord } from './scans';
 import { classifyUserAgent } from './user-agent';
+import type { ScanPlace } from './viewer-place';
 import { type IpRegion, placeOfViewer } from './viewer-place';
 
 /**

@@ -1,4 +1,5 @@
-import type { ScanPlace, ScanRecord } from './scans';
+import type { ScanRecord } from './scans';
+import type { ScanPlace } from './viewer-place';
 
 /**
  * Clone and anomaly rules, pure: given what a unit's scan item remembers, the scans not yet
@@ -57,9 +58,6 @@ export const NO_COORDINATES_WINDOW_MS = 10 * 60 * 1000;
 
 /** How many recent places a unit's scan item keeps for the travel test. */
 export const RECENT_PLACES = 16;
-
-/** An intended market: a country (ISO 3166-1 alpha-2, `CN`) or a province (ISO 3166-2, `CN-GD`). */
-export const MARKET_CODE_PATTERN = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
 export interface PlaceAt extends ScanPlace {
   at: string;
@@ -233,3 +231,10 @@ export const nextFlag = (current: UnitFlag | undefined, totalHits: number, rules
   if (current === 'suspect' || totalHits > 0) return 'suspect';
   return undefined;
 };
+
+/** What the verify path tells a viewer about a unit's scan pattern: its flag and the rules that raised it. */
+export interface ScanAlert {
+  level: UnitFlag;
+  rules: ScanRuleName[];
+  since?: string;
+}

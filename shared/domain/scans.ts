@@ -1,3 +1,5 @@
+import type { ScanPlace } from './viewer-place';
+
 /**
  * What one public scan leaves behind, whichever way it reached us (a CloudFront real-time
  * log record in AWS, the local gateway's log here). Coarse on purpose: a place is a
@@ -6,17 +8,6 @@
  */
 export const UA_CLASSES = ['wechat', 'alipay', 'mobile_browser', 'desktop_browser', 'scanner_app', 'bot', 'other'] as const;
 export type UaClass = (typeof UA_CLASSES)[number];
-
-export interface ScanPlace {
-  /** ISO 3166-1 alpha-2, upper case. */
-  country?: string;
-  /** ISO 3166-2, e.g. `CN-GD`. */
-  province?: string;
-  city?: string;
-  /** Degrees, rounded to one decimal. */
-  lat?: number;
-  lon?: number;
-}
 
 /**
  * What a scan named: the label's identity and its AI 8030 as the viewer sent it. The digsig

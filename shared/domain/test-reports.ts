@@ -5,8 +5,6 @@
  */
 import type { ClauseResult } from './test-report-clauses';
 
-export const LAB_REPORT_JWS_TYPE = 'traceseal-lab-report+jws';
-
 /** What a report is about: a registered GTIN, or for a product not registered here, its description. */
 export type ReportProduct = { gtin: string } | { description: string };
 
@@ -31,10 +29,6 @@ export interface LabReportRegistration extends LabReportClaims {
   /** The compact JWS over canonicalJson(claims). */
   jws: string;
 }
-
-/** Key ids of lab keys: never 4 characters, so they can never be taken for a label key. */
-export const labKeyIdPrefix = (labOrgId: string): string => `lab-${labOrgId}-`;
-export const isLabKeyOf = (kid: string, labOrgId: string): boolean => kid.startsWith(labKeyIdPrefix(labOrgId));
 
 export const claimsOf = (registration: LabReportRegistration): LabReportClaims => {
   const { kid: _kid, jws: _jws, ...claims } = registration;

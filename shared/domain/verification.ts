@@ -1,6 +1,6 @@
 import type { CodeIdentity } from '#shared/codes/digital-link';
 import type { CustodyView } from '#shared/custody/public-view';
-import type { ScanRuleName, UnitFlag } from './scan-rules';
+import type { ScanAlert } from './scan-rules';
 import type { TestReportSummary } from './test-report-scan';
 import type { Batch, Organization, Product } from './types';
 
@@ -50,12 +50,6 @@ export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
  * `suspect` leaves the verdict as custody decides it, `blocked` makes it `blocked` unless
  * something more severe applies. `rules` are the rules that fired; `since` when the flag was set.
  */
-export interface ScanAlert {
-  level: UnitFlag;
-  rules: ScanRuleName[];
-  since?: string;
-}
-
 export interface VerificationResult {
   status: VerificationStatus;
   message: string;

@@ -1,11 +1,21 @@
-import type { ScanPlace } from './scans';
-
 /**
  * A viewer's coarse place from what the CDN observed: the country CloudFront itself
  * determined (`c-country`), and for mainland China the province and city an offline IP
  * database (ip2region) gives for the viewer's address. Nothing the viewer sends enters it.
  * Such a place has no coordinates: the rules judge it by city and province.
  */
+
+/** Where a scan or a report came from, as coarse as the source allows. */
+export interface ScanPlace {
+  /** ISO 3166-1 alpha-2, upper case. */
+  country?: string;
+  /** ISO 3166-2, e.g. `CN-GD`. */
+  province?: string;
+  city?: string;
+  /** Degrees, rounded to one decimal. */
+  lat?: number;
+  lon?: number;
+}
 
 /** What ip2region answers for an address: Chinese names, empty where unknown. */
 export interface IpRegion {

@@ -1,5 +1,14 @@
 import { errorResponse as error, route } from './route-definition';
-import * as s from './schemas/index';
+import {
+  AlertList,
+  AlertListQuery,
+  ScanRules,
+  ScanRulesBody,
+  ScanRulesParams,
+  UnblockBody,
+  UnblockResult,
+  UnitParams,
+} from './schemas/alerts';
 
 /**
  * Clone and anomaly detection (shared/http/routes.ts spreads these into ROUTES): a
@@ -14,9 +23,9 @@ export const ALERT_ROUTES = {
     functionName: 'scan-rules',
     summary: "A product's clone and anomaly rules (owner factory, regulators)",
     auth: ['factory', 'regulator'],
-    params: s.ScanRulesParams,
+    params: ScanRulesParams,
     responses: {
-      200: { description: 'The rules in force', schema: s.ScanRules },
+      200: { description: 'The rules in force', schema: ScanRules },
       400: error('Invalid request'),
       401: error('Missing or invalid token'),
       403: error('Not the factory that registered this GTIN, nor a regulator'),
@@ -30,10 +39,10 @@ export const ALERT_ROUTES = {
     functionName: 'scan-rules',
     summary: "Replace your product's anomaly rules (left-out fields take the defaults); judges scans from now on",
     auth: ['factory'],
-    params: s.ScanRulesParams,
-    body: s.ScanRulesBody,
+    params: ScanRulesParams,
+    body: ScanRulesBody,
     responses: {
-      200: { description: 'The rules now in force', schema: s.ScanRules },
+      200: { description: 'The rules now in force', schema: ScanRules },
       400: error('Invalid request'),
       401: error('Missing or invalid token'),
       403: error('Not the factory that registered this GTIN'),
@@ -49,9 +58,9 @@ export const ALERT_ROUTES = {
     functionName: 'list-alerts',
     summary: "Anomaly alerts: a factory's about its products, a regulator's of its province (national: its country)",
     auth: ['factory', 'regulator'],
-    query: s.AlertListQuery,
+    query: AlertListQuery,
     responses: {
-      200: { description: 'One page, newest first', schema: s.AlertList },
+      200: { description: 'One page, newest first', schema: AlertList },
       400: error('Invalid request'),
       401: error('Missing or invalid token'),
       403: error('Role or organization not allowed'),
@@ -64,10 +73,10 @@ export const ALERT_ROUTES = {
     functionName: 'unblock-unit',
     summary: "Clear a unit's suspect or blocked flag, with a reason (the factory that registered the GTIN only)",
     auth: ['factory'],
-    params: s.UnitParams,
-    body: s.UnblockBody,
+    params: UnitParams,
+    body: UnblockBody,
     responses: {
-      200: { description: 'Unblocked: its open alerts closed, its scans judged from a fresh baseline', schema: s.UnblockResult },
+      200: { description: 'Unblocked: its open alerts closed, its scans judged from a fresh baseline', schema: UnblockResult },
       400: error('Invalid request (a reason is required)'),
       401: error('Missing or invalid token'),
       403: error('Not the factory that registered this GTIN'),

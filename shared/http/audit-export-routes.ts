@@ -1,5 +1,5 @@
 import { errorResponse as error, route } from './route-definition';
-import * as s from './schemas/index';
+import { CreateExportRequest, ExportJobView, ExportParams } from './schemas/audit-exports';
 
 /**
  * Audit exports (shared/http/routes.ts spreads these into ROUTES): whoever may query EPCIS
@@ -13,9 +13,9 @@ export const AUDIT_EXPORT_ROUTES = {
     functionName: 'audit-export-create',
     summary: 'Start an export of the events the caller sees (EPCIS, CSV or NDJSON), with proofs and a signed manifest',
     auth: ['factory', 'distributor', 'regulator'],
-    body: s.CreateExportRequest,
+    body: CreateExportRequest,
     responses: {
-      202: { description: 'Started; GET the Location header for progress and, when done, the links', schema: s.ExportJobView },
+      202: { description: 'Started; GET the Location header for progress and, when done, the links', schema: ExportJobView },
       400: error('Invalid request (QUERY_PARAMETER_EXCEPTION names bad query parameters)'),
       401: error('Missing or invalid token'),
       403: error('Role or organization not allowed'),
@@ -30,9 +30,9 @@ export const AUDIT_EXPORT_ROUTES = {
     functionName: 'audit-export-read',
     summary: "An export's state, progress and, when done, its download links and manifest",
     auth: ['factory', 'distributor', 'regulator'],
-    params: s.ExportParams,
+    params: ExportParams,
     responses: {
-      200: { description: 'The export', schema: s.ExportJobView },
+      200: { description: 'The export', schema: ExportJobView },
       400: error('Invalid request'),
       401: error('Missing or invalid token'),
       403: error('Role or organization not allowed'),

@@ -1,5 +1,16 @@
 import { errorResponse as error, route } from './route-definition';
-import * as s from './schemas/index';
+import {
+  Checkpoint,
+  CheckpointCreated,
+  CheckpointList,
+  CheckpointListQuery,
+  ConsistencyProof,
+  ConsistencyProofQuery,
+  InclusionProof,
+  InclusionProofQuery,
+  WitnessedHeads,
+  WitnessedHeadsQuery,
+} from './schemas/audit-log';
 
 /**
  * The signed audit log (shared/http/routes.ts spreads these into ROUTES). Heads and
@@ -17,8 +28,8 @@ export const AUDIT_LOG_ROUTES = {
     functionName: 'audit-log-read',
     summary: 'Signed tree heads of the audit log, newest first (public)',
     auth: 'public',
-    query: s.CheckpointListQuery,
-    responses: { 200: { description: 'One page', schema: s.CheckpointList }, 400: error('Invalid request') },
+    query: CheckpointListQuery,
+    responses: { 200: { description: 'One page', schema: CheckpointList }, 400: error('Invalid request') },
   }),
   getLatestCheckpoint: route({
     operationId: 'getLatestCheckpoint',
@@ -28,7 +39,7 @@ export const AUDIT_LOG_ROUTES = {
     summary: 'The newest signed tree head (public)',
     auth: 'public',
     responses: {
-      200: { description: 'The newest head', schema: s.Checkpoint },
+      200: { description: 'The newest head', schema: Checkpoint },
       404: error('No head signed yet'),
     },
   }),
@@ -40,8 +51,8 @@ export const AUDIT_LOG_ROUTES = {
     summary:
       'Signed tree heads as published to the witness the table cannot change (Object Lock), largest and newest first (public)',
     auth: 'public',
-    query: s.WitnessedHeadsQuery,
-    responses: { 200: { description: 'Witnessed heads', schema: s.WitnessedHeads }, 400: error('Invalid request') },
+    query: WitnessedHeadsQuery,
+    responses: { 200: { description: 'Witnessed heads', schema: WitnessedHeads }, 400: error('Invalid request') },
   }),
   getConsistencyProof: route({
     operationId: 'getConsistencyProof',
@@ -50,9 +61,9 @@ export const AUDIT_LOG_ROUTES = {
     functionName: 'audit-log-read',
     summary: 'RFC 9162 consistency proof that the tree of size `second` extends the tree of size `first` (public)',
     auth: 'public',
-    query: s.ConsistencyProofQuery,
+    query: ConsistencyProofQuery,
     responses: {
-      200: { description: 'The proof', schema: s.ConsistencyProof },
+      200: { description: 'The proof', schema: ConsistencyProof },
       400: error('Sizes out of order, or past the newest signed head'),
     },
   }),
@@ -63,9 +74,9 @@ export const AUDIT_LOG_ROUTES = {
     functionName: 'audit-log-read',
     summary: 'RFC 9162 inclusion proof of an event in the tree of size `treeSize` (regulators, admins)',
     auth: ['regulator', 'admin'],
-    query: s.InclusionProofQuery,
+    query: InclusionProofQuery,
     responses: {
-      200: { description: 'The proof', schema: s.InclusionProof },
+      200: { description: 'The proof', schema: InclusionProof },
       400: error('Invalid request, or a size past the newest signed head'),
       401: error('Missing or invalid token'),
       403: error('Not a regulator or admin'),
@@ -80,7 +91,7 @@ export const AUDIT_LOG_ROUTES = {
     summary: 'Append the settled events and sign a tree head now (regulators, admins)',
     auth: ['regulator', 'admin'],
     responses: {
-      201: { description: 'Signed', schema: s.CheckpointCreated },
+      201: { description: 'Signed', schema: CheckpointCreated },
       401: error('Missing or invalid token'),
       403: error('Not a regulator or admin'),
       409: error('A checkpoint is running: try again shortly'),

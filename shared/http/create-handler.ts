@@ -5,7 +5,7 @@ import type { Principal } from '#shared/auth/principal';
 import { ForbiddenError } from '#shared/errors';
 import { type ApiContext, authorize, httpErrorHandler, validateRequest } from './middleware';
 import type { HttpResponse } from './responses';
-import type { RouteDefinition } from './routes';
+import type { RouteDefinition } from './route-definition';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 

@@ -1,5 +1,5 @@
 import { errorResponse as error, route } from './route-definition';
-import * as s from './schemas/index';
+import { EpcisEventsQuery, EpcisQueryDocument } from './schemas/epcis-query';
 
 /** The EPCIS 2.0 query interface (shared/http/routes.ts spreads these into ROUTES). */
 
@@ -12,11 +12,11 @@ export const EPCIS_ROUTES = {
     summary:
       'EPCIS 2.0 events query (REST binding, a documented subset): a regulator its province (national: everything), a factory its products, a distributor its own events',
     auth: ['factory', 'distributor', 'regulator'],
-    query: s.EpcisEventsQuery,
+    query: EpcisEventsQuery,
     responses: {
       200: {
         description: 'One page as an EPCIS query document; Link rel="next" carries the next page',
-        schema: s.EpcisQueryDocument,
+        schema: EpcisQueryDocument,
       },
       400: error('QUERY_PARAMETER_EXCEPTION (unknown, unsupported or malformed parameters, named) or INVALID_CURSOR'),
       401: error('Missing or invalid token'),

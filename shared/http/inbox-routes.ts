@@ -1,5 +1,5 @@
 import { errorResponse as error, type ResponseSpec, route } from './route-definition';
-import * as s from './schemas/index';
+import { InboxDetail, InboxEntryParams, InboxList, InboxListQuery, InboxStatusBody } from './schemas/inbox';
 
 /**
  * The regulators' inbox (shared/http/routes.ts spreads these into ROUTES): counterfeit
@@ -20,8 +20,8 @@ export const INBOX_ROUTES = {
     functionName: 'inbox-read',
     summary: "Regulators: the reports and alerts of your province (a national regulator's country), newest first",
     auth: ['regulator'],
-    query: s.InboxListQuery,
-    responses: { 200: { description: 'One page, newest first', schema: s.InboxList }, ...COMMON },
+    query: InboxListQuery,
+    responses: { 200: { description: 'One page, newest first', schema: InboxList }, ...COMMON },
   }),
   getInboxEntry: route({
     operationId: 'getInboxEntry',
@@ -30,9 +30,9 @@ export const INBOX_ROUTES = {
     functionName: 'inbox-read',
     summary: 'Regulators: one entry, the report (with the reporter contact) or alert behind it, and its full history',
     auth: ['regulator'],
-    params: s.InboxEntryParams,
+    params: InboxEntryParams,
     responses: {
-      200: { description: 'The entry', schema: s.InboxDetail },
+      200: { description: 'The entry', schema: InboxDetail },
       ...COMMON,
       404: error('No such entry in your area'),
     },
@@ -44,10 +44,10 @@ export const INBOX_ROUTES = {
     functionName: 'inbox-update',
     summary: 'Regulators: move an entry (new → investigating → closed; closed → investigating reopens), with a note',
     auth: ['regulator'],
-    params: s.InboxEntryParams,
-    body: s.InboxStatusBody,
+    params: InboxEntryParams,
+    body: InboxStatusBody,
     responses: {
-      200: { description: 'Changed: the entry and its history', schema: s.InboxDetail },
+      200: { description: 'Changed: the entry and its history', schema: InboxDetail },
       ...COMMON,
       404: error('No such entry in your area'),
       409: error('INBOX_MOVE_NOT_ALLOWED (not a move from the current status) or INBOX_CONCURRENT_CHANGE'),

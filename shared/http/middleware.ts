@@ -5,7 +5,7 @@ import { type Principal, principalFromEvent, requireRole } from '#shared/auth/pr
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { errorResponse, type HttpResponse } from './responses';
-import type { RouteDefinition } from './routes';
+import type { RouteDefinition } from './route-definition';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 

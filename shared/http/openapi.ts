@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { scopeForRole } from '#shared/auth/principal';
 import { ROLES } from '#shared/domain/types';
-import { ALL_ROUTES, type RouteDefinition } from './routes';
+import type { RouteDefinition } from './route-definition';
+import { ALL_ROUTES } from './routes';
 
 type JsonSchema = Record<string, unknown>;
 

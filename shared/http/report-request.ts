@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { MAX_REPORT_PHOTOS } from '#shared/domain/report-photos';
-import type { ScanPlace } from '#shared/domain/scans';
+import type { ScanPlace } from '#shared/domain/viewer-place';
 import { type IpRegion, placeOfViewer } from '#shared/domain/viewer-place';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors';
 import { multipartBoundary, parseMultipart } from './multipart';

@@ -1,5 +1,15 @@
 import { errorResponse as error, type ResponseSpec, route } from './route-definition';
-import * as s from './schemas/index';
+import {
+  Linkset,
+  LotResolverParams,
+  ProductLinks,
+  ProductLinksBody,
+  ProductLinksParams,
+  ProductResolverParams,
+  ResolverDescription,
+  ResolverQuery,
+  UnmatchedResolverParams,
+} from './schemas/resolver';
 
 /**
  * The GS1 resolver's routes beside the verification routes (shared/http/routes.ts spreads
@@ -11,7 +21,7 @@ import * as s from './schemas/index';
 const RESOLVED = {
   200: {
     description: 'The linkset (linkType=linkset or Accept: application/linkset+json)',
-    schema: s.Linkset,
+    schema: Linkset,
     contentTypes: ['application/linkset+json'],
   },
   307: { description: 'Redirect to the requested (or default) link' },
@@ -28,7 +38,7 @@ export const RESOLVER_ROUTES = {
     headToo: true,
     summary: 'GS1 resolver description file',
     auth: 'public',
-    responses: { 200: { description: 'The resolver description', schema: s.ResolverDescription } },
+    responses: { 200: { description: 'The resolver description', schema: ResolverDescription } },
   }),
   resolveProduct: route({
     operationId: 'resolveProduct',
@@ -38,8 +48,8 @@ export const RESOLVER_ROUTES = {
     headToo: true,
     summary: "A GTIN's links: its linkset, or a redirect to one of its factory's links",
     auth: 'public',
-    params: s.ProductResolverParams,
-    query: s.ResolverQuery,
+    params: ProductResolverParams,
+    query: ResolverQuery,
     responses: RESOLVED,
   }),
   resolveLot: route({
@@ -50,8 +60,8 @@ export const RESOLVER_ROUTES = {
     headToo: true,
     summary: "A lot's links (its product's: a lot has none of its own)",
     auth: 'public',
-    params: s.LotResolverParams,
-    query: s.ResolverQuery,
+    params: LotResolverParams,
+    query: ResolverQuery,
     responses: RESOLVED,
   }),
   resolveUnitPath: route({
@@ -62,8 +72,8 @@ export const RESOLVER_ROUTES = {
     headToo: true,
     summary: 'Any other /01/ path: a unit URI with a trailing slash is served as the unit, anything else is 400',
     auth: 'public',
-    params: s.UnmatchedResolverParams,
-    query: s.ResolverQuery,
+    params: UnmatchedResolverParams,
+    query: ResolverQuery,
     responses: {
       ...RESOLVED,
       200: {
@@ -80,8 +90,8 @@ export const RESOLVER_ROUTES = {
     headToo: true,
     summary: 'Any other /00/ path: a container URI with a trailing slash is served as the container, anything else is 400',
     auth: 'public',
-    params: s.UnmatchedResolverParams,
-    query: s.ResolverQuery,
+    params: UnmatchedResolverParams,
+    query: ResolverQuery,
     responses: {
       ...RESOLVED,
       200: {
@@ -97,9 +107,9 @@ export const RESOLVER_ROUTES = {
     functionName: 'product-links',
     summary: "Your product's resolver links (owner factory only)",
     auth: ['factory'],
-    params: s.ProductLinksParams,
+    params: ProductLinksParams,
     responses: {
-      200: { description: 'The links', schema: s.ProductLinks },
+      200: { description: 'The links', schema: ProductLinks },
       400: error('Invalid request'),
       401: error('Missing or invalid token'),
       403: error('Not the factory that registered this GTIN'),
@@ -113,10 +123,10 @@ export const RESOLVER_ROUTES = {
     functionName: 'product-links',
     summary: "Replace your product's resolver links (gs1:pip, certificationInfo, safetyInfo, instructions, recallStatus)",
     auth: ['factory'],
-    params: s.ProductLinksParams,
-    body: s.ProductLinksBody,
+    params: ProductLinksParams,
+    body: ProductLinksBody,
     responses: {
-      200: { description: 'The links now published', schema: s.ProductLinks },
+      200: { description: 'The links now published', schema: ProductLinks },
       400: error('Invalid request'),
       401: error('Missing or invalid token'),
       403: error('Not the factory that registered this GTIN'),

@@ -1,5 +1,5 @@
 import { errorResponse as error, route } from './route-definition';
-import * as s from './schemas/index';
+import { ScanSummary, ScanSummaryQuery } from './schemas/scans';
 
 /** Scan records (shared/http/routes.ts spreads them into ROUTES). */
 
@@ -11,9 +11,9 @@ export const SCAN_ROUTES = {
     functionName: 'get-scan-summary',
     summary: "Scan counts by day and a map-ready rollup by city: a factory's of its products, a regulator's of its region",
     auth: ['factory', 'regulator'],
-    query: s.ScanSummaryQuery,
+    query: ScanSummaryQuery,
     responses: {
-      200: { description: 'The summary', schema: s.ScanSummary },
+      200: { description: 'The summary', schema: ScanSummary },
       400: error('Invalid request (range over 92 days, lot without gtin, a product filter from a regulator)'),
       401: error('Missing or invalid token'),
       403: error('Not a factory or regulator, or not your product'),

@@ -1,5 +1,22 @@
 import { errorsDescribed, route } from './route-definition';
-import * as s from './schemas/index';
+import {
+  CreateDrawBody,
+  DrawIdParams,
+  DrawListQuery,
+  DrawTargetParams,
+  Inspector,
+  InspectorList,
+  InspectorParams,
+  RecordedResults,
+  RecordResultsBody,
+  RegisterInspectorBody,
+  RevealDrawBody,
+  SpotCheckComparison,
+  SpotCheckDraw,
+  SpotCheckDrawList,
+  SpotCheckDrawPopulation,
+  SpotCheckRecall,
+} from './schemas/spot-checks';
 
 /**
  * "Double random" spot checks (shared/http/routes.ts spreads them into ROUTES): regulators
@@ -20,9 +37,9 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-write',
     summary: 'Open a spot-check draw by committing to a secret (SHA-256); refused while another of yours is unrevealed',
     auth: ['regulator'],
-    body: s.CreateDrawBody,
+    body: CreateDrawBody,
     responses: {
-      201: { description: 'Committed and published', schema: s.SpotCheckDraw },
+      201: { description: 'Committed and published', schema: SpotCheckDraw },
       ...errors(400, 401, 403, 409, 413, 415),
     },
   }),
@@ -33,8 +50,8 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-write',
     summary: "Fix a draw's inputs: the population snapshot and the service's salt; once only",
     auth: ['regulator'],
-    params: s.DrawIdParams,
-    responses: { 200: { description: 'Fixed and published', schema: s.SpotCheckDraw }, ...WRITE_ERRORS },
+    params: DrawIdParams,
+    responses: { 200: { description: 'Fixed and published', schema: SpotCheckDraw }, ...WRITE_ERRORS },
   }),
   revealSpotCheckDraw: route({
     operationId: 'revealSpotCheckDraw',
@@ -43,9 +60,9 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-write',
     summary: 'Reveal the committed secret: the draw is computed and its targets and inspectors published',
     auth: ['regulator'],
-    params: s.DrawIdParams,
-    body: s.RevealDrawBody,
-    responses: { 200: { description: 'Drawn and published', schema: s.SpotCheckDraw }, ...WRITE_ERRORS },
+    params: DrawIdParams,
+    body: RevealDrawBody,
+    responses: { 200: { description: 'Drawn and published', schema: SpotCheckDraw }, ...WRITE_ERRORS },
   }),
   recordSpotCheckResults: route({
     operationId: 'recordSpotCheckResults',
@@ -54,9 +71,9 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-write',
     summary: 'Record results of drawn targets (append-only: a change is a correction naming the entry it corrects)',
     auth: ['regulator'],
-    params: s.DrawIdParams,
-    body: s.RecordResultsBody,
-    responses: { 201: { description: 'Recorded', schema: s.RecordedResults }, ...WRITE_ERRORS },
+    params: DrawIdParams,
+    body: RecordResultsBody,
+    responses: { 201: { description: 'Recorded', schema: RecordedResults }, ...WRITE_ERRORS },
   }),
   recallSpotCheckTarget: route({
     operationId: 'recallSpotCheckTarget',
@@ -65,8 +82,8 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-write',
     summary: 'Recall a whole lot whose spot-check result failed',
     auth: ['regulator'],
-    params: s.DrawTargetParams,
-    responses: { 200: { description: 'The lot is recalled', schema: s.SpotCheckRecall }, ...errors(400, 401, 403, 404, 409) },
+    params: DrawTargetParams,
+    responses: { 200: { description: 'The lot is recalled', schema: SpotCheckRecall }, ...errors(400, 401, 403, 404, 409) },
   }),
   listSpotCheckDraws: route({
     operationId: 'listSpotCheckDraws',
@@ -75,8 +92,8 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-read',
     summary: 'Every spot-check draw, newest first, abandoned ones included (public)',
     auth: 'public',
-    query: s.DrawListQuery,
-    responses: { 200: { description: 'One page', schema: s.SpotCheckDrawList }, ...errors(400) },
+    query: DrawListQuery,
+    responses: { 200: { description: 'One page', schema: SpotCheckDrawList }, ...errors(400) },
   }),
   getSpotCheckDraw: route({
     operationId: 'getSpotCheckDraw',
@@ -86,8 +103,8 @@ export const SPOT_CHECK_ROUTES = {
     summary:
       "One draw: commitments, inputs once fixed, secret, service salt, targets and results once drawn (public; a units draw's serials are not)",
     auth: 'public',
-    params: s.DrawIdParams,
-    responses: { 200: { description: 'The draw', schema: s.SpotCheckDraw }, ...errors(400, 404) },
+    params: DrawIdParams,
+    responses: { 200: { description: 'The draw', schema: SpotCheckDraw }, ...errors(400, 404) },
   }),
   getSpotCheckPopulation: route({
     operationId: 'getSpotCheckPopulation',
@@ -97,8 +114,8 @@ export const SPOT_CHECK_ROUTES = {
     summary:
       "A draw's population, targets and results with their ids (a units draw's serials): the regulators of its province (national: its country) and the lot's factory",
     auth: ['regulator', 'factory'],
-    params: s.DrawIdParams,
-    responses: { 200: { description: 'The population', schema: s.SpotCheckDrawPopulation }, ...errors(400, 401, 403, 404) },
+    params: DrawIdParams,
+    responses: { 200: { description: 'The population', schema: SpotCheckDrawPopulation }, ...errors(400, 401, 403, 404) },
   }),
   registerInspector: route({
     operationId: 'registerInspector',
@@ -107,9 +124,9 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-write',
     summary: 'Register one of your inspectors: the service gives it an id, which draws name',
     auth: ['regulator'],
-    body: s.RegisterInspectorBody,
+    body: RegisterInspectorBody,
     responses: {
-      201: { description: 'Registered', schema: s.Inspector },
+      201: { description: 'Registered', schema: Inspector },
       ...errorsDescribed({ 409: 'You already have an inspector of this name' })(400, 401, 403, 409, 413, 415),
     },
   }),
@@ -120,7 +137,7 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-read',
     summary: 'Your inspectors, oldest first, deactivated ones included',
     auth: ['regulator'],
-    responses: { 200: { description: 'Your inspectors', schema: s.InspectorList }, ...errors(401, 403) },
+    responses: { 200: { description: 'Your inspectors', schema: InspectorList }, ...errors(401, 403) },
   }),
   deactivateInspector: route({
     operationId: 'deactivateInspector',
@@ -129,9 +146,9 @@ export const SPOT_CHECK_ROUTES = {
     functionName: 'spot-check-write',
     summary: 'Deactivate one of your inspectors: later draws may not name it; past draws keep it',
     auth: ['regulator'],
-    params: s.InspectorParams,
+    params: InspectorParams,
     responses: {
-      200: { description: 'Deactivated', schema: s.Inspector },
+      200: { description: 'Deactivated', schema: Inspector },
       ...errorsDescribed({ 404: 'You have no such inspector' })(400, 401, 403, 404),
     },
   }),
@@ -143,7 +160,7 @@ export const SPOT_CHECK_ROUTES = {
     summary:
       "A target's latest result: its lab report against the product's type test, clause by clause (the drawing regulator and those of the draw's province)",
     auth: ['regulator'],
-    params: s.DrawTargetParams,
-    responses: { 200: { description: 'The comparison', schema: s.SpotCheckComparison }, ...errors(400, 401, 403, 404) },
+    params: DrawTargetParams,
+    responses: { 200: { description: 'The comparison', schema: SpotCheckComparison }, ...errors(400, 401, 403, 404) },
   }),
 } as const;

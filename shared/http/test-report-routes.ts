@@ -1,5 +1,15 @@
 import { errors, route } from './route-definition';
-import * as s from './schemas/index';
+import {
+  AttachedReport,
+  CompareReportsQuery,
+  LabReportRegistration,
+  MAX_ATTACH_BODY_BYTES,
+  ProductCertifications,
+  RegisterLabReportBody,
+  ReportComparison,
+  TestReportSubjectBatchParams,
+  TestReportSubjectGtinParams,
+} from './schemas/test-reports';
 
 /** Test reports (shared/http/routes.ts spreads them into ROUTES): labs register, factories attach, anyone compares. */
 export const TEST_REPORT_ROUTES = {
@@ -10,9 +20,9 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'lab-reports',
     summary: "A lab registers a report it issued; the registration is signed with the lab's key (JWS, ES256)",
     auth: ['lab'],
-    body: s.RegisterLabReportBody,
+    body: RegisterLabReportBody,
     responses: {
-      201: { description: 'Registered and signed', schema: s.LabReportRegistration },
+      201: { description: 'Registered and signed', schema: LabReportRegistration },
       ...errors(400, 401, 403, 409, 413, 415),
     },
   }),
@@ -24,11 +34,11 @@ export const TEST_REPORT_ROUTES = {
     summary:
       "Attach the product's type-test report (multipart/form-data: number, labOrgId, standard, date, clauses as JSON, publicPdf, and the PDF as file `pdf`); compared at once with the lab's registration",
     auth: ['factory'],
-    params: s.TestReportSubjectGtinParams,
+    params: TestReportSubjectGtinParams,
     // The multipart body is read by the handler: the JSON-only body check does not apply.
-    maxBodyBytes: s.MAX_ATTACH_BODY_BYTES,
+    maxBodyBytes: MAX_ATTACH_BODY_BYTES,
     responses: {
-      201: { description: 'Attached and compared', schema: s.AttachedReport },
+      201: { description: 'Attached and compared', schema: AttachedReport },
       ...errors(400, 401, 403, 404, 413, 415),
     },
   }),
@@ -39,10 +49,10 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "Attach a lot's batch-test report (same fields as the product's); compared at once with the lab's registration",
     auth: ['factory'],
-    params: s.TestReportSubjectBatchParams,
-    maxBodyBytes: s.MAX_ATTACH_BODY_BYTES,
+    params: TestReportSubjectBatchParams,
+    maxBodyBytes: MAX_ATTACH_BODY_BYTES,
     responses: {
-      201: { description: 'Attached and compared', schema: s.AttachedReport },
+      201: { description: 'Attached and compared', schema: AttachedReport },
       ...errors(400, 401, 403, 404, 413, 415),
     },
   }),
@@ -53,8 +63,8 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "The product's type-test report and its comparison (owner factory, the lab it cites, regulators)",
     auth: ['factory', 'regulator', 'lab'],
-    params: s.TestReportSubjectGtinParams,
-    responses: { 200: { description: 'The attached report', schema: s.AttachedReport }, ...errors(400, 401, 403, 404) },
+    params: TestReportSubjectGtinParams,
+    responses: { 200: { description: 'The attached report', schema: AttachedReport }, ...errors(400, 401, 403, 404) },
   }),
   getBatchTestReport: route({
     operationId: 'getBatchTestReport',
@@ -63,8 +73,8 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "The lot's batch-test report and its comparison (owner factory, the lab it cites, regulators)",
     auth: ['factory', 'regulator', 'lab'],
-    params: s.TestReportSubjectBatchParams,
-    responses: { 200: { description: 'The attached report', schema: s.AttachedReport }, ...errors(400, 401, 403, 404) },
+    params: TestReportSubjectBatchParams,
+    responses: { 200: { description: 'The attached report', schema: AttachedReport }, ...errors(400, 401, 403, 404) },
   }),
   compareTestReports: route({
     operationId: 'compareTestReports',
@@ -73,8 +83,8 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "Two reports of one standard clause by clause, with each clause's tolerance: same, better or worse in b",
     auth: ['factory', 'regulator', 'lab'],
-    query: s.CompareReportsQuery,
-    responses: { 200: { description: 'Clause by clause', schema: s.ReportComparison }, ...errors(400, 401, 403, 404) },
+    query: CompareReportsQuery,
+    responses: { 200: { description: 'Clause by clause', schema: ReportComparison }, ...errors(400, 401, 403, 404) },
   }),
   getProductTestReportPdf: route({
     operationId: 'getProductTestReportPdf',
@@ -83,7 +93,7 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "The type-test report's PDF (participants, regulators, the lab it cites)",
     auth: ['factory', 'distributor', 'regulator', 'lab'],
-    params: s.TestReportSubjectGtinParams,
+    params: TestReportSubjectGtinParams,
     responses: { 200: { description: 'The PDF', contentTypes: ['application/pdf'] }, ...errors(400, 401, 403, 404) },
   }),
   getBatchTestReportPdf: route({
@@ -93,7 +103,7 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "The batch-test report's PDF (participants, regulators, the lab it cites)",
     auth: ['factory', 'distributor', 'regulator', 'lab'],
-    params: s.TestReportSubjectBatchParams,
+    params: TestReportSubjectBatchParams,
     responses: { 200: { description: 'The PDF', contentTypes: ['application/pdf'] }, ...errors(400, 401, 403, 404) },
   }),
   getProductCertifications: route({
@@ -103,8 +113,8 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "A product's LA certificate and its type-test verdict (public; the linkset's gs1:certificationInfo)",
     auth: 'public',
-    params: s.TestReportSubjectGtinParams,
-    responses: { 200: { description: 'Certifications', schema: s.ProductCertifications }, ...errors(400, 404) },
+    params: TestReportSubjectGtinParams,
+    responses: { 200: { description: 'Certifications', schema: ProductCertifications }, ...errors(400, 404) },
   }),
   getPublicTestReportPdf: route({
     operationId: 'getPublicTestReportPdf',
@@ -113,7 +123,7 @@ export const TEST_REPORT_ROUTES = {
     functionName: 'test-reports',
     summary: "The type-test report's PDF, where the factory made it public (else 404)",
     auth: 'public',
-    params: s.TestReportSubjectGtinParams,
+    params: TestReportSubjectGtinParams,
     responses: { 200: { description: 'The PDF', contentTypes: ['application/pdf'] }, ...errors(400, 404) },
   }),
 } as const;

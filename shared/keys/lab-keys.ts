@@ -14,7 +14,6 @@ import { CompactSign, compactVerify } from 'jose';
 import { publicKeyFromJwk, toPublicJwk } from '#shared/codes/signature';
 import { getOptionalStringFromEnv } from '#shared/config';
 import { canonicalJson } from '#shared/domain/canonical-json';
-import { isLabKeyOf, LAB_REPORT_JWS_TYPE, type LabReportClaims, labKeyIdPrefix } from '#shared/domain/test-reports';
 import { AppError, ServiceUnavailableError } from '#shared/errors';
 import { listPublicKeys, putPublicKey } from '#shared/store/signing-key-repository';
 import { privateKeyFromPem } from './key-material';
@@ -75,6 +74,17 @@ const loadPrivate = async (labOrgId: string): Promise<{ kid: string; privateKey:
   return { kid: secret.kid, privateKey: privateKeyFromPem(secret.privateKeyPem) };
 };
 
+export const LAB_REPORT_JWS_TYPE = 'traceseal-lab-report+jws';
+
+/** Key ids of lab keys: never 4 characters, so they can never be taken for a label key. */
+export const labKeyIdPrefix = (labOrgId: string): string => `lab-${labOrgId}-`;
+export const isLabKeyOf = (kid: string, labOrgId: string): boolean => kid.startsWith(labKeyIdPrefix(labOrgId));
+
+/** What every lab-signed payload names: the lab, whose keys alone may verify it. */
+export interface LabSigned {
+  labOrgId: string;
+}
+
 /**
  * A new lab's key: the private half stored first, then the public half published, so a
  * published key always has its private half (a crash in between leaves an unpublished
@@ -91,7 +101,7 @@ export const createLabKey = async (labOrgId: string, now = new Date()): Promise<
 };
 
 /** Signs a lab's claims with that lab's key; the caller has already checked the caller is the lab. */
-export const signLabClaims = async (claims: LabReportClaims): Promise<{ kid: string; jws: string }> => {
+export const signLabClaims = async <T extends LabSigned>(claims: T): Promise<{ kid: string; jws: string }> => {
   const key = await loadPrivate(claims.labOrgId);
   if (key === undefined) throw new ServiceUnavailableError('NO_LAB_KEY', 'This lab has no signing key yet');
   const jws = await new CompactSign(new TextEncoder().encode(canonicalJson(claims)))
@@ -105,13 +115,13 @@ export const signLabClaims = async (claims: LabReportClaims): Promise<{ kid: str
  * published key of that same lab. Read from the table, not the verify path's cache: a
  * comparison is rare and must see a lab registered a second ago.
  */
-export const verifiedLabClaims = async (jws: string, labOrgId: string): Promise<LabReportClaims | undefined> => {
+export const verifiedLabClaims = async <T extends LabSigned>(jws: string, labOrgId: string): Promise<T | undefined> => {
   const jwks = (await listPublicKeys()).map((record) => record.jwk).filter((jwk) => isLabKeyOf(jwk.kid, labOrgId));
   for (const jwk of jwks) {
     try {
       const { payload, protectedHeader } = await compactVerify(jws, publicKeyFromJwk(jwk), { algorithms: ['ES256'] });
       if (protectedHeader.kid !== jwk.kid || protectedHeader.typ !== LAB_REPORT_JWS_TYPE) continue;
-      const claims = JSON.parse(new TextDecoder().decode(payload)) as LabReportClaims;
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as T;
       return claims.labOrgId === labOrgId ? claims : undefined;
     } catch {
       // Not signed by this key: try the lab's next one (a lab has one today; rotation may add more).

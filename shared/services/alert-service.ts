@@ -1,6 +1,6 @@
 import type { Principal } from '#shared/auth/principal';
 import { type Alert, type AlertRule, COUNTERFEIT_WAVE, gtinOfAlert } from '#shared/domain/alerts';
-import { provinceOf } from '#shared/domain/reports';
+import { provinceOf } from '#shared/domain/provinces';
 import { BadRequestError, ForbiddenError } from '#shared/errors';
 import { type AlertPage, listAlerts } from '#shared/store/alert-repository';
 import { addProvincesInInbox, fileInInbox } from './inbox-service';

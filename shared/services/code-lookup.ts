@@ -1,25 +1,19 @@
 /**
- * Turning a scanned code into what it stands for, shared by verification and custody
- * events. Signatures are checked from keys in memory, before any database read.
+ * Turning a scanned code into the unit it stands for, shared by verification, custody
+ * events and the scan aggregator. The signature is checked first, against the public-key
+ * cache (which itself reads the table on a cold start, every 5 minutes and at most every
+ * 5 seconds for an unknown key id); the product and lot are read only for a code whose signature holds.
  */
 import type { ScannedCode, SignedCode } from '#shared/codes/digital-link';
 import { createSerialCodec, type SerialCodec } from '#shared/codes/serial';
 import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#shared/codes/signature';
-import { type SubjectState, subjectIdOf } from '#shared/custody/types';
-import type { ProductLink } from '#shared/domain/link-types';
-import type { ScannedSubject } from '#shared/domain/scans';
-import type { Batch, Organization, Product } from '#shared/domain/types';
+import type { Batch, Product } from '#shared/domain/types';
 import { getPublicKey } from '#shared/keys/public-key-cache';
 import { findLotHoldingSequence, getBatchByLot } from '#shared/store/batch-repository';
-import { getOrganization } from '#shared/store/org-repository';
-import { getProductLinks } from '#shared/store/product-link-repository';
 import { getProductRecord } from '#shared/store/product-repository';
-import { getState } from '#shared/store/subject-state-repository';
 import { createTtlCache } from './ttl-cache';
 
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
-const organizations = createTtlCache<Organization | undefined>(60_000);
-const productLinks = createTtlCache<ProductLink[]>(60_000);
 
 /**
  * `unknown_key` is kept apart from a plain mismatch: a key id we do not know may be one
@@ -44,17 +38,6 @@ export const getProductCached = (gtin: string) =>
     const found = await getProductRecord(gtin);
     return found && { product: found.product, codec: createSerialCodec(found.serialKey) };
   });
-
-/**
- * A product's resolver links, as scans and resolver requests show them: the page of every
- * HTML scan reads them, so like products they are kept a minute per container (the CDN keeps
- * answers that long anyway). The links API itself reads them fresh.
- */
-export const getProductLinksCached = (gtin: string): Promise<ProductLink[]> =>
-  productLinks.get(gtin, () => getProductLinks(gtin));
-
-export const getOrganizationCached = (id: string): Promise<Organization | undefined> =>
-  organizations.get(id, () => getOrganization(id));
 
 export interface IssuedUnit {
   product: Product;
@@ -95,40 +78,4 @@ export const lookupUnit = async (
 export const findIssuedLot = async (gtin: string, serial: string): Promise<string | undefined> => {
   const sequence = (await getProductCached(gtin))?.codec.decode(serial);
   return sequence === undefined ? undefined : findLotHoldingSequence(gtin, sequence);
-};
-
-/** The state of a container we commissioned, or undefined when the SSCC names none. */
-export const lookupContainer = async (sscc: string): Promise<SubjectState | undefined> => {
-  const state = (await getState(subjectIdOf({ kind: 'container', sscc })))?.state;
-  return state === undefined || state.ref.kind !== 'container' || state.commissioned === undefined ? undefined : state;
-};
-
-/**
- * A scanned label as the verify path judged it, without the custody: `invalid` when its
- * AI 8030 does not verify (a mismatch, an unknown key, the high-S twin, or none at all),
- * `unknown` when it verifies but names nothing we issued, `genuine` otherwise (voided,
- * recalled or blocked units included: their labels are ours). `ownerOrgId` is the factory
- * that registered the unit's GTIN, whatever the verdict, when the GTIN is ours.
- */
-export type LabelVerdict = 'genuine' | 'invalid' | 'unknown';
-export interface LabelCheck {
-  verdict: LabelVerdict;
-  ownerOrgId?: string;
-}
-
-export const checkScannedLabel = async (subject: ScannedSubject, batchReads?: BatchReads): Promise<LabelCheck> => {
-  if (subject.kind === 'container') {
-    const { sscc, digsig } = subject;
-    if (digsig === undefined || !(await checkSignature({ kind: 'container', sscc, digsig }))) return { verdict: 'invalid' };
-    return { verdict: (await lookupContainer(sscc)) === undefined ? 'unknown' : 'genuine' };
-  }
-  const { gtin, lot, serial, digsig } = subject;
-  if (digsig === undefined || !(await checkSignature({ kind: 'unit', gtin, lot, serial, digsig }))) {
-    const owner = (await getProductCached(gtin))?.product.ownerOrgId;
-    return { verdict: 'invalid', ...(owner === undefined ? {} : { ownerOrgId: owner }) };
-  }
-  const unit = await lookupUnit({ gtin, lot, serial }, batchReads);
-  if (unit !== undefined) return { verdict: 'genuine', ownerOrgId: unit.product.ownerOrgId };
-  const owner = (await getProductCached(gtin))?.product.ownerOrgId;
-  return { verdict: 'unknown', ...(owner === undefined ? {} : { ownerOrgId: owner }) };
 };

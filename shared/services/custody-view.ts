@@ -14,7 +14,7 @@ import {
 import { type SubjectRef, subjectIdOf } from '#shared/custody/types';
 import type { Batch } from '#shared/domain/types';
 import { getState } from '#shared/store/subject-state-repository';
-import { getOrganizationCached } from './code-lookup';
+import { getOrganizationCached } from './organization-cache';
 
 const readState = async (id: string) => (await getState(id))?.state;
 

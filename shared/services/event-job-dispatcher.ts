@@ -2,6 +2,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getOptionalStringFromEnv } from '#shared/config';
 import { AppError } from '#shared/errors';
 import { logger } from '#shared/logger';
+import type { WorkerOutcome } from './worker-outcome';
 
 /**
  * The port through which an event job reaches a worker. In AWS it is a message on the
@@ -49,11 +50,6 @@ export const parseEventJobMessage = (body: string): EventJobMessage | undefined 
     return undefined;
   }
 };
-
-export type WorkerOutcome =
-  | { kind: 'done' | 'failed' | 'busy' | 'gone' | 'superseded' }
-  | { kind: 'continue' }
-  | { kind: 'retry'; delaySeconds: number };
 
 /** What a worker run leaves to the queue: a continuation, a delayed retry, or nothing. */
 export const followUp = async (jobId: string, outcome: WorkerOutcome): Promise<void> => {

@@ -10,8 +10,8 @@ import {
   recordEventJobFailure,
   releaseEventJobLease,
 } from '#shared/store/event-job-runs';
-import type { WorkerOutcome } from './event-job-dispatcher';
 import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-service';
+import type { WorkerOutcome } from './worker-outcome';
 
 /**
  * One worker run on an event job: take the job's lease until this run's deadline, record

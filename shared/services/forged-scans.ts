@@ -1,5 +1,5 @@
 import { absorbForgedScans, counterfeitWave, type ForgedScan } from '#shared/domain/forged-scans';
-import { provinceOf } from '#shared/domain/reports';
+import { provinceOf } from '#shared/domain/provinces';
 import { dayOf } from '#shared/domain/scan-rollups';
 import { getForgedScanTally, putForgedScanTally } from '#shared/store/forged-scan-repository';
 import { getOrganization } from '#shared/store/org-repository';

@@ -2,8 +2,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getOptionalStringFromEnv } from '#shared/config';
 import { AppError } from '#shared/errors';
 import { logger } from '#shared/logger';
-import type { WorkerOutcome } from './event-job-dispatcher';
 import { LocalJobQueue, localRunRemainingMs, localWorkers } from './local-job-queue';
+import type { WorkerOutcome } from './worker-outcome';
 
 /**
  * How an issuance job reaches its worker: a message on the issuance queue

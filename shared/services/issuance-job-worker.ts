@@ -19,9 +19,9 @@ import {
   updateIssuanceJob,
 } from '#shared/store/issuance-job-repository';
 import { getProductRecord } from '#shared/store/product-repository';
-import type { WorkerOutcome } from './event-job-dispatcher';
 import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-outputs';
 import { type SigningPool, sharedSigningPool } from './signing-pool';
+import type { WorkerOutcome } from './worker-outcome';
 
 /**
  * One run of an issuance job: take its lease, sign and store the chunks not stored yet

@@ -1,5 +1,5 @@
 import type { LinkLanguage, ProductLink } from '#shared/domain/link-types';
-import { getProductLinksCached } from './code-lookup';
+import { getProductLinksCached } from './product-links-cache';
 
 /**
  * The safety and instruction links the verify page shows, in the reader's language where the

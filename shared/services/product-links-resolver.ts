@@ -1,5 +1,6 @@
 import { type LinkLevel, linkLevels, type ResolverSubject } from '#shared/domain/linkset';
-import { getProductCached, getProductLinksCached } from './code-lookup';
+import { getProductCached } from './code-lookup';
+import { getProductLinksCached } from './product-links-cache';
 import { certificationLinksFor } from './test-report-scan';
 
 /**

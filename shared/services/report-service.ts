@@ -1,22 +1,22 @@
 import type { Principal } from '#shared/auth/principal';
 import { readLabel } from '#shared/codes/digital-link';
+import { provinceOf } from '#shared/domain/provinces';
 import { checkPhoto, MAX_REPORT_PHOTO_BYTES, type ReportPhotoType } from '#shared/domain/report-photos';
 import {
   newReportReference,
-  provinceOf,
   type Report,
   type ReportedCode,
   type ReportPhoto,
   type ReportStatus,
   UNLOCATED_REGION,
 } from '#shared/domain/reports';
-import type { ScanPlace } from '#shared/domain/scans';
+import type { ScanPlace } from '#shared/domain/viewer-place';
 import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#shared/errors';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductRecord } from '#shared/store/product-repository';
 import { putReportPhoto, reportPhotoKey } from '#shared/store/report-photo-store';
-import { consumeReportQuota, listReports, putReport, type ReportPage } from '#shared/store/report-repository';
-import { fileInInbox, inboxEntryOfReport } from './inbox-service';
+import { consumeReportQuota, listReports, putReport, type ReportPage, scanReportRecords } from '#shared/store/report-repository';
+import { fileInInbox, type InboxEntry } from './inbox-service';
 import { requireRegisteredOrg } from './registry-service';
 import { hashSourceIp } from './report-pepper';
 
@@ -171,4 +171,35 @@ export const listReportsFor = async (principal: Principal, input: ReportListInpu
     return listReports({ kind: 'region', province }, options);
   }
   throw new ForbiddenError('ROLE_NOT_ALLOWED', 'Reports are read by factories and regulators');
+};
+
+/** The inbox entry of a report: its province (none when unlocated), its product, a one-line title. */
+export const inboxEntryOfReport = (report: Report): InboxEntry => ({
+  kind: 'report',
+  id: report.reference,
+  createdAt: report.createdAt,
+  provinces: report.region === UNLOCATED_REGION ? [] : [report.region],
+  ...(report.factoryOrgId === undefined ? {} : { factoryOrgId: report.factoryOrgId }),
+  ...(report.code?.kind === 'unit' ? { gtin: report.code.gtin } : {}),
+  title: `${report.city}: ${report.place}`.slice(0, 200),
+});
+
+/**
+ * One page of the back-fill (scripts/backfill-inbox.ts): files every report of the page
+ * that has no inbox entry yet. Filing is idempotent, so a page run twice (a crash between
+ * a page and its checkpoint) changes nothing.
+ */
+export const backfillReportsPage = async (
+  cursor: string | undefined,
+): Promise<{ filed: number; alreadyFiled: number; cursor?: string }> => {
+  const page = await scanReportRecords(cursor);
+  let filed = 0;
+  for (const report of page.reports) {
+    if ((await fileInInbox(inboxEntryOfReport(report), new Date())) === 'filed') filed += 1;
+  }
+  return {
+    filed,
+    alreadyFiled: page.reports.length - filed,
+    ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
+  };
 };

@@ -1,5 +1,5 @@
 import type { Principal } from '#shared/auth/principal';
-import { provinceOf } from '#shared/domain/reports';
+import { provinceOf } from '#shared/domain/provinces';
 import { type ScanRollupScope, type ScanSummary, summarizeRollups } from '#shared/domain/scan-rollups';
 import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/errors';
 import { getProductRecord } from '#shared/store/product-repository';

@@ -5,6 +5,7 @@
  */
 import type { Principal } from '#shared/auth/principal';
 import { drawProvinceFor, parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
+import type { LabReportClaims } from '#shared/domain/test-reports';
 import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/errors';
 import { verifiedLabClaims } from '#shared/keys/lab-keys';
 import { getLabReport } from '#shared/store/lab-report-repository';
@@ -41,7 +42,8 @@ export const comparisonFor = async (
     throw new BadRequestError('LAB_REPORT_NEEDS_PRODUCT', `${target} is an organization: a lab report is cited per lot or unit`);
   }
   const registration = await getLabReport(ref.labOrgId, ref.number);
-  const claims = registration === undefined ? undefined : await verifiedLabClaims(registration.jws, ref.labOrgId);
+  const claims =
+    registration === undefined ? undefined : await verifiedLabClaims<LabReportClaims>(registration.jws, ref.labOrgId);
   if (claims === undefined) {
     throw new BadRequestError('LAB_REPORT_NOT_FOUND', `Lab ${ref.labOrgId} has registered no report ${ref.number}`);
   }

@@ -4,7 +4,7 @@
  * product's serial codec: no code chunk is read). Capped at MAX_POPULATION ids.
  */
 import { createSerialCodec } from '#shared/codes/serial';
-import { provinceOf } from '#shared/domain/reports';
+import { provinceOf } from '#shared/domain/provinces';
 import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '#shared/domain/spot-check-draw';
 import { lotTargetId, MAX_POPULATION } from '#shared/domain/spot-checks';
 import type { Batch, ProductCategory } from '#shared/domain/types';

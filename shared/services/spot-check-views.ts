@@ -20,7 +20,7 @@ import { ForbiddenError, NotFoundError } from '#shared/errors';
 import { getProductRecord } from '#shared/store/product-repository';
 import { getDraw, listDraws } from '#shared/store/spot-check-repository';
 import { listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
-import { getOrganizationCached } from './code-lookup';
+import { getOrganizationCached } from './organization-cache';
 import { requireRegisteredOrg } from './registry-service';
 import { publicResult } from './spot-check-comparison';
 

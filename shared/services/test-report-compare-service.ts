@@ -1,6 +1,7 @@
 import type { Principal } from '#shared/auth/principal';
 import type { ClauseResult } from '#shared/domain/test-report-clauses';
 import { type ClauseComparison, compareReports } from '#shared/domain/test-report-compare';
+import type { LabReportClaims } from '#shared/domain/test-reports';
 import { BadRequestError, NotFoundError } from '#shared/errors';
 import { verifiedLabClaims } from '#shared/keys/lab-keys';
 import { getLabReport } from '#shared/store/lab-report-repository';
@@ -20,7 +21,7 @@ const readReport = async (principal: Principal, reference: string): Promise<{ st
     (org.role === 'regulator' || org.id === registration.labOrgId || org.id === registration.factoryOrgId);
   if (!allowed) throw new NotFoundError('TEST_REPORT_NOT_FOUND', `No report ${number} of lab ${first} you may read`);
   // Only what the lab's signature proves is compared.
-  const claims = await verifiedLabClaims(registration.jws, first);
+  const claims = await verifiedLabClaims<LabReportClaims>(registration.jws, first);
   if (claims === undefined) throw new NotFoundError('TEST_REPORT_NOT_FOUND', `Report ${number} has no valid signature`);
   return claims;
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '#shared/auth/principal';
 import { requireRole } from '#shared/auth/principal';
-import { provinceOf } from '#shared/domain/reports';
+import { provinceOf } from '#shared/domain/provinces';
 import { type AttachedReport, type AttachmentSubject, subjectId } from '#shared/domain/test-report-attachments';
 import { type ClauseResult, clauseProblems } from '#shared/domain/test-report-clauses';
 import {
@@ -12,6 +12,7 @@ import {
   verdictOf,
 } from '#shared/domain/test-report-compare';
 import { checkPdf, MAX_TEST_REPORT_PDF_BYTES } from '#shared/domain/test-report-pdf';
+import type { LabReportClaims } from '#shared/domain/test-reports';
 import type { Organization } from '#shared/domain/types';
 import {
   BadRequestError,
@@ -60,7 +61,7 @@ const labSide = async (labOrgId: string, number: string): Promise<{ side: LabSid
   if (lab?.role !== 'lab') return { side: undefined };
   const registration = await getLabReport(labOrgId, number);
   if (registration === undefined) return { side: { accreditation: lab.accreditation, registration: undefined }, lab };
-  const claims = await verifiedLabClaims(registration.jws, labOrgId);
+  const claims = await verifiedLabClaims<LabReportClaims>(registration.jws, labOrgId);
   return { side: { accreditation: lab.accreditation, registration: { claims } }, lab };
 };
 

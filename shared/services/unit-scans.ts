@@ -1,7 +1,7 @@
 import { createSerialCodec } from '#shared/codes/serial';
 import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#shared/custody/types';
 import { alertWithHit, type UnitAlert } from '#shared/domain/alerts';
-import { provinceOf } from '#shared/domain/reports';
+import { provinceOf } from '#shared/domain/provinces';
 import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '#shared/domain/scan-rules';
 import { newSince, type SequencedScan } from '#shared/domain/scans';
 import { getBatchByLot } from '#shared/store/batch-repository';

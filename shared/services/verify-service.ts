@@ -4,13 +4,16 @@ import type { CustodyView } from '#shared/custody/public-view';
 import { subjectIdOf } from '#shared/custody/types';
 import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
 import { getScanFlag } from '#shared/store/scan-flag-reader';
-import { checkSignatureDetailed, getOrganizationCached, lookupContainer, lookupUnit } from './code-lookup';
+import { checkSignatureDetailed, lookupUnit } from './code-lookup';
+import { lookupContainer } from './container-lookup';
 import { custodyView } from './custody-view';
+import { getOrganizationCached } from './organization-cache';
 import { testReportForScan } from './test-report-scan';
 
 /**
- * Signature first, from keys already in memory: a forged or altered code is answered
- * `invalid` before any database read. Only then do we look the unit up, and then its
+ * Signature first, from the public-key cache: a forged or altered code is answered `invalid`
+ * without reading the unit (the cache itself reads the keys on a cold start, every 5 minutes,
+ * and at most every 5 seconds for an unknown key id). Only then do we look the unit up, and then its
  * custody and its scan flag side by side: the flag costs one more small read per scan,
  * never one more round trip.
  */

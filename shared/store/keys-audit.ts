@@ -3,8 +3,8 @@
  * the inbox, the signed Merkle log): part of keys.ts, which re-exports them.
  */
 import { createHash } from 'node:crypto';
-import { provinceOf } from '#shared/domain/reports';
-import type { ItemKey } from './keys';
+import { provinceOf } from '#shared/domain/provinces';
+import type { ItemKey } from './item-key';
 
 // Spot checks: a draw's partition holds its record, its population chunks and its results.
 export const spotCheckPartition = (drawId: string): string => `SPOTCHECK#${drawId}`;

@@ -1,5 +1,5 @@
 /** Key formats of audit export jobs: part of keys.ts, which re-exports them. */
-import type { ItemKey } from './keys';
+import type { ItemKey } from './item-key';
 
 /** One item per export job; its own partition, so a job's updates never contend with another's. */
 export const EXPORT_JOB_PREFIX = 'EXPORTJOB#';

@@ -1,5 +1,5 @@
 /** Key formats of the per-organization job slots: part of keys.ts, which re-exports them. */
-import type { ItemKey } from './keys';
+import type { ItemKey } from './item-key';
 
 /** The background job kinds whose unfinished jobs an organization may hold only so many of. */
 export type JobKind = 'issuance' | 'export';

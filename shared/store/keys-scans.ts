@@ -2,7 +2,7 @@
  * Key formats of scan records: anomaly alerts and their listings, and the per-day scan
  * rollups. Part of keys.ts, which re-exports them.
  */
-import type { ItemKey } from './keys';
+import type { ItemKey } from './item-key';
 
 // Alerts by id, with a listing copy per audience.
 export const alertKey = (id: string): ItemKey => ({ pk: `ALERT#${id}`, sk: 'ALERT' });

@@ -2,7 +2,7 @@
  * Key formats of test reports: what labs registered, and what factories attached to their
  * products and lots. Part of keys.ts, which re-exports them.
  */
-import type { ItemKey } from './keys';
+import type { ItemKey } from './item-key';
 
 /** A lab's report number is unique per lab: the registration is keyed by both. */
 export const labReportKey = (labOrgId: string, number: string): ItemKey => ({

@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { ContainerKind } from '#shared/codes/sscc';
 
-export type ItemKey = { pk: string; sk: string };
+import type { ItemKey } from './item-key';
+
+export type { ItemKey } from './item-key';
 
 // Products, batches and issuance.
 export const productKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'PRODUCT' });
@@ -27,6 +29,13 @@ export const codeChunkKey = (batchId: string, index: number): ItemKey => ({
   pk: batchPartition(batchId),
   sk: `${CODE_CHUNK_PREFIX}${String(index).padStart(8, '0')}`,
 });
+/** An issuance job's state (progress, lease, outputs) beside the code chunks of its batch. */
+export const issuanceJobKey = (batchId: string): ItemKey => ({ pk: batchPartition(batchId), sk: 'ISSUANCE' });
+
+/** Where a batch's label file lives in the label bucket (or under DATA_DIR/labels locally). */
+export const labelObjectKey = (batchId: string, file: string): string => `batches/${batchId}/${file}`;
+/** Label files of one containers call: their own prefix, so batch-file grants never reach them. */
+export const containerLabelObjectKey = (requestId: string, file: string): string => `containers/${requestId}/${file}`;
 export const idempotencyKey = (orgId: string, key: string): ItemKey => ({ pk: `IDEMPOTENCY#${orgId}#${key}`, sk: 'IDEMPOTENCY' });
 /** A factory's batches, newest first: the owner index's partition. */
 export const batchesOfOrgPartition = (orgId: string): string => `ORG#${orgId}#BATCHES`;
@@ -205,7 +214,6 @@ export const unitUnblockKey = (subjectId: string, at: string, unblockNumber: num
 // format is still imported from here.
 export * from './keys-audit';
 export * from './keys-exports';
-export * from './keys-issuance';
 export * from './keys-job-slots';
 export * from './keys-scans';
 export * from './keys-test-reports';

@@ -6,8 +6,8 @@
  * on the next scan instead of this one is within what the CDN's minute of caching allows anyway.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { ScanAlert } from '#shared/domain/scan-rules';
 import { SCAN_RULE_NAMES, type ScanRuleName } from '#shared/domain/scan-rules';
-import type { ScanAlert } from '#shared/domain/verification';
 import { documentClient, mainTableName } from './dynamodb-client';
 import { unitScansKey } from './keys';
 

@@ -3,7 +3,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '#shared/domain/types';
-import { ALL_ROUTES, cursorParameterOf, type RouteDefinition } from '#shared/http/routes';
+import { cursorParameterOf, type RouteDefinition } from '#shared/http/route-definition';
+import { ALL_ROUTES } from '#shared/http/routes';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_ROUTES, cursorParameterOf, ROUTES } from '#shared/http/routes';
+import { cursorParameterOf } from '#shared/http/route-definition';
+import { ALL_ROUTES, ROUTES } from '#shared/http/routes';
 import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { DataTable } from '../../infra/constructs/data-table';
 import { HTTP_FUNCTIONS, RouteFunctions, type RouteFunctionsProps } from '../../infra/constructs/route-functions';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReportReference, type Report } from '#shared/domain/reports';
-import { backfillReportsPage } from '#shared/services/inbox-service';
+import { backfillReportsPage } from '#shared/services/report-service';
 import { getInboxEntry } from '#shared/store/inbox-repository';
 import { putReport } from '#shared/store/report-repository';
 import { fileReport, listInbox } from '../support/inbox';

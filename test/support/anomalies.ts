@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { padSequence, type ScanPlace, type SequencedScan } from '#shared/domain/scans';
+import { padSequence, type SequencedScan } from '#shared/domain/scans';
 import type { Role } from '#shared/domain/types';
+import type { ScanPlace } from '#shared/domain/viewer-place';
 import { freshGtin, productBody } from './fixtures';
 import type { TestService } from './local-service';
 import { registerOrgIn } from './reports';

@@ -9,7 +9,8 @@ import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_V
 import { principalFromEvent } from '#shared/auth/principal';
 import type { TokenRefusal } from '#shared/auth/token-refusals';
 import type { Role } from '#shared/domain/types';
-import { ROUTES, type RouteDefinition } from '#shared/http/routes';
+import type { RouteDefinition } from '#shared/http/route-definition';
+import { ROUTES } from '#shared/http/routes';
 import { createOrganization } from '#shared/store/org-repository';
 import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { ensureTable } from '../../scripts/local/tables';

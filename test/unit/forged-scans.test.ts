@@ -7,7 +7,8 @@ import {
   type ForgedScanTally,
   MAX_PROVINCES_PER_TALLY,
 } from '#shared/domain/forged-scans';
-import { padSequence, type ScanPlace } from '#shared/domain/scans';
+import { padSequence } from '#shared/domain/scans';
+import type { ScanPlace } from '#shared/domain/viewer-place';
 
 const DAY = '2026-11-24';
 const GUANGDONG: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Shenzhen' };

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkMove,
-  INBOX_STATUSES,
-  inboxAreasOf,
-  regulatorMaySee,
-  regulatorScopeOf,
-  reportStatusFor,
-} from '#shared/domain/inbox';
+import { checkMove, INBOX_STATUSES, inboxAreasOf, regulatorMaySee, regulatorScopeOf } from '#shared/domain/inbox';
+import { reportStatusFor } from '#shared/domain/reports';
 
 describe('inbox moves', () => {
   const allowed = new Set(['new→investigating', 'investigating→closed', 'closed→investigating']);

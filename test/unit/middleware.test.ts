@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ConflictError, ServiceUnavailableError } from '#shared/errors';
 import { type ApiContext, authorize, DEFAULT_MAX_BODY_BYTES, httpErrorHandler, validateRequest } from '#shared/http/middleware';
 import type { HttpResponse } from '#shared/http/responses';
-import type { RouteDefinition } from '#shared/http/routes';
+import type { RouteDefinition } from '#shared/http/route-definition';
 import { logger } from '#shared/logger';
 import { InvalidCursorError } from '#shared/store/cursors';
 import { apiEvent, type EventOptions, lambdaContext } from '../support/events';

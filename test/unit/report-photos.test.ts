@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { provinceOf } from '#shared/domain/provinces';
 import { checkPhoto } from '#shared/domain/report-photos';
-import { isReportReference, newReportReference, provinceOf } from '#shared/domain/reports';
+import { isReportReference, newReportReference } from '#shared/domain/reports';
 import { gifPhoto, jpegPhoto, pngPhoto } from '../support/reports';
 
 const webp = (payload: number): Buffer => {

@@ -10,7 +10,8 @@ import {
   type UnitContext,
   type UnitScanMemory,
 } from '#shared/domain/scan-rules';
-import type { ScanPlace, ScanRecord } from '#shared/domain/scans';
+import type { ScanRecord } from '#shared/domain/scans';
+import type { ScanPlace } from '#shared/domain/viewer-place';
 
 const SHENZHEN: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Shenzhen', lat: 22.5, lon: 114.1 };
 const GUANGZHOU: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Guangzhou', lat: 23.1, lon: 113.3 };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CustodyView } from '#shared/custody/public-view';
-import { decideVerdict, type ScanAlert } from '#shared/domain/verification';
+import type { ScanAlert } from '#shared/domain/scan-rules';
+import { decideVerdict } from '#shared/domain/verification';
 import { CHECK_SCRIPT, PAGE_CSP } from '#shared/http/page-check-script';
 import { PAGE_MESSAGES, pageLanguage } from '#shared/http/page-messages';
 import { renderVerificationPage, trafficLight } from '#shared/http/verification-page';

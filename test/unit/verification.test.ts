@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CustodyView } from '#shared/custody/public-view';
-import {
-  decideVerdict,
-  endOfServiceLife,
-  type ScanAlert,
-  STATUS_MESSAGES,
-  VERIFICATION_STATUSES,
-} from '#shared/domain/verification';
+import type { ScanAlert } from '#shared/domain/scan-rules';
+import { decideVerdict, endOfServiceLife, STATUS_MESSAGES, VERIFICATION_STATUSES } from '#shared/domain/verification';
 import { prefersHtml, renderVerificationPage } from '#shared/http/verification-page';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 

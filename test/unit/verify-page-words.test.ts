@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type CustodyView, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/public-view';
 import { regionName } from '#shared/domain/region-names';
-import { decideVerdict, type ScanAlert, verdictWithoutRecord } from '#shared/domain/verification';
+import type { ScanAlert } from '#shared/domain/scan-rules';
+import { decideVerdict, verdictWithoutRecord } from '#shared/domain/verification';
 import { localDate, localDateTime } from '#shared/http/page-dates';
 import { PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
 import { TEST_REPORT_MESSAGES } from '#shared/http/test-report-section';

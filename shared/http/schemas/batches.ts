@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKET_CODE_PATTERN } from '#shared/domain/scan-rules';
+import { MARKET_CODE_PATTERN } from '#shared/domain/provinces';
 import { Gtin14, isoDate, Lot, text } from './common';
 
 /** Up to this many codes a batch is issued within the request; more (or label outputs) run as a job. */

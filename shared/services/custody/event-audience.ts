@@ -7,7 +7,8 @@ import { type AudienceInput, audienceOf, type EventAudience } from '#shared/doma
 import { logger } from '#shared/logger';
 import { putEventIndexRows } from '#shared/store/event-index-repository';
 import { getStates } from '#shared/store/subject-state-repository';
-import { getOrganizationCached, getProductCached } from '../code-lookup';
+import { getProductCached } from '../code-lookup';
+import { getOrganizationCached } from '../organization-cache';
 
 type Products = AudienceInput['products'];
 

@@ -11,7 +11,7 @@ import { legacyLotRecallEventId } from '#shared/custody/legacy-event-ids';
 import { requireRecallJurisdiction } from '#shared/custody/recall-jurisdiction';
 import type { Batch, Organization } from '#shared/domain/types';
 import { BadRequestError, ConflictError } from '#shared/errors';
-import { getOrganizationCached } from '#shared/services/code-lookup';
+import { getOrganizationCached } from '#shared/services/organization-cache';
 import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#shared/store/batch-repository';
 import { putStandaloneEvent } from '#shared/store/custody-repository';
 import { flagContainerRecalled, getState, listPackedUnitsOfLot } from '#shared/store/subject-state-repository';

@@ -9,14 +9,8 @@ import { type EventInput, requireAfterIssuance, validateShape } from '#shared/cu
 import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody/types';
 import type { Batch, Organization } from '#shared/domain/types';
 import { BadRequestError } from '#shared/errors';
-import {
-  type BatchReads,
-  checkSignature,
-  findIssuedLot,
-  getOrganizationCached,
-  getProductCached,
-  lookupUnit,
-} from '#shared/services/code-lookup';
+import { type BatchReads, checkSignature, findIssuedLot, getProductCached, lookupUnit } from '#shared/services/code-lookup';
+import { getOrganizationCached } from '#shared/services/organization-cache';
 import { getState } from '#shared/store/subject-state-repository';
 
 export interface ResolvedSubject {

@@ -1,0 +1,13 @@
+import type { ProductLink } from '#shared/domain/link-types';
+import { getProductLinks } from '#shared/store/product-link-repository';
+import { createTtlCache } from './ttl-cache';
+
+const productLinks = createTtlCache<ProductLink[]>(60_000);
+
+/**
+ * A product's resolver links, as scans and resolver requests show them: the page of every
+ * HTML scan reads them, so like products they are kept a minute per container (the CDN keeps
+ * answers that long anyway). The links API itself reads them fresh.
+ */
+export const getProductLinksCached = (gtin: string): Promise<ProductLink[]> =>
+  productLinks.get(gtin, () => getProductLinks(gtin));

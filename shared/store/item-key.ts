@@ -1,0 +1,2 @@
+/** A table item's primary key: every key format in keys.ts and its parts builds one. */
+export type ItemKey = { pk: string; sk: string };

@@ -23,7 +23,7 @@ import {
   targetsAt,
 } from '#shared/domain/spot-check-draw';
 import { computeDrawV1, DRAW_ALGORITHM_V1, type DrawInputsV1 } from '#shared/domain/spot-check-draw-v1';
-import { AppError } from '#shared/errors';
+import { AppError } from '#shared/kernel/errors';
 
 export interface PublishedDraw {
   id?: string;

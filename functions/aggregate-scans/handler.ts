@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { scansFromKinesis } from '#shared/domain/kinesis-scans';
-import { logger } from '#shared/logger';
-import { loadIpRegions } from '#shared/services/ip-regions';
+import { logger } from '#shared/kernel/logger';
+import { loadIpRegions } from '#shared/kernel/places/ip-regions';
 import { aggregateScans } from '#shared/services/scan-aggregator';
 
 // At cold start: a function bundled without its IP database fails here, not mid-stream.

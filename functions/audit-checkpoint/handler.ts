@@ -1,5 +1,5 @@
-import { AppError } from '#shared/errors';
-import { logger } from '#shared/logger';
+import { AppError } from '#shared/kernel/errors';
+import { logger } from '#shared/kernel/logger';
 import { appendAndCheckpoint, recordedEventSource } from '#shared/services/audit/checkpoint-service';
 
 /**

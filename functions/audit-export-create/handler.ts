@@ -1,7 +1,7 @@
-import { pathOf } from '#shared/domain/uri-encoding';
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
+import { pathOf } from '#shared/kernel/http/uri-encoding';
 import { createExport, readExport } from '#shared/services/audit/export-jobs';
 
 /** Starts an export job; the worker writes it, GET /v1/audit/exports/{id} follows it. */

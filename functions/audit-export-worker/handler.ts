@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '#shared/logger';
+import { logger } from '#shared/kernel/logger';
 import { followUpExport, parseExportJobMessage } from '#shared/services/audit/export-dispatch';
 import { runExportJob } from '#shared/services/audit/export-worker';
 

@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { type AuthorizerResult, createAuthorizer } from '#shared/auth/authorizer';
-import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/config';
-import type { Role } from '#shared/domain/types';
+import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/kernel/config';
+import type { Role } from '#shared/kernel/types';
 import { getOrganization } from '#shared/store/org-repository';
 
 /**

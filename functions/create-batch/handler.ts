@@ -1,9 +1,9 @@
-import { buildDigitalLink } from '#shared/codes/digital-link';
-import { getStringFromEnv } from '#shared/config';
-import { pathOf } from '#shared/domain/uri-encoding';
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
+import { pathOf } from '#shared/kernel/http/uri-encoding';
 import { getBatchWithProgressFor } from '#shared/services/batch-progress';
 import { issueBatch } from '#shared/services/batch-service';
 

@@ -1,6 +1,6 @@
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
 import { appendAndCheckpoint, recordedEventSource } from '#shared/services/audit/checkpoint-service';
 import { publicHead } from '#shared/services/audit/proof-service';
 

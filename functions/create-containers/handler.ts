@@ -1,8 +1,8 @@
-import { buildContainerLink } from '#shared/codes/digital-link';
-import { getStringFromEnv } from '#shared/config';
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { buildContainerLink } from '#shared/kernel/codes/digital-link';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
 import { LABEL_LINK_TTL_SECONDS } from '#shared/services/batch-progress';
 import { issueContainers } from '#shared/services/container-service';
 import { requirePrintable, writeContainerLabels } from '#shared/services/label-outputs';

@@ -1,7 +1,7 @@
-import { pathOf } from '#shared/domain/uri-encoding';
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
+import { pathOf } from '#shared/kernel/http/uri-encoding';
 import { registerOrganization } from '#shared/services/registry-service';
 
 export const handler = createHandler(ROUTES.createOrganization, async ({ body }) => {

@@ -1,11 +1,11 @@
-import { getStringFromEnv } from '#shared/config';
-import { AppError } from '#shared/errors';
-import { createHandler } from '#shared/http/create-handler';
 import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/http/report-page';
 import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace } from '#shared/http/report-request';
-import { errorResponse, json, text } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
-import { loadIpRegions } from '#shared/services/ip-regions';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { AppError } from '#shared/kernel/errors';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { errorResponse, json, text } from '#shared/kernel/http/responses';
+import { loadIpRegions } from '#shared/kernel/places/ip-regions';
 import { submitReport } from '#shared/services/report-service';
 
 // At cold start: a function bundled without its IP database fails here, not on a report.

@@ -1,6 +1,6 @@
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
 import { readEventJob } from '#shared/services/event-job-queries';
 
 /** An accepted POST /v1/events call: its state, counts and one page of results. */

@@ -1,7 +1,7 @@
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
-import { getJwks } from '#shared/keys/public-key-cache';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
+import { getJwks } from '#shared/kernel/keys/public-key-cache';
 
 /**
  * Every key that ever signed stays listed, so old labels keep verifying offline. Cached an

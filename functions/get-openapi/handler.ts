@@ -1,8 +1,8 @@
-import { getOptionalStringFromEnv } from '#shared/config';
-import { createHandler } from '#shared/http/create-handler';
 import { buildOpenApiDocument } from '#shared/http/openapi';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
 
 // Without settings the document names the host that served it, which in AWS is the
 // distribution: the one host in front of the API.

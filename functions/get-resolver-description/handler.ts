@@ -1,8 +1,8 @@
-import { getStringFromEnv } from '#shared/config';
 import { resolverDescription } from '#shared/domain/resolver-description';
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
 
 /** Changes only with a deploy: the CDN and clients may keep it an hour. */
 export const handler = createHandler(ROUTES.getResolverDescription, async () =>

@@ -1,6 +1,6 @@
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
 import { scanSummaryFor } from '#shared/services/scan-summary';
 
 export const handler = createHandler(ROUTES.getScanSummary, async ({ principal, query }) =>

@@ -1,10 +1,10 @@
-import { buildDigitalLink } from '#shared/codes/digital-link';
-import { getStringFromEnv } from '#shared/config';
-import { contentDisposition, linkValue } from '#shared/domain/header-values';
-import { pathOf, withQuery } from '#shared/domain/uri-encoding';
-import { createHandler } from '#shared/http/create-handler';
-import { text } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { contentDisposition, linkValue } from '#shared/kernel/http/header-values';
+import { text } from '#shared/kernel/http/responses';
+import { pathOf, withQuery } from '#shared/kernel/http/uri-encoding';
 import { listBatchCodesFor } from '#shared/services/batch-service';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });

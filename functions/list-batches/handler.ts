@@ -1,6 +1,6 @@
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
 import { listBatchesFor } from '#shared/services/batch-service';
 
 export const handler = createHandler(ROUTES.listBatches, async ({ principal, query }) => {

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '#shared/logger';
+import { logger } from '#shared/kernel/logger';
 import { followUp, parseEventJobMessage } from '#shared/services/event-job-dispatcher';
 import { processEventJob } from '#shared/services/event-job-worker';
 

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '#shared/logger';
+import { logger } from '#shared/kernel/logger';
 import { followUpIssuance, parseIssuanceJobMessage } from '#shared/services/issuance-job-dispatcher';
 import { processIssuanceJob } from '#shared/services/issuance-job-worker';
 

@@ -1,6 +1,6 @@
-import { createHandler } from '#shared/http/create-handler';
 import { epcisQueryResponse } from '#shared/http/epcis-query-response';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
 import { queryEpcisEvents } from '#shared/services/epcis-query-service';
 import { partiesOfEvents } from '#shared/services/party-lookup';
 

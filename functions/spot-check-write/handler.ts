@@ -1,8 +1,8 @@
-import { pathOf } from '#shared/domain/uri-encoding';
-import { createHandler } from '#shared/http/create-handler';
-import { json } from '#shared/http/responses';
-import { createRouter } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
+import { createRouter } from '#shared/kernel/http/router';
+import { pathOf } from '#shared/kernel/http/uri-encoding';
 import { registerInspector, retireInspector } from '#shared/services/inspector-service';
 import { recallFromResult, recordResults } from '#shared/services/spot-check-results';
 import { fixInputs, openDraw, reveal } from '#shared/services/spot-check-service';

@@ -1,8 +1,8 @@
-import { createHandler } from '#shared/http/create-handler';
-import { type HttpResponse, json } from '#shared/http/responses';
-import { createRouter } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
 import { readAttachRequest } from '#shared/http/test-report-request';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { type HttpResponse, json } from '#shared/kernel/http/responses';
+import { createRouter } from '#shared/kernel/http/router';
 import { compareReportsFor } from '#shared/services/test-report-compare-service';
 import { productCertifications, publicTestReportPdf, testReportPdfFor } from '#shared/services/test-report-pdf-service';
 import { attachReport, getAttachmentFor } from '#shared/services/test-report-service';

@@ -1,15 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isGs1Value, parseCodeParts, parseContainerCode } from '#shared/codes/digital-link';
-import { isValidGtin14 } from '#shared/codes/gtin';
-import { getStringFromEnv } from '#shared/config';
 import { toLightweightVerification } from '#shared/domain/lightweight-verification';
 import type { ResolverSubject } from '#shared/domain/linkset';
-import { BadRequestError } from '#shared/errors';
 import { createLeanHandler } from '#shared/http/lean-handler';
 import { pageLanguage } from '#shared/http/page-messages';
 import { linksetLink, resolve } from '#shared/http/resolver-responses';
-import { type HttpResponse, json, text } from '#shared/http/responses';
-import { createRouter } from '#shared/http/router';
 import {
   PAGE_CSP,
   type PageContext,
@@ -18,6 +12,12 @@ import {
   renderVerificationPage,
 } from '#shared/http/verification-page';
 import { VERIFY_ROUTES } from '#shared/http/verify-routes';
+import { isGs1Value, parseCodeParts, parseContainerCode } from '#shared/kernel/codes/digital-link';
+import { isValidGtin14 } from '#shared/kernel/codes/gtin';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { BadRequestError } from '#shared/kernel/errors';
+import { type HttpResponse, json, text } from '#shared/kernel/http/responses';
+import { createRouter } from '#shared/kernel/http/router';
 import { pageLinksFor } from '#shared/services/page-links';
 import { verifyContainerCode, verifyScannedCode } from '#shared/services/verify-service';
 

@@ -15,8 +15,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
-import type { RouteDefinition } from '#shared/http/route-definition';
 import { type RouteName, routeKeysOf } from '#shared/http/routes';
+import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import { pascalCase } from './naming';
 import { pinLogicalId } from './pin';
 

@@ -44,9 +44,9 @@ export const seedHistory = async (
   const { toEpcisEvent } = await import('#shared/custody/epcis');
   const { hashRecordedEvent } = await import('#shared/custody/chain');
   const { eventLeafHash } = await import('#shared/domain/audit-log');
-  const { batchPutAll } = await import('#shared/store/dynamodb-client');
+  const { batchPutAll } = await import('#shared/kernel/db/dynamodb-client');
   const { eventIndexAttributes } = await import('#shared/store/event-index-repository');
-  const { eventKey } = await import('#shared/store/keys');
+  const { eventKey } = await import('#shared/kernel/db/item-keys');
   const log = await import('#shared/store/merkle-log-repository');
   const { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } = await import(
     '#shared/services/audit/checkpoint-service'

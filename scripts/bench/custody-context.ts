@@ -2,8 +2,8 @@
  * What every part of the custody benchmark works with: the services the API handlers call,
  * two organizations and a product, and helpers that issue codes and record events.
  */
-import type { Principal } from '#shared/auth/principal';
-import { buildContainerLink, buildDigitalLink } from '#shared/codes/digital-link';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { buildContainerLink, buildDigitalLink } from '#shared/kernel/codes/digital-link';
 import type { EventInput, EventResult, ingestEvents } from '#shared/services/custody/ingest-events';
 import type { verifyScannedCode } from '#shared/services/verify-service';
 import { installCounter } from './custody-count';
@@ -46,9 +46,9 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] =>
  * the store reads its endpoint and table name from the environment the runtime sets.
  */
 export const createCustodyContext = async (base: string, log: (message: string) => void): Promise<CustodyContext> => {
-  const { documentClient } = await import('#shared/store/dynamodb-client');
-  const { forgetSigningKey } = await import('#shared/keys/signing-key-provider');
-  const { forgetPublicKeys } = await import('#shared/keys/public-key-cache');
+  const { documentClient } = await import('#shared/kernel/db/dynamodb-client');
+  const { forgetSigningKey } = await import('#shared/kernel/keys/signing-key-provider');
+  const { forgetPublicKeys } = await import('#shared/kernel/keys/public-key-cache');
   const { registerOrganization, registerProduct } = await import('#shared/services/registry-service');
   const { issueBatch } = await import('#shared/services/batch-service');
   const { issueContainers } = await import('#shared/services/container-service');

@@ -5,7 +5,7 @@
  * the per-container caches (public keys, product, organizations), the scenario runs twice
  * on fresh codes and the two rounds must count the same.
  */
-import type { Principal } from '#shared/auth/principal';
+import type { Principal } from '#shared/kernel/auth/principal';
 import type { EventInput } from '#shared/services/custody/ingest-events';
 import { type CustodyContext, pick } from './custody-context';
 import { counted, sameRequests } from './custody-count';

@@ -3,8 +3,9 @@
  * limit) beside one with a short history (2 events): requests, read units and answer size
  * must be the same, since a scan reads state items and never a chain.
  */
-import { parseDigitalLink } from '#shared/codes/digital-link';
+
 import { MAX_EVENTS_PER_SUBJECT } from '#shared/custody/types';
+import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
 import { type CustodyContext, chunk } from './custody-context';
 import { counted, sameRequests } from './custody-count';
 import type { ScanByHistory, ScanRow } from './custody-model';

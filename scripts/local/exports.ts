@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '#shared/custody/export-formats';
-import { contentDisposition } from '#shared/domain/header-values';
+import { contentDisposition } from '#shared/kernel/http/header-values';
 import {
   checkLocalExportToken,
   EXPORT_FILE_KINDS,

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
 import type { GatewayAnswer } from '#shared/domain/scan-log';
-import type { RouteDefinition } from '#shared/http/route-definition';
 import { ALL_ROUTES, routeKeysOf } from '#shared/http/routes';
+import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import { markAbsentAuthorization, originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
 import { serveLocalIssuer } from './issuer-endpoints';

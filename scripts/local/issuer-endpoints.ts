@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { isRegistryRole, ORG_ID_PATTERN } from '#shared/auth/authorizer';
-import { ROLES, type Role } from '#shared/domain/types';
-import { AppError, BadRequestError, ForbiddenError, ValidationError } from '#shared/errors';
-import { errorResponse, json } from '#shared/http/responses';
+import { AppError, BadRequestError, ForbiddenError, ValidationError } from '#shared/kernel/errors';
+import { errorResponse, json } from '#shared/kernel/http/responses';
+import { ROLES, type Role } from '#shared/kernel/types';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 
 /**

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Principal } from '#shared/auth/principal';
-import { buildDigitalLink } from '#shared/codes/digital-link';
-import { withCheckDigit } from '#shared/codes/gtin';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
+import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import { issueBatch } from '#shared/services/batch-service';
 import { registerOrganization, registerProduct } from '#shared/services/registry-service';
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { toPublicJwk } from '#shared/codes/signature';
-import { createLocalSigningKey, listLocalKeyFiles, loadActiveLocalSigningKey } from '#shared/keys/file-signing-keys';
-import { privateKeyFromPem } from '#shared/keys/key-material';
-import { forgetPublicKeys } from '#shared/keys/public-key-cache';
-import { forgetSigningKey } from '#shared/keys/signing-key-provider';
-import { listPublicKeys, putPublicKey } from '#shared/store/signing-key-repository';
+import { toPublicJwk } from '#shared/kernel/codes/signature';
+import { createLocalSigningKey, listLocalKeyFiles, loadActiveLocalSigningKey } from '#shared/kernel/keys/file-signing-keys';
+import { privateKeyFromPem } from '#shared/kernel/keys/key-material';
+import { forgetPublicKeys } from '#shared/kernel/keys/public-key-cache';
+import { forgetSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import { listPublicKeys, putPublicKey } from '#shared/kernel/keys/signing-key-repository';
 
 /**
  * Makes sure a signing key exists under `dir` and that the public half of every local key

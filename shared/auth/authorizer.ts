@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
-import { ROLES, type Role } from '#shared/domain/types';
-import type { RouteDefinition } from '#shared/http/route-definition';
 import { ALL_ROUTES, routeKeysOf } from '#shared/http/routes';
-import { logger } from '#shared/logger';
-import { scopeForRole } from './principal';
-import type { TokenRefusal } from './token-refusals';
+import type { RouteDefinition } from '#shared/kernel/http/route-definition';
+import { logger } from '#shared/kernel/logger';
+import { ROLES, type Role } from '#shared/kernel/types';
+import { scopeForRole } from '../kernel/auth/principal';
+import type { TokenRefusal } from '../kernel/auth/token-refusals';
 
 /**
  * The API's one authorizer (an API Gateway HTTP API Lambda authorizer, simple responses).

@@ -3,11 +3,11 @@ import {
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/config';
-import type { Organization } from '#shared/domain/types';
-import { logger } from '#shared/logger';
+import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/kernel/config';
+import { logger } from '#shared/kernel/logger';
+import type { Organization } from '#shared/kernel/types';
 import { linkOrganizationClient } from '#shared/store/org-repository';
-import { scopeForRole } from './principal';
+import { scopeForRole } from '../kernel/auth/principal';
 
 /**
  * In AWS every organization gets its own Cognito app client (client-credentials grant,

@@ -8,8 +8,8 @@
  * reads the organizations' registered regions.
  */
 import { regulatorScopeOf, scopeCovers } from '#shared/domain/inbox';
-import { provinceOf } from '#shared/domain/provinces';
-import { ForbiddenError } from '#shared/errors';
+import { ForbiddenError } from '#shared/kernel/errors';
+import { provinceOf } from '#shared/kernel/places/provinces';
 
 export interface RecallPlaces {
   /** Registered region of the factory that issued the code or the lot. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ScanPlace } from '../kernel/places/viewer-place';
 import { type RuleHit, SCAN_RULE_NAMES, type ScanRuleName, type UnitFlag } from './scan-rules';
-import type { ScanPlace } from './viewer-place';
 
 /**
  * An anomaly alert: one per hit episode of one rule on one unit. While it is open, later

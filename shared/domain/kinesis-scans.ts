@@ -1,6 +1,6 @@
+import type { IpRegion } from '../kernel/places/viewer-place';
 import { parseRealtimeLogRecord } from './scan-log';
 import { padSequence, type SequencedScan } from './scans';
-import type { IpRegion } from './viewer-place';
 
 /** What the aggregator needs of one Kinesis record as Lambda delivers it. */
 export interface KinesisScanRecord {

@@ -1,5 +1,5 @@
+import { pathOf, withQuery } from '../kernel/http/uri-encoding';
 import { type LinkLanguage, type LinkType, linkTypeUri, type ProductLink } from './link-types';
-import { pathOf, withQuery } from './uri-encoding';
 
 /**
  * The links of one identified item, most granular level first, as the GS1-Conformant

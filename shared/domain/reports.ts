@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { CROCKFORD_ALPHABET } from '#shared/codes/base32';
+import { CROCKFORD_ALPHABET } from '#shared/kernel/codes/base32';
 import type { InboxStatus } from './inbox';
 import type { ReportPhotoType } from './report-photos';
 

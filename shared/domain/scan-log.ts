@@ -1,8 +1,8 @@
-import { DIGSIG_PATTERN } from '#shared/codes/digital-link';
+import { DIGSIG_PATTERN } from '#shared/kernel/codes/digital-link';
+import type { ScanPlace } from '../kernel/places/viewer-place';
+import { type IpRegion, placeOfViewer } from '../kernel/places/viewer-place';
 import type { ScannedSubject, ScanRecord } from './scans';
 import { classifyUserAgent } from './user-agent';
-import type { ScanPlace } from './viewer-place';
-import { type IpRegion, placeOfViewer } from './viewer-place';
 
 /**
  * The CloudFront real-time log fields we ask for (infra/constructs/scan-records.ts uses

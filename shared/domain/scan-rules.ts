@@ -1,5 +1,5 @@
+import type { ScanPlace } from '../kernel/places/viewer-place';
 import type { ScanRecord } from './scans';
-import type { ScanPlace } from './viewer-place';
 
 /**
  * Clone and anomaly rules, pure: given what a unit's scan item remembers, the scans not yet

@@ -2,9 +2,10 @@
  * Comparisons of test reports, pure: a factory's attached copy against what the lab signed
  * for that number, and any two reports clause by clause with each clause's tolerance.
  */
+
+import type { LabAccreditation } from '../kernel/types';
 import { type ClauseResult, clauseOf } from './test-report-clauses';
 import type { LabReportClaims } from './test-reports';
-import type { LabAccreditation } from './types';
 
 /** What a factory says of its report, as compared (the PDF by its hash). */
 export interface AttachedClaims {

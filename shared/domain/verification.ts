@@ -1,8 +1,8 @@
-import type { CodeIdentity } from '#shared/codes/digital-link';
 import type { CustodyView } from '#shared/custody/public-view';
+import type { CodeIdentity } from '#shared/kernel/codes/digital-link';
+import type { Batch, Organization, Product } from '../kernel/types';
 import type { ScanAlert } from './scan-rules';
 import type { TestReportSummary } from './test-report-scan';
-import type { Batch, Organization, Product } from './types';
 
 /**
  * The fixed verdict vocabulary of a scan, most severe first when several apply:

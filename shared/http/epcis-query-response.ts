@@ -1,9 +1,9 @@
 import { EPCIS_CONTEXT } from '#shared/custody/epcis';
 import { type Parties, partyVocabularies } from '#shared/custody/party-names';
-import { linkValue } from '#shared/domain/header-values';
-import { withQuery } from '#shared/domain/uri-encoding';
+import { linkValue } from '#shared/kernel/http/header-values';
+import { withQuery } from '#shared/kernel/http/uri-encoding';
 import type { EpcisPage } from '#shared/services/epcis-query-service';
-import { type HttpResponse, json } from './responses';
+import { type HttpResponse, json } from '../kernel/http/responses';
 
 /**
  * The REST binding's answer: an EPCISQueryDocument (with its organizations' names as master

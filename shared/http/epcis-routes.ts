@@ -1,4 +1,4 @@
-import { errorResponse as error, route } from './route-definition';
+import { errorResponse as error, route } from '../kernel/http/route-definition';
 import { EpcisEventsQuery, EpcisQueryDocument } from './schemas/epcis-query';
 
 /** The EPCIS 2.0 query interface (shared/http/routes.ts spreads these into ROUTES). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { scopeForRole } from '#shared/auth/principal';
-import { ROLES } from '#shared/domain/types';
-import type { RouteDefinition } from './route-definition';
+import { scopeForRole } from '#shared/kernel/auth/principal';
+import { ROLES } from '#shared/kernel/types';
+import type { RouteDefinition } from '../kernel/http/route-definition';
 import { ALL_ROUTES } from './routes';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,10 +1,10 @@
+import { errorResponse, errors, type RouteDefinition, route } from '../kernel/http/route-definition';
 import { ALERT_ROUTES } from './alert-routes';
 import { AUDIT_EXPORT_ROUTES } from './audit-export-routes';
 import { AUDIT_LOG_ROUTES } from './audit-log-routes';
 import { EPCIS_ROUTES } from './epcis-routes';
 import { INBOX_ROUTES } from './inbox-routes';
 import { RESOLVER_ROUTES } from './resolver-routes';
-import { errorResponse, errors, type RouteDefinition, route } from './route-definition';
 import { SCAN_ROUTES } from './scan-routes';
 import * as s from './schemas';
 import { SPOT_CHECK_ROUTES } from './spot-check-routes';
@@ -267,9 +267,9 @@ export const ROUTES = {
   ...TEST_REPORT_ROUTES,
 } as const;
 
-export { cursorParameterOf, type ResponseSpec, type RouteDefinition } from './route-definition';
+export { cursorParameterOf, type ResponseSpec, type RouteDefinition } from '../kernel/http/route-definition';
 export type RouteName = keyof typeof ROUTES;
 export const ALL_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
 
 /** The API Gateway route keys (`METHOD /path`) a route is served under. */
-export { routeKeysOf } from './route-keys';
+export { routeKeysOf } from '../kernel/http/route-keys';

@@ -2,10 +2,10 @@
 // its strings, style, icons, dates and phone check live in the modules beside it.
 import type { CustodyView, PublicOrg } from '#shared/custody/public-view';
 import type { ProductLink } from '#shared/domain/link-types';
-import { type NameLanguage, regionName } from '#shared/domain/region-names';
 import type { ScanAlert } from '#shared/domain/scan-rules';
-import type { LocalizedNames } from '#shared/domain/types';
 import type { VerificationResult, VerificationStatus } from '#shared/domain/verification';
+import { type NameLanguage, regionName } from '#shared/kernel/places/region-names';
+import type { LocalizedNames } from '#shared/kernel/types';
 import type { ContainerVerificationResult } from '#shared/services/verify-service';
 import { CHECK_SCRIPT } from './page-check-script';
 import { calendarDate, localDate, localDateTime } from './page-dates';

@@ -1,7 +1,7 @@
-import type { Principal } from '#shared/auth/principal';
 import { type Alert, type AlertRule, COUNTERFEIT_WAVE, gtinOfAlert } from '#shared/domain/alerts';
-import { provinceOf } from '#shared/domain/provinces';
-import { BadRequestError, ForbiddenError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError, ForbiddenError } from '#shared/kernel/errors';
+import { provinceOf } from '#shared/kernel/places/provinces';
 import { type AlertPage, listAlerts } from '#shared/store/alert-repository';
 import { addProvincesInInbox, fileInInbox } from './inbox-service';
 import { requireRegisteredOrg } from './registry-service';

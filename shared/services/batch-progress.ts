@@ -1,7 +1,7 @@
-import type { Principal } from '#shared/auth/principal';
-import type { Batch } from '#shared/domain/types';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { labelObjectKey } from '#shared/kernel/db/item-keys';
+import type { Batch } from '#shared/kernel/types';
 import { getIssuanceJob, type IssuanceState } from '#shared/store/issuance-job-repository';
-import { labelObjectKey } from '#shared/store/keys';
 import { labelFileLink } from '#shared/store/label-file-store';
 import { getBatchFor } from './batch-service';
 import { DEFAULT_LABEL_OPTIONS, type LabelFormat, type LabelOptions } from './label-outputs';

@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/auth/principal';
-import { createSerialCodec } from '#shared/codes/serial';
-import { getStringFromEnv } from '#shared/config';
-import { canonicalJson } from '#shared/domain/canonical-json';
 import { signCodes } from '#shared/domain/issuance';
-import type { Batch, IssuedCode } from '#shared/domain/types';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
-import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { canonicalJson } from '#shared/kernel/canonical-json';
+import { createSerialCodec } from '#shared/kernel/codes/serial';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import type { Batch, IssuedCode } from '#shared/kernel/types';
 import {
   type BatchPage,
   CODE_CHUNK_SIZE,
@@ -26,10 +27,9 @@ import {
   restartFailedIssuance,
   settleIssuanceSlot,
 } from '#shared/store/issuance-job-repository';
-import type { SlotClaim } from '#shared/store/job-slot-repository';
 import { getProductRecord, reserveSequences } from '#shared/store/product-repository';
+import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../kernel/jobs/job-slots';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
-import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from './job-slots';
 import { checkLabelOptions, DEFAULT_LABEL_OPTIONS, type LabelOptions } from './label-outputs';
 import { requireRegisteredOrg } from './registry-service';
 

@@ -1,9 +1,9 @@
-import type { Principal } from '#shared/auth/principal';
 import { type ChainCheck, type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/chain';
 import { type CommissioningInput, commissioningEvent, genesisOf } from '#shared/custody/epcis';
 import { epcOf } from '#shared/custody/identifiers';
 import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
-import { NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { NotFoundError } from '#shared/kernel/errors';
 import { loadChainEntries } from '#shared/store/chain-repository';
 import { getState } from '#shared/store/subject-state-repository';
 import { lookupUnit } from './code-lookup';

@@ -1,5 +1,8 @@
-import type { Principal } from '#shared/auth/principal';
-import { signContainer } from '#shared/codes/signature';
+import { hashRecordedEvent } from '#shared/custody/chain';
+import { commissioningEvent } from '#shared/custody/epcis';
+import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { signContainer } from '#shared/kernel/codes/signature';
 import {
   buildSscc,
   type ContainerKind,
@@ -8,13 +11,10 @@ import {
   sharedRange,
   sharedRangeCount,
   tracesealCompanyPrefix,
-} from '#shared/codes/sscc';
-import { hashRecordedEvent } from '#shared/custody/chain';
-import { commissioningEvent } from '#shared/custody/epcis';
-import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
-import type { Organization } from '#shared/domain/types';
-import { ForbiddenError } from '#shared/errors';
-import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+} from '#shared/kernel/codes/sscc';
+import { ForbiddenError } from '#shared/kernel/errors';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import type { Organization } from '#shared/kernel/types';
 import { getOrAssignSharedRange, reserveContainerReferences } from '#shared/store/container-repository';
 import { createContainerStates } from '#shared/store/subject-state-repository';
 import { requireRegisteredOrg } from './registry-service';

@@ -12,7 +12,7 @@ import {
   type PublicOrg,
 } from '#shared/custody/public-view';
 import { type SubjectRef, subjectIdOf } from '#shared/custody/types';
-import type { Batch } from '#shared/domain/types';
+import type { Batch } from '#shared/kernel/types';
 import { getState } from '#shared/store/subject-state-repository';
 import { getOrganizationCached } from './organization-cache';
 

@@ -10,12 +10,13 @@
  * names an event the caller sees, and no answer, count, error or timing depends on events
  * outside its view.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import { type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
 import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/rules';
 import { canSee, type EventViewer, viewerOf } from '#shared/domain/event-audience';
-import { ForbiddenError } from '#shared/errors';
-import { type CursorBinding, InvalidCursorError, openCursor, sealCursor } from '#shared/store/cursors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { type CursorBinding, InvalidCursorError, openCursor, sealCursor } from '#shared/kernel/db/cursors';
+import { ForbiddenError } from '#shared/kernel/errors';
 import { type EventIndexSource, eventsInOrder } from '#shared/store/event-index-reader';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductCached } from './code-lookup';

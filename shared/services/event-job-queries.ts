@@ -1,6 +1,6 @@
-import type { Principal } from '#shared/auth/principal';
-import { NotFoundError } from '#shared/errors';
-import { InvalidCursorError, openCursor, sealCursor } from '#shared/store/cursors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { InvalidCursorError, openCursor, sealCursor } from '#shared/kernel/db/cursors';
+import { NotFoundError } from '#shared/kernel/errors';
 import { listEventJobResults } from '#shared/store/event-job-chunks';
 import { type EventJob, type EventJobSummary, getEventJob } from '#shared/store/event-job-repository';
 import type { EventResult } from './custody/results';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/auth/principal';
-import { getOptionalStringFromEnv } from '#shared/config';
-import { ServiceUnavailableError } from '#shared/errors';
-import { logger } from '#shared/logger';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { ServiceUnavailableError } from '#shared/kernel/errors';
+import { logger } from '#shared/kernel/logger';
 import { createEventJob, type EventJobSummary } from '#shared/store/event-job-repository';
 import { recordEventJobFailure } from '#shared/store/event-job-runs';
 import { type DeclarationInput, type EventInput, type EventResult, ingestEvents } from './custody/ingest-events';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/auth/principal';
-import { AppError } from '#shared/errors';
-import { logger } from '#shared/logger';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { AppError } from '#shared/kernel/errors';
+import { logger } from '#shared/kernel/logger';
 import { loadEventJobInputs } from '#shared/store/event-job-chunks';
 import { getEventJob } from '#shared/store/event-job-repository';
 import {
@@ -10,8 +10,8 @@ import {
   recordEventJobFailure,
   releaseEventJobLease,
 } from '#shared/store/event-job-runs';
+import type { WorkerOutcome } from '../kernel/jobs/worker-outcome';
 import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-service';
-import type { WorkerOutcome } from './worker-outcome';
 
 /**
  * One worker run on an event job: take the job's lease until this run's deadline, record

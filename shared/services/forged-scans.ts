@@ -1,6 +1,6 @@
 import { absorbForgedScans, counterfeitWave, type ForgedScan } from '#shared/domain/forged-scans';
-import { provinceOf } from '#shared/domain/provinces';
 import { dayOf } from '#shared/domain/scan-rollups';
+import { provinceOf } from '#shared/kernel/places/provinces';
 import { getForgedScanTally, putForgedScanTally } from '#shared/store/forged-scan-repository';
 import { getOrganization } from '#shared/store/org-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';

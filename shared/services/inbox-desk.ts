@@ -4,11 +4,12 @@
  * move a report's own status with its entry. It joins the inbox with reports and alerts,
  * which themselves file into the inbox, so it sits above all three.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import type { Alert } from '#shared/domain/alerts';
 import { checkMove, type InboxChange, type InboxKind, type InboxRecord, type InboxStatus } from '#shared/domain/inbox';
 import { type Report, reportStatusFor } from '#shared/domain/reports';
-import { BadRequestError, ConflictError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError, ConflictError } from '#shared/kernel/errors';
 import { getAlert } from '#shared/store/alert-repository';
 import { changeInboxStatus, getInboxHistory } from '#shared/store/inbox-repository';
 import { reportPhotoLink } from '#shared/store/report-photo-store';

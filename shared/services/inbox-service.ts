@@ -4,7 +4,7 @@
  * append-only history of who moved it, when, and why. What an entry is about, and moving its
  * status, is the desk's (inbox-desk.ts), which reads the reports and alerts filed here.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import {
   type InboxEntry,
   type InboxKind,
@@ -15,8 +15,9 @@ import {
   regulatorScopeOf,
   UNLOCATED_AREA,
 } from '#shared/domain/inbox';
-import { provinceOf } from '#shared/domain/provinces';
-import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import { provinceOf } from '#shared/kernel/places/provinces';
 import { addInboxProvinces, fileInboxEntry, getInboxEntry, type InboxPage, listInbox } from '#shared/store/inbox-repository';
 import { requireRegisteredOrg } from './registry-service';
 

@@ -4,10 +4,10 @@
  * only the drawing regulator's active ones.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/auth/principal';
 import { inspectorNameKey, normalizeInspectorName } from '#shared/domain/inspectors';
 import type { DrawInspector } from '#shared/domain/spot-checks';
-import { BadRequestError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError } from '#shared/kernel/errors';
 import {
   deactivateInspector,
   getInspectors,

@@ -3,10 +3,11 @@
  * time, never a scan. Units that never moved since issuance sit at their factory
  * implicitly and appear in its batches, not here.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import { unitsInside } from '#shared/custody/container-tree';
 import { epcOf } from '#shared/custody/identifiers';
 import type { CustodyStatus, SubjectState } from '#shared/custody/types';
+import type { Principal } from '#shared/kernel/auth/principal';
 import { listInventory } from '#shared/store/subject-state-repository';
 
 export interface InventoryItem {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { getStringFromEnv } from '#shared/config';
-import type { Batch } from '#shared/domain/types';
-import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
-import { logger } from '#shared/logger';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import { logger } from '#shared/kernel/logger';
+import type { Batch } from '#shared/kernel/types';
 import {
   CODE_CHUNK_SIZE,
   getBatchById,
@@ -19,9 +19,9 @@ import {
   updateIssuanceJob,
 } from '#shared/store/issuance-job-repository';
 import { getProductRecord } from '#shared/store/product-repository';
+import type { WorkerOutcome } from '../kernel/jobs/worker-outcome';
+import { type SigningPool, sharedSigningPool } from '../kernel/keys/signing-pool';
 import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-outputs';
-import { type SigningPool, sharedSigningPool } from './signing-pool';
-import type { WorkerOutcome } from './worker-outcome';
 
 /**
  * One run of an issuance job: take its lease, sign and store the chunks not stored yet

@@ -1,10 +1,10 @@
-import type { Principal } from '#shared/auth/principal';
-import { requireRole } from '#shared/auth/principal';
 import { type ClauseResult, clauseProblems } from '#shared/domain/test-report-clauses';
 import type { LabReportClaims, LabReportRegistration, ReportProduct } from '#shared/domain/test-reports';
-import type { LabAccreditation } from '#shared/domain/types';
-import { BadRequestError, ValidationError } from '#shared/errors';
-import { signLabClaims } from '#shared/keys/lab-keys';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { requireRole } from '#shared/kernel/auth/principal';
+import { BadRequestError, ValidationError } from '#shared/kernel/errors';
+import { signLabClaims } from '#shared/kernel/keys/lab-keys';
+import type { LabAccreditation } from '#shared/kernel/types';
 import { putLabReport } from '#shared/store/lab-report-repository';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductRecord } from '#shared/store/product-repository';

@@ -4,9 +4,10 @@
  * an event names), a few at a time from a name prefix, never the whole registry, never a
  * licence number, never a regulator, lab or admin.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import { directoryQuery, MIN_QUERY_LENGTH } from '#shared/domain/partner-directory';
-import { BadRequestError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError } from '#shared/kernel/errors';
 import { type DirectoryEntry, searchPartnerDirectory } from '#shared/store/partner-directory-repository';
 
 export interface PartnerList {

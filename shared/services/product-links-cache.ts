@@ -1,6 +1,6 @@
 import type { ProductLink } from '#shared/domain/link-types';
 import { getProductLinks } from '#shared/store/product-link-repository';
-import { createTtlCache } from './ttl-cache';
+import { createTtlCache } from '../kernel/ttl-cache';
 
 const productLinks = createTtlCache<ProductLink[]>(60_000);
 

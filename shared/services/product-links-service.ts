@@ -1,6 +1,6 @@
-import type { Principal } from '#shared/auth/principal';
 import type { ProductLink } from '#shared/domain/link-types';
-import { ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { getProductLinks, putProductLinks } from '#shared/store/product-link-repository';
 import { getProductRecord } from '#shared/store/product-repository';
 import { requireRegisteredOrg } from './registry-service';

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/auth/org-client-provisioner';
-import type { Principal } from '#shared/auth/principal';
-import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#shared/codes/sscc';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#shared/kernel/codes/sscc';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/kernel/errors';
+import { createLabKey } from '#shared/kernel/keys/lab-keys';
 import type {
   LabAccreditation,
   LaCertificate,
@@ -10,9 +12,7 @@ import type {
   Product,
   ProductCategory,
   Role,
-} from '#shared/domain/types';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/errors';
-import { createLabKey } from '#shared/keys/lab-keys';
+} from '#shared/kernel/types';
 import { createOrganization, getOrganization } from '#shared/store/org-repository';
 import { createProduct } from '#shared/store/product-repository';
 

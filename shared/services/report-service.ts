@@ -1,6 +1,3 @@
-import type { Principal } from '#shared/auth/principal';
-import { readLabel } from '#shared/codes/digital-link';
-import { provinceOf } from '#shared/domain/provinces';
 import { checkPhoto, MAX_REPORT_PHOTO_BYTES, type ReportPhotoType } from '#shared/domain/report-photos';
 import {
   newReportReference,
@@ -10,8 +7,11 @@ import {
   type ReportStatus,
   UNLOCATED_REGION,
 } from '#shared/domain/reports';
-import type { ScanPlace } from '#shared/domain/viewer-place';
-import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { readLabel } from '#shared/kernel/codes/digital-link';
+import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#shared/kernel/errors';
+import { provinceOf } from '#shared/kernel/places/provinces';
+import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductRecord } from '#shared/store/product-repository';
 import { putReportPhoto, reportPhotoKey } from '#shared/store/report-photo-store';

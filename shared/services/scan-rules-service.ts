@@ -1,6 +1,6 @@
-import type { Principal } from '#shared/auth/principal';
 import { DEFAULT_SCAN_RULES, SCAN_RULE_NAMES, type ScanRules } from '#shared/domain/scan-rules';
-import { ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { getProductRecord } from '#shared/store/product-repository';
 import { getScanRules, putScanRules } from '#shared/store/scan-rules-repository';
 import { requireRegisteredOrg } from './registry-service';

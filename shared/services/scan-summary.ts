@@ -1,7 +1,7 @@
-import type { Principal } from '#shared/auth/principal';
-import { provinceOf } from '#shared/domain/provinces';
 import { type ScanRollupScope, type ScanSummary, summarizeRollups } from '#shared/domain/scan-rollups';
-import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import { provinceOf } from '#shared/kernel/places/provinces';
 import { getProductRecord } from '#shared/store/product-repository';
 import { listScanRollups } from '#shared/store/scan-rollup-repository';
 import { requireRegisteredOrg } from './registry-service';

@@ -3,11 +3,12 @@
  * signed for the target's product, and it is compared clause by clause with the product's
  * type test, so a sample worse than what the factory's type test claimed stands out.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import { drawProvinceFor, parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
 import type { LabReportClaims } from '#shared/domain/test-reports';
-import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/errors';
-import { verifiedLabClaims } from '#shared/keys/lab-keys';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
 import { getLabReport } from '#shared/store/lab-report-repository';
 import { getDraw } from '#shared/store/spot-check-repository';
 import { listResults, type SpotCheckComparison, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';

@@ -3,12 +3,13 @@
  * listing), their lots (owner index), or one lot's units (its sequence range through the
  * product's serial codec: no code chunk is read). Capped at MAX_POPULATION ids.
  */
-import { createSerialCodec } from '#shared/codes/serial';
-import { provinceOf } from '#shared/domain/provinces';
+
 import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '#shared/domain/spot-check-draw';
 import { lotTargetId, MAX_POPULATION } from '#shared/domain/spot-checks';
-import type { Batch, ProductCategory } from '#shared/domain/types';
-import { BadRequestError } from '#shared/errors';
+import { createSerialCodec } from '#shared/kernel/codes/serial';
+import { BadRequestError } from '#shared/kernel/errors';
+import { provinceOf } from '#shared/kernel/places/provinces';
+import type { Batch, ProductCategory } from '#shared/kernel/types';
 import { getBatchByLot, listBatchesOfOrg } from '#shared/store/batch-repository';
 import { listOrganizationIdsOfRegion } from '#shared/store/org-region-listing';
 import { getOrganization } from '#shared/store/org-repository';

@@ -4,9 +4,10 @@
  * record shows every change and who made it. A failed lot is marked on its batch (scans
  * show it) and can be recalled from its result.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import { parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { recallWholeLot } from '#shared/services/custody/recall-lot';
 import type { EventResult } from '#shared/services/custody/results';
 import { getDraw } from '#shared/store/spot-check-repository';

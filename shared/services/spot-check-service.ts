@@ -7,7 +7,6 @@
  * (spot-check-views.ts says what is shown to whom).
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/auth/principal';
 import {
   checkPopulation,
   computeDraw,
@@ -29,8 +28,9 @@ import {
   type SpotCheckDraw,
   saltBaseOf,
 } from '#shared/domain/spot-checks';
-import type { ProductCategory } from '#shared/domain/types';
-import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import type { ProductCategory } from '#shared/kernel/types';
 import { serviceSaltOf } from '#shared/keys/spot-check-salt-key';
 import { createDraw, fixDraw, getDraw, revealDraw } from '#shared/store/spot-check-repository';
 import { drawInspectors } from './inspector-service';

@@ -7,7 +7,7 @@
  * Organization ids and `{gtin}:{lot}` ids are not secret (a lot's id is printed on every
  * label of it, and factories are registered to be listed), so those stay public.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import {
   drawProvinceFor,
   effectiveStatus,
@@ -16,7 +16,8 @@ import {
   revealDeadline,
   type SpotCheckDraw,
 } from '#shared/domain/spot-checks';
-import { ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { getProductRecord } from '#shared/store/product-repository';
 import { getDraw, listDraws } from '#shared/store/spot-check-repository';
 import { listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';

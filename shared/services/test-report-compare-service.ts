@@ -1,9 +1,9 @@
-import type { Principal } from '#shared/auth/principal';
 import type { ClauseResult } from '#shared/domain/test-report-clauses';
 import { type ClauseComparison, compareReports } from '#shared/domain/test-report-compare';
 import type { LabReportClaims } from '#shared/domain/test-reports';
-import { BadRequestError, NotFoundError } from '#shared/errors';
-import { verifiedLabClaims } from '#shared/keys/lab-keys';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { BadRequestError, NotFoundError } from '#shared/kernel/errors';
+import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
 import { getLabReport } from '#shared/store/lab-report-repository';
 import { requireRegisteredOrg } from './registry-service';
 import { getAttachmentFor } from './test-report-service';

@@ -1,8 +1,8 @@
-import type { Principal } from '#shared/auth/principal';
 import { type AttachedReport, subjectId } from '#shared/domain/test-report-attachments';
 import { type TestReportSummary, testReportSummary } from '#shared/domain/test-report-scan';
-import type { LaCertificate } from '#shared/domain/types';
-import { ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import type { LaCertificate } from '#shared/kernel/types';
 import { getProductRecord } from '#shared/store/product-repository';
 import { getTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
 import { getAttachment } from '#shared/store/test-report-repository';

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Principal } from '#shared/auth/principal';
-import { requireRole } from '#shared/auth/principal';
-import { provinceOf } from '#shared/domain/provinces';
 import { type AttachedReport, type AttachmentSubject, subjectId } from '#shared/domain/test-report-attachments';
 import { type ClauseResult, clauseProblems } from '#shared/domain/test-report-clauses';
 import {
@@ -13,7 +10,8 @@ import {
 } from '#shared/domain/test-report-compare';
 import { checkPdf, MAX_TEST_REPORT_PDF_BYTES } from '#shared/domain/test-report-pdf';
 import type { LabReportClaims } from '#shared/domain/test-reports';
-import type { Organization } from '#shared/domain/types';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { requireRole } from '#shared/kernel/auth/principal';
 import {
   BadRequestError,
   ForbiddenError,
@@ -21,8 +19,10 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '#shared/errors';
-import { verifiedLabClaims } from '#shared/keys/lab-keys';
+} from '#shared/kernel/errors';
+import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
+import { provinceOf } from '#shared/kernel/places/provinces';
+import type { Organization } from '#shared/kernel/types';
 import { getBatchById } from '#shared/store/batch-repository';
 import { getLabReport } from '#shared/store/lab-report-repository';
 import { getOrganization } from '#shared/store/org-repository';

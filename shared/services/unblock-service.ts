@@ -1,8 +1,8 @@
-import type { Principal } from '#shared/auth/principal';
 import { subjectIdOf } from '#shared/custody/types';
 import type { UnitAlert } from '#shared/domain/alerts';
 import type { UnitFlag } from '#shared/domain/scan-rules';
-import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { getProductRecord } from '#shared/store/product-repository';
 import { getUnitScans, writeUnblock } from '#shared/store/unit-scan-repository';
 import { requireRegisteredOrg } from './registry-service';

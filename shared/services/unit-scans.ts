@@ -1,9 +1,9 @@
-import { createSerialCodec } from '#shared/codes/serial';
 import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#shared/custody/types';
 import { alertWithHit, type UnitAlert } from '#shared/domain/alerts';
-import { provinceOf } from '#shared/domain/provinces';
 import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '#shared/domain/scan-rules';
 import { newSince, type SequencedScan } from '#shared/domain/scans';
+import { createSerialCodec } from '#shared/kernel/codes/serial';
+import { provinceOf } from '#shared/kernel/places/provinces';
 import { getBatchByLot } from '#shared/store/batch-repository';
 import { getOrganization } from '#shared/store/org-repository';
 import { getProductRecord } from '#shared/store/product-repository';

@@ -1,8 +1,8 @@
-import type { SignedCode } from '#shared/codes/digital-link';
 import { unitsInside } from '#shared/custody/container-tree';
 import type { CustodyView } from '#shared/custody/public-view';
 import { subjectIdOf } from '#shared/custody/types';
 import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
+import type { SignedCode } from '#shared/kernel/codes/digital-link';
 import { getScanFlag } from '#shared/store/scan-flag-reader';
 import { checkSignatureDetailed, lookupUnit } from './code-lookup';
 import { lookupContainer } from './container-lookup';

@@ -8,8 +8,8 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Alert, type AlertRule, alertAudiences } from '#shared/domain/alerts';
-import { decodeCursor, encodeCursor } from './cursors';
-import { documentClient, mainTableName, type TransactItems } from './dynamodb-client';
+import { decodeCursor, encodeCursor } from '../kernel/db/cursors';
+import { documentClient, mainTableName, type TransactItems } from '../kernel/db/dynamodb-client';
 import {
   ALERT_LISTING_PREFIX,
   alertKey,
@@ -17,7 +17,7 @@ import {
   alertListingSortKey,
   alertsOfFactoryPartition,
   alertsOfRegionPartition,
-} from './keys';
+} from '../kernel/db/item-keys';
 
 /** The puts that store an alert as it now stands: its record and every listing copy. */
 export const alertPutItems = (alert: Alert): TransactItems => {

@@ -6,9 +6,9 @@
  * Kept as one file (over 300 lines): batches, their pointers and their chunks share keys and transactions.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Batch, IssuedCode } from '#shared/domain/types';
-import { ConflictError } from '#shared/errors';
-import { decodeCursor, encodeCursor } from './cursors';
+import { ConflictError } from '#shared/kernel/errors';
+import type { Batch, IssuedCode } from '#shared/kernel/types';
+import { decodeCursor, encodeCursor } from '../kernel/db/cursors';
 import {
   batchPutAll,
   cancelledConditionIndexes,
@@ -17,8 +17,7 @@ import {
   mainTableName,
   queryAll,
   queryIndexPage,
-} from './dynamodb-client';
-import { type JobCreation, JobSlotsFullError, takeSlotItem } from './job-slot-repository';
+} from '../kernel/db/dynamodb-client';
 import {
   BATCH_SORT_PREFIX,
   batchesOfOrgPartition,
@@ -30,8 +29,9 @@ import {
   codeChunkKey,
   idempotencyKey,
   productPartition,
-} from './keys';
-import { INDEXES } from './table-definitions';
+} from '../kernel/db/item-keys';
+import { INDEXES } from '../kernel/db/table-definitions';
+import { type JobCreation, JobSlotsFullError, takeSlotItem } from '../kernel/jobs/job-slot-repository';
 
 export const CODE_CHUNK_SIZE = 1000;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

@@ -6,8 +6,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainEntry } from '#shared/custody/chain';
 import type { BizStep, SubjectState } from '#shared/custody/types';
-import { batchGetAll, documentClient, mainTableName, queryAll, type TransactItems } from './dynamodb-client';
-import { CHAIN_LINK_PREFIX, chainLinkKey, chainLinkVersion, declarationKey, eventKey, subjectPartition } from './keys';
+import { batchGetAll, documentClient, mainTableName, queryAll, type TransactItems } from '../kernel/db/dynamodb-client';
+import {
+  CHAIN_LINK_PREFIX,
+  chainLinkKey,
+  chainLinkVersion,
+  declarationKey,
+  eventKey,
+  subjectPartition,
+} from '../kernel/db/item-keys';
 
 /**
  * What the store needs of one subject's change: custody's Transition has this shape, and

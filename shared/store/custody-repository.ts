@@ -8,7 +8,6 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordedEvent } from '#shared/custody/epcis';
 import { type BizStep, subjectIdOf } from '#shared/custody/types';
 import type { EventAudience } from '#shared/domain/event-audience';
-import { linkPut, type SubjectWrite } from './chain-repository';
 import {
   documentClient,
   isConditionFailure,
@@ -16,9 +15,10 @@ import {
   type TransactItems,
   type TransactOutcome,
   transactWrite,
-} from './dynamodb-client';
+} from '../kernel/db/dynamodb-client';
+import { declarationKey, eventKey } from '../kernel/db/item-keys';
+import { linkPut, type SubjectWrite } from './chain-repository';
 import { audienceOfItem, eventIndexAttributes } from './event-index-repository';
-import { declarationKey, eventKey } from './keys';
 import { statePut } from './subject-state-repository';
 
 export type CommitOutcome = TransactOutcome;

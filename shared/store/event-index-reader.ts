@@ -8,8 +8,7 @@
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { EventAudience } from '#shared/domain/event-audience';
-import { batchGetAll, documentClient, mainTableName } from './dynamodb-client';
-import { audienceOfItem, type EventSourceKind } from './event-index-repository';
+import { batchGetAll, documentClient, mainTableName } from '../kernel/db/dynamodb-client';
 import {
   EVENT_FACETS,
   EVENT_TIME_BUCKETS,
@@ -17,8 +16,9 @@ import {
   eventFacetPartition,
   eventSourceKey,
   eventTimePartition,
-} from './keys';
-import { INDEXES } from './table-definitions';
+} from '../kernel/db/item-keys';
+import { INDEXES } from '../kernel/db/table-definitions';
+import { audienceOfItem, type EventSourceKind } from './event-index-repository';
 
 export type EventIndexSource = { kind: 'time' } | { kind: 'facet'; facet: EventFacet; value: string };
 

@@ -11,8 +11,15 @@
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventAudience } from '#shared/domain/event-audience';
-import { batchPutAll, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
-import { EVENT_FACETS, type EventFacet, eventFacetRowKey, eventSourceKey, eventTimeIndexKey, type ItemKey } from './keys';
+import { batchPutAll, documentClient, isConditionFailure, mainTableName } from '../kernel/db/dynamodb-client';
+import {
+  EVENT_FACETS,
+  type EventFacet,
+  eventFacetRowKey,
+  eventSourceKey,
+  eventTimeIndexKey,
+  type ItemKey,
+} from '../kernel/db/item-keys';
 
 export type EventSourceKind = 'event' | 'declaration';
 

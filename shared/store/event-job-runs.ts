@@ -3,10 +3,10 @@
  * failures it records, all on the job's header item.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
+import { documentClient, isConditionFailure, mainTableName } from '../kernel/db/dynamodb-client';
+import { eventJobHeaderKey, eventJobResultKey } from '../kernel/db/item-keys';
 import { chunkBySize, chunkItem, EVENT_JOB_RETENTION_SECONDS, epochSeconds, type IndexedEntry } from './event-job-chunks';
 import { type EventJob, type EventJobSummary, toJob } from './event-job-repository';
-import { eventJobHeaderKey, eventJobResultKey } from './keys';
 
 /**
  * Takes the job for one worker run until `untilMs` (the run's own deadline): only a

@@ -27,10 +27,10 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { getOptionalStringFromEnv } from '#shared/config';
 import { CONTENT_TYPES, type ExportFormat, FILE_EXTENSIONS } from '#shared/custody/export-formats';
-import { contentDisposition } from '#shared/domain/header-values';
-import { AppError } from '#shared/errors';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { AppError } from '#shared/kernel/errors';
+import { contentDisposition } from '#shared/kernel/http/header-values';
 import type { ExportCheckpoint, ExportStreamState } from './export-job-repository';
 
 export const EXPORT_FILE_KINDS = ['file', 'proofs', 'manifest'] as const;

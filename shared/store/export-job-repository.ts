@@ -8,9 +8,15 @@
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportFormat } from '#shared/custody/export-formats';
-import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
-import { JobSlotsFullError, releaseSlot, releaseSlotItem, type SlotClaim, takeSlotItem } from './job-slot-repository';
-import { exportJobKey } from './keys';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../kernel/db/dynamodb-client';
+import { exportJobKey } from '../kernel/db/item-keys';
+import {
+  JobSlotsFullError,
+  releaseSlot,
+  releaseSlotItem,
+  type SlotClaim,
+  takeSlotItem,
+} from '../kernel/jobs/job-slot-repository';
 
 export type ExportJobState = 'queued' | 'running' | 'done' | 'failed';
 

@@ -7,9 +7,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterfeitWaveAlert } from '#shared/domain/alerts';
 import { emptyTally, type ForgedScanTally } from '#shared/domain/forged-scans';
+import { documentClient, mainTableName, transactWrite } from '../kernel/db/dynamodb-client';
+import { forgedScanTallyKey } from '../kernel/db/item-keys';
 import { alertPutItems } from './alert-repository';
-import { documentClient, mainTableName, transactWrite } from './dynamodb-client';
-import { forgedScanTallyKey } from './keys';
 
 export interface VersionedTally {
   tally: ForgedScanTally;

@@ -18,8 +18,8 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getOptionalStringFromEnv } from '#shared/config';
-import { AppError } from '#shared/errors';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { AppError } from '#shared/kernel/errors';
 
 export interface WitnessedHead {
   treeSize: number;

@@ -13,8 +13,8 @@ import {
   type InboxStatus,
   inboxAreasOf,
 } from '#shared/domain/inbox';
-import { decodeCursor, encodeCursor } from './cursors';
-import { documentClient, mainTableName, queryAll, type TransactItems } from './dynamodb-client';
+import { decodeCursor, encodeCursor } from '../kernel/db/cursors';
+import { documentClient, mainTableName, queryAll, type TransactItems } from '../kernel/db/dynamodb-client';
 import {
   INBOX_HISTORY_PREFIX,
   INBOX_LISTING_PREFIX,
@@ -24,7 +24,7 @@ import {
   inboxListingKey,
   inboxListingRange,
   inboxPartition,
-} from './keys';
+} from '../kernel/db/item-keys';
 
 type Outcome = 'written' | 'conflict';
 

@@ -18,9 +18,9 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { getOptionalStringFromEnv } from '#shared/config';
-import { contentDisposition } from '#shared/domain/header-values';
-import { AppError } from '#shared/errors';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { AppError } from '#shared/kernel/errors';
+import { contentDisposition } from '#shared/kernel/http/header-values';
 
 export type ByteChunks = AsyncIterable<Uint8Array | string>;
 

@@ -5,11 +5,11 @@
  * directory (partner-directory-repository.ts) too.
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Organization } from '#shared/domain/types';
-import { batchPutAll, documentClient, isConditionFailure, mainTableName, queryAll } from './dynamodb-client';
-import { orgKey, orgRegionIndexKey, orgsOfRegionPartition } from './keys';
+import type { Organization } from '#shared/kernel/types';
+import { batchPutAll, documentClient, isConditionFailure, mainTableName, queryAll } from '../kernel/db/dynamodb-client';
+import { orgKey, orgRegionIndexKey, orgsOfRegionPartition } from '../kernel/db/item-keys';
+import { INDEXES } from '../kernel/db/table-definitions';
 import { partnerDirectoryPuts } from './partner-directory-repository';
-import { INDEXES } from './table-definitions';
 
 /** The ids of a province's organizations of one role, oldest first. */
 export const listOrganizationIdsOfRegion = async (province: string, role: Organization['role']): Promise<string[]> => {

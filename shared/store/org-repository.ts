@@ -1,8 +1,15 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Organization } from '#shared/domain/types';
-import { ConflictError } from '#shared/errors';
-import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
-import { gs1PrefixKey, licenseKey, organizationClientItem, orgClientKey, orgKey, orgRegionIndexKey } from './keys';
+import { ConflictError } from '#shared/kernel/errors';
+import type { Organization } from '#shared/kernel/types';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../kernel/db/dynamodb-client';
+import {
+  gs1PrefixKey,
+  licenseKey,
+  organizationClientItem,
+  orgClientKey,
+  orgKey,
+  orgRegionIndexKey,
+} from '../kernel/db/item-keys';
 import { partnerDirectoryPuts } from './partner-directory-repository';
 
 /**

@@ -4,9 +4,9 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DIRECTORY_ROLES, directoryBucket, directoryTerms } from '#shared/domain/partner-directory';
-import type { Organization } from '#shared/domain/types';
-import { documentClient, mainTableName } from './dynamodb-client';
-import { partnerDirectoryKey, partnerDirectoryPartition } from './keys';
+import type { Organization } from '#shared/kernel/types';
+import { documentClient, mainTableName } from '../kernel/db/dynamodb-client';
+import { partnerDirectoryKey, partnerDirectoryPartition } from '../kernel/db/item-keys';
 
 export interface DirectoryEntry {
   id: string;

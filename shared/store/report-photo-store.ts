@@ -6,11 +6,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { getOptionalStringFromEnv } from '#shared/config';
-import { contentDisposition } from '#shared/domain/header-values';
 import { PHOTO_EXTENSIONS, type ReportPhotoType } from '#shared/domain/report-photos';
 import type { ReportPhoto } from '#shared/domain/reports';
-import { AppError } from '#shared/errors';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { AppError } from '#shared/kernel/errors';
+import { contentDisposition } from '#shared/kernel/http/header-values';
 import { localLinkSignature } from './label-file-store';
 
 export const reportPhotoKey = (reference: string, index: number, contentType: ReportPhotoType): string =>

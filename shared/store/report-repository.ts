@@ -5,8 +5,14 @@
  */
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Report, ReportStatus } from '#shared/domain/reports';
-import { decodeCursor, encodeCursor } from './cursors';
-import { documentClient, isConditionFailure, mainTableName, type TransactItems, transactWrite } from './dynamodb-client';
+import { decodeCursor, encodeCursor } from '../kernel/db/cursors';
+import {
+  documentClient,
+  isConditionFailure,
+  mainTableName,
+  type TransactItems,
+  transactWrite,
+} from '../kernel/db/dynamodb-client';
 import {
   REPORT_LISTING_PREFIX,
   reportKey,
@@ -15,7 +21,7 @@ import {
   reportQuotaKey,
   reportsOfFactoryPartition,
   reportsOfRegionPartition,
-} from './keys';
+} from '../kernel/db/item-keys';
 
 /** Writes the report and its listing copies at once; false if the reference is taken. */
 export const putReport = async (report: Report): Promise<boolean> => {

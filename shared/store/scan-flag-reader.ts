@@ -8,8 +8,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScanAlert } from '#shared/domain/scan-rules';
 import { SCAN_RULE_NAMES, type ScanRuleName } from '#shared/domain/scan-rules';
-import { documentClient, mainTableName } from './dynamodb-client';
-import { unitScansKey } from './keys';
+import { documentClient, mainTableName } from '../kernel/db/dynamodb-client';
+import { unitScansKey } from '../kernel/db/item-keys';
 
 const isRuleName = (value: unknown): value is ScanRuleName => SCAN_RULE_NAMES.some((name) => name === value);
 

@@ -5,8 +5,8 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { emptyRollup, type ScanRollup, type ScanRollupScope } from '#shared/domain/scan-rollups';
-import { documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
-import { SCAN_ROLLUP_DAY_PREFIX, scanRollupKey, scanRollupPartition } from './keys';
+import { documentClient, isConditionFailure, mainTableName } from '../kernel/db/dynamodb-client';
+import { SCAN_ROLLUP_DAY_PREFIX, scanRollupKey, scanRollupPartition } from '../kernel/db/item-keys';
 
 export interface VersionedRollup {
   rollup: ScanRollup;

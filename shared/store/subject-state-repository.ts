@@ -14,7 +14,7 @@ import {
   queryAll,
   queryIndexPage,
   type TransactItems,
-} from './dynamodb-client';
+} from '../kernel/db/dynamodb-client';
 import {
   inventoryIndexKey,
   inventoryPartition,
@@ -23,8 +23,8 @@ import {
   STATE_SORT_KEY,
   stateKey,
   subjectPartition,
-} from './keys';
-import { INDEXES } from './table-definitions';
+} from '../kernel/db/item-keys';
+import { INDEXES } from '../kernel/db/table-definitions';
 
 export interface StoredState {
   state: SubjectState;

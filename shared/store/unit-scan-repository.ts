@@ -8,9 +8,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { UnitAlert } from '#shared/domain/alerts';
 import { freshBaseline, type ScanRuleName, type UnitFlag, type UnitScanMemory } from '#shared/domain/scan-rules';
 import type { ShardProgress } from '#shared/domain/scans';
+import { documentClient, mainTableName, queryAll, type TransactItems, transactWrite } from '../kernel/db/dynamodb-client';
+import { subjectPartition, UNBLOCK_PREFIX, unitScansKey, unitUnblockKey } from '../kernel/db/item-keys';
 import { alertPutItems } from './alert-repository';
-import { documentClient, mainTableName, queryAll, type TransactItems, transactWrite } from './dynamodb-client';
-import { subjectPartition, UNBLOCK_PREFIX, unitScansKey, unitUnblockKey } from './keys';
 
 export interface UnitScanState {
   memory: UnitScanMemory;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AUDIT_RETENTION_DAYS, AuditCheckpoints } from '../../infra/constructs/audit-checkpoints';
 import { SigningKey } from '../../infra/constructs/signing-key';
 import { TraceSealFunction } from '../../infra/constructs/traceseal-function';
-import { INDEXES } from '../../shared/store/table-definitions';
+import { INDEXES } from '../../shared/kernel/db/table-definitions';
 import { logicalIdOf, newStack } from './synth';
 import { actionsOf, roleStatements } from './template-helpers';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDigitalLink } from '#shared/codes/digital-link';
-import { createSerialCodec } from '#shared/codes/serial';
-import { signCode } from '#shared/codes/signature';
 import { isDescribedRoute } from '#shared/http/openapi';
 import { ALL_ROUTES } from '#shared/http/routes';
-import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
+import { createSerialCodec } from '#shared/kernel/codes/serial';
+import { signCode } from '#shared/kernel/codes/signature';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import { getProductRecord } from '#shared/store/product-repository';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -2,7 +2,9 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, eventLeafHash, type LogEvent, type TreeHead } from '#shared/domain/audit-log';
-import { verifyConsistency, verifyInclusion } from '#shared/domain/merkle-tree';
+import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
+import { eventKey } from '#shared/kernel/db/item-keys';
+import { verifyConsistency, verifyInclusion } from '#shared/kernel/merkle-tree';
 import {
   appendAndCheckpoint,
   HEAD_REFRESH_MS,
@@ -10,8 +12,6 @@ import {
   SETTLE_MARGIN_MS,
 } from '#shared/services/audit/checkpoint-service';
 import { TREE_HEAD_TYP, verifyTreeHead } from '#shared/services/audit/tree-head-jws';
-import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
-import { eventKey } from '#shared/store/keys';
 import { acquireLogLease, appendLeaves, LogBusyError, readLogState, releaseLogLease } from '#shared/store/merkle-log-repository';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '#shared/auth/principal';
+import type { Principal } from '#shared/kernel/auth/principal';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/services/audit/checkpoint-service';
 import { createExport } from '#shared/services/audit/export-jobs';
 import { type ExportRunOptions, runExportJob } from '#shared/services/audit/export-worker';

@@ -6,17 +6,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashRecordedEvent } from '#shared/custody/chain';
 import { eventLeafHash } from '#shared/domain/audit-log';
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
-import type { Role } from '#shared/domain/types';
-import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
+import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } from '#shared/kernel/db/item-keys';
+import { slotHolders } from '#shared/kernel/jobs/job-slot-repository';
+import { STALLED_JOB_MS } from '#shared/kernel/jobs/job-slots';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import type { Role } from '#shared/kernel/types';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/services/audit/checkpoint-service';
 import { createExport } from '#shared/services/audit/export-jobs';
 import { runExportJob } from '#shared/services/audit/export-worker';
 import { signTreeHead } from '#shared/services/audit/tree-head-jws';
-import { STALLED_JOB_MS } from '#shared/services/job-slots';
-import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
 import { getExportJob } from '#shared/store/export-job-repository';
-import { slotHolders } from '#shared/store/job-slot-repository';
-import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } from '#shared/store/keys';
 import {
   AUDIT_LOG_CHUNK_SIZE,
   latestHead,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '#shared/auth/principal';
+import type { Principal } from '#shared/kernel/auth/principal';
 import { type EventInput, ingestEvents } from '#shared/services/custody/ingest-events';
 import { processEventJob } from '#shared/services/event-job-worker';
 import { listEventJobResults } from '#shared/store/event-job-chunks';

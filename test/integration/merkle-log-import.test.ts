@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
-import { leafHash, rootOfLeafHashes } from '#shared/domain/merkle-tree';
+import { leafHash, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
 import { importLeaves } from '#shared/store/merkle-log-import';
 import {
   acquireLogLease,

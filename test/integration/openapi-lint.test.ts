@@ -2,8 +2,8 @@ import { createConfig, lintFromString, type NormalizedProblem } from '@redocly/o
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildOpenApiDocument, isDescribedRoute } from '#shared/http/openapi';
-import type { RouteDefinition } from '#shared/http/route-definition';
 import { ALL_ROUTES } from '#shared/http/routes';
+import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import { startTestService, type TestService } from '../support/local-service';
 
 const describeProblem = (problem: NormalizedProblem) =>

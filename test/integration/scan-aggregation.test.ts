@@ -2,12 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { padSequence, type SequencedScan } from '#shared/domain/scans';
+import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
+import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import type { ForgedScans } from '#shared/services/forged-scans';
 import { aggregateScans } from '#shared/services/scan-aggregator';
 import type { UnitScans } from '#shared/services/unit-scans';
-import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
 import { listScanRollups } from '#shared/store/scan-rollup-repository';
-import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { ensureTable } from '../../scripts/local/tables';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { padSequence, type SequencedScan } from '#shared/domain/scans';
-import type { Role } from '#shared/domain/types';
-import type { ScanPlace } from '#shared/domain/viewer-place';
+import type { ScanPlace } from '#shared/kernel/places/viewer-place';
+import type { Role } from '#shared/kernel/types';
 import { freshGtin, productBody } from './fixtures';
 import type { TestService } from './local-service';
 import { registerOrgIn } from './reports';

@@ -4,7 +4,7 @@
  */
 import type { RuleInput } from '#shared/custody/rules';
 import { type CustodyEvent, type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
-import { AppError } from '#shared/errors';
+import { AppError } from '#shared/kernel/errors';
 
 export const GTIN = '06952012345676';
 

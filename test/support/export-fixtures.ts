@@ -1,7 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import type { SigningKey } from '#shared/codes/signature';
-import { toPublicJwk } from '#shared/codes/signature';
 import { hashRecordedEvent } from '#shared/custody/chain';
 import { eventIdOf, toEpcisEvent } from '#shared/custody/epcis';
 import {
@@ -14,7 +12,9 @@ import {
 } from '#shared/custody/export-formats';
 import type { CustodyEvent } from '#shared/custody/types';
 import { eventLeafHash } from '#shared/domain/audit-log';
-import { arrayRangeHasher, inclusionProof, rootOfLeafHashes } from '#shared/domain/merkle-tree';
+import type { SigningKey } from '#shared/kernel/codes/signature';
+import { toPublicJwk } from '#shared/kernel/codes/signature';
+import { arrayRangeHasher, inclusionProof, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
 import type { EdgeLeaf } from '#shared/services/audit/export-edges';
 import { type ExportManifest, signExportManifest } from '#shared/services/audit/export-manifest';
 import { signTreeHead } from '#shared/services/audit/tree-head-jws';

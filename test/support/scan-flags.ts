@@ -1,8 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { subjectIdOf } from '#shared/custody/types';
 import type { ScanRuleName, UnitFlag } from '#shared/domain/scan-rules';
-import { documentClient, mainTableName } from '#shared/store/dynamodb-client';
-import { unitScansKey } from '#shared/store/keys';
+import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
+import { unitScansKey } from '#shared/kernel/db/item-keys';
 
 /**
  * Sets a unit's scan flag as anomaly detection leaves it, for tests of what a scan shows.

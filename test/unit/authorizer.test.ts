@@ -6,13 +6,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
-import { principalFromEvent } from '#shared/auth/principal';
-import type { TokenRefusal } from '#shared/auth/token-refusals';
-import type { Role } from '#shared/domain/types';
-import type { RouteDefinition } from '#shared/http/route-definition';
 import { ROUTES } from '#shared/http/routes';
+import { principalFromEvent } from '#shared/kernel/auth/principal';
+import type { TokenRefusal } from '#shared/kernel/auth/token-refusals';
+import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
+import type { RouteDefinition } from '#shared/kernel/http/route-definition';
+import type { Role } from '#shared/kernel/types';
 import { createOrganization } from '#shared/store/org-repository';
-import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { ensureTable } from '../../scripts/local/tables';
 
 const ISSUER = 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Pool';

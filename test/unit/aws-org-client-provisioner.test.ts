@@ -8,10 +8,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/auth/org-client-provisioner';
-import type { Organization } from '#shared/domain/types';
+import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
+import type { Organization } from '#shared/kernel/types';
 import { registerOrganization } from '#shared/services/registry-service';
 import { getOrganization, getOrganizationIdByClientId } from '#shared/store/org-repository';
-import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { ensureTable } from '../../scripts/local/tables';
 
 /**

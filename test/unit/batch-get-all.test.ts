@@ -2,8 +2,8 @@ import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/chain';
+import { batchGetAll, mainTableName } from '#shared/kernel/db/dynamodb-client';
 import { loadChainEntries } from '#shared/store/chain-repository';
-import { batchGetAll, mainTableName } from '#shared/store/dynamodb-client';
 
 /**
  * Throttling cannot be caused on purpose in DynamoDB Local, so BatchGetItem's partial

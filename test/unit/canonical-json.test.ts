@@ -5,7 +5,7 @@ import { type ChainEntry, hashRecordedEvent, recordedEventJson, verifyChain } fr
 import { commissioningEvent, lotRecallEvent, toEpcisEvent } from '#shared/custody/epcis';
 import { validateShape } from '#shared/custody/event-shape';
 import { legacyCommissioningEvent } from '#shared/custody/legacy-event-ids';
-import { canonicalJson, legacyCanonicalJson } from '#shared/domain/canonical-json';
+import { canonicalJson, legacyCanonicalJson } from '#shared/kernel/canonical-json';
 import { caseRef, event, unit } from '../support/custody-states';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

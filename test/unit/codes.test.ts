@@ -7,9 +7,9 @@ import {
   parseDigitalLink,
   parseScannedCode,
   readLabel,
-} from '#shared/codes/digital-link';
-import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '#shared/codes/gtin';
-import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '#shared/codes/serial';
+} from '#shared/kernel/codes/digital-link';
+import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '#shared/kernel/codes/gtin';
+import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '#shared/kernel/codes/serial';
 import {
   canonicalElementString,
   publicKeyFromJwk,
@@ -17,10 +17,10 @@ import {
   splitDigsig,
   toPublicJwk,
   verifyCodeSignature,
-} from '#shared/codes/signature';
-import { buildSscc } from '#shared/codes/sscc';
-import { AppError } from '#shared/errors';
-import { generateSigningKey, privateKeyFromPem } from '#shared/keys/key-material';
+} from '#shared/kernel/codes/signature';
+import { buildSscc } from '#shared/kernel/codes/sscc';
+import { AppError } from '#shared/kernel/errors';
+import { generateSigningKey, privateKeyFromPem } from '#shared/kernel/keys/key-material';
 
 describe('GTIN check digits', () => {
   it('matches GS1 examples', () => {

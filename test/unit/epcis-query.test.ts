@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cbvShortName, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
-import { AppError } from '#shared/errors';
+import { AppError } from '#shared/kernel/errors';
 
 const refusal = (raw: Record<string, string>) => {
   try {

@@ -8,7 +8,7 @@ import {
   MAX_PROVINCES_PER_TALLY,
 } from '#shared/domain/forged-scans';
 import { padSequence } from '#shared/domain/scans';
-import type { ScanPlace } from '#shared/domain/viewer-place';
+import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 
 const DAY = '2026-11-24';
 const GUANGDONG: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Shenzhen' };

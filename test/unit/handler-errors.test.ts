@@ -1,11 +1,11 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { withCheckDigit } from '#shared/codes/gtin';
-import { signCode } from '#shared/codes/signature';
 import { ROUTES } from '#shared/http/routes';
-import { generateSigningKey, privateKeyFromPem } from '#shared/keys/key-material';
-import { forgetPublicKeys } from '#shared/keys/public-key-cache';
+import { withCheckDigit } from '#shared/kernel/codes/gtin';
+import { signCode } from '#shared/kernel/codes/signature';
+import { generateSigningKey, privateKeyFromPem } from '#shared/kernel/keys/key-material';
+import { forgetPublicKeys } from '#shared/kernel/keys/public-key-cache';
 import { apiEvent, invoke } from '../support/events';
 
 /**

@@ -11,7 +11,7 @@ import {
   rootOfLeafHashes,
   verifyConsistency,
   verifyInclusion,
-} from '#shared/domain/merkle-tree';
+} from '#shared/kernel/merkle-tree';
 import {
   CONSISTENCY_VECTORS,
   EMPTY_TREE_ROOT_HEX,

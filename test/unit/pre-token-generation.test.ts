@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '#shared/errors';
+import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
+import { ConflictError } from '#shared/kernel/errors';
 import { getOrganizationIdByClientId, linkOrganizationClient } from '#shared/store/org-repository';
-import { MAIN_TABLE } from '#shared/store/table-definitions';
 import { handler } from '../../functions/pre-token-generation/handler';
 import { ensureTable } from '../../scripts/local/tables';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { provinceOf } from '#shared/domain/provinces';
 import { checkPhoto } from '#shared/domain/report-photos';
 import { isReportReference, newReportReference } from '#shared/domain/reports';
+import { provinceOf } from '#shared/kernel/places/provinces';
 import { gifPhoto, jpegPhoto, pngPhoto } from '../support/reports';
 
 const webp = (payload: number): Buffer => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '#shared/errors';
+import { AppError } from '#shared/kernel/errors';
 import { CONFLICT_RETRIES, LOST_RACE, retryOnConflict } from '#shared/services/custody/retry-on-conflict';
 
 /** An attempt that loses `losses` races, then returns 'won'; it counts its calls. */

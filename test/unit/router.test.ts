@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { HttpResponse } from '#shared/http/responses';
-import { createRouter, type RouteHandler } from '#shared/http/router';
 import { ROUTES } from '#shared/http/routes';
-import { logger } from '#shared/logger';
+import type { HttpResponse } from '#shared/kernel/http/responses';
+import { createRouter, type RouteHandler } from '#shared/kernel/http/router';
+import { logger } from '#shared/kernel/logger';
 import { apiEvent, lambdaContext } from '../support/events';
 
 afterEach(() => vi.restoreAllMocks());

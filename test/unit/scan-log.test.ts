@@ -3,8 +3,8 @@ import { scansFromKinesis } from '#shared/domain/kinesis-scans';
 import { parseRealtimeLogRecord, REALTIME_LOG_FIELDS, scanFromGatewayAnswer } from '#shared/domain/scan-log';
 import { padSequence } from '#shared/domain/scans';
 import { classifyUserAgent } from '#shared/domain/user-agent';
-import { placeOfViewer } from '#shared/domain/viewer-place';
-import { loadIpRegions } from '#shared/services/ip-regions';
+import { loadIpRegions } from '#shared/kernel/places/ip-regions';
+import { placeOfViewer } from '#shared/kernel/places/viewer-place';
 
 /**
  * Real-time log lines as CloudFront writes them for REALTIME_LOG_FIELDS: tab-separated, in

@@ -11,7 +11,7 @@ import {
   type UnitScanMemory,
 } from '#shared/domain/scan-rules';
 import type { ScanRecord } from '#shared/domain/scans';
-import type { ScanPlace } from '#shared/domain/viewer-place';
+import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 
 const SHENZHEN: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Shenzhen', lat: 22.5, lon: 114.1 };
 const GUANGZHOU: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Guangzhou', lat: 23.1, lon: 113.3 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AttachedClaims, compareReports, compareWithRegistration, verdictOf } from '#shared/domain/test-report-compare';
 import type { LabReportClaims } from '#shared/domain/test-reports';
-import type { LabAccreditation } from '#shared/domain/types';
+import type { LabAccreditation } from '#shared/kernel/types';
 
 const accreditation: LabAccreditation = {
   scheme: 'CNAS',

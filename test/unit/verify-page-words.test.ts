@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type CustodyView, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/public-view';
-import { regionName } from '#shared/domain/region-names';
 import type { ScanAlert } from '#shared/domain/scan-rules';
 import { decideVerdict, verdictWithoutRecord } from '#shared/domain/verification';
 import { localDate, localDateTime } from '#shared/http/page-dates';
 import { PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
 import { TEST_REPORT_MESSAGES } from '#shared/http/test-report-section';
 import { renderVerificationPage } from '#shared/http/verification-page';
+import { regionName } from '#shared/kernel/places/region-names';
 import { absoluteCodeUri } from '#shared/services/report-service';
 import { held, unit } from '../support/custody-states';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';

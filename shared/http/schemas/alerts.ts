@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { SERIAL_PATTERN } from '#shared/codes/digital-link';
 import { ALERT_RULES } from '#shared/domain/alerts';
 import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
-import { Gtin14, isoDate, Lot, text } from './common';
+import { SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
+import { Gtin14, isoDate, Lot, text } from '../../kernel/http/common-schemas';
 
 export const ScanRuleName = z.enum(SCAN_RULE_NAMES);
 /** The unit rules, and `counterfeit_wave` (a product's forged labels). */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { SERIAL_PATTERN } from '#shared/codes/digital-link';
-import { CONTAINER_KINDS } from '#shared/codes/sscc';
 import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '#shared/custody/types';
+import { SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
+import { CONTAINER_KINDS } from '#shared/kernel/codes/sscc';
+import { Gtin14, Lot } from '../../kernel/http/common-schemas';
 import { BatchOutput, LabelOptions } from './batches';
-import { Gtin14, Lot } from './common';
 
 /** How many events of a call were recorded, were duplicates, were rejected. */
 export const EventResultSummary = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INBOX_KINDS, INBOX_STATUSES } from '#shared/domain/inbox';
-import { Gtin14, isoDate, text } from './common';
+import { Gtin14, isoDate, text } from '../../kernel/http/common-schemas';
 import { Report } from './reports';
 
 export const InboxEntryParams = z.strictObject({

@@ -3,11 +3,12 @@
  * per resource. Objects are strict, so a misspelt field is a clear 400 rather than
  * silently ignored.
  */
+
+export * from '../../kernel/http/common-schemas';
 export * from './alerts';
 export * from './audit-exports';
 export * from './audit-log';
 export * from './batches';
-export * from './common';
 export * from './custody';
 export * from './epcis-query';
 export * from './event-jobs';

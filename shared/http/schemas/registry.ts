@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '#shared/domain/partner-directory';
-import { regionProblem } from '#shared/domain/region-code';
-import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/domain/types';
-import { Gtin14, isoDate, Role, text } from './common';
+import { regionProblem } from '#shared/kernel/places/region-code';
+import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/kernel/types';
+import { Gtin14, isoDate, Role, text } from '../../kernel/http/common-schemas';
 
 export const LabAccreditation = z
   .strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTOS } from '#shared/domain/report-photos';
 import { REPORT_STATUSES } from '#shared/domain/reports';
-import { isoDate, text } from './common';
+import { isoDate, text } from '../../kernel/http/common-schemas';
 
 /**
  * A whole report request, photos included, stays under 4 MiB: a multipart body reaches

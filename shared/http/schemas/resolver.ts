@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LINK_LANGUAGES, LINK_TYPE_SYNTAX, PRODUCT_LINK_TYPES } from '#shared/domain/link-types';
-import { Gtin14, text } from './common';
+import { Gtin14, text } from '../../kernel/http/common-schemas';
 
 /** GS1 resolver: the description file, linksets, product links and verification messages. */
 export const LinkTypeParam = z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/codes/digital-link';
 import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
 import { VERIFICATION_STATUSES } from '#shared/domain/verification';
+import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
 import { LocalizedNames } from './registry';
 import { LinkTypeParam } from './resolver';
 import { ScanTestReport } from './test-reports';

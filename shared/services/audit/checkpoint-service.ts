@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { getOptionalStringFromEnv } from '#shared/config';
 import {
   compareLogOrder,
   eventLeafHash,
@@ -8,8 +7,9 @@ import {
   SETTLE_MARGIN_MS,
   type TreeHead,
 } from '#shared/domain/audit-log';
-import { ConflictError } from '#shared/errors';
-import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { ConflictError } from '#shared/kernel/errors';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import { eventsRecordedBetween } from '#shared/store/event-index-reader';
 import { putEventIndexRows } from '#shared/store/event-index-repository';
 import { countEventsRecordedBetween } from '#shared/store/event-time-count';

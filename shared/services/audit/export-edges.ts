@@ -1,5 +1,5 @@
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
-import { inclusionProof } from '#shared/domain/merkle-tree';
+import { inclusionProof } from '#shared/kernel/merkle-tree';
 import { eventsByEntryId, eventsInOrder } from '#shared/store/event-index-reader';
 import { entryIdsAt, leafIndexesOf, loadTree } from '#shared/store/merkle-log-repository';
 

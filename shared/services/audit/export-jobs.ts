@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/auth/principal';
 import type { ExportFormat } from '#shared/custody/export-formats';
 import { viewerOf } from '#shared/domain/event-audience';
-import { ConflictError, ForbiddenError, NotFoundError } from '#shared/errors';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
 import { exportLinks } from '#shared/store/export-file-store';
 import {
   type ExportJob,
@@ -11,10 +12,9 @@ import {
   putExportJob,
   settleExportSlot,
 } from '#shared/store/export-job-repository';
-import type { SlotClaim } from '#shared/store/job-slot-repository';
 import { latestHead } from '#shared/store/merkle-log-repository';
 import { getOrganization } from '#shared/store/org-repository';
-import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../job-slots';
+import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../../kernel/jobs/job-slots';
 import { dispatchExportJob, type ExportJobMessage } from './export-dispatch';
 import { planExport } from './export-source';
 import { exportProgress } from './export-worker';

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
-import type { SigningKey } from '#shared/codes/signature';
 import type { ExportFormat } from '#shared/custody/export-formats';
 import type { TreeHead } from '#shared/domain/audit-log';
+import type { SigningKey } from '#shared/kernel/codes/signature';
 import type { ExportLeafRange } from './export-edges';
 
 /**

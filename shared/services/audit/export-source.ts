@@ -3,7 +3,7 @@ import { type ExportRecord, entryIdOf } from '#shared/custody/export-formats';
 import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/rules';
 import { canSee, type EventViewer } from '#shared/domain/event-audience';
 import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '#shared/domain/merkle-chunks';
-import { type Hash, inclusionProof } from '#shared/domain/merkle-tree';
+import { type Hash, inclusionProof } from '#shared/kernel/merkle-tree';
 import { eventsInOrder, type IndexedEvent } from '#shared/store/event-index-reader';
 import { leafIndexesOf, loadTree, readChunks } from '#shared/store/merkle-log-repository';
 import { chooseIndex } from '../epcis-query-service';

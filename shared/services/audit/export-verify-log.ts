@@ -1,6 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import { eventLeafHash, type TreeHead } from '#shared/domain/audit-log';
-import { verifyInclusion } from '#shared/domain/merkle-tree';
+import { verifyInclusion } from '#shared/kernel/merkle-tree';
 import type { EdgeLeaf } from './export-edges';
 import type { ExportManifest } from './export-manifest';
 import { verifyTreeHead } from './tree-head-jws';

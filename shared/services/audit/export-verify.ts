@@ -6,7 +6,7 @@ import { EPCIS_CONTEXT } from '#shared/custody/epcis';
 import { eventHashId } from '#shared/custody/event-hash';
 import type { ProofLine } from '#shared/custody/export-formats';
 import { eventLeafHash, SETTLE_MARGIN_MS, type TreeHead } from '#shared/domain/audit-log';
-import { verifyConsistency, verifyInclusion } from '#shared/domain/merkle-tree';
+import { verifyConsistency, verifyInclusion } from '#shared/kernel/merkle-tree';
 import { type ChainLinkReport, createChainLinkCheck } from './export-chain-links';
 import { type ExportManifest, verifyExportManifest } from './export-manifest';
 import { checkEdges, checkWitness, type WitnessedHeadInput } from './export-verify-log';

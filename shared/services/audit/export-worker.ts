@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parseEpcisQuery } from '#shared/custody/epcis-query';
 import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shared/custody/export-formats';
 import { viewerOf } from '#shared/domain/event-audience';
-import { getActiveSigningKey } from '#shared/keys/signing-key-provider';
-import { logger } from '#shared/logger';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import { logger } from '#shared/kernel/logger';
 import { partiesOfEvents } from '#shared/services/party-lookup';
 import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/store/export-file-store';
 import {

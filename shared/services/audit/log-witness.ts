@@ -1,10 +1,10 @@
 import type { JSONWebKeySet } from 'jose';
 import type { TreeHead } from '#shared/domain/audit-log';
 import { chunkedRangeHasher, MissingChunkError } from '#shared/domain/merkle-chunks';
-import { consistencyProof, type Hash, verifyConsistency } from '#shared/domain/merkle-tree';
-import { ConflictError } from '#shared/errors';
-import { getJwks } from '#shared/keys/public-key-cache';
-import { logger } from '#shared/logger';
+import { ConflictError } from '#shared/kernel/errors';
+import { getJwks } from '#shared/kernel/keys/public-key-cache';
+import { logger } from '#shared/kernel/logger';
+import { consistencyProof, type Hash, verifyConsistency } from '#shared/kernel/merkle-tree';
 import { witnessAlarm, witnessedHeads } from '#shared/store/head-witness';
 import { latestHead, loadTree } from '#shared/store/merkle-log-repository';
 import { fileInInbox } from '../inbox-service';

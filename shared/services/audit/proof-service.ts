@@ -1,7 +1,7 @@
 import { logEntryId } from '#shared/domain/audit-log';
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
-import { consistencyProof, inclusionProof } from '#shared/domain/merkle-tree';
-import { BadRequestError, NotFoundError } from '#shared/errors';
+import { BadRequestError, NotFoundError } from '#shared/kernel/errors';
+import { consistencyProof, inclusionProof } from '#shared/kernel/merkle-tree';
 import { witnessedHeads } from '#shared/store/head-witness';
 import { latestHead, leafIndexOf, listHeads, loadTree, type StoredHead } from '#shared/store/merkle-log-repository';
 

@@ -4,7 +4,7 @@
  * per-container caches the custody calls already use.
  */
 import { type AudienceInput, audienceOf, type EventAudience } from '#shared/domain/event-audience';
-import { logger } from '#shared/logger';
+import { logger } from '#shared/kernel/logger';
 import { putEventIndexRows } from '#shared/store/event-index-repository';
 import { getStates } from '#shared/store/subject-state-repository';
 import { getProductCached } from '../code-lookup';

@@ -4,11 +4,12 @@
  * given, and a rejected event does not stop the ones after it. Each input goes to its use
  * case: a whole-lot recall, an error declaration, or any other event.
  */
-import type { Principal } from '#shared/auth/principal';
+
 import { type EventInput, validateShape } from '#shared/custody/event-shape';
 import { sha256Hex } from '#shared/custody/identifiers';
-import { canonicalJson, hasLoneSurrogate } from '#shared/domain/canonical-json';
-import type { Organization } from '#shared/domain/types';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { canonicalJson, hasLoneSurrogate } from '#shared/kernel/canonical-json';
+import type { Organization } from '#shared/kernel/types';
 import { requireRegisteredOrg } from '#shared/services/registry-service';
 import { type DeclarationInput, declareError } from './declare-error';
 import { recallWholeLot } from './recall-lot';

@@ -3,12 +3,13 @@
  * (signature, from keys in memory) and issued (a record), and its time after issuance.
  * Writes nothing, so a refused event leaves no trace.
  */
-import { readCodeReference } from '#shared/codes/digital-link';
+
 import { eventIdOf } from '#shared/custody/epcis';
 import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/event-shape';
 import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody/types';
-import type { Batch, Organization } from '#shared/domain/types';
-import { BadRequestError } from '#shared/errors';
+import { readCodeReference } from '#shared/kernel/codes/digital-link';
+import { BadRequestError } from '#shared/kernel/errors';
+import type { Batch, Organization } from '#shared/kernel/types';
 import { type BatchReads, checkSignature, findIssuedLot, getProductCached, lookupUnit } from '#shared/services/code-lookup';
 import { getOrganizationCached } from '#shared/services/organization-cache';
 import { getState } from '#shared/store/subject-state-repository';

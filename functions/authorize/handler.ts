@@ -4,7 +4,7 @@ import { createRemoteJWKSet } from 'jose';
 import { type AuthorizerResult, createAuthorizer } from '#shared/auth/authorizer';
 import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/kernel/config';
 import type { Role } from '#shared/kernel/types';
-import { getOrganization } from '#shared/store/org-repository';
+import { getOrganization } from '#shared/registry/store/org-repository';
 
 /**
  * The HTTP API's Lambda authorizer. Configuration (set by the stack, or by the local runtime

@@ -2,7 +2,7 @@ import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { pathOf } from '#shared/kernel/http/uri-encoding';
-import { registerOrganization } from '#shared/services/registry-service';
+import { registerOrganization } from '#shared/registry/services/registry-service';
 
 export const handler = createHandler(ROUTES.createOrganization, async ({ body }) => {
   const org = await registerOrganization(body);

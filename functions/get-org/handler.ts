@@ -1,7 +1,7 @@
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { getOrganizationFor } from '#shared/services/registry-service';
+import { getOrganizationFor } from '#shared/registry/services/registry-service';
 
 export const handler = createHandler(ROUTES.getOrganization, async ({ principal, params }) =>
   json(200, await getOrganizationFor(principal, params.id)),

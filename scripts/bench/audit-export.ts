@@ -206,7 +206,7 @@ export const benchAuditExport = async (
 
 /** A national regulator (its region a bare country code), written as the registry writes organizations. */
 export const createNationalRegulator = async (): Promise<string> => {
-  const { createOrganization } = await import('#shared/store/org-repository');
+  const { createOrganization } = await import('#shared/registry/store/org-repository');
   const id = randomUUID();
   await createOrganization({
     id,

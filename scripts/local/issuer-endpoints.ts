@@ -89,7 +89,7 @@ const mint = async (req: IncomingMessage, issuer: LocalIssuer) => {
   const { orgId, role, ttlSeconds } = parseTokenRequest(await readJson(req));
   if (isRegistryRole(role)) {
     // Imported here: the store reads its configuration, set by the runtime, when first loaded.
-    const { getOrganization } = await import('#shared/store/org-repository');
+    const { getOrganization } = await import('#shared/registry/store/org-repository');
     const registered = await getOrganization(orgId);
     if (registered?.role !== role) {
       throw new ForbiddenError(

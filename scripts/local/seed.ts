@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
 import { withCheckDigit } from '#shared/kernel/codes/gtin';
+import { registerOrganization, registerProduct } from '#shared/registry/services/registry-service';
 import { issueBatch } from '#shared/services/batch-service';
-import { registerOrganization, registerProduct } from '#shared/services/registry-service';
 
 export interface DemoData {
   factoryId: string;

@@ -8,6 +8,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/
 import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import type { Batch, IssuedCode } from '#shared/kernel/types';
+import { getProductRecord, reserveSequences } from '#shared/registry/store/product-repository';
 import {
   type BatchPage,
   CODE_CHUNK_SIZE,
@@ -27,11 +28,10 @@ import {
   restartFailedIssuance,
   settleIssuanceSlot,
 } from '#shared/store/issuance-job-repository';
-import { getProductRecord, reserveSequences } from '#shared/store/product-repository';
 import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../kernel/jobs/job-slots';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
 import { checkLabelOptions, DEFAULT_LABEL_OPTIONS, type LabelOptions } from './label-outputs';
-import { requireRegisteredOrg } from './registry-service';
 
 /** Above this many codes (or when label files are asked for) a batch is issued by a job. */
 export const MAX_SYNC_CODES = 10_000;

@@ -9,8 +9,8 @@ import { createSerialCodec, type SerialCodec } from '#shared/kernel/codes/serial
 import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#shared/kernel/codes/signature';
 import { getPublicKey } from '#shared/kernel/keys/public-key-cache';
 import type { Batch, Product } from '#shared/kernel/types';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { findLotHoldingSequence, getBatchByLot } from '#shared/store/batch-repository';
-import { getProductRecord } from '#shared/store/product-repository';
 import { createTtlCache } from '../kernel/ttl-cache';
 
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);

@@ -17,7 +17,7 @@ import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import type { Organization } from '#shared/kernel/types';
 import { getOrAssignSharedRange, reserveContainerReferences } from '#shared/store/container-repository';
 import { createContainerStates } from '#shared/store/subject-state-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 
 export const MAX_CONTAINERS_PER_CALL = 1000;
 

@@ -14,7 +14,7 @@ import {
 import { type SubjectRef, subjectIdOf } from '#shared/custody/types';
 import type { Batch } from '#shared/kernel/types';
 import { getState } from '#shared/store/subject-state-repository';
-import { getOrganizationCached } from './organization-cache';
+import { getOrganizationCached } from '../registry/services/organization-cache';
 
 const readState = async (id: string) => (await getState(id))?.state;
 

@@ -17,8 +17,8 @@ import { canSee, type EventViewer, viewerOf } from '#shared/domain/event-audienc
 import type { Principal } from '#shared/kernel/auth/principal';
 import { type CursorBinding, InvalidCursorError, openCursor, sealCursor } from '#shared/kernel/db/cursors';
 import { ForbiddenError } from '#shared/kernel/errors';
+import { getOrganization } from '#shared/registry/store/org-repository';
 import { type EventIndexSource, eventsInOrder } from '#shared/store/event-index-reader';
-import { getOrganization } from '#shared/store/org-repository';
 import { getProductCached } from './code-lookup';
 
 /**

@@ -5,9 +5,9 @@ import { ServiceUnavailableError } from '#shared/kernel/errors';
 import { logger } from '#shared/kernel/logger';
 import { createEventJob, type EventJobSummary } from '#shared/store/event-job-repository';
 import { recordEventJobFailure } from '#shared/store/event-job-runs';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { type DeclarationInput, type EventInput, type EventResult, ingestEvents } from './custody/ingest-events';
 import { dispatchEventJob } from './event-job-dispatcher';
-import { requireRegisteredOrg } from './registry-service';
 
 /**
  * `POST /v1/events` within the Lambda timeout. Events are recorded in order, a slice at a

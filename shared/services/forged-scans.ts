@@ -1,8 +1,8 @@
 import { absorbForgedScans, counterfeitWave, type ForgedScan } from '#shared/domain/forged-scans';
 import { dayOf } from '#shared/domain/scan-rollups';
 import { provinceOf } from '#shared/kernel/places/provinces';
+import { getOrganization } from '#shared/registry/store/org-repository';
 import { getForgedScanTally, putForgedScanTally } from '#shared/store/forged-scan-repository';
-import { getOrganization } from '#shared/store/org-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';
 

@@ -19,7 +19,7 @@ import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import { addInboxProvinces, fileInboxEntry, getInboxEntry, type InboxPage, listInbox } from '#shared/store/inbox-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 
 export type { InboxEntry } from '#shared/domain/inbox';
 

@@ -15,7 +15,7 @@ import {
   listInspectors,
   putInspector,
 } from '#shared/store/inspector-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 
 const publicInspector = ({ regulatorOrgId: _org, ...inspector }: Inspector) => inspector;
 

@@ -3,6 +3,7 @@ import { getStringFromEnv } from '#shared/kernel/config';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import { logger } from '#shared/kernel/logger';
 import type { Batch } from '#shared/kernel/types';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import {
   CODE_CHUNK_SIZE,
   getBatchById,
@@ -18,7 +19,6 @@ import {
   recordIssuanceFailure,
   updateIssuanceJob,
 } from '#shared/store/issuance-job-repository';
-import { getProductRecord } from '#shared/store/product-repository';
 import type { WorkerOutcome } from '../kernel/jobs/worker-outcome';
 import { type SigningPool, sharedSigningPool } from '../kernel/keys/signing-pool';
 import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-outputs';

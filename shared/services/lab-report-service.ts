@@ -5,10 +5,10 @@ import { requireRole } from '#shared/kernel/auth/principal';
 import { BadRequestError, ValidationError } from '#shared/kernel/errors';
 import { signLabClaims } from '#shared/kernel/keys/lab-keys';
 import type { LabAccreditation } from '#shared/kernel/types';
+import { getOrganization } from '#shared/registry/store/org-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { putLabReport } from '#shared/store/lab-report-repository';
-import { getOrganization } from '#shared/store/org-repository';
-import { getProductRecord } from '#shared/store/product-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { recompareCitations } from './test-report-service';
 
 export interface RegisterLabReportInput {

@@ -4,7 +4,7 @@
  */
 import { ORG_URI_PREFIX } from '#shared/custody/identifiers';
 import { organizationsOf, type Party } from '#shared/custody/party-names';
-import { getOrganizationCached } from './organization-cache';
+import { getOrganizationCached } from '../registry/services/organization-cache';
 
 export const partiesOfEvents = async (events: readonly Record<string, unknown>[]): Promise<Map<string, Party>> => {
   const uris = new Set<string>();

@@ -12,12 +12,12 @@ import { readLabel } from '#shared/kernel/codes/digital-link';
 import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#shared/kernel/errors';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import type { ScanPlace } from '#shared/kernel/places/viewer-place';
-import { getOrganization } from '#shared/store/org-repository';
-import { getProductRecord } from '#shared/store/product-repository';
+import { getOrganization } from '#shared/registry/store/org-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { putReportPhoto, reportPhotoKey } from '#shared/store/report-photo-store';
 import { consumeReportQuota, listReports, putReport, type ReportPage, scanReportRecords } from '#shared/store/report-repository';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { fileInInbox, type InboxEntry } from './inbox-service';
-import { requireRegisteredOrg } from './registry-service';
 import { hashSourceIp } from './report-pepper';
 
 /** Reports one source IP may file per hour. */

@@ -12,7 +12,7 @@ import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
 import { getLabReport } from '#shared/store/lab-report-repository';
 import { getDraw } from '#shared/store/spot-check-repository';
 import { listResults, type SpotCheckComparison, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { compareReportsFor } from './test-report-compare-service';
 
 export interface LabReportRef {

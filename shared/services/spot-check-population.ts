@@ -10,10 +10,10 @@ import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { BadRequestError } from '#shared/kernel/errors';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import type { Batch, ProductCategory } from '#shared/kernel/types';
+import { listOrganizationIdsOfRegion } from '#shared/registry/store/org-region-listing';
+import { getOrganization } from '#shared/registry/store/org-repository';
+import { getProductRecord, type ProductRecord } from '#shared/registry/store/product-repository';
 import { getBatchByLot, listBatchesOfOrg } from '#shared/store/batch-repository';
-import { listOrganizationIdsOfRegion } from '#shared/store/org-region-listing';
-import { getOrganization } from '#shared/store/org-repository';
-import { getProductRecord, type ProductRecord } from '#shared/store/product-repository';
 
 const tooLarge = (): BadRequestError =>
   new BadRequestError(

@@ -12,7 +12,7 @@ import { recallWholeLot } from '#shared/services/custody/recall-lot';
 import type { EventResult } from '#shared/services/custody/results';
 import { getDraw } from '#shared/store/spot-check-repository';
 import { appendResults, listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { comparisonFor, type LabReportRef, publicResult } from './spot-check-comparison';
 
 export interface ResultInput {

@@ -33,8 +33,8 @@ import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError
 import type { ProductCategory } from '#shared/kernel/types';
 import { serviceSaltOf } from '#shared/keys/spot-check-salt-key';
 import { createDraw, fixDraw, getDraw, revealDraw } from '#shared/store/spot-check-repository';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { drawInspectors } from './inspector-service';
-import { requireRegisteredOrg } from './registry-service';
 import { populationOf } from './spot-check-population';
 import { drawView } from './spot-check-views';
 

@@ -18,11 +18,11 @@ import {
 } from '#shared/domain/spot-checks';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { getProductRecord } from '#shared/store/product-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { getDraw, listDraws } from '#shared/store/spot-check-repository';
 import { listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
-import { getOrganizationCached } from './organization-cache';
-import { requireRegisteredOrg } from './registry-service';
+import { getOrganizationCached } from '../registry/services/organization-cache';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { publicResult } from './spot-check-comparison';
 
 /** `public`: anyone; `entitled`: a caller who may see every id of the draw. */

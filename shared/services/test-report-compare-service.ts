@@ -5,7 +5,7 @@ import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, NotFoundError } from '#shared/kernel/errors';
 import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
 import { getLabReport } from '#shared/store/lab-report-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { getAttachmentFor } from './test-report-service';
 
 /** `product:<gtin>`, `batch:<id>` or `lab:<lab org id>:<number>` (the query schema checks the shape). */

@@ -3,10 +3,10 @@ import { type TestReportSummary, testReportSummary } from '#shared/domain/test-r
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import type { LaCertificate } from '#shared/kernel/types';
-import { getProductRecord } from '#shared/store/product-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { getTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
 import { getAttachment } from '#shared/store/test-report-repository';
-import { requireRegisteredOrg } from './registry-service';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { resolveSubject, type SubjectRef } from './test-report-service';
 
 const noReport = () => new NotFoundError('TEST_REPORT_NOT_FOUND', 'No test report is attached here');

@@ -23,14 +23,14 @@ import {
 import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import type { Organization } from '#shared/kernel/types';
+import { getOrganization } from '#shared/registry/store/org-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { getBatchById } from '#shared/store/batch-repository';
 import { getLabReport } from '#shared/store/lab-report-repository';
-import { getOrganization } from '#shared/store/org-repository';
-import { getProductRecord } from '#shared/store/product-repository';
 import { putTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
 import { getAttachment, listCitations, putAttachment, updateComparison } from '#shared/store/test-report-repository';
+import { requireRegisteredOrg } from '../registry/services/registry-service';
 import { fileInInbox } from './inbox-service';
-import { requireRegisteredOrg } from './registry-service';
 
 export type SubjectRef = { kind: 'product'; gtin: string } | { kind: 'batch'; batchId: string };
 

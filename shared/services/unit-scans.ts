@@ -4,9 +4,9 @@ import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext
 import { newSince, type SequencedScan } from '#shared/domain/scans';
 import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { provinceOf } from '#shared/kernel/places/provinces';
+import { getOrganization } from '#shared/registry/store/org-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { getBatchByLot } from '#shared/store/batch-repository';
-import { getOrganization } from '#shared/store/org-repository';
-import { getProductRecord } from '#shared/store/product-repository';
 import { getState } from '#shared/store/subject-state-repository';
 import { getUnitScans, type UnitScanState, writeUnitScans } from '#shared/store/unit-scan-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';

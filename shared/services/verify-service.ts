@@ -4,10 +4,10 @@ import { subjectIdOf } from '#shared/custody/types';
 import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
 import type { SignedCode } from '#shared/kernel/codes/digital-link';
 import { getScanFlag } from '#shared/store/scan-flag-reader';
+import { getOrganizationCached } from '../registry/services/organization-cache';
 import { checkSignatureDetailed, lookupUnit } from './code-lookup';
 import { lookupContainer } from './container-lookup';
 import { custodyView } from './custody-view';
-import { getOrganizationCached } from './organization-cache';
 import { testReportForScan } from './test-report-scan';
 
 /**

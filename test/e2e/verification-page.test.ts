@@ -7,7 +7,7 @@ import { type Light, PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-
 import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { signCode } from '#shared/kernel/codes/signature';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { getProductRecord } from '#shared/store/product-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { accessibilityViolations } from '../support/axe';
 import { launchChromium } from '../support/browser';
 import { custodyEvent, postEvents } from '../support/custody';

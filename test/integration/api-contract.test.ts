@@ -5,7 +5,7 @@ import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
 import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { signCode } from '#shared/kernel/codes/signature';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { getProductRecord } from '#shared/store/product-repository';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

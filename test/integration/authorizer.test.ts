@@ -6,7 +6,7 @@ import { ROUTES } from '#shared/http/routes';
 import { scopeForRole } from '#shared/kernel/auth/principal';
 import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import type { Organization } from '#shared/kernel/types';
-import { createOrganization } from '#shared/store/org-repository';
+import { createOrganization } from '#shared/registry/store/org-repository';
 import { handler as verifyHandler } from '../../functions/verify-code/handler';
 import { LOCAL_ISSUER, LOCAL_ISSUER_ALG, LOCAL_ISSUER_JWKS_PATH, loadLocalIssuerKey } from '../../scripts/local/local-issuer';
 import { apiEvent, lambdaContext } from '../support/events';

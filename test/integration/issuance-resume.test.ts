@@ -9,13 +9,13 @@ import { slotHolders } from '#shared/kernel/jobs/job-slot-repository';
 import { STALLED_JOB_MS } from '#shared/kernel/jobs/job-slots';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import type { IssuedCode } from '#shared/kernel/types';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import { getBatchWithProgressFor } from '#shared/services/batch-progress';
 import { issueBatch } from '#shared/services/batch-service';
 import { type IssuanceRunOptions, MAX_FAILED_RUNS, processIssuanceJob } from '#shared/services/issuance-job-worker';
 import { type LabelFormat, writeLabelOutput } from '#shared/services/label-outputs';
 import { CODE_CHUNK_SIZE, getBatchById, listCodes } from '#shared/store/batch-repository';
 import { getIssuanceJob } from '#shared/store/issuance-job-repository';
-import { getProductRecord } from '#shared/store/product-repository';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

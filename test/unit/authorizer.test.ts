@@ -12,7 +12,7 @@ import type { TokenRefusal } from '#shared/kernel/auth/token-refusals';
 import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import type { Role } from '#shared/kernel/types';
-import { createOrganization } from '#shared/store/org-repository';
+import { createOrganization } from '#shared/registry/store/org-repository';
 import { ensureTable } from '../../scripts/local/tables';
 
 const ISSUER = 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Pool';

@@ -7,11 +7,11 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/auth/org-client-provisioner';
 import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import type { Organization } from '#shared/kernel/types';
-import { registerOrganization } from '#shared/services/registry-service';
-import { getOrganization, getOrganizationIdByClientId } from '#shared/store/org-repository';
+import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/registry/services/org-client-provisioner';
+import { registerOrganization } from '#shared/registry/services/registry-service';
+import { getOrganization, getOrganizationIdByClientId } from '#shared/registry/store/org-repository';
 import { ensureTable } from '../../scripts/local/tables';
 
 /**

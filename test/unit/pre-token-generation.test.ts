@@ -4,7 +4,7 @@ import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import { ConflictError } from '#shared/kernel/errors';
-import { getOrganizationIdByClientId, linkOrganizationClient } from '#shared/store/org-repository';
+import { getOrganizationIdByClientId, linkOrganizationClient } from '#shared/registry/store/org-repository';
 import { handler } from '../../functions/pre-token-generation/handler';
 import { ensureTable } from '../../scripts/local/tables';
 

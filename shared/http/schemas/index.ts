@@ -5,6 +5,7 @@
  */
 
 export * from '../../kernel/http/common-schemas';
+export * from '../../registry/http/schemas';
 export * from './alerts';
 export * from './audit-exports';
 export * from './audit-log';
@@ -13,7 +14,6 @@ export * from './custody';
 export * from './epcis-query';
 export * from './event-jobs';
 export * from './inbox';
-export * from './registry';
 export * from './reports';
 export * from './resolver';
 export * from './scans';

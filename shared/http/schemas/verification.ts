@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
 import { VERIFICATION_STATUSES } from '#shared/domain/verification';
 import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
-import { LocalizedNames } from './registry';
+import { LocalizedNames } from '../../registry/http/schemas';
 import { LinkTypeParam } from './resolver';
 import { ScanTestReport } from './test-reports';
 

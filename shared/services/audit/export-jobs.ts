@@ -4,6 +4,7 @@ import { viewerOf } from '#shared/domain/event-audience';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
+import { getOrganization } from '#shared/registry/store/org-repository';
 import { exportLinks } from '#shared/store/export-file-store';
 import {
   type ExportJob,
@@ -13,7 +14,6 @@ import {
   settleExportSlot,
 } from '#shared/store/export-job-repository';
 import { latestHead } from '#shared/store/merkle-log-repository';
-import { getOrganization } from '#shared/store/org-repository';
 import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../../kernel/jobs/job-slots';
 import { dispatchExportJob, type ExportJobMessage } from './export-dispatch';
 import { planExport } from './export-source';

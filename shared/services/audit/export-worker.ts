@@ -4,6 +4,7 @@ import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shar
 import { viewerOf } from '#shared/domain/event-audience';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import { logger } from '#shared/kernel/logger';
+import { getOrganization } from '#shared/registry/store/org-repository';
 import { partiesOfEvents } from '#shared/services/party-lookup';
 import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/store/export-file-store';
 import {
@@ -16,7 +17,6 @@ import {
   releaseExportJob,
   saveExportCheckpoint,
 } from '#shared/store/export-job-repository';
-import { getOrganization } from '#shared/store/org-repository';
 import { exportLeafRange } from './export-edges';
 import { signExportManifest } from './export-manifest';
 import { exportRecords } from './export-source';

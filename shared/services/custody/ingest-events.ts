@@ -10,7 +10,7 @@ import { sha256Hex } from '#shared/custody/identifiers';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { canonicalJson, hasLoneSurrogate } from '#shared/kernel/canonical-json';
 import type { Organization } from '#shared/kernel/types';
-import { requireRegisteredOrg } from '#shared/services/registry-service';
+import { requireRegisteredOrg } from '#shared/registry/services/registry-service';
 import { type DeclarationInput, declareError } from './declare-error';
 import { recallWholeLot } from './recall-lot';
 import { recordPrepared } from './record-events';

@@ -7,7 +7,7 @@ import { hashRecordedEvent } from '#shared/custody/chain';
 import { type CommissioningInput, commissioningEvent, type EpcisEvent } from '#shared/custody/epcis';
 import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/types';
 import type { Batch } from '#shared/kernel/types';
-import { getOrganizationCached } from '#shared/services/organization-cache';
+import { getOrganizationCached } from '#shared/registry/services/organization-cache';
 import { getStates, type StoredState } from '#shared/store/subject-state-repository';
 import type { ResolvedSubject } from './resolve-codes';
 

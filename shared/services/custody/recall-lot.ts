@@ -11,7 +11,7 @@ import { legacyLotRecallEventId } from '#shared/custody/legacy-event-ids';
 import { requireRecallJurisdiction } from '#shared/custody/recall-jurisdiction';
 import { BadRequestError, ConflictError } from '#shared/kernel/errors';
 import type { Batch, Organization } from '#shared/kernel/types';
-import { getOrganizationCached } from '#shared/services/organization-cache';
+import { getOrganizationCached } from '#shared/registry/services/organization-cache';
 import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#shared/store/batch-repository';
 import { putStandaloneEvent } from '#shared/store/custody-repository';
 import { flagContainerRecalled, getState, listPackedUnitsOfLot } from '#shared/store/subject-state-repository';

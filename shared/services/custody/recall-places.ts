@@ -8,7 +8,7 @@ import { containersAbove, outermostOf } from '#shared/custody/container-tree';
 import { requireRecallJurisdiction } from '#shared/custody/recall-jurisdiction';
 import { subjectIdOf } from '#shared/custody/types';
 import type { Organization } from '#shared/kernel/types';
-import { getOrganizationCached } from '#shared/services/organization-cache';
+import { getOrganizationCached } from '#shared/registry/services/organization-cache';
 import { getState, type StoredState } from '#shared/store/subject-state-repository';
 import type { ResolvedSubject } from './resolve-codes';
 

@@ -10,8 +10,8 @@ import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody
 import { readCodeReference } from '#shared/kernel/codes/digital-link';
 import { BadRequestError } from '#shared/kernel/errors';
 import type { Batch, Organization } from '#shared/kernel/types';
+import { getOrganizationCached } from '#shared/registry/services/organization-cache';
 import { type BatchReads, checkSignature, findIssuedLot, getProductCached, lookupUnit } from '#shared/services/code-lookup';
-import { getOrganizationCached } from '#shared/services/organization-cache';
 import { getState } from '#shared/store/subject-state-repository';
 
 export interface ResolvedSubject {

@@ -6,8 +6,8 @@ import {
 import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/kernel/config';
 import { logger } from '#shared/kernel/logger';
 import type { Organization } from '#shared/kernel/types';
-import { linkOrganizationClient } from '#shared/store/org-repository';
-import { scopeForRole } from '../kernel/auth/principal';
+import { linkOrganizationClient } from '#shared/registry/store/org-repository';
+import { scopeForRole } from '../../kernel/auth/principal';
 
 /**
  * In AWS every organization gets its own Cognito app client (client-credentials grant,

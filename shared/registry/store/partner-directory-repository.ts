@@ -3,10 +3,10 @@
  * organization in createOrganization's transaction, read one partition per query.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DIRECTORY_ROLES, directoryBucket, directoryTerms } from '#shared/domain/partner-directory';
 import type { Organization } from '#shared/kernel/types';
-import { documentClient, mainTableName } from '../kernel/db/dynamodb-client';
-import { partnerDirectoryKey, partnerDirectoryPartition } from '../kernel/db/item-keys';
+import { DIRECTORY_ROLES, directoryBucket, directoryTerms } from '#shared/registry/domain/partner-directory';
+import { documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
+import { partnerDirectoryKey, partnerDirectoryPartition } from '../../kernel/db/item-keys';
 
 export interface DirectoryEntry {
   id: string;

@@ -1,6 +1,6 @@
 import type { Organization } from '#shared/kernel/types';
-import { getOrganization } from '#shared/store/org-repository';
-import { createTtlCache } from '../kernel/ttl-cache';
+import { getOrganization } from '#shared/registry/store/org-repository';
+import { createTtlCache } from '../../kernel/ttl-cache';
 
 const organizations = createTtlCache<Organization | undefined>(60_000);
 

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/auth/org-client-provisioner';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#shared/kernel/codes/sscc';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/kernel/errors';
@@ -13,8 +12,9 @@ import type {
   ProductCategory,
   Role,
 } from '#shared/kernel/types';
-import { createOrganization, getOrganization } from '#shared/store/org-repository';
-import { createProduct } from '#shared/store/product-repository';
+import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/registry/services/org-client-provisioner';
+import { createOrganization, getOrganization } from '#shared/registry/store/org-repository';
+import { createProduct } from '#shared/registry/store/product-repository';
 
 export interface RegisterOrganizationInput {
   name: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '#shared/domain/partner-directory';
 import { regionProblem } from '#shared/kernel/places/region-code';
 import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/kernel/types';
+import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '#shared/registry/domain/partner-directory';
 import { Gtin14, isoDate, Role, text } from '../../kernel/http/common-schemas';
 
 export const LabAccreditation = z

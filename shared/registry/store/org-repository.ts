@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#shared/kernel/errors';
 import type { Organization } from '#shared/kernel/types';
-import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../kernel/db/dynamodb-client';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
 import {
   gs1PrefixKey,
   licenseKey,
@@ -9,7 +9,7 @@ import {
   orgClientKey,
   orgKey,
   orgRegionIndexKey,
-} from '../kernel/db/item-keys';
+} from '../../kernel/db/item-keys';
 import { partnerDirectoryPuts } from './partner-directory-repository';
 
 /**

@@ -7,7 +7,7 @@
  * there); a national one (`CN`) what was made or is held in its country. Pure: the caller
  * reads the organizations' registered regions.
  */
-import { regulatorScopeOf, scopeCovers } from '#shared/domain/inbox';
+import { regulatorScopeOf, scopeCovers } from '#shared/inbox/inbox';
 import { ForbiddenError } from '#shared/kernel/errors';
 import { provinceOf } from '#shared/kernel/places/provinces';
 

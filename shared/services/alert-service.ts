@@ -3,8 +3,8 @@ import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ForbiddenError } from '#shared/kernel/errors';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import { type AlertPage, listAlerts } from '#shared/store/alert-repository';
+import { addProvincesInInbox, fileInInbox } from '../inbox/inbox-service';
 import { requireRegisteredOrg } from '../registry/services/registry-service';
-import { addProvincesInInbox, fileInInbox } from './inbox-service';
 
 const RULE_TITLES: Record<AlertRule, string> = {
   too_many_scans: 'Scanned more often than a genuine unit is',

@@ -16,8 +16,8 @@ import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';
 import { putReportPhoto, reportPhotoKey } from '#shared/store/report-photo-store';
 import { consumeReportQuota, listReports, putReport, type ReportPage, scanReportRecords } from '#shared/store/report-repository';
+import { fileInInbox, type InboxEntry } from '../inbox/inbox-service';
 import { requireRegisteredOrg } from '../registry/services/registry-service';
-import { fileInInbox, type InboxEntry } from './inbox-service';
 import { hashSourceIp } from './report-pepper';
 
 /** Reports one source IP may file per hour. */

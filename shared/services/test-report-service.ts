@@ -29,8 +29,8 @@ import { getBatchById } from '#shared/store/batch-repository';
 import { getLabReport } from '#shared/store/lab-report-repository';
 import { putTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
 import { getAttachment, listCitations, putAttachment, updateComparison } from '#shared/store/test-report-repository';
+import { fileInInbox } from '../inbox/inbox-service';
 import { requireRegisteredOrg } from '../registry/services/registry-service';
-import { fileInInbox } from './inbox-service';
 
 export type SubjectRef = { kind: 'product'; gtin: string } | { kind: 'batch'; batchId: string };
 

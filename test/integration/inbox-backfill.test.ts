@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newReportReference, type Report } from '#shared/domain/reports';
+import { getInboxEntry } from '#shared/inbox/inbox-repository';
 import { backfillReportsPage } from '#shared/services/report-service';
-import { getInboxEntry } from '#shared/store/inbox-repository';
 import { putReport } from '#shared/store/report-repository';
 import { fileReport, listInbox } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

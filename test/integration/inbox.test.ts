@@ -1,9 +1,9 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeInboxStatus, getInboxEntry, getInboxHistory } from '#shared/inbox/inbox-repository';
+import { fileInInbox } from '#shared/inbox/inbox-service';
 import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
 import { inboxEntryKey, inboxHistoryKey } from '#shared/kernel/db/item-keys';
-import { fileInInbox } from '#shared/services/inbox-service';
-import { changeInboxStatus, getInboxEntry, getInboxHistory } from '#shared/store/inbox-repository';
 import { issueUnits } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';
 import { fileReport, listInbox, moveEntry } from '../support/inbox';

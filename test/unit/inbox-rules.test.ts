@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkMove, INBOX_STATUSES, inboxAreasOf, regulatorMaySee, regulatorScopeOf } from '#shared/domain/inbox';
 import { reportStatusFor } from '#shared/domain/reports';
+import { checkMove, INBOX_STATUSES, inboxAreasOf, regulatorMaySee, regulatorScopeOf } from '#shared/inbox/inbox';
 
 describe('inbox moves', () => {
   const allowed = new Set(['new→investigating', 'investigating→closed', 'closed→investigating']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INBOX_KINDS, INBOX_STATUSES } from '#shared/domain/inbox';
+import { INBOX_KINDS, INBOX_STATUSES } from '#shared/inbox/inbox';
 import { Gtin14, isoDate, text } from '../../kernel/http/common-schemas';
 import { Report } from './reports';
 

@@ -7,7 +7,7 @@ import { logger } from '#shared/kernel/logger';
 import { consistencyProof, type Hash, verifyConsistency } from '#shared/kernel/merkle-tree';
 import { witnessAlarm, witnessedHeads } from '#shared/store/head-witness';
 import { latestHead, loadTree } from '#shared/store/merkle-log-repository';
-import { fileInInbox } from '../inbox-service';
+import { fileInInbox } from '../../inbox/inbox-service';
 import { verifyTreeHead } from './tree-head-jws';
 
 /**

@@ -14,14 +14,14 @@ import {
   regulatorMaySee,
   regulatorScopeOf,
   UNLOCATED_AREA,
-} from '#shared/domain/inbox';
+} from '#shared/inbox/inbox';
+import { addInboxProvinces, fileInboxEntry, getInboxEntry, type InboxPage, listInbox } from '#shared/inbox/inbox-repository';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { provinceOf } from '#shared/kernel/places/provinces';
-import { addInboxProvinces, fileInboxEntry, getInboxEntry, type InboxPage, listInbox } from '#shared/store/inbox-repository';
 import { requireRegisteredOrg } from '../registry/services/registry-service';
 
-export type { InboxEntry } from '#shared/domain/inbox';
+export type { InboxEntry } from '#shared/inbox/inbox';
 
 /** Files an entry (status `new`); filing the same kind+id again changes nothing, and says so. */
 export const fileInInbox = (entry: InboxEntry, now = new Date()): Promise<'filed' | 'duplicate'> => fileInboxEntry(entry, now);

@@ -12,7 +12,7 @@ import {
   type InboxRecord,
   type InboxStatus,
   inboxAreasOf,
-} from '#shared/domain/inbox';
+} from '#shared/inbox/inbox';
 import { decodeCursor, encodeCursor } from '../kernel/db/cursors';
 import { documentClient, mainTableName, queryAll, type TransactItems } from '../kernel/db/dynamodb-client';
 import {

@@ -1,11 +1,11 @@
 import { ROUTES } from '#shared/http/routes';
+import { LABEL_LINK_TTL_SECONDS } from '#shared/issuance/services/batch-progress';
+import { requirePrintable, writeContainerLabels } from '#shared/issuance/services/label-outputs';
 import { buildContainerLink } from '#shared/kernel/codes/digital-link';
 import { getStringFromEnv } from '#shared/kernel/config';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { LABEL_LINK_TTL_SECONDS } from '#shared/services/batch-progress';
 import { issueContainers } from '#shared/services/container-service';
-import { requirePrintable, writeContainerLabels } from '#shared/services/label-outputs';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

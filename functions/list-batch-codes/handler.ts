@@ -1,11 +1,11 @@
 import { ROUTES } from '#shared/http/routes';
+import { listBatchCodesFor } from '#shared/issuance/services/batch-service';
 import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
 import { getStringFromEnv } from '#shared/kernel/config';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { contentDisposition, linkValue } from '#shared/kernel/http/header-values';
 import { text } from '#shared/kernel/http/responses';
 import { pathOf, withQuery } from '#shared/kernel/http/uri-encoding';
-import { listBatchCodesFor } from '#shared/services/batch-service';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

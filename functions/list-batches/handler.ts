@@ -1,7 +1,7 @@
 import { ROUTES } from '#shared/http/routes';
+import { listBatchesFor } from '#shared/issuance/services/batch-service';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { listBatchesFor } from '#shared/services/batch-service';
 
 export const handler = createHandler(ROUTES.listBatches, async ({ principal, query }) => {
   const page = await listBatchesFor(principal, { cursor: query.cursor, limit: query.limit });

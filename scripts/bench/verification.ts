@@ -4,7 +4,7 @@
  * raw crypto.verify on a message of the same size.
  */
 import { sign, verify } from 'node:crypto';
-import { signCodes } from '#shared/domain/issuance';
+import { signCodes } from '#shared/issuance/domain/issuance';
 import { buildDigitalLink, parseDigitalLink } from '#shared/kernel/codes/digital-link';
 import { splitDigsig, verifyCodeSignature } from '#shared/kernel/codes/signature';
 import { active, activePublic, codec, identity, publicKeys, rawMessage } from './in-memory-codes';

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { issueBatch } from '#shared/issuance/services/batch-service';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
 import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import { registerOrganization, registerProduct } from '#shared/registry/services/registry-service';
-import { issueBatch } from '#shared/services/batch-service';
 
 export interface DemoData {
   factoryId: string;

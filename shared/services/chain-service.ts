@@ -6,7 +6,7 @@ import type { Principal } from '#shared/kernel/auth/principal';
 import { NotFoundError } from '#shared/kernel/errors';
 import { loadChainEntries } from '#shared/store/chain-repository';
 import { getState } from '#shared/store/subject-state-repository';
-import { lookupUnit } from './code-lookup';
+import { lookupUnit } from '../issuance/services/code-lookup';
 import { unitCommissioning } from './custody/load-states';
 
 /**

@@ -19,7 +19,7 @@ import { type CursorBinding, InvalidCursorError, openCursor, sealCursor } from '
 import { ForbiddenError } from '#shared/kernel/errors';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { type EventIndexSource, eventsInOrder } from '#shared/store/event-index-reader';
-import { getProductCached } from './code-lookup';
+import { getProductCached } from '../issuance/services/code-lookup';
 
 /**
  * No event is recorded before this day (TraceSeal's first records; the migration keeps

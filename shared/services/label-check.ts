@@ -1,5 +1,5 @@
 import type { ScannedSubject } from '#shared/domain/scans';
-import { type BatchReads, checkSignature, getProductCached, lookupUnit } from './code-lookup';
+import { type BatchReads, checkSignature, getProductCached, lookupUnit } from '../issuance/services/code-lookup';
 import { lookupContainer } from './container-lookup';
 
 /**

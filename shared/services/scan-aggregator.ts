@@ -14,7 +14,7 @@ import type { ForgedScan } from '#shared/domain/forged-scans';
 import { absorbScans, dayOf, type ScanRollupScope } from '#shared/domain/scan-rollups';
 import type { ScannedSubject, SequencedScan } from '#shared/domain/scans';
 import { getScanRollup, putScanRollup } from '#shared/store/scan-rollup-repository';
-import type { BatchReads } from './code-lookup';
+import type { BatchReads } from '../issuance/services/code-lookup';
 import { type ForgedScans, recordForgedScans } from './forged-scans';
 import { checkScannedLabel, type LabelCheck } from './label-check';
 import { recordUnitScans, type UnitScans } from './unit-scans';

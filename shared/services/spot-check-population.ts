@@ -6,6 +6,7 @@
 
 import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '#shared/domain/spot-check-draw';
 import { lotTargetId, MAX_POPULATION } from '#shared/domain/spot-checks';
+import { getBatchByLot, listBatchesOfOrg } from '#shared/issuance/store/batch-repository';
 import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { BadRequestError } from '#shared/kernel/errors';
 import { provinceOf } from '#shared/kernel/places/provinces';
@@ -13,7 +14,6 @@ import type { Batch, ProductCategory } from '#shared/kernel/types';
 import { listOrganizationIdsOfRegion } from '#shared/registry/store/org-region-listing';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord, type ProductRecord } from '#shared/registry/store/product-repository';
-import { getBatchByLot, listBatchesOfOrg } from '#shared/store/batch-repository';
 
 const tooLarge = (): BadRequestError =>
   new BadRequestError(

@@ -10,6 +10,7 @@ import {
 } from '#shared/domain/test-report-compare';
 import { checkPdf, MAX_TEST_REPORT_PDF_BYTES } from '#shared/domain/test-report-pdf';
 import type { LabReportClaims } from '#shared/domain/test-reports';
+import { getBatchById } from '#shared/issuance/store/batch-repository';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { requireRole } from '#shared/kernel/auth/principal';
 import {
@@ -25,7 +26,6 @@ import { provinceOf } from '#shared/kernel/places/provinces';
 import type { Organization } from '#shared/kernel/types';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getBatchById } from '#shared/store/batch-repository';
 import { getLabReport } from '#shared/store/lab-report-repository';
 import { putTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
 import { getAttachment, listCitations, putAttachment, updateComparison } from '#shared/store/test-report-repository';

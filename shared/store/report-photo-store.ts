@@ -11,7 +11,7 @@ import type { ReportPhoto } from '#shared/domain/reports';
 import { getOptionalStringFromEnv } from '#shared/kernel/config';
 import { AppError } from '#shared/kernel/errors';
 import { contentDisposition } from '#shared/kernel/http/header-values';
-import { localLinkSignature } from './label-file-store';
+import { localLinkSignature } from '../issuance/store/label-file-store';
 
 export const reportPhotoKey = (reference: string, index: number, contentType: ReportPhotoType): string =>
   `${reference}/photo-${index + 1}.${PHOTO_EXTENSIONS[contentType]}`;

@@ -3,11 +3,11 @@ import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody
 import { EPCIS_CONTEXT, epcisDocument } from '#shared/custody/epcis';
 import { eventHashId } from '#shared/custody/event-hash';
 import { legacyCommissioningEvent, legacyEventIdOf, legacyLotRecallEventId } from '#shared/custody/legacy-event-ids';
+import { recallLot } from '#shared/issuance/store/batch-repository';
 import { mainTableName, transactWrite } from '#shared/kernel/db/dynamodb-client';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { recordPrepared } from '#shared/services/custody/record-events';
 import { prepareEvent } from '#shared/services/custody/resolve-codes';
-import { recallLot } from '#shared/store/batch-repository';
 import { getRecordedEvent, putStandaloneEvent } from '#shared/store/custody-repository';
 import { getState, statePut } from '#shared/store/subject-state-repository';
 import { custodyEvent, issueContainer, issueUnits, postEvents } from '../support/custody';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { acquireIssuanceLease, getIssuanceJob } from '#shared/store/issuance-job-repository';
+import { acquireIssuanceLease, getIssuanceJob } from '#shared/issuance/store/issuance-job-repository';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

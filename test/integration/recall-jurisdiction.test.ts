@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBatchByLot } from '#shared/store/batch-repository';
+import { getBatchByLot } from '#shared/issuance/store/batch-repository';
 import { custodyEvent, type EventsResponse, issueContainer, issueUnits, lotOf, postEvents, scan } from '../support/custody';
 import { orgIn, productOf } from '../support/epcis-query';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBatchByLot } from '#shared/store/batch-repository';
+import { getBatchByLot } from '#shared/issuance/store/batch-repository';
 import { scan } from '../support/custody';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { registerOrgIn } from '../support/reports';

@@ -4,12 +4,12 @@
  * silently ignored.
  */
 
+export * from '../../issuance/http/schemas';
 export * from '../../kernel/http/common-schemas';
 export * from '../../registry/http/schemas';
 export * from './alerts';
 export * from './audit-exports';
 export * from './audit-log';
-export * from './batches';
 export * from './custody';
 export * from './epcis-query';
 export * from './event-jobs';

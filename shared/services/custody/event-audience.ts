@@ -7,8 +7,8 @@ import { type AudienceInput, audienceOf, type EventAudience } from '#shared/doma
 import { logger } from '#shared/kernel/logger';
 import { putEventIndexRows } from '#shared/store/event-index-repository';
 import { getStates } from '#shared/store/subject-state-repository';
+import { getProductCached } from '../../issuance/services/code-lookup';
 import { getOrganizationCached } from '../../registry/services/organization-cache';
-import { getProductCached } from '../code-lookup';
 
 type Products = AudienceInput['products'];
 

@@ -7,11 +7,17 @@
 import { eventIdOf } from '#shared/custody/epcis';
 import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/event-shape';
 import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody/types';
+import {
+  type BatchReads,
+  checkSignature,
+  findIssuedLot,
+  getProductCached,
+  lookupUnit,
+} from '#shared/issuance/services/code-lookup';
 import { readCodeReference } from '#shared/kernel/codes/digital-link';
 import { BadRequestError } from '#shared/kernel/errors';
 import type { Batch, Organization } from '#shared/kernel/types';
 import { getOrganizationCached } from '#shared/registry/services/organization-cache';
-import { type BatchReads, checkSignature, findIssuedLot, getProductCached, lookupUnit } from '#shared/services/code-lookup';
 import { getState } from '#shared/store/subject-state-repository';
 
 export interface ResolvedSubject {

@@ -1,8 +1,8 @@
+import { getIssuanceJob, type IssuanceState } from '#shared/issuance/store/issuance-job-repository';
+import { labelFileLink } from '#shared/issuance/store/label-file-store';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { labelObjectKey } from '#shared/kernel/db/item-keys';
 import type { Batch } from '#shared/kernel/types';
-import { getIssuanceJob, type IssuanceState } from '#shared/store/issuance-job-repository';
-import { labelFileLink } from '#shared/store/label-file-store';
 import { getBatchFor } from './batch-service';
 import { DEFAULT_LABEL_OPTIONS, type LabelFormat, type LabelOptions } from './label-outputs';
 

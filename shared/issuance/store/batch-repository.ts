@@ -8,7 +8,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#shared/kernel/errors';
 import type { Batch, IssuedCode } from '#shared/kernel/types';
-import { decodeCursor, encodeCursor } from '../kernel/db/cursors';
+import { decodeCursor, encodeCursor } from '../../kernel/db/cursors';
 import {
   batchPutAll,
   cancelledConditionIndexes,
@@ -17,7 +17,7 @@ import {
   mainTableName,
   queryAll,
   queryIndexPage,
-} from '../kernel/db/dynamodb-client';
+} from '../../kernel/db/dynamodb-client';
 import {
   BATCH_SORT_PREFIX,
   batchesOfOrgPartition,
@@ -29,9 +29,9 @@ import {
   codeChunkKey,
   idempotencyKey,
   productPartition,
-} from '../kernel/db/item-keys';
-import { INDEXES } from '../kernel/db/table-definitions';
-import { type JobCreation, JobSlotsFullError, takeSlotItem } from '../kernel/jobs/job-slot-repository';
+} from '../../kernel/db/item-keys';
+import { INDEXES } from '../../kernel/db/table-definitions';
+import { type JobCreation, JobSlotsFullError, takeSlotItem } from '../../kernel/jobs/job-slot-repository';
 
 export const CODE_CHUNK_SIZE = 1000;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

@@ -4,14 +4,15 @@
  * cache (which itself reads the table on a cold start, every 5 minutes and at most every
  * 5 seconds for an unknown key id); the product and lot are read only for a code whose signature holds.
  */
+
+import { findLotHoldingSequence, getBatchByLot } from '#shared/issuance/store/batch-repository';
 import type { ScannedCode, SignedCode } from '#shared/kernel/codes/digital-link';
 import { createSerialCodec, type SerialCodec } from '#shared/kernel/codes/serial';
 import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#shared/kernel/codes/signature';
 import { getPublicKey } from '#shared/kernel/keys/public-key-cache';
 import type { Batch, Product } from '#shared/kernel/types';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { findLotHoldingSequence, getBatchByLot } from '#shared/store/batch-repository';
-import { createTtlCache } from '../kernel/ttl-cache';
+import { createTtlCache } from '../../kernel/ttl-cache';
 
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
 

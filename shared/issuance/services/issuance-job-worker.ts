@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { logger } from '#shared/kernel/logger';
-import type { Batch } from '#shared/kernel/types';
-import { getProductRecord } from '#shared/registry/store/product-repository';
 import {
   CODE_CHUNK_SIZE,
   getBatchById,
   listWrittenChunkIndexes,
   markBatchIssued,
   putCodeChunks,
-} from '#shared/store/batch-repository';
+} from '#shared/issuance/store/batch-repository';
 import {
   acquireIssuanceLease,
   finishIssuanceJob,
@@ -18,9 +13,14 @@ import {
   type IssuanceJob,
   recordIssuanceFailure,
   updateIssuanceJob,
-} from '#shared/store/issuance-job-repository';
-import type { WorkerOutcome } from '../kernel/jobs/worker-outcome';
-import { type SigningPool, sharedSigningPool } from '../kernel/keys/signing-pool';
+} from '#shared/issuance/store/issuance-job-repository';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import { logger } from '#shared/kernel/logger';
+import type { Batch } from '#shared/kernel/types';
+import { getProductRecord } from '#shared/registry/store/product-repository';
+import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
+import { type SigningPool, sharedSigningPool } from '../../kernel/keys/signing-pool';
 import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-outputs';
 
 /**

@@ -1,14 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { signCodes } from '#shared/domain/issuance';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { canonicalJson } from '#shared/kernel/canonical-json';
-import { createSerialCodec } from '#shared/kernel/codes/serial';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import type { Batch, IssuedCode } from '#shared/kernel/types';
-import { getProductRecord, reserveSequences } from '#shared/registry/store/product-repository';
+import { signCodes } from '#shared/issuance/domain/issuance';
 import {
   type BatchPage,
   CODE_CHUNK_SIZE,
@@ -21,15 +12,24 @@ import {
   listWrittenChunkIndexes,
   markBatchIssued,
   putCodeChunks,
-} from '#shared/store/batch-repository';
+} from '#shared/issuance/store/batch-repository';
 import {
   getIssuanceJob,
   newIssuanceJobItem,
   restartFailedIssuance,
   settleIssuanceSlot,
-} from '#shared/store/issuance-job-repository';
-import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../kernel/jobs/job-slots';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+} from '#shared/issuance/store/issuance-job-repository';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { canonicalJson } from '#shared/kernel/canonical-json';
+import { createSerialCodec } from '#shared/kernel/codes/serial';
+import { getStringFromEnv } from '#shared/kernel/config';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import type { Batch, IssuedCode } from '#shared/kernel/types';
+import { getProductRecord, reserveSequences } from '#shared/registry/store/product-repository';
+import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../../kernel/jobs/job-slots';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
 import { checkLabelOptions, DEFAULT_LABEL_OPTIONS, type LabelOptions } from './label-outputs';
 

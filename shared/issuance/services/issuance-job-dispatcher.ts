@@ -2,8 +2,8 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { getOptionalStringFromEnv } from '#shared/kernel/config';
 import { AppError } from '#shared/kernel/errors';
 import { logger } from '#shared/kernel/logger';
-import { LocalJobQueue, localRunRemainingMs, localWorkers } from '../kernel/jobs/local-job-queue';
-import type { WorkerOutcome } from '../kernel/jobs/worker-outcome';
+import { LocalJobQueue, localRunRemainingMs, localWorkers } from '../../kernel/jobs/local-job-queue';
+import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
 
 /**
  * How an issuance job reaches its worker: a message on the issuance queue

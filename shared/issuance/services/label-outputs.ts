@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { listCodes } from '#shared/issuance/store/batch-repository';
+import type { StoredLabelOutput } from '#shared/issuance/store/issuance-job-repository';
+import { type ByteChunks, labelFileLink, writeLabelFile } from '#shared/issuance/store/label-file-store';
 import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
 import type { LabelCode } from '#shared/kernel/codes/labels/label-code';
 import { type PdfOptions, pdfLabelSheets } from '#shared/kernel/codes/labels/pdf';
@@ -12,9 +15,6 @@ import type { EccLevel } from '#shared/kernel/codes/qr/tables';
 import { SERIAL_LENGTH } from '#shared/kernel/codes/serial';
 import { containerLabelObjectKey, labelObjectKey } from '#shared/kernel/db/item-keys';
 import type { Batch, IssuedCode, Product } from '#shared/kernel/types';
-import { listCodes } from '#shared/store/batch-repository';
-import type { StoredLabelOutput } from '#shared/store/issuance-job-repository';
-import { type ByteChunks, labelFileLink, writeLabelFile } from '#shared/store/label-file-store';
 
 export type LabelFormat = 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
 

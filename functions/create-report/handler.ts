@@ -1,12 +1,12 @@
 import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/http/report-page';
-import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace } from '#shared/http/report-request';
 import { ROUTES } from '#shared/http/routes';
 import { getStringFromEnv } from '#shared/kernel/config';
 import { AppError } from '#shared/kernel/errors';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { errorResponse, json, text } from '#shared/kernel/http/responses';
 import { loadIpRegions } from '#shared/kernel/places/ip-regions';
-import { submitReport } from '#shared/services/report-service';
+import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace } from '#shared/reports/http/report-request';
+import { submitReport } from '#shared/reports/services/report-service';
 
 // At cold start: a function bundled without its IP database fails here, not on a report.
 const locate = loadIpRegions();

@@ -1,7 +1,7 @@
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { listReportsFor } from '#shared/services/report-service';
+import { listReportsFor } from '#shared/reports/services/report-service';
 
 export const handler = createHandler(ROUTES.listReports, async ({ principal, query }) => {
   const page = await listReportsFor(principal, query);

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LABEL_LINK_PATH, localLabelFilePath, localLinkSignature } from '#shared/issuance/store/label-file-store';
 import { getOptionalStringFromEnv } from '#shared/kernel/config';
 import { contentDisposition } from '#shared/kernel/http/header-values';
-import { localPhotoLinkSignature, localReportPhoto, REPORT_PHOTO_LINK_PATH } from '#shared/store/report-photo-store';
+import { localPhotoLinkSignature, localReportPhoto, REPORT_PHOTO_LINK_PATH } from '#shared/reports/store/report-photo-store';
 
 /**
  * The local stand-in for S3's presigned GET links to label files (shared/store/label-file-store.ts):

@@ -6,14 +6,14 @@
  */
 
 import type { Alert } from '#shared/domain/alerts';
-import { type Report, reportStatusFor } from '#shared/domain/reports';
 import { checkMove, type InboxChange, type InboxKind, type InboxRecord, type InboxStatus } from '#shared/inbox/inbox';
 import { changeInboxStatus, getInboxHistory } from '#shared/inbox/inbox-repository';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ConflictError } from '#shared/kernel/errors';
+import { type Report, reportStatusFor } from '#shared/reports/domain/reports';
+import { reportPhotoLink } from '#shared/reports/store/report-photo-store';
+import { getReport, reportStatusWrites } from '#shared/reports/store/report-repository';
 import { getAlert } from '#shared/store/alert-repository';
-import { reportPhotoLink } from '#shared/store/report-photo-store';
-import { getReport, reportStatusWrites } from '#shared/store/report-repository';
 import { visibleEntry } from '../inbox/inbox-service';
 
 /** A report photo as a regulator views it: a link as short-lived as an export's. */

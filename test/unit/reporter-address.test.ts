@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { reporterAddress, reporterPlace } from '#shared/http/report-request';
 import { ROUTES } from '#shared/http/routes';
 import { loadIpRegions } from '#shared/kernel/places/ip-regions';
+import { reporterAddress, reporterPlace } from '#shared/reports/http/report-request';
 import { apiEvent } from '../support/events';
 import { PROVINCE_NETWORKS, reporterIn, type TestProvince } from '../support/reporter-addresses';
 import { freshViewer } from '../support/reports';

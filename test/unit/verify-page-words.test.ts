@@ -7,7 +7,7 @@ import { PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
 import { TEST_REPORT_MESSAGES } from '#shared/http/test-report-section';
 import { renderVerificationPage } from '#shared/http/verification-page';
 import { regionName } from '#shared/kernel/places/region-names';
-import { absoluteCodeUri } from '#shared/services/report-service';
+import { absoluteCodeUri } from '#shared/reports/services/report-service';
 import { held, unit } from '../support/custody-states';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 

@@ -7,6 +7,7 @@
 export * from '../../issuance/http/schemas';
 export * from '../../kernel/http/common-schemas';
 export * from '../../registry/http/schemas';
+export * from '../../reports/http/schemas';
 export * from './alerts';
 export * from './audit-exports';
 export * from './audit-log';
@@ -14,7 +15,6 @@ export * from './custody';
 export * from './epcis-query';
 export * from './event-jobs';
 export * from './inbox';
-export * from './reports';
 export * from './resolver';
 export * from './scans';
 export * from './spot-checks';

@@ -1,12 +1,12 @@
 import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { MAX_REPORT_PHOTOS } from '#shared/domain/report-photos';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/kernel/errors';
 import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 import { type IpRegion, placeOfViewer } from '#shared/kernel/places/viewer-place';
-import { multipartBoundary, parseMultipart } from '../kernel/http/multipart';
-import { CreateReportJsonBody, MAX_REPORT_BODY_BYTES, ReportFields } from './schemas/reports';
+import { MAX_REPORT_PHOTOS } from '#shared/reports/domain/report-photos';
+import { multipartBoundary, parseMultipart } from '../../kernel/http/multipart';
+import { CreateReportJsonBody, MAX_REPORT_BODY_BYTES, ReportFields } from './schemas';
 
 /**
  * A filled honeypot field (`website`, hidden from people) marks a bot: it is recognized

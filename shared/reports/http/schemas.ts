@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTOS } from '#shared/domain/report-photos';
-import { REPORT_STATUSES } from '#shared/domain/reports';
+import { MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTOS } from '#shared/reports/domain/report-photos';
+import { REPORT_STATUSES } from '#shared/reports/domain/reports';
 import { isoDate, text } from '../../kernel/http/common-schemas';
 
 /**

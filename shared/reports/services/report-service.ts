@@ -1,12 +1,3 @@
-import { checkPhoto, MAX_REPORT_PHOTO_BYTES, type ReportPhotoType } from '#shared/domain/report-photos';
-import {
-  newReportReference,
-  type Report,
-  type ReportedCode,
-  type ReportPhoto,
-  type ReportStatus,
-  UNLOCATED_REGION,
-} from '#shared/domain/reports';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { readLabel } from '#shared/kernel/codes/digital-link';
 import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#shared/kernel/errors';
@@ -14,10 +5,25 @@ import { provinceOf } from '#shared/kernel/places/provinces';
 import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { putReportPhoto, reportPhotoKey } from '#shared/store/report-photo-store';
-import { consumeReportQuota, listReports, putReport, type ReportPage, scanReportRecords } from '#shared/store/report-repository';
-import { fileInInbox, type InboxEntry } from '../inbox/inbox-service';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import { checkPhoto, MAX_REPORT_PHOTO_BYTES, type ReportPhotoType } from '#shared/reports/domain/report-photos';
+import {
+  newReportReference,
+  type Report,
+  type ReportedCode,
+  type ReportPhoto,
+  type ReportStatus,
+  UNLOCATED_REGION,
+} from '#shared/reports/domain/reports';
+import { putReportPhoto, reportPhotoKey } from '#shared/reports/store/report-photo-store';
+import {
+  consumeReportQuota,
+  listReports,
+  putReport,
+  type ReportPage,
+  scanReportRecords,
+} from '#shared/reports/store/report-repository';
+import { fileInInbox, type InboxEntry } from '../../inbox/inbox-service';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { hashSourceIp } from './report-pepper';
 
 /** Reports one source IP may file per hour. */

@@ -13,7 +13,7 @@
  * `--repair` finishes the facet rows of events of a time range whose call died between its
  * commit and its rows, reading the time index (no Scan).
  */
-import { migrateEventIndexes, repairEventIndexRows } from '#shared/services/event-index-migration';
+import { migrateEventIndexes, repairEventIndexRows } from '#shared/custody/services/event-index-migration';
 
 const args = process.argv.slice(2);
 if (args[0] === '--repair') {

@@ -1,3 +1,4 @@
+import { issueContainers } from '#shared/custody/services/container-service';
 import { ROUTES } from '#shared/http/routes';
 import { LABEL_LINK_TTL_SECONDS } from '#shared/issuance/services/batch-progress';
 import { requirePrintable, writeContainerLabels } from '#shared/issuance/services/label-outputs';
@@ -5,7 +6,6 @@ import { buildContainerLink } from '#shared/kernel/codes/digital-link';
 import { getStringFromEnv } from '#shared/kernel/config';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { issueContainers } from '#shared/services/container-service';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

@@ -1,8 +1,8 @@
+import { getChainFor } from '#shared/custody/services/chain-service';
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';
-import { getChainFor } from '#shared/services/chain-service';
 
 const unitChain = createHandler(ROUTES.getUnitChain, async ({ principal, params }) =>
   json(200, await getChainFor(principal, { kind: 'unit', ...params })),

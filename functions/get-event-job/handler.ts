@@ -1,7 +1,7 @@
+import { readEventJob } from '#shared/custody/services/event-job-queries';
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { readEventJob } from '#shared/services/event-job-queries';
 
 /** An accepted POST /v1/events call: its state, counts and one page of results. */
 export const handler = createHandler(ROUTES.getEventJob, async ({ principal, params, query }) =>

@@ -1,7 +1,7 @@
+import { listInventoryFor } from '#shared/custody/services/inventory-service';
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { listInventoryFor } from '#shared/services/inventory-service';
 
 export const handler = createHandler(ROUTES.getInventory, async ({ principal, query }) =>
   json(200, await listInventoryFor(principal, query.which, { cursor: query.cursor, limit: query.limit })),

@@ -1,8 +1,8 @@
-import { epcisQueryResponse } from '#shared/http/epcis-query-response';
+import { epcisQueryResponse } from '#shared/custody/http/epcis-query-response';
+import { queryEpcisEvents } from '#shared/custody/services/epcis-query-service';
+import { partiesOfEvents } from '#shared/custody/services/party-lookup';
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
-import { queryEpcisEvents } from '#shared/services/epcis-query-service';
-import { partiesOfEvents } from '#shared/services/party-lookup';
 
 export const handler = createHandler(ROUTES.queryEpcisEvents, async ({ principal, query }) => {
   const raw = query as Record<string, string | undefined>;

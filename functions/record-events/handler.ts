@@ -1,8 +1,8 @@
+import { recordEvents, summarize } from '#shared/custody/services/event-job-service';
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { pathOf } from '#shared/kernel/http/uri-encoding';
-import { recordEvents, summarize } from '#shared/services/event-job-service';
 
 /**
  * 200 when every event is recorded (or was already), 207 when some are rejected, and

@@ -2,9 +2,10 @@
  * What every part of the custody benchmark works with: the services the API handlers call,
  * two organizations and a product, and helpers that issue codes and record events.
  */
+
+import type { EventInput, EventResult, ingestEvents } from '#shared/custody/services/events/ingest-events';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { buildContainerLink, buildDigitalLink } from '#shared/kernel/codes/digital-link';
-import type { EventInput, EventResult, ingestEvents } from '#shared/services/custody/ingest-events';
 import type { verifyScannedCode } from '#shared/services/verify-service';
 import { installCounter } from './custody-count';
 import { GTIN } from './custody-model';
@@ -51,8 +52,8 @@ export const createCustodyContext = async (base: string, log: (message: string) 
   const { forgetPublicKeys } = await import('#shared/kernel/keys/public-key-cache');
   const { registerOrganization, registerProduct } = await import('#shared/registry/services/registry-service');
   const { issueBatch } = await import('#shared/issuance/services/batch-service');
-  const { issueContainers } = await import('#shared/services/container-service');
-  const { ingestEvents } = await import('#shared/services/custody/ingest-events');
+  const { issueContainers } = await import('#shared/custody/services/container-service');
+  const { ingestEvents } = await import('#shared/custody/services/events/ingest-events');
   const { verifyScannedCode } = await import('#shared/services/verify-service');
   // A runtime started earlier in this process may have left its key in these caches.
   forgetSigningKey();

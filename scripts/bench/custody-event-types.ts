@@ -5,8 +5,9 @@
  * the per-container caches (public keys, product, organizations), the scenario runs twice
  * on fresh codes and the two rounds must count the same.
  */
+
+import type { EventInput } from '#shared/custody/services/events/ingest-events';
 import type { Principal } from '#shared/kernel/auth/principal';
-import type { EventInput } from '#shared/services/custody/ingest-events';
 import { type CustodyContext, pick } from './custody-context';
 import { counted, sameRequests } from './custody-count';
 import { type EventRow, GTIN, MAX_CODES } from './custody-model';

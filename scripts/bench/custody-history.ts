@@ -4,7 +4,7 @@
  * must be the same, since a scan reads state items and never a chain.
  */
 
-import { MAX_EVENTS_PER_SUBJECT } from '#shared/custody/types';
+import { MAX_EVENTS_PER_SUBJECT } from '#shared/custody/domain/types';
 import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
 import { type CustodyContext, chunk } from './custody-context';
 import { counted, sameRequests } from './custody-count';

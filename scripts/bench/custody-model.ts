@@ -14,7 +14,7 @@
  * This file holds the shapes the parts share and what they return; custody.ts runs them.
  */
 
-import { MAX_SUBJECTS_PER_EVENT } from '#shared/custody/types';
+import { MAX_SUBJECTS_PER_EVENT } from '#shared/custody/domain/types';
 import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import type { OpCount } from './custody-count';
 

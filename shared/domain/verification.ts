@@ -1,4 +1,4 @@
-import type { CustodyView } from '#shared/custody/public-view';
+import type { CustodyView } from '#shared/custody/domain/public-view';
 import type { CodeIdentity } from '#shared/kernel/codes/digital-link';
 import type { Batch, Organization, Product } from '../kernel/types';
 import type { ScanAlert } from './scan-rules';

@@ -1,6 +1,6 @@
 // Long by nature and kept as one file: every string of the page, both languages side by side.
-import type { CustodyView } from '#shared/custody/public-view';
-import type { BizStep } from '#shared/custody/types';
+import type { CustodyView } from '#shared/custody/domain/public-view';
+import type { BizStep } from '#shared/custody/domain/types';
 import type { ScanRuleName, UnitFlag } from '#shared/domain/scan-rules';
 
 /**

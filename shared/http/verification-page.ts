@@ -1,6 +1,6 @@
 // One file, a little over 300 lines: the page's markup kept together so it reads top to bottom;
 // its strings, style, icons, dates and phone check live in the modules beside it.
-import type { CustodyView, PublicOrg } from '#shared/custody/public-view';
+import type { CustodyView, PublicOrg } from '#shared/custody/domain/public-view';
 import type { ProductLink } from '#shared/domain/link-types';
 import type { ScanAlert } from '#shared/domain/scan-rules';
 import type { VerificationResult, VerificationStatus } from '#shared/domain/verification';

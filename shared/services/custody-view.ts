@@ -3,17 +3,17 @@
  * containers it sits in, then the organizations named. Only state items are read, never a
  * chain, so a scan costs the same however long the history (see shared/custody/public-view.ts).
  */
-import { containersAbove } from '#shared/custody/container-tree';
+import { containersAbove } from '#shared/custody/domain/container-tree';
 import {
   type CustodyFacts,
   type CustodyView,
   describeCustody,
   organizationsShown,
   type PublicOrg,
-} from '#shared/custody/public-view';
-import { type SubjectRef, subjectIdOf } from '#shared/custody/types';
+} from '#shared/custody/domain/public-view';
+import { type SubjectRef, subjectIdOf } from '#shared/custody/domain/types';
+import { getState } from '#shared/custody/store/subject-state-repository';
 import type { Batch } from '#shared/kernel/types';
-import { getState } from '#shared/store/subject-state-repository';
 import { getOrganizationCached } from '../registry/services/organization-cache';
 
 const readState = async (id: string) => (await getState(id))?.state;

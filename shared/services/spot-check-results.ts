@@ -5,11 +5,11 @@
  * show it) and can be recalled from its result.
  */
 
+import { recallWholeLot } from '#shared/custody/services/events/recall-lot';
+import type { EventResult } from '#shared/custody/services/events/results';
 import { parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { recallWholeLot } from '#shared/services/custody/recall-lot';
-import type { EventResult } from '#shared/services/custody/results';
 import { getDraw } from '#shared/store/spot-check-repository';
 import { appendResults, listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
 import { requireRegisteredOrg } from '../registry/services/registry-service';

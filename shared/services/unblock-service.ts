@@ -1,4 +1,4 @@
-import { subjectIdOf } from '#shared/custody/types';
+import { subjectIdOf } from '#shared/custody/domain/types';
 import type { UnitAlert } from '#shared/domain/alerts';
 import type { UnitFlag } from '#shared/domain/scan-rules';
 import type { Principal } from '#shared/kernel/auth/principal';

@@ -1,4 +1,5 @@
-import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#shared/custody/types';
+import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#shared/custody/domain/types';
+import { getState } from '#shared/custody/store/subject-state-repository';
 import { alertWithHit, type UnitAlert } from '#shared/domain/alerts';
 import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '#shared/domain/scan-rules';
 import { newSince, type SequencedScan } from '#shared/domain/scans';
@@ -7,7 +8,6 @@ import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getState } from '#shared/store/subject-state-repository';
 import { getUnitScans, type UnitScanState, writeUnitScans } from '#shared/store/unit-scan-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';

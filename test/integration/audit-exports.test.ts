@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashRecordedEvent } from '#shared/custody/chain';
+import { hashRecordedEvent } from '#shared/custody/domain/chain';
 import { eventLeafHash } from '#shared/domain/audit-log';
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
 import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';

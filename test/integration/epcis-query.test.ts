@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EPCIS_CONTEXT } from '#shared/custody/epcis';
-import { eventHashId } from '#shared/custody/event-hash';
+import { EPCIS_CONTEXT } from '#shared/custody/domain/epcis';
+import { eventHashId } from '#shared/custody/domain/event-hash';
 import { eventBucketOf } from '#shared/kernel/db/item-keys';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { allPages, keyOf, orgIn, productOf, queryEvents } from '../support/epcis-query';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChainEntry, verifyChain } from '#shared/custody/chain';
+import { type ChainEntry, verifyChain } from '#shared/custody/domain/chain';
 import { custodyEvent, issueUnits, postEvents, scan } from '../support/custody';
 import { loadEpcisValidator } from '../support/epcis-schema';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
@@ -73,7 +73,7 @@ describe('error declarations and corrective events', () => {
     expect(declaration.errorDeclaration).toMatchObject({ reason: 'incorrect_data', correctiveEventIDs: [correctiveId] });
     expect(chain.chain[1]?.event.eventID).toBe(mistakenId); // the mistaken event itself is still there
     const validate = await loadEpcisValidator();
-    const { epcisDocument } = await import('#shared/custody/epcis');
+    const { epcisDocument } = await import('#shared/custody/domain/epcis');
     expect(validate(epcisDocument(chain.chain.map((entry) => entry.event)))).toBeUndefined();
 
     expect(

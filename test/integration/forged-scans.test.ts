@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjectIdOf } from '#shared/custody/types';
+import { subjectIdOf } from '#shared/custody/domain/types';
 import { listScanRollups } from '#shared/store/scan-rollup-repository';
 import { getUnitScans, listUnblocks } from '#shared/store/unit-scan-repository';
 import {

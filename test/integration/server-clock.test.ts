@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOCK_SKEW_TOLERANCE_MS, DECOMMISSION_REVERSAL_DAYS } from '#shared/custody/rules';
-import { ingestEvents } from '#shared/services/custody/ingest-events';
+import { CLOCK_SKEW_TOLERANCE_MS, DECOMMISSION_REVERSAL_DAYS } from '#shared/custody/domain/rules';
+import { ingestEvents } from '#shared/custody/services/events/ingest-events';
 import { custodyEvent, issueContainer, issueUnits, lotOf, postEvents } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjectIdOf } from '#shared/custody/types';
+import { subjectIdOf } from '#shared/custody/domain/types';
 import { recordUnitScans } from '#shared/services/unit-scans';
 import { getUnitScans } from '#shared/store/unit-scan-repository';
 import {

@@ -1,7 +1,8 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import { hashRecordedEvent } from '#shared/custody/chain';
-import { eventIdOf, toEpcisEvent } from '#shared/custody/epcis';
+import { hashRecordedEvent } from '#shared/custody/domain/chain';
+import { eventIdOf, toEpcisEvent } from '#shared/custody/domain/epcis';
+import type { CustodyEvent } from '#shared/custody/domain/types';
 import {
   type ExportFormat,
   type ExportRecord,
@@ -10,7 +11,6 @@ import {
   exportPrologue,
   proofLineOf,
 } from '#shared/custody/export-formats';
-import type { CustodyEvent } from '#shared/custody/types';
 import { eventLeafHash } from '#shared/domain/audit-log';
 import type { SigningKey } from '#shared/kernel/codes/signature';
 import { toPublicJwk } from '#shared/kernel/codes/signature';

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { subjectIdOf } from '#shared/custody/types';
+import { subjectIdOf } from '#shared/custody/domain/types';
 import type { ScanRuleName, UnitFlag } from '#shared/domain/scan-rules';
 import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
 import { unitScansKey } from '#shared/kernel/db/item-keys';

@@ -1,9 +1,9 @@
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/chain';
+import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/domain/chain';
+import { loadChainEntries } from '#shared/custody/store/chain-repository';
 import { batchGetAll, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { loadChainEntries } from '#shared/store/chain-repository';
 
 /**
  * Throttling cannot be caused on purpose in DynamoDB Local, so BatchGetItem's partial

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ChainEntry, hashRecordedEvent, recordedEventJson, verifyChain } from '#shared/custody/chain';
-import { commissioningEvent, lotRecallEvent, toEpcisEvent } from '#shared/custody/epcis';
-import { validateShape } from '#shared/custody/event-shape';
-import { legacyCommissioningEvent } from '#shared/custody/legacy-event-ids';
+import { type ChainEntry, hashRecordedEvent, recordedEventJson, verifyChain } from '#shared/custody/domain/chain';
+import { commissioningEvent, lotRecallEvent, toEpcisEvent } from '#shared/custody/domain/epcis';
+import { validateShape } from '#shared/custody/domain/event-shape';
+import { legacyCommissioningEvent } from '#shared/custody/domain/legacy-event-ids';
 import { canonicalJson, legacyCanonicalJson } from '#shared/kernel/canonical-json';
 import { caseRef, event, unit } from '../support/custody-states';
 

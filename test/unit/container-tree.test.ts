@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containersAbove, MAX_CONTAINER_DEPTH } from '#shared/custody/container-tree';
-import { type SubjectState, subjectIdOf } from '#shared/custody/types';
+import { containersAbove, MAX_CONTAINER_DEPTH } from '#shared/custody/domain/container-tree';
+import { type SubjectState, subjectIdOf } from '#shared/custody/domain/types';
 import { caseRef, held, pallet, unit } from '../support/custody-states';
 
 const palletState = held(pallet, 'factory', { childCount: 1 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/chain';
-import { epcisBodyOf, eventIdOf } from '#shared/custody/epcis';
-import { eventPreHash } from '#shared/custody/event-hash';
+import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/domain/chain';
+import { epcisBodyOf, eventIdOf } from '#shared/custody/domain/epcis';
+import { eventPreHash } from '#shared/custody/domain/event-hash';
 import { event, unit } from '../support/custody-states';
 
 describe('event ids', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, type RuleInput, restoredState } from '#shared/custody/rules';
-import { type CustodyEvent, MAX_EVENTS_PER_SUBJECT, type SubjectState, subjectIdOf } from '#shared/custody/types';
+import { applyEvent, type RuleInput, restoredState } from '#shared/custody/domain/rules';
+import { type CustodyEvent, MAX_EVENTS_PER_SUBJECT, type SubjectState, subjectIdOf } from '#shared/custody/domain/types';
 import { caseRef, errorCodeOf, event, GTIN, held, pallet, ruleInput, unit } from '../support/custody-states';
 
 /** The rules are pure: states in, new states or a 409 out. No database, no mocks. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendSteps, boundSteps, movesSince, shownSteps, withEventSummaries } from '#shared/custody/summary';
-import { CUSTODY_SUMMARY_RECENT_STEPS, type CustodyStep, subjectIdOf, type Transition } from '#shared/custody/types';
+import { appendSteps, boundSteps, movesSince, shownSteps, withEventSummaries } from '#shared/custody/domain/summary';
+import { CUSTODY_SUMMARY_RECENT_STEPS, type CustodyStep, subjectIdOf, type Transition } from '#shared/custody/domain/types';
 import { caseRef, event, held, unit } from '../support/custody-states';
 
 const step = (i: number, name: CustodyStep['step'] = 'packing'): CustodyStep => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cbvShortName, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
+import { cbvShortName, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/domain/epcis-query';
 import { AppError } from '#shared/kernel/errors';
 
 const refusal = (raw: Record<string, string>) => {

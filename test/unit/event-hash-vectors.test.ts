@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventHashId, eventPreHash, hashIdOfPreHash } from '#shared/custody/event-hash';
+import { eventHashId, eventPreHash, hashIdOfPreHash } from '#shared/custody/domain/event-hash';
 
 /**
  * GS1's published test vectors of the CBV 2.0 event hash (the test documents of the

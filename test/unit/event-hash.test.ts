@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventHashId, eventPreHash, hashIdOfPreHash } from '#shared/custody/event-hash';
-import { canonicalTimestamp, canonicalValue } from '#shared/custody/event-hash-values';
+import { eventHashId, eventPreHash, hashIdOfPreHash } from '#shared/custody/domain/event-hash';
+import { canonicalTimestamp, canonicalValue } from '#shared/custody/domain/event-hash-values';
 import { normaliseGs1Identifier } from '#shared/kernel/codes/gs1-key-identifiers';
 
 const context = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { traceseal: 'https://traceseal.dev/voc/' }];

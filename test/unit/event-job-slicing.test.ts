@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventJobMessage } from '#shared/services/event-job-dispatcher';
-import { nextSliceSize, summarize } from '#shared/services/event-job-service';
-import { chunkBySize, MAX_CHUNK_JSON_BYTES } from '#shared/store/event-job-chunks';
+import { parseEventJobMessage } from '#shared/custody/services/event-job-dispatcher';
+import { nextSliceSize, summarize } from '#shared/custody/services/event-job-service';
+import { chunkBySize, MAX_CHUNK_JSON_BYTES } from '#shared/custody/store/event-job-chunks';
 
 /** The pure parts of event jobs: how work is cut into slices, and stored input into chunks. */
 describe('nextSliceSize', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/event-shape';
-import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/rules';
+import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/domain/event-shape';
+import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/domain/rules';
 import { errorCodeOf } from '../support/custody-states';
 
 const now = new Date('2026-02-01T00:00:00.000Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EPCIS_QUERY_PARAMETERS } from '#shared/custody/epcis-query';
+import { EPCIS_QUERY_PARAMETERS } from '#shared/custody/domain/epcis-query';
 import { ExportQuery } from '#shared/http/schemas/index';
 import { EXPORT_QUERY_PARAMETERS } from '#shared/services/audit/export-source';
 

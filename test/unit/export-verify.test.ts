@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashRecordedEvent } from '#shared/custody/chain';
+import { hashRecordedEvent } from '#shared/custody/domain/chain';
 import type { ExportFormat, ExportRecord } from '#shared/custody/export-formats';
 import { readExportRecords, readLines } from '#shared/custody/export-readers';
 import { verifyExport } from '#shared/services/audit/export-verify';

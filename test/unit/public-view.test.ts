@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type CustodyFacts, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/public-view';
-import { appendSteps } from '#shared/custody/summary';
-import { type CustodyStep, subjectIdOf } from '#shared/custody/types';
+import { type CustodyFacts, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/domain/public-view';
+import { appendSteps } from '#shared/custody/domain/summary';
+import { type CustodyStep, subjectIdOf } from '#shared/custody/domain/types';
 import { held, pallet, unit } from '../support/custody-states';
 
 const orgs = new Map<string, PublicOrg>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { competentProvinces, requireRecallJurisdiction } from '#shared/custody/recall-jurisdiction';
+import { competentProvinces, requireRecallJurisdiction } from '#shared/custody/domain/recall-jurisdiction';
 import { ForbiddenError } from '#shared/kernel/errors';
 
 const refusal = (regulator: string, places: Parameters<typeof requireRecallJurisdiction>[2]) => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CustodyView } from '#shared/custody/public-view';
+import type { CustodyView } from '#shared/custody/domain/public-view';
 import type { ScanAlert } from '#shared/domain/scan-rules';
 import { decideVerdict } from '#shared/domain/verification';
 import { CHECK_SCRIPT, PAGE_CSP } from '#shared/http/page-check-script';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CustodyView } from '#shared/custody/public-view';
+import type { CustodyView } from '#shared/custody/domain/public-view';
 import type { ScanAlert } from '#shared/domain/scan-rules';
 import { decideVerdict, endOfServiceLife, STATUS_MESSAGES, VERIFICATION_STATUSES } from '#shared/domain/verification';
 import { prefersHtml, renderVerificationPage } from '#shared/http/verification-page';

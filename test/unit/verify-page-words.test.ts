@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CustodyView, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/public-view';
+import { type CustodyView, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/domain/public-view';
 import type { ScanAlert } from '#shared/domain/scan-rules';
 import { decideVerdict, verdictWithoutRecord } from '#shared/domain/verification';
 import { localDate, localDateTime } from '#shared/http/page-dates';

@@ -4,6 +4,9 @@
  * silently ignored.
  */
 
+export * from '../../custody/http/epcis-query-schemas';
+export * from '../../custody/http/event-job-schemas';
+export * from '../../custody/http/schemas';
 export * from '../../issuance/http/schemas';
 export * from '../../kernel/http/common-schemas';
 export * from '../../registry/http/schemas';
@@ -11,9 +14,6 @@ export * from '../../reports/http/schemas';
 export * from './alerts';
 export * from './audit-exports';
 export * from './audit-log';
-export * from './custody';
-export * from './epcis-query';
-export * from './event-jobs';
 export * from './inbox';
 export * from './resolver';
 export * from './scans';

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { eventsRecordedBetween } from '#shared/custody/store/event-index-reader';
+import { putEventIndexRows } from '#shared/custody/store/event-index-repository';
 import {
   compareLogOrder,
   eventLeafHash,
@@ -10,8 +12,6 @@ import {
 import { getOptionalStringFromEnv } from '#shared/kernel/config';
 import { ConflictError } from '#shared/kernel/errors';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { eventsRecordedBetween } from '#shared/store/event-index-reader';
-import { putEventIndexRows } from '#shared/store/event-index-repository';
 import { countEventsRecordedBetween } from '#shared/store/event-time-count';
 import { witnessHead } from '#shared/store/head-witness';
 import {

@@ -1,6 +1,6 @@
+import { eventsByEntryId, eventsInOrder } from '#shared/custody/store/event-index-reader';
 import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
 import { inclusionProof } from '#shared/kernel/merkle-tree';
-import { eventsByEntryId, eventsInOrder } from '#shared/store/event-index-reader';
 import { entryIdsAt, leafIndexesOf, loadTree } from '#shared/store/merkle-log-repository';
 
 /**

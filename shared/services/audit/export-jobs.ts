@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { viewerOf } from '#shared/custody/domain/event-audience';
 import type { ExportFormat } from '#shared/custody/export-formats';
-import { viewerOf } from '#shared/domain/event-audience';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';

@@ -1,12 +1,12 @@
-import { EPCIS_QUERY_PARAMETERS, type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/epcis-query';
+import { EPCIS_QUERY_PARAMETERS, type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/domain/epcis-query';
+import { canSee, type EventViewer } from '#shared/custody/domain/event-audience';
+import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/domain/rules';
 import { type ExportRecord, entryIdOf } from '#shared/custody/export-formats';
-import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/rules';
-import { canSee, type EventViewer } from '#shared/domain/event-audience';
+import { eventsInOrder, type IndexedEvent } from '#shared/custody/store/event-index-reader';
 import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '#shared/domain/merkle-chunks';
 import { type Hash, inclusionProof } from '#shared/kernel/merkle-tree';
-import { eventsInOrder, type IndexedEvent } from '#shared/store/event-index-reader';
 import { leafIndexesOf, loadTree, readChunks } from '#shared/store/merkle-log-repository';
-import { chooseIndex } from '../epcis-query-service';
+import { chooseIndex } from '../../custody/services/epcis-query-service';
 
 /**
  * The records of an export, read as GET /v1/epcis/events reads (the index chosen for the

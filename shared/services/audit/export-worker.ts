@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { parseEpcisQuery } from '#shared/custody/epcis-query';
+import { parseEpcisQuery } from '#shared/custody/domain/epcis-query';
+import { viewerOf } from '#shared/custody/domain/event-audience';
 import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shared/custody/export-formats';
-import { viewerOf } from '#shared/domain/event-audience';
+import { partiesOfEvents } from '#shared/custody/services/party-lookup';
 import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import { logger } from '#shared/kernel/logger';
 import { getOrganization } from '#shared/registry/store/org-repository';
-import { partiesOfEvents } from '#shared/services/party-lookup';
 import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/store/export-file-store';
 import {
   claimExportJob,

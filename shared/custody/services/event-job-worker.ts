@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { loadEventJobInputs } from '#shared/custody/store/event-job-chunks';
+import { getEventJob } from '#shared/custody/store/event-job-repository';
+import {
+  acquireEventJobLease,
+  commitEventJobProgress,
+  recordEventJobFailure,
+  releaseEventJobLease,
+} from '#shared/custody/store/event-job-runs';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { AppError } from '#shared/kernel/errors';
+import { logger } from '#shared/kernel/logger';
+import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
+import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-service';
+
+/**
+ * One worker run on an event job: take the job's lease until this run's deadline, record
+ * its events from where it stands, a slice at a time, storing each slice's results with
+ * the new position in one conditional write, and stop while time is left. Another run
+ * continues from the stored position, so a run that dies loses at most its current slice,
+ * whose events then answer `duplicate` (events have deterministic ids): none is applied
+ * twice. The lease keeps two runs (a queue delivering twice) off the same job.
+ */
+export const MAX_FAILED_RUNS = 3;
+const RETRY_DELAY_SECONDS = 30;
+
+export const processEventJob = async (jobId: string, remainingMs: () => number): Promise<WorkerOutcome> => {
+  const owner = randomUUID();
+  const job = await acquireEventJobLease(jobId, owner, Date.now() + remainingMs());
+  if (job === undefined) {
+    const current = await getEventJob(jobId);
+    if (current === undefined) return { kind: 'gone' };
+    return current.status === 'running' ? { kind: 'busy' } : { kind: current.status };
+  }
+  const principal: Principal = { orgId: job.orgId, role: job.role, clientId: job.clientId };
+  try {
+    const inputs = await loadEventJobInputs<CallInput>(jobId, job.nextIndex);
+    if (inputs.values.length !== job.total - job.nextIndex) throw new Error(`Event job ${jobId} input is incomplete`);
+    let superseded = false;
+    const run = await ingestWithinBudget(
+      principal,
+      inputs.values,
+      job.nextIndex,
+      { remainingMs, marginMs: workerMarginMs() },
+      async (results, next) => {
+        const committed = await commitEventJobProgress({
+          id: jobId,
+          owner,
+          expectedNext: next - results.length,
+          results,
+          delta: summarize(results),
+          finished: next === job.total,
+          now: new Date(),
+        });
+        superseded = !committed;
+        return committed;
+      },
+    );
+    if (superseded) {
+      logger.warn('event job run lost its lease', { jobId, next: run.next });
+      return { kind: 'superseded' };
+    }
+    if (run.next === job.total) {
+      // A job whose events were all done by an earlier run that died before finishing it.
+      if (job.nextIndex === job.total) {
+        await commitEventJobProgress({
+          id: jobId,
+          owner,
+          expectedNext: job.total,
+          results: [],
+          delta: summarize([]),
+          finished: true,
+          now: new Date(),
+        });
+      }
+      logger.info('event job done', { jobId, total: job.total });
+      return { kind: 'done' };
+    }
+    await releaseEventJobLease(jobId, owner);
+    if (run.next === job.nextIndex) {
+      // Not even one slice fit: a margin as long as the timeout. Retrying at once would spin.
+      logger.warn('event job run had no time for a slice', { jobId, marginMs: workerMarginMs() });
+      return { kind: 'retry', delaySeconds: RETRY_DELAY_SECONDS };
+    }
+    return { kind: 'continue' };
+  } catch (error) {
+    return fail(jobId, owner, job.failedAttempts + 1, error);
+  }
+};
+
+/**
+ * A refusal the caller may see (its organization was deregistered, say) ends the job with
+ * that error. Anything else is our bug or an outage: tried again later, a few times, then
+ * the job ends as failed with a message that reveals nothing.
+ */
+const fail = async (jobId: string, owner: string, attempt: number, error: unknown): Promise<WorkerOutcome> => {
+  const exposed = error instanceof AppError && error.expose;
+  const final = exposed || attempt >= MAX_FAILED_RUNS;
+  logger.error('event job run failed', {
+    jobId,
+    attempt,
+    final,
+    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+  });
+  await recordEventJobFailure({
+    id: jobId,
+    owner,
+    error: exposed ? { code: error.code, message: error.message } : { code: 'INTERNAL', message: 'Internal server error' },
+    final,
+    now: new Date(),
+  });
+  return final ? { kind: 'failed' } : { kind: 'retry', delaySeconds: RETRY_DELAY_SECONDS * attempt };
+};

@@ -1,8 +1,0 @@
-import { type SubjectState, subjectIdOf } from '#shared/custody/types';
-import { getState } from '#shared/store/subject-state-repository';
-
-/** The state of a container we commissioned, or undefined when the SSCC names none. */
-export const lookupContainer = async (sscc: string): Promise<SubjectState | undefined> => {
-  const state = (await getState(subjectIdOf({ kind: 'container', sscc })))?.state;
-  return state === undefined || state.ref.kind !== 'container' || state.commissioned === undefined ? undefined : state;
-};

@@ -1,7 +1,7 @@
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { registerLabReport } from '#shared/services/lab-report-service';
+import { registerLabReport } from '#shared/test-reports/services/lab-report-service';
 
 export const handler = createHandler(ROUTES.registerLabReport, async ({ principal, body }) =>
   json(201, await registerLabReport(principal, body)),

@@ -1,11 +1,15 @@
 import { ROUTES } from '#shared/http/routes';
-import { readAttachRequest } from '#shared/http/test-report-request';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { type HttpResponse, json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';
-import { compareReportsFor } from '#shared/services/test-report-compare-service';
-import { productCertifications, publicTestReportPdf, testReportPdfFor } from '#shared/services/test-report-pdf-service';
-import { attachReport, getAttachmentFor } from '#shared/services/test-report-service';
+import { readAttachRequest } from '#shared/test-reports/http/test-report-request';
+import { compareReportsFor } from '#shared/test-reports/services/test-report-compare-service';
+import {
+  productCertifications,
+  publicTestReportPdf,
+  testReportPdfFor,
+} from '#shared/test-reports/services/test-report-pdf-service';
+import { attachReport, getAttachmentFor } from '#shared/test-reports/services/test-report-service';
 
 /** A PDF as Lambda returns binary: base64, sandboxed so a crafted PDF can run nothing on our origin. */
 const pdfResponse = (pdf: Buffer, cacheControl: string): HttpResponse => ({

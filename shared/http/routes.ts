@@ -1,5 +1,6 @@
 import { EPCIS_ROUTES } from '../custody/http/epcis-routes';
 import { errorResponse, errors, type RouteDefinition, route } from '../kernel/http/route-definition';
+import { TEST_REPORT_ROUTES } from '../test-reports/http/test-report-routes';
 import { ALERT_ROUTES } from './alert-routes';
 import { AUDIT_EXPORT_ROUTES } from './audit-export-routes';
 import { AUDIT_LOG_ROUTES } from './audit-log-routes';
@@ -8,7 +9,6 @@ import { RESOLVER_ROUTES } from './resolver-routes';
 import { SCAN_ROUTES } from './scan-routes';
 import * as s from './schemas';
 import { SPOT_CHECK_ROUTES } from './spot-check-routes';
-import { TEST_REPORT_ROUTES } from './test-report-routes';
 
 /**
  * Every HTTP route, once. The local gateway routes by it, the CDK stack makes one Lambda

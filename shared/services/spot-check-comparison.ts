@@ -5,15 +5,15 @@
  */
 
 import { drawProvinceFor, parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
-import type { LabReportClaims } from '#shared/domain/test-reports';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
-import { getLabReport } from '#shared/store/lab-report-repository';
 import { getDraw } from '#shared/store/spot-check-repository';
 import { listResults, type SpotCheckComparison, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
+import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
+import { getLabReport } from '#shared/test-reports/store/lab-report-repository';
 import { requireRegisteredOrg } from '../registry/services/registry-service';
-import { compareReportsFor } from './test-report-compare-service';
+import { compareReportsFor } from '../test-reports/services/test-report-compare-service';
 
 export interface LabReportRef {
   labOrgId: string;

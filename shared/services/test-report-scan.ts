@@ -1,8 +1,8 @@
 import type { LinkTarget } from '#shared/domain/linkset';
-import type { AttachedReport } from '#shared/domain/test-report-attachments';
-import { type TestReportSummary, testReportSummary } from '#shared/domain/test-report-scan';
 import type { Product } from '#shared/kernel/types';
-import { getAttachment, getScanAttachments } from '#shared/store/test-report-repository';
+import type { AttachedReport } from '#shared/test-reports/domain/test-report-attachments';
+import { type TestReportSummary, testReportSummary } from '#shared/test-reports/domain/test-report-scan';
+import { getAttachment, getScanAttachments } from '#shared/test-reports/store/test-report-repository';
 import { createTtlCache } from '../kernel/ttl-cache';
 
 /** Kept a minute per container, like products: the CDN keeps a verdict that long anyway. */

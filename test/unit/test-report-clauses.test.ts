@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLAUSE_CATALOGUES, clauseProblems, outcomeOfValue } from '#shared/domain/test-report-clauses';
+import { CLAUSE_CATALOGUES, clauseProblems, outcomeOfValue } from '#shared/test-reports/domain/test-report-clauses';
 
 const helmet = [
   { clause: 'impact_absorption', result: 'pass', value: 3850, unit: 'N' },

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type AttachedClaims, compareReports, compareWithRegistration, verdictOf } from '#shared/domain/test-report-compare';
-import type { LabReportClaims } from '#shared/domain/test-reports';
 import type { LabAccreditation } from '#shared/kernel/types';
+import {
+  type AttachedClaims,
+  compareReports,
+  compareWithRegistration,
+  verdictOf,
+} from '#shared/test-reports/domain/test-report-compare';
+import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
 
 const accreditation: LabAccreditation = {
   scheme: 'CNAS',

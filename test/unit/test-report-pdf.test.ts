@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPdf } from '#shared/domain/test-report-pdf';
+import { checkPdf } from '#shared/test-reports/domain/test-report-pdf';
 
 const pdf = (tail: string) => Buffer.from(`%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n${tail}`);
 

@@ -5,7 +5,7 @@ import { DRAW_ALGORITHM_V1 } from '#shared/domain/spot-check-draw-v1';
 import { DRAW_STATUSES, MAX_INSPECTORS, MAX_POPULATION } from '#shared/domain/spot-checks';
 import { PRODUCT_CATEGORIES } from '#shared/kernel/types';
 import { Gtin14, Lot, text } from '../../kernel/http/common-schemas';
-import { RegisterLabReportBody, ReportComparison } from './test-reports';
+import { RegisterLabReportBody, ReportComparison } from '../../test-reports/http/schemas';
 
 export const DrawIdParams = z.strictObject({ id: z.uuid() });
 export const DrawTargetParams = z.strictObject({

@@ -1,5 +1,3 @@
-import { type ClauseResult, clauseProblems } from '#shared/domain/test-report-clauses';
-import type { LabReportClaims, LabReportRegistration, ReportProduct } from '#shared/domain/test-reports';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { requireRole } from '#shared/kernel/auth/principal';
 import { BadRequestError, ValidationError } from '#shared/kernel/errors';
@@ -7,8 +5,10 @@ import { signLabClaims } from '#shared/kernel/keys/lab-keys';
 import type { LabAccreditation } from '#shared/kernel/types';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { putLabReport } from '#shared/store/lab-report-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import { type ClauseResult, clauseProblems } from '#shared/test-reports/domain/test-report-clauses';
+import type { LabReportClaims, LabReportRegistration, ReportProduct } from '#shared/test-reports/domain/test-reports';
+import { putLabReport } from '#shared/test-reports/store/lab-report-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { recompareCitations } from './test-report-service';
 
 export interface RegisterLabReportInput {

@@ -1,12 +1,12 @@
-import { type AttachedReport, subjectId } from '#shared/domain/test-report-attachments';
-import { type TestReportSummary, testReportSummary } from '#shared/domain/test-report-scan';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import type { LaCertificate } from '#shared/kernel/types';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
-import { getAttachment } from '#shared/store/test-report-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import { type AttachedReport, subjectId } from '#shared/test-reports/domain/test-report-attachments';
+import { type TestReportSummary, testReportSummary } from '#shared/test-reports/domain/test-report-scan';
+import { getTestReportPdf, testReportPdfKey } from '#shared/test-reports/store/test-report-pdf-store';
+import { getAttachment } from '#shared/test-reports/store/test-report-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { resolveSubject, type SubjectRef } from './test-report-service';
 
 const noReport = () => new NotFoundError('TEST_REPORT_NOT_FOUND', 'No test report is attached here');

@@ -1,4 +1,4 @@
-import { errors, route } from '../kernel/http/route-definition';
+import { errors, route } from '../../kernel/http/route-definition';
 import {
   AttachedReport,
   CompareReportsQuery,
@@ -9,7 +9,7 @@ import {
   ReportComparison,
   TestReportSubjectBatchParams,
   TestReportSubjectGtinParams,
-} from './schemas/test-reports';
+} from './schemas';
 
 /** Test reports (shared/http/routes.ts spreads them into ROUTES): labs register, factories attach, anyone compares. */
 export const TEST_REPORT_ROUTES = {

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/kernel/errors';
-import { multipartBoundary, parseMultipart } from '../kernel/http/multipart';
-import { AttachReportFields, MAX_ATTACH_BODY_BYTES } from './schemas/test-reports';
+import { multipartBoundary, parseMultipart } from '../../kernel/http/multipart';
+import { AttachReportFields, MAX_ATTACH_BODY_BYTES } from './schemas';
 
 export interface AttachRequest {
   fields: z.output<typeof AttachReportFields>;

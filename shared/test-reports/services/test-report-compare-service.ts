@@ -1,11 +1,11 @@
-import type { ClauseResult } from '#shared/domain/test-report-clauses';
-import { type ClauseComparison, compareReports } from '#shared/domain/test-report-compare';
-import type { LabReportClaims } from '#shared/domain/test-reports';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, NotFoundError } from '#shared/kernel/errors';
 import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
-import { getLabReport } from '#shared/store/lab-report-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import type { ClauseResult } from '#shared/test-reports/domain/test-report-clauses';
+import { type ClauseComparison, compareReports } from '#shared/test-reports/domain/test-report-compare';
+import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
+import { getLabReport } from '#shared/test-reports/store/lab-report-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { getAttachmentFor } from './test-report-service';
 
 /** `product:<gtin>`, `batch:<id>` or `lab:<lab org id>:<number>` (the query schema checks the shape). */

@@ -1,15 +1,4 @@
 import { createHash } from 'node:crypto';
-import { type AttachedReport, type AttachmentSubject, subjectId } from '#shared/domain/test-report-attachments';
-import { type ClauseResult, clauseProblems } from '#shared/domain/test-report-clauses';
-import {
-  type AttachedClaims,
-  compareWithRegistration,
-  type LabSide,
-  type ReportDifference,
-  verdictOf,
-} from '#shared/domain/test-report-compare';
-import { checkPdf, MAX_TEST_REPORT_PDF_BYTES } from '#shared/domain/test-report-pdf';
-import type { LabReportClaims } from '#shared/domain/test-reports';
 import { getBatchById } from '#shared/issuance/store/batch-repository';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { requireRole } from '#shared/kernel/auth/principal';
@@ -26,11 +15,22 @@ import { provinceOf } from '#shared/kernel/places/provinces';
 import type { Organization } from '#shared/kernel/types';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getLabReport } from '#shared/store/lab-report-repository';
-import { putTestReportPdf, testReportPdfKey } from '#shared/store/test-report-pdf-store';
-import { getAttachment, listCitations, putAttachment, updateComparison } from '#shared/store/test-report-repository';
-import { fileInInbox } from '../inbox/inbox-service';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import { type AttachedReport, type AttachmentSubject, subjectId } from '#shared/test-reports/domain/test-report-attachments';
+import { type ClauseResult, clauseProblems } from '#shared/test-reports/domain/test-report-clauses';
+import {
+  type AttachedClaims,
+  compareWithRegistration,
+  type LabSide,
+  type ReportDifference,
+  verdictOf,
+} from '#shared/test-reports/domain/test-report-compare';
+import { checkPdf, MAX_TEST_REPORT_PDF_BYTES } from '#shared/test-reports/domain/test-report-pdf';
+import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
+import { getLabReport } from '#shared/test-reports/store/lab-report-repository';
+import { putTestReportPdf, testReportPdfKey } from '#shared/test-reports/store/test-report-pdf-store';
+import { getAttachment, listCitations, putAttachment, updateComparison } from '#shared/test-reports/store/test-report-repository';
+import { fileInInbox } from '../../inbox/inbox-service';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 
 export type SubjectRef = { kind: 'product'; gtin: string } | { kind: 'batch'; batchId: string };
 

@@ -19,10 +19,10 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { decodeJwt, type JSONWebKeySet } from 'jose';
-import { EXPORT_FORMATS, type ExportFormat } from '#shared/custody/export-formats';
-import { readExportRecords, readLines } from '#shared/custody/export-readers';
-import { type KeptHead, verifyExport } from '#shared/services/audit/export-verify';
-import type { WitnessedHeadInput } from '#shared/services/audit/export-verify-log';
+import { EXPORT_FORMATS, type ExportFormat } from '#shared/audit/domain/export-formats';
+import { readExportRecords, readLines } from '#shared/audit/domain/export-readers';
+import { type KeptHead, verifyExport } from '#shared/audit/services/export-verify';
+import type { WitnessedHeadInput } from '#shared/audit/services/export-verify-log';
 
 export interface VerifyExportArgs {
   file: string;

@@ -1,6 +1,6 @@
+import { appendAndCheckpoint, recordedEventSource } from '#shared/audit/services/checkpoint-service';
 import { AppError } from '#shared/kernel/errors';
 import { logger } from '#shared/kernel/logger';
-import { appendAndCheckpoint, recordedEventSource } from '#shared/services/audit/checkpoint-service';
 
 /**
  * The hourly EventBridge run. A run that finds another still holding the log has nothing to

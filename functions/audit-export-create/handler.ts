@@ -1,8 +1,8 @@
+import { createExport, readExport } from '#shared/audit/services/export-jobs';
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { pathOf } from '#shared/kernel/http/uri-encoding';
-import { createExport, readExport } from '#shared/services/audit/export-jobs';
 
 /** Starts an export job; the worker writes it, GET /v1/audit/exports/{id} follows it. */
 export const handler = createHandler(ROUTES.createExport, async ({ principal, body }) => {

@@ -1,14 +1,14 @@
-import { ROUTES } from '#shared/http/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
 import {
   latestCheckpoint,
   listCheckpoints,
   listWitnessedHeads,
   proveConsistency,
   proveInclusion,
-} from '#shared/services/audit/proof-service';
+} from '#shared/audit/services/proof-service';
+import { ROUTES } from '#shared/http/routes';
+import { createHandler } from '#shared/kernel/http/create-handler';
+import { json } from '#shared/kernel/http/responses';
+import { createRouter } from '#shared/kernel/http/router';
 
 // Heads change at most once per checkpoint run: a minute of staleness costs a verifier nothing.
 const HEADS_CACHE = 'public, max-age=60, s-maxage=60';

@@ -1,8 +1,8 @@
+import { appendAndCheckpoint, recordedEventSource } from '#shared/audit/services/checkpoint-service';
+import { publicHead } from '#shared/audit/services/proof-service';
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { appendAndCheckpoint, recordedEventSource } from '#shared/services/audit/checkpoint-service';
-import { publicHead } from '#shared/services/audit/proof-service';
 
 /** An HTTP call has 29 s: it appends at most this many events, the hourly run the rest. */
 const MAX_EVENTS_PER_CALL = 20_000;

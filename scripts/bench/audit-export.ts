@@ -43,19 +43,19 @@ export const seedHistory = async (
   const t0 = performance.now();
   const { toEpcisEvent } = await import('#shared/custody/domain/epcis');
   const { hashRecordedEvent } = await import('#shared/custody/domain/chain');
-  const { eventLeafHash } = await import('#shared/domain/audit-log');
+  const { eventLeafHash } = await import('#shared/audit/domain/audit-log');
   const { batchPutAll } = await import('#shared/kernel/db/dynamodb-client');
   const { eventIndexAttributes } = await import('#shared/custody/store/event-index-repository');
   const { eventKey } = await import('#shared/kernel/db/item-keys');
-  const log = await import('#shared/store/merkle-log-repository');
+  const log = await import('#shared/audit/store/merkle-log-repository');
   const { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } = await import(
-    '#shared/services/audit/checkpoint-service'
+    '#shared/audit/services/checkpoint-service'
   );
 
   const owner = randomUUID();
   let state = await log.acquireLogLease(owner, Date.now(), 60 * 60 * 1000);
   if (state.size !== 0) throw new Error('seedHistory wants an empty audit log');
-  const { importLeaves } = await import('#shared/store/merkle-log-import');
+  const { importLeaves } = await import('#shared/audit/store/merkle-log-import');
   const SLICE = 8192;
   const heads = new Map<string, string>();
   const GENESIS = createHash('sha256').update('bench genesis').digest('hex');
@@ -156,8 +156,8 @@ export const exportInChild = async (jobId: string, env: NodeJS.ProcessEnv = proc
 };
 
 const child = async (jobId: string): Promise<void> => {
-  const { runExportJob } = await import('#shared/services/audit/export-worker');
-  const { getExportJob } = await import('#shared/store/export-job-repository');
+  const { runExportJob } = await import('#shared/audit/services/export-worker');
+  const { getExportJob } = await import('#shared/audit/store/export-job-repository');
   const t0 = performance.now();
   for (let run = 0; run < 100; run++) {
     const outcome = await runExportJob(jobId);
@@ -192,7 +192,7 @@ export const benchAuditExport = async (
     process.env.EVENTS_SINCE = start.toISOString().slice(0, 10);
     process.env.EXPORT_PART_BYTES = String(5 * 1024 * 1024);
     const seed = await seedHistory(count, start, 'org-bench-factory');
-    const { createExport } = await import('#shared/services/audit/export-jobs');
+    const { createExport } = await import('#shared/audit/services/export-jobs');
     const national = await createNationalRegulator();
     const principal = { orgId: national, role: 'regulator' as const, clientId: 'bench' };
     const job = await createExport(principal, { format, query: {} }, new Date(), async () => undefined);

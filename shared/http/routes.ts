@@ -1,9 +1,9 @@
+import { AUDIT_EXPORT_ROUTES } from '../audit/http/audit-export-routes';
+import { AUDIT_LOG_ROUTES } from '../audit/http/audit-log-routes';
 import { EPCIS_ROUTES } from '../custody/http/epcis-routes';
 import { errorResponse, errors, type RouteDefinition, route } from '../kernel/http/route-definition';
 import { TEST_REPORT_ROUTES } from '../test-reports/http/test-report-routes';
 import { ALERT_ROUTES } from './alert-routes';
-import { AUDIT_EXPORT_ROUTES } from './audit-export-routes';
-import { AUDIT_LOG_ROUTES } from './audit-log-routes';
 import { INBOX_ROUTES } from './inbox-routes';
 import { RESOLVER_ROUTES } from './resolver-routes';
 import { SCAN_ROUTES } from './scan-routes';

@@ -801,7 +801,7 @@ describe("every listing's cursor", () => {
 
     // Signed heads: the fixtures signed one, the hourly run (an hour on) signs the next.
     const { appendAndCheckpoint, HEAD_REFRESH_MS, recordedEventSource } = await import(
-      '#shared/services/audit/checkpoint-service'
+      '#shared/audit/services/checkpoint-service'
     );
     await appendAndCheckpoint({ source: recordedEventSource, now: new Date(Date.now() + HEAD_REFRESH_MS + 60_000) });
     harvested.set(

@@ -1,18 +1,24 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, eventLeafHash, type LogEvent, type TreeHead } from '#shared/domain/audit-log';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { eventKey } from '#shared/kernel/db/item-keys';
-import { verifyConsistency, verifyInclusion } from '#shared/kernel/merkle-tree';
+import { auditLog, eventLeafHash, type LogEvent, type TreeHead } from '#shared/audit/domain/audit-log';
 import {
   appendAndCheckpoint,
   HEAD_REFRESH_MS,
   recordedEventSource,
   SETTLE_MARGIN_MS,
-} from '#shared/services/audit/checkpoint-service';
-import { TREE_HEAD_TYP, verifyTreeHead } from '#shared/services/audit/tree-head-jws';
-import { acquireLogLease, appendLeaves, LogBusyError, readLogState, releaseLogLease } from '#shared/store/merkle-log-repository';
+} from '#shared/audit/services/checkpoint-service';
+import { TREE_HEAD_TYP, verifyTreeHead } from '#shared/audit/services/tree-head-jws';
+import {
+  acquireLogLease,
+  appendLeaves,
+  LogBusyError,
+  readLogState,
+  releaseLogLease,
+} from '#shared/audit/store/merkle-log-repository';
+import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
+import { eventKey } from '#shared/kernel/db/item-keys';
+import { verifyConsistency, verifyInclusion } from '#shared/kernel/merkle-tree';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExport } from '#shared/services/audit/export-jobs';
-import { localExportPath } from '#shared/store/export-file-store';
+import { createExport } from '#shared/audit/services/export-jobs';
+import { localExportPath } from '#shared/audit/store/export-file-store';
 import { createNationalRegulator, exportInChild, PEAK_RSS_GOAL_MB, seedHistory } from '../../scripts/bench/audit-export';
 import { startTestService, type TestService } from '../support/local-service';
 

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashRecordedEvent } from '#shared/custody/domain/chain';
-import { eventLeafHash } from '#shared/domain/audit-log';
-import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } from '#shared/kernel/db/item-keys';
-import { slotHolders } from '#shared/kernel/jobs/job-slot-repository';
-import { STALLED_JOB_MS } from '#shared/kernel/jobs/job-slots';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import type { Role } from '#shared/kernel/types';
-import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/services/audit/checkpoint-service';
-import { createExport } from '#shared/services/audit/export-jobs';
-import { runExportJob } from '#shared/services/audit/export-worker';
-import { signTreeHead } from '#shared/services/audit/tree-head-jws';
-import { getExportJob } from '#shared/store/export-job-repository';
+import { eventLeafHash } from '#shared/audit/domain/audit-log';
+import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
+import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/audit/services/checkpoint-service';
+import { createExport } from '#shared/audit/services/export-jobs';
+import { runExportJob } from '#shared/audit/services/export-worker';
+import { signTreeHead } from '#shared/audit/services/tree-head-jws';
+import { getExportJob } from '#shared/audit/store/export-job-repository';
 import {
   AUDIT_LOG_CHUNK_SIZE,
   latestHead,
@@ -24,7 +17,14 @@ import {
   loadTree,
   putHead,
   readLogState,
-} from '#shared/store/merkle-log-repository';
+} from '#shared/audit/store/merkle-log-repository';
+import { hashRecordedEvent } from '#shared/custody/domain/chain';
+import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
+import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } from '#shared/kernel/db/item-keys';
+import { slotHolders } from '#shared/kernel/jobs/job-slot-repository';
+import { STALLED_JOB_MS } from '#shared/kernel/jobs/job-slots';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import type { Role } from '#shared/kernel/types';
 import { runVerifyExport } from '../../scripts/verify-export';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { loadEpcisValidator } from '../support/epcis-schema';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkedRangeHasher } from '#shared/domain/merkle-chunks';
-import { leafHash, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
-import { importLeaves } from '#shared/store/merkle-log-import';
+import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
+import { importLeaves } from '#shared/audit/store/merkle-log-import';
 import {
   acquireLogLease,
   appendLeaves,
@@ -11,7 +10,8 @@ import {
   loadTree,
   readLogState,
   releaseLogLease,
-} from '#shared/store/merkle-log-repository';
+} from '#shared/audit/store/merkle-log-repository';
+import { leafHash, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
 import { startTestService, type TestService } from '../support/local-service';
 
 /**

@@ -1,8 +1,6 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import { hashRecordedEvent } from '#shared/custody/domain/chain';
-import { eventIdOf, toEpcisEvent } from '#shared/custody/domain/epcis';
-import type { CustodyEvent } from '#shared/custody/domain/types';
+import { eventLeafHash } from '#shared/audit/domain/audit-log';
 import {
   type ExportFormat,
   type ExportRecord,
@@ -10,14 +8,16 @@ import {
   exportEpilogue,
   exportPrologue,
   proofLineOf,
-} from '#shared/custody/export-formats';
-import { eventLeafHash } from '#shared/domain/audit-log';
+} from '#shared/audit/domain/export-formats';
+import type { EdgeLeaf } from '#shared/audit/services/export-edges';
+import { type ExportManifest, signExportManifest } from '#shared/audit/services/export-manifest';
+import { signTreeHead } from '#shared/audit/services/tree-head-jws';
+import { hashRecordedEvent } from '#shared/custody/domain/chain';
+import { eventIdOf, toEpcisEvent } from '#shared/custody/domain/epcis';
+import type { CustodyEvent } from '#shared/custody/domain/types';
 import type { SigningKey } from '#shared/kernel/codes/signature';
 import { toPublicJwk } from '#shared/kernel/codes/signature';
 import { arrayRangeHasher, inclusionProof, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
-import type { EdgeLeaf } from '#shared/services/audit/export-edges';
-import { type ExportManifest, signExportManifest } from '#shared/services/audit/export-manifest';
-import { signTreeHead } from '#shared/services/audit/tree-head-jws';
 
 /** Stored events as the custody service stores them: EPCIS JSON, with the chain hash. */
 /** The link of a subject's first event: the hash of its genesis, never an event of the export. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditLog, eventLeafData, type LogEvent, type TreeHead } from '#shared/domain/audit-log';
+import { auditLog, eventLeafData, type LogEvent, type TreeHead } from '#shared/audit/domain/audit-log';
 import { leafHash, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
 
 const event = (n: number, kind?: 'declaration'): LogEvent => ({

@@ -6,8 +6,8 @@ import {
   type ExportRecord,
   encodeRecord,
   exportPrologue,
-} from '#shared/custody/export-formats';
-import { csvRows, ExportFormatError, readExportRecords } from '#shared/custody/export-readers';
+} from '#shared/audit/domain/export-formats';
+import { csvRows, ExportFormatError, readExportRecords } from '#shared/audit/domain/export-readers';
 import { loadEpcisValidator } from '../support/epcis-schema';
 import { chunked, encodeExport, storedEvents } from '../support/export-fixtures';
 

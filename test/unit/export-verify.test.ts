@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { ExportFormat, ExportRecord } from '#shared/audit/domain/export-formats';
+import { readExportRecords, readLines } from '#shared/audit/domain/export-readers';
+import { verifyExport } from '#shared/audit/services/export-verify';
 import { hashRecordedEvent } from '#shared/custody/domain/chain';
-import type { ExportFormat, ExportRecord } from '#shared/custody/export-formats';
-import { readExportRecords, readLines } from '#shared/custody/export-readers';
-import { verifyExport } from '#shared/services/audit/export-verify';
 import { chunked, encodeExport, manifestFor, sha256, signedLog, storedEvents, testSigningKey } from '../support/export-fixtures';
 
 /**
@@ -193,7 +193,7 @@ describe('verify-export', () => {
     const { files, manifest, head } = await exportOf('ndjson', honest());
     const smaller = await signedLog(events.slice(0, 4), key);
     const { consistencyProof, arrayRangeHasher } = await import('#shared/kernel/merkle-tree');
-    const { eventLeafHash } = await import('#shared/domain/audit-log');
+    const { eventLeafHash } = await import('#shared/audit/domain/audit-log');
     const hash = arrayRangeHasher(events.map((e) => eventLeafHash(e.epcis)));
     const consistencyPath = async (first: number, second: number) =>
       consistencyProof(first, second, hash).map((h) => h.toString('hex'));

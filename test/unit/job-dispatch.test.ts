@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { followUpExport, parseExportJobMessage } from '#shared/audit/services/export-dispatch';
 import { followUpIssuance, parseIssuanceJobMessage } from '#shared/issuance/services/issuance-job-dispatcher';
-import { followUpExport, parseExportJobMessage } from '#shared/services/audit/export-dispatch';
 
 /**
  * Every job message names its organization as the SQS message group id, the continuation

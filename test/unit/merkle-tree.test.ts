@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunkedRangeHasher, chunkOf, chunksNeeded } from '#shared/domain/merkle-chunks';
+import { chunkedRangeHasher, chunkOf, chunksNeeded } from '#shared/audit/domain/merkle-chunks';
 import {
   arrayRangeHasher,
   consistencyProof,

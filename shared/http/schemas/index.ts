@@ -4,6 +4,8 @@
  * silently ignored.
  */
 
+export * from '../../audit/http/export-schemas';
+export * from '../../audit/http/log-schemas';
 export * from '../../custody/http/epcis-query-schemas';
 export * from '../../custody/http/event-job-schemas';
 export * from '../../custody/http/schemas';
@@ -13,8 +15,6 @@ export * from '../../registry/http/schemas';
 export * from '../../reports/http/schemas';
 export * from '../../test-reports/http/schemas';
 export * from './alerts';
-export * from './audit-exports';
-export * from './audit-log';
 export * from './inbox';
 export * from './resolver';
 export * from './scans';

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { viewerOf } from '#shared/custody/domain/event-audience';
-import type { ExportFormat } from '#shared/custody/export-formats';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { exportLinks } from '#shared/store/export-file-store';
+import type { ExportFormat } from '#shared/audit/domain/export-formats';
+import { exportLinks } from '#shared/audit/store/export-file-store';
 import {
   type ExportJob,
   failStalledExportJob,
   getExportJob,
   putExportJob,
   settleExportSlot,
-} from '#shared/store/export-job-repository';
-import { latestHead } from '#shared/store/merkle-log-repository';
+} from '#shared/audit/store/export-job-repository';
+import { latestHead } from '#shared/audit/store/merkle-log-repository';
+import { viewerOf } from '#shared/custody/domain/event-audience';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
+import { getOrganization } from '#shared/registry/store/org-repository';
 import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../../kernel/jobs/job-slots';
 import { dispatchExportJob, type ExportJobMessage } from './export-dispatch';
 import { planExport } from './export-source';

@@ -1,5 +1,5 @@
-import { errorResponse as error, route } from '../kernel/http/route-definition';
-import { CreateExportRequest, ExportJobView, ExportParams } from './schemas/audit-exports';
+import { errorResponse as error, route } from '../../kernel/http/route-definition';
+import { CreateExportRequest, ExportJobView, ExportParams } from './export-schemas';
 
 /**
  * Audit exports (shared/http/routes.ts spreads these into ROUTES): whoever may query EPCIS

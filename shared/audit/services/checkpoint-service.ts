@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eventsRecordedBetween } from '#shared/custody/store/event-index-reader';
-import { putEventIndexRows } from '#shared/custody/store/event-index-repository';
 import {
   compareLogOrder,
   eventLeafHash,
@@ -8,12 +6,9 @@ import {
   logEntryId,
   SETTLE_MARGIN_MS,
   type TreeHead,
-} from '#shared/domain/audit-log';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { ConflictError } from '#shared/kernel/errors';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { countEventsRecordedBetween } from '#shared/store/event-time-count';
-import { witnessHead } from '#shared/store/head-witness';
+} from '#shared/audit/domain/audit-log';
+import { countEventsRecordedBetween } from '#shared/audit/store/event-time-count';
+import { witnessHead } from '#shared/audit/store/head-witness';
 import {
   type AppendEntry,
   acquireLogLease,
@@ -26,7 +21,12 @@ import {
   putHead,
   releaseLogLease,
   type StoredHead,
-} from '#shared/store/merkle-log-repository';
+} from '#shared/audit/store/merkle-log-repository';
+import { eventsRecordedBetween } from '#shared/custody/store/event-index-reader';
+import { putEventIndexRows } from '#shared/custody/store/event-index-repository';
+import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import { ConflictError } from '#shared/kernel/errors';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import { extendsBaseline, refuseInconsistentLog, witnessBaseline } from './log-witness';
 import { signTreeHead } from './tree-head-jws';
 

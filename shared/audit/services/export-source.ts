@@ -1,11 +1,11 @@
+import { type ExportRecord, entryIdOf } from '#shared/audit/domain/export-formats';
+import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '#shared/audit/domain/merkle-chunks';
+import { leafIndexesOf, loadTree, readChunks } from '#shared/audit/store/merkle-log-repository';
 import { EPCIS_QUERY_PARAMETERS, type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/domain/epcis-query';
 import { canSee, type EventViewer } from '#shared/custody/domain/event-audience';
 import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/domain/rules';
-import { type ExportRecord, entryIdOf } from '#shared/custody/export-formats';
 import { eventsInOrder, type IndexedEvent } from '#shared/custody/store/event-index-reader';
-import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '#shared/domain/merkle-chunks';
 import { type Hash, inclusionProof } from '#shared/kernel/merkle-tree';
-import { leafIndexesOf, loadTree, readChunks } from '#shared/store/merkle-log-repository';
 import { chooseIndex } from '../../custody/services/epcis-query-service';
 
 /**

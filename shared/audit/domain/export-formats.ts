@@ -1,5 +1,5 @@
-import { EPCIS_CONTEXT } from './domain/epcis';
-import { namesOf, type Parties } from './domain/party-names';
+import { EPCIS_CONTEXT } from '../../custody/domain/epcis';
+import { namesOf, type Parties } from '../../custody/domain/party-names';
 
 /**
  * Audit exports, encoded one record at a time so that a writer never holds more than one

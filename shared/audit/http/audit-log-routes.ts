@@ -1,4 +1,4 @@
-import { errorResponse as error, route } from '../kernel/http/route-definition';
+import { errorResponse as error, route } from '../../kernel/http/route-definition';
 import {
   Checkpoint,
   CheckpointCreated,
@@ -10,7 +10,7 @@ import {
   InclusionProofQuery,
   WitnessedHeads,
   WitnessedHeadsQuery,
-} from './schemas/audit-log';
+} from './log-schemas';
 
 /**
  * The signed audit log (shared/http/routes.ts spreads these into ROUTES). Heads and

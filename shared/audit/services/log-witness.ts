@@ -1,12 +1,12 @@
 import type { JSONWebKeySet } from 'jose';
-import type { TreeHead } from '#shared/domain/audit-log';
-import { chunkedRangeHasher, MissingChunkError } from '#shared/domain/merkle-chunks';
+import type { TreeHead } from '#shared/audit/domain/audit-log';
+import { chunkedRangeHasher, MissingChunkError } from '#shared/audit/domain/merkle-chunks';
+import { witnessAlarm, witnessedHeads } from '#shared/audit/store/head-witness';
+import { latestHead, loadTree } from '#shared/audit/store/merkle-log-repository';
 import { ConflictError } from '#shared/kernel/errors';
 import { getJwks } from '#shared/kernel/keys/public-key-cache';
 import { logger } from '#shared/kernel/logger';
 import { consistencyProof, type Hash, verifyConsistency } from '#shared/kernel/merkle-tree';
-import { witnessAlarm, witnessedHeads } from '#shared/store/head-witness';
-import { latestHead, loadTree } from '#shared/store/merkle-log-repository';
 import { fileInInbox } from '../../inbox/inbox-service';
 import { verifyTreeHead } from './tree-head-jws';
 

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
-import type { TreeHead } from '#shared/domain/audit-log';
+import type { TreeHead } from '#shared/audit/domain/audit-log';
 import type { SigningKey } from '#shared/kernel/codes/signature';
 
 /**

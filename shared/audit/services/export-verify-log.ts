@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import { eventLeafHash, type TreeHead } from '#shared/domain/audit-log';
+import { eventLeafHash, type TreeHead } from '#shared/audit/domain/audit-log';
 import { verifyInclusion } from '#shared/kernel/merkle-tree';
 import type { EdgeLeaf } from './export-edges';
 import type { ExportManifest } from './export-manifest';

@@ -1,11 +1,11 @@
 // One file, a little over 300 lines: the checks verify-export runs, together and in the order it
 // prints them; the log's edges and witness (export-verify-log.ts) and chain links live beside it.
 import type { JSONWebKeySet } from 'jose';
+import { eventLeafHash, SETTLE_MARGIN_MS, type TreeHead } from '#shared/audit/domain/audit-log';
+import type { ProofLine } from '#shared/audit/domain/export-formats';
 import { hashRecordedEvent } from '#shared/custody/domain/chain';
 import { EPCIS_CONTEXT } from '#shared/custody/domain/epcis';
 import { eventHashId } from '#shared/custody/domain/event-hash';
-import type { ProofLine } from '#shared/custody/export-formats';
-import { eventLeafHash, SETTLE_MARGIN_MS, type TreeHead } from '#shared/domain/audit-log';
 import { verifyConsistency, verifyInclusion } from '#shared/kernel/merkle-tree';
 import { type ChainLinkReport, createChainLinkCheck } from './export-chain-links';
 import { type ExportManifest, verifyExportManifest } from './export-manifest';

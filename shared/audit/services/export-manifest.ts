@@ -1,6 +1,6 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
-import type { ExportFormat } from '#shared/custody/export-formats';
-import type { TreeHead } from '#shared/domain/audit-log';
+import type { TreeHead } from '#shared/audit/domain/audit-log';
+import type { ExportFormat } from '#shared/audit/domain/export-formats';
 import type { SigningKey } from '#shared/kernel/codes/signature';
 import type { ExportLeafRange } from './export-edges';
 

@@ -27,7 +27,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { CONTENT_TYPES, type ExportFormat, FILE_EXTENSIONS } from '#shared/custody/export-formats';
+import { CONTENT_TYPES, type ExportFormat, FILE_EXTENSIONS } from '#shared/audit/domain/export-formats';
 import { getOptionalStringFromEnv } from '#shared/kernel/config';
 import { AppError } from '#shared/kernel/errors';
 import { contentDisposition } from '#shared/kernel/http/header-values';

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { parseEpcisQuery } from '#shared/custody/domain/epcis-query';
-import { viewerOf } from '#shared/custody/domain/event-audience';
-import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shared/custody/export-formats';
-import { partiesOfEvents } from '#shared/custody/services/party-lookup';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { logger } from '#shared/kernel/logger';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/store/export-file-store';
+import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shared/audit/domain/export-formats';
+import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/audit/store/export-file-store';
 import {
   claimExportJob,
   completeExportJob,
@@ -16,7 +10,13 @@ import {
   type ExportStreamState,
   releaseExportJob,
   saveExportCheckpoint,
-} from '#shared/store/export-job-repository';
+} from '#shared/audit/store/export-job-repository';
+import { parseEpcisQuery } from '#shared/custody/domain/epcis-query';
+import { viewerOf } from '#shared/custody/domain/event-audience';
+import { partiesOfEvents } from '#shared/custody/services/party-lookup';
+import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+import { logger } from '#shared/kernel/logger';
+import { getOrganization } from '#shared/registry/store/org-repository';
 import { exportLeafRange } from './export-edges';
 import { signExportManifest } from './export-manifest';
 import { exportRecords } from './export-source';

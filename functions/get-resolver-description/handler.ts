@@ -1,8 +1,8 @@
-import { resolverDescription } from '#shared/domain/resolver-description';
 import { ROUTES } from '#shared/http/routes';
 import { getStringFromEnv } from '#shared/kernel/config';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
+import { resolverDescription } from '#shared/resolver/domain/resolver-description';
 
 /** Changes only with a deploy: the CDN and clients may keep it an hour. */
 export const handler = createHandler(ROUTES.getResolverDescription, async () =>

@@ -2,7 +2,7 @@ import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';
-import { getProductLinksFor, replaceProductLinks } from '#shared/services/product-links-service';
+import { getProductLinksFor, replaceProductLinks } from '#shared/resolver/services/product-links-service';
 
 /** A factory's resolver links for its own product: read them, or replace the whole set. */
 export const handler = createRouter([

@@ -1,9 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { toLightweightVerification } from '#shared/domain/lightweight-verification';
-import type { ResolverSubject } from '#shared/domain/linkset';
 import { createLeanHandler } from '#shared/http/lean-handler';
 import { pageLanguage } from '#shared/http/page-messages';
-import { linksetLink, resolve } from '#shared/http/resolver-responses';
 import {
   PAGE_CSP,
   type PageContext,
@@ -18,7 +16,9 @@ import { getStringFromEnv } from '#shared/kernel/config';
 import { BadRequestError } from '#shared/kernel/errors';
 import { type HttpResponse, json, text } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';
-import { pageLinksFor } from '#shared/services/page-links';
+import type { ResolverSubject } from '#shared/resolver/domain/linkset';
+import { linksetLink, resolve } from '#shared/resolver/http/resolver-responses';
+import { pageLinksFor } from '#shared/resolver/services/page-links';
 import { verifyContainerCode, verifyScannedCode } from '#shared/services/verify-service';
 
 /**

@@ -1,5 +1,5 @@
-import { LINK_TYPE_SYNTAX } from '#shared/domain/link-types';
 import { DIGSIG_PATTERN } from '#shared/kernel/codes/digital-link';
+import { LINK_TYPE_SYNTAX } from '#shared/resolver/domain/link-types';
 import type { RouteKeySource } from '../kernel/http/route-keys';
 
 /**

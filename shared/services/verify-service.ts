@@ -7,8 +7,8 @@ import { getScanFlag } from '#shared/store/scan-flag-reader';
 import { lookupContainer } from '../custody/services/container-lookup';
 import { checkSignatureDetailed, lookupUnit } from '../issuance/services/code-lookup';
 import { getOrganizationCached } from '../registry/services/organization-cache';
+import { testReportForScan } from '../resolver/services/test-report-scan';
 import { custodyView } from './custody-view';
-import { testReportForScan } from './test-report-scan';
 
 /**
  * Signature first, from the public-key cache: a forged or altered code is answered `invalid`

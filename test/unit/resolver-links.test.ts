@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseLinkType } from '#shared/domain/link-types';
-import { linkLevels, preferredLanguage, selectLink, toLinkset } from '#shared/domain/linkset';
 import { Linkset } from '#shared/http/schemas/index';
+import { parseLinkType } from '#shared/resolver/domain/link-types';
+import { linkLevels, preferredLanguage, selectLink, toLinkset } from '#shared/resolver/domain/linkset';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
 
 const BASE = 'https://verify.example';

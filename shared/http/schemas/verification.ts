@@ -3,8 +3,8 @@ import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
 import { VERIFICATION_STATUSES } from '#shared/domain/verification';
 import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
 import { LocalizedNames } from '../../registry/http/schemas';
+import { LinkTypeParam } from '../../resolver/http/schemas';
 import { ScanTestReport } from '../../test-reports/http/schemas';
-import { LinkTypeParam } from './resolver';
 
 export const VerifyParams = z.object({ gtin: z.string(), lot: z.string(), serial: z.string() });
 export const VerifyQuery = z.looseObject({

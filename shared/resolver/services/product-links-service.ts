@@ -1,9 +1,9 @@
-import type { ProductLink } from '#shared/domain/link-types';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getProductLinks, putProductLinks } from '#shared/store/product-link-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import type { ProductLink } from '#shared/resolver/domain/link-types';
+import { getProductLinks, putProductLinks } from '#shared/resolver/store/product-link-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 
 /** Only the factory that registered a GTIN reads or replaces its resolver links. */
 const requireProductOwner = async (principal: Principal, gtin: string): Promise<void> => {

@@ -1,5 +1,5 @@
-import { type LinkLevel, linkLevels, type ResolverSubject } from '#shared/domain/linkset';
-import { getProductCached } from '../issuance/services/code-lookup';
+import { type LinkLevel, linkLevels, type ResolverSubject } from '#shared/resolver/domain/linkset';
+import { getProductCached } from '../../issuance/services/code-lookup';
 import { getProductLinksCached } from './product-links-cache';
 import { certificationLinksFor } from './test-report-scan';
 

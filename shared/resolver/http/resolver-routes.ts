@@ -1,4 +1,4 @@
-import { errorResponse as error, type ResponseSpec, route } from '../kernel/http/route-definition';
+import { errorResponse as error, type ResponseSpec, route } from '../../kernel/http/route-definition';
 import {
   Linkset,
   LotResolverParams,
@@ -9,7 +9,7 @@ import {
   ResolverDescription,
   ResolverQuery,
   UnmatchedResolverParams,
-} from './schemas/resolver';
+} from './schemas';
 
 /**
  * The GS1 resolver's routes beside the verification routes (shared/http/routes.ts spreads

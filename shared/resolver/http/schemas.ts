@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LINK_LANGUAGES, LINK_TYPE_SYNTAX, PRODUCT_LINK_TYPES } from '#shared/domain/link-types';
+import { LINK_LANGUAGES, LINK_TYPE_SYNTAX, PRODUCT_LINK_TYPES } from '#shared/resolver/domain/link-types';
 import { Gtin14, text } from '../../kernel/http/common-schemas';
 
 /** GS1 resolver: the description file, linksets, product links and verification messages. */

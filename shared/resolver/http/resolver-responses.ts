@@ -1,9 +1,9 @@
-import { type LinkTypeRequest, parseLinkType } from '#shared/domain/link-types';
-import { preferredLanguage, type ResolverSubject, selectLink, subjectPath, toLinkset } from '#shared/domain/linkset';
 import { NotFoundError } from '#shared/kernel/errors';
 import { headerUri, linkValue } from '#shared/kernel/http/header-values';
-import { linkLevelsFor } from '#shared/services/product-links-resolver';
-import { type HttpResponse, text } from '../kernel/http/responses';
+import { type LinkTypeRequest, parseLinkType } from '#shared/resolver/domain/link-types';
+import { preferredLanguage, type ResolverSubject, selectLink, subjectPath, toLinkset } from '#shared/resolver/domain/linkset';
+import { linkLevelsFor } from '#shared/resolver/services/product-links-resolver';
+import { type HttpResponse, text } from '../../kernel/http/responses';
 
 /**
  * GS1-Conformant resolver behaviour of the Digital Link paths: which answer a request asks

@@ -1,8 +1,8 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { scansFromKinesis } from '#shared/domain/kinesis-scans';
 import { logger } from '#shared/kernel/logger';
 import { loadIpRegions } from '#shared/kernel/places/ip-regions';
-import { aggregateScans } from '#shared/services/scan-aggregator';
+import { scansFromKinesis } from '#shared/scans/domain/kinesis-scans';
+import { aggregateScans } from '#shared/scans/services/scan-aggregator';
 
 // At cold start: a function bundled without its IP database fails here, not mid-stream.
 const locate = loadIpRegions();

@@ -1,7 +1,7 @@
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { scanSummaryFor } from '#shared/services/scan-summary';
+import { scanSummaryFor } from '#shared/scans/services/scan-summary';
 
 export const handler = createHandler(ROUTES.getScanSummary, async ({ principal, query }) =>
   json(200, await scanSummaryFor(principal, query)),

@@ -1,7 +1,7 @@
 import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
-import { listAlertsFor } from '#shared/services/alert-service';
+import { listAlertsFor } from '#shared/scans/services/alert-service';
 
 export const handler = createHandler(ROUTES.listAlerts, async ({ principal, query }) => {
   const page = await listAlertsFor(principal, query);

@@ -2,7 +2,7 @@ import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';
-import { getScanRulesFor, replaceScanRulesFor } from '#shared/services/scan-rules-service';
+import { getScanRulesFor, replaceScanRulesFor } from '#shared/scans/services/scan-rules-service';
 
 /** A product's anomaly rules: its factory sets them, regulators read them too. */
 export const handler = createRouter([

@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SequencedScan } from '#shared/domain/scans';
+import type { SequencedScan } from '#shared/scans/domain/scans';
 import { fmt, median, table } from './measure';
 
 const SCANS = 5_000;
@@ -39,7 +39,7 @@ export interface ScanRecordsResult {
 }
 
 const logLine = async (i: number): Promise<string> => {
-  const { REALTIME_LOG_FIELDS } = await import('#shared/domain/scan-log');
+  const { REALTIME_LOG_FIELDS } = await import('#shared/scans/domain/scan-log');
   const headers = encodeURIComponent('Host:d111111abcdef8.cloudfront.net\nAccept:text/html\n');
   const values: Record<string, string> = {
     timestamp: '1763971234.567',
@@ -82,10 +82,10 @@ const measureScanRecords = async (): Promise<ScanRecordsResult> => {
     const { ensureTable } = await import('../local/tables');
     const { MAIN_TABLE } = await import('#shared/kernel/db/table-definitions');
     await ensureTable(new DynamoDBClient({}), MAIN_TABLE, 'bench-scan-records');
-    const { parseRealtimeLogRecord } = await import('#shared/domain/scan-log');
+    const { parseRealtimeLogRecord } = await import('#shared/scans/domain/scan-log');
     const locate = (await import('#shared/kernel/places/ip-regions')).loadIpRegions();
-    const { padSequence } = await import('#shared/domain/scans');
-    const { aggregateScans } = await import('#shared/services/scan-aggregator');
+    const { padSequence } = await import('#shared/scans/domain/scans');
+    const { aggregateScans } = await import('#shared/scans/services/scan-aggregator');
     const { documentClient } = await import('#shared/kernel/db/dynamodb-client');
 
     const lines = await Promise.all(Array.from({ length: 100 }, (_, i) => logLine(i)));

@@ -1,8 +1,8 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GatewayAnswer, scanFromGatewayAnswer } from '#shared/domain/scan-log';
-import { padSequence, type SequencedScan } from '#shared/domain/scans';
-import type { AggregationResult, AggregatorDependencies } from '#shared/services/scan-aggregator';
+import { type GatewayAnswer, scanFromGatewayAnswer } from '#shared/scans/domain/scan-log';
+import { padSequence, type SequencedScan } from '#shared/scans/domain/scans';
+import type { AggregationResult, AggregatorDependencies } from '#shared/scans/services/scan-aggregator';
 
 /**
  * The local stand-in for CloudFront real-time logs → Kinesis → aggregate-scans: the gateway
@@ -40,7 +40,7 @@ export const startScanLog = async (options: ScanLogOptions): Promise<ScanLog> =>
   const counterFile = join(directory, 'sequence');
   const logFile = join(directory, 'scans.ndjson');
   let counter = Number((await readFile(counterFile, 'utf8').catch(() => '0')).trim()) || 0;
-  const aggregate = options.aggregate ?? (await import('#shared/services/scan-aggregator')).aggregateScans;
+  const aggregate = options.aggregate ?? (await import('#shared/scans/services/scan-aggregator')).aggregateScans;
 
   const pending: GatewayAnswer[] = [];
   /** Sequenced but not yet aggregated: retried as they are, so a replay counts once. */

@@ -3,10 +3,10 @@ import { AUDIT_LOG_ROUTES } from '../audit/http/audit-log-routes';
 import { EPCIS_ROUTES } from '../custody/http/epcis-routes';
 import { errorResponse, errors, type RouteDefinition, route } from '../kernel/http/route-definition';
 import { RESOLVER_ROUTES } from '../resolver/http/resolver-routes';
+import { ALERT_ROUTES } from '../scans/http/alert-routes';
+import { SCAN_ROUTES } from '../scans/http/scan-routes';
 import { TEST_REPORT_ROUTES } from '../test-reports/http/test-report-routes';
-import { ALERT_ROUTES } from './alert-routes';
 import { INBOX_ROUTES } from './inbox-routes';
-import { SCAN_ROUTES } from './scan-routes';
 import * as s from './schemas';
 import { SPOT_CHECK_ROUTES } from './spot-check-routes';
 

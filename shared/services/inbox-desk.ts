@@ -5,7 +5,6 @@
  * which themselves file into the inbox, so it sits above all three.
  */
 
-import type { Alert } from '#shared/domain/alerts';
 import { checkMove, type InboxChange, type InboxKind, type InboxRecord, type InboxStatus } from '#shared/inbox/inbox';
 import { changeInboxStatus, getInboxHistory } from '#shared/inbox/inbox-repository';
 import type { Principal } from '#shared/kernel/auth/principal';
@@ -13,7 +12,8 @@ import { BadRequestError, ConflictError } from '#shared/kernel/errors';
 import { type Report, reportStatusFor } from '#shared/reports/domain/reports';
 import { reportPhotoLink } from '#shared/reports/store/report-photo-store';
 import { getReport, reportStatusWrites } from '#shared/reports/store/report-repository';
-import { getAlert } from '#shared/store/alert-repository';
+import type { Alert } from '#shared/scans/domain/alerts';
+import { getAlert } from '#shared/scans/store/alert-repository';
 import { visibleEntry } from '../inbox/inbox-service';
 
 /** A report photo as a regulator views it: a link as short-lived as an export's. */

@@ -3,7 +3,7 @@ import type { CustodyView } from '#shared/custody/domain/public-view';
 import { subjectIdOf } from '#shared/custody/domain/types';
 import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
 import type { SignedCode } from '#shared/kernel/codes/digital-link';
-import { getScanFlag } from '#shared/store/scan-flag-reader';
+import { getScanFlag } from '#shared/scans/store/scan-flag-reader';
 import { lookupContainer } from '../custody/services/container-lookup';
 import { checkSignatureDetailed, lookupUnit } from '../issuance/services/code-lookup';
 import { getOrganizationCached } from '../registry/services/organization-cache';

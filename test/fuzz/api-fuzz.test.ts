@@ -784,7 +784,7 @@ describe("every listing's cursor", () => {
     );
 
     // Alerts: two units of a product meant for China scanned in Hanoi.
-    const { aggregateScans } = await import('#shared/services/scan-aggregator');
+    const { aggregateScans } = await import('#shared/scans/services/scan-aggregator');
     const { HANOI, issueProductUnits, scanStream } = await import('../support/anomalies');
     const { units } = await issueProductUnits(service, factory.token, 2, ['CN']);
     const scanOf = scanStream();

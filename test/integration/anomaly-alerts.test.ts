@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectIdOf } from '#shared/custody/domain/types';
-import { aggregateScans } from '#shared/services/scan-aggregator';
-import { getUnitScans, listUnblocks } from '#shared/store/unit-scan-repository';
+import { aggregateScans } from '#shared/scans/services/scan-aggregator';
+import { getUnitScans, listUnblocks } from '#shared/scans/store/unit-scan-repository';
 import {
   alertsOfUnit,
   BEIJING,

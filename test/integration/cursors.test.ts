@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateScans } from '#shared/services/scan-aggregator';
+import { aggregateScans } from '#shared/scans/services/scan-aggregator';
 import { HANOI, issueProductUnits, scanStream } from '../support/anomalies';
 import { postEvents } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';

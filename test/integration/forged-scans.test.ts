@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectIdOf } from '#shared/custody/domain/types';
-import { listScanRollups } from '#shared/store/scan-rollup-repository';
-import { getUnitScans, listUnblocks } from '#shared/store/unit-scan-repository';
+import { listScanRollups } from '#shared/scans/store/scan-rollup-repository';
+import { getUnitScans, listUnblocks } from '#shared/scans/store/unit-scan-repository';
 import {
   alertsOfUnit,
   forgedDigsig,

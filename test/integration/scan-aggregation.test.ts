@@ -1,13 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { padSequence, type SequencedScan } from '#shared/domain/scans';
 import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
 import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
-import type { ForgedScans } from '#shared/services/forged-scans';
-import { aggregateScans } from '#shared/services/scan-aggregator';
-import type { UnitScans } from '#shared/services/unit-scans';
-import { listScanRollups } from '#shared/store/scan-rollup-repository';
+import { padSequence, type SequencedScan } from '#shared/scans/domain/scans';
+import type { ForgedScans } from '#shared/scans/services/forged-scan-service';
+import { aggregateScans } from '#shared/scans/services/scan-aggregator';
+import type { UnitScans } from '#shared/scans/services/unit-scans';
+import { listScanRollups } from '#shared/scans/store/scan-rollup-repository';
 import { ensureTable } from '../../scripts/local/tables';
 
 /**

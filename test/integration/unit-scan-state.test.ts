@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectIdOf } from '#shared/custody/domain/types';
-import { recordUnitScans } from '#shared/services/unit-scans';
-import { getUnitScans } from '#shared/store/unit-scan-repository';
+import { recordUnitScans } from '#shared/scans/services/unit-scans';
+import { getUnitScans } from '#shared/scans/store/unit-scan-repository';
 import {
   BEIJING,
   issueProductUnits,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { padSequence, type SequencedScan } from '#shared/domain/scans';
 import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 import type { Role } from '#shared/kernel/types';
+import { padSequence, type SequencedScan } from '#shared/scans/domain/scans';
 import { freshGtin, productBody } from './fixtures';
 import type { TestService } from './local-service';
 import { registerOrgIn } from './reports';

@@ -1,8 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { subjectIdOf } from '#shared/custody/domain/types';
-import type { ScanRuleName, UnitFlag } from '#shared/domain/scan-rules';
 import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
 import { unitScansKey } from '#shared/kernel/db/item-keys';
+import type { ScanRuleName, UnitFlag } from '#shared/scans/domain/scan-rules';
 
 /**
  * Sets a unit's scan flag as anomaly detection leaves it, for tests of what a scan shows.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertAudiences, alertIdFor, alertWithHit, MAX_ALERT_PROVINCES } from '#shared/domain/alerts';
-import type { RuleHit } from '#shared/domain/scan-rules';
+import { alertAudiences, alertIdFor, alertWithHit, MAX_ALERT_PROVINCES } from '#shared/scans/domain/alerts';
+import type { RuleHit } from '#shared/scans/domain/scan-rules';
 
 const unit = { gtin: '06952012345683', lot: 'L1', serial: 'S1' };
 const base = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 import {
   absorbForgedScans,
   counterfeitWave,
@@ -6,9 +7,8 @@ import {
   type ForgedScan,
   type ForgedScanTally,
   MAX_PROVINCES_PER_TALLY,
-} from '#shared/domain/forged-scans';
-import { padSequence } from '#shared/domain/scans';
-import type { ScanPlace } from '#shared/kernel/places/viewer-place';
+} from '#shared/scans/domain/forged-scans';
+import { padSequence } from '#shared/scans/domain/scans';
 
 const DAY = '2026-11-24';
 const GUANGDONG: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Shenzhen' };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { scansFromKinesis } from '#shared/domain/kinesis-scans';
-import { parseRealtimeLogRecord, REALTIME_LOG_FIELDS, scanFromGatewayAnswer } from '#shared/domain/scan-log';
-import { padSequence } from '#shared/domain/scans';
-import { classifyUserAgent } from '#shared/domain/user-agent';
 import { loadIpRegions } from '#shared/kernel/places/ip-regions';
 import { placeOfViewer } from '#shared/kernel/places/viewer-place';
+import { scansFromKinesis } from '#shared/scans/domain/kinesis-scans';
+import { parseRealtimeLogRecord, REALTIME_LOG_FIELDS, scanFromGatewayAnswer } from '#shared/scans/domain/scan-log';
+import { padSequence } from '#shared/scans/domain/scans';
+import { classifyUserAgent } from '#shared/scans/domain/user-agent';
 
 /**
  * Real-time log lines as CloudFront writes them for REALTIME_LOG_FIELDS: tab-separated, in

@@ -5,8 +5,8 @@ import {
   MAX_CITIES_PER_ROLLUP,
   MAX_KEYS_PER_ROLLUP,
   summarizeRollups,
-} from '#shared/domain/scan-rollups';
-import { padSequence, type SequencedScan } from '#shared/domain/scans';
+} from '#shared/scans/domain/scan-rollups';
+import { padSequence, type SequencedScan } from '#shared/scans/domain/scans';
 
 const scan = (n: number, over: Partial<SequencedScan> = {}): SequencedScan => ({
   requestId: `r${n}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ScanPlace } from '#shared/kernel/places/viewer-place';
 import {
   DEFAULT_SCAN_RULES,
   evaluateScans,
@@ -9,9 +10,8 @@ import {
   type ScanRules,
   type UnitContext,
   type UnitScanMemory,
-} from '#shared/domain/scan-rules';
-import type { ScanRecord } from '#shared/domain/scans';
-import type { ScanPlace } from '#shared/kernel/places/viewer-place';
+} from '#shared/scans/domain/scan-rules';
+import type { ScanRecord } from '#shared/scans/domain/scans';
 
 const SHENZHEN: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Shenzhen', lat: 22.5, lon: 114.1 };
 const GUANGZHOU: ScanPlace = { country: 'CN', province: 'CN-GD', city: 'Guangzhou', lat: 23.1, lon: 113.3 };

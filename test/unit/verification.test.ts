@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CustodyView } from '#shared/custody/domain/public-view';
-import type { ScanAlert } from '#shared/domain/scan-rules';
 import { decideVerdict, endOfServiceLife, STATUS_MESSAGES, VERIFICATION_STATUSES } from '#shared/domain/verification';
 import { prefersHtml, renderVerificationPage } from '#shared/http/verification-page';
+import type { ScanAlert } from '#shared/scans/domain/scan-rules';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 
 const product = productFixture({ name: 'Helmet <b>X</b>' });

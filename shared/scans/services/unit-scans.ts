@@ -1,14 +1,14 @@
 import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#shared/custody/domain/types';
 import { getState } from '#shared/custody/store/subject-state-repository';
-import { alertWithHit, type UnitAlert } from '#shared/domain/alerts';
-import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '#shared/domain/scan-rules';
-import { newSince, type SequencedScan } from '#shared/domain/scans';
 import { getBatchByLot } from '#shared/issuance/store/batch-repository';
 import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getUnitScans, type UnitScanState, writeUnitScans } from '#shared/store/unit-scan-repository';
+import { alertWithHit, type UnitAlert } from '#shared/scans/domain/alerts';
+import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '#shared/scans/domain/scan-rules';
+import { newSince, type SequencedScan } from '#shared/scans/domain/scans';
+import { getUnitScans, type UnitScanState, writeUnitScans } from '#shared/scans/store/unit-scan-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';
 

@@ -1,11 +1,11 @@
 import { subjectIdOf } from '#shared/custody/domain/types';
-import type { UnitAlert } from '#shared/domain/alerts';
-import type { UnitFlag } from '#shared/domain/scan-rules';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getUnitScans, writeUnblock } from '#shared/store/unit-scan-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import type { UnitAlert } from '#shared/scans/domain/alerts';
+import type { UnitFlag } from '#shared/scans/domain/scan-rules';
+import { getUnitScans, writeUnblock } from '#shared/scans/store/unit-scan-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 
 export interface UnblockResult {
   unit: { gtin: string; lot: string; serial: string };

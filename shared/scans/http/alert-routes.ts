@@ -1,4 +1,4 @@
-import { errorResponse as error, route } from '../kernel/http/route-definition';
+import { errorResponse as error, route } from '../../kernel/http/route-definition';
 import {
   AlertList,
   AlertListQuery,
@@ -8,7 +8,7 @@ import {
   UnblockBody,
   UnblockResult,
   UnitParams,
-} from './schemas/alerts';
+} from './alert-schemas';
 
 /**
  * Clone and anomaly detection (shared/http/routes.ts spreads these into ROUTES): a

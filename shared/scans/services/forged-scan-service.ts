@@ -1,8 +1,8 @@
-import { absorbForgedScans, counterfeitWave, type ForgedScan } from '#shared/domain/forged-scans';
-import { dayOf } from '#shared/domain/scan-rollups';
 import { provinceOf } from '#shared/kernel/places/provinces';
 import { getOrganization } from '#shared/registry/store/org-repository';
-import { getForgedScanTally, putForgedScanTally } from '#shared/store/forged-scan-repository';
+import { absorbForgedScans, counterfeitWave, type ForgedScan } from '#shared/scans/domain/forged-scans';
+import { dayOf } from '#shared/scans/domain/scan-rollups';
+import { getForgedScanTally, putForgedScanTally } from '#shared/scans/store/forged-scan-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';
 

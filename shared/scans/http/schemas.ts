@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UA_CLASSES, type UaClass } from '#shared/domain/scans';
+import { UA_CLASSES, type UaClass } from '#shared/scans/domain/scans';
 import { Gtin14, isoDate, Lot } from '../../kernel/http/common-schemas';
 
 export const ScanSummaryQuery = z.strictObject({

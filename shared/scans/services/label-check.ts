@@ -1,6 +1,6 @@
-import type { ScannedSubject } from '#shared/domain/scans';
-import { lookupContainer } from '../custody/services/container-lookup';
-import { type BatchReads, checkSignature, getProductCached, lookupUnit } from '../issuance/services/code-lookup';
+import type { ScannedSubject } from '#shared/scans/domain/scans';
+import { lookupContainer } from '../../custody/services/container-lookup';
+import { type BatchReads, checkSignature, getProductCached, lookupUnit } from '../../issuance/services/code-lookup';
 
 /**
  * A scanned label as the verify path judged it, without the custody: `invalid` when its

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ALERT_RULES } from '#shared/domain/alerts';
-import { SCAN_RULE_NAMES } from '#shared/domain/scan-rules';
 import { SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
+import { ALERT_RULES } from '#shared/scans/domain/alerts';
+import { SCAN_RULE_NAMES } from '#shared/scans/domain/scan-rules';
 import { Gtin14, isoDate, Lot, text } from '../../kernel/http/common-schemas';
 
 export const ScanRuleName = z.enum(SCAN_RULE_NAMES);

@@ -1,9 +1,9 @@
-import { DEFAULT_SCAN_RULES, SCAN_RULE_NAMES, type ScanRules } from '#shared/domain/scan-rules';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getScanRules, putScanRules } from '#shared/store/scan-rules-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import { DEFAULT_SCAN_RULES, SCAN_RULE_NAMES, type ScanRules } from '#shared/scans/domain/scan-rules';
+import { getScanRules, putScanRules } from '#shared/scans/store/scan-rules-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 
 export interface ScanRulesView {
   gtin: string;

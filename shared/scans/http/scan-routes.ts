@@ -1,5 +1,5 @@
-import { errorResponse as error, route } from '../kernel/http/route-definition';
-import { ScanSummary, ScanSummaryQuery } from './schemas/scans';
+import { errorResponse as error, route } from '../../kernel/http/route-definition';
+import { ScanSummary, ScanSummaryQuery } from './schemas';
 
 /** Scan records (shared/http/routes.ts spreads them into ROUTES). */
 

@@ -12,6 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { AppError } from '#shared/kernel/errors';
 import {
   checkPopulation,
   commitmentOf,
@@ -21,9 +22,8 @@ import {
   SERVICE_SALT_PATTERN,
   sha256,
   targetsAt,
-} from '#shared/domain/spot-check-draw';
-import { computeDrawV1, DRAW_ALGORITHM_V1, type DrawInputsV1 } from '#shared/domain/spot-check-draw-v1';
-import { AppError } from '#shared/kernel/errors';
+} from '#shared/spot-checks/domain/spot-check-draw';
+import { computeDrawV1, DRAW_ALGORITHM_V1, type DrawInputsV1 } from '#shared/spot-checks/domain/spot-check-draw-v1';
 
 export interface PublishedDraw {
   id?: string;

@@ -2,9 +2,9 @@ import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';
-import { inspectorsOf } from '#shared/services/inspector-service';
-import { readComparison } from '#shared/services/spot-check-comparison';
-import { listPublishedDraws, readDraw, readDrawPopulation } from '#shared/services/spot-check-views';
+import { inspectorsOf } from '#shared/spot-checks/services/inspector-service';
+import { readComparison } from '#shared/spot-checks/services/spot-check-comparison';
+import { listPublishedDraws, readDraw, readDrawPopulation } from '#shared/spot-checks/services/spot-check-views';
 
 /**
  * Every draw is public: anyone can check a regulator's draws, abandoned ones included. A

@@ -3,9 +3,9 @@ import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';
 import { pathOf } from '#shared/kernel/http/uri-encoding';
-import { registerInspector, retireInspector } from '#shared/services/inspector-service';
-import { recallFromResult, recordResults } from '#shared/services/spot-check-results';
-import { fixInputs, openDraw, reveal } from '#shared/services/spot-check-service';
+import { registerInspector, retireInspector } from '#shared/spot-checks/services/inspector-service';
+import { recallFromResult, recordResults } from '#shared/spot-checks/services/spot-check-results';
+import { fixInputs, openDraw, reveal } from '#shared/spot-checks/services/spot-check-service';
 
 /** A regulator's spot-check writes: its inspectors, and commit, fix, reveal, results and recall. */
 export const handler = createRouter([

@@ -5,10 +5,10 @@ import { errorResponse, errors, type RouteDefinition, route } from '../kernel/ht
 import { RESOLVER_ROUTES } from '../resolver/http/resolver-routes';
 import { ALERT_ROUTES } from '../scans/http/alert-routes';
 import { SCAN_ROUTES } from '../scans/http/scan-routes';
+import { SPOT_CHECK_ROUTES } from '../spot-checks/http/spot-check-routes';
 import { TEST_REPORT_ROUTES } from '../test-reports/http/test-report-routes';
 import { INBOX_ROUTES } from './inbox-routes';
 import * as s from './schemas';
-import { SPOT_CHECK_ROUTES } from './spot-check-routes';
 
 /**
  * Every HTTP route, once. The local gateway routes by it, the CDK stack makes one Lambda

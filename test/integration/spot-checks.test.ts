@@ -9,7 +9,7 @@ import { getBatchByLot } from '#shared/issuance/store/batch-repository';
 import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
 import { orgKey } from '#shared/kernel/db/item-keys';
 import { backfillOrgRegionIndexPage, listOrganizationIdsOfRegion } from '#shared/registry/store/org-region-listing';
-import { openDraw } from '#shared/services/spot-check-service';
+import { openDraw } from '#shared/spot-checks/services/spot-check-service';
 import { issueUnits, scan } from '../support/custody';
 import { freshGtin } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

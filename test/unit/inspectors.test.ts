@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inspectorNameKey, normalizeInspectorName } from '#shared/domain/inspectors';
+import { inspectorNameKey, normalizeInspectorName } from '#shared/spot-checks/domain/inspectors';
 
 describe('inspector names', () => {
   it('stores a name trimmed, NFC-normalized and with single spaces', () => {

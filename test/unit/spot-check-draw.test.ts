@@ -13,9 +13,9 @@ import {
   shufflePositions,
   targetsAt,
   uniformFrom,
-} from '#shared/domain/spot-check-draw';
-import { computeDrawV1, DRAW_ALGORITHM_V1, type DrawInputsV1 } from '#shared/domain/spot-check-draw-v1';
-import { drawProvinceFor, effectiveStatus } from '#shared/domain/spot-checks';
+} from '#shared/spot-checks/domain/spot-check-draw';
+import { computeDrawV1, DRAW_ALGORITHM_V1, type DrawInputsV1 } from '#shared/spot-checks/domain/spot-check-draw-v1';
+import { drawProvinceFor, effectiveStatus } from '#shared/spot-checks/domain/spot-checks';
 
 const sha256 = (...parts: Buffer[]): Buffer => {
   const hash = createHash('sha256');

@@ -16,7 +16,7 @@ export * from '../../reports/http/schemas';
 export * from '../../resolver/http/schemas';
 export * from '../../scans/http/alert-schemas';
 export * from '../../scans/http/schemas';
+export * from '../../spot-checks/http/schemas';
 export * from '../../test-reports/http/schemas';
 export * from './inbox';
-export * from './spot-checks';
 export * from './verification';

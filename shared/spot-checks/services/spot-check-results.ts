@@ -7,12 +7,12 @@
 
 import { recallWholeLot } from '#shared/custody/services/events/recall-lot';
 import type { EventResult } from '#shared/custody/services/events/results';
-import { parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { getDraw } from '#shared/store/spot-check-repository';
-import { appendResults, listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+import { parseLotTarget, type SpotCheckDraw } from '#shared/spot-checks/domain/spot-checks';
+import { getDraw } from '#shared/spot-checks/store/spot-check-repository';
+import { appendResults, listResults, type SpotCheckResultEntry } from '#shared/spot-checks/store/spot-check-results-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { comparisonFor, type LabReportRef, publicResult } from './spot-check-comparison';
 
 export interface ResultInput {

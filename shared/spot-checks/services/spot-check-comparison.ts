@@ -4,16 +4,20 @@
  * type test, so a sample worse than what the factory's type test claimed stands out.
  */
 
-import { drawProvinceFor, parseLotTarget, type SpotCheckDraw } from '#shared/domain/spot-checks';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
 import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
-import { getDraw } from '#shared/store/spot-check-repository';
-import { listResults, type SpotCheckComparison, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
+import { drawProvinceFor, parseLotTarget, type SpotCheckDraw } from '#shared/spot-checks/domain/spot-checks';
+import { getDraw } from '#shared/spot-checks/store/spot-check-repository';
+import {
+  listResults,
+  type SpotCheckComparison,
+  type SpotCheckResultEntry,
+} from '#shared/spot-checks/store/spot-check-results-repository';
 import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
 import { getLabReport } from '#shared/test-reports/store/lab-report-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
-import { compareReportsFor } from '../test-reports/services/test-report-compare-service';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import { compareReportsFor } from '../../test-reports/services/test-report-compare-service';
 
 export interface LabReportRef {
   labOrgId: string;

@@ -8,6 +8,9 @@
  * label of it, and factories are registered to be listed), so those stay public.
  */
 
+import type { Principal } from '#shared/kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import { getProductRecord } from '#shared/registry/store/product-repository';
 import {
   drawProvinceFor,
   effectiveStatus,
@@ -15,14 +18,11 @@ import {
   inputsOfV1,
   revealDeadline,
   type SpotCheckDraw,
-} from '#shared/domain/spot-checks';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { getDraw, listDraws } from '#shared/store/spot-check-repository';
-import { listResults, type SpotCheckResultEntry } from '#shared/store/spot-check-results-repository';
-import { getOrganizationCached } from '../registry/services/organization-cache';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+} from '#shared/spot-checks/domain/spot-checks';
+import { getDraw, listDraws } from '#shared/spot-checks/store/spot-check-repository';
+import { listResults, type SpotCheckResultEntry } from '#shared/spot-checks/store/spot-check-results-repository';
+import { getOrganizationCached } from '../../registry/services/organization-cache';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { publicResult } from './spot-check-comparison';
 
 /** `public`: anyone; `entitled`: a caller who may see every id of the draw. */

@@ -4,8 +4,6 @@
  * product's serial codec: no code chunk is read). Capped at MAX_POPULATION ids.
  */
 
-import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '#shared/domain/spot-check-draw';
-import { lotTargetId, MAX_POPULATION } from '#shared/domain/spot-checks';
 import { getBatchByLot, listBatchesOfOrg } from '#shared/issuance/store/batch-repository';
 import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { BadRequestError } from '#shared/kernel/errors';
@@ -14,6 +12,8 @@ import type { Batch, ProductCategory } from '#shared/kernel/types';
 import { listOrganizationIdsOfRegion } from '#shared/registry/store/org-region-listing';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { getProductRecord, type ProductRecord } from '#shared/registry/store/product-repository';
+import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '#shared/spot-checks/domain/spot-check-draw';
+import { lotTargetId, MAX_POPULATION } from '#shared/spot-checks/domain/spot-checks';
 
 const tooLarge = (): BadRequestError =>
   new BadRequestError(

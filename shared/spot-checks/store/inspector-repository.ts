@@ -5,8 +5,8 @@
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#shared/kernel/errors';
-import { batchGetAll, documentClient, isConditionFailure, mainTableName, queryAll } from '../kernel/db/dynamodb-client';
-import { INSPECTOR_PREFIX, inspectorKey, inspectorNameClaimKey, inspectorsPartition } from '../kernel/db/item-keys';
+import { batchGetAll, documentClient, isConditionFailure, mainTableName, queryAll } from '../../kernel/db/dynamodb-client';
+import { INSPECTOR_PREFIX, inspectorKey, inspectorNameClaimKey, inspectorsPartition } from '../../kernel/db/item-keys';
 
 export interface Inspector {
   id: string;

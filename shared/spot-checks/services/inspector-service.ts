@@ -4,18 +4,18 @@
  * only the drawing regulator's active ones.
  */
 import { randomUUID } from 'node:crypto';
-import { inspectorNameKey, normalizeInspectorName } from '#shared/domain/inspectors';
-import type { DrawInspector } from '#shared/domain/spot-checks';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { BadRequestError } from '#shared/kernel/errors';
+import { inspectorNameKey, normalizeInspectorName } from '#shared/spot-checks/domain/inspectors';
+import type { DrawInspector } from '#shared/spot-checks/domain/spot-checks';
 import {
   deactivateInspector,
   getInspectors,
   type Inspector,
   listInspectors,
   putInspector,
-} from '#shared/store/inspector-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+} from '#shared/spot-checks/store/inspector-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 
 const publicInspector = ({ regulatorOrgId: _org, ...inspector }: Inspector) => inspector;
 

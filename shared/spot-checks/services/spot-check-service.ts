@@ -7,6 +7,9 @@
  * (spot-check-views.ts says what is shown to whom).
  */
 import { randomUUID } from 'node:crypto';
+import type { Principal } from '#shared/kernel/auth/principal';
+import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
+import type { ProductCategory } from '#shared/kernel/types';
 import {
   checkPopulation,
   computeDraw,
@@ -17,7 +20,7 @@ import {
   serviceSaltMessage,
   sha256,
   targetsAt,
-} from '#shared/domain/spot-check-draw';
+} from '#shared/spot-checks/domain/spot-check-draw';
 import {
   drawProvinceFor,
   effectiveStatus,
@@ -27,13 +30,10 @@ import {
   revealDeadline,
   type SpotCheckDraw,
   saltBaseOf,
-} from '#shared/domain/spot-checks';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import type { ProductCategory } from '#shared/kernel/types';
-import { serviceSaltOf } from '#shared/keys/spot-check-salt-key';
-import { createDraw, fixDraw, getDraw, revealDraw } from '#shared/store/spot-check-repository';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+} from '#shared/spot-checks/domain/spot-checks';
+import { serviceSaltOf } from '#shared/spot-checks/services/spot-check-salt-key';
+import { createDraw, fixDraw, getDraw, revealDraw } from '#shared/spot-checks/store/spot-check-repository';
+import { requireRegisteredOrg } from '../../registry/services/registry-service';
 import { drawInspectors } from './inspector-service';
 import { populationOf } from './spot-check-population';
 import { drawView } from './spot-check-views';

@@ -17,8 +17,8 @@
  */
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '#shared/kernel/errors';
-import { canonicalJson } from '../kernel/canonical-json';
-import type { ProductCategory } from '../kernel/types';
+import { canonicalJson } from '../../kernel/canonical-json';
+import type { ProductCategory } from '../../kernel/types';
 
 export const DRAW_ALGORITHM = 'traceseal-spot-check/2';
 export const SPOT_CHECK_KINDS = ['organizations', 'lots', 'units'] as const;

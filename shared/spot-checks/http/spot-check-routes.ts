@@ -1,4 +1,4 @@
-import { errorsDescribed, route } from '../kernel/http/route-definition';
+import { errorsDescribed, route } from '../../kernel/http/route-definition';
 import {
   CreateDrawBody,
   DrawIdParams,
@@ -16,7 +16,7 @@ import {
   SpotCheckDrawList,
   SpotCheckDrawPopulation,
   SpotCheckRecall,
-} from './schemas/spot-checks';
+} from './schemas';
 
 /**
  * "Double random" spot checks (shared/http/routes.ts spreads them into ROUTES): regulators

@@ -1,4 +1,3 @@
-import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/http/report-page';
 import { ROUTES } from '#shared/http/routes';
 import { getStringFromEnv } from '#shared/kernel/config';
 import { AppError } from '#shared/kernel/errors';
@@ -7,6 +6,7 @@ import { errorResponse, json, text } from '#shared/kernel/http/responses';
 import { loadIpRegions } from '#shared/kernel/places/ip-regions';
 import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace } from '#shared/reports/http/report-request';
 import { submitReport } from '#shared/reports/services/report-service';
+import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/verification/http/report-page';
 
 // At cold start: a function bundled without its IP database fails here, not on a report.
 const locate = loadIpRegions();

@@ -1,15 +1,4 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { toLightweightVerification } from '#shared/domain/lightweight-verification';
-import { createLeanHandler } from '#shared/http/lean-handler';
-import { pageLanguage } from '#shared/http/page-messages';
-import {
-  PAGE_CSP,
-  type PageContext,
-  prefersHtml,
-  renderContainerPage,
-  renderVerificationPage,
-} from '#shared/http/verification-page';
-import { VERIFY_ROUTES } from '#shared/http/verify-routes';
 import { isGs1Value, parseCodeParts, parseContainerCode } from '#shared/kernel/codes/digital-link';
 import { isValidGtin14 } from '#shared/kernel/codes/gtin';
 import { getStringFromEnv } from '#shared/kernel/config';
@@ -19,7 +8,18 @@ import { createRouter } from '#shared/kernel/http/router';
 import type { ResolverSubject } from '#shared/resolver/domain/linkset';
 import { linksetLink, resolve } from '#shared/resolver/http/resolver-responses';
 import { pageLinksFor } from '#shared/resolver/services/page-links';
-import { verifyContainerCode, verifyScannedCode } from '#shared/services/verify-service';
+import { toLightweightVerification } from '#shared/verification/domain/lightweight-verification';
+import { createLeanHandler } from '#shared/verification/http/lean-handler';
+import { pageLanguage } from '#shared/verification/http/page-messages';
+import {
+  PAGE_CSP,
+  type PageContext,
+  prefersHtml,
+  renderContainerPage,
+  renderVerificationPage,
+} from '#shared/verification/http/verification-page';
+import { VERIFY_ROUTES } from '#shared/verification/http/verify-routes';
+import { verifyContainerCode, verifyScannedCode } from '#shared/verification/services/verify-service';
 
 /**
  * CloudFront caches verdicts by path + AI 8030 (+ the normalized Accept). A signature

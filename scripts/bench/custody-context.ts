@@ -6,7 +6,7 @@
 import type { EventInput, EventResult, ingestEvents } from '#shared/custody/services/events/ingest-events';
 import type { Principal } from '#shared/kernel/auth/principal';
 import { buildContainerLink, buildDigitalLink } from '#shared/kernel/codes/digital-link';
-import type { verifyScannedCode } from '#shared/services/verify-service';
+import type { verifyScannedCode } from '#shared/verification/services/verify-service';
 import { installCounter } from './custody-count';
 import { GTIN } from './custody-model';
 
@@ -54,7 +54,7 @@ export const createCustodyContext = async (base: string, log: (message: string) 
   const { issueBatch } = await import('#shared/issuance/services/batch-service');
   const { issueContainers } = await import('#shared/custody/services/container-service');
   const { ingestEvents } = await import('#shared/custody/services/events/ingest-events');
-  const { verifyScannedCode } = await import('#shared/services/verify-service');
+  const { verifyScannedCode } = await import('#shared/verification/services/verify-service');
   // A runtime started earlier in this process may have left its key in these caches.
   forgetSigningKey();
   forgetPublicKeys();

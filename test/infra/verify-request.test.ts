@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pageLanguage } from '#shared/http/page-messages';
-import { prefersHtml } from '#shared/http/verification-page';
 import { DIGSIG_PATTERN } from '#shared/kernel/codes/digital-link';
+import { pageLanguage } from '#shared/verification/http/page-messages';
+import { prefersHtml } from '#shared/verification/http/verification-page';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
 
 /** The shapes CloudFront passes to and takes from a cloudfront-js-2.0 viewer-request function. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_MESSAGES } from '#shared/http/page-messages';
 import { documentClient } from '#shared/kernel/db/dynamodb-client';
+import { PAGE_MESSAGES } from '#shared/verification/http/page-messages';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_REPORT_MESSAGES } from '#shared/http/test-report-section';
+import { TEST_REPORT_MESSAGES } from '#shared/verification/http/test-report-section';
 import { registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { attach, helmetClauses, helmetFactory, issueLot, labReportBody, registerLab, samplePdf } from '../support/test-reports';

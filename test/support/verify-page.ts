@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
 import type { UnitFlag } from '#shared/scans/domain/scan-rules';
+import { PAGE_MESSAGES, type PageLanguage } from '#shared/verification/http/page-messages';
 
 /** Reading the verify page in a real browser: its verdict, its facts and its scan notice. */
 export const heading = async (page: Page) => (await page.getByRole('heading', { level: 1 }).innerText()).trim();

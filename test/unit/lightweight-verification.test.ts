@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toLightweightVerification } from '#shared/domain/lightweight-verification';
 import { LightweightVerification } from '#shared/http/schemas/index';
+import { toLightweightVerification } from '#shared/verification/domain/lightweight-verification';
 
 const AT = '2026-11-22T10:00:00.000Z';
 const mapped = (status: Parameters<typeof toLightweightVerification>[0]) => {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CustodyView } from '#shared/custody/domain/public-view';
-import { decideVerdict } from '#shared/domain/verification';
-import { CHECK_SCRIPT, PAGE_CSP } from '#shared/http/page-check-script';
-import { PAGE_MESSAGES, pageLanguage } from '#shared/http/page-messages';
-import { renderVerificationPage, trafficLight } from '#shared/http/verification-page';
 import type { ScanAlert } from '#shared/scans/domain/scan-rules';
+import { decideVerdict } from '#shared/verification/domain/verification';
+import { CHECK_SCRIPT, PAGE_CSP } from '#shared/verification/http/page-check-script';
+import { PAGE_MESSAGES, pageLanguage } from '#shared/verification/http/page-messages';
+import { renderVerificationPage, trafficLight } from '#shared/verification/http/verification-page';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 
 const product = productFixture({ laCertificate: { number: 'LA-1', validUntil: '2026-03-01' } });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CustodyView } from '#shared/custody/domain/public-view';
-import { decideVerdict, endOfServiceLife, STATUS_MESSAGES, VERIFICATION_STATUSES } from '#shared/domain/verification';
-import { prefersHtml, renderVerificationPage } from '#shared/http/verification-page';
 import type { ScanAlert } from '#shared/scans/domain/scan-rules';
+import {
+  decideVerdict,
+  endOfServiceLife,
+  STATUS_MESSAGES,
+  VERIFICATION_STATUSES,
+} from '#shared/verification/domain/verification';
+import { prefersHtml, renderVerificationPage } from '#shared/verification/http/verification-page';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 
 const product = productFixture({ name: 'Helmet <b>X</b>' });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type CustodyView, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/domain/public-view';
-import { decideVerdict, verdictWithoutRecord } from '#shared/domain/verification';
-import { localDate, localDateTime } from '#shared/http/page-dates';
-import { PAGE_MESSAGES, type PageLanguage } from '#shared/http/page-messages';
-import { TEST_REPORT_MESSAGES } from '#shared/http/test-report-section';
-import { renderVerificationPage } from '#shared/http/verification-page';
 import { regionName } from '#shared/kernel/places/region-names';
 import { absoluteCodeUri } from '#shared/reports/services/report-service';
 import type { ScanAlert } from '#shared/scans/domain/scan-rules';
+import { decideVerdict, verdictWithoutRecord } from '#shared/verification/domain/verification';
+import { localDate, localDateTime } from '#shared/verification/http/page-dates';
+import { PAGE_MESSAGES, type PageLanguage } from '#shared/verification/http/page-messages';
+import { TEST_REPORT_MESSAGES } from '#shared/verification/http/test-report-section';
+import { renderVerificationPage } from '#shared/verification/http/verification-page';
 import { held, unit } from '../support/custody-states';
 import { batchFixture, factoryFixture, productFixture } from '../support/domain-fixtures';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ALL_ROUTES, ROUTES } from '#shared/http/routes';
-import { VERIFY_ROUTES } from '#shared/http/verify-routes';
 import { routeKeysOf } from '#shared/kernel/http/route-keys';
+import { VERIFY_ROUTES } from '#shared/verification/http/verify-routes';
 
 /**
  * The verify function checks its input by hand (verify-routes.ts) so that zod stays out of

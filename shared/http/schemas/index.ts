@@ -18,5 +18,5 @@ export * from '../../scans/http/alert-schemas';
 export * from '../../scans/http/schemas';
 export * from '../../spot-checks/http/schemas';
 export * from '../../test-reports/http/schemas';
+export * from '../../verification/http/schemas';
 export * from './inbox';
-export * from './verification';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { VERIFICATION_STATUSES } from '#shared/domain/verification';
 import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
 import { SCAN_RULE_NAMES } from '#shared/scans/domain/scan-rules';
+import { VERIFICATION_STATUSES } from '#shared/verification/domain/verification';
 import { LocalizedNames } from '../../registry/http/schemas';
 import { LinkTypeParam } from '../../resolver/http/schemas';
 import { ScanTestReport } from '../../test-reports/http/schemas';

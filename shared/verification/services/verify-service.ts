@@ -1,13 +1,18 @@
 import { unitsInside } from '#shared/custody/domain/container-tree';
 import type { CustodyView } from '#shared/custody/domain/public-view';
 import { subjectIdOf } from '#shared/custody/domain/types';
-import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '#shared/domain/verification';
 import type { SignedCode } from '#shared/kernel/codes/digital-link';
 import { getScanFlag } from '#shared/scans/store/scan-flag-reader';
-import { lookupContainer } from '../custody/services/container-lookup';
-import { checkSignatureDetailed, lookupUnit } from '../issuance/services/code-lookup';
-import { getOrganizationCached } from '../registry/services/organization-cache';
-import { testReportForScan } from '../resolver/services/test-report-scan';
+import {
+  decideVerdict,
+  STATUS_MESSAGES,
+  type VerificationResult,
+  verdictWithoutRecord,
+} from '#shared/verification/domain/verification';
+import { lookupContainer } from '../../custody/services/container-lookup';
+import { checkSignatureDetailed, lookupUnit } from '../../issuance/services/code-lookup';
+import { getOrganizationCached } from '../../registry/services/organization-cache';
+import { testReportForScan } from '../../resolver/services/test-report-scan';
 import { custodyView } from './custody-view';
 
 /**

@@ -14,7 +14,7 @@ import {
 import { type SubjectRef, subjectIdOf } from '#shared/custody/domain/types';
 import { getState } from '#shared/custody/store/subject-state-repository';
 import type { Batch } from '#shared/kernel/types';
-import { getOrganizationCached } from '../registry/services/organization-cache';
+import { getOrganizationCached } from '../../registry/services/organization-cache';
 
 const readState = async (id: string) => (await getState(id))?.state;
 

@@ -1,6 +1,6 @@
 import { DIGSIG_PATTERN } from '#shared/kernel/codes/digital-link';
 import { LINK_TYPE_SYNTAX } from '#shared/resolver/domain/link-types';
-import type { RouteKeySource } from '../kernel/http/route-keys';
+import type { RouteKeySource } from '../../kernel/http/route-keys';
 
 /**
  * The verify function's routes, checked by hand instead of by the route table's zod

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ROUTES, type RouteName } from '#shared/http/routes';
+import { ROUTES, type RouteName } from '#shared/app/routes';
 import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
 import { AuditExports } from './constructs/audit-exports';

@@ -1,5 +1,5 @@
+import { ROUTES } from '#shared/app/routes';
 import { createExport, readExport } from '#shared/audit/services/export-jobs';
-import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { pathOf } from '#shared/kernel/http/uri-encoding';

@@ -1,3 +1,4 @@
+import { ROUTES } from '#shared/app/routes';
 import {
   latestCheckpoint,
   listCheckpoints,
@@ -5,7 +6,6 @@ import {
   proveConsistency,
   proveInclusion,
 } from '#shared/audit/services/proof-service';
-import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';

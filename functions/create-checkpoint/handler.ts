@@ -1,6 +1,6 @@
+import { ROUTES } from '#shared/app/routes';
 import { appendAndCheckpoint, recordedEventSource } from '#shared/audit/services/checkpoint-service';
 import { publicHead } from '#shared/audit/services/proof-service';
-import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 

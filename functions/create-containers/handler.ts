@@ -1,5 +1,5 @@
+import { ROUTES } from '#shared/app/routes';
 import { issueContainers } from '#shared/custody/services/container-service';
-import { ROUTES } from '#shared/http/routes';
 import { LABEL_LINK_TTL_SECONDS } from '#shared/issuance/services/batch-progress';
 import { requirePrintable, writeContainerLabels } from '#shared/issuance/services/label-outputs';
 import { buildContainerLink } from '#shared/kernel/codes/digital-link';

@@ -1,4 +1,4 @@
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { getStringFromEnv } from '#shared/kernel/config';
 import { AppError } from '#shared/kernel/errors';
 import { createHandler } from '#shared/kernel/http/create-handler';

@@ -1,5 +1,5 @@
+import { ROUTES } from '#shared/app/routes';
 import { getChainFor } from '#shared/custody/services/chain-service';
-import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';

@@ -1,5 +1,5 @@
+import { ROUTES } from '#shared/app/routes';
 import { readEventJob } from '#shared/custody/services/event-job-queries';
-import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 

@@ -1,5 +1,5 @@
-import { buildOpenApiDocument } from '#shared/http/openapi';
-import { ROUTES } from '#shared/http/routes';
+import { buildOpenApiDocument } from '#shared/app/openapi';
+import { ROUTES } from '#shared/app/routes';
 import { getOptionalStringFromEnv } from '#shared/kernel/config';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';

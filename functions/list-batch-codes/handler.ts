@@ -1,4 +1,4 @@
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { listBatchCodesFor } from '#shared/issuance/services/batch-service';
 import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
 import { getStringFromEnv } from '#shared/kernel/config';

@@ -1,7 +1,7 @@
+import { ROUTES } from '#shared/app/routes';
 import { epcisQueryResponse } from '#shared/custody/http/epcis-query-response';
 import { queryEpcisEvents } from '#shared/custody/services/epcis-query-service';
 import { partiesOfEvents } from '#shared/custody/services/party-lookup';
-import { ROUTES } from '#shared/http/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 
 export const handler = createHandler(ROUTES.queryEpcisEvents, async ({ principal, query }) => {

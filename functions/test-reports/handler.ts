@@ -1,4 +1,4 @@
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { type HttpResponse, json } from '#shared/kernel/http/responses';
 import { createRouter } from '#shared/kernel/http/router';

@@ -1,4 +1,4 @@
-import { ABSENT_AUTHORIZATION } from '#shared/auth/authorizer';
+import { ABSENT_AUTHORIZATION } from '#shared/app/authorizer';
 
 /**
  * CloudFront Function (cloudfront-js-2.0, viewer request) of the uncached API behaviour.

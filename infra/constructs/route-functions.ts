@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { jobSlotsPartitionPattern } from '#shared/kernel/db/item-keys';
 import { cursorParameterOf, type RouteDefinition } from '#shared/kernel/http/route-definition';
 import { CursorKey } from './cursor-key';

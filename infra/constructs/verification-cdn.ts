@@ -29,7 +29,7 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
+import { ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { API_REQUEST_SOURCE } from '../cloudfront/api-request';
 import { VERIFY_REQUEST_SOURCE } from '../cloudfront/verify-request';
 import { pinLogicalId } from './pin';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ABSENT_AUTHORIZATION } from '#shared/auth/authorizer';
+import { ABSENT_AUTHORIZATION } from '#shared/app/authorizer';
 
 /**
  * What CloudFront does to a request's headers before the origin sees them, for the local

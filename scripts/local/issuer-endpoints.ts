@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { isRegistryRole, ORG_ID_PATTERN } from '#shared/auth/authorizer';
+import { isRegistryRole, ORG_ID_PATTERN } from '#shared/app/authorizer';
 import { AppError, BadRequestError, ForbiddenError, ValidationError } from '#shared/kernel/errors';
 import { errorResponse, json } from '#shared/kernel/http/responses';
 import { ROLES, type Role } from '#shared/kernel/types';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { HTTP_FUNCTIONS } from '../../infra/constructs/route-functions';
 import { IP_DATABASE_DIR, TraceSealFunction } from '../../infra/constructs/traceseal-function';
 import { apiEvent } from '../support/events';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_ROUTES, ROUTES, type RouteName, routeKeysOf } from '#shared/http/routes';
+import { ALL_ROUTES, ROUTES, type RouteName, routeKeysOf } from '#shared/app/routes';
 import { DEFAULT_ROUTE_THROTTLES, type Throttle } from '../../infra/constructs/http-api';
 import { TraceSealStack } from '../../infra/traceseal-stack';
 import { inspect, logicalIdOf, newApp, synthesize } from './synth';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_ROUTES, ROUTES } from '#shared/http/routes';
+import { ALL_ROUTES, ROUTES } from '#shared/app/routes';
 import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import { cursorParameterOf } from '#shared/kernel/http/route-definition';
 import { DataTable } from '../../infra/constructs/data-table';

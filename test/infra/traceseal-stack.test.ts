@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ALL_ROUTES } from '#shared/http/routes';
+import { ALL_ROUTES } from '#shared/app/routes';
 import { inspect, logicalIdOf, synthesize } from './synth';
 import { findDependencyCycle, resourcesOf } from './template-helpers';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ABSENT_AUTHORIZATION } from '#shared/auth/authorizer';
+import { ABSENT_AUTHORIZATION } from '#shared/app/authorizer';
 import { API_REQUEST_SOURCE } from '../../infra/cloudfront/api-request';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
 import { UNCACHED_ERROR_CODES, VERIFY_PATH_PATTERNS } from '../../infra/constructs/verification-cdn';

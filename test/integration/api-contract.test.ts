@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDescribedRoute } from '#shared/http/openapi';
-import { ALL_ROUTES } from '#shared/http/routes';
+import { isDescribedRoute } from '#shared/app/openapi';
+import { ALL_ROUTES } from '#shared/app/routes';
 import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
 import { createSerialCodec } from '#shared/kernel/codes/serial';
 import { signCode } from '#shared/kernel/codes/signature';

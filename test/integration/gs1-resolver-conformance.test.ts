@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LightweightVerification, Linkset, ResolverDescription } from '#shared/http/schemas/index';
+import { LightweightVerification, Linkset, ResolverDescription } from '#shared/app/schemas';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

@@ -1,8 +1,8 @@
 import { createConfig, lintFromString, type NormalizedProblem } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildOpenApiDocument, isDescribedRoute } from '#shared/http/openapi';
-import { ALL_ROUTES } from '#shared/http/routes';
+import { buildOpenApiDocument, isDescribedRoute } from '#shared/app/openapi';
+import { ALL_ROUTES } from '#shared/app/routes';
 import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import { startTestService, type TestService } from '../support/local-service';
 

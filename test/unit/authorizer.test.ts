@@ -5,8 +5,8 @@ import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/auth/authorizer';
-import { ROUTES } from '#shared/http/routes';
+import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
+import { ROUTES } from '#shared/app/routes';
 import { principalFromEvent } from '#shared/kernel/auth/principal';
 import type { TokenRefusal } from '#shared/kernel/auth/token-refusals';
 import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';

@@ -3,8 +3,8 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, Upda
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ROUTES } from '#shared/app/routes';
 import { dispatchEventJob } from '#shared/custody/services/event-job-dispatcher';
-import { ROUTES } from '#shared/http/routes';
 import { apiEvent, invoke, lambdaContext } from '../support/events';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ExportQuery } from '#shared/app/schemas';
 import { EXPORT_QUERY_PARAMETERS } from '#shared/audit/services/export-source';
 import { EPCIS_QUERY_PARAMETERS } from '#shared/custody/domain/epcis-query';
-import { ExportQuery } from '#shared/http/schemas/index';
 
 describe('export query parameters', () => {
   it('are the EPCIS query parameters without paging, in the same order', () => {

@@ -1,7 +1,7 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import { signCode } from '#shared/kernel/codes/signature';
 import { generateSigningKey, privateKeyFromPem } from '#shared/kernel/keys/key-material';

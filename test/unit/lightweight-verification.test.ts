@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LightweightVerification } from '#shared/http/schemas/index';
+import { LightweightVerification } from '#shared/app/schemas';
 import { toLightweightVerification } from '#shared/verification/domain/lightweight-verification';
 
 const AT = '2026-11-22T10:00:00.000Z';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ALL_ROUTES } from '#shared/http/routes';
+import { ALL_ROUTES } from '#shared/app/routes';
 import { TOKEN_REFUSALS, type TokenRefusal } from '#shared/kernel/auth/token-refusals';
 import { apiEvent, lambdaContext } from '../support/events';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { loadIpRegions } from '#shared/kernel/places/ip-regions';
 import { reporterAddress, reporterPlace } from '#shared/reports/http/report-request';
 import { apiEvent } from '../support/events';

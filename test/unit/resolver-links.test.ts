@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Linkset } from '#shared/http/schemas/index';
+import { Linkset } from '#shared/app/schemas';
 import { parseLinkType } from '#shared/resolver/domain/link-types';
 import { linkLevels, preferredLanguage, selectLink, toLinkset } from '#shared/resolver/domain/linkset';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';

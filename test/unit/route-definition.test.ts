@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorBody } from '#shared/http/schemas/index';
+import { ErrorBody } from '#shared/app/schemas';
 import { errorResponse, errors, errorsDescribed } from '#shared/kernel/http/route-definition';
 
 describe('error responses of a route', () => {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import type { HttpResponse } from '#shared/kernel/http/responses';
 import { createRouter, type RouteHandler } from '#shared/kernel/http/router';
 import { logger } from '#shared/kernel/logger';

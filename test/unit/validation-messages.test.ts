@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '#shared/http/routes';
+import { ROUTES } from '#shared/app/routes';
 import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import { regionProblem } from '#shared/kernel/places/region-code';
 import { handler as createOrg } from '../../functions/create-org/handler';

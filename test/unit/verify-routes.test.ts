@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { ALL_ROUTES, ROUTES } from '#shared/http/routes';
+import { ALL_ROUTES, ROUTES } from '#shared/app/routes';
 import { routeKeysOf } from '#shared/kernel/http/route-keys';
 import { VERIFY_ROUTES } from '#shared/verification/http/verify-routes';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INBOX_KINDS, INBOX_STATUSES } from '#shared/inbox/inbox';
-import { Gtin14, isoDate, text } from '../../kernel/http/common-schemas';
-import { Report } from '../../reports/http/schemas';
+import { Gtin14, isoDate, text } from '../kernel/http/common-schemas';
+import { Report } from '../reports/http/schemas';
 
 export const InboxEntryParams = z.strictObject({
   kind: z.enum(INBOX_KINDS),

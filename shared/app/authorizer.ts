@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
-import { ALL_ROUTES, routeKeysOf } from '#shared/http/routes';
+import { ALL_ROUTES, routeKeysOf } from '#shared/app/routes';
 import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import { logger } from '#shared/kernel/logger';
 import { ROLES, type Role } from '#shared/kernel/types';

@@ -1,5 +1,5 @@
 import { errorResponse as error, type ResponseSpec, route } from '../kernel/http/route-definition';
-import { InboxDetail, InboxEntryParams, InboxList, InboxListQuery, InboxStatusBody } from './schemas/inbox';
+import { InboxDetail, InboxEntryParams, InboxList, InboxListQuery, InboxStatusBody } from './inbox-schemas';
 
 /**
  * The regulators' inbox (shared/http/routes.ts spreads these into ROUTES): counterfeit

@@ -61,7 +61,7 @@ export interface TraceSealStackProps extends StackProps {
    */
   readonly apiThrottleBurstLimit?: number;
   /**
-   * Per-route throttles by route name (shared/http/routes.ts), over DEFAULT_ROUTE_THROTTLES.
+   * Per-route throttles by route name (shared/app/routes.ts), over DEFAULT_ROUTE_THROTTLES.
    * @default - DEFAULT_ROUTE_THROTTLES (infra/constructs/http-api.ts)
    */
   readonly routeThrottles?: Partial<Record<RouteName, Throttle>>;

@@ -23,7 +23,7 @@ export const handler = async (event: PreTokenGenerationV3TriggerEvent): Promise<
         ...event.response?.claimsAndScopeOverrideDetails,
         accessTokenGeneration: {
           ...event.response?.claimsAndScopeOverrideDetails?.accessTokenGeneration,
-          // The claim shared/auth/principal.ts reads.
+          // The claim shared/kernel/auth/principal.ts reads.
           claimsToAddOrOverride: { org_id: orgId },
         },
       },

@@ -1,5 +1,6 @@
 import { ROUTES } from '#shared/app/routes';
-import { recordEvents, summarize } from '#shared/custody/services/event-job-service';
+import { recordEvents } from '#shared/custody/services/event-job-service';
+import { summarize } from '#shared/custody/services/event-job-slices';
 import { createHandler } from '#shared/kernel/http/create-handler';
 import { json } from '#shared/kernel/http/responses';
 import { pathOf } from '#shared/kernel/http/uri-encoding';

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationHandler } from 'aws-lambda';
 import { rotateSigningKey } from '#shared/kernel/keys/rotation';
 
-/** Secrets Manager calls this four times per rotation, once per step (see shared/keys/rotation.ts). */
+/** Secrets Manager calls this four times per rotation, once per step (see shared/kernel/keys/rotation.ts). */
 const secrets = new SecretsManagerClient({});
 
 export const handler: SecretsManagerRotationHandler = async (event) => {

@@ -15,9 +15,9 @@
  *   escape, so what is left escaped is never one of ours (the origin answers it `invalid`).
  * - Accept: browsers, phone cameras and scanner apps send hundreds of Accept strings; it is
  *   rewritten to exactly one of two values, decided the way the origin decides
- *   (shared/http/verification-page.ts prefersHtml): text/html when the viewer lists it
+ *   (shared/verification/http/verification-page.ts prefersHtml): text/html when the viewer lists it
  *   before application/json, otherwise application/json.
- * - Language: the HTML page is zh-CN or en (shared/http/page-messages.ts pageLanguage). For
+ * - Language: the HTML page is zh-CN or en (shared/verification/http/page-messages.ts pageLanguage). For
  *   an HTML request the function always sets exactly one `lang` parameter, zh-CN or en, from
  *   the page's own switch link (`?lang=`) or else Accept-Language, so the language is in the
  *   cache key with two values at most; JSON answers never carry it.
@@ -53,7 +53,7 @@ function normalizedPath(uri) {
   });
 }
 
-// GS1 resolver (shared/domain/link-types.ts): one linkType, forwarded as its gs1: CURIE.
+// GS1 resolver (shared/resolver/domain/link-types.ts): one linkType, forwarded as its gs1: CURIE.
 var LINK_TYPE = /^(?:linkset|all|gs1:[A-Za-z]{1,40}|https:\\/\\/(?:ref\\.|www\\.)?gs1\\.org\\/voc\\/[A-Za-z]{1,40})$/;
 
 function linkTypeOf(query) {
@@ -72,7 +72,7 @@ function linkTypeOf(query) {
 }
 
 // The origin picks among a product's links by language: zh-CN, en or none, as
-// shared/domain/linkset.ts preferredLanguage decides.
+// shared/resolver/domain/linkset.ts preferredLanguage decides.
 function preferredLanguage(header) {
   var value = header && typeof header.value === 'string' ? header.value : '';
   var first = value.split(',')[0].split(';')[0].trim().toLowerCase();

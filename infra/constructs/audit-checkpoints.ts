@@ -13,7 +13,7 @@ import type { SigningKey } from './signing-key';
 import { JWKS_READ_KEYS, READ_ACTIONS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';
 
-/** The audit log's own items (shared/store/keys.ts): its state, chunks, roots, pointers and heads. */
+/** The audit log's own items (shared/kernel/db/item-keys.ts): its state, chunks, roots, pointers and heads. */
 export const AUDIT_LOG_KEYS = ['AUDITLOG', 'AUDITLOG#*'] as const;
 /** What appending and signing does to them: reads, puts and the state's update; never a delete. */
 export const AUDIT_LOG_WRITE_ACTIONS = [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
@@ -55,7 +55,7 @@ export class AuditCheckpoints extends Construct {
   public readonly checkpointer: TraceSealFunction;
   public readonly rule: Rule;
   /**
-   * The witness of signed heads (shared/store/head-witness.ts): KMS, TLS only, versioned,
+   * The witness of signed heads (shared/audit/store/head-witness.ts): KMS, TLS only, versioned,
    * Object Lock in COMPLIANCE mode for the audit retention (five years), which nobody, not
    * the root user, can shorten or lift: a head once published cannot be deleted or
    * overwritten while the audit data it vouches for must be kept. The checkpointers may
@@ -68,7 +68,7 @@ export class AuditCheckpoints extends Construct {
 
   public constructor(scope: Construct, id: string, props: AuditCheckpointsProps) {
     super(scope, id);
-    // The lease in shared/services/audit/checkpoint-service.ts (6 min) outlasts this timeout.
+    // The lease in shared/audit/services/checkpoint-service.ts (6 min) outlasts this timeout.
     this.checkpointer = new TraceSealFunction(this, 'Checkpointer', {
       name: 'audit-checkpoint',
       description: 'TraceSeal audit log: appends settled events to the Merkle log and signs a tree head',

@@ -20,7 +20,7 @@ export const EXPORT_BUCKET_ENV = 'EXPORT_BUCKET';
 export const EXPORT_JOBS_QUEUE_URL_ENV = 'EXPORT_JOBS_QUEUE_URL';
 export { AUDIT_RETENTION_DAYS };
 
-/** Where the worker writes (shared/store/export-file-store.ts) and where the table archive goes. */
+/** Where the worker writes (shared/audit/store/export-file-store.ts) and where the table archive goes. */
 const EXPORT_PREFIX = 'exports/';
 const ARCHIVE_PREFIX = 'dynamodb/';
 

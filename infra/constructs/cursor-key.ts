@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { TraceSealFunction } from './traceseal-function';
 
 /**
- * The key pagination cursors are sealed with (shared/store/cursor-key.ts): only the listing
+ * The key pagination cursors are sealed with (shared/kernel/db/cursor-key.ts): only the listing
  * functions read it, so nobody outside them can make a cursor a listing accepts.
  */
 export class CursorKey extends Secret {

@@ -19,7 +19,7 @@ const toAttribute = (key: KeyAttribute): Attribute => ({
 });
 
 /**
- * The single DynamoDB table, built from its definition in shared/store/table-definitions.ts:
+ * The single DynamoDB table, built from its definition in shared/kernel/db/table-definitions.ts:
  * on-demand, point-in-time recoverable, deletion protected and retained. Functions get
  * access through `TraceSealFunction.grantTable` (table-access.ts), never through TableV2's
  * own grants, which include Scan and DescribeTable.

@@ -8,7 +8,7 @@ import { jobQueues } from './job-queues';
 import { logicalIdAt, pathInStack, pinLogicalId } from './pin';
 import { TraceSealFunction } from './traceseal-function';
 
-/** The worker's environment variable that names the queue (shared/services/event-job-dispatcher.ts). */
+/** The worker's environment variable that names the queue (shared/custody/services/event-job-dispatcher.ts). */
 export const EVENT_JOBS_QUEUE_URL_ENV = 'EVENT_JOBS_QUEUE_URL';
 
 export interface EventJobsProps {

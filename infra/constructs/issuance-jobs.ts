@@ -12,7 +12,7 @@ import { privateBucket } from './private-bucket';
 import type { SigningKey } from './signing-key';
 import { TraceSealFunction } from './traceseal-function';
 
-/** Read by shared/services/issuance-job-dispatcher.ts and shared/store/label-file-store.ts. */
+/** Read by shared/issuance/services/issuance-job-dispatcher.ts and shared/issuance/store/label-file-store.ts. */
 export const ISSUANCE_QUEUE_URL_ENV = 'ISSUANCE_JOBS_QUEUE_URL';
 export const LABEL_BUCKET_ENV = 'LABEL_BUCKET';
 

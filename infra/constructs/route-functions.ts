@@ -174,7 +174,7 @@ export interface RouteFunctionsProps {
   readonly verifyBaseUrl: string;
   /**
    * The routes whose functions to make, by route name.
-   * @default ROUTES (shared/http/routes.ts)
+   * @default ROUTES (shared/app/routes.ts)
    */
   readonly routes?: Readonly<Record<string, RouteDefinition>>;
   /**

@@ -12,7 +12,7 @@ import { TraceSealFunction } from './traceseal-function';
 
 /**
  * What the aggregator touches: its rollups and forged-scan tallies (`SCANS#…`), and for the
- * per-unit state and anomaly rules (shared/services/unit-scans.ts) the product, its lots and
+ * per-unit state and anomaly rules (shared/scans/services/unit-scans.ts) the product, its lots and
  * rules, the factory, the unit's subject partition (a container's state, to tell a genuine
  * container label), the alerts and the regulators' inbox they are filed in.
  */

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import type { TraceSealFunction } from './traceseal-function';
 
 /**
- * The key of spot-check service salts (shared/keys/spot-check-salt-key.ts): a draw's salt is
+ * The key of spot-check service salts (shared/spot-checks/services/spot-check-salt-key.ts): a draw's salt is
  * an HMAC under it, published only after the regulator's reveal. Outside the table, so
  * nobody who can read or write the table learns a salt early; readable by the spot-check
  * write function alone.

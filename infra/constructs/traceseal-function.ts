@@ -67,7 +67,7 @@ export interface TraceSealFunctionProps {
   readonly projectRoot?: string;
   /**
    * Ship the offline IP database (ip2region's two data files, about 11 MB) beside the
-   * bundle, for shared/services/ip-regions.ts: esbuild bundles code, not the files a
+   * bundle, for shared/kernel/places/ip-regions.ts: esbuild bundles code, not the files a
    * package reads at run time.
    * @default false
    */

@@ -8,7 +8,7 @@ import { contentDisposition } from '#shared/kernel/http/header-values';
 import { localPhotoLinkSignature, localReportPhoto, REPORT_PHOTO_LINK_PATH } from '#shared/reports/store/report-photo-store';
 
 /**
- * The local stand-in for S3's presigned GET links to label files (shared/store/label-file-store.ts):
+ * The local stand-in for S3's presigned GET links to label files (shared/issuance/store/label-file-store.ts):
  * the link's HMAC and expiry are checked as S3 checks a presigned URL's signature, and
  * `Range: bytes=N-` (or N-M) is honoured, so a dropped download resumes as it would from S3.
  * Answers false for any path that is not a label link, leaving it to the gateway's routes.
@@ -80,7 +80,7 @@ export const serveLabelLink = async (url: URL, req: IncomingMessage, res: Server
 };
 
 /**
- * The stand-in for a presigned GET of a report photo (shared/store/report-photo-store.ts):
+ * The stand-in for a presigned GET of a report photo (shared/reports/store/report-photo-store.ts):
  * the same HMAC and expiry checks, then the photo inline with the type its bytes were
  * checked to be at upload (from its key's extension), never sniffed, sandboxed.
  */

@@ -87,13 +87,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       // Label files of issuance jobs: the local label bucket (scripts/local/label-links.ts).
       LABEL_FILE_DIR: join(dataDir, 'labels'),
       LABEL_LINK_SECRET: randomBytes(32).toString('base64url'),
-      // Pagination cursors' key (shared/store/cursor-key.ts): one per process, so runtimes
+      // Pagination cursors' key (shared/kernel/db/cursor-key.ts): one per process, so runtimes
       // started again in it (tests) keep accepting the cursors they handed out.
       CURSOR_KEY: process.env.CURSOR_KEY ?? randomBytes(32).toString('base64url'),
-      // Test reports: labs' private keys and the reports' PDFs (shared/keys/lab-keys.ts, test-report PDF store).
+      // Test reports: labs' private keys and the reports' PDFs (shared/kernel/keys/lab-keys.ts, test-report PDF store).
       LAB_KEY_DIR: join(dataDir, 'lab-keys'),
       TEST_REPORT_DIR: join(dataDir, 'test-reports'),
-      // The witness of signed tree heads: an append-only file beside the table, never in it (shared/store/head-witness.ts).
+      // The witness of signed tree heads: an append-only file beside the table, never in it (shared/audit/store/head-witness.ts).
       HEAD_WITNESS_FILE: join(dataDir, 'audit', 'heads.jsonl'),
     });
 

@@ -22,7 +22,7 @@ import type { TokenRefusal } from '../kernel/auth/token-refusals';
  *
  * A token it refuses is still let through, with a context that holds only the reason
  * (`{ refused }`, no organization, no role): API Gateway's deny is a bare 403 that cannot
- * say why, and the handler's first middleware (shared/http/middleware.ts `authorize`)
+ * say why, and the handler's first middleware (shared/kernel/http/middleware.ts `authorize`)
  * answers the reason as a 401 or 403 in the documented error shape before anything else of
  * the function runs. Requests that bypass CloudFront, and unknown routes, are still denied
  * at the gateway: no legitimate caller meets those.
@@ -38,7 +38,7 @@ export interface AuthorizerContext {
   expiresAt: number;
 }
 
-/** A refused token: the reason only (shared/auth/token-refusals.ts). */
+/** A refused token: the reason only (shared/kernel/auth/token-refusals.ts). */
 export interface RefusedContext {
   refused: TokenRefusal;
 }

@@ -2,7 +2,7 @@ import { errorResponse as error, type ResponseSpec, route } from '../kernel/http
 import { InboxDetail, InboxEntryParams, InboxList, InboxListQuery, InboxStatusBody } from './inbox-schemas';
 
 /**
- * The regulators' inbox (shared/http/routes.ts spreads these into ROUTES): counterfeit
+ * The regulators' inbox (shared/app/routes.ts spreads these into ROUTES): counterfeit
  * reports and anomaly alerts of the caller's province (a national regulator's country).
  * Another province's entry answers 404, exactly as a missing one does.
  */

@@ -1,6 +1,6 @@
 /**
  * The regulators' inbox: counterfeit reports and anomaly alerts, each worked through a
- * status with an append-only history. Pure rules here; storage in shared/store/inbox-repository.
+ * status with an append-only history. Pure rules here; storage in shared/inbox/inbox-repository.
  */
 export const INBOX_KINDS = ['report', 'alert', 'test_report', 'audit_log'] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];

@@ -1,6 +1,6 @@
 /**
  * The one error hierarchy. Every failure a caller can cause is an AppError with a
- * stable machine-readable `code`; `errorResponse` in shared/http/responses.ts maps it
+ * stable machine-readable `code`; `errorResponse` in shared/kernel/http/responses.ts maps it
  * (and the few lower-layer errors that carry no status, like the store's InvalidCursorError)
  * to HTTP in one place. Anything that is not an AppError is our bug and becomes an opaque 500.
  */

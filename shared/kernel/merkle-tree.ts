@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  *
  * Proof generation is written over a `RangeHasher` (the MTH of leaves [start, end)) rather
  * than over an array, so the store can answer it from chunk roots and at most two chunks
- * of leaves (shared/domain/merkle-chunks.ts) instead of loading every leaf.
+ * of leaves (shared/audit/domain/merkle-chunks.ts) instead of loading every leaf.
  */
 export const HASH_BYTES = 32;
 export type Hash = Buffer;

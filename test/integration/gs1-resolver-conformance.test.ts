@@ -7,7 +7,7 @@ import { startTestServiceWithAdmin, type TestService } from '../support/local-se
  * GS1's resolver test suite (gs1/GS1DL-resolver-testsuite, GS1DigitalLinkResolverTestSuite.js)
  * ported: one `it` per criterion, named after the suite's test id, run against the real
  * local service. The suite fetches GS1's JSON schemas online; their required shape is
- * encoded in shared/http/schemas/resolver.ts (Linkset, ResolverDescription).
+ * encoded in shared/resolver/http/schemas.ts (Linkset, ResolverDescription).
  */
 let service: TestService;
 let adminToken: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEventJobMessage } from '#shared/custody/services/event-job-dispatcher';
-import { nextSliceSize, summarize } from '#shared/custody/services/event-job-service';
+import { nextSliceSize, summarize } from '#shared/custody/services/event-job-slices';
 import { chunkBySize, MAX_CHUNK_JSON_BYTES } from '#shared/custody/store/event-job-chunks';
 
 /** The pure parts of event jobs: how work is cut into slices, and stored input into chunks. */

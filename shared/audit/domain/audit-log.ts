@@ -34,7 +34,7 @@ export const SETTLE_MARGIN_MS = 2 * 60 * 1000;
 export const logEntryId = (event: Pick<LogEvent, 'eventId' | 'kind'>): string =>
   event.kind === 'declaration' ? `${event.eventId}#declaration` : event.eventId;
 
-/** A signed tree head's content (the JWS payload, shared/services/audit/tree-head-jws.ts). */
+/** A signed tree head's content (the JWS payload, shared/audit/services/tree-head-jws.ts). */
 export interface TreeHead {
   treeSize: number;
   /** Lowercase hex SHA-256, the form CT tooling and the RFC's test vectors print. */

@@ -2,7 +2,7 @@ import { errorResponse as error, route } from '../../kernel/http/route-definitio
 import { CreateExportRequest, ExportJobView, ExportParams } from './export-schemas';
 
 /**
- * Audit exports (shared/http/routes.ts spreads these into ROUTES): whoever may query EPCIS
+ * Audit exports (shared/app/routes.ts spreads these into ROUTES): whoever may query EPCIS
  * events may export what it sees; a job is its organization's alone.
  */
 export const AUDIT_EXPORT_ROUTES = {

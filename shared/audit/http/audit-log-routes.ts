@@ -13,7 +13,7 @@ import {
 } from './log-schemas';
 
 /**
- * The signed audit log (shared/http/routes.ts spreads these into ROUTES). Heads and
+ * The signed audit log (shared/app/routes.ts spreads these into ROUTES). Heads and
  * consistency proofs are public, as Certificate Transparency's are: anyone may check that
  * the log only grows. An inclusion proof names an event id, which is not public, so it is
  * for regulators and admins. Every answer is bounded: a page of at most 100 heads, and a

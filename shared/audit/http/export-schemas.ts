@@ -5,7 +5,7 @@ import { EXPORT_FORMATS } from '#shared/audit/domain/export-formats';
 const param = (description: string) => z.string().min(1).max(4096).optional().describe(description);
 const list = 'comma-separated';
 
-/** The EPCIS query's filters (shared/custody/epcis-query.ts parses them), without paging. */
+/** The EPCIS query's filters (shared/custody/domain/epcis-query.ts parses them), without paging. */
 export const ExportQuery = z
   .strictObject({
     GE_eventTime: param('eventTime ≥ this date-time'),

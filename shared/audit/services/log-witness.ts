@@ -12,7 +12,7 @@ import { verifyTreeHead } from './tree-head-jws';
 
 /**
  * Before a head is signed, the tree it covers must extend the newest head already
- * published to the witness (shared/store/head-witness.ts), which the table's writers cannot
+ * published to the witness (shared/audit/store/head-witness.ts), which the table's writers cannot
  * change. The proof is RFC 9162's, computed from the table's leaves and chunk roots as they
  * are now: someone who rewrote an event and its leaf (and its chunk's root, and the next
  * event's chain links) changes the old tree's root, so its consistency with the witnessed

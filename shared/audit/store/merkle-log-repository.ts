@@ -2,7 +2,7 @@
  * The audit transparency log in the table. Leaf hashes sit in chunks of AUDIT_LOG_CHUNK_SIZE
  * (one item each, the hashes concatenated), every complete chunk's subtree root in its own
  * small item, so a head or proof reads the roots (one query page per ~10,000 chunks) and at
- * most two chunks (shared/domain/merkle-chunks.ts), never every leaf. One pointer per event
+ * most two chunks (shared/audit/domain/merkle-chunks.ts), never every leaf. One pointer per event
  * (conditional: appended once) gives its leaf index; every signed head is its own item.
  *
  * (Over 300 lines: the log's items are written together and under one writer's conditions.)

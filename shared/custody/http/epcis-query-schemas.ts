@@ -3,7 +3,7 @@ import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '#shared/custody/domain/epcis-que
 
 /**
  * GET /v1/epcis/events: EPCIS 2.0 REST query parameters. Every value is a string here and is
- * parsed by shared/custody/epcis-query.ts, so a bad or unknown parameter is one kind of
+ * parsed by shared/custody/domain/epcis-query.ts, so a bad or unknown parameter is one kind of
  * answer, 400 QUERY_PARAMETER_EXCEPTION naming the parameters (EPCIS's QueryParameterException).
  * The object is loose on purpose: unknown names reach that parser, which names them.
  */

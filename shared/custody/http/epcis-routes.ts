@@ -1,7 +1,7 @@
 import { errorResponse as error, route } from '../../kernel/http/route-definition';
 import { EpcisEventsQuery, EpcisQueryDocument } from './epcis-query-schemas';
 
-/** The EPCIS 2.0 query interface (shared/http/routes.ts spreads these into ROUTES). */
+/** The EPCIS 2.0 query interface (shared/app/routes.ts spreads these into ROUTES). */
 
 export const EPCIS_ROUTES = {
   queryEpcisEvents: route({

@@ -21,7 +21,7 @@ import { requireRegisteredOrg } from '../../registry/services/registry-service';
 
 export const MAX_CONTAINERS_PER_CALL = 1000;
 
-/** The organization's own GS1 prefix, or its shared range of TraceSeal's (see shared/codes/sscc.ts). */
+/** The organization's own GS1 prefix, or its shared range of TraceSeal's (see shared/kernel/codes/sscc.ts). */
 const ssccRangeOf = async (org: Organization): Promise<SsccRange> => {
   if (org.gs1CompanyPrefix !== undefined) return ownPrefixRange(org.gs1CompanyPrefix);
   const prefix = tracesealCompanyPrefix();

@@ -11,7 +11,7 @@ import type { Principal } from '#shared/kernel/auth/principal';
 import { AppError } from '#shared/kernel/errors';
 import { logger } from '#shared/kernel/logger';
 import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
-import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-service';
+import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-slices';
 
 /**
  * One worker run on an event job: take the job's lease until this run's deadline, record

@@ -1,6 +1,6 @@
 /**
  * Names and regions of the organizations events name, read through the organization cache
- * (a minute per container), for rendering only: see shared/custody/party-names.ts.
+ * (a minute per container), for rendering only: see shared/custody/domain/party-names.ts.
  */
 import { ORG_URI_PREFIX } from '#shared/custody/domain/identifiers';
 import { organizationsOf, type Party } from '#shared/custody/domain/party-names';

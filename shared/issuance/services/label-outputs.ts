@@ -18,7 +18,7 @@ import type { Batch, IssuedCode, Product } from '#shared/kernel/types';
 
 export type LabelFormat = 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
 
-/** What a request asks of its label files (shared/http/schemas/batches.ts LabelOptions). */
+/** What a request asks of its label files (shared/issuance/http/schemas.ts LabelOptions). */
 export interface LabelOptions {
   formats: LabelFormat[];
   ecc: EccLevel;

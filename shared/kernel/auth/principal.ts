@@ -3,7 +3,7 @@ import { ROLES, type Role } from '#shared/kernel/types';
 import { isTokenRefusal, tokenRefusalError } from './token-refusals';
 
 /**
- * Who is calling, as the API's Lambda authorizer (shared/auth/authorizer.ts) verified it:
+ * Who is calling, as the API's Lambda authorizer (shared/app/authorizer.ts) verified it:
  * API Gateway hands its context to the function as `requestContext.authorizer.lambda`.
  * Tokens are Cognito client-credentials access tokens (one app client per organization):
  * the role is the OAuth scope `traceseal/{role}` and the organization the `org_id` claim,

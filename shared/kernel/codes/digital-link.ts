@@ -7,7 +7,7 @@ import { isValidSscc } from './sscc';
 
 /**
  * TraceSeal labels are GS1 Digital Link URIs: https://{host}/01/{gtin14}/10/{lot}/21/{serial}?8030={digsig}
- * and https://{host}/00/{sscc}?8030={digsig}. Reading follows GS1 (shared/codes/gs1-digital-link.ts):
+ * and https://{host}/00/{sscc}?8030={digsig}. Reading follows GS1 (shared/kernel/codes/gs1-digital-link.ts):
  * percent-encoding, a custom path prefix, any AI 10/21 value of character set 82. Issuing
  * keeps to the URL-safe subset below, so a printed code never needs percent-encoding; `L%2D1`
  * still reads as lot `L-1` and verifies the same.

@@ -6,7 +6,7 @@ import { type AiDefinition, aiDefinition, aiValueProblem } from './gs1-ai-table'
  * element strings the way GS1's reference parser, the GS1 Barcode Syntax Engine, decodes
  * them, so that both answer the same for the same URI (test/unit/digital-link-differential
  * replays the engine's recorded answers). Nothing here knows TraceSeal's labels:
- * shared/codes/digital-link.ts decides which of these are ours.
+ * shared/kernel/codes/digital-link.ts decides which of these are ours.
  */
 export interface AiElement {
   ai: string;

@@ -4,7 +4,7 @@ import { getOptionalStringFromEnv } from '#shared/kernel/config';
 import { AppError } from '#shared/kernel/errors';
 
 /**
- * The key pagination cursors are sealed with (shared/store/cursors.ts). It never leaves the
+ * The key pagination cursors are sealed with (shared/kernel/db/cursors.ts). It never leaves the
  * service: whoever lacks it cannot make a cursor a listing accepts. In AWS it is a generated
  * secret (CURSOR_KEY_SECRET_ID), the same for every instance of every listing function, so a
  * cursor handed out by one instance works on the next; locally `npm start` generates one per

@@ -12,7 +12,7 @@ import { cursorKey } from './cursor-key';
 
 /**
  * A cursor that is not one the listing handed out. A store-level error with no HTTP in
- * it: shared/http/responses.ts maps it to 400 INVALID_CURSOR.
+ * it: shared/kernel/http/responses.ts maps it to 400 INVALID_CURSOR.
  */
 export class InvalidCursorError extends Error {
   public constructor() {

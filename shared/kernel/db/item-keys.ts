@@ -53,7 +53,7 @@ export const licenseKey = (region: string, licenseNumber: string): ItemKey => ({
 });
 /**
  * The partner directory: one item per term an organization's name is filed under
- * (shared/domain/partner-directory.ts), in the partition of the term's first characters,
+ * (shared/registry/domain/partner-directory.ts), in the partition of the term's first characters,
  * sorted by the term, so a name prefix is one Query of one partition.
  */
 export const partnerDirectoryPartition = (bucket: string): string => `PARTNERS#${bucket}`;

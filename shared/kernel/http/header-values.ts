@@ -1,6 +1,6 @@
 /**
  * Header values built from data. A value placed in a header never comes from data as is:
- * URIs are made of percent-encoded pieces (shared/domain/uri-encoding.ts) and checked once
+ * URIs are made of percent-encoded pieces (shared/kernel/http/uri-encoding.ts) and checked once
  * more here, and a download name travels percent-encoded (RFC 8187), so no lot, id or file
  * name can add a link, a parameter or a header line.
  */

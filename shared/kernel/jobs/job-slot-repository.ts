@@ -6,7 +6,7 @@
  * transaction that marks it done or failed. A set rather than a counter: taking and giving
  * back are idempotent (a completion written twice never frees two slots, a job created
  * before slots existed frees nothing), and the holders are known, so the slot of a job that
- * died without finishing can be found and reclaimed (see shared/services/job-slots.ts).
+ * died without finishing can be found and reclaimed (see shared/kernel/jobs/job-slots.ts).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, mainTableName } from '../db/dynamodb-client';

@@ -27,7 +27,7 @@ export interface IpRegion {
 /**
  * ISO 3166-2:CN subdivision codes of the mainland provinces, by the leading characters
  * ip2region uses (`广东省`, `北京`, `北京市`, `新疆`, `内蒙古自治区` …), with the names a
- * person reads (shared/domain/region-names.ts). Hong Kong, Macao and Taiwan are left out:
+ * person reads (shared/kernel/places/region-names.ts). Hong Kong, Macao and Taiwan are left out:
  * CloudFront reports them as their own countries.
  */
 export const MAINLAND_PROVINCES: readonly (readonly [prefix: string, code: string, zh: string, en: string])[] = [

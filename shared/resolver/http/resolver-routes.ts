@@ -12,7 +12,7 @@ import {
 } from './schemas';
 
 /**
- * The GS1 resolver's routes beside the verification routes (shared/http/routes.ts spreads
+ * The GS1 resolver's routes beside the verification routes (shared/app/routes.ts spreads
  * them into ROUTES): the description file, the product- and lot-level Digital Link URIs,
  * the catch-alls that answer a malformed Digital Link path 400 (rather than API Gateway's
  * 404), and a factory's product links.

@@ -7,7 +7,7 @@ import { type RuleHit, SCAN_RULE_NAMES, type ScanRuleName, type UnitFlag } from 
  * hits of that rule update its count and last time instead of raising more alerts, so a
  * code copied onto a thousand fakes is one alert that keeps counting, not a thousand.
  * A counterfeit wave is the one alert about a product rather than a unit: the day's scans
- * of its forged labels (shared/domain/forged-scans.ts) crossed the product's threshold.
+ * of its forged labels (shared/scans/domain/forged-scans.ts) crossed the product's threshold.
  */
 export type AlertStatus = 'open' | 'closed';
 

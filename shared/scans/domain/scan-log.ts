@@ -144,7 +144,7 @@ const absent = (value: string | undefined): value is undefined => value === unde
  * it records, or undefined for anything that is not a verdict answered to a GET: HEAD,
  * OPTIONS, errors, resolver lookups, other paths, malformed lines. Cached and uncached
  * answers alike: that is why scans are counted from CloudFront's log and not at the origin.
- * `locate` is the IP database (shared/services/ip-regions.ts); the address goes no further.
+ * `locate` is the IP database (shared/kernel/places/ip-regions.ts); the address goes no further.
  */
 export const parseRealtimeLogRecord = (
   line: string,

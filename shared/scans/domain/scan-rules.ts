@@ -5,7 +5,7 @@ import type { ScanRecord } from './scans';
  * Clone and anomaly rules, pure: given what a unit's scan item remembers, the scans not yet
  * absorbed (in stream order), the product's rules and what we know of the unit (its lot's
  * intended markets, where it was sold), they say which scans broke which rule. Storage,
- * alerts and blocking live in shared/services/unit-scans.ts.
+ * alerts and blocking live in shared/scans/services/unit-scans.ts.
  */
 export const SCAN_RULE_NAMES = ['too_many_scans', 'impossible_travel', 'far_from_sale', 'outside_market'] as const;
 export type ScanRuleName = (typeof SCAN_RULE_NAMES)[number];
@@ -28,7 +28,7 @@ export interface ScanRules {
   enabledRules: ScanRuleName[];
   /**
    * Scans of the product's forged or unknown labels in one UTC day that raise a
-   * counterfeit_wave alert (shared/domain/forged-scans.ts). Not a per-unit rule: forged
+   * counterfeit_wave alert (shared/scans/domain/forged-scans.ts). Not a per-unit rule: forged
    * scans never touch a unit, so it cannot be switched off, only set within bounds.
    */
   counterfeitWaveAfter: number;

@@ -11,7 +11,7 @@ import {
 } from './alert-schemas';
 
 /**
- * Clone and anomaly detection (shared/http/routes.ts spreads these into ROUTES): a
+ * Clone and anomaly detection (shared/app/routes.ts spreads these into ROUTES): a
  * product's scan rules, the alerts they raise, and the factory's unblock of a flagged unit.
  */
 

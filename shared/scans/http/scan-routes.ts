@@ -1,7 +1,7 @@
 import { errorResponse as error, route } from '../../kernel/http/route-definition';
 import { ScanSummary, ScanSummaryQuery } from './schemas';
 
-/** Scan records (shared/http/routes.ts spreads them into ROUTES). */
+/** Scan records (shared/app/routes.ts spreads them into ROUTES). */
 
 export const SCAN_ROUTES = {
   getScanSummary: route({

@@ -1,5 +1,5 @@
 /**
- * Per product and UTC day, the tally of scans of its forged labels (shared/domain/forged-scans.ts),
+ * Per product and UTC day, the tally of scans of its forged labels (shared/scans/domain/forged-scans.ts),
  * with the day's counterfeit_wave alert inside it. Replaced whole under a condition on the
  * version that was read, in one transaction with the alert's record and listing copies, so
  * a batch delivered twice counts once, and so does its alert.

@@ -1,6 +1,6 @@
 /**
  * The scan path's view of a unit's scan item (SUBJECT#{id} / SCANS): only its flag. The
- * item also holds the unit's scan memory and open alerts (shared/store/unit-scan-repository.ts
+ * item also holds the unit's scan memory and open alerts (shared/scans/store/unit-scan-repository.ts
  * writes it); a scan projects the three flag attributes so it pays for a few bytes, not the
  * whole item. Eventually consistent: half the read cost, and a flag set a moment ago showing
  * on the next scan instead of this one is within what the CDN's minute of caching allows anyway.

@@ -1,5 +1,5 @@
 /**
- * Scan rollups: one item per scope and day (shared/domain/scan-rollups.ts), read and then
+ * Scan rollups: one item per scope and day (shared/scans/domain/scan-rollups.ts), read and then
  * replaced whole under a condition on the version that was read, so that two aggregators
  * (two shards, or a retry racing its predecessor) never lose each other's counts.
  */

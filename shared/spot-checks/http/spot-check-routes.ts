@@ -19,7 +19,7 @@ import {
 } from './schemas';
 
 /**
- * "Double random" spot checks (shared/http/routes.ts spreads them into ROUTES): regulators
+ * "Double random" spot checks (shared/app/routes.ts spreads them into ROUTES): regulators
  * commit, fix, reveal and record; every draw is public to read.
  */
 const errors = errorsDescribed({

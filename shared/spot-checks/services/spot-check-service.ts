@@ -1,7 +1,7 @@
 /**
  * "Double random" spot checks, commit–reveal: a regulator commits to a secret, the service
  * fixes the inputs (the population's commitment) and commits to its own salt, the regulator
- * reveals the secret, and the draw follows from both (shared/domain/spot-check-draw.ts).
+ * reveals the secret, and the draw follows from both (shared/spot-checks/domain/spot-check-draw.ts).
  * The service salt is an HMAC under a key outside the table (spot-check-salt-key.ts) and is
  * published only after the reveal. Every draw is public from its commitment on
  * (spot-check-views.ts says what is shown to whom).

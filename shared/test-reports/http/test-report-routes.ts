@@ -11,7 +11,7 @@ import {
   TestReportSubjectGtinParams,
 } from './schemas';
 
-/** Test reports (shared/http/routes.ts spreads them into ROUTES): labs register, factories attach, anyone compares. */
+/** Test reports (shared/app/routes.ts spreads them into ROUTES): labs register, factories attach, anyone compares. */
 export const TEST_REPORT_ROUTES = {
   registerLabReport: route({
     operationId: 'registerLabReport',

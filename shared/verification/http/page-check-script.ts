@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * The verify page's one script: it checks the label's AI 8030 signature on the phone with
  * WebCrypto against our JWKS (cached long by the CDN and the browser), so "the signature is
  * genuine" still shows when the status lookup failed or was slow. It rebuilds exactly what
- * the server signs (shared/codes/signature.ts): "01"+gtin+"10"+lot+GS+"21"+serial, ECDSA
+ * the server signs (shared/kernel/codes/signature.ts): "01"+gtin+"10"+lot+GS+"21"+serial, ECDSA
  * P-256 SHA-256 over an IEEE P1363 r||s signature, and refuses high-S twins as the server
  * does. Inputs come from data attributes (never interpolated into the script), so one
  * script body, and one CSP hash, serves every page. Plain ES2017 for old phone browsers.

@@ -1,7 +1,7 @@
 /**
  * Loading what a scan shows of custody: the subject's own state and those of the
  * containers it sits in, then the organizations named. Only state items are read, never a
- * chain, so a scan costs the same however long the history (see shared/custody/public-view.ts).
+ * chain, so a scan costs the same however long the history (see shared/custody/domain/public-view.ts).
  */
 import { containersAbove } from '#shared/custody/domain/container-tree';
 import {

@@ -1,5 +1,5 @@
 /**
- * The audience of an event (shared/domain/event-audience.ts) with its lookups: the regions
+ * The audience of an event (shared/custody/domain/event-audience.ts) with its lookups: the regions
  * of the organizations involved and the owners of the GTINs, read through the same
  * per-container caches the custody calls already use.
  */

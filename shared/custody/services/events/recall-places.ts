@@ -2,7 +2,7 @@
  * Where the subjects of a regulator's recall were made and are held, read from the same
  * states the event is judged on: the containers read here join `stored`, so the recall's
  * flags on them are written on the revisions read here, and custody that moves meanwhile
- * makes the write fail and the check run again (see shared/custody/recall-jurisdiction.ts).
+ * makes the write fail and the check run again (see shared/custody/domain/recall-jurisdiction.ts).
  */
 import { containersAbove, outermostOf } from '#shared/custody/domain/container-tree';
 import { requireRecallJurisdiction } from '#shared/custody/domain/recall-jurisdiction';

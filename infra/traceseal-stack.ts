@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { ROUTES, type RouteName } from '#shared/app/routes';
-import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import { AuditCheckpoints } from './constructs/audit-checkpoints';
 import { AuditExports } from './constructs/audit-exports';
 import { DataTable } from './constructs/data-table';

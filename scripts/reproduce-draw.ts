@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { AppError } from '#shared/kernel/errors';
+import { AppError } from '#kernel/errors';
 import {
   checkPopulation,
   commitmentOf,

@@ -1,6 +1,6 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { logger } from '#shared/kernel/logger';
-import { loadIpRegions } from '#shared/kernel/places/ip-regions';
+import { logger } from '#kernel/logger';
+import { loadIpRegions } from '#kernel/places/ip-regions';
 import { scansFromKinesis } from '#shared/scans/domain/kinesis-scans';
 import { aggregateScans } from '#shared/scans/services/scan-aggregator';
 

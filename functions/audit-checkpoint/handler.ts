@@ -1,6 +1,6 @@
+import { AppError } from '#kernel/errors';
+import { logger } from '#kernel/logger';
 import { appendAndCheckpoint, recordedEventSource } from '#shared/audit/services/checkpoint-service';
-import { AppError } from '#shared/kernel/errors';
-import { logger } from '#shared/kernel/logger';
 
 /**
  * The hourly EventBridge run. A run that finds another still holding the log has nothing to

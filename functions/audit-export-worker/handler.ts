@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { logger } from '#kernel/logger';
 import { followUpExport, parseExportJobMessage } from '#shared/audit/services/export-dispatch';
 import { runExportJob } from '#shared/audit/services/export-worker';
-import { logger } from '#shared/kernel/logger';
 
 /**
  * The export queue's consumer: one run per message, until the job is done or this

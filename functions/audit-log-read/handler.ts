@@ -1,3 +1,6 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
 import {
   latestCheckpoint,
@@ -6,9 +9,6 @@ import {
   proveConsistency,
   proveInclusion,
 } from '#shared/audit/services/proof-service';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
 
 // Heads change at most once per checkpoint run: a minute of staleness costs a verifier nothing.
 const HEADS_CACHE = 'public, max-age=60, s-maxage=60';

@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
+import { getOptionalStringFromEnv, getStringFromEnv } from '#kernel/config';
+import type { Role } from '#kernel/types';
 import { type AuthorizerResult, createAuthorizer } from '#shared/app/authorizer';
-import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/kernel/config';
-import type { Role } from '#shared/kernel/types';
 import { getOrganization } from '#shared/registry/store/org-repository';
 
 /**

@@ -1,8 +1,8 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
 import { appendAndCheckpoint, recordedEventSource } from '#shared/audit/services/checkpoint-service';
 import { publicHead } from '#shared/audit/services/proof-service';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
 
 /** An HTTP call has 29 s: it appends at most this many events, the hourly run the rest. */
 const MAX_EVENTS_PER_CALL = 20_000;

@@ -1,7 +1,7 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { pathOf } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { pathOf } from '#shared/kernel/http/uri-encoding';
 import { registerProduct } from '#shared/registry/services/registry-service';
 
 export const handler = createHandler(ROUTES.createProduct, async ({ principal, body }) => {

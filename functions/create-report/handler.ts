@@ -1,9 +1,9 @@
+import { getStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
+import { createHandler } from '#kernel/http/create-handler';
+import { errorResponse, json, text } from '#kernel/http/responses';
+import { loadIpRegions } from '#kernel/places/ip-regions';
 import { ROUTES } from '#shared/app/routes';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { errorResponse, json, text } from '#shared/kernel/http/responses';
-import { loadIpRegions } from '#shared/kernel/places/ip-regions';
 import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace } from '#shared/reports/http/report-request';
 import { submitReport } from '#shared/reports/services/report-service';
 import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/verification/http/report-page';

@@ -1,7 +1,7 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { getJwks } from '#kernel/keys/public-key-cache';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { getJwks } from '#shared/kernel/keys/public-key-cache';
 
 /**
  * Every key that ever signed stays listed, so old labels keep verifying offline. Cached an

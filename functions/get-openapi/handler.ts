@@ -1,8 +1,8 @@
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
 import { buildOpenApiDocument } from '#shared/app/openapi';
 import { ROUTES } from '#shared/app/routes';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
 
 // Without settings the document names the host that served it, which in AWS is the
 // distribution: the one host in front of the API.

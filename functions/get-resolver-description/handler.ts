@@ -1,7 +1,7 @@
+import { getStringFromEnv } from '#kernel/config';
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
 import { resolverDescription } from '#shared/resolver/domain/resolver-description';
 
 /** Changes only with a deploy: the CDN and clients may keep it an hour. */

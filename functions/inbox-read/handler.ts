@@ -1,9 +1,9 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
 import { getInboxDetailFor } from '#shared/app/inbox-desk';
 import { ROUTES } from '#shared/app/routes';
 import { listInboxFor } from '#shared/inbox/inbox-service';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
 
 const list = createHandler(ROUTES.listInbox, async ({ principal, query }) => {
   const page = await listInboxFor(principal, query);

@@ -1,6 +1,6 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
 import { registerLabReport } from '#shared/test-reports/services/lab-report-service';
 
 export const handler = createHandler(ROUTES.registerLabReport, async ({ principal, body }) =>

@@ -1,11 +1,11 @@
+import { buildDigitalLink } from '#kernel/codes/digital-link';
+import { getStringFromEnv } from '#kernel/config';
+import { createHandler } from '#kernel/http/create-handler';
+import { contentDisposition, linkValue } from '#kernel/http/header-values';
+import { text } from '#kernel/http/responses';
+import { pathOf, withQuery } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
 import { listBatchCodesFor } from '#shared/issuance/services/batch-service';
-import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { contentDisposition, linkValue } from '#shared/kernel/http/header-values';
-import { text } from '#shared/kernel/http/responses';
-import { pathOf, withQuery } from '#shared/kernel/http/uri-encoding';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

@@ -1,6 +1,6 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
 import { searchPartners } from '#shared/registry/services/partner-service';
 
 export const handler = createHandler(ROUTES.listPartners, async ({ principal, query }) =>

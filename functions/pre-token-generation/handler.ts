@@ -1,5 +1,5 @@
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
-import { logger } from '#shared/kernel/logger';
+import { logger } from '#kernel/logger';
 import { getOrganizationIdByClientId } from '#shared/registry/store/org-repository';
 
 /**

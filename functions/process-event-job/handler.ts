@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { logger } from '#kernel/logger';
 import { followUp, parseEventJobMessage } from '#shared/custody/services/event-job-dispatcher';
 import { processEventJob } from '#shared/custody/services/event-job-worker';
-import { logger } from '#shared/kernel/logger';
 
 /**
  * The event-jobs queue's consumer: one run per message, until the job is done or this

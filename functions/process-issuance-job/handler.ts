@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { logger } from '#kernel/logger';
 import { followUpIssuance, parseIssuanceJobMessage } from '#shared/issuance/services/issuance-job-dispatcher';
 import { processIssuanceJob } from '#shared/issuance/services/issuance-job-worker';
-import { logger } from '#shared/kernel/logger';
 
 /**
  * The issuance queue's consumer: one run per message, signing on every vCPU the function's

@@ -1,7 +1,7 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
 import { getProductLinksFor, replaceProductLinks } from '#shared/resolver/services/product-links-service';
 
 /** A factory's resolver links for its own product: read them, or replace the whole set. */

@@ -1,7 +1,7 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
 import { getScanRulesFor, replaceScanRulesFor } from '#shared/scans/services/scan-rules-service';
 
 /** A product's anomaly rules: its factory sets them, regulators read them too. */

@@ -1,7 +1,7 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
 import { inspectorsOf } from '#shared/spot-checks/services/inspector-service';
 import { readComparison } from '#shared/spot-checks/services/spot-check-comparison';
 import { listPublishedDraws, readDraw, readDrawPopulation } from '#shared/spot-checks/services/spot-check-views';

@@ -1,8 +1,8 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { json } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
+import { pathOf } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
-import { pathOf } from '#shared/kernel/http/uri-encoding';
 import { registerInspector, retireInspector } from '#shared/spot-checks/services/inspector-service';
 import { recallFromResult, recordResults } from '#shared/spot-checks/services/spot-check-results';
 import { fixInputs, openDraw, reveal } from '#shared/spot-checks/services/spot-check-service';

@@ -1,7 +1,7 @@
+import { createHandler } from '#kernel/http/create-handler';
+import { type HttpResponse, json } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import { createHandler } from '#shared/kernel/http/create-handler';
-import { type HttpResponse, json } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
 import { readAttachRequest } from '#shared/test-reports/http/test-report-request';
 import { compareReportsFor } from '#shared/test-reports/services/test-report-compare-service';
 import {

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isGs1Value, parseCodeParts, parseContainerCode } from '#shared/kernel/codes/digital-link';
-import { isValidGtin14 } from '#shared/kernel/codes/gtin';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { BadRequestError } from '#shared/kernel/errors';
-import { type HttpResponse, json, text } from '#shared/kernel/http/responses';
-import { createRouter } from '#shared/kernel/http/router';
+import { isGs1Value, parseCodeParts, parseContainerCode } from '#kernel/codes/digital-link';
+import { isValidGtin14 } from '#kernel/codes/gtin';
+import { getStringFromEnv } from '#kernel/config';
+import { BadRequestError } from '#kernel/errors';
+import { type HttpResponse, json, text } from '#kernel/http/responses';
+import { createRouter } from '#kernel/http/router';
 import type { ResolverSubject } from '#shared/resolver/domain/linkset';
 import { linksetLink, resolve } from '#shared/resolver/http/resolver-responses';
 import { pageLinksFor } from '#shared/resolver/services/page-links';

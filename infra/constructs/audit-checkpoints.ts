@@ -7,7 +7,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type Bucket, type CfnBucket, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INDEXES } from '#shared/kernel/db/table-definitions';
+import { INDEXES } from '#kernel/db/table-definitions';
 import { privateBucket } from './private-bucket';
 import type { SigningKey } from './signing-key';
 import { JWKS_READ_KEYS, READ_ACTIONS } from './table-access';

@@ -8,7 +8,7 @@ import { type Bucket, type CfnBucket, ObjectLockRetention, StorageClass } from '
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { jobSlotsPartitionPattern } from '#shared/kernel/db/item-keys';
+import { jobSlotsPartitionPattern } from '#kernel/db/item-keys';
 import { AUDIT_RETENTION_DAYS, AuditCheckpoints } from './audit-checkpoints';
 import { jobQueues } from './job-queues';
 import { privateBucket } from './private-bucket';

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { type Attribute, AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { type KeyAttribute, MAIN_TABLE, type TableDefinition } from '#shared/kernel/db/table-definitions';
+import { type KeyAttribute, MAIN_TABLE, type TableDefinition } from '#kernel/db/table-definitions';
 import { pinLogicalId } from './pin';
 
 export interface DataTableProps {

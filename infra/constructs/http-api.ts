@@ -14,9 +14,9 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { RouteDefinition } from '#kernel/http/route-definition';
 import { ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { type RouteName, routeKeysOf } from '#shared/app/routes';
-import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import { pascalCase } from './naming';
 import { pinLogicalId } from './pin';
 

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { jobSlotsPartitionPattern } from '#kernel/db/item-keys';
+import { cursorParameterOf, type RouteDefinition } from '#kernel/http/route-definition';
 import { ROUTES } from '#shared/app/routes';
-import { jobSlotsPartitionPattern } from '#shared/kernel/db/item-keys';
-import { cursorParameterOf, type RouteDefinition } from '#shared/kernel/http/route-definition';
 import { CursorKey } from './cursor-key';
 import { pascalCase } from './naming';
 import type { SigningKey } from './signing-key';

@@ -1,7 +1,7 @@
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
 
 /**
  * What a function may do with the table. The string levels include each other; nothing may

@@ -44,9 +44,9 @@ export const seedHistory = async (
   const { toEpcisEvent } = await import('#shared/custody/domain/epcis');
   const { hashRecordedEvent } = await import('#shared/custody/domain/chain');
   const { eventLeafHash } = await import('#shared/audit/domain/audit-log');
-  const { batchPutAll } = await import('#shared/kernel/db/dynamodb-client');
+  const { batchPutAll } = await import('#kernel/db/dynamodb-client');
   const { eventIndexAttributes } = await import('#shared/custody/store/event-index-repository');
-  const { eventKey } = await import('#shared/kernel/db/item-keys');
+  const { eventKey } = await import('#kernel/db/item-keys');
   const log = await import('#shared/audit/store/merkle-log-repository');
   const { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } = await import(
     '#shared/audit/services/checkpoint-service'

@@ -3,9 +3,9 @@
  * two organizations and a product, and helpers that issue codes and record events.
  */
 
+import type { Principal } from '#kernel/auth/principal';
+import { buildContainerLink, buildDigitalLink } from '#kernel/codes/digital-link';
 import type { EventInput, EventResult, ingestEvents } from '#shared/custody/services/events/ingest-events';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { buildContainerLink, buildDigitalLink } from '#shared/kernel/codes/digital-link';
 import type { verifyScannedCode } from '#shared/verification/services/verify-service';
 import { installCounter } from './custody-count';
 import { GTIN } from './custody-model';
@@ -47,9 +47,9 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] =>
  * the store reads its endpoint and table name from the environment the runtime sets.
  */
 export const createCustodyContext = async (base: string, log: (message: string) => void): Promise<CustodyContext> => {
-  const { documentClient } = await import('#shared/kernel/db/dynamodb-client');
-  const { forgetSigningKey } = await import('#shared/kernel/keys/signing-key-provider');
-  const { forgetPublicKeys } = await import('#shared/kernel/keys/public-key-cache');
+  const { documentClient } = await import('#kernel/db/dynamodb-client');
+  const { forgetSigningKey } = await import('#kernel/keys/signing-key-provider');
+  const { forgetPublicKeys } = await import('#kernel/keys/public-key-cache');
   const { registerOrganization, registerProduct } = await import('#shared/registry/services/registry-service');
   const { issueBatch } = await import('#shared/issuance/services/batch-service');
   const { issueContainers } = await import('#shared/custody/services/container-service');

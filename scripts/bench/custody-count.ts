@@ -6,7 +6,7 @@
  * the read capacity units beside the counts (DynamoDB Local's read units match DynamoDB's
  * rules; its write units for large transactions do not, so none are shown).
  */
-import type { documentClient as DocumentClient } from '#shared/kernel/db/dynamodb-client';
+import type { documentClient as DocumentClient } from '#kernel/db/dynamodb-client';
 
 export type Tally = Record<string, number>;
 

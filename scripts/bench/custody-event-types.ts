@@ -6,8 +6,8 @@
  * on fresh codes and the two rounds must count the same.
  */
 
+import type { Principal } from '#kernel/auth/principal';
 import type { EventInput } from '#shared/custody/services/events/ingest-events';
-import type { Principal } from '#shared/kernel/auth/principal';
 import { type CustodyContext, pick } from './custody-context';
 import { counted, sameRequests } from './custody-count';
 import { type EventRow, GTIN, MAX_CODES } from './custody-model';

@@ -4,8 +4,8 @@
  * must be the same, since a scan reads state items and never a chain.
  */
 
+import { parseDigitalLink } from '#kernel/codes/digital-link';
 import { MAX_EVENTS_PER_SUBJECT } from '#shared/custody/domain/types';
-import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
 import { type CustodyContext, chunk } from './custody-context';
 import { counted, sameRequests } from './custody-count';
 import type { ScanByHistory, ScanRow } from './custody-model';

@@ -14,8 +14,8 @@
  * This file holds the shapes the parts share and what they return; custody.ts runs them.
  */
 
+import { withCheckDigit } from '#kernel/codes/gtin';
 import { MAX_SUBJECTS_PER_EVENT } from '#shared/custody/domain/types';
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import type { OpCount } from './custody-count';
 
 export const MAX_CODES = MAX_SUBJECTS_PER_EVENT;

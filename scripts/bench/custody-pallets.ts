@@ -6,7 +6,7 @@
  * lot is recalled, to show what a lot recall reads, and then sent again 100 times in one
  * call, to show that repeats cost next to nothing.
  */
-import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
+import { parseDigitalLink } from '#kernel/codes/digital-link';
 import { type CustodyContext, chunk, pick } from './custody-context';
 import { counted, type OpCount, sameRequests } from './custody-count';
 import { GTIN, type LotRecall, type LotRecallRepeated, MAX_CODES, PACKING_EVENTS_PER_CALL, type SizeRow } from './custody-model';

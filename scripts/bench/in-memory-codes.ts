@@ -5,10 +5,10 @@
  * the raw crypto baselines.
  */
 import { type KeyObject, randomBytes } from 'node:crypto';
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
-import { createSerialCodec } from '#shared/kernel/codes/serial';
-import { canonicalElementString, publicKeyFromJwk, type SigningKey } from '#shared/kernel/codes/signature';
-import { generateSigningKey, privateKeyFromPem } from '#shared/kernel/keys/key-material';
+import { withCheckDigit } from '#kernel/codes/gtin';
+import { createSerialCodec } from '#kernel/codes/serial';
+import { canonicalElementString, publicKeyFromJwk, type SigningKey } from '#kernel/codes/signature';
+import { generateSigningKey, privateKeyFromPem } from '#kernel/keys/key-material';
 
 export const GTIN = withCheckDigit('0690000012345');
 export const LOT = 'L-2026-1122';

@@ -17,8 +17,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
-import { canonicalElementString } from '#shared/kernel/codes/signature';
+import { withCheckDigit } from '#kernel/codes/gtin';
+import { canonicalElementString } from '#kernel/codes/signature';
 
 export interface SigningRatioResult {
   cores: number;
@@ -63,7 +63,7 @@ const median = (values: number[]): number => {
  * then skews one round, not the figure.
  */
 export const benchSigningPool = async (rounds = 11, chunksPerRound = 16): Promise<SigningRatioResult> => {
-  const { createSigningPool } = await import('#shared/kernel/keys/signing-pool');
+  const { createSigningPool } = await import('#kernel/keys/signing-pool');
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const serialKey = new Uint8Array(32).fill(7);
   const cores = availableParallelism();
@@ -107,7 +107,7 @@ const runLot = async (count: number, formats: string[]): Promise<LotResult> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'traceseal-bench-issuance-'));
   const runtime = await startLocalRuntime({ port: 0, dataDir, inMemory: true, tableName: 'traceseal-bench-issuance' });
   try {
-    const { documentClient } = await import('#shared/kernel/db/dynamodb-client');
+    const { documentClient } = await import('#kernel/db/dynamodb-client');
     let itemWrites = 0;
     let writeRequests = 0;
     documentClient.middlewareStack.add(

@@ -9,14 +9,14 @@
  * Runs alone too: `npx tsx scripts/bench/qr-render.ts`.
  */
 import QRCode from 'qrcode';
-import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
-import type { AnyIterable, LabelCode } from '#shared/kernel/codes/labels/label-code';
-import { pdfLabelSheets } from '#shared/kernel/codes/labels/pdf';
-import { pngFiles } from '#shared/kernel/codes/labels/png';
-import { svgFiles } from '#shared/kernel/codes/labels/svg';
-import { zplLabels } from '#shared/kernel/codes/labels/zpl';
-import { createBatchQrEncoder } from '#shared/kernel/codes/qr/encoder';
-import { signCode } from '#shared/kernel/codes/signature';
+import { buildDigitalLink } from '#kernel/codes/digital-link';
+import type { AnyIterable, LabelCode } from '#kernel/codes/labels/label-code';
+import { pdfLabelSheets } from '#kernel/codes/labels/pdf';
+import { pngFiles } from '#kernel/codes/labels/png';
+import { svgFiles } from '#kernel/codes/labels/svg';
+import { zplLabels } from '#kernel/codes/labels/zpl';
+import { createBatchQrEncoder } from '#kernel/codes/qr/encoder';
+import { signCode } from '#kernel/codes/signature';
 import { active, codec, GTIN } from './in-memory-codes';
 import { calibrate, fmt, interleave, median, pairwise, perCpuSecond, ROUNDS, type Sample, sink, spread, table } from './measure';
 

@@ -80,13 +80,13 @@ const measureScanRecords = async (): Promise<ScanRecordsResult> => {
       LOG_LEVEL: 'silent',
     });
     const { ensureTable } = await import('../local/tables');
-    const { MAIN_TABLE } = await import('#shared/kernel/db/table-definitions');
+    const { MAIN_TABLE } = await import('#kernel/db/table-definitions');
     await ensureTable(new DynamoDBClient({}), MAIN_TABLE, 'bench-scan-records');
     const { parseRealtimeLogRecord } = await import('#shared/scans/domain/scan-log');
-    const locate = (await import('#shared/kernel/places/ip-regions')).loadIpRegions();
+    const locate = (await import('#kernel/places/ip-regions')).loadIpRegions();
     const { padSequence } = await import('#shared/scans/domain/scans');
     const { aggregateScans } = await import('#shared/scans/services/scan-aggregator');
-    const { documentClient } = await import('#shared/kernel/db/dynamodb-client');
+    const { documentClient } = await import('#kernel/db/dynamodb-client');
 
     const lines = await Promise.all(Array.from({ length: 100 }, (_, i) => logLine(i)));
     const cpu = process.cpuUsage();

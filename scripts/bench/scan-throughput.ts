@@ -67,7 +67,7 @@ const load = async (url: string, paths: string[]): Promise<LoadFigures> => {
 
 /** Runs `run` and counts the DynamoDB commands the handlers send meanwhile, by command name. */
 const countReads = async (run: () => Promise<void>): Promise<Record<string, number>> => {
-  const { documentClient } = await import('#shared/kernel/db/dynamodb-client');
+  const { documentClient } = await import('#kernel/db/dynamodb-client');
   const counts: Record<string, number> = {};
   const name = 'bench-read-counter';
   documentClient.middlewareStack.add(

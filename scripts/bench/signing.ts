@@ -4,8 +4,8 @@
  * message of the same size, and where one signCodes code spends its time.
  */
 import { sign } from 'node:crypto';
+import { canonicalElementString } from '#kernel/codes/signature';
 import { signCodes } from '#shared/issuance/domain/issuance';
-import { canonicalElementString } from '#shared/kernel/codes/signature';
 import { active, codec, GTIN, identity, LOT, rawMessage } from './in-memory-codes';
 import {
   calibrate,

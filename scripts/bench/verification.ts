@@ -4,9 +4,9 @@
  * raw crypto.verify on a message of the same size.
  */
 import { sign, verify } from 'node:crypto';
+import { buildDigitalLink, parseDigitalLink } from '#kernel/codes/digital-link';
+import { splitDigsig, verifyCodeSignature } from '#kernel/codes/signature';
 import { signCodes } from '#shared/issuance/domain/issuance';
-import { buildDigitalLink, parseDigitalLink } from '#shared/kernel/codes/digital-link';
-import { splitDigsig, verifyCodeSignature } from '#shared/kernel/codes/signature';
 import { active, activePublic, codec, identity, publicKeys, rawMessage } from './in-memory-codes';
 import { calibrate, cpuMsPerOp, cpuUsPerOp, interleave, median, pairwise, ROUNDS, sink, spread, wallMsPerOp } from './measure';
 

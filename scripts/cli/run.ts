@@ -11,8 +11,8 @@ import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
-import { splitDigsig, verifyCodeSignature } from '#shared/kernel/codes/signature';
+import { parseDigitalLink } from '#kernel/codes/digital-link';
+import { splitDigsig, verifyCodeSignature } from '#kernel/codes/signature';
 import { downloadResuming, type FetchLike } from './download';
 import { createProgress, type ProgressWriter } from './progress';
 

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { contentDisposition } from '#kernel/http/header-values';
 import { EXPORT_FORMATS, type ExportFormat } from '#shared/audit/domain/export-formats';
 import {
   checkLocalExportToken,
@@ -12,7 +13,6 @@ import {
   LOCAL_EXPORT_LINK_PATH,
   localExportPath,
 } from '#shared/audit/store/export-file-store';
-import { contentDisposition } from '#shared/kernel/http/header-values';
 
 /**
  * The local stand-in for the exports bucket and its presigned links: files under

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import type { RouteDefinition } from '#kernel/http/route-definition';
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { ALL_ROUTES, routeKeysOf } from '#shared/app/routes';
-import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import type { GatewayAnswer } from '#shared/scans/domain/scan-log';
 import { markAbsentAuthorization, originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { AppError, BadRequestError, ForbiddenError, ValidationError } from '#kernel/errors';
+import { errorResponse, json } from '#kernel/http/responses';
+import { ROLES, type Role } from '#kernel/types';
 import { isRegistryRole, ORG_ID_PATTERN } from '#shared/app/authorizer';
-import { AppError, BadRequestError, ForbiddenError, ValidationError } from '#shared/kernel/errors';
-import { errorResponse, json } from '#shared/kernel/http/responses';
-import { ROLES, type Role } from '#shared/kernel/types';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 
 /**

@@ -2,9 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { contentDisposition } from '#kernel/http/header-values';
 import { LABEL_LINK_PATH, localLabelFilePath, localLinkSignature } from '#shared/issuance/store/label-file-store';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { contentDisposition } from '#shared/kernel/http/header-values';
 import { localPhotoLinkSignature, localReportPhoto, REPORT_PHOTO_LINK_PATH } from '#shared/reports/store/report-photo-store';
 
 /**

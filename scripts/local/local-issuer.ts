@@ -10,8 +10,8 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
-import { scopeForRole } from '#shared/kernel/auth/principal';
-import { ROLES, type Role } from '#shared/kernel/types';
+import { scopeForRole } from '#kernel/auth/principal';
+import { ROLES, type Role } from '#kernel/types';
 
 /**
  * Stands in for the Cognito user pool: it mints client-credentials-style access tokens

@@ -98,10 +98,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
 
     // Job runs a stopped runtime of this process left queued go on here.
-    (await import('#shared/kernel/jobs/local-job-queue')).resumeLocalJobs();
+    (await import('#kernel/jobs/local-job-queue')).resumeLocalJobs();
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { ensureTable } = await import('./tables');
-    const { MAIN_TABLE } = await import('#shared/kernel/db/table-definitions');
+    const { MAIN_TABLE } = await import('#kernel/db/table-definitions');
     const table = await ensureTable(new DynamoDBClient({}), MAIN_TABLE, tableName);
     if (options.auditLogStartsWithTable === true && process.env.AUDIT_LOG_START === undefined) {
       process.env.AUDIT_LOG_START = table.createdAt.toISOString();
@@ -168,7 +168,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
           server.closeAllConnections();
           await new Promise<void>((r) => server.close(() => r()));
           await Promise.allSettled([...invocations]);
-          await (await import('#shared/kernel/jobs/local-job-queue')).stopLocalJobs();
+          await (await import('#kernel/jobs/local-job-queue')).stopLocalJobs();
           await scanLog.stop();
           await dynamo?.stop();
           await lock.release();

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Principal } from '#kernel/auth/principal';
+import { buildDigitalLink } from '#kernel/codes/digital-link';
+import { withCheckDigit } from '#kernel/codes/gtin';
 import { issueBatch } from '#shared/issuance/services/batch-service';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
 import { registerOrganization, registerProduct } from '#shared/registry/services/registry-service';
 
 export interface DemoData {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { toPublicJwk } from '#shared/kernel/codes/signature';
-import { createLocalSigningKey, listLocalKeyFiles, loadActiveLocalSigningKey } from '#shared/kernel/keys/file-signing-keys';
-import { privateKeyFromPem } from '#shared/kernel/keys/key-material';
-import { forgetPublicKeys } from '#shared/kernel/keys/public-key-cache';
-import { forgetSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { listPublicKeys, putPublicKey } from '#shared/kernel/keys/signing-key-repository';
+import { toPublicJwk } from '#kernel/codes/signature';
+import { createLocalSigningKey, listLocalKeyFiles, loadActiveLocalSigningKey } from '#kernel/keys/file-signing-keys';
+import { privateKeyFromPem } from '#kernel/keys/key-material';
+import { forgetPublicKeys } from '#kernel/keys/public-key-cache';
+import { forgetSigningKey } from '#kernel/keys/signing-key-provider';
+import { listPublicKeys, putPublicKey } from '#kernel/keys/signing-key-repository';
 
 /**
  * Makes sure a signing key exists under `dir` and that the public half of every local key

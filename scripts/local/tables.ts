@@ -7,7 +7,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { type TableDefinition, toCreateTableInput } from '#shared/kernel/db/table-definitions';
+import { type TableDefinition, toCreateTableInput } from '#kernel/db/table-definitions';
 
 /**
  * Creates the table from the same definition the CDK stack deploys, or adds the indexes a

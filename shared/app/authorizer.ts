@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
-import { ALL_ROUTES, routeKeysOf } from '#shared/app/routes';
-import type { RouteDefinition } from '#shared/kernel/http/route-definition';
-import { logger } from '#shared/kernel/logger';
-import { ROLES, type Role } from '#shared/kernel/types';
-import { scopeForRole } from '../kernel/auth/principal';
-import type { TokenRefusal } from '../kernel/auth/token-refusals';
+import { scopeForRole } from '#kernel/auth/principal';
+import type { TokenRefusal } from '#kernel/auth/token-refusals';
+import type { RouteDefinition } from '#kernel/http/route-definition';
+import { logger } from '#kernel/logger';
+import { ROLES, type Role } from '#kernel/types';
+import { ALL_ROUTES, routeKeysOf } from './routes';
 
 /**
  * The API's one authorizer (an API Gateway HTTP API Lambda authorizer, simple responses).

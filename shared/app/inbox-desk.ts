@@ -5,16 +5,14 @@
  * which themselves file into the inbox, so it sits above all three.
  */
 
-import { checkMove, type InboxChange, type InboxKind, type InboxRecord, type InboxStatus } from '#shared/inbox/inbox';
-import { changeInboxStatus, getInboxHistory } from '#shared/inbox/inbox-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError, ConflictError } from '#shared/kernel/errors';
-import { type Report, reportStatusFor } from '#shared/reports/domain/reports';
-import { reportPhotoLink } from '#shared/reports/store/report-photo-store';
-import { getReport, reportStatusWrites } from '#shared/reports/store/report-repository';
-import type { Alert } from '#shared/scans/domain/alerts';
-import { getAlert } from '#shared/scans/store/alert-repository';
-import { visibleEntry } from '../inbox/inbox-service';
+import { changeInboxStatus, getInboxHistory, visibleEntry } from '#inbox';
+import { checkMove, type InboxChange, type InboxKind, type InboxRecord, type InboxStatus } from '#inbox/contract';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError, ConflictError } from '#kernel/errors';
+import { getReport, reportPhotoLink, reportStatusWrites } from '#reports';
+import { type Report, reportStatusFor } from '#reports/contract';
+import { getAlert } from '#scans';
+import type { Alert } from '#scans/contract';
 
 /** A report photo as a regulator views it: a link as short-lived as an export's. */
 export interface PhotoLink {

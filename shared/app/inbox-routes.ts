@@ -1,4 +1,4 @@
-import { errorResponse as error, type ResponseSpec, route } from '../kernel/http/route-definition';
+import { errorResponse as error, type ResponseSpec, route } from '#kernel/http/route-definition';
 import { InboxDetail, InboxEntryParams, InboxList, InboxListQuery, InboxStatusBody } from './inbox-schemas';
 
 /**

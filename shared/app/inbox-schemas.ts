@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { INBOX_KINDS, INBOX_STATUSES } from '#shared/inbox/inbox';
-import { Gtin14, isoDate, text } from '../kernel/http/common-schemas';
+import { INBOX_KINDS, INBOX_STATUSES } from '#inbox/contract';
+import { Gtin14, isoDate, text } from '#kernel/http/common-schemas';
 import { Report } from '../reports/http/schemas';
 
 export const InboxEntryParams = z.strictObject({

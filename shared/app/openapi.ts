@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { scopeForRole } from '#shared/kernel/auth/principal';
-import { ROLES } from '#shared/kernel/types';
-import type { RouteDefinition } from '../kernel/http/route-definition';
+import { scopeForRole } from '#kernel/auth/principal';
+import type { RouteDefinition } from '#kernel/http/route-definition';
+import { ROLES } from '#kernel/types';
 import { ALL_ROUTES } from './routes';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,7 +1,7 @@
+import { errorResponse, errors, type RouteDefinition, route } from '#kernel/http/route-definition';
 import { AUDIT_EXPORT_ROUTES } from '../audit/http/audit-export-routes';
 import { AUDIT_LOG_ROUTES } from '../audit/http/audit-log-routes';
 import { EPCIS_ROUTES } from '../custody/http/epcis-routes';
-import { errorResponse, errors, type RouteDefinition, route } from '../kernel/http/route-definition';
 import { RESOLVER_ROUTES } from '../resolver/http/resolver-routes';
 import { ALERT_ROUTES } from '../scans/http/alert-routes';
 import { SCAN_ROUTES } from '../scans/http/scan-routes';
@@ -267,9 +267,9 @@ export const ROUTES = {
   ...TEST_REPORT_ROUTES,
 } as const;
 
-export { cursorParameterOf, type ResponseSpec, type RouteDefinition } from '../kernel/http/route-definition';
+export { cursorParameterOf, type ResponseSpec, type RouteDefinition } from '#kernel/http/route-definition';
 export type RouteName = keyof typeof ROUTES;
 export const ALL_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
 
 /** The API Gateway route keys (`METHOD /path`) a route is served under. */
-export { routeKeysOf } from '../kernel/http/route-keys';
+export { routeKeysOf } from '#kernel/http/route-keys';

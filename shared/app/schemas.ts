@@ -4,13 +4,13 @@
  * silently ignored.
  */
 
+export * from '#kernel/http/common-schemas';
 export * from '../audit/http/export-schemas';
 export * from '../audit/http/log-schemas';
 export * from '../custody/http/epcis-query-schemas';
 export * from '../custody/http/event-job-schemas';
 export * from '../custody/http/schemas';
 export * from '../issuance/http/schemas';
-export * from '../kernel/http/common-schemas';
 export * from '../registry/http/schemas';
 export * from '../reports/http/schemas';
 export * from '../resolver/http/schemas';

@@ -5,16 +5,8 @@
  * put on a key that must not exist yet, and nothing here updates or deletes one.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type InboxChange,
-  type InboxEntry,
-  type InboxKind,
-  type InboxRecord,
-  type InboxStatus,
-  inboxAreasOf,
-} from '#shared/inbox/inbox';
-import { decodeCursor, encodeCursor } from '../kernel/db/cursors';
-import { documentClient, mainTableName, queryAll, type TransactItems } from '../kernel/db/dynamodb-client';
+import { decodeCursor, encodeCursor } from '#kernel/db/cursors';
+import { documentClient, mainTableName, queryAll, type TransactItems } from '#kernel/db/dynamodb-client';
 import {
   INBOX_HISTORY_PREFIX,
   INBOX_LISTING_PREFIX,
@@ -24,7 +16,8 @@ import {
   inboxListingKey,
   inboxListingRange,
   inboxPartition,
-} from '../kernel/db/item-keys';
+} from '#kernel/db/item-keys';
+import { type InboxChange, type InboxEntry, type InboxKind, type InboxRecord, type InboxStatus, inboxAreasOf } from './inbox';
 
 type Outcome = 'written' | 'conflict';
 

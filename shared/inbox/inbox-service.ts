@@ -5,6 +5,10 @@
  * status, is the desk's (inbox-desk.ts), which reads the reports and alerts filed here.
  */
 
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import { provinceOf } from '#kernel/places/provinces';
+import { requireRegisteredOrg } from '#registry';
 import {
   type InboxEntry,
   type InboxKind,
@@ -14,14 +18,10 @@ import {
   regulatorMaySee,
   regulatorScopeOf,
   UNLOCATED_AREA,
-} from '#shared/inbox/inbox';
-import { addInboxProvinces, fileInboxEntry, getInboxEntry, type InboxPage, listInbox } from '#shared/inbox/inbox-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { provinceOf } from '#shared/kernel/places/provinces';
-import { requireRegisteredOrg } from '../registry/services/registry-service';
+} from './inbox';
+import { addInboxProvinces, fileInboxEntry, getInboxEntry, type InboxPage, listInbox } from './inbox-repository';
 
-export type { InboxEntry } from '#shared/inbox/inbox';
+export type { InboxEntry } from './inbox';
 
 /** Files an entry (status `new`); filing the same kind+id again changes nothing, and says so. */
 export const fileInInbox = (entry: InboxEntry, now = new Date()): Promise<'filed' | 'duplicate'> => fileInboxEntry(entry, now);

@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from './errors';
 
 /**
  * The one canonical JSON of TraceSeal: RFC 8785, the JSON Canonicalization Scheme (JCS),

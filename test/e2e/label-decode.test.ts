@@ -6,11 +6,11 @@ import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pdfLabelSheets, SCAN_PROMPT } from '#shared/kernel/codes/labels/pdf';
-import { pdfLayout } from '#shared/kernel/codes/labels/pdf-layout';
-import { svgFiles } from '#shared/kernel/codes/labels/svg';
-import { zplLabels } from '#shared/kernel/codes/labels/zpl';
-import { createBatchQrEncoder } from '#shared/kernel/codes/qr/encoder';
+import { pdfLabelSheets, SCAN_PROMPT } from '#kernel/codes/labels/pdf';
+import { pdfLayout } from '#kernel/codes/labels/pdf-layout';
+import { svgFiles } from '#kernel/codes/labels/svg';
+import { zplLabels } from '#kernel/codes/labels/zpl';
+import { createBatchQrEncoder } from '#kernel/codes/qr/encoder';
 import { launchChromium } from '../support/browser';
 import { makeSignedCodes, verifiesAgainstJwks } from '../support/qr-label-codes';
 

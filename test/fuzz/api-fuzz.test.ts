@@ -2,9 +2,9 @@ import { connect } from 'node:net';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cursorParameterOf, type RouteDefinition } from '#kernel/http/route-definition';
+import type { Role } from '#kernel/types';
 import { ALL_ROUTES } from '#shared/app/routes';
-import { cursorParameterOf, type RouteDefinition } from '#shared/kernel/http/route-definition';
-import type { Role } from '#shared/kernel/types';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

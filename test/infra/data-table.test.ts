@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MAIN_TABLE, type TableDefinition } from '#shared/kernel/db/table-definitions';
+import { MAIN_TABLE, type TableDefinition } from '#kernel/db/table-definitions';
 import { DataTable } from '../../infra/constructs/data-table';
 import { newStack } from './synth';
 import { resourcesOfType } from './template-helpers';

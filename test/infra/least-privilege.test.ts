@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { ALL_ROUTES } from '#shared/app/routes';
-import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
 import { HTTP_FUNCTIONS } from '../../infra/constructs/route-functions';
 import { JWKS_READ_KEYS, VERIFY_READ_KEYS } from '../../infra/constructs/table-access';
 import { inspect, logicalIdOf, synthesize } from './synth';

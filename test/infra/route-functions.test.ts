@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import { cursorParameterOf } from '#kernel/http/route-definition';
 import { ALL_ROUTES, ROUTES } from '#shared/app/routes';
-import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
-import { cursorParameterOf } from '#shared/kernel/http/route-definition';
 import { DataTable } from '../../infra/constructs/data-table';
 import { HTTP_FUNCTIONS, RouteFunctions, type RouteFunctionsProps } from '../../infra/constructs/route-functions';
 import { SigningKey } from '../../infra/constructs/signing-key';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIGSIG_PATTERN } from '#shared/kernel/codes/digital-link';
+import { DIGSIG_PATTERN } from '#kernel/codes/digital-link';
 import { pageLanguage } from '#shared/verification/http/page-messages';
 import { prefersHtml } from '#shared/verification/http/verification-page';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';

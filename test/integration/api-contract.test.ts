@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDigitalLink } from '#kernel/codes/digital-link';
+import { createSerialCodec } from '#kernel/codes/serial';
+import { signCode } from '#kernel/codes/signature';
+import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { isDescribedRoute } from '#shared/app/openapi';
 import { ALL_ROUTES } from '#shared/app/routes';
-import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
-import { createSerialCodec } from '#shared/kernel/codes/serial';
-import { signCode } from '#shared/kernel/codes/signature';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
 import { getProductRecord } from '#shared/registry/store/product-repository';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,6 +1,9 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { eventKey } from '#kernel/db/item-keys';
+import { verifyConsistency, verifyInclusion } from '#kernel/merkle-tree';
 import { auditLog, eventLeafHash, type LogEvent, type TreeHead } from '#shared/audit/domain/audit-log';
 import {
   appendAndCheckpoint,
@@ -16,9 +19,6 @@ import {
   readLogState,
   releaseLogLease,
 } from '#shared/audit/store/merkle-log-repository';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { eventKey } from '#shared/kernel/db/item-keys';
-import { verifyConsistency, verifyInclusion } from '#shared/kernel/merkle-tree';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

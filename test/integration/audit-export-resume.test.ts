@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '#kernel/auth/principal';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/audit/services/checkpoint-service';
 import { createExport } from '#shared/audit/services/export-jobs';
 import { type ExportRunOptions, runExportJob } from '#shared/audit/services/export-worker';
 import { localExportPath } from '#shared/audit/store/export-file-store';
 import { getExportJob } from '#shared/audit/store/export-job-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -3,6 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } from '#kernel/db/item-keys';
+import { slotHolders } from '#kernel/jobs/job-slot-repository';
+import { STALLED_JOB_MS } from '#kernel/jobs/job-slots';
+import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
+import type { Role } from '#kernel/types';
 import { eventLeafHash } from '#shared/audit/domain/audit-log';
 import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/audit/services/checkpoint-service';
@@ -19,12 +25,6 @@ import {
   readLogState,
 } from '#shared/audit/store/merkle-log-repository';
 import { hashRecordedEvent } from '#shared/custody/domain/chain';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } from '#shared/kernel/db/item-keys';
-import { slotHolders } from '#shared/kernel/jobs/job-slot-repository';
-import { STALLED_JOB_MS } from '#shared/kernel/jobs/job-slots';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import type { Role } from '#shared/kernel/types';
 import { runVerifyExport } from '../../scripts/verify-export';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { loadEpcisValidator } from '../support/epcis-schema';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gs1CheckDigit } from '#shared/kernel/codes/gtin';
+import { gs1CheckDigit } from '#kernel/codes/gtin';
 import { issueContainer, issueUnits } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

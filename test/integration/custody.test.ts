@@ -1,10 +1,10 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#kernel/db/dynamodb-client';
+import { eventKey } from '#kernel/db/item-keys';
 import { type ChainEntry, verifyChain } from '#shared/custody/domain/chain';
 import { EPCIS_CONTEXT, epcisDocument } from '#shared/custody/domain/epcis';
 import { getRecordedEvent } from '#shared/custody/store/custody-repository';
-import { documentClient } from '#shared/kernel/db/dynamodb-client';
-import { eventKey } from '#shared/kernel/db/item-keys';
 import { custodyEvent, type EventsResponse, issueContainer, issueUnits, lotOf, postEvents, scan } from '../support/custody';
 import { loadEpcisValidator } from '../support/epcis-schema';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';

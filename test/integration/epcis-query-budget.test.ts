@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#kernel/db/dynamodb-client';
 import { MAX_QUERIES_PER_PAGE } from '#shared/custody/services/epcis-query-service';
-import { documentClient } from '#shared/kernel/db/dynamodb-client';
 import { issueUnits, postEvents } from '../support/custody';
 import { keyOf, orgIn, productOf, queryEvents } from '../support/epcis-query';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventBucketOf } from '#kernel/db/item-keys';
 import { EPCIS_CONTEXT } from '#shared/custody/domain/epcis';
 import { eventHashId } from '#shared/custody/domain/event-hash';
-import { eventBucketOf } from '#shared/kernel/db/item-keys';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { allPages, keyOf, orgIn, productOf, queryEvents } from '../support/epcis-query';
 import { loadEpcisValidator } from '../support/epcis-schema';

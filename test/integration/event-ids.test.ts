@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mainTableName, transactWrite } from '#kernel/db/dynamodb-client';
 import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/domain/chain';
 import { EPCIS_CONTEXT, epcisDocument } from '#shared/custody/domain/epcis';
 import { eventHashId } from '#shared/custody/domain/event-hash';
@@ -8,7 +9,6 @@ import { prepareEvent } from '#shared/custody/services/events/resolve-codes';
 import { getRecordedEvent, putStandaloneEvent } from '#shared/custody/store/custody-repository';
 import { getState, statePut } from '#shared/custody/store/subject-state-repository';
 import { recallLot } from '#shared/issuance/store/batch-repository';
-import { mainTableName, transactWrite } from '#shared/kernel/db/dynamodb-client';
 import { getOrganization } from '#shared/registry/store/org-repository';
 import { custodyEvent, issueContainer, issueUnits, postEvents } from '../support/custody';
 import { loadEpcisValidator } from '../support/epcis-schema';

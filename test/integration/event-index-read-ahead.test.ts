@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#kernel/db/dynamodb-client';
+import { EVENT_TIME_BUCKETS } from '#kernel/db/item-keys';
 import { eventsInOrder } from '#shared/custody/store/event-index-reader';
-import { documentClient } from '#shared/kernel/db/dynamodb-client';
-import { EVENT_TIME_BUCKETS } from '#shared/kernel/db/item-keys';
 import { seedHistory } from '../../scripts/bench/audit-export';
 import { startTestService, type TestService } from '../support/local-service';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '#kernel/auth/principal';
 import { processEventJob } from '#shared/custody/services/event-job-worker';
 import { type EventInput, ingestEvents } from '#shared/custody/services/events/ingest-events';
 import { listEventJobResults } from '#shared/custody/store/event-job-chunks';
 import { createEventJob, getEventJob } from '#shared/custody/store/event-job-repository';
 import { acquireEventJobLease, commitEventJobProgress } from '#shared/custody/store/event-job-runs';
-import type { Principal } from '#shared/kernel/auth/principal';
 import { custodyEvent, issueUnits } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentDisposition, linkValue } from '#shared/kernel/http/header-values';
+import { contentDisposition, linkValue } from '#kernel/http/header-values';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

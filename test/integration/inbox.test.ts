@@ -1,9 +1,9 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { inboxEntryKey, inboxHistoryKey } from '#kernel/db/item-keys';
 import { changeInboxStatus, getInboxEntry, getInboxHistory } from '#shared/inbox/inbox-repository';
 import { fileInInbox } from '#shared/inbox/inbox-service';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { inboxEntryKey, inboxHistoryKey } from '#shared/kernel/db/item-keys';
 import { issueUnits } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';
 import { fileReport, listInbox, moveEntry } from '../support/inbox';

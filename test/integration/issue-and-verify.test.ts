@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDigitalLink } from '#shared/kernel/codes/digital-link';
+import { parseDigitalLink } from '#kernel/codes/digital-link';
 import { factoryWithProduct, productBody, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { slotHolders } from '#shared/kernel/jobs/job-slot-repository';
+import { slotHolders } from '#kernel/jobs/job-slot-repository';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '#shared/kernel/db/dynamodb-client';
-import { forgetPublicKeys } from '#shared/kernel/keys/public-key-cache';
+import { documentClient } from '#kernel/db/dynamodb-client';
+import { forgetPublicKeys } from '#kernel/keys/public-key-cache';
 import { JWKS_READ_KEYS, VERIFY_READ_KEYS } from '../../infra/constructs/table-access';
 import { custodyEvent, issueContainer, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';

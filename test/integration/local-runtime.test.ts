@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listLocalKeyFiles } from '#shared/kernel/keys/file-signing-keys';
+import { listLocalKeyFiles } from '#kernel/keys/file-signing-keys';
 import { findFreePort } from '../../scripts/local/dynamodb-local';
 import { startLocalRuntime } from '../../scripts/local/runtime';
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leafHash, rootOfLeafHashes } from '#kernel/merkle-tree';
 import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
 import { importLeaves } from '#shared/audit/store/merkle-log-import';
 import {
@@ -11,7 +12,6 @@ import {
   readLogState,
   releaseLogLease,
 } from '#shared/audit/store/merkle-log-repository';
-import { leafHash, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
 import { startTestService, type TestService } from '../support/local-service';
 
 /**

@@ -1,9 +1,9 @@
 import { createConfig, lintFromString, type NormalizedProblem } from '@redocly/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { RouteDefinition } from '#kernel/http/route-definition';
 import { buildOpenApiDocument, isDescribedRoute } from '#shared/app/openapi';
 import { ALL_ROUTES } from '#shared/app/routes';
-import type { RouteDefinition } from '#shared/kernel/http/route-definition';
 import { startTestService, type TestService } from '../support/local-service';
 
 const describeProblem = (problem: NormalizedProblem) =>

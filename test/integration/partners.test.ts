@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { orgKey } from '#shared/kernel/db/item-keys';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { orgKey } from '#kernel/db/item-keys';
 import { backfillOrgRegionIndexPage } from '#shared/registry/store/org-region-listing';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { freshGtin, freshLicense, productBody } from '../support/fixtures';

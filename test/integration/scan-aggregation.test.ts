@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { padSequence, type SequencedScan } from '#shared/scans/domain/scans';
 import type { ForgedScans } from '#shared/scans/services/forged-scan-service';
 import { aggregateScans } from '#shared/scans/services/scan-aggregator';

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#kernel/db/dynamodb-client';
 import { CUSTODY_SUMMARY_RECENT_STEPS, MAX_EVENTS_PER_SUBJECT } from '#shared/custody/domain/types';
-import { documentClient } from '#shared/kernel/db/dynamodb-client';
 import { countRequests, custodyEvent, issueContainer, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '#shared/kernel/db/dynamodb-client';
+import { documentClient } from '#kernel/db/dynamodb-client';
 import { PAGE_MESSAGES } from '#shared/verification/http/page-messages';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { factoryWithProduct } from '../support/fixtures';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidSscc, SHARED_RANGE_SIZE } from '#kernel/codes/sscc';
+import type { Role } from '#kernel/types';
 import { reserveContainerReferences } from '#shared/custody/store/container-repository';
-import { isValidSscc, SHARED_RANGE_SIZE } from '#shared/kernel/codes/sscc';
-import type { Role } from '#shared/kernel/types';
 import { freshLicense } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 

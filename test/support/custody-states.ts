@@ -2,9 +2,10 @@
  * Builders for the pure custody tests: subjects, states and events with plain defaults,
  * so each test states only what its behaviour depends on. No database, no mocks.
  */
+
+import { AppError } from '#kernel/errors';
 import type { RuleInput } from '#shared/custody/domain/rules';
 import { type CustodyEvent, type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/domain/types';
-import { AppError } from '#shared/kernel/errors';
 
 export const GTIN = '06952012345676';
 

@@ -64,7 +64,7 @@ export interface RequestCount<T> {
  * handlers in this process, so they share the module-scope document client counted here.
  */
 export const countRequests = async <T>(run: () => Promise<T>): Promise<RequestCount<T>> => {
-  const { documentClient } = await import('#shared/kernel/db/dynamodb-client');
+  const { documentClient } = await import('#kernel/db/dynamodb-client');
   const byCommand: Record<string, number> = {};
   const getsByKind: Record<string, number> = {};
   const name = `test-request-counter-${Math.random().toString(36).slice(2)}`;

@@ -1,4 +1,4 @@
-import type { Batch, Organization, Product } from '#shared/kernel/types';
+import type { Batch, Organization, Product } from '#kernel/types';
 
 /** Domain records for pure tests (verdicts, pages), each overridable where a test needs it. */
 export const productFixture = (overrides: Partial<Product> = {}): Product => ({

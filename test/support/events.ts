@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { RouteDefinition } from '#shared/kernel/http/route-definition';
-import type { Role } from '#shared/kernel/types';
+import type { RouteDefinition } from '#kernel/http/route-definition';
+import type { Role } from '#kernel/types';
 import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/gateway';
 
 /**

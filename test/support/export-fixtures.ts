@@ -1,5 +1,8 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
+import type { SigningKey } from '#kernel/codes/signature';
+import { toPublicJwk } from '#kernel/codes/signature';
+import { arrayRangeHasher, inclusionProof, rootOfLeafHashes } from '#kernel/merkle-tree';
 import { eventLeafHash } from '#shared/audit/domain/audit-log';
 import {
   type ExportFormat,
@@ -15,9 +18,6 @@ import { signTreeHead } from '#shared/audit/services/tree-head-jws';
 import { hashRecordedEvent } from '#shared/custody/domain/chain';
 import { eventIdOf, toEpcisEvent } from '#shared/custody/domain/epcis';
 import type { CustodyEvent } from '#shared/custody/domain/types';
-import type { SigningKey } from '#shared/kernel/codes/signature';
-import { toPublicJwk } from '#shared/kernel/codes/signature';
-import { arrayRangeHasher, inclusionProof, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
 
 /** Stored events as the custody service stores them: EPCIS JSON, with the chain hash. */
 /** The link of a subject's first event: the hash of its genesis, never an event of the export. */

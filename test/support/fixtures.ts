@@ -1,5 +1,5 @@
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
-import type { Role } from '#shared/kernel/types';
+import { withCheckDigit } from '#kernel/codes/gtin';
+import type { Role } from '#kernel/types';
 import type { TestService } from './local-service';
 
 let counter = 0;

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, type webcrypto } from 'node:crypto';
-import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
-import type { LabelCode } from '#shared/kernel/codes/labels/label-code';
-import { createSerialCodec } from '#shared/kernel/codes/serial';
-import { type PublicJwk, signCode, toPublicJwk } from '#shared/kernel/codes/signature';
+import { buildDigitalLink } from '#kernel/codes/digital-link';
+import type { LabelCode } from '#kernel/codes/labels/label-code';
+import { createSerialCodec } from '#kernel/codes/serial';
+import { type PublicJwk, signCode, toPublicJwk } from '#kernel/codes/signature';
 
 /**
  * Signed codes the way batch issuance makes them (real serials, real ES256 signatures) and

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { unitScansKey } from '#kernel/db/item-keys';
 import { subjectIdOf } from '#shared/custody/domain/types';
-import { documentClient, mainTableName } from '#shared/kernel/db/dynamodb-client';
-import { unitScansKey } from '#shared/kernel/db/item-keys';
 import type { ScanRuleName, UnitFlag } from '#shared/scans/domain/scan-rules';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { leafHash, rootOfLeafHashes } from '#kernel/merkle-tree';
 import { auditLog, eventLeafData, type LogEvent, type TreeHead } from '#shared/audit/domain/audit-log';
-import { leafHash, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
 
 const event = (n: number, kind?: 'declaration'): LogEvent => ({
   eventId: `ni:///sha-256;${String(n).padStart(4, '0')}`,

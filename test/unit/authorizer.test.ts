@@ -5,13 +5,13 @@ import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromEvent } from '#kernel/auth/principal';
+import type { TokenRefusal } from '#kernel/auth/token-refusals';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import type { RouteDefinition } from '#kernel/http/route-definition';
+import type { Role } from '#kernel/types';
 import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { ROUTES } from '#shared/app/routes';
-import { principalFromEvent } from '#shared/kernel/auth/principal';
-import type { TokenRefusal } from '#shared/kernel/auth/token-refusals';
-import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
-import type { RouteDefinition } from '#shared/kernel/http/route-definition';
-import type { Role } from '#shared/kernel/types';
 import { createOrganization } from '#shared/registry/store/org-repository';
 import { ensureTable } from '../../scripts/local/tables';
 

@@ -1,9 +1,9 @@
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { batchGetAll, mainTableName } from '#kernel/db/dynamodb-client';
 import { type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/domain/chain';
 import { loadChainEntries } from '#shared/custody/store/chain-repository';
-import { batchGetAll, mainTableName } from '#shared/kernel/db/dynamodb-client';
 
 /**
  * Throttling cannot be caused on purpose in DynamoDB Local, so BatchGetItem's partial

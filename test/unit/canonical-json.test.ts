@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson, legacyCanonicalJson } from '#kernel/canonical-json';
 import { type ChainEntry, hashRecordedEvent, recordedEventJson, verifyChain } from '#shared/custody/domain/chain';
 import { commissioningEvent, lotRecallEvent, toEpcisEvent } from '#shared/custody/domain/epcis';
 import { validateShape } from '#shared/custody/domain/event-shape';
 import { legacyCommissioningEvent } from '#shared/custody/domain/legacy-event-ids';
-import { canonicalJson, legacyCanonicalJson } from '#shared/kernel/canonical-json';
 import { caseRef, event, unit } from '../support/custody-states';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -7,9 +7,9 @@ import {
   parseDigitalLink,
   parseScannedCode,
   readLabel,
-} from '#shared/kernel/codes/digital-link';
-import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '#shared/kernel/codes/gtin';
-import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '#shared/kernel/codes/serial';
+} from '#kernel/codes/digital-link';
+import { gs1CheckDigit, isValidGtin14, withCheckDigit } from '#kernel/codes/gtin';
+import { createSerialCodec, MAX_SEQUENCE, SERIAL_LENGTH } from '#kernel/codes/serial';
 import {
   canonicalElementString,
   publicKeyFromJwk,
@@ -17,10 +17,10 @@ import {
   splitDigsig,
   toPublicJwk,
   verifyCodeSignature,
-} from '#shared/kernel/codes/signature';
-import { buildSscc } from '#shared/kernel/codes/sscc';
-import { AppError } from '#shared/kernel/errors';
-import { generateSigningKey, privateKeyFromPem } from '#shared/kernel/keys/key-material';
+} from '#kernel/codes/signature';
+import { buildSscc } from '#kernel/codes/sscc';
+import { AppError } from '#kernel/errors';
+import { generateSigningKey, privateKeyFromPem } from '#kernel/keys/key-material';
 
 describe('GTIN check digits', () => {
   it('matches GS1 examples', () => {

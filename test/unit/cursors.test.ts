@@ -7,7 +7,7 @@ import {
   MAX_CURSOR_LENGTH,
   openCursor,
   sealCursor,
-} from '#shared/kernel/db/cursors';
+} from '#kernel/db/cursors';
 
 /** The shape of the inventory listing's key: index partition and table sort key fixed. */
 const shape: CursorShape = {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readLabel } from '#shared/kernel/codes/digital-link';
-import { bracketedElementString, parseGs1DigitalLink } from '#shared/kernel/codes/gs1-digital-link';
-import { AppError } from '#shared/kernel/errors';
+import { readLabel } from '#kernel/codes/digital-link';
+import { bracketedElementString, parseGs1DigitalLink } from '#kernel/codes/gs1-digital-link';
+import { AppError } from '#kernel/errors';
 import { type Corpus, FIXTURE_PATH } from '../../scripts/record-gs1-syntax-fixture';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '#kernel/errors';
 import { cbvShortName, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/domain/epcis-query';
-import { AppError } from '#shared/kernel/errors';
 
 const refusal = (raw: Record<string, string>) => {
   try {

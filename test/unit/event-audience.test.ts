@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EVENT_FACETS, eventBucketOf, eventFacetRowKey, eventTimeIndexKey } from '#kernel/db/item-keys';
 import { audienceOf, canSee, viewerOf } from '#shared/custody/domain/event-audience';
-import { EVENT_FACETS, eventBucketOf, eventFacetRowKey, eventTimeIndexKey } from '#shared/kernel/db/item-keys';
 
 const regions: Record<string, string> = { f1: 'CN-GD Shenzhen', d1: 'CN-AH Hefei' };
 const shipping = audienceOf({

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { normaliseGs1Identifier } from '#kernel/codes/gs1-key-identifiers';
 import { eventHashId, eventPreHash, hashIdOfPreHash } from '#shared/custody/domain/event-hash';
 import { canonicalTimestamp, canonicalValue } from '#shared/custody/domain/event-hash-values';
-import { normaliseGs1Identifier } from '#shared/kernel/codes/gs1-key-identifiers';
 
 const context = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { traceseal: 'https://traceseal.dev/voc/' }];
 const prefixes = new Map([['gs1', 'https://gs1.org/voc/']]);

@@ -192,7 +192,7 @@ describe('verify-export', () => {
   it('checks kept heads against the export head: consistent, forked, or unchecked without a proof source', async () => {
     const { files, manifest, head } = await exportOf('ndjson', honest());
     const smaller = await signedLog(events.slice(0, 4), key);
-    const { consistencyProof, arrayRangeHasher } = await import('#shared/kernel/merkle-tree');
+    const { consistencyProof, arrayRangeHasher } = await import('#kernel/merkle-tree');
     const { eventLeafHash } = await import('#shared/audit/domain/audit-log');
     const hash = arrayRangeHasher(events.map((e) => eventLeafHash(e.epcis)));
     const consistencyPath = async (first: number, second: number) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScanPlace } from '#shared/kernel/places/viewer-place';
+import type { ScanPlace } from '#kernel/places/viewer-place';
 import {
   absorbForgedScans,
   counterfeitWave,

@@ -1,11 +1,11 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '#kernel/codes/gtin';
+import { signCode } from '#kernel/codes/signature';
+import { generateSigningKey, privateKeyFromPem } from '#kernel/keys/key-material';
+import { forgetPublicKeys } from '#kernel/keys/public-key-cache';
 import { ROUTES } from '#shared/app/routes';
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
-import { signCode } from '#shared/kernel/codes/signature';
-import { generateSigningKey, privateKeyFromPem } from '#shared/kernel/keys/key-material';
-import { forgetPublicKeys } from '#shared/kernel/keys/public-key-cache';
 import { apiEvent, invoke } from '../support/events';
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_JOB_LIMIT, JOB_LIMIT_ENV, readJobLimit } from '#shared/kernel/jobs/job-slots';
+import { DEFAULT_JOB_LIMIT, JOB_LIMIT_ENV, readJobLimit } from '#kernel/jobs/job-slots';
 
 describe('per-organization job limits', () => {
   afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LocalJobQueue, pickNextRun, type WaitingRun } from '#shared/kernel/jobs/local-job-queue';
+import { LocalJobQueue, pickNextRun, type WaitingRun } from '#kernel/jobs/local-job-queue';
 
 const load = (running: Record<string, number> = {}, lastStarted: Record<string, number> = {}) => ({
   running: new Map(Object.entries(running)),

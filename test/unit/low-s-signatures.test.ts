@@ -1,7 +1,7 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
+import { withCheckDigit } from '#kernel/codes/gtin';
 import {
   canonicalElementString,
   containerElementString,
@@ -13,8 +13,8 @@ import {
   toLowS,
   verifyCodeSignature,
   verifyContainerSignature,
-} from '#shared/kernel/codes/signature';
-import { generateSigningKey, privateKeyFromPem } from '#shared/kernel/keys/key-material';
+} from '#kernel/codes/signature';
+import { generateSigningKey, privateKeyFromPem } from '#kernel/keys/key-material';
 
 /** P-256's group order, written out here rather than imported, so the test checks the code's constant. */
 const N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');

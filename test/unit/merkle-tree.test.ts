@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunkedRangeHasher, chunkOf, chunksNeeded } from '#shared/audit/domain/merkle-chunks';
 import {
   arrayRangeHasher,
   consistencyProof,
@@ -11,7 +10,8 @@ import {
   rootOfLeafHashes,
   verifyConsistency,
   verifyInclusion,
-} from '#shared/kernel/merkle-tree';
+} from '#kernel/merkle-tree';
+import { chunkedRangeHasher, chunkOf, chunksNeeded } from '#shared/audit/domain/merkle-chunks';
 import {
   CONSISTENCY_VECTORS,
   EMPTY_TREE_ROOT_HEX,

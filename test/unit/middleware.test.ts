@@ -2,18 +2,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { InvalidCursorError } from '#shared/kernel/db/cursors';
-import { ConflictError, ServiceUnavailableError } from '#shared/kernel/errors';
-import {
-  type ApiContext,
-  authorize,
-  DEFAULT_MAX_BODY_BYTES,
-  httpErrorHandler,
-  validateRequest,
-} from '#shared/kernel/http/middleware';
-import type { HttpResponse } from '#shared/kernel/http/responses';
-import type { RouteDefinition } from '#shared/kernel/http/route-definition';
-import { logger } from '#shared/kernel/logger';
+import { InvalidCursorError } from '#kernel/db/cursors';
+import { ConflictError, ServiceUnavailableError } from '#kernel/errors';
+import { type ApiContext, authorize, DEFAULT_MAX_BODY_BYTES, httpErrorHandler, validateRequest } from '#kernel/http/middleware';
+import type { HttpResponse } from '#kernel/http/responses';
+import type { RouteDefinition } from '#kernel/http/route-definition';
+import { logger } from '#kernel/logger';
 import { apiEvent, type EventOptions, lambdaContext } from '../support/events';
 
 /** Each middleware on its own, in a middy chain of just what it needs, without any database. */

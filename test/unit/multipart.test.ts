@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '#shared/kernel/errors';
-import { multipartBoundary, parseMultipart } from '#shared/kernel/http/multipart';
+import { BadRequestError } from '#kernel/errors';
+import { multipartBoundary, parseMultipart } from '#kernel/http/multipart';
 
 /** Bodies built by the platform's own FormData encoder, as a browser would send them. */
 const encode = async (form: FormData): Promise<{ body: Buffer; contentType: string }> => {

@@ -1,8 +1,8 @@
 import jsQR from 'jsqr';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { createBatchQrEncoder, createQrEncoder } from '#shared/kernel/codes/qr/encoder';
-import { byteCapacity, ECC_LEVELS, type EccLevel, MAX_VERSION, sizeOf } from '#shared/kernel/codes/qr/tables';
+import { createBatchQrEncoder, createQrEncoder } from '#kernel/codes/qr/encoder';
+import { byteCapacity, ECC_LEVELS, type EccLevel, MAX_VERSION, sizeOf } from '#kernel/codes/qr/tables';
 import { LONG_BASE_URL, makeSignedCodes, verifiesAgainstJwks } from '../support/qr-label-codes';
 
 /**

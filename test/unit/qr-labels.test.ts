@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pngFiles, qrPng } from '#shared/kernel/codes/labels/png';
-import { qrSvg, svgFiles } from '#shared/kernel/codes/labels/svg';
-import { zipFiles } from '#shared/kernel/codes/labels/zip';
-import { zplLabels } from '#shared/kernel/codes/labels/zpl';
-import { createBatchQrEncoder } from '#shared/kernel/codes/qr/encoder';
+import { pngFiles, qrPng } from '#kernel/codes/labels/png';
+import { qrSvg, svgFiles } from '#kernel/codes/labels/svg';
+import { zipFiles } from '#kernel/codes/labels/zip';
+import { zplLabels } from '#kernel/codes/labels/zpl';
+import { createBatchQrEncoder } from '#kernel/codes/qr/encoder';
 import { makeSignedCodes, verifiesAgainstJwks } from '../support/qr-label-codes';
 
 /**

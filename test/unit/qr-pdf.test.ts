@@ -1,9 +1,9 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { type PdfOptions, pdfLabelSheets, SCAN_PROMPT } from '#shared/kernel/codes/labels/pdf';
-import { pdfLayout } from '#shared/kernel/codes/labels/pdf-layout';
-import { fitLine, MIN_FONT_SIZE_PT } from '#shared/kernel/codes/labels/pdf-text';
-import { createBatchQrEncoder } from '#shared/kernel/codes/qr/encoder';
+import { type PdfOptions, pdfLabelSheets, SCAN_PROMPT } from '#kernel/codes/labels/pdf';
+import { pdfLayout } from '#kernel/codes/labels/pdf-layout';
+import { fitLine, MIN_FONT_SIZE_PT } from '#kernel/codes/labels/pdf-text';
+import { createBatchQrEncoder } from '#kernel/codes/qr/encoder';
 import { makeSignedCodes } from '../support/qr-label-codes';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ForbiddenError } from '#kernel/errors';
 import { competentProvinces, requireRecallJurisdiction } from '#shared/custody/domain/recall-jurisdiction';
-import { ForbiddenError } from '#shared/kernel/errors';
 
 const refusal = (regulator: string, places: Parameters<typeof requireRecallJurisdiction>[2]) => {
   try {

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TOKEN_REFUSALS, type TokenRefusal } from '#kernel/auth/token-refusals';
 import { ALL_ROUTES } from '#shared/app/routes';
-import { TOKEN_REFUSALS, type TokenRefusal } from '#shared/kernel/auth/token-refusals';
 import { apiEvent, lambdaContext } from '../support/events';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { provinceOf } from '#shared/kernel/places/provinces';
+import { provinceOf } from '#kernel/places/provinces';
 import { checkPhoto } from '#shared/reports/domain/report-photos';
 import { isReportReference, newReportReference } from '#shared/reports/domain/reports';
 import { gifPhoto, jpegPhoto, pngPhoto } from '../support/reports';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadIpRegions } from '#kernel/places/ip-regions';
 import { ROUTES } from '#shared/app/routes';
-import { loadIpRegions } from '#shared/kernel/places/ip-regions';
 import { reporterAddress, reporterPlace } from '#shared/reports/http/report-request';
 import { apiEvent } from '../support/events';
 import { PROVINCE_NETWORKS, reporterIn, type TestProvince } from '../support/reporter-addresses';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '#kernel/errors';
 import { CONFLICT_RETRIES, LOST_RACE, retryOnConflict } from '#shared/custody/services/events/retry-on-conflict';
-import { AppError } from '#shared/kernel/errors';
 
 /** An attempt that loses `losses` races, then returns 'won'; it counts its calls. */
 const racing = (losses: number) => {

@@ -10,12 +10,12 @@ import {
 import type { Context, SecretsManagerRotationEvent, SecretsManagerRotationEventStep } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { publicKeyFromJwk, signCode, splitDigsig, verifyCodeSignature } from '#shared/kernel/codes/signature';
-import { MAIN_TABLE } from '#shared/kernel/db/table-definitions';
-import { generateSigningKey } from '#shared/kernel/keys/key-material';
-import { forgetPublicKeys, getPublicKey } from '#shared/kernel/keys/public-key-cache';
-import { forgetSigningKey, getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { listPublicKeys, putPublicKey } from '#shared/kernel/keys/signing-key-repository';
+import { publicKeyFromJwk, signCode, splitDigsig, verifyCodeSignature } from '#kernel/codes/signature';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import { generateSigningKey } from '#kernel/keys/key-material';
+import { forgetPublicKeys, getPublicKey } from '#kernel/keys/public-key-cache';
+import { forgetSigningKey, getActiveSigningKey } from '#kernel/keys/signing-key-provider';
+import { listPublicKeys, putPublicKey } from '#kernel/keys/signing-key-repository';
 import { handler } from '../../functions/rotate-signing-key/handler';
 import { ensureTable } from '../../scripts/local/tables';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { errorResponse, errors, errorsDescribed } from '#kernel/http/route-definition';
 import { ErrorBody } from '#shared/app/schemas';
-import { errorResponse, errors, errorsDescribed } from '#shared/kernel/http/route-definition';
 
 describe('error responses of a route', () => {
   it('describe each status the usual way, with the error body', () => {

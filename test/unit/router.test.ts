@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { HttpResponse } from '#kernel/http/responses';
+import { createRouter, type RouteHandler } from '#kernel/http/router';
+import { logger } from '#kernel/logger';
 import { ROUTES } from '#shared/app/routes';
-import type { HttpResponse } from '#shared/kernel/http/responses';
-import { createRouter, type RouteHandler } from '#shared/kernel/http/router';
-import { logger } from '#shared/kernel/logger';
 import { apiEvent, lambdaContext } from '../support/events';
 
 afterEach(() => vi.restoreAllMocks());

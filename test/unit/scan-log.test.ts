@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadIpRegions } from '#shared/kernel/places/ip-regions';
-import { placeOfViewer } from '#shared/kernel/places/viewer-place';
+import { loadIpRegions } from '#kernel/places/ip-regions';
+import { placeOfViewer } from '#kernel/places/viewer-place';
 import { scansFromKinesis } from '#shared/scans/domain/kinesis-scans';
 import { parseRealtimeLogRecord, REALTIME_LOG_FIELDS, scanFromGatewayAnswer } from '#shared/scans/domain/scan-log';
 import { padSequence } from '#shared/scans/domain/scans';

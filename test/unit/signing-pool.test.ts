@@ -1,8 +1,8 @@
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSerialCodec, MAX_SEQUENCE } from '#shared/kernel/codes/serial';
-import { isLowS, signCode, splitDigsig, verifyCodeSignature } from '#shared/kernel/codes/signature';
-import { createSigningPool } from '#shared/kernel/keys/signing-pool';
+import { createSerialCodec, MAX_SEQUENCE } from '#kernel/codes/serial';
+import { isLowS, signCode, splitDigsig, verifyCodeSignature } from '#kernel/codes/signature';
+import { createSigningPool } from '#kernel/keys/signing-pool';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const key = { kid: 'k7Qa', privateKey };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTtlCache } from '#shared/kernel/ttl-cache';
+import { createTtlCache } from '#kernel/ttl-cache';
 
 /** The per-container read-through cache for products and organizations. */
 beforeEach(() => vi.useFakeTimers({ now: new Date('2026-11-24T10:00:00Z') }));

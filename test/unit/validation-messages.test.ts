@@ -1,8 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { withCheckDigit } from '#kernel/codes/gtin';
+import { regionProblem } from '#kernel/places/region-code';
 import { ROUTES } from '#shared/app/routes';
-import { withCheckDigit } from '#shared/kernel/codes/gtin';
-import { regionProblem } from '#shared/kernel/places/region-code';
 import { handler as createOrg } from '../../functions/create-org/handler';
 import { handler as createProduct } from '../../functions/create-product/handler';
 import { apiEvent, lambdaContext } from '../support/events';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { routeKeysOf } from '#kernel/http/route-keys';
 import { ALL_ROUTES, ROUTES } from '#shared/app/routes';
-import { routeKeysOf } from '#shared/kernel/http/route-keys';
 import { VERIFY_ROUTES } from '#shared/verification/http/verify-routes';
 
 /**

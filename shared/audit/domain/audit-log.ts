@@ -1,5 +1,5 @@
-import { canonicalJson } from '../../kernel/canonical-json';
-import { CompactTree, type Hash, leafHash } from '../../kernel/merkle-tree';
+import { canonicalJson } from '#kernel/canonical-json';
+import { CompactTree, type Hash, leafHash } from '#kernel/merkle-tree';
 
 /**
  * The transparency log's leaves and the one pure check of a log against its signed heads.

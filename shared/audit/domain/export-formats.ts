@@ -1,5 +1,4 @@
-import { EPCIS_CONTEXT } from '../../custody/domain/epcis';
-import { namesOf, type Parties } from '../../custody/domain/party-names';
+import { EPCIS_CONTEXT, namesOf, type Parties } from '#custody/contract';
 
 /**
  * Audit exports, encoded one record at a time so that a writer never holds more than one

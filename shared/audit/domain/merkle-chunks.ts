@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, type Hash, nodeHash, type RangeHasher, rootOfLeafHashes, splitPoint } from '../../kernel/merkle-tree';
+import { EMPTY_ROOT, type Hash, nodeHash, type RangeHasher, rootOfLeafHashes, splitPoint } from '#kernel/merkle-tree';
 
 /**
  * The log's leaves live in fixed chunks of CHUNK_SIZE (a power of two), each complete chunk

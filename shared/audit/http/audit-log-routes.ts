@@ -1,4 +1,4 @@
-import { errorResponse as error, route } from '../../kernel/http/route-definition';
+import { errorResponse as error, route } from '#kernel/http/route-definition';
 import {
   Checkpoint,
   CheckpointCreated,

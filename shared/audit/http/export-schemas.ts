@@ -1,6 +1,6 @@
 /** Audit exports: a job that writes the events a caller sees as EPCIS, CSV or NDJSON, with a signed manifest. */
 import { z } from 'zod';
-import { EXPORT_FORMATS } from '#shared/audit/domain/export-formats';
+import { EXPORT_FORMATS } from '../domain/export-formats';
 
 const param = (description: string) => z.string().min(1).max(4096).optional().describe(description);
 const list = 'comma-separated';

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  compareLogOrder,
-  eventLeafHash,
-  type LogEvent,
-  logEntryId,
-  SETTLE_MARGIN_MS,
-  type TreeHead,
-} from '#shared/audit/domain/audit-log';
-import { countEventsRecordedBetween } from '#shared/audit/store/event-time-count';
-import { witnessHead } from '#shared/audit/store/head-witness';
+import { eventsRecordedBetween, putEventIndexRows } from '#custody';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { ConflictError } from '#kernel/errors';
+import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
+import { compareLogOrder, eventLeafHash, type LogEvent, logEntryId, SETTLE_MARGIN_MS, type TreeHead } from '../domain/audit-log';
+import { countEventsRecordedBetween } from '../store/event-time-count';
+import { witnessHead } from '../store/head-witness';
 import {
   type AppendEntry,
   acquireLogLease,
@@ -21,12 +18,7 @@ import {
   putHead,
   releaseLogLease,
   type StoredHead,
-} from '#shared/audit/store/merkle-log-repository';
-import { eventsRecordedBetween } from '#shared/custody/store/event-index-reader';
-import { putEventIndexRows } from '#shared/custody/store/event-index-repository';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { ConflictError } from '#shared/kernel/errors';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
+} from '../store/merkle-log-repository';
 import { extendsBaseline, refuseInconsistentLog, witnessBaseline } from './log-witness';
 import { signTreeHead } from './tree-head-jws';
 

@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
-import { logger } from '#shared/kernel/logger';
-import { LocalJobQueue, localRunRemainingMs, localWorkers } from '../../kernel/jobs/local-job-queue';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
+import { LocalJobQueue, localRunRemainingMs, localWorkers } from '#kernel/jobs/local-job-queue';
+import { logger } from '#kernel/logger';
 import type { ExportRunOutcome } from './export-worker';
 
 /**

@@ -1,7 +1,7 @@
-import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
-import { entryIdsAt, leafIndexesOf, loadTree } from '#shared/audit/store/merkle-log-repository';
-import { eventsByEntryId, eventsInOrder } from '#shared/custody/store/event-index-reader';
-import { inclusionProof } from '#shared/kernel/merkle-tree';
+import { eventsByEntryId, eventsInOrder } from '#custody';
+import { inclusionProof } from '#kernel/merkle-tree';
+import { chunkedRangeHasher } from '../domain/merkle-chunks';
+import { entryIdsAt, leafIndexesOf, loadTree } from '../store/merkle-log-repository';
 
 /**
  * The edges of a complete export's range in the log. Its records' leaves are consecutive,

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { ExportFormat } from '#shared/audit/domain/export-formats';
-import { exportLinks } from '#shared/audit/store/export-file-store';
+import { viewerOf } from '#custody/contract';
+import type { Principal } from '#kernel/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import type { SlotClaim } from '#kernel/jobs/job-slot-repository';
+import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '#kernel/jobs/job-slots';
+import { getOrganization } from '#registry';
+import type { ExportFormat } from '../domain/export-formats';
+import { exportLinks } from '../store/export-file-store';
 import {
   type ExportJob,
   failStalledExportJob,
   getExportJob,
   putExportJob,
   settleExportSlot,
-} from '#shared/audit/store/export-job-repository';
-import { latestHead } from '#shared/audit/store/merkle-log-repository';
-import { viewerOf } from '#shared/custody/domain/event-audience';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../../kernel/jobs/job-slots';
+} from '../store/export-job-repository';
+import { latestHead } from '../store/merkle-log-repository';
 import { dispatchExportJob, type ExportJobMessage } from './export-dispatch';
 import { planExport } from './export-source';
 import { exportProgress } from './export-worker';

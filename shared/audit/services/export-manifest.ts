@@ -1,7 +1,7 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
-import type { TreeHead } from '#shared/audit/domain/audit-log';
-import type { ExportFormat } from '#shared/audit/domain/export-formats';
-import type { SigningKey } from '#shared/kernel/codes/signature';
+import type { SigningKey } from '#kernel/codes/signature';
+import type { TreeHead } from '../domain/audit-log';
+import type { ExportFormat } from '../domain/export-formats';
 import type { ExportLeafRange } from './export-edges';
 
 /**

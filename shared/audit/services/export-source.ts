@@ -1,12 +1,17 @@
-import { type ExportRecord, entryIdOf } from '#shared/audit/domain/export-formats';
-import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '#shared/audit/domain/merkle-chunks';
-import { leafIndexesOf, loadTree, readChunks } from '#shared/audit/store/merkle-log-repository';
-import { EPCIS_QUERY_PARAMETERS, type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/domain/epcis-query';
-import { canSee, type EventViewer } from '#shared/custody/domain/event-audience';
-import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/domain/rules';
-import { eventsInOrder, type IndexedEvent } from '#shared/custody/store/event-index-reader';
-import { type Hash, inclusionProof } from '#shared/kernel/merkle-tree';
-import { chooseIndex } from '../../custody/services/epcis-query-service';
+import { chooseIndex, eventsInOrder, type IndexedEvent } from '#custody';
+import {
+  CLOCK_SKEW_TOLERANCE_MS,
+  canSee,
+  EPCIS_QUERY_PARAMETERS,
+  type EpcisQuery,
+  type EventViewer,
+  matchesEpcisQuery,
+  parseEpcisQuery,
+} from '#custody/contract';
+import { type Hash, inclusionProof } from '#kernel/merkle-tree';
+import { type ExportRecord, entryIdOf } from '../domain/export-formats';
+import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '../domain/merkle-chunks';
+import { leafIndexesOf, loadTree, readChunks } from '../store/merkle-log-repository';
 
 /**
  * The records of an export, read as GET /v1/epcis/events reads (the index chosen for the

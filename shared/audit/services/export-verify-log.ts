@@ -1,6 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
-import { eventLeafHash, type TreeHead } from '#shared/audit/domain/audit-log';
-import { verifyInclusion } from '#shared/kernel/merkle-tree';
+import { verifyInclusion } from '#kernel/merkle-tree';
+import { eventLeafHash, type TreeHead } from '../domain/audit-log';
 import type { EdgeLeaf } from './export-edges';
 import type { ExportManifest } from './export-manifest';
 import { verifyTreeHead } from './tree-head-jws';

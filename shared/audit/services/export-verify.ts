@@ -1,12 +1,10 @@
 // One file, a little over 300 lines: the checks verify-export runs, together and in the order it
 // prints them; the log's edges and witness (export-verify-log.ts) and chain links live beside it.
 import type { JSONWebKeySet } from 'jose';
-import { eventLeafHash, SETTLE_MARGIN_MS, type TreeHead } from '#shared/audit/domain/audit-log';
-import type { ProofLine } from '#shared/audit/domain/export-formats';
-import { hashRecordedEvent } from '#shared/custody/domain/chain';
-import { EPCIS_CONTEXT } from '#shared/custody/domain/epcis';
-import { eventHashId } from '#shared/custody/domain/event-hash';
-import { verifyConsistency, verifyInclusion } from '#shared/kernel/merkle-tree';
+import { EPCIS_CONTEXT, eventHashId, hashRecordedEvent } from '#custody/contract';
+import { verifyConsistency, verifyInclusion } from '#kernel/merkle-tree';
+import { eventLeafHash, SETTLE_MARGIN_MS, type TreeHead } from '../domain/audit-log';
+import type { ProofLine } from '../domain/export-formats';
 import { type ChainLinkReport, createChainLinkCheck } from './export-chain-links';
 import { type ExportManifest, verifyExportManifest } from './export-manifest';
 import { checkEdges, checkWitness, type WitnessedHeadInput } from './export-verify-log';

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '#shared/audit/domain/export-formats';
-import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '#shared/audit/store/export-file-store';
+import { partiesOfEvents } from '#custody';
+import { parseEpcisQuery, viewerOf } from '#custody/contract';
+import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
+import { logger } from '#kernel/logger';
+import { getOrganization } from '#registry';
+import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '../domain/export-formats';
+import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '../store/export-file-store';
 import {
   claimExportJob,
   completeExportJob,
@@ -10,13 +15,7 @@ import {
   type ExportStreamState,
   releaseExportJob,
   saveExportCheckpoint,
-} from '#shared/audit/store/export-job-repository';
-import { parseEpcisQuery } from '#shared/custody/domain/epcis-query';
-import { viewerOf } from '#shared/custody/domain/event-audience';
-import { partiesOfEvents } from '#shared/custody/services/party-lookup';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { logger } from '#shared/kernel/logger';
-import { getOrganization } from '#shared/registry/store/org-repository';
+} from '../store/export-job-repository';
 import { exportLeafRange } from './export-edges';
 import { signExportManifest } from './export-manifest';
 import { exportRecords } from './export-source';

@@ -1,13 +1,13 @@
 import type { JSONWebKeySet } from 'jose';
-import type { TreeHead } from '#shared/audit/domain/audit-log';
-import { chunkedRangeHasher, MissingChunkError } from '#shared/audit/domain/merkle-chunks';
-import { witnessAlarm, witnessedHeads } from '#shared/audit/store/head-witness';
-import { latestHead, loadTree } from '#shared/audit/store/merkle-log-repository';
-import { ConflictError } from '#shared/kernel/errors';
-import { getJwks } from '#shared/kernel/keys/public-key-cache';
-import { logger } from '#shared/kernel/logger';
-import { consistencyProof, type Hash, verifyConsistency } from '#shared/kernel/merkle-tree';
-import { fileInInbox } from '../../inbox/inbox-service';
+import { fileInInbox } from '#inbox';
+import { ConflictError } from '#kernel/errors';
+import { getJwks } from '#kernel/keys/public-key-cache';
+import { logger } from '#kernel/logger';
+import { consistencyProof, type Hash, verifyConsistency } from '#kernel/merkle-tree';
+import type { TreeHead } from '../domain/audit-log';
+import { chunkedRangeHasher, MissingChunkError } from '../domain/merkle-chunks';
+import { witnessAlarm, witnessedHeads } from '../store/head-witness';
+import { latestHead, loadTree } from '../store/merkle-log-repository';
 import { verifyTreeHead } from './tree-head-jws';
 
 /**

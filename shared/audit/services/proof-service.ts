@@ -1,9 +1,9 @@
-import { logEntryId } from '#shared/audit/domain/audit-log';
-import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
-import { witnessedHeads } from '#shared/audit/store/head-witness';
-import { latestHead, leafIndexOf, listHeads, loadTree, type StoredHead } from '#shared/audit/store/merkle-log-repository';
-import { BadRequestError, NotFoundError } from '#shared/kernel/errors';
-import { consistencyProof, inclusionProof } from '#shared/kernel/merkle-tree';
+import { BadRequestError, NotFoundError } from '#kernel/errors';
+import { consistencyProof, inclusionProof } from '#kernel/merkle-tree';
+import { logEntryId } from '../domain/audit-log';
+import { chunkedRangeHasher } from '../domain/merkle-chunks';
+import { witnessedHeads } from '../store/head-witness';
+import { latestHead, leafIndexOf, listHeads, loadTree, type StoredHead } from '../store/merkle-log-repository';
 
 /**
  * Proofs against the signed log. Sizes up to the newest signed head are provable (any

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify, SignJWT } from 'jose';
-import type { TreeHead } from '#shared/audit/domain/audit-log';
-import type { SigningKey } from '#shared/kernel/codes/signature';
+import type { SigningKey } from '#kernel/codes/signature';
+import type { TreeHead } from '../domain/audit-log';
 
 /**
  * A signed tree head is a compact JWS (a JWT, so every JOSE tool reads it): ES256 with the

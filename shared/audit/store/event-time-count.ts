@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
-import { EVENT_TIME_BUCKETS, eventOrderKey, eventTimePartition } from '../../kernel/db/item-keys';
-import { INDEXES } from '../../kernel/db/table-definitions';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { EVENT_TIME_BUCKETS, eventOrderKey, eventTimePartition } from '#kernel/db/item-keys';
+import { INDEXES } from '#kernel/db/table-definitions';
 
 /** Sorts after every event id, so `<time>` + this is past every event recorded at that instant. */
 const AFTER_EVERY_ID = '\uffff';

@@ -27,10 +27,10 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { CONTENT_TYPES, type ExportFormat, FILE_EXTENSIONS } from '#shared/audit/domain/export-formats';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
-import { contentDisposition } from '#shared/kernel/http/header-values';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
+import { contentDisposition } from '#kernel/http/header-values';
+import { CONTENT_TYPES, type ExportFormat, FILE_EXTENSIONS } from '../domain/export-formats';
 import type { ExportCheckpoint, ExportStreamState } from './export-job-repository';
 
 export const EXPORT_FILE_KINDS = ['file', 'proofs', 'manifest'] as const;

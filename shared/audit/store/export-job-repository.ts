@@ -7,16 +7,10 @@
  * 300 lines: every conditional write on the job item, kept together so they read as one.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ExportFormat } from '#shared/audit/domain/export-formats';
-import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { exportJobKey } from '../../kernel/db/item-keys';
-import {
-  JobSlotsFullError,
-  releaseSlot,
-  releaseSlotItem,
-  type SlotClaim,
-  takeSlotItem,
-} from '../../kernel/jobs/job-slot-repository';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { exportJobKey } from '#kernel/db/item-keys';
+import { JobSlotsFullError, releaseSlot, releaseSlotItem, type SlotClaim, takeSlotItem } from '#kernel/jobs/job-slot-repository';
+import type { ExportFormat } from '../domain/export-formats';
 
 export type ExportJobState = 'queued' | 'running' | 'done' | 'failed';
 

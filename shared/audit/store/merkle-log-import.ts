@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchPutAll, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { auditLogStateKey } from '../../kernel/db/item-keys';
+import { batchPutAll, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { auditLogStateKey } from '#kernel/db/item-keys';
 import {
   type AppendEntry,
   chunkItemsOf,

@@ -12,9 +12,7 @@
  * append, and one whose lease lapsed cannot write over its successor.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type ChunkedLeaves, chunkOf, chunksNeeded } from '#shared/audit/domain/merkle-chunks';
-import { HASH_BYTES, type Hash, rootOfLeafHashes } from '#shared/kernel/merkle-tree';
-import { decodeCursor, encodeCursor } from '../../kernel/db/cursors';
+import { decodeCursor, encodeCursor } from '#kernel/db/cursors';
 import {
   batchGetAll,
   documentClient,
@@ -23,7 +21,7 @@ import {
   queryAll,
   type TransactItems,
   transactWrite,
-} from '../../kernel/db/dynamodb-client';
+} from '#kernel/db/dynamodb-client';
 import {
   AUDIT_LOG_HEAD_PREFIX,
   AUDIT_LOG_HEADS_PARTITION,
@@ -33,7 +31,9 @@ import {
   auditLogHeadKey,
   auditLogLeafPointerKey,
   auditLogStateKey,
-} from '../../kernel/db/item-keys';
+} from '#kernel/db/item-keys';
+import { HASH_BYTES, type Hash, rootOfLeafHashes } from '#kernel/merkle-tree';
+import { type ChunkedLeaves, chunkOf, chunksNeeded } from '../domain/merkle-chunks';
 
 /** A power of two: 256 hashes = 8 KiB per chunk item, rewritten whole on each append. */
 export const AUDIT_LOG_CHUNK_SIZE = 256;

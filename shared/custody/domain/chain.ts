@@ -1,4 +1,4 @@
-import { canonicalJson, hasLoneSurrogate, legacyCanonicalJson } from '#shared/kernel/canonical-json';
+import { canonicalJson, hasLoneSurrogate, legacyCanonicalJson } from '#kernel/canonical-json';
 import { sha256Hex } from './identifiers';
 
 /**

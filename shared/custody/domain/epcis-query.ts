@@ -5,7 +5,7 @@
  * QueryParameterException does, so a client never mistakes an ignored filter for an
  * answer to it.
  */
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '#kernel/errors';
 
 export const EPCIS_QUERY_PARAMETERS = [
   'GE_eventTime',

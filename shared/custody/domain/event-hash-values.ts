@@ -1,4 +1,4 @@
-import { normaliseGs1Identifier } from '#shared/kernel/codes/gs1-key-identifiers';
+import { normaliseGs1Identifier } from '#kernel/codes/gs1-key-identifiers';
 
 /**
  * How single values enter the CBV 2.0 event hash pre-hash string (CBV 2.0 "Event ID",

@@ -3,9 +3,9 @@
  * bizStep, who may report it, and its time against the server clock and the codes'
  * issuance. Pure, so each refusal is a unit test; a refused event writes nothing.
  */
-import { hasLoneSurrogate } from '#shared/kernel/canonical-json';
-import { BadRequestError, ForbiddenError } from '#shared/kernel/errors';
-import type { Organization } from '#shared/kernel/types';
+import { hasLoneSurrogate } from '#kernel/canonical-json';
+import { BadRequestError, ForbiddenError } from '#kernel/errors';
+import type { Organization } from '#kernel/types';
 import { CLOCK_SKEW_TOLERANCE_MS } from './rules';
 import type { BizStep } from './types';
 

@@ -7,9 +7,9 @@
  * there); a national one (`CN`) what was made or is held in its country. Pure: the caller
  * reads the organizations' registered regions.
  */
-import { regulatorScopeOf, scopeCovers } from '#shared/inbox/inbox';
-import { ForbiddenError } from '#shared/kernel/errors';
-import { provinceOf } from '#shared/kernel/places/provinces';
+import { regulatorScopeOf, scopeCovers } from '#inbox/contract';
+import { ForbiddenError } from '#kernel/errors';
+import { provinceOf } from '#kernel/places/provinces';
 
 export interface RecallPlaces {
   /** Registered region of the factory that issued the code or the lot. */

@@ -5,7 +5,7 @@
  * concurrent change makes the write fail rather than the rule be skipped. The rules stay
  * together in one file (about 300 lines): read side by side, they can be checked to agree.
  */
-import { ConflictError } from '#shared/kernel/errors';
+import { ConflictError } from '#kernel/errors';
 import { unitTotalAfter } from './container-tree';
 import {
   type CustodyEvent,

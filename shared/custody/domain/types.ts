@@ -1,4 +1,4 @@
-import type { ContainerKind } from '#shared/kernel/codes/sscc';
+import type { ContainerKind } from '#kernel/codes/sscc';
 
 /**
  * What the custody chain is about: a unit (GTIN + serial, its lot alongside) or a

@@ -1,9 +1,9 @@
-import { EPCIS_CONTEXT } from '#shared/custody/domain/epcis';
-import { type Parties, partyVocabularies } from '#shared/custody/domain/party-names';
-import type { EpcisPage } from '#shared/custody/services/epcis-query-service';
-import { linkValue } from '#shared/kernel/http/header-values';
-import { withQuery } from '#shared/kernel/http/uri-encoding';
-import { type HttpResponse, json } from '../../kernel/http/responses';
+import { linkValue } from '#kernel/http/header-values';
+import { type HttpResponse, json } from '#kernel/http/responses';
+import { withQuery } from '#kernel/http/uri-encoding';
+import { EPCIS_CONTEXT } from '../domain/epcis';
+import { type Parties, partyVocabularies } from '../domain/party-names';
+import type { EpcisPage } from '../services/epcis-query-service';
 
 /**
  * The REST binding's answer: an EPCISQueryDocument (with its organizations' names as master

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '#shared/custody/domain/epcis-query';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../domain/epcis-query';
 
 /**
  * GET /v1/epcis/events: EPCIS 2.0 REST query parameters. Every value is a string here and is

@@ -1,4 +1,4 @@
-import { errorResponse as error, route } from '../../kernel/http/route-definition';
+import { errorResponse as error, route } from '#kernel/http/route-definition';
 import { EpcisEventsQuery, EpcisQueryDocument } from './epcis-query-schemas';
 
 /** The EPCIS 2.0 query interface (shared/app/routes.ts spreads these into ROUTES). */

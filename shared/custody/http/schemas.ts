@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '#shared/custody/domain/types';
-import { SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
-import { CONTAINER_KINDS } from '#shared/kernel/codes/sscc';
-import { BatchOutput, LabelOptions } from '../../issuance/http/schemas';
-import { Gtin14, Lot } from '../../kernel/http/common-schemas';
+import { BatchOutput, LabelOptions } from '#issuance/contract';
+import { SERIAL_PATTERN } from '#kernel/codes/digital-link';
+import { CONTAINER_KINDS } from '#kernel/codes/sscc';
+import { Gtin14, Lot } from '#kernel/http/common-schemas';
+import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '../domain/types';
 
 /** How many events of a call were recorded, were duplicates, were rejected. */
 export const EventResultSummary = z.object({

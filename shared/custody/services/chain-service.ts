@@ -1,12 +1,12 @@
-import { type ChainCheck, type ChainEntry, hashRecordedEvent, verifyChain } from '#shared/custody/domain/chain';
-import { type CommissioningInput, commissioningEvent, genesisOf } from '#shared/custody/domain/epcis';
-import { epcOf } from '#shared/custody/domain/identifiers';
-import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/domain/types';
-import { loadChainEntries } from '#shared/custody/store/chain-repository';
-import { getState } from '#shared/custody/store/subject-state-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { NotFoundError } from '#shared/kernel/errors';
-import { lookupUnit } from '../../issuance/services/code-lookup';
+import { lookupUnit } from '#issuance';
+import type { Principal } from '#kernel/auth/principal';
+import { NotFoundError } from '#kernel/errors';
+import { type ChainCheck, type ChainEntry, hashRecordedEvent, verifyChain } from '../domain/chain';
+import { type CommissioningInput, commissioningEvent, genesisOf } from '../domain/epcis';
+import { epcOf } from '../domain/identifiers';
+import { type SubjectRef, type SubjectState, subjectIdOf } from '../domain/types';
+import { loadChainEntries } from '../store/chain-repository';
+import { getState } from '../store/subject-state-repository';
 import { unitCommissioning } from './events/load-states';
 
 /**

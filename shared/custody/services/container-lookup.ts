@@ -1,5 +1,5 @@
-import { type SubjectState, subjectIdOf } from '#shared/custody/domain/types';
-import { getState } from '#shared/custody/store/subject-state-repository';
+import { type SubjectState, subjectIdOf } from '../domain/types';
+import { getState } from '../store/subject-state-repository';
 
 /** The state of a container we commissioned, or undefined when the SSCC names none. */
 export const lookupContainer = async (sscc: string): Promise<SubjectState | undefined> => {

@@ -1,10 +1,5 @@
-import { hashRecordedEvent } from '#shared/custody/domain/chain';
-import { commissioningEvent } from '#shared/custody/domain/epcis';
-import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/domain/types';
-import { getOrAssignSharedRange, reserveContainerReferences } from '#shared/custody/store/container-repository';
-import { createContainerStates } from '#shared/custody/store/subject-state-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { signContainer } from '#shared/kernel/codes/signature';
+import type { Principal } from '#kernel/auth/principal';
+import { signContainer } from '#kernel/codes/signature';
 import {
   buildSscc,
   type ContainerKind,
@@ -13,11 +8,16 @@ import {
   sharedRange,
   sharedRangeCount,
   tracesealCompanyPrefix,
-} from '#shared/kernel/codes/sscc';
-import { ForbiddenError } from '#shared/kernel/errors';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import type { Organization } from '#shared/kernel/types';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+} from '#kernel/codes/sscc';
+import { ForbiddenError } from '#kernel/errors';
+import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
+import type { Organization } from '#kernel/types';
+import { requireRegisteredOrg } from '#registry';
+import { hashRecordedEvent } from '../domain/chain';
+import { commissioningEvent } from '../domain/epcis';
+import { type SubjectRef, type SubjectState, subjectIdOf } from '../domain/types';
+import { getOrAssignSharedRange, reserveContainerReferences } from '../store/container-repository';
+import { createContainerStates } from '../store/subject-state-repository';
 
 export const MAX_CONTAINERS_PER_CALL = 1000;
 

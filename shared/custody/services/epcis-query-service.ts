@@ -11,15 +11,15 @@
  * outside its view.
  */
 
-import { type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '#shared/custody/domain/epcis-query';
-import { canSee, type EventViewer, viewerOf } from '#shared/custody/domain/event-audience';
-import { CLOCK_SKEW_TOLERANCE_MS } from '#shared/custody/domain/rules';
-import { type EventIndexSource, eventsInOrder } from '#shared/custody/store/event-index-reader';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { type CursorBinding, InvalidCursorError, openCursor, sealCursor } from '#shared/kernel/db/cursors';
-import { ForbiddenError } from '#shared/kernel/errors';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { getProductCached } from '../../issuance/services/code-lookup';
+import { getProductCached } from '#issuance';
+import type { Principal } from '#kernel/auth/principal';
+import { type CursorBinding, InvalidCursorError, openCursor, sealCursor } from '#kernel/db/cursors';
+import { ForbiddenError } from '#kernel/errors';
+import { getOrganization } from '#registry';
+import { type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '../domain/epcis-query';
+import { canSee, type EventViewer, viewerOf } from '../domain/event-audience';
+import { CLOCK_SKEW_TOLERANCE_MS } from '../domain/rules';
+import { type EventIndexSource, eventsInOrder } from '../store/event-index-reader';
 
 /**
  * No event is recorded before this day (TraceSeal's first records; the migration keeps

@@ -10,14 +10,14 @@
  * its position only means that page is processed again.
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { EventAudience } from '#shared/custody/domain/event-audience';
-import { eventsInOrder } from '#shared/custody/store/event-index-reader';
+import type { EventAudience } from '../domain/event-audience';
+import { eventsInOrder } from '../store/event-index-reader';
 import {
   putEventIndexRows,
   scanEventItemsPage,
   setEventIndexAttributes,
   type UnindexedEventItem,
-} from '#shared/custody/store/event-index-repository';
+} from '../store/event-index-repository';
 import { audienceOfStoredEvent } from './events/event-audience';
 
 interface Checkpoint {

@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
-import { logger } from '#shared/kernel/logger';
-import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
+import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
+import { logger } from '#kernel/logger';
 
 /**
  * The port through which an event job reaches a worker. In AWS it is a message on the

@@ -1,8 +1,8 @@
-import { listEventJobResults } from '#shared/custody/store/event-job-chunks';
-import { type EventJob, type EventJobSummary, getEventJob } from '#shared/custody/store/event-job-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { InvalidCursorError, openCursor, sealCursor } from '#shared/kernel/db/cursors';
-import { NotFoundError } from '#shared/kernel/errors';
+import type { Principal } from '#kernel/auth/principal';
+import { InvalidCursorError, openCursor, sealCursor } from '#kernel/db/cursors';
+import { NotFoundError } from '#kernel/errors';
+import { listEventJobResults } from '../store/event-job-chunks';
+import { type EventJob, type EventJobSummary, getEventJob } from '../store/event-job-repository';
 import type { EventResult } from './events/results';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createEventJob } from '#shared/custody/store/event-job-repository';
-import { recordEventJobFailure } from '#shared/custody/store/event-job-runs';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ServiceUnavailableError } from '#shared/kernel/errors';
-import { logger } from '#shared/kernel/logger';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { ServiceUnavailableError } from '#kernel/errors';
+import { logger } from '#kernel/logger';
+import { requireRegisteredOrg } from '#registry';
+import { createEventJob } from '../store/event-job-repository';
+import { recordEventJobFailure } from '../store/event-job-runs';
 import { dispatchEventJob } from './event-job-dispatcher';
 /**
  * `POST /v1/events` within the Lambda timeout. Events are recorded in order, a slice at a

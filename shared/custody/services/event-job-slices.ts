@@ -1,6 +1,6 @@
-import type { EventJobSummary } from '#shared/custody/store/event-job-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
+import type { Principal } from '#kernel/auth/principal';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import type { EventJobSummary } from '../store/event-job-repository';
 import { type DeclarationInput, type EventInput, type EventResult, ingestEvents } from './events/ingest-events';
 
 /**

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { loadEventJobInputs } from '#shared/custody/store/event-job-chunks';
-import { getEventJob } from '#shared/custody/store/event-job-repository';
+import type { Principal } from '#kernel/auth/principal';
+import { AppError } from '#kernel/errors';
+import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
+import { logger } from '#kernel/logger';
+import { loadEventJobInputs } from '../store/event-job-chunks';
+import { getEventJob } from '../store/event-job-repository';
 import {
   acquireEventJobLease,
   commitEventJobProgress,
   recordEventJobFailure,
   releaseEventJobLease,
-} from '#shared/custody/store/event-job-runs';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { AppError } from '#shared/kernel/errors';
-import { logger } from '#shared/kernel/logger';
-import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
+} from '../store/event-job-runs';
 import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-slices';
 
 /**

@@ -4,11 +4,11 @@
  * implicitly and appear in its batches, not here.
  */
 
-import { unitsInside } from '#shared/custody/domain/container-tree';
-import { epcOf } from '#shared/custody/domain/identifiers';
-import type { CustodyStatus, SubjectState } from '#shared/custody/domain/types';
-import { listInventory } from '#shared/custody/store/subject-state-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
+import type { Principal } from '#kernel/auth/principal';
+import { unitsInside } from '../domain/container-tree';
+import { epcOf } from '../domain/identifiers';
+import type { CustodyStatus, SubjectState } from '../domain/types';
+import { listInventory } from '../store/subject-state-repository';
 
 export interface InventoryItem {
   epc: string;

@@ -2,9 +2,10 @@
  * Names and regions of the organizations events name, read through the organization cache
  * (a minute per container), for rendering only: see shared/custody/domain/party-names.ts.
  */
-import { ORG_URI_PREFIX } from '#shared/custody/domain/identifiers';
-import { organizationsOf, type Party } from '#shared/custody/domain/party-names';
-import { getOrganizationCached } from '../../registry/services/organization-cache';
+
+import { getOrganizationCached } from '#registry';
+import { ORG_URI_PREFIX } from '../domain/identifiers';
+import { organizationsOf, type Party } from '../domain/party-names';
 
 export const partiesOfEvents = async (events: readonly Record<string, unknown>[]): Promise<Map<string, Party>> => {
   const uris = new Set<string>();

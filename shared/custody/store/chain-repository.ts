@@ -4,9 +4,7 @@
  * state the subject had before, so a chain can be checked and a declaration can restore it.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChainEntry } from '#shared/custody/domain/chain';
-import type { BizStep, SubjectState } from '#shared/custody/domain/types';
-import { batchGetAll, documentClient, mainTableName, queryAll, type TransactItems } from '../../kernel/db/dynamodb-client';
+import { batchGetAll, documentClient, mainTableName, queryAll, type TransactItems } from '#kernel/db/dynamodb-client';
 import {
   CHAIN_LINK_PREFIX,
   chainLinkKey,
@@ -14,7 +12,9 @@ import {
   declarationKey,
   eventKey,
   subjectPartition,
-} from '../../kernel/db/item-keys';
+} from '#kernel/db/item-keys';
+import type { ChainEntry } from '../domain/chain';
+import type { BizStep, SubjectState } from '../domain/types';
 
 /**
  * What the store needs of one subject's change: custody's Transition has this shape, and

@@ -1,8 +1,8 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContainerKind } from '#shared/kernel/codes/sscc';
-import { ConflictError } from '#shared/kernel/errors';
-import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { rangeCounterKey, referenceCounterKey, sharedRangeKey } from '../../kernel/db/item-keys';
+import type { ContainerKind } from '#kernel/codes/sscc';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { rangeCounterKey, referenceCounterKey, sharedRangeKey } from '#kernel/db/item-keys';
+import { ConflictError } from '#kernel/errors';
 
 /**
  * SSCC reference counters. Each organization counts its own references, one counter per

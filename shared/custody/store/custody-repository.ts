@@ -5,9 +5,6 @@
  * its chain link, chain-repository.ts) are one transaction: recorded whole or not at all.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { RecordedEvent } from '#shared/custody/domain/epcis';
-import type { EventAudience } from '#shared/custody/domain/event-audience';
-import { type BizStep, subjectIdOf } from '#shared/custody/domain/types';
 import {
   documentClient,
   isConditionFailure,
@@ -15,8 +12,11 @@ import {
   type TransactItems,
   type TransactOutcome,
   transactWrite,
-} from '../../kernel/db/dynamodb-client';
-import { declarationKey, eventKey } from '../../kernel/db/item-keys';
+} from '#kernel/db/dynamodb-client';
+import { declarationKey, eventKey } from '#kernel/db/item-keys';
+import type { RecordedEvent } from '../domain/epcis';
+import type { EventAudience } from '../domain/event-audience';
+import { type BizStep, subjectIdOf } from '../domain/types';
 import { linkPut, type SubjectWrite } from './chain-repository';
 import { audienceOfItem, eventIndexAttributes } from './event-index-repository';
 import { statePut } from './subject-state-repository';

@@ -7,8 +7,7 @@
  * after it, whatever bucket it came from.
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { EventAudience } from '#shared/custody/domain/event-audience';
-import { batchGetAll, documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
+import { batchGetAll, documentClient, mainTableName } from '#kernel/db/dynamodb-client';
 import {
   EVENT_FACETS,
   EVENT_TIME_BUCKETS,
@@ -16,8 +15,9 @@ import {
   eventFacetPartition,
   eventSourceKey,
   eventTimePartition,
-} from '../../kernel/db/item-keys';
-import { INDEXES } from '../../kernel/db/table-definitions';
+} from '#kernel/db/item-keys';
+import { INDEXES } from '#kernel/db/table-definitions';
+import type { EventAudience } from '../domain/event-audience';
 import { audienceOfItem, type EventSourceKind } from './event-index-repository';
 
 export type EventIndexSource = { kind: 'time' } | { kind: 'facet'; facet: EventFacet; value: string };

@@ -10,8 +10,7 @@
  * script, and on every duplicate of the event) finishes it from the time index.
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventAudience } from '#shared/custody/domain/event-audience';
-import { batchPutAll, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
+import { batchPutAll, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
 import {
   EVENT_FACETS,
   type EventFacet,
@@ -19,7 +18,8 @@ import {
   eventSourceKey,
   eventTimeIndexKey,
   type ItemKey,
-} from '../../kernel/db/item-keys';
+} from '#kernel/db/item-keys';
+import type { EventAudience } from '../domain/event-audience';
 
 export type EventSourceKind = 'event' | 'declaration';
 

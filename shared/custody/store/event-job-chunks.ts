@@ -5,8 +5,8 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, mainTableName, queryAll } from '../../kernel/db/dynamodb-client';
-import { eventJobInputKey, eventJobLastSortKey, eventJobPartition, eventJobResultKey } from '../../kernel/db/item-keys';
+import { documentClient, mainTableName, queryAll } from '#kernel/db/dynamodb-client';
+import { eventJobInputKey, eventJobLastSortKey, eventJobPartition, eventJobResultKey } from '#kernel/db/item-keys';
 
 /** What a stored result must carry: its absolute index in the submitted call. */
 export interface IndexedEntry {

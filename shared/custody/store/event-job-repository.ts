@@ -8,9 +8,9 @@
  * expected next index, so a result, once stored, is never replaced by a later replay.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '#shared/kernel/types';
-import { batchPutAll, documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
-import { eventJobHeaderKey, eventJobInputKey, eventJobResultKey } from '../../kernel/db/item-keys';
+import { batchPutAll, documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { eventJobHeaderKey, eventJobInputKey, eventJobResultKey } from '#kernel/db/item-keys';
+import type { Role } from '#kernel/types';
 import { CHUNK_RETENTION_SECONDS, chunkBySize, chunkItem, epochSeconds, type IndexedEntry } from './event-job-chunks';
 
 export type EventJobStatus = 'running' | 'done' | 'failed';

@@ -3,8 +3,8 @@
  * failures it records, all on the job's header item.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { eventJobHeaderKey, eventJobResultKey } from '../../kernel/db/item-keys';
+import { documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { eventJobHeaderKey, eventJobResultKey } from '#kernel/db/item-keys';
 import { chunkBySize, chunkItem, EVENT_JOB_RETENTION_SECONDS, epochSeconds, type IndexedEntry } from './event-job-chunks';
 import { type EventJob, type EventJobSummary, toJob } from './event-job-repository';
 

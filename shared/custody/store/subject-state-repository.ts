@@ -5,7 +5,6 @@
  * moving a container writes the container and nothing inside it.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SubjectState } from '#shared/custody/domain/types';
 import {
   batchGetAll,
   batchPutAll,
@@ -14,7 +13,7 @@ import {
   queryAll,
   queryIndexPage,
   type TransactItems,
-} from '../../kernel/db/dynamodb-client';
+} from '#kernel/db/dynamodb-client';
 import {
   inventoryIndexKey,
   inventoryPartition,
@@ -23,8 +22,9 @@ import {
   STATE_SORT_KEY,
   stateKey,
   subjectPartition,
-} from '../../kernel/db/item-keys';
-import { INDEXES } from '../../kernel/db/table-definitions';
+} from '#kernel/db/item-keys';
+import { INDEXES } from '#kernel/db/table-definitions';
+import type { SubjectState } from '../domain/types';
 
 export interface StoredState {
   state: SubjectState;

@@ -1,6 +1,6 @@
-import type { SerialCodec } from '#shared/kernel/codes/serial';
-import { type SigningKey, signCode } from '#shared/kernel/codes/signature';
-import type { IssuedCode } from '../../kernel/types';
+import type { SerialCodec } from '#kernel/codes/serial';
+import { type SigningKey, signCode } from '#kernel/codes/signature';
+import type { IssuedCode } from '#kernel/types';
 
 /** Serial and signature for each unit of a sequence range; pure apart from ECDSA's nonce. */
 export const signCodes = (

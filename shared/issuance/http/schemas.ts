@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MARKET_CODE_PATTERN } from '#shared/kernel/places/provinces';
-import { Gtin14, isoDate, Lot, text } from '../../kernel/http/common-schemas';
+import { Gtin14, isoDate, Lot, text } from '#kernel/http/common-schemas';
+import { MARKET_CODE_PATTERN } from '#kernel/places/provinces';
 
 /** Up to this many codes a batch is issued within the request; more (or label outputs) run as a job. */
 export const MAX_SYNC_BATCH_COUNT = 10_000;

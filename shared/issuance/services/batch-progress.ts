@@ -1,8 +1,8 @@
-import { getIssuanceJob, type IssuanceState } from '#shared/issuance/store/issuance-job-repository';
-import { labelFileLink } from '#shared/issuance/store/label-file-store';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { labelObjectKey } from '#shared/kernel/db/item-keys';
-import type { Batch } from '#shared/kernel/types';
+import type { Principal } from '#kernel/auth/principal';
+import { labelObjectKey } from '#kernel/db/item-keys';
+import type { Batch } from '#kernel/types';
+import { getIssuanceJob, type IssuanceState } from '../store/issuance-job-repository';
+import { labelFileLink } from '../store/label-file-store';
 import { getBatchFor } from './batch-service';
 import { DEFAULT_LABEL_OPTIONS, type LabelFormat, type LabelOptions } from './label-outputs';
 

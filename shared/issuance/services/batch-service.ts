@@ -1,5 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { signCodes } from '#shared/issuance/domain/issuance';
+import type { Principal } from '#kernel/auth/principal';
+import { canonicalJson } from '#kernel/canonical-json';
+import { createSerialCodec } from '#kernel/codes/serial';
+import { getStringFromEnv } from '#kernel/config';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import type { SlotClaim } from '#kernel/jobs/job-slot-repository';
+import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '#kernel/jobs/job-slots';
+import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
+import type { Batch, IssuedCode } from '#kernel/types';
+import { getProductRecord, requireRegisteredOrg, reserveSequences } from '#registry';
+import { signCodes } from '../domain/issuance';
 import {
   type BatchPage,
   CODE_CHUNK_SIZE,
@@ -12,24 +22,8 @@ import {
   listWrittenChunkIndexes,
   markBatchIssued,
   putCodeChunks,
-} from '#shared/issuance/store/batch-repository';
-import {
-  getIssuanceJob,
-  newIssuanceJobItem,
-  restartFailedIssuance,
-  settleIssuanceSlot,
-} from '#shared/issuance/store/issuance-job-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { canonicalJson } from '#shared/kernel/canonical-json';
-import { createSerialCodec } from '#shared/kernel/codes/serial';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import type { SlotClaim } from '#shared/kernel/jobs/job-slot-repository';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import type { Batch, IssuedCode } from '#shared/kernel/types';
-import { getProductRecord, reserveSequences } from '#shared/registry/store/product-repository';
-import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '../../kernel/jobs/job-slots';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+} from '../store/batch-repository';
+import { getIssuanceJob, newIssuanceJobItem, restartFailedIssuance, settleIssuanceSlot } from '../store/issuance-job-repository';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
 import { checkLabelOptions, DEFAULT_LABEL_OPTIONS, type LabelOptions } from './label-outputs';
 

@@ -5,14 +5,14 @@
  * 5 seconds for an unknown key id); the product and lot are read only for a code whose signature holds.
  */
 
-import { findLotHoldingSequence, getBatchByLot } from '#shared/issuance/store/batch-repository';
-import type { ScannedCode, SignedCode } from '#shared/kernel/codes/digital-link';
-import { createSerialCodec, type SerialCodec } from '#shared/kernel/codes/serial';
-import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#shared/kernel/codes/signature';
-import { getPublicKey } from '#shared/kernel/keys/public-key-cache';
-import type { Batch, Product } from '#shared/kernel/types';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { createTtlCache } from '../../kernel/ttl-cache';
+import type { ScannedCode, SignedCode } from '#kernel/codes/digital-link';
+import { createSerialCodec, type SerialCodec } from '#kernel/codes/serial';
+import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#kernel/codes/signature';
+import { getPublicKey } from '#kernel/keys/public-key-cache';
+import { createTtlCache } from '#kernel/ttl-cache';
+import type { Batch, Product } from '#kernel/types';
+import { getProductRecord } from '#registry';
+import { findLotHoldingSequence, getBatchByLot } from '../store/batch-repository';
 
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);
 

@@ -1,9 +1,9 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
-import { logger } from '#shared/kernel/logger';
-import { LocalJobQueue, localRunRemainingMs, localWorkers } from '../../kernel/jobs/local-job-queue';
-import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
+import { LocalJobQueue, localRunRemainingMs, localWorkers } from '#kernel/jobs/local-job-queue';
+import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
+import { logger } from '#kernel/logger';
 
 /**
  * How an issuance job reaches its worker: a message on the issuance queue

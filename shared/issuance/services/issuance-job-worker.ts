@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { getStringFromEnv } from '#kernel/config';
+import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
+import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
+import { type SigningPool, sharedSigningPool } from '#kernel/keys/signing-pool';
+import { logger } from '#kernel/logger';
+import type { Batch } from '#kernel/types';
+import { getProductRecord } from '#registry';
 import {
   CODE_CHUNK_SIZE,
   getBatchById,
   listWrittenChunkIndexes,
   markBatchIssued,
   putCodeChunks,
-} from '#shared/issuance/store/batch-repository';
+} from '../store/batch-repository';
 import {
   acquireIssuanceLease,
   finishIssuanceJob,
@@ -13,14 +20,7 @@ import {
   type IssuanceJob,
   recordIssuanceFailure,
   updateIssuanceJob,
-} from '#shared/issuance/store/issuance-job-repository';
-import { getStringFromEnv } from '#shared/kernel/config';
-import { getActiveSigningKey } from '#shared/kernel/keys/signing-key-provider';
-import { logger } from '#shared/kernel/logger';
-import type { Batch } from '#shared/kernel/types';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import type { WorkerOutcome } from '../../kernel/jobs/worker-outcome';
-import { type SigningPool, sharedSigningPool } from '../../kernel/keys/signing-pool';
+} from '../store/issuance-job-repository';
 import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-outputs';
 
 /**

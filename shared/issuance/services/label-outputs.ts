@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { listCodes } from '#shared/issuance/store/batch-repository';
-import type { StoredLabelOutput } from '#shared/issuance/store/issuance-job-repository';
-import { type ByteChunks, labelFileLink, writeLabelFile } from '#shared/issuance/store/label-file-store';
-import { buildDigitalLink } from '#shared/kernel/codes/digital-link';
-import type { LabelCode } from '#shared/kernel/codes/labels/label-code';
-import { type PdfOptions, pdfLabelSheets } from '#shared/kernel/codes/labels/pdf';
-import { pdfLayout } from '#shared/kernel/codes/labels/pdf-layout';
-import { pngFiles } from '#shared/kernel/codes/labels/png';
-import { svgFiles } from '#shared/kernel/codes/labels/svg';
-import { zipFiles } from '#shared/kernel/codes/labels/zip';
-import { type ZplOptions, zplGeometry, zplLabels } from '#shared/kernel/codes/labels/zpl';
-import { createBatchQrEncoder } from '#shared/kernel/codes/qr/encoder';
-import type { EccLevel } from '#shared/kernel/codes/qr/tables';
-import { SERIAL_LENGTH } from '#shared/kernel/codes/serial';
-import { containerLabelObjectKey, labelObjectKey } from '#shared/kernel/db/item-keys';
-import type { Batch, IssuedCode, Product } from '#shared/kernel/types';
+import { buildDigitalLink } from '#kernel/codes/digital-link';
+import type { LabelCode } from '#kernel/codes/labels/label-code';
+import { type PdfOptions, pdfLabelSheets } from '#kernel/codes/labels/pdf';
+import { pdfLayout } from '#kernel/codes/labels/pdf-layout';
+import { pngFiles } from '#kernel/codes/labels/png';
+import { svgFiles } from '#kernel/codes/labels/svg';
+import { zipFiles } from '#kernel/codes/labels/zip';
+import { type ZplOptions, zplGeometry, zplLabels } from '#kernel/codes/labels/zpl';
+import { createBatchQrEncoder } from '#kernel/codes/qr/encoder';
+import type { EccLevel } from '#kernel/codes/qr/tables';
+import { SERIAL_LENGTH } from '#kernel/codes/serial';
+import { containerLabelObjectKey, labelObjectKey } from '#kernel/db/item-keys';
+import type { Batch, IssuedCode, Product } from '#kernel/types';
+import { listCodes } from '../store/batch-repository';
+import type { StoredLabelOutput } from '../store/issuance-job-repository';
+import { type ByteChunks, labelFileLink, writeLabelFile } from '../store/label-file-store';
 
 export type LabelFormat = 'csv' | 'ndjson' | 'zpl' | 'pdf' | 'svg-zip' | 'png-zip';
 

@@ -6,9 +6,7 @@
  * Kept as one file (over 300 lines): batches, their pointers and their chunks share keys and transactions.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '#shared/kernel/errors';
-import type { Batch, IssuedCode } from '#shared/kernel/types';
-import { decodeCursor, encodeCursor } from '../../kernel/db/cursors';
+import { decodeCursor, encodeCursor } from '#kernel/db/cursors';
 import {
   batchPutAll,
   cancelledConditionIndexes,
@@ -17,7 +15,7 @@ import {
   mainTableName,
   queryAll,
   queryIndexPage,
-} from '../../kernel/db/dynamodb-client';
+} from '#kernel/db/dynamodb-client';
 import {
   BATCH_SORT_PREFIX,
   batchesOfOrgPartition,
@@ -29,9 +27,11 @@ import {
   codeChunkKey,
   idempotencyKey,
   productPartition,
-} from '../../kernel/db/item-keys';
-import { INDEXES } from '../../kernel/db/table-definitions';
-import { type JobCreation, JobSlotsFullError, takeSlotItem } from '../../kernel/jobs/job-slot-repository';
+} from '#kernel/db/item-keys';
+import { INDEXES } from '#kernel/db/table-definitions';
+import { ConflictError } from '#kernel/errors';
+import { type JobCreation, JobSlotsFullError, takeSlotItem } from '#kernel/jobs/job-slot-repository';
+import type { Batch, IssuedCode } from '#kernel/types';
 
 export const CODE_CHUNK_SIZE = 1000;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

@@ -6,15 +6,9 @@
  * the job item, kept together so they read as one.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { issuanceJobKey } from '../../kernel/db/item-keys';
-import {
-  JobSlotsFullError,
-  releaseSlot,
-  releaseSlotItem,
-  type SlotClaim,
-  takeSlotItem,
-} from '../../kernel/jobs/job-slot-repository';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { issuanceJobKey } from '#kernel/db/item-keys';
+import { JobSlotsFullError, releaseSlot, releaseSlotItem, type SlotClaim, takeSlotItem } from '#kernel/jobs/job-slot-repository';
 
 /**
  * `failed`: MAX_FAILED_RUNS runs in a row failed without storing anything. Nothing runs it

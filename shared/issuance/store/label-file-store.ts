@@ -18,9 +18,9 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
-import { contentDisposition } from '#shared/kernel/http/header-values';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
+import { contentDisposition } from '#kernel/http/header-values';
 
 export type ByteChunks = AsyncIterable<Uint8Array | string>;
 

@@ -1,5 +1,5 @@
-import { type AppError, ForbiddenError, UnauthorizedError } from '#shared/kernel/errors';
-import type { Role } from '#shared/kernel/types';
+import { type AppError, ForbiddenError, UnauthorizedError } from '../errors';
+import type { Role } from '../types';
 
 /**
  * Why a caller's token was refused, each with its stable code and status. The authorizer

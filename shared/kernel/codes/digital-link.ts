@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../errors';
 import { aiDefinition, aiValueProblem } from './gs1-ai-table';
 import { type AiElement, parseGs1DigitalLink } from './gs1-digital-link';
 import { normaliseGs1Identifier } from './gs1-key-identifiers';

@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../errors';
 import { type AiDefinition, aiDefinition, aiValueProblem } from './gs1-ai-table';
 
 /**

@@ -1,4 +1,4 @@
-import { getStringFromEnv } from '#shared/kernel/config';
+import { getStringFromEnv } from '../config';
 import { gs1CheckDigit } from './gtin';
 
 /**

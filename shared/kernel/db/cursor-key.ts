@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
+import { getOptionalStringFromEnv } from '../config';
+import { AppError } from '../errors';
 
 /**
  * The key pagination cursors are sealed with (shared/kernel/db/cursors.ts). It never leaves the

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { getStringFromEnv } from '#shared/kernel/config';
+import { getStringFromEnv } from '../config';
 import { type CursorShape, decodeCursor, encodeCursor } from './cursors';
 
 /**

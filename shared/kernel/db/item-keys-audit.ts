@@ -3,7 +3,7 @@
  * the inbox, the signed Merkle log): part of keys.ts, which re-exports them.
  */
 import { createHash } from 'node:crypto';
-import { provinceOf } from '#shared/kernel/places/provinces';
+import { provinceOf } from '../places/provinces';
 import type { ItemKey } from './item-key';
 
 // Spot checks: a draw's partition holds its record, its population chunks and its results.

@@ -5,7 +5,7 @@
  * creates a DynamoDB client.
  */
 import { createHash } from 'node:crypto';
-import type { ContainerKind } from '#shared/kernel/codes/sscc';
+import type { ContainerKind } from '../codes/sscc';
 
 import type { ItemKey } from './item-key';
 

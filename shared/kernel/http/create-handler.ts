@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ForbiddenError } from '#shared/kernel/errors';
+import type { Principal } from '../auth/principal';
+import { ForbiddenError } from '../errors';
 import { type ApiContext, authorize, httpErrorHandler, validateRequest } from './middleware';
 import type { HttpResponse } from './responses';
 import type { RouteDefinition } from './route-definition';

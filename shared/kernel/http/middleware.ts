@@ -1,9 +1,9 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type Principal, principalFromEvent, requireRole } from '#shared/kernel/auth/principal';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/kernel/errors';
-import { logger } from '#shared/kernel/logger';
+import { type Principal, principalFromEvent, requireRole } from '../auth/principal';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { logger } from '../logger';
 import { errorResponse, type HttpResponse } from './responses';
 import type { RouteDefinition } from './route-definition';
 

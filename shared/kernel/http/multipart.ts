@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../errors';
 
 /**
  * A small multipart/form-data reader (RFC 7578) for bodies that arrive whole, as a Lambda

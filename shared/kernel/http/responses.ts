@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { InvalidCursorError } from '#shared/kernel/db/cursors';
-import { AppError, TooManyRequestsError } from '#shared/kernel/errors';
+import { InvalidCursorError } from '../db/cursors';
+import { AppError, TooManyRequestsError } from '../errors';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { logger } from '#shared/kernel/logger';
+import { logger } from '../logger';
 import { errorResponse, type HttpResponse } from './responses';
 import { type RouteKeySource, routeKeysOf } from './route-keys';
 

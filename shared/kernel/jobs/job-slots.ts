@@ -1,7 +1,7 @@
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import type { JobKind } from '#shared/kernel/db/item-keys';
-import { AppError, TooManyRequestsError } from '#shared/kernel/errors';
-import { JobSlotsFullError, type SlotClaim, slotHolders } from '#shared/kernel/jobs/job-slot-repository';
+import { getOptionalStringFromEnv } from '../config';
+import type { JobKind } from '../db/item-keys';
+import { AppError, TooManyRequestsError } from '../errors';
+import { JobSlotsFullError, type SlotClaim, slotHolders } from './job-slot-repository';
 
 /**
  * How many unfinished jobs (queued or running) of each kind an organization may hold, so

@@ -1,5 +1,5 @@
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { logger } from '#shared/kernel/logger';
+import { getOptionalStringFromEnv } from '../config';
+import { logger } from '../logger';
 
 /**
  * The stand-in for a job queue and its Lambda workers where there is no SQS (the local

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SigningKey } from '#shared/kernel/codes/signature';
+import type { SigningKey } from '../codes/signature';
 import { type GeneratedKey, generateSigningKey, privateKeyFromPem } from './key-material';
 
 /**

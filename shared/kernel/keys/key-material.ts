@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
-import { KID_LENGTH, type PublicJwk, toPublicJwk } from '#shared/kernel/codes/signature';
+import { KID_LENGTH, type PublicJwk, toPublicJwk } from '../codes/signature';
 
 export interface GeneratedKey {
   kid: string;

@@ -11,13 +11,13 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CompactSign, compactVerify } from 'jose';
-import { canonicalJson } from '#shared/kernel/canonical-json';
-import { publicKeyFromJwk, toPublicJwk } from '#shared/kernel/codes/signature';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError, ServiceUnavailableError } from '#shared/kernel/errors';
-import { listPublicKeys, putPublicKey } from '#shared/kernel/keys/signing-key-repository';
+import { canonicalJson } from '../canonical-json';
+import { publicKeyFromJwk, toPublicJwk } from '../codes/signature';
+import { getOptionalStringFromEnv } from '../config';
+import { AppError, ServiceUnavailableError } from '../errors';
 import { privateKeyFromPem } from './key-material';
 import { forgetPublicKeys } from './public-key-cache';
+import { listPublicKeys, putPublicKey } from './signing-key-repository';
 
 interface LabKeySecret {
   kid: string;

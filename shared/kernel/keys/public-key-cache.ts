@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { type PublicJwk, publicKeyFromJwk } from '#shared/kernel/codes/signature';
-import { listPublicKeys } from '#shared/kernel/keys/signing-key-repository';
+import { type PublicJwk, publicKeyFromJwk } from '../codes/signature';
+import { listPublicKeys } from './signing-key-repository';
 
 /**
  * Public keys for the verify hot path, held per container. A code naming a kid we do not

@@ -7,13 +7,13 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerRotationEvent } from 'aws-lambda';
-import type { CodeIdentity } from '#shared/kernel/codes/digital-link';
-import { publicKeyFromJwk, signCode, splitDigsig, toPublicJwk, verifyCodeSignature } from '#shared/kernel/codes/signature';
-import { isConditionFailure } from '#shared/kernel/db/dynamodb-client';
-import { listPublicKeys, putPublicKey } from '#shared/kernel/keys/signing-key-repository';
-import { logger } from '#shared/kernel/logger';
+import type { CodeIdentity } from '../codes/digital-link';
+import { publicKeyFromJwk, signCode, splitDigsig, toPublicJwk, verifyCodeSignature } from '../codes/signature';
+import { isConditionFailure } from '../db/dynamodb-client';
+import { logger } from '../logger';
 import { generateSigningKey, privateKeyFromPem } from './key-material';
 import type { SigningKeySecret } from './signing-key-provider';
+import { listPublicKeys, putPublicKey } from './signing-key-repository';
 
 /**
  * Secrets Manager's four-step rotation protocol for the ES256 signing key. Each step may

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SigningKey } from '#shared/kernel/codes/signature';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { ServiceUnavailableError } from '#shared/kernel/errors';
+import type { SigningKey } from '../codes/signature';
+import { getOptionalStringFromEnv } from '../config';
+import { ServiceUnavailableError } from '../errors';
 import { loadActiveLocalSigningKey } from './file-signing-keys';
 import { privateKeyFromPem } from './key-material';
 

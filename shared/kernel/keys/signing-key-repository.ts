@@ -3,7 +3,7 @@
  * never get access to the private keys.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PublicJwk } from '#shared/kernel/codes/signature';
+import type { PublicJwk } from '../codes/signature';
 import { documentClient, mainTableName, queryAll } from '../db/dynamodb-client';
 import { SIGNING_KEYS_PARTITION, signingKeyKey } from '../db/item-keys';
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { MAX_SEQUENCE } from '#shared/kernel/codes/serial';
-import { canonicalElementString, type SigningKey } from '#shared/kernel/codes/signature';
+import { MAX_SEQUENCE } from '../codes/serial';
+import { canonicalElementString, type SigningKey } from '../codes/signature';
 
 /**
  * ES256 signing on every core: a pool of worker threads, each making and signing whole chunks

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import ip2region from 'ip2region';
-import type { IpRegion } from '#shared/kernel/places/viewer-place';
+import type { IpRegion } from './viewer-place';
 
 /**
  * The offline IP database (ip2region: IPv4 and IPv6, made for mainland China), read into

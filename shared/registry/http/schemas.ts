@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { regionProblem } from '#shared/kernel/places/region-code';
-import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#shared/kernel/types';
-import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '#shared/registry/domain/partner-directory';
-import { Gtin14, isoDate, Role, text } from '../../kernel/http/common-schemas';
+import { Gtin14, isoDate, Role, text } from '#kernel/http/common-schemas';
+import { regionProblem } from '#kernel/places/region-code';
+import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#kernel/types';
+import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '../domain/partner-directory';
 
 export const LabAccreditation = z
   .strictObject({

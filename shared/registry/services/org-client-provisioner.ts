@@ -3,11 +3,11 @@ import {
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { getOptionalStringFromEnv, getStringFromEnv } from '#shared/kernel/config';
-import { logger } from '#shared/kernel/logger';
-import type { Organization } from '#shared/kernel/types';
-import { linkOrganizationClient } from '#shared/registry/store/org-repository';
-import { scopeForRole } from '../../kernel/auth/principal';
+import { scopeForRole } from '#kernel/auth/principal';
+import { getOptionalStringFromEnv, getStringFromEnv } from '#kernel/config';
+import { logger } from '#kernel/logger';
+import type { Organization } from '#kernel/types';
+import { linkOrganizationClient } from '../store/org-repository';
 
 /**
  * In AWS every organization gets its own Cognito app client (client-credentials grant,

@@ -1,6 +1,6 @@
-import type { Organization } from '#shared/kernel/types';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { createTtlCache } from '../../kernel/ttl-cache';
+import { createTtlCache } from '#kernel/ttl-cache';
+import type { Organization } from '#kernel/types';
+import { getOrganization } from '../store/org-repository';
 
 const organizations = createTtlCache<Organization | undefined>(60_000);
 

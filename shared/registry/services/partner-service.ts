@@ -5,10 +5,10 @@
  * licence number, never a regulator, lab or admin.
  */
 
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError } from '#shared/kernel/errors';
-import { directoryQuery, MIN_QUERY_LENGTH } from '#shared/registry/domain/partner-directory';
-import { type DirectoryEntry, searchPartnerDirectory } from '#shared/registry/store/partner-directory-repository';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError } from '#kernel/errors';
+import { directoryQuery, MIN_QUERY_LENGTH } from '../domain/partner-directory';
+import { type DirectoryEntry, searchPartnerDirectory } from '../store/partner-directory-repository';
 
 export interface PartnerList {
   items: (DirectoryEntry & { role: 'factory' | 'distributor' })[];

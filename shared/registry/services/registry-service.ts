@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#shared/kernel/codes/sscc';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/kernel/errors';
-import { createLabKey } from '#shared/kernel/keys/lab-keys';
+import type { Principal } from '#kernel/auth/principal';
+import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#kernel/codes/sscc';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#kernel/errors';
+import { createLabKey } from '#kernel/keys/lab-keys';
 import type {
   LabAccreditation,
   LaCertificate,
@@ -11,10 +11,10 @@ import type {
   Product,
   ProductCategory,
   Role,
-} from '#shared/kernel/types';
-import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/registry/services/org-client-provisioner';
-import { createOrganization, getOrganization } from '#shared/registry/store/org-repository';
-import { createProduct } from '#shared/registry/store/product-repository';
+} from '#kernel/types';
+import { createOrganization, getOrganization } from '../store/org-repository';
+import { createProduct } from '../store/product-repository';
+import { type OrganizationCredentials, provisionOrganizationClient } from './org-client-provisioner';
 
 export interface RegisterOrganizationInput {
   name: string;

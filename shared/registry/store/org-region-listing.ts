@@ -5,10 +5,10 @@
  * directory (partner-directory-repository.ts) too.
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Organization } from '#shared/kernel/types';
-import { batchPutAll, documentClient, isConditionFailure, mainTableName, queryAll } from '../../kernel/db/dynamodb-client';
-import { orgKey, orgRegionIndexKey, orgsOfRegionPartition } from '../../kernel/db/item-keys';
-import { INDEXES } from '../../kernel/db/table-definitions';
+import { batchPutAll, documentClient, isConditionFailure, mainTableName, queryAll } from '#kernel/db/dynamodb-client';
+import { orgKey, orgRegionIndexKey, orgsOfRegionPartition } from '#kernel/db/item-keys';
+import { INDEXES } from '#kernel/db/table-definitions';
+import type { Organization } from '#kernel/types';
 import { partnerDirectoryPuts } from './partner-directory-repository';
 
 /** The ids of a province's organizations of one role, oldest first. */

@@ -1,15 +1,8 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '#shared/kernel/errors';
-import type { Organization } from '#shared/kernel/types';
-import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import {
-  gs1PrefixKey,
-  licenseKey,
-  organizationClientItem,
-  orgClientKey,
-  orgKey,
-  orgRegionIndexKey,
-} from '../../kernel/db/item-keys';
+import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { gs1PrefixKey, licenseKey, organizationClientItem, orgClientKey, orgKey, orgRegionIndexKey } from '#kernel/db/item-keys';
+import { ConflictError } from '#kernel/errors';
+import type { Organization } from '#kernel/types';
 import { partnerDirectoryPuts } from './partner-directory-repository';
 
 /**

@@ -3,10 +3,10 @@
  * organization in createOrganization's transaction, read one partition per query.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Organization } from '#shared/kernel/types';
-import { DIRECTORY_ROLES, directoryBucket, directoryTerms } from '#shared/registry/domain/partner-directory';
-import { documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
-import { partnerDirectoryKey, partnerDirectoryPartition } from '../../kernel/db/item-keys';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { partnerDirectoryKey, partnerDirectoryPartition } from '#kernel/db/item-keys';
+import type { Organization } from '#kernel/types';
+import { DIRECTORY_ROLES, directoryBucket, directoryTerms } from '../domain/partner-directory';
 
 export interface DirectoryEntry {
   id: string;

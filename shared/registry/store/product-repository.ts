@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '#shared/kernel/errors';
-import type { Product } from '#shared/kernel/types';
-import { documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { productKey } from '../../kernel/db/item-keys';
+import { documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { productKey } from '#kernel/db/item-keys';
+import { ConflictError, NotFoundError } from '#kernel/errors';
+import type { Product } from '#kernel/types';
 
 /** What we keep beside the public product: the per-product key of its serial codec. */
 export interface ProductRecord {

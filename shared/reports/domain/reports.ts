@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { CROCKFORD_ALPHABET } from '#shared/kernel/codes/base32';
-import type { InboxStatus } from '../../inbox/inbox';
+import type { InboxStatus } from '#inbox/contract';
+import { CROCKFORD_ALPHABET } from '#kernel/codes/base32';
 import type { ReportPhotoType } from './report-photos';
 
 /**

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/kernel/errors';
-import type { ScanPlace } from '#shared/kernel/places/viewer-place';
-import { type IpRegion, placeOfViewer } from '#shared/kernel/places/viewer-place';
-import { MAX_REPORT_PHOTOS } from '#shared/reports/domain/report-photos';
-import { multipartBoundary, parseMultipart } from '../../kernel/http/multipart';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#kernel/errors';
+import { multipartBoundary, parseMultipart } from '#kernel/http/multipart';
+import type { ScanPlace } from '#kernel/places/viewer-place';
+import { type IpRegion, placeOfViewer } from '#kernel/places/viewer-place';
+import { MAX_REPORT_PHOTOS } from '../domain/report-photos';
 import { CreateReportJsonBody, MAX_REPORT_BODY_BYTES, ReportFields } from './schemas';
 
 /**

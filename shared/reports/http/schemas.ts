@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTOS } from '#shared/reports/domain/report-photos';
-import { REPORT_STATUSES } from '#shared/reports/domain/reports';
-import { isoDate, text } from '../../kernel/http/common-schemas';
+import { isoDate, text } from '#kernel/http/common-schemas';
+import { MAX_REPORT_PHOTO_BYTES, MAX_REPORT_PHOTOS } from '../domain/report-photos';
+import { REPORT_STATUSES } from '../domain/reports';
 
 /**
  * A whole report request, photos included, stays under 4 MiB: a multipart body reaches

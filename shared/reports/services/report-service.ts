@@ -1,11 +1,11 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { readLabel } from '#shared/kernel/codes/digital-link';
-import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#shared/kernel/errors';
-import { provinceOf } from '#shared/kernel/places/provinces';
-import type { ScanPlace } from '#shared/kernel/places/viewer-place';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { checkPhoto, MAX_REPORT_PHOTO_BYTES, type ReportPhotoType } from '#shared/reports/domain/report-photos';
+import { fileInInbox, type InboxEntry } from '#inbox';
+import type { Principal } from '#kernel/auth/principal';
+import { readLabel } from '#kernel/codes/digital-link';
+import { AppError, BadRequestError, ForbiddenError, TooManyRequestsError } from '#kernel/errors';
+import { provinceOf } from '#kernel/places/provinces';
+import type { ScanPlace } from '#kernel/places/viewer-place';
+import { getOrganization, getProductRecord, requireRegisteredOrg } from '#registry';
+import { checkPhoto, MAX_REPORT_PHOTO_BYTES, type ReportPhotoType } from '../domain/report-photos';
 import {
   newReportReference,
   type Report,
@@ -13,17 +13,9 @@ import {
   type ReportPhoto,
   type ReportStatus,
   UNLOCATED_REGION,
-} from '#shared/reports/domain/reports';
-import { putReportPhoto, reportPhotoKey } from '#shared/reports/store/report-photo-store';
-import {
-  consumeReportQuota,
-  listReports,
-  putReport,
-  type ReportPage,
-  scanReportRecords,
-} from '#shared/reports/store/report-repository';
-import { fileInInbox, type InboxEntry } from '../../inbox/inbox-service';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+} from '../domain/reports';
+import { putReportPhoto, reportPhotoKey } from '../store/report-photo-store';
+import { consumeReportQuota, listReports, putReport, type ReportPage, scanReportRecords } from '../store/report-repository';
 import { hashSourceIp } from './report-pepper';
 
 /** Reports one source IP may file per hour. */

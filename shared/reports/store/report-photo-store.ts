@@ -6,12 +6,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
-import { contentDisposition } from '#shared/kernel/http/header-values';
-import { PHOTO_EXTENSIONS, type ReportPhotoType } from '#shared/reports/domain/report-photos';
-import type { ReportPhoto } from '#shared/reports/domain/reports';
-import { localLinkSignature } from '../../issuance/store/label-file-store';
+import { localLinkSignature } from '#issuance';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
+import { contentDisposition } from '#kernel/http/header-values';
+import { PHOTO_EXTENSIONS, type ReportPhotoType } from '../domain/report-photos';
+import type { ReportPhoto } from '../domain/reports';
 
 export const reportPhotoKey = (reference: string, index: number, contentType: ReportPhotoType): string =>
   `${reference}/photo-${index + 1}.${PHOTO_EXTENSIONS[contentType]}`;

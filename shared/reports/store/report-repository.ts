@@ -4,15 +4,8 @@
  * so listing is one Query and the factory's copy simply has no contact field to leak.
  */
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Report, ReportStatus } from '#shared/reports/domain/reports';
-import { decodeCursor, encodeCursor } from '../../kernel/db/cursors';
-import {
-  documentClient,
-  isConditionFailure,
-  mainTableName,
-  type TransactItems,
-  transactWrite,
-} from '../../kernel/db/dynamodb-client';
+import { decodeCursor, encodeCursor } from '#kernel/db/cursors';
+import { documentClient, isConditionFailure, mainTableName, type TransactItems, transactWrite } from '#kernel/db/dynamodb-client';
 import {
   REPORT_LISTING_PREFIX,
   reportKey,
@@ -21,7 +14,8 @@ import {
   reportQuotaKey,
   reportsOfFactoryPartition,
   reportsOfRegionPartition,
-} from '../../kernel/db/item-keys';
+} from '#kernel/db/item-keys';
+import type { Report, ReportStatus } from '../domain/reports';
 
 /** Writes the report and its listing copies at once; false if the reference is taken. */
 export const putReport = async (report: Report): Promise<boolean> => {

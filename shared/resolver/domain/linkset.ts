@@ -1,4 +1,4 @@
-import { pathOf, withQuery } from '../../kernel/http/uri-encoding';
+import { pathOf, withQuery } from '#kernel/http/uri-encoding';
 import { type LinkLanguage, type LinkType, linkTypeUri, type ProductLink } from './link-types';
 
 /**

@@ -1,9 +1,9 @@
-import { NotFoundError } from '#shared/kernel/errors';
-import { headerUri, linkValue } from '#shared/kernel/http/header-values';
-import { type LinkTypeRequest, parseLinkType } from '#shared/resolver/domain/link-types';
-import { preferredLanguage, type ResolverSubject, selectLink, subjectPath, toLinkset } from '#shared/resolver/domain/linkset';
-import { linkLevelsFor } from '#shared/resolver/services/product-links-resolver';
-import { type HttpResponse, text } from '../../kernel/http/responses';
+import { NotFoundError } from '#kernel/errors';
+import { headerUri, linkValue } from '#kernel/http/header-values';
+import { type HttpResponse, text } from '#kernel/http/responses';
+import { type LinkTypeRequest, parseLinkType } from '../domain/link-types';
+import { preferredLanguage, type ResolverSubject, selectLink, subjectPath, toLinkset } from '../domain/linkset';
+import { linkLevelsFor } from '../services/product-links-resolver';
 
 /**
  * GS1-Conformant resolver behaviour of the Digital Link paths: which answer a request asks

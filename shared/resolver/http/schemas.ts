@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LINK_LANGUAGES, LINK_TYPE_SYNTAX, PRODUCT_LINK_TYPES } from '#shared/resolver/domain/link-types';
-import { Gtin14, text } from '../../kernel/http/common-schemas';
+import { Gtin14, text } from '#kernel/http/common-schemas';
+import { LINK_LANGUAGES, LINK_TYPE_SYNTAX, PRODUCT_LINK_TYPES } from '../domain/link-types';
 
 /** GS1 resolver: the description file, linksets, product links and verification messages. */
 export const LinkTypeParam = z

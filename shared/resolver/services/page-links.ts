@@ -1,4 +1,4 @@
-import type { LinkLanguage, ProductLink } from '#shared/resolver/domain/link-types';
+import type { LinkLanguage, ProductLink } from '../domain/link-types';
 import { getProductLinksCached } from './product-links-cache';
 
 /**

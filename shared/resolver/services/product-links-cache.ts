@@ -1,6 +1,6 @@
-import type { ProductLink } from '#shared/resolver/domain/link-types';
-import { getProductLinks } from '#shared/resolver/store/product-link-repository';
-import { createTtlCache } from '../../kernel/ttl-cache';
+import { createTtlCache } from '#kernel/ttl-cache';
+import type { ProductLink } from '../domain/link-types';
+import { getProductLinks } from '../store/product-link-repository';
 
 const productLinks = createTtlCache<ProductLink[]>(60_000);
 

@@ -1,5 +1,5 @@
-import { type LinkLevel, linkLevels, type ResolverSubject } from '#shared/resolver/domain/linkset';
-import { getProductCached } from '../../issuance/services/code-lookup';
+import { getProductCached } from '#issuance';
+import { type LinkLevel, linkLevels, type ResolverSubject } from '../domain/linkset';
 import { getProductLinksCached } from './product-links-cache';
 import { certificationLinksFor } from './test-report-scan';
 

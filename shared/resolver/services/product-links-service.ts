@@ -1,9 +1,8 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import type { ProductLink } from '#shared/resolver/domain/link-types';
-import { getProductLinks, putProductLinks } from '#shared/resolver/store/product-link-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#kernel/errors';
+import { getProductRecord, requireRegisteredOrg } from '#registry';
+import type { ProductLink } from '../domain/link-types';
+import { getProductLinks, putProductLinks } from '../store/product-link-repository';
 
 /** Only the factory that registered a GTIN reads or replaces its resolver links. */
 const requireProductOwner = async (principal: Principal, gtin: string): Promise<void> => {

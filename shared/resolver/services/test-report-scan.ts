@@ -1,9 +1,9 @@
-import type { Product } from '#shared/kernel/types';
-import type { LinkTarget } from '#shared/resolver/domain/linkset';
-import type { AttachedReport } from '#shared/test-reports/domain/test-report-attachments';
-import { type TestReportSummary, testReportSummary } from '#shared/test-reports/domain/test-report-scan';
-import { getAttachment, getScanAttachments } from '#shared/test-reports/store/test-report-repository';
-import { createTtlCache } from '../../kernel/ttl-cache';
+import { createTtlCache } from '#kernel/ttl-cache';
+import type { Product } from '#kernel/types';
+import { getAttachment, getScanAttachments } from '#test-reports';
+import type { AttachedReport } from '#test-reports/contract';
+import { type TestReportSummary, testReportSummary } from '#test-reports/contract';
+import type { LinkTarget } from '../domain/linkset';
 
 /** Kept a minute per container, like products: the CDN keeps a verdict that long anyway. */
 const summaries = createTtlCache<TestReportSummary>(60_000);

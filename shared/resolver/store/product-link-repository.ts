@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProductLink } from '#shared/resolver/domain/link-types';
-import { documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
-import { productLinksKey } from '../../kernel/db/item-keys';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { productLinksKey } from '#kernel/db/item-keys';
+import type { ProductLink } from '../domain/link-types';
 
 /**
  * A product's resolver links live in one item in the product's partition, so a scan reads

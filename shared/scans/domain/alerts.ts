@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ScanPlace } from '../../kernel/places/viewer-place';
+import type { ScanPlace } from '#kernel/places/viewer-place';
 import { type RuleHit, SCAN_RULE_NAMES, type ScanRuleName, type UnitFlag } from './scan-rules';
 
 /**

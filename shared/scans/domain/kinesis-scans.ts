@@ -1,4 +1,4 @@
-import type { IpRegion } from '../../kernel/places/viewer-place';
+import type { IpRegion } from '#kernel/places/viewer-place';
 import { parseRealtimeLogRecord } from './scan-log';
 import { padSequence, type SequencedScan } from './scans';
 

@@ -1,6 +1,6 @@
-import { DIGSIG_PATTERN } from '#shared/kernel/codes/digital-link';
-import type { ScanPlace } from '../../kernel/places/viewer-place';
-import { type IpRegion, placeOfViewer } from '../../kernel/places/viewer-place';
+import { DIGSIG_PATTERN } from '#kernel/codes/digital-link';
+import type { ScanPlace } from '#kernel/places/viewer-place';
+import { type IpRegion, placeOfViewer } from '#kernel/places/viewer-place';
 import type { ScannedSubject, ScanRecord } from './scans';
 import { classifyUserAgent } from './user-agent';
 

@@ -1,4 +1,4 @@
-import type { ScanPlace } from '../../kernel/places/viewer-place';
+import type { ScanPlace } from '#kernel/places/viewer-place';
 import type { ScanRecord } from './scans';
 
 /**

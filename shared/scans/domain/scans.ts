@@ -1,4 +1,4 @@
-import type { ScanPlace } from '../../kernel/places/viewer-place';
+import type { ScanPlace } from '#kernel/places/viewer-place';
 
 /**
  * What one public scan leaves behind, whichever way it reached us (a CloudFront real-time

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
-import { ALERT_RULES } from '#shared/scans/domain/alerts';
-import { SCAN_RULE_NAMES } from '#shared/scans/domain/scan-rules';
-import { Gtin14, isoDate, Lot, text } from '../../kernel/http/common-schemas';
+import { SERIAL_PATTERN } from '#kernel/codes/digital-link';
+import { Gtin14, isoDate, Lot, text } from '#kernel/http/common-schemas';
+import { ALERT_RULES } from '../domain/alerts';
+import { SCAN_RULE_NAMES } from '../domain/scan-rules';
 
 export const ScanRuleName = z.enum(SCAN_RULE_NAMES);
 /** The unit rules, and `counterfeit_wave` (a product's forged labels). */

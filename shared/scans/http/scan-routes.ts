@@ -1,4 +1,4 @@
-import { errorResponse as error, route } from '../../kernel/http/route-definition';
+import { errorResponse as error, route } from '#kernel/http/route-definition';
 import { ScanSummary, ScanSummaryQuery } from './schemas';
 
 /** Scan records (shared/app/routes.ts spreads them into ROUTES). */

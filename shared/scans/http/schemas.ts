@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { UA_CLASSES, type UaClass } from '#shared/scans/domain/scans';
-import { Gtin14, isoDate, Lot } from '../../kernel/http/common-schemas';
+import { Gtin14, isoDate, Lot } from '#kernel/http/common-schemas';
+import { UA_CLASSES, type UaClass } from '../domain/scans';
 
 export const ScanSummaryQuery = z.strictObject({
   gtin: Gtin14.optional().describe('Factories: one of your products'),

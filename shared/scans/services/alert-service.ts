@@ -1,10 +1,10 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError, ForbiddenError } from '#shared/kernel/errors';
-import { provinceOf } from '#shared/kernel/places/provinces';
-import { type Alert, type AlertRule, COUNTERFEIT_WAVE, gtinOfAlert } from '#shared/scans/domain/alerts';
-import { type AlertPage, listAlerts } from '#shared/scans/store/alert-repository';
-import { addProvincesInInbox, fileInInbox } from '../../inbox/inbox-service';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import { addProvincesInInbox, fileInInbox } from '#inbox';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError, ForbiddenError } from '#kernel/errors';
+import { provinceOf } from '#kernel/places/provinces';
+import { requireRegisteredOrg } from '#registry';
+import { type Alert, type AlertRule, COUNTERFEIT_WAVE, gtinOfAlert } from '../domain/alerts';
+import { type AlertPage, listAlerts } from '../store/alert-repository';
 
 const RULE_TITLES: Record<AlertRule, string> = {
   too_many_scans: 'Scanned more often than a genuine unit is',

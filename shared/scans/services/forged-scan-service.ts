@@ -1,8 +1,8 @@
-import { provinceOf } from '#shared/kernel/places/provinces';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { absorbForgedScans, counterfeitWave, type ForgedScan } from '#shared/scans/domain/forged-scans';
-import { dayOf } from '#shared/scans/domain/scan-rollups';
-import { getForgedScanTally, putForgedScanTally } from '#shared/scans/store/forged-scan-repository';
+import { provinceOf } from '#kernel/places/provinces';
+import { getOrganization } from '#registry';
+import { absorbForgedScans, counterfeitWave, type ForgedScan } from '../domain/forged-scans';
+import { dayOf } from '../domain/scan-rollups';
+import { getForgedScanTally, putForgedScanTally } from '../store/forged-scan-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';
 

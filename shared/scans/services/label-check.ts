@@ -1,6 +1,6 @@
-import type { ScannedSubject } from '#shared/scans/domain/scans';
-import { lookupContainer } from '../../custody/services/container-lookup';
-import { type BatchReads, checkSignature, getProductCached, lookupUnit } from '../../issuance/services/code-lookup';
+import { lookupContainer } from '#custody';
+import { type BatchReads, checkSignature, getProductCached, lookupUnit } from '#issuance';
+import type { ScannedSubject } from '../domain/scans';
 
 /**
  * A scanned label as the verify path judged it, without the custody: `invalid` when its

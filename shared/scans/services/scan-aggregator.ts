@@ -10,11 +10,12 @@
  * the item has not absorbed per shard (newSince), so a batch delivered twice, or split and
  * replayed, counts once.
  */
-import type { ForgedScan } from '#shared/scans/domain/forged-scans';
-import { absorbScans, dayOf, type ScanRollupScope } from '#shared/scans/domain/scan-rollups';
-import type { ScannedSubject, SequencedScan } from '#shared/scans/domain/scans';
-import { getScanRollup, putScanRollup } from '#shared/scans/store/scan-rollup-repository';
-import type { BatchReads } from '../../issuance/services/code-lookup';
+
+import type { BatchReads } from '#issuance';
+import type { ForgedScan } from '../domain/forged-scans';
+import { absorbScans, dayOf, type ScanRollupScope } from '../domain/scan-rollups';
+import type { ScannedSubject, SequencedScan } from '../domain/scans';
+import { getScanRollup, putScanRollup } from '../store/scan-rollup-repository';
 import { type ForgedScans, recordForgedScans } from './forged-scan-service';
 import { checkScannedLabel, type LabelCheck } from './label-check';
 import { recordUnitScans, type UnitScans } from './unit-scans';

@@ -1,9 +1,8 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { DEFAULT_SCAN_RULES, SCAN_RULE_NAMES, type ScanRules } from '#shared/scans/domain/scan-rules';
-import { getScanRules, putScanRules } from '#shared/scans/store/scan-rules-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#kernel/errors';
+import { getProductRecord, requireRegisteredOrg } from '#registry';
+import { DEFAULT_SCAN_RULES, SCAN_RULE_NAMES, type ScanRules } from '../domain/scan-rules';
+import { getScanRules, putScanRules } from '../store/scan-rules-repository';
 
 export interface ScanRulesView {
   gtin: string;

@@ -1,10 +1,9 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { provinceOf } from '#shared/kernel/places/provinces';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { type ScanRollupScope, type ScanSummary, summarizeRollups } from '#shared/scans/domain/scan-rollups';
-import { listScanRollups } from '#shared/scans/store/scan-rollup-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import { provinceOf } from '#kernel/places/provinces';
+import { getProductRecord, requireRegisteredOrg } from '#registry';
+import { type ScanRollupScope, type ScanSummary, summarizeRollups } from '../domain/scan-rollups';
+import { listScanRollups } from '../store/scan-rollup-repository';
 
 /** The longest range one summary reads: a quarter, at most 92 items per scope. */
 export const MAX_SUMMARY_DAYS = 92;

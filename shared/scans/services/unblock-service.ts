@@ -1,11 +1,10 @@
-import { subjectIdOf } from '#shared/custody/domain/types';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import type { UnitAlert } from '#shared/scans/domain/alerts';
-import type { UnitFlag } from '#shared/scans/domain/scan-rules';
-import { getUnitScans, writeUnblock } from '#shared/scans/store/unit-scan-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import { subjectIdOf } from '#custody/contract';
+import type { Principal } from '#kernel/auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import { getProductRecord, requireRegisteredOrg } from '#registry';
+import type { UnitAlert } from '../domain/alerts';
+import type { UnitFlag } from '../domain/scan-rules';
+import { getUnitScans, writeUnblock } from '../store/unit-scan-repository';
 
 export interface UnblockResult {
   unit: { gtin: string; lot: string; serial: string };

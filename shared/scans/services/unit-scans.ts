@@ -1,14 +1,13 @@
-import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#shared/custody/domain/types';
-import { getState } from '#shared/custody/store/subject-state-repository';
-import { getBatchByLot } from '#shared/issuance/store/batch-repository';
-import { createSerialCodec } from '#shared/kernel/codes/serial';
-import { provinceOf } from '#shared/kernel/places/provinces';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { alertWithHit, type UnitAlert } from '#shared/scans/domain/alerts';
-import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '#shared/scans/domain/scan-rules';
-import { newSince, type SequencedScan } from '#shared/scans/domain/scans';
-import { getUnitScans, type UnitScanState, writeUnitScans } from '#shared/scans/store/unit-scan-repository';
+import { getState } from '#custody';
+import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#custody/contract';
+import { getBatchByLot } from '#issuance';
+import { createSerialCodec } from '#kernel/codes/serial';
+import { provinceOf } from '#kernel/places/provinces';
+import { getOrganization, getProductRecord } from '#registry';
+import { alertWithHit, type UnitAlert } from '../domain/alerts';
+import { evaluateScans, nextFlag, type RuleHit, type ScanRules, type UnitContext } from '../domain/scan-rules';
+import { newSince, type SequencedScan } from '../domain/scans';
+import { getUnitScans, type UnitScanState, writeUnitScans } from '../store/unit-scan-repository';
 import { fileNewAlerts, fileWidenedAlerts } from './alert-service';
 import { effectiveScanRules } from './scan-rules-service';
 

@@ -7,9 +7,8 @@
  * (forged-scan-repository).
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type Alert, type AlertRule, alertAudiences } from '#shared/scans/domain/alerts';
-import { decodeCursor, encodeCursor } from '../../kernel/db/cursors';
-import { documentClient, mainTableName, type TransactItems } from '../../kernel/db/dynamodb-client';
+import { decodeCursor, encodeCursor } from '#kernel/db/cursors';
+import { documentClient, mainTableName, type TransactItems } from '#kernel/db/dynamodb-client';
 import {
   ALERT_LISTING_PREFIX,
   alertKey,
@@ -17,7 +16,8 @@ import {
   alertListingSortKey,
   alertsOfFactoryPartition,
   alertsOfRegionPartition,
-} from '../../kernel/db/item-keys';
+} from '#kernel/db/item-keys';
+import { type Alert, type AlertRule, alertAudiences } from '../domain/alerts';
 
 /** The puts that store an alert as it now stands: its record and every listing copy. */
 export const alertPutItems = (alert: Alert): TransactItems => {

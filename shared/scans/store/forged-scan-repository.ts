@@ -5,10 +5,10 @@
  * a batch delivered twice counts once, and so does its alert.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CounterfeitWaveAlert } from '#shared/scans/domain/alerts';
-import { emptyTally, type ForgedScanTally } from '#shared/scans/domain/forged-scans';
-import { documentClient, mainTableName, transactWrite } from '../../kernel/db/dynamodb-client';
-import { forgedScanTallyKey } from '../../kernel/db/item-keys';
+import { documentClient, mainTableName, transactWrite } from '#kernel/db/dynamodb-client';
+import { forgedScanTallyKey } from '#kernel/db/item-keys';
+import type { CounterfeitWaveAlert } from '../domain/alerts';
+import { emptyTally, type ForgedScanTally } from '../domain/forged-scans';
 import { alertPutItems } from './alert-repository';
 
 export interface VersionedTally {

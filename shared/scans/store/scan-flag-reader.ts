@@ -6,10 +6,10 @@
  * on the next scan instead of this one is within what the CDN's minute of caching allows anyway.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ScanAlert } from '#shared/scans/domain/scan-rules';
-import { SCAN_RULE_NAMES, type ScanRuleName } from '#shared/scans/domain/scan-rules';
-import { documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
-import { unitScansKey } from '../../kernel/db/item-keys';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { unitScansKey } from '#kernel/db/item-keys';
+import type { ScanAlert } from '../domain/scan-rules';
+import { SCAN_RULE_NAMES, type ScanRuleName } from '../domain/scan-rules';
 
 const isRuleName = (value: unknown): value is ScanRuleName => SCAN_RULE_NAMES.some((name) => name === value);
 

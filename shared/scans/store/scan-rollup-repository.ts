@@ -4,9 +4,9 @@
  * (two shards, or a retry racing its predecessor) never lose each other's counts.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { emptyRollup, type ScanRollup, type ScanRollupScope } from '#shared/scans/domain/scan-rollups';
-import { documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { SCAN_ROLLUP_DAY_PREFIX, scanRollupKey, scanRollupPartition } from '../../kernel/db/item-keys';
+import { documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { SCAN_ROLLUP_DAY_PREFIX, scanRollupKey, scanRollupPartition } from '#kernel/db/item-keys';
+import { emptyRollup, type ScanRollup, type ScanRollupScope } from '../domain/scan-rollups';
 
 export interface VersionedRollup {
   rollup: ScanRollup;

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_SCAN_RULES, type ScanRules } from '#shared/scans/domain/scan-rules';
-import { documentClient, mainTableName } from '../../kernel/db/dynamodb-client';
-import { productScanRulesKey } from '../../kernel/db/item-keys';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { productScanRulesKey } from '#kernel/db/item-keys';
+import { DEFAULT_SCAN_RULES, type ScanRules } from '../domain/scan-rules';
 
 /**
  * A product's anomaly rules: one item beside the product, replaced whole. Absent means the

@@ -5,11 +5,11 @@
  * it touches, so a batch delivered twice, or two shards racing on one unit, count once.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { UnitAlert } from '#shared/scans/domain/alerts';
-import { freshBaseline, type ScanRuleName, type UnitFlag, type UnitScanMemory } from '#shared/scans/domain/scan-rules';
-import type { ShardProgress } from '#shared/scans/domain/scans';
-import { documentClient, mainTableName, queryAll, type TransactItems, transactWrite } from '../../kernel/db/dynamodb-client';
-import { subjectPartition, UNBLOCK_PREFIX, unitScansKey, unitUnblockKey } from '../../kernel/db/item-keys';
+import { documentClient, mainTableName, queryAll, type TransactItems, transactWrite } from '#kernel/db/dynamodb-client';
+import { subjectPartition, UNBLOCK_PREFIX, unitScansKey, unitUnblockKey } from '#kernel/db/item-keys';
+import type { UnitAlert } from '../domain/alerts';
+import { freshBaseline, type ScanRuleName, type UnitFlag, type UnitScanMemory } from '../domain/scan-rules';
+import type { ShardProgress } from '../domain/scans';
 import { alertPutItems } from './alert-repository';
 
 export interface UnitScanState {

@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '#kernel/errors';
 
 /**
  * Inspectors are people a regulator registers, each with an id the service assigns; draws

@@ -5,7 +5,7 @@
  * to reveal. seed = SHA-256(secret || SHA-256(JCS(inputs))); the stream, uniform(n) and the
  * partial Fisher–Yates are those of spot-check-draw.ts, over the population's ids.
  */
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '#kernel/errors';
 import {
   commitmentOf,
   createDrawStream,

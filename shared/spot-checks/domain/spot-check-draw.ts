@@ -16,9 +16,9 @@
  *   stream, the same over the sorted inspector ids.
  */
 import { createHash } from 'node:crypto';
-import { BadRequestError } from '#shared/kernel/errors';
-import { canonicalJson } from '../../kernel/canonical-json';
-import type { ProductCategory } from '../../kernel/types';
+import { canonicalJson } from '#kernel/canonical-json';
+import { BadRequestError } from '#kernel/errors';
+import type { ProductCategory } from '#kernel/types';
 
 export const DRAW_ALGORITHM = 'traceseal-spot-check/2';
 export const SPOT_CHECK_KINDS = ['organizations', 'lots', 'units'] as const;

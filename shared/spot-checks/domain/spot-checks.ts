@@ -1,5 +1,5 @@
-import { BadRequestError, ForbiddenError } from '#shared/kernel/errors';
-import { isNationalRegion, provinceOf } from '../../kernel/places/provinces';
+import { BadRequestError, ForbiddenError } from '#kernel/errors';
+import { isNationalRegion, provinceOf } from '#kernel/places/provinces';
 import { DRAW_ALGORITHM, type DrawInputs, type SaltBase, type SpotCheckKind, type SpotCheckScope } from './spot-check-draw';
 import { DRAW_ALGORITHM_V1, type DrawInputsV1 } from './spot-check-draw-v1';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { PRODUCT_CATEGORIES } from '#shared/kernel/types';
-import { MAX_INSPECTOR_NAME } from '#shared/spot-checks/domain/inspectors';
-import { DRAW_ALGORITHM, SPOT_CHECK_KINDS } from '#shared/spot-checks/domain/spot-check-draw';
-import { DRAW_ALGORITHM_V1 } from '#shared/spot-checks/domain/spot-check-draw-v1';
-import { DRAW_STATUSES, MAX_INSPECTORS, MAX_POPULATION } from '#shared/spot-checks/domain/spot-checks';
-import { Gtin14, Lot, text } from '../../kernel/http/common-schemas';
-import { RegisterLabReportBody, ReportComparison } from '../../test-reports/http/schemas';
+import { Gtin14, Lot, text } from '#kernel/http/common-schemas';
+import { PRODUCT_CATEGORIES } from '#kernel/types';
+import { RegisterLabReportBody, ReportComparison } from '#test-reports/contract';
+import { MAX_INSPECTOR_NAME } from '../domain/inspectors';
+import { DRAW_ALGORITHM, SPOT_CHECK_KINDS } from '../domain/spot-check-draw';
+import { DRAW_ALGORITHM_V1 } from '../domain/spot-check-draw-v1';
+import { DRAW_STATUSES, MAX_INSPECTORS, MAX_POPULATION } from '../domain/spot-checks';
 
 export const DrawIdParams = z.strictObject({ id: z.uuid() });
 export const DrawTargetParams = z.strictObject({

@@ -1,4 +1,4 @@
-import { errorsDescribed, route } from '../../kernel/http/route-definition';
+import { errorsDescribed, route } from '#kernel/http/route-definition';
 import {
   CreateDrawBody,
   DrawIdParams,

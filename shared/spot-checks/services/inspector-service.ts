@@ -4,18 +4,12 @@
  * only the drawing regulator's active ones.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError } from '#shared/kernel/errors';
-import { inspectorNameKey, normalizeInspectorName } from '#shared/spot-checks/domain/inspectors';
-import type { DrawInspector } from '#shared/spot-checks/domain/spot-checks';
-import {
-  deactivateInspector,
-  getInspectors,
-  type Inspector,
-  listInspectors,
-  putInspector,
-} from '#shared/spot-checks/store/inspector-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError } from '#kernel/errors';
+import { requireRegisteredOrg } from '#registry';
+import { inspectorNameKey, normalizeInspectorName } from '../domain/inspectors';
+import type { DrawInspector } from '../domain/spot-checks';
+import { deactivateInspector, getInspectors, type Inspector, listInspectors, putInspector } from '../store/inspector-repository';
 
 const publicInspector = ({ regulatorOrgId: _org, ...inspector }: Inspector) => inspector;
 

@@ -4,20 +4,15 @@
  * type test, so a sample worse than what the factory's type test claimed stands out.
  */
 
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
-import { drawProvinceFor, parseLotTarget, type SpotCheckDraw } from '#shared/spot-checks/domain/spot-checks';
-import { getDraw } from '#shared/spot-checks/store/spot-check-repository';
-import {
-  listResults,
-  type SpotCheckComparison,
-  type SpotCheckResultEntry,
-} from '#shared/spot-checks/store/spot-check-results-repository';
-import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
-import { getLabReport } from '#shared/test-reports/store/lab-report-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
-import { compareReportsFor } from '../../test-reports/services/test-report-compare-service';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import { verifiedLabClaims } from '#kernel/keys/lab-keys';
+import { requireRegisteredOrg } from '#registry';
+import { compareReportsFor, getLabReport } from '#test-reports';
+import type { LabReportClaims } from '#test-reports/contract';
+import { drawProvinceFor, parseLotTarget, type SpotCheckDraw } from '../domain/spot-checks';
+import { getDraw } from '../store/spot-check-repository';
+import { listResults, type SpotCheckComparison, type SpotCheckResultEntry } from '../store/spot-check-results-repository';
 
 export interface LabReportRef {
   labOrgId: string;

@@ -4,16 +4,14 @@
  * product's serial codec: no code chunk is read). Capped at MAX_POPULATION ids.
  */
 
-import { getBatchByLot, listBatchesOfOrg } from '#shared/issuance/store/batch-repository';
-import { createSerialCodec } from '#shared/kernel/codes/serial';
-import { BadRequestError } from '#shared/kernel/errors';
-import { provinceOf } from '#shared/kernel/places/provinces';
-import type { Batch, ProductCategory } from '#shared/kernel/types';
-import { listOrganizationIdsOfRegion } from '#shared/registry/store/org-region-listing';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { getProductRecord, type ProductRecord } from '#shared/registry/store/product-repository';
-import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '#shared/spot-checks/domain/spot-check-draw';
-import { lotTargetId, MAX_POPULATION } from '#shared/spot-checks/domain/spot-checks';
+import { getBatchByLot, listBatchesOfOrg } from '#issuance';
+import { createSerialCodec } from '#kernel/codes/serial';
+import { BadRequestError } from '#kernel/errors';
+import { provinceOf } from '#kernel/places/provinces';
+import type { Batch, ProductCategory } from '#kernel/types';
+import { getOrganization, getProductRecord, listOrganizationIdsOfRegion, type ProductRecord } from '#registry';
+import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '../domain/spot-check-draw';
+import { lotTargetId, MAX_POPULATION } from '../domain/spot-checks';
 
 const tooLarge = (): BadRequestError =>
   new BadRequestError(

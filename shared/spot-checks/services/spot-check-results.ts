@@ -5,14 +5,14 @@
  * show it) and can be recalled from its result.
  */
 
-import { recallWholeLot } from '#shared/custody/services/events/recall-lot';
-import type { EventResult } from '#shared/custody/services/events/results';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { parseLotTarget, type SpotCheckDraw } from '#shared/spot-checks/domain/spot-checks';
-import { getDraw } from '#shared/spot-checks/store/spot-check-repository';
-import { appendResults, listResults, type SpotCheckResultEntry } from '#shared/spot-checks/store/spot-check-results-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { EventResult } from '#custody';
+import { recallWholeLot } from '#custody';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import { requireRegisteredOrg } from '#registry';
+import { parseLotTarget, type SpotCheckDraw } from '../domain/spot-checks';
+import { getDraw } from '../store/spot-check-repository';
+import { appendResults, listResults, type SpotCheckResultEntry } from '../store/spot-check-results-repository';
 import { comparisonFor, type LabReportRef, publicResult } from './spot-check-comparison';
 
 export interface ResultInput {

@@ -10,8 +10,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { getOptionalStringFromEnv } from '#shared/kernel/config';
-import { AppError } from '#shared/kernel/errors';
+import { getOptionalStringFromEnv } from '#kernel/config';
+import { AppError } from '#kernel/errors';
 
 const MIN_KEY_BYTES = 32;
 // Per source, because tests start several local runtimes (each with its own key file) in one process.

@@ -7,9 +7,10 @@
  * (spot-check-views.ts says what is shown to whom).
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import type { ProductCategory } from '#shared/kernel/types';
+import type { Principal } from '#kernel/auth/principal';
+import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#kernel/errors';
+import type { ProductCategory } from '#kernel/types';
+import { requireRegisteredOrg } from '#registry';
 import {
   checkPopulation,
   computeDraw,
@@ -20,7 +21,7 @@ import {
   serviceSaltMessage,
   sha256,
   targetsAt,
-} from '#shared/spot-checks/domain/spot-check-draw';
+} from '../domain/spot-check-draw';
 import {
   drawProvinceFor,
   effectiveStatus,
@@ -30,12 +31,11 @@ import {
   revealDeadline,
   type SpotCheckDraw,
   saltBaseOf,
-} from '#shared/spot-checks/domain/spot-checks';
-import { serviceSaltOf } from '#shared/spot-checks/services/spot-check-salt-key';
-import { createDraw, fixDraw, getDraw, revealDraw } from '#shared/spot-checks/store/spot-check-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+} from '../domain/spot-checks';
+import { createDraw, fixDraw, getDraw, revealDraw } from '../store/spot-check-repository';
 import { drawInspectors } from './inspector-service';
 import { populationOf } from './spot-check-population';
+import { serviceSaltOf } from './spot-check-salt-key';
 import { drawView } from './spot-check-views';
 
 export interface CreateDrawInput {

@@ -8,9 +8,9 @@
  * label of it, and factories are registered to be listed), so those stay public.
  */
 
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import { getProductRecord } from '#shared/registry/store/product-repository';
+import type { Principal } from '#kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#kernel/errors';
+import { getOrganizationCached, getProductRecord, requireRegisteredOrg } from '#registry';
 import {
   drawProvinceFor,
   effectiveStatus,
@@ -18,11 +18,9 @@ import {
   inputsOfV1,
   revealDeadline,
   type SpotCheckDraw,
-} from '#shared/spot-checks/domain/spot-checks';
-import { getDraw, listDraws } from '#shared/spot-checks/store/spot-check-repository';
-import { listResults, type SpotCheckResultEntry } from '#shared/spot-checks/store/spot-check-results-repository';
-import { getOrganizationCached } from '../../registry/services/organization-cache';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+} from '../domain/spot-checks';
+import { getDraw, listDraws } from '../store/spot-check-repository';
+import { listResults, type SpotCheckResultEntry } from '../store/spot-check-results-repository';
 import { publicResult } from './spot-check-comparison';
 
 /** `public`: anyone; `entitled`: a caller who may see every id of the draw. */

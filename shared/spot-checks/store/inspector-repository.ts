@@ -4,9 +4,9 @@
  * succeed. Nothing is deleted: a deactivated inspector keeps its id, name and claim.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '#shared/kernel/errors';
-import { batchGetAll, documentClient, isConditionFailure, mainTableName, queryAll } from '../../kernel/db/dynamodb-client';
-import { INSPECTOR_PREFIX, inspectorKey, inspectorNameClaimKey, inspectorsPartition } from '../../kernel/db/item-keys';
+import { batchGetAll, documentClient, isConditionFailure, mainTableName, queryAll } from '#kernel/db/dynamodb-client';
+import { INSPECTOR_PREFIX, inspectorKey, inspectorNameClaimKey, inspectorsPartition } from '#kernel/db/item-keys';
+import { ConflictError, NotFoundError } from '#kernel/errors';
 
 export interface Inspector {
   id: string;

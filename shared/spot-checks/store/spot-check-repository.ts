@@ -4,8 +4,6 @@
  * one conditional transaction, so two racing calls can never both fix, reveal or record.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '#shared/kernel/errors';
-import type { SpotCheckDraw } from '#shared/spot-checks/domain/spot-checks';
 import {
   documentClient,
   isConditionFailure,
@@ -13,7 +11,7 @@ import {
   queryAll,
   queryIndexPage,
   type TransactItems,
-} from '../../kernel/db/dynamodb-client';
+} from '#kernel/db/dynamodb-client';
 import {
   SPOT_CHECK_DRAWS_PARTITION,
   SPOT_CHECK_POPULATION_PREFIX,
@@ -22,8 +20,10 @@ import {
   spotCheckOpenDrawKey,
   spotCheckPartition,
   spotCheckPopulationKey,
-} from '../../kernel/db/item-keys';
-import { INDEXES } from '../../kernel/db/table-definitions';
+} from '#kernel/db/item-keys';
+import { INDEXES } from '#kernel/db/table-definitions';
+import { ConflictError } from '#kernel/errors';
+import type { SpotCheckDraw } from '../domain/spot-checks';
 
 /** Ids per population item: 2,000 ids of at most 36 characters stay far below 400 KB. */
 const POPULATION_CHUNK_SIZE = 2000;

@@ -4,12 +4,12 @@
  */
 
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '#shared/kernel/errors';
-import type { Batch } from '#shared/kernel/types';
-import type { ClauseComparison } from '#shared/test-reports/domain/test-report-compare';
-import { batchSpotCheckUpdate } from '../../issuance/store/batch-repository';
-import { documentClient, mainTableName, queryAll } from '../../kernel/db/dynamodb-client';
-import { SPOT_CHECK_RESULT_PREFIX, spotCheckPartition, spotCheckResultKey } from '../../kernel/db/item-keys';
+import { batchSpotCheckUpdate } from '#issuance';
+import { documentClient, mainTableName, queryAll } from '#kernel/db/dynamodb-client';
+import { SPOT_CHECK_RESULT_PREFIX, spotCheckPartition, spotCheckResultKey } from '#kernel/db/item-keys';
+import { ConflictError } from '#kernel/errors';
+import type { Batch } from '#kernel/types';
+import type { ClauseComparison } from '#test-reports/contract';
 import { conflictOn } from './spot-check-repository';
 
 export interface SpotCheckResultEntry {

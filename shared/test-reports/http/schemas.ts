@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Gtin14, isoDate, text } from '../../kernel/http/common-schemas';
+import { Gtin14, isoDate, text } from '#kernel/http/common-schemas';
 
 /** One clause's result; measured clauses carry their value in the catalogue's unit. */
 export const ClauseResult = z

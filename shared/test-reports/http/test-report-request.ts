@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#shared/kernel/errors';
-import { multipartBoundary, parseMultipart } from '../../kernel/http/multipart';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#kernel/errors';
+import { multipartBoundary, parseMultipart } from '#kernel/http/multipart';
 import { AttachReportFields, MAX_ATTACH_BODY_BYTES } from './schemas';
 
 export interface AttachRequest {

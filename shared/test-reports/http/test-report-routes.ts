@@ -1,4 +1,4 @@
-import { errors, route } from '../../kernel/http/route-definition';
+import { errors, route } from '#kernel/http/route-definition';
 import {
   AttachedReport,
   CompareReportsQuery,

@@ -1,14 +1,12 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { requireRole } from '#shared/kernel/auth/principal';
-import { BadRequestError, ValidationError } from '#shared/kernel/errors';
-import { signLabClaims } from '#shared/kernel/keys/lab-keys';
-import type { LabAccreditation } from '#shared/kernel/types';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { type ClauseResult, clauseProblems } from '#shared/test-reports/domain/test-report-clauses';
-import type { LabReportClaims, LabReportRegistration, ReportProduct } from '#shared/test-reports/domain/test-reports';
-import { putLabReport } from '#shared/test-reports/store/lab-report-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { requireRole } from '#kernel/auth/principal';
+import { BadRequestError, ValidationError } from '#kernel/errors';
+import { signLabClaims } from '#kernel/keys/lab-keys';
+import type { LabAccreditation } from '#kernel/types';
+import { getOrganization, getProductRecord, requireRegisteredOrg } from '#registry';
+import { type ClauseResult, clauseProblems } from '../domain/test-report-clauses';
+import type { LabReportClaims, LabReportRegistration, ReportProduct } from '../domain/test-reports';
+import { putLabReport } from '../store/lab-report-repository';
 import { recompareCitations } from './test-report-service';
 
 export interface RegisterLabReportInput {

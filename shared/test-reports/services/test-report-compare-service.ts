@@ -1,11 +1,11 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { BadRequestError, NotFoundError } from '#shared/kernel/errors';
-import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
-import type { ClauseResult } from '#shared/test-reports/domain/test-report-clauses';
-import { type ClauseComparison, compareReports } from '#shared/test-reports/domain/test-report-compare';
-import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
-import { getLabReport } from '#shared/test-reports/store/lab-report-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { BadRequestError, NotFoundError } from '#kernel/errors';
+import { verifiedLabClaims } from '#kernel/keys/lab-keys';
+import { requireRegisteredOrg } from '#registry';
+import type { ClauseResult } from '../domain/test-report-clauses';
+import { type ClauseComparison, compareReports } from '../domain/test-report-compare';
+import type { LabReportClaims } from '../domain/test-reports';
+import { getLabReport } from '../store/lab-report-repository';
 import { getAttachmentFor } from './test-report-service';
 
 /** `product:<gtin>`, `batch:<id>` or `lab:<lab org id>:<number>` (the query schema checks the shape). */

@@ -1,12 +1,11 @@
-import type { Principal } from '#shared/kernel/auth/principal';
-import { ForbiddenError, NotFoundError } from '#shared/kernel/errors';
-import type { LaCertificate } from '#shared/kernel/types';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { type AttachedReport, subjectId } from '#shared/test-reports/domain/test-report-attachments';
-import { type TestReportSummary, testReportSummary } from '#shared/test-reports/domain/test-report-scan';
-import { getTestReportPdf, testReportPdfKey } from '#shared/test-reports/store/test-report-pdf-store';
-import { getAttachment } from '#shared/test-reports/store/test-report-repository';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { ForbiddenError, NotFoundError } from '#kernel/errors';
+import type { LaCertificate } from '#kernel/types';
+import { getProductRecord, requireRegisteredOrg } from '#registry';
+import { type AttachedReport, subjectId } from '../domain/test-report-attachments';
+import { type TestReportSummary, testReportSummary } from '../domain/test-report-scan';
+import { getTestReportPdf, testReportPdfKey } from '../store/test-report-pdf-store';
+import { getAttachment } from '../store/test-report-repository';
 import { resolveSubject, type SubjectRef } from './test-report-service';
 
 const noReport = () => new NotFoundError('TEST_REPORT_NOT_FOUND', 'No test report is attached here');

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { getBatchById } from '#shared/issuance/store/batch-repository';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { requireRole } from '#shared/kernel/auth/principal';
+import { fileInInbox } from '#inbox';
+import { getBatchById } from '#issuance';
+import type { Principal } from '#kernel/auth/principal';
+import { requireRole } from '#kernel/auth/principal';
 import {
   BadRequestError,
   ForbiddenError,
@@ -9,28 +10,25 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '#shared/kernel/errors';
-import { verifiedLabClaims } from '#shared/kernel/keys/lab-keys';
-import { provinceOf } from '#shared/kernel/places/provinces';
-import type { Organization } from '#shared/kernel/types';
-import { getOrganization } from '#shared/registry/store/org-repository';
-import { getProductRecord } from '#shared/registry/store/product-repository';
-import { type AttachedReport, type AttachmentSubject, subjectId } from '#shared/test-reports/domain/test-report-attachments';
-import { type ClauseResult, clauseProblems } from '#shared/test-reports/domain/test-report-clauses';
+} from '#kernel/errors';
+import { verifiedLabClaims } from '#kernel/keys/lab-keys';
+import { provinceOf } from '#kernel/places/provinces';
+import type { Organization } from '#kernel/types';
+import { getOrganization, getProductRecord, requireRegisteredOrg } from '#registry';
+import { type AttachedReport, type AttachmentSubject, subjectId } from '../domain/test-report-attachments';
+import { type ClauseResult, clauseProblems } from '../domain/test-report-clauses';
 import {
   type AttachedClaims,
   compareWithRegistration,
   type LabSide,
   type ReportDifference,
   verdictOf,
-} from '#shared/test-reports/domain/test-report-compare';
-import { checkPdf, MAX_TEST_REPORT_PDF_BYTES } from '#shared/test-reports/domain/test-report-pdf';
-import type { LabReportClaims } from '#shared/test-reports/domain/test-reports';
-import { getLabReport } from '#shared/test-reports/store/lab-report-repository';
-import { putTestReportPdf, testReportPdfKey } from '#shared/test-reports/store/test-report-pdf-store';
-import { getAttachment, listCitations, putAttachment, updateComparison } from '#shared/test-reports/store/test-report-repository';
-import { fileInInbox } from '../../inbox/inbox-service';
-import { requireRegisteredOrg } from '../../registry/services/registry-service';
+} from '../domain/test-report-compare';
+import { checkPdf, MAX_TEST_REPORT_PDF_BYTES } from '../domain/test-report-pdf';
+import type { LabReportClaims } from '../domain/test-reports';
+import { getLabReport } from '../store/lab-report-repository';
+import { putTestReportPdf, testReportPdfKey } from '../store/test-report-pdf-store';
+import { getAttachment, listCitations, putAttachment, updateComparison } from '../store/test-report-repository';
 
 export type SubjectRef = { kind: 'product'; gtin: string } | { kind: 'batch'; batchId: string };
 

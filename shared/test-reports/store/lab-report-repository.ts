@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '#shared/kernel/errors';
-import type { LabReportRegistration } from '#shared/test-reports/domain/test-reports';
-import { documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { labReportKey } from '../../kernel/db/item-keys';
+import { documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { labReportKey } from '#kernel/db/item-keys';
+import { ConflictError } from '#kernel/errors';
+import type { LabReportRegistration } from '../domain/test-reports';
 
 /** A number once registered stays as signed: a correction is a new report number, as labs issue them. */
 export const putLabReport = async (registration: LabReportRegistration): Promise<void> => {

@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AppError } from '#shared/kernel/errors';
+import { AppError } from '#kernel/errors';
 
 export const testReportPdfKey = (subjectId: string, sha256: string): string => `${subjectId}/${sha256}.pdf`;
 

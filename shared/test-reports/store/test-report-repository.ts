@@ -1,8 +1,8 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type AttachedReport, type AttachmentSubject, subjectId } from '#shared/test-reports/domain/test-report-attachments';
-import type { ReportDifference, ReportVerdict } from '#shared/test-reports/domain/test-report-compare';
-import { batchGetAll, documentClient, isConditionFailure, mainTableName } from '../../kernel/db/dynamodb-client';
-import { attachedReportKey, CITATION_PREFIX, citationKey, labReportKey } from '../../kernel/db/item-keys';
+import { batchGetAll, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { attachedReportKey, CITATION_PREFIX, citationKey, labReportKey } from '#kernel/db/item-keys';
+import { type AttachedReport, type AttachmentSubject, subjectId } from '../domain/test-report-attachments';
+import type { ReportDifference, ReportVerdict } from '../domain/test-report-compare';
 
 const keyOf = (subject: AttachmentSubject) =>
   attachedReportKey(subject.kind === 'product' ? subject : { kind: 'batch', gtin: subject.gtin, lot: subject.lot });

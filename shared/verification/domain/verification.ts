@@ -1,8 +1,8 @@
-import type { CustodyView } from '#shared/custody/domain/public-view';
-import type { CodeIdentity } from '#shared/kernel/codes/digital-link';
-import type { Batch, Organization, Product } from '../../kernel/types';
-import type { ScanAlert } from '../../scans/domain/scan-rules';
-import type { TestReportSummary } from '../../test-reports/domain/test-report-scan';
+import type { CustodyView } from '#custody/contract';
+import type { CodeIdentity } from '#kernel/codes/digital-link';
+import type { Batch, Organization, Product } from '#kernel/types';
+import type { ScanAlert } from '#scans/contract';
+import type { TestReportSummary } from '#test-reports/contract';
 
 /**
  * The fixed verdict vocabulary of a scan, most severe first when several apply:

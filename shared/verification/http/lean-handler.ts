@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ValidationError } from '#shared/kernel/errors';
-import { omitBodyOnHead } from '../../kernel/http/create-handler';
-import { type ApiContext, httpErrorHandler } from '../../kernel/http/middleware';
-import type { HttpResponse } from '../../kernel/http/responses';
+import { ValidationError } from '#kernel/errors';
+import { omitBodyOnHead } from '#kernel/http/create-handler';
+import { type ApiContext, httpErrorHandler } from '#kernel/http/middleware';
+import type { HttpResponse } from '#kernel/http/responses';
 import type { LeanRoute, Parsed } from './verify-routes';
 
 export interface LeanInput<P, Q> {

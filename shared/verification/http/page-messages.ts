@@ -1,7 +1,6 @@
 // Long by nature and kept as one file: every string of the page, both languages side by side.
-import type { CustodyView } from '#shared/custody/domain/public-view';
-import type { BizStep } from '#shared/custody/domain/types';
-import type { ScanRuleName, UnitFlag } from '#shared/scans/domain/scan-rules';
+import type { BizStep, CustodyView } from '#custody/contract';
+import type { ScanRuleName, UnitFlag } from '#scans/contract';
 
 /**
  * Every string of the public verify page, in both languages, in one place: a string added

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#shared/kernel/codes/digital-link';
-import { SCAN_RULE_NAMES } from '#shared/scans/domain/scan-rules';
-import { VERIFICATION_STATUSES } from '#shared/verification/domain/verification';
-import { LocalizedNames } from '../../registry/http/schemas';
-import { LinkTypeParam } from '../../resolver/http/schemas';
-import { ScanTestReport } from '../../test-reports/http/schemas';
+import { DIGSIG_PATTERN, SERIAL_PATTERN } from '#kernel/codes/digital-link';
+import { LocalizedNames } from '#registry/contract';
+import { LinkTypeParam } from '#resolver/contract';
+import { SCAN_RULE_NAMES } from '#scans/contract';
+import { ScanTestReport } from '#test-reports/contract';
+import { VERIFICATION_STATUSES } from '../domain/verification';
 
 export const VerifyParams = z.object({ gtin: z.string(), lot: z.string(), serial: z.string() });
 export const VerifyQuery = z.looseObject({

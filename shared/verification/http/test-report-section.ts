@@ -4,7 +4,7 @@
  * the type check). Mismatched is red and unverified amber. A lot with no report on file is
  * said neutrally, without a warning box: that alone is nothing wrong with a genuine unit.
  */
-import type { TestReportSummary } from '#shared/test-reports/domain/test-report-scan';
+import type { TestReportSummary } from '#test-reports/contract';
 import type { PageLanguage } from './page-messages';
 
 interface TestReportMessages {

@@ -1,12 +1,12 @@
 // One file, a little over 300 lines: the page's markup kept together so it reads top to bottom;
 // its strings, style, icons, dates and phone check live in the modules beside it.
-import type { CustodyView, PublicOrg } from '#shared/custody/domain/public-view';
-import { type NameLanguage, regionName } from '#shared/kernel/places/region-names';
-import type { LocalizedNames } from '#shared/kernel/types';
-import type { ProductLink } from '#shared/resolver/domain/link-types';
-import type { ScanAlert } from '#shared/scans/domain/scan-rules';
-import type { VerificationResult, VerificationStatus } from '#shared/verification/domain/verification';
-import type { ContainerVerificationResult } from '#shared/verification/services/verify-service';
+import type { CustodyView, PublicOrg } from '#custody/contract';
+import { type NameLanguage, regionName } from '#kernel/places/region-names';
+import type { LocalizedNames } from '#kernel/types';
+import type { ProductLink } from '#resolver/contract';
+import type { ScanAlert } from '#scans/contract';
+import type { VerificationResult, VerificationStatus } from '../domain/verification';
+import type { ContainerVerificationResult } from '../services/verify-service';
 import { CHECK_SCRIPT } from './page-check-script';
 import { calendarDate, localDate, localDateTime } from './page-dates';
 import { verdictIcon } from './page-icons';

@@ -1,6 +1,6 @@
-import { DIGSIG_PATTERN } from '#shared/kernel/codes/digital-link';
-import { LINK_TYPE_SYNTAX } from '#shared/resolver/domain/link-types';
-import type { RouteKeySource } from '../../kernel/http/route-keys';
+import { DIGSIG_PATTERN } from '#kernel/codes/digital-link';
+import type { RouteKeySource } from '#kernel/http/route-keys';
+import { LINK_TYPE_SYNTAX } from '#resolver/contract';
 
 /**
  * The verify function's routes, checked by hand instead of by the route table's zod

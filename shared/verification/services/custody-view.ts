@@ -3,18 +3,20 @@
  * containers it sits in, then the organizations named. Only state items are read, never a
  * chain, so a scan costs the same however long the history (see shared/custody/domain/public-view.ts).
  */
-import { containersAbove } from '#shared/custody/domain/container-tree';
+
+import { getState } from '#custody';
 import {
   type CustodyFacts,
   type CustodyView,
+  containersAbove,
   describeCustody,
   organizationsShown,
   type PublicOrg,
-} from '#shared/custody/domain/public-view';
-import { type SubjectRef, subjectIdOf } from '#shared/custody/domain/types';
-import { getState } from '#shared/custody/store/subject-state-repository';
-import type { Batch } from '#shared/kernel/types';
-import { getOrganizationCached } from '../../registry/services/organization-cache';
+  type SubjectRef,
+  subjectIdOf,
+} from '#custody/contract';
+import type { Batch } from '#kernel/types';
+import { getOrganizationCached } from '#registry';
 
 const readState = async (id: string) => (await getState(id))?.state;
 

@@ -1,18 +1,12 @@
-import { unitsInside } from '#shared/custody/domain/container-tree';
-import type { CustodyView } from '#shared/custody/domain/public-view';
-import { subjectIdOf } from '#shared/custody/domain/types';
-import type { SignedCode } from '#shared/kernel/codes/digital-link';
-import { getScanFlag } from '#shared/scans/store/scan-flag-reader';
-import {
-  decideVerdict,
-  STATUS_MESSAGES,
-  type VerificationResult,
-  verdictWithoutRecord,
-} from '#shared/verification/domain/verification';
-import { lookupContainer } from '../../custody/services/container-lookup';
-import { checkSignatureDetailed, lookupUnit } from '../../issuance/services/code-lookup';
-import { getOrganizationCached } from '../../registry/services/organization-cache';
-import { testReportForScan } from '../../resolver/services/test-report-scan';
+import { lookupContainer } from '#custody';
+import type { CustodyView } from '#custody/contract';
+import { subjectIdOf, unitsInside } from '#custody/contract';
+import { checkSignatureDetailed, lookupUnit } from '#issuance';
+import type { SignedCode } from '#kernel/codes/digital-link';
+import { getOrganizationCached } from '#registry';
+import { testReportForScan } from '#resolver';
+import { getScanFlag } from '#scans';
+import { decideVerdict, STATUS_MESSAGES, type VerificationResult, verdictWithoutRecord } from '../domain/verification';
 import { custodyView } from './custody-view';
 
 /**

@@ -5,15 +5,16 @@
  * of each subject can be declared, since later events were decided on the state it made.
  * A recall is never declared in error: it is irreversible, whoever asks.
  */
-import { hashRecordedEvent, recordedEventJson } from '#shared/custody/domain/chain';
-import type { EventInput } from '#shared/custody/domain/event-shape';
-import { restoredState } from '#shared/custody/domain/rules';
-import type { Transition } from '#shared/custody/domain/types';
-import { getChainLink } from '#shared/custody/store/chain-repository';
-import { commitDeclaration, getRecordedEvent, type StoredEvent } from '#shared/custody/store/custody-repository';
-import { getStates } from '#shared/custody/store/subject-state-repository';
-import { BadRequestError, ConflictError } from '#shared/kernel/errors';
-import type { Organization } from '#shared/kernel/types';
+
+import { BadRequestError, ConflictError } from '#kernel/errors';
+import type { Organization } from '#kernel/types';
+import { hashRecordedEvent, recordedEventJson } from '../../domain/chain';
+import type { EventInput } from '../../domain/event-shape';
+import { restoredState } from '../../domain/rules';
+import type { Transition } from '../../domain/types';
+import { getChainLink } from '../../store/chain-repository';
+import { commitDeclaration, getRecordedEvent, type StoredEvent } from '../../store/custody-repository';
+import { getStates } from '../../store/subject-state-repository';
 import { audienceOfStoredEvent, indexCommittedEvent } from './event-audience';
 import { recordPrepared } from './record-events';
 import { type PreparedEvent, prepareEvent } from './resolve-codes';

@@ -3,12 +3,13 @@
  * of the organizations involved and the owners of the GTINs, read through the same
  * per-container caches the custody calls already use.
  */
-import { type AudienceInput, audienceOf, type EventAudience } from '#shared/custody/domain/event-audience';
-import { putEventIndexRows } from '#shared/custody/store/event-index-repository';
-import { getStates } from '#shared/custody/store/subject-state-repository';
-import { logger } from '#shared/kernel/logger';
-import { getProductCached } from '../../../issuance/services/code-lookup';
-import { getOrganizationCached } from '../../../registry/services/organization-cache';
+
+import { getProductCached } from '#issuance';
+import { logger } from '#kernel/logger';
+import { getOrganizationCached } from '#registry';
+import { type AudienceInput, audienceOf, type EventAudience } from '../../domain/event-audience';
+import { putEventIndexRows } from '../../store/event-index-repository';
+import { getStates } from '../../store/subject-state-repository';
 
 type Products = AudienceInput['products'];
 

@@ -5,19 +5,19 @@
  * case: a whole-lot recall, an error declaration, or any other event.
  */
 
-import { type EventInput, validateShape } from '#shared/custody/domain/event-shape';
-import { sha256Hex } from '#shared/custody/domain/identifiers';
-import type { Principal } from '#shared/kernel/auth/principal';
-import { canonicalJson, hasLoneSurrogate } from '#shared/kernel/canonical-json';
-import type { Organization } from '#shared/kernel/types';
-import { requireRegisteredOrg } from '#shared/registry/services/registry-service';
+import type { Principal } from '#kernel/auth/principal';
+import { canonicalJson, hasLoneSurrogate } from '#kernel/canonical-json';
+import type { Organization } from '#kernel/types';
+import { requireRegisteredOrg } from '#registry';
+import { type EventInput, validateShape } from '../../domain/event-shape';
+import { sha256Hex } from '../../domain/identifiers';
 import { type DeclarationInput, declareError } from './declare-error';
 import { recallWholeLot } from './recall-lot';
 import { recordPrepared } from './record-events';
 import { prepareEvent } from './resolve-codes';
 import { type EventResult, rejection } from './results';
 
-export type { EventInput } from '#shared/custody/domain/event-shape';
+export type { EventInput } from '../../domain/event-shape';
 export type { DeclarationInput } from './declare-error';
 export type { EventResult } from './results';
 

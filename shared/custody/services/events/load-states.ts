@@ -3,12 +3,13 @@
  * item: it is where it was commissioned, at its factory, with the commissioning event as
  * the head of its chain.
  */
-import { hashRecordedEvent } from '#shared/custody/domain/chain';
-import { type CommissioningInput, commissioningEvent, type EpcisEvent } from '#shared/custody/domain/epcis';
-import { type SubjectRef, type SubjectState, subjectIdOf } from '#shared/custody/domain/types';
-import { getStates, type StoredState } from '#shared/custody/store/subject-state-repository';
-import type { Batch } from '#shared/kernel/types';
-import { getOrganizationCached } from '#shared/registry/services/organization-cache';
+
+import type { Batch } from '#kernel/types';
+import { getOrganizationCached } from '#registry';
+import { hashRecordedEvent } from '../../domain/chain';
+import { type CommissioningInput, commissioningEvent, type EpcisEvent } from '../../domain/epcis';
+import { type SubjectRef, type SubjectState, subjectIdOf } from '../../domain/types';
+import { getStates, type StoredState } from '../../store/subject-state-repository';
 import type { ResolvedSubject } from './resolve-codes';
 
 /** What a unit's implicit commissioning at issuance is derived from. */

@@ -3,18 +3,19 @@
  * class, the batch's flag, a flag on each container holding packed units of the lot, and
  * last a mark that the container pass is complete. Loose units read the batch flag.
  */
-import { hashRecordedEvent, recordedEventJson } from '#shared/custody/domain/chain';
-import { containersAbove } from '#shared/custody/domain/container-tree';
-import { EVENT_ID_ALGORITHM, lotRecallEvent } from '#shared/custody/domain/epcis';
-import { type EventInput, requireAfterIssuance } from '#shared/custody/domain/event-shape';
-import { legacyLotRecallEventId } from '#shared/custody/domain/legacy-event-ids';
-import { requireRecallJurisdiction } from '#shared/custody/domain/recall-jurisdiction';
-import { putStandaloneEvent } from '#shared/custody/store/custody-repository';
-import { flagContainerRecalled, getState, listPackedUnitsOfLot } from '#shared/custody/store/subject-state-repository';
-import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#shared/issuance/store/batch-repository';
-import { BadRequestError, ConflictError } from '#shared/kernel/errors';
-import type { Batch, Organization } from '#shared/kernel/types';
-import { getOrganizationCached } from '#shared/registry/services/organization-cache';
+
+import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#issuance';
+import { BadRequestError, ConflictError } from '#kernel/errors';
+import type { Batch, Organization } from '#kernel/types';
+import { getOrganizationCached } from '#registry';
+import { hashRecordedEvent, recordedEventJson } from '../../domain/chain';
+import { containersAbove } from '../../domain/container-tree';
+import { EVENT_ID_ALGORITHM, lotRecallEvent } from '../../domain/epcis';
+import { type EventInput, requireAfterIssuance } from '../../domain/event-shape';
+import { legacyLotRecallEventId } from '../../domain/legacy-event-ids';
+import { requireRecallJurisdiction } from '../../domain/recall-jurisdiction';
+import { putStandaloneEvent } from '../../store/custody-repository';
+import { flagContainerRecalled, getState, listPackedUnitsOfLot } from '../../store/subject-state-repository';
 import { indexCommittedEvent, resolveAudience } from './event-audience';
 import type { EventResult } from './results';
 

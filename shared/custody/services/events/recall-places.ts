@@ -4,12 +4,13 @@
  * flags on them are written on the revisions read here, and custody that moves meanwhile
  * makes the write fail and the check run again (see shared/custody/domain/recall-jurisdiction.ts).
  */
-import { containersAbove, outermostOf } from '#shared/custody/domain/container-tree';
-import { requireRecallJurisdiction } from '#shared/custody/domain/recall-jurisdiction';
-import { subjectIdOf } from '#shared/custody/domain/types';
-import { getState, type StoredState } from '#shared/custody/store/subject-state-repository';
-import type { Organization } from '#shared/kernel/types';
-import { getOrganizationCached } from '#shared/registry/services/organization-cache';
+
+import type { Organization } from '#kernel/types';
+import { getOrganizationCached } from '#registry';
+import { containersAbove, outermostOf } from '../../domain/container-tree';
+import { requireRecallJurisdiction } from '../../domain/recall-jurisdiction';
+import { subjectIdOf } from '../../domain/types';
+import { getState, type StoredState } from '../../store/subject-state-repository';
 import type { ResolvedSubject } from './resolve-codes';
 
 const regionOf = async (orgId: string | undefined): Promise<string | undefined> =>

@@ -3,18 +3,19 @@
  * onto each subject's history, and write the event and every change in one conditional
  * transaction, so it is recorded whole or not at all and a race has one winner.
  */
-import { hashRecordedEvent, recordedEventJson } from '#shared/custody/domain/chain';
-import { containersAbove } from '#shared/custody/domain/container-tree';
-import { EVENT_ID_ALGORITHM, type RecordedEvent, toEpcisEvent } from '#shared/custody/domain/epcis';
-import { legacyEventIdOf } from '#shared/custody/domain/legacy-event-ids';
-import { applyEvent } from '#shared/custody/domain/rules';
-import { withEventSummaries } from '#shared/custody/domain/summary';
-import type { Transition } from '#shared/custody/domain/types';
-import { EPCIS_SHAPES } from '#shared/custody/domain/vocabulary';
-import { commitEvent, getRecordedEvent, transactionItemCount } from '#shared/custody/store/custody-repository';
-import { getState, type StoredState } from '#shared/custody/store/subject-state-repository';
-import { BadRequestError, ConflictError } from '#shared/kernel/errors';
-import type { Organization } from '#shared/kernel/types';
+
+import { BadRequestError, ConflictError } from '#kernel/errors';
+import type { Organization } from '#kernel/types';
+import { hashRecordedEvent, recordedEventJson } from '../../domain/chain';
+import { containersAbove } from '../../domain/container-tree';
+import { EVENT_ID_ALGORITHM, type RecordedEvent, toEpcisEvent } from '../../domain/epcis';
+import { legacyEventIdOf } from '../../domain/legacy-event-ids';
+import { applyEvent } from '../../domain/rules';
+import { withEventSummaries } from '../../domain/summary';
+import type { Transition } from '../../domain/types';
+import { EPCIS_SHAPES } from '../../domain/vocabulary';
+import { commitEvent, getRecordedEvent, transactionItemCount } from '../../store/custody-repository';
+import { getState, type StoredState } from '../../store/subject-state-repository';
 import { indexCommittedEvent, resolveAudience } from './event-audience';
 import { loadStates } from './load-states';
 import { requireRegulatorMayRecall } from './recall-places';

@@ -4,21 +4,15 @@
  * Writes nothing, so a refused event leaves no trace.
  */
 
-import { eventIdOf } from '#shared/custody/domain/epcis';
-import { type EventInput, requireAfterIssuance, validateShape } from '#shared/custody/domain/event-shape';
-import { type CustodyEvent, type SubjectRef, subjectIdOf } from '#shared/custody/domain/types';
-import { getState } from '#shared/custody/store/subject-state-repository';
-import {
-  type BatchReads,
-  checkSignature,
-  findIssuedLot,
-  getProductCached,
-  lookupUnit,
-} from '#shared/issuance/services/code-lookup';
-import { readCodeReference } from '#shared/kernel/codes/digital-link';
-import { BadRequestError } from '#shared/kernel/errors';
-import type { Batch, Organization } from '#shared/kernel/types';
-import { getOrganizationCached } from '#shared/registry/services/organization-cache';
+import { type BatchReads, checkSignature, findIssuedLot, getProductCached, lookupUnit } from '#issuance';
+import { readCodeReference } from '#kernel/codes/digital-link';
+import { BadRequestError } from '#kernel/errors';
+import type { Batch, Organization } from '#kernel/types';
+import { getOrganizationCached } from '#registry';
+import { eventIdOf } from '../../domain/epcis';
+import { type EventInput, requireAfterIssuance, validateShape } from '../../domain/event-shape';
+import { type CustodyEvent, type SubjectRef, subjectIdOf } from '../../domain/types';
+import { getState } from '../../store/subject-state-repository';
 
 export interface ResolvedSubject {
   ref: SubjectRef;

@@ -3,7 +3,7 @@
  * caller may see. Only AppErrors meant for the caller become rejections; anything else is
  * our bug and propagates, to become an opaque 500.
  */
-import { AppError } from '#shared/kernel/errors';
+import { AppError } from '#kernel/errors';
 
 export interface EventResult {
   index: number;

@@ -3,7 +3,7 @@
  * there first, the use case reads again and judges again, so the loser of a race is told
  * which rule it now breaks; after a few lost races in a row it gives up with a 409.
  */
-import { ConflictError } from '#shared/kernel/errors';
+import { ConflictError } from '#kernel/errors';
 
 export const CONFLICT_RETRIES = 3;
 

@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../../errors';
 
 /** What a printed label carries: the URI in the QR, the serial and lot in plain text. */
 export interface LabelCode {

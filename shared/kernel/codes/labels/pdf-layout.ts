@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../../errors';
 import { PT_PER_MM, QUIET_ZONE_MODULES, requireIntegerIn, requirePositive } from './label-code';
 import { LATIN_ADVANCE, MIN_FONT_SIZE_PT } from './pdf-text';
 

@@ -1,5 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../../errors';
 import { type AnyIterable, type LabelCode, QUIET_ZONE_MODULES, requireIntegerIn } from './label-code';
 import { fileNameOf, type RenderedFile } from './svg';
 

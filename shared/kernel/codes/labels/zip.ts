@@ -1,5 +1,5 @@
 import { crc32, deflateRawSync } from 'node:zlib';
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../../errors';
 import type { AnyIterable } from './label-code';
 import type { RenderedFile } from './svg';
 

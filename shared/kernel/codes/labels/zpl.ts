@@ -1,5 +1,5 @@
-import { type EccLevel, smallestVersionFor } from '#shared/kernel/codes/qr/tables';
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../../errors';
+import { type EccLevel, smallestVersionFor } from '../qr/tables';
 import {
   type AnyIterable,
   type LabelCode,

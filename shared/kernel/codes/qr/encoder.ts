@@ -1,4 +1,4 @@
-import { BadRequestError } from '#shared/kernel/errors';
+import { BadRequestError } from '../../errors';
 import { choosePenaltyMask } from './penalty';
 import { encodeBlock, generatorLogsOf } from './reed-solomon';
 import { blockLayout, byteCapacity, byteCountBits, type EccLevel, MAX_VERSION, smallestVersionFor } from './tables';

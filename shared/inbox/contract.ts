@@ -1,0 +1,16 @@
+/**
+ * What other capabilities may know of this one without running it: its domain types and
+ * rules and its request schemas, pure (no store, no I/O). index.ts re-exports it with the
+ * capability's services.
+ */
+export {
+  checkMove,
+  INBOX_KINDS,
+  INBOX_STATUSES,
+  type InboxChange,
+  type InboxKind,
+  type InboxRecord,
+  type InboxStatus,
+  regulatorScopeOf,
+  scopeCovers,
+} from './inbox';

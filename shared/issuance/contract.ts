@@ -1,0 +1,6 @@
+/**
+ * What other capabilities may know of this one without running it: its domain types and
+ * rules and its request schemas, pure (no store, no I/O). index.ts re-exports it with the
+ * capability's services.
+ */
+export { BatchOutput, LabelOptions } from './http/schemas';

@@ -1,0 +1,20 @@
+/** This capability's public surface: its contract (contract.ts) and the services other capabilities call. */
+export * from './contract';
+export {
+  type BatchReads,
+  checkSignature,
+  checkSignatureDetailed,
+  findIssuedLot,
+  getProductCached,
+  lookupUnit,
+} from './services/code-lookup';
+export {
+  batchSpotCheckUpdate,
+  getBatchById,
+  getBatchByLot,
+  getBatchWithRecall,
+  listBatchesOfOrg,
+  markRecallContainersFlagged,
+  recallLot,
+} from './store/batch-repository';
+export { localLinkSignature } from './store/label-file-store';

@@ -1,0 +1,7 @@
+/** This capability's public surface: its contract (contract.ts) and the services other capabilities call. */
+export * from './contract';
+export { getOrganizationCached } from './services/organization-cache';
+export { requireRegisteredOrg } from './services/registry-service';
+export { listOrganizationIdsOfRegion } from './store/org-region-listing';
+export { getOrganization } from './store/org-repository';
+export { getProductRecord, type ProductRecord, reserveSequences } from './store/product-repository';

@@ -1,0 +1,4 @@
+/** This capability's public surface: its contract (contract.ts) and the services other capabilities call. */
+export * from './contract';
+export { reportPhotoLink } from './store/report-photo-store';
+export { getReport, reportStatusWrites } from './store/report-repository';

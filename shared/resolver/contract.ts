@@ -1,0 +1,7 @@
+/**
+ * What other capabilities may know of this one without running it: its domain types and
+ * rules and its request schemas, pure (no store, no I/O). index.ts re-exports it with the
+ * capability's services.
+ */
+export { LINK_TYPE_SYNTAX, type ProductLink } from './domain/link-types';
+export { LinkTypeParam } from './http/schemas';

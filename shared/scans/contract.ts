@@ -1,0 +1,7 @@
+/**
+ * What other capabilities may know of this one without running it: its domain types and
+ * rules and its request schemas, pure (no store, no I/O). index.ts re-exports it with the
+ * capability's services.
+ */
+export type { Alert } from './domain/alerts';
+export { SCAN_RULE_NAMES, type ScanAlert, type ScanRuleName, type UnitFlag } from './domain/scan-rules';

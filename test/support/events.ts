@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Role } from '#shared/domain/types';
 import type { RouteDefinition } from '#shared/http/routes';
-import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/gateway';
+import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/lambda-events';
 
 /**
  * Payload 2.0 events for handler unit tests, built the way API Gateway (and our local

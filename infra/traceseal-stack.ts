@@ -162,8 +162,16 @@ export class TraceSealStack extends Stack {
     this.reportStorage = this.addReportStorage();
     this.addSpotChecksAndTestReports();
     const audit = this.addAudit();
+    this.functions = this.allFunctions(issuanceJobs, audit);
+    this.addOutputs();
+  }
 
-    this.functions = new Map([
+  /** The route functions, then the others by the construct that made each. */
+  private allFunctions(
+    issuanceJobs: IssuanceJobs,
+    audit: { checkpoints: AuditCheckpoints; exports: AuditExports },
+  ): ReadonlyMap<string, TraceSealFunction> {
+    return new Map([
       ...this.routeFunctions.functions,
       ['rotate-signing-key', this.signingKey.rotation],
       ['pre-token-generation', this.identity.preTokenGeneration],
@@ -174,7 +182,6 @@ export class TraceSealStack extends Stack {
       ['audit-export-worker', audit.exports.worker],
       ['aggregate-scans', this.scanRecords.aggregator],
     ]);
-    this.addOutputs();
   }
 
   /** Batches issued in the background: create-batch enqueues, it and get-batch link the label files. */

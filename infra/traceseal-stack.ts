@@ -77,8 +77,10 @@ export interface TraceSealStackProps extends StackProps {
 
 /**
  * Wiring only: the table, then the constructs of each concern (signing key, identity and
- * authorizer, HTTP API, CDN with its WAF, route functions, event jobs) and what each
- * grants the others. Construct ids are part of the deployed logical ids: keep them.
+ * authorizer, HTTP API, WAF, scan records and CDN, route functions, then the event and
+ * issuance jobs, report storage, spot-check salt key, test reports, audit checkpoints and
+ * exports) and what each grants the others. Construct ids are part of the deployed logical
+ * ids: keep them.
  */
 export class TraceSealStack extends Stack {
   public readonly table: DataTable;
@@ -106,7 +108,8 @@ export class TraceSealStack extends Stack {
 
   public constructor(scope: Construct, id: string, props: TraceSealStackProps = {}) {
     super(scope, id, props);
-
+    // Construct ids are part of the logical ids, and the order of the constructs and grants
+    // below is the order of the template's resources and policy statements: keep both.
     this.table = new DataTable(this, MAIN_TABLE.logicalId);
     this.signingKey = new SigningKey(this, 'SigningKey', { table: this.table });
     this.signingKeySecret = this.signingKey.secret;
@@ -155,6 +158,34 @@ export class TraceSealStack extends Stack {
 
     this.eventJobs = new EventJobs(this, 'EventJobs', { table: this.table });
     this.eventJobs.grantEnqueue(this.routeFunctions.get('record-events'));
+    const issuanceJobs = this.addIssuanceJobs();
+    this.reportStorage = this.addReportStorage();
+    this.addSpotChecksAndTestReports();
+    const audit = this.addAudit();
+    this.functions = this.allFunctions(issuanceJobs, audit);
+    this.addOutputs();
+  }
+
+  /** The route functions, then the others by the construct that made each. */
+  private allFunctions(
+    issuanceJobs: IssuanceJobs,
+    audit: { checkpoints: AuditCheckpoints; exports: AuditExports },
+  ): ReadonlyMap<string, TraceSealFunction> {
+    return new Map([
+      ...this.routeFunctions.functions,
+      ['rotate-signing-key', this.signingKey.rotation],
+      ['pre-token-generation', this.identity.preTokenGeneration],
+      ['authorize', this.identity.authorizer],
+      ['process-event-job', this.eventJobs.worker],
+      ['process-issuance-job', issuanceJobs.worker],
+      ['audit-checkpoint', audit.checkpoints.checkpointer],
+      ['audit-export-worker', audit.exports.worker],
+      ['aggregate-scans', this.scanRecords.aggregator],
+    ]);
+  }
+
+  /** Batches issued in the background: create-batch enqueues, it and get-batch link the label files. */
+  private addIssuanceJobs(): IssuanceJobs {
     const issuanceJobs = new IssuanceJobs(this, 'IssuanceJobs', {
       table: this.table,
       signingKey: this.signingKey,
@@ -164,40 +195,43 @@ export class TraceSealStack extends Stack {
     issuanceJobs.grantLinks(this.routeFunctions.get('create-batch'));
     issuanceJobs.grantLinks(this.routeFunctions.get('get-batch'));
     issuanceJobs.grantContainerLabels(this.routeFunctions.get('create-containers'));
+    return issuanceJobs;
+  }
 
-    this.reportStorage = new ReportStorage(this, 'ReportStorage');
-    this.reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
-    this.reportStorage.grantPhotoViewer(this.routeFunctions.get('inbox-read'));
+  /** Counterfeit reports: create-report writes the photos, the inbox shows them to whom it shows the report. */
+  private addReportStorage(): ReportStorage {
+    const reportStorage = new ReportStorage(this, 'ReportStorage');
+    reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
+    reportStorage.grantPhotoViewer(this.routeFunctions.get('inbox-read'));
+    return reportStorage;
+  }
+
+  private addSpotChecksAndTestReports(): void {
     new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantSalting(this.routeFunctions.get('spot-check-write'));
     new TestReports(this, 'TestReports', { accessLogs: this.reportStorage.accessLogs }).grantTo(this.routeFunctions);
-    const auditCheckpoints = new AuditCheckpoints(this, 'AuditCheckpoints', {
+  }
+
+  /** The audit log's signed checkpoints (scheduled and on demand) and its exports. */
+  private addAudit(): { checkpoints: AuditCheckpoints; exports: AuditExports } {
+    const checkpoints = new AuditCheckpoints(this, 'AuditCheckpoints', {
       table: this.table,
       signingKey: this.signingKey,
       onDemand: [this.routeFunctions.get('create-checkpoint')],
       accessLogs: this.reportStorage.accessLogs,
     });
-    auditCheckpoints.grantWitnessRead(this.routeFunctions.get('audit-log-read'));
+    checkpoints.grantWitnessRead(this.routeFunctions.get('audit-log-read'));
 
-    const auditExports = new AuditExports(this, 'AuditExports', {
+    const exports = new AuditExports(this, 'AuditExports', {
       table: this.table,
       signingKey: this.signingKey,
       accessLogs: this.reportStorage.accessLogs,
     });
-    auditExports.grantEnqueue(this.routeFunctions.get('audit-export-create'));
-    auditExports.grantLinks(this.routeFunctions.get('audit-export-read'));
+    exports.grantEnqueue(this.routeFunctions.get('audit-export-create'));
+    exports.grantLinks(this.routeFunctions.get('audit-export-read'));
+    return { checkpoints, exports };
+  }
 
-    this.functions = new Map([
-      ...this.routeFunctions.functions,
-      ['rotate-signing-key', this.signingKey.rotation],
-      ['pre-token-generation', this.identity.preTokenGeneration],
-      ['authorize', this.identity.authorizer],
-      ['process-event-job', this.eventJobs.worker],
-      ['process-issuance-job', issuanceJobs.worker],
-      ['audit-checkpoint', auditCheckpoints.checkpointer],
-      ['audit-export-worker', auditExports.worker],
-      ['aggregate-scans', this.scanRecords.aggregator],
-    ]);
-
+  private addOutputs(): void {
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.apiEndpoint,
       description: 'HTTP API endpoint (answers only requests that come through the distribution)',

@@ -2,30 +2,31 @@
  * `npm run bench`: how fast TraceSeal signs and verifies codes, measured beside the raw
  * Node.js crypto calls in the same run, and what custody events ask of DynamoDB.
  *
- * Figures and goals (each part lives in scripts/bench/):
- *   a) signing.ts: codes per CPU-second of signCodes against raw crypto.sign on a message
- *      of the same size. Goal: ratio >= 0.7.
- *   b) verification.ts: verification before any database read, in CPU ms per code.
- *      Goal: <= 0.3 ms.
- *   c) end-to-end.ts (skip with --no-e2e): verification requests per second through the
- *      local gateway and handlers with DynamoDB Local in memory. No goal; for reference.
- *   d) custody*.ts (skip with --no-custody): DynamoDB requests and items written per custody
- *      event type, shipping and receiving pallets of 1, 100 and 10,000 units (must cost the
- *      same; PASS/MISS), and events recorded per second, all against DynamoDB Local in memory.
- *   e) bundles.ts (skip with --no-bundles): every function's bundle as the CDK construct
- *      builds it, its size and module initialization time, beside a bare GetItem handler.
- *      Goals: verify-code <= 600 KB minified, its initialization <= 1.1x the bare one's.
- *   f) scan-throughput.ts (skip with --no-scan): scans through the local gateway with
- *      autocannon beside the gateway answering a constant, the verify handler's CPU per
- *      request and DynamoDB requests per scan (bounded: <= 3).
- *   g) scan-records.ts (skip with --no-scan-records): the cost of recording scans: log lines
- *      parsed per CPU-second, aggregator records/s and DynamoDB writes per 1,000 scans.
- *   h) qr-render.ts (skip with --no-qr): QR matrices per CPU-second, ours beside `qrcode`
- *      (goal >= 10x), and each label writer's labels per second.
- *   i) issuance.ts (skip with --no-issuance): the signing pool beside raw crypto.sign x cores
- *      (goal >= 0.7), and a 1,000,000-code lot from request to CSV and PDF ready, with peak RSS.
- *   j) audit-export.ts (skip with --no-audit-export; --audit-export-count=N, default 1,000,000):
- *      an export of N generated events in a child process, time and peak RSS (goal <= 256 MB).
+ * Figures and goals, part by part in the order they run (each part lives in scripts/bench/;
+ * the report labels a part's rows and tables with letters, a onwards, in this order):
+ *   - signing.ts: codes per CPU-second of signCodes against raw crypto.sign on a message
+ *     of the same size. Goal: ratio >= 0.7.
+ *   - verification.ts: verification before any database read, in CPU ms per code.
+ *     Goal: <= 0.3 ms.
+ *   - end-to-end.ts (skip with --no-e2e): verification requests per second through the
+ *     local gateway and handlers with DynamoDB Local in memory. No goal; for reference.
+ *   - custody*.ts (skip with --no-custody): DynamoDB requests and items written per custody
+ *     event type, shipping and receiving pallets of 1, 100 and 10,000 units (must cost the
+ *     same; PASS/MISS), and events recorded per second, all against DynamoDB Local in memory.
+ *   - bundles.ts (skip with --no-bundles): every function's bundle as the CDK construct
+ *     builds it, its size and module initialization time, beside a bare GetItem handler.
+ *     Goals: verify-code <= 600 KB minified, its initialization <= 1.1x the bare one's.
+ *   - scan-throughput.ts (skip with --no-scan): scans through the local gateway with
+ *     autocannon beside the gateway answering a constant, the verify handler's CPU per
+ *     request and DynamoDB requests per scan (bounded: <= 3).
+ *   - scan-records.ts (skip with --no-scan-records): the cost of recording scans: log lines
+ *     parsed per CPU-second, aggregator records/s and DynamoDB writes per 1,000 scans.
+ *   - qr-render.ts (skip with --no-qr): QR matrices per CPU-second, ours beside `qrcode`
+ *     (goal >= 10x), and each label writer's labels per second.
+ *   - issuance.ts (skip with --no-issuance): the signing pool beside raw crypto.sign x cores
+ *     (goal >= 0.7), and a 1,000,000-code lot from request to CSV and PDF ready, with peak RSS.
+ *   - audit-export.ts (skip with --no-audit-export; --audit-export-count=N, default 1,000,000):
+ *     an export of N generated events in a child process, time and peak RSS (goal <= 256 MB).
  *
  * measure.ts holds the interleaved rounds and medians; report.ts prints a table, then one
  * JSON line with every figure. --verbose prints every round's figures as well.
@@ -52,8 +53,8 @@ const runBundles = !args.has('--no-bundles');
 const runScans = !args.has('--no-scan');
 const runScanRecords = !args.has('--no-scan-records');
 const runQr = !args.has('--no-qr');
-// i) issuance.ts (skip with --no-issuance): signing pool vs raw crypto.sign x cores, and a
-//    1,000,000-code lot end to end in a child process (CSV and PDF ready, peak RSS, writes).
+// issuance.ts (skip with --no-issuance): signing pool vs raw crypto.sign x cores, and a
+// 1,000,000-code lot end to end in a child process (CSV and PDF ready, peak RSS, writes).
 const runIssuance = !args.has('--no-issuance');
 const verbose = args.has('--verbose');
 

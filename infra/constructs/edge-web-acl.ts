@@ -28,6 +28,68 @@ const MIN_RATE_LIMIT = 10;
 const NOT_IN_US_EAST_1 =
   'The CloudFront web ACL must be created in us-east-1: deploy this stack there, or pass webAclArn (infra/app.ts creates an edge stack in us-east-1 when CDK_DEFAULT_REGION is another region).';
 
+/** The props with their defaults, checked before anything is built. */
+const checkedLimits = (id: string, props: EdgeWebAclProps) => {
+  const verifyLimit = props.verifyRequestsPer5MinPerIp ?? 1500;
+  const apiLimit = props.apiRequestsPer5MinPerIp ?? 3000;
+  const prefixes = props.verifyPathPrefixes ?? ['/01/', '/00/'];
+  for (const [name, value] of [
+    ['verifyRequestsPer5MinPerIp', verifyLimit],
+    ['apiRequestsPer5MinPerIp', apiLimit],
+  ] as const) {
+    if (!Number.isInteger(value) || value < MIN_RATE_LIMIT || value > 2_000_000_000) {
+      throw new Error(`EdgeWebAcl ${id}: ${name} must be an integer from ${MIN_RATE_LIMIT}, got ${value}`);
+    }
+  }
+  if (prefixes.length === 0 || prefixes.some((p) => !/^\/[^*]*\/$/.test(p))) {
+    throw new Error(`EdgeWebAcl ${id}: verifyPathPrefixes must be path prefixes like /01/`);
+  }
+  return { verifyLimit, apiLimit, prefixes };
+};
+
+const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
+  cloudWatchMetricsEnabled: true,
+  sampledRequestsEnabled: true,
+  metricName,
+});
+
+const pathStartsWith = (prefix: string): CfnWebACL.StatementProperty => ({
+  byteMatchStatement: {
+    fieldToMatch: { uriPath: {} },
+    positionalConstraint: 'STARTS_WITH',
+    searchString: prefix,
+    textTransformations: [{ priority: 0, type: 'NONE' }],
+  },
+});
+
+/** Blocks an IP over `limit` requests in 5 minutes among those `scope` matches. */
+const ratePerIp = (
+  priority: number,
+  name: string,
+  limit: number,
+  scope: CfnWebACL.StatementProperty,
+): CfnWebACL.RuleProperty => ({
+  name,
+  priority,
+  action: { block: {} },
+  statement: {
+    rateBasedStatement: { aggregateKeyType: 'IP', limit, evaluationWindowSec: 300, scopeDownStatement: scope },
+  },
+  visibilityConfig: visibility(name),
+});
+
+const managed = (
+  priority: number,
+  name: string,
+  ruleActionOverrides?: CfnWebACL.RuleActionOverrideProperty[],
+): CfnWebACL.RuleProperty => ({
+  name,
+  priority,
+  overrideAction: { none: {} },
+  statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+  visibilityConfig: visibility(name),
+});
+
 /**
  * The AWS WAF web ACL in front of the CloudFront distribution (scope CLOUDFRONT, which AWS
  * only accepts in us-east-1: infra/app.ts puts this construct in an edge stack there when
@@ -47,48 +109,10 @@ export class EdgeWebAcl extends Construct {
 
   public constructor(scope: Construct, id: string, props: EdgeWebAclProps = {}) {
     super(scope, id);
-    const verifyLimit = props.verifyRequestsPer5MinPerIp ?? 1500;
-    const apiLimit = props.apiRequestsPer5MinPerIp ?? 3000;
-    const prefixes = props.verifyPathPrefixes ?? ['/01/', '/00/'];
-    for (const [name, value] of [
-      ['verifyRequestsPer5MinPerIp', verifyLimit],
-      ['apiRequestsPer5MinPerIp', apiLimit],
-    ] as const) {
-      if (!Number.isInteger(value) || value < MIN_RATE_LIMIT || value > 2_000_000_000) {
-        throw new Error(`EdgeWebAcl ${id}: ${name} must be an integer from ${MIN_RATE_LIMIT}, got ${value}`);
-      }
-    }
-    if (prefixes.length === 0 || prefixes.some((p) => !/^\/[^*]*\/$/.test(p))) {
-      throw new Error(`EdgeWebAcl ${id}: verifyPathPrefixes must be path prefixes like /01/`);
-    }
+    const { verifyLimit, apiLimit, prefixes } = checkedLimits(id, props);
     this.requireUsEast1();
-
-    const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName,
-    });
-    const pathStartsWith = (prefix: string): CfnWebACL.StatementProperty => ({
-      byteMatchStatement: {
-        fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'STARTS_WITH',
-        searchString: prefix,
-        textTransformations: [{ priority: 0, type: 'NONE' }],
-      },
-    });
     const isVerifyPath: CfnWebACL.StatementProperty =
       prefixes.length === 1 ? pathStartsWith(prefixes[0] ?? '') : { orStatement: { statements: prefixes.map(pathStartsWith) } };
-    const managed = (
-      priority: number,
-      name: string,
-      ruleActionOverrides?: CfnWebACL.RuleActionOverrideProperty[],
-    ): CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
-      visibilityConfig: visibility(name),
-    });
 
     this.webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'CLOUDFRONT',
@@ -96,34 +120,8 @@ export class EdgeWebAcl extends Construct {
       description: 'TraceSeal CDN: per-IP rate limits and AWS managed rules',
       visibilityConfig: visibility('TraceSealEdge'),
       rules: [
-        {
-          name: 'VerifyRatePerIp',
-          priority: 0,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              aggregateKeyType: 'IP',
-              limit: verifyLimit,
-              evaluationWindowSec: 300,
-              scopeDownStatement: isVerifyPath,
-            },
-          },
-          visibilityConfig: visibility('VerifyRatePerIp'),
-        },
-        {
-          name: 'ApiRatePerIp',
-          priority: 1,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              aggregateKeyType: 'IP',
-              limit: apiLimit,
-              evaluationWindowSec: 300,
-              scopeDownStatement: { notStatement: { statement: isVerifyPath } },
-            },
-          },
-          visibilityConfig: visibility('ApiRatePerIp'),
-        },
+        ratePerIp(0, 'VerifyRatePerIp', verifyLimit, isVerifyPath),
+        ratePerIp(1, 'ApiRatePerIp', apiLimit, { notStatement: { statement: isVerifyPath } }),
         managed(2, 'AWSManagedRulesAmazonIpReputationList'),
         managed(3, 'AWSManagedRulesCommonRuleSet', [
           { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },

@@ -7,9 +7,11 @@ import {
   CachedMethods,
   CacheHeaderBehavior,
   CachePolicy,
+  type CachePolicyProps,
   CacheQueryStringBehavior,
   Function as CloudFrontFunction,
   Distribution,
+  type DistributionProps,
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
@@ -19,9 +21,11 @@ import {
   OriginRequestCookieBehavior,
   OriginRequestHeaderBehavior,
   OriginRequestPolicy,
+  type OriginRequestPolicyProps,
   OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   ResponseHeadersPolicy,
+  type ResponseHeadersPolicyProps,
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -69,6 +73,89 @@ export interface VerificationCdnProps {
   readonly scanLog?: IRealtimeLogConfigRef;
 }
 
+/** Checked before anything is built: a wrong host or certificate would otherwise fail only at deploy time. */
+const checkProps = (props: VerificationCdnProps): void => {
+  if ((props.verifyDomainName === undefined) !== (props.certificateArn === undefined)) {
+    throw new Error('verifyDomainName and certificateArn must be given together');
+  }
+  if (props.verifyDomainName !== undefined && !HOST_NAME_PATTERN.test(props.verifyDomainName)) {
+    throw new Error(`verifyDomainName must be a lower-case host name, got "${props.verifyDomainName}"`);
+  }
+  const certificateArn = props.certificateArn;
+  if (certificateArn !== undefined && !Token.isUnresolved(certificateArn) && certificateArn.split(':')[3] !== 'us-east-1') {
+    throw new Error('CloudFront only accepts ACM certificates from us-east-1');
+  }
+};
+
+const VERIFY_CACHE_POLICY: CachePolicyProps = {
+  comment: 'Verification verdicts: path + AI 8030 + normalized Accept; the origin sets s-maxage',
+  // linkType and Accept-Language are the GS1 resolver's: the viewer-request function
+  // forwards one validated linkType, and a language only where a redirect depends on it.
+  queryStringBehavior: CacheQueryStringBehavior.allowList('8030', 'linkType', 'lang'),
+  headerBehavior: CacheHeaderBehavior.allowList('Accept', 'Accept-Language'),
+  cookieBehavior: CacheCookieBehavior.none(),
+  // The origin decides: 60 s for a verdict that can change (recall, expiry), a day for an
+  // invalid signature, no-store for errors. Nothing is cached without its say-so.
+  minTtl: Duration.seconds(0),
+  defaultTtl: Duration.seconds(0),
+  maxTtl: Duration.days(1),
+  enableAcceptEncodingGzip: true,
+  enableAcceptEncodingBrotli: true,
+};
+
+// What the cache key holds is forwarded anyway; this policy adds nothing to it, so the
+// origin can never answer from a header, cookie or parameter the key does not hold. No
+// viewer-location header either: a scan's place comes from the real-time log's c-country
+// and c-ip (shared/domain/scan-log.ts), never from headers.
+const VERIFY_ORIGIN_REQUEST_POLICY: OriginRequestPolicyProps = {
+  comment: 'Verification: the cache key and nothing else',
+  headerBehavior: OriginRequestHeaderBehavior.none(),
+  queryStringBehavior: OriginRequestQueryStringBehavior.none(),
+  cookieBehavior: OriginRequestCookieBehavior.none(),
+};
+
+// The origin request policy forwards no Origin header, so API Gateway cannot add CORS
+// headers to cached answers: CloudFront adds them (the same for every origin, so they
+// never split the cache).
+const VERIFY_CORS_POLICY: ResponseHeadersPolicyProps = {
+  comment: 'GS1 resolver CORS on the verification paths',
+  corsBehavior: {
+    accessControlAllowOrigins: ['*'],
+    accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+    accessControlAllowHeaders: ['Accept', 'Accept-Language'],
+    accessControlExposeHeaders: ['Link', 'Location'],
+    accessControlAllowCredentials: false,
+    accessControlMaxAge: Duration.days(1),
+    originOverride: true,
+  },
+};
+
+// The verify page checks signatures on the phone against these keys: cached as long as
+// the origin says (get-jwks), nothing from the viewer in the key.
+const JWKS_CACHE_POLICY: CachePolicyProps = {
+  comment: 'The public signing keys (JWKS): path only; the origin sets the lifetime',
+  queryStringBehavior: CacheQueryStringBehavior.none(),
+  headerBehavior: CacheHeaderBehavior.none(),
+  cookieBehavior: CacheCookieBehavior.none(),
+  minTtl: Duration.seconds(0),
+  defaultTtl: Duration.seconds(0),
+  maxTtl: Duration.days(1),
+  enableAcceptEncodingGzip: true,
+  enableAcceptEncodingBrotli: true,
+};
+
+const JWKS_PATH = '/.well-known/jwks.json';
+
+/** The API as CloudFront's origin, over TLS 1.2 only. */
+const apiOriginOf = (props: VerificationCdnProps): HttpOrigin =>
+  new HttpOrigin(props.apiDomainName, {
+    protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    // The API's authorizer refuses every request without it: the API cannot be called
+    // around this distribution, its WAF and its cache.
+    customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
+  });
+
 /**
  * The public front door: one CloudFront distribution for the whole API, WAF in front.
  * Only the verification paths are cached, keyed by path + AI 8030 + an Accept normalized
@@ -89,148 +176,34 @@ export class VerificationCdn extends Construct {
 
   public constructor(scope: Construct, id: string, props: VerificationCdnProps) {
     super(scope, id);
-    if ((props.verifyDomainName === undefined) !== (props.certificateArn === undefined)) {
-      throw new Error('verifyDomainName and certificateArn must be given together');
-    }
-    if (props.verifyDomainName !== undefined && !HOST_NAME_PATTERN.test(props.verifyDomainName)) {
-      throw new Error(`verifyDomainName must be a lower-case host name, got "${props.verifyDomainName}"`);
-    }
-    const certificateArn = props.certificateArn;
-    if (certificateArn !== undefined && !Token.isUnresolved(certificateArn) && certificateArn.split(':')[3] !== 'us-east-1') {
-      throw new Error('CloudFront only accepts ACM certificates from us-east-1');
-    }
+    checkProps(props);
+    // Construct ids are part of the deployed logical ids, and the order below is the
+    // template's resource order: keep both.
+    this.logBucket = this.createLogBucket();
+    const apiOrigin = apiOriginOf(props);
+    this.viewerRequest = this.viewerRequestFunction(
+      'VerifyViewerRequest',
+      'One raw AI 8030 and a normalized Accept: the origin sees exactly the cache key',
+      VERIFY_REQUEST_SOURCE,
+    );
+    this.apiViewerRequest = this.viewerRequestFunction(
+      'ApiViewerRequest',
+      'A missing Authorization header reaches the authorizer as one, so it can answer why',
+      API_REQUEST_SOURCE,
+    );
+    this.verifyCachePolicy = new CachePolicy(this, 'VerifyCachePolicy', VERIFY_CACHE_POLICY);
+    this.verifyOriginRequestPolicy = new OriginRequestPolicy(this, 'VerifyOriginRequestPolicy', VERIFY_ORIGIN_REQUEST_POLICY);
+    this.verifyCorsPolicy = new ResponseHeadersPolicy(this, 'VerifyCorsPolicy', VERIFY_CORS_POLICY);
+    const jwksCachePolicy = new CachePolicy(this, 'JwksCachePolicy', JWKS_CACHE_POLICY);
 
-    this.logBucket = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      // CloudFront standard logging writes objects with an ACL, so ACLs must stay enabled.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    pinLogicalId(this.logBucket, 'CdnAccessLogsF2114EF2');
-    Validations.of(this.logBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is itself the access-log destination (CloudFront logs); logging it would log the logs.',
-    });
-
-    const apiOrigin = new HttpOrigin(props.apiDomainName, {
-      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-      // The API's authorizer refuses every request without it: the API cannot be called
-      // around this distribution, its WAF and its cache.
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifySecret.secretValue.unsafeUnwrap() },
-    });
-    this.viewerRequest = new CloudFrontFunction(this, 'VerifyViewerRequest', {
-      comment: 'One raw AI 8030 and a normalized Accept: the origin sees exactly the cache key',
-      code: FunctionCode.fromInline(VERIFY_REQUEST_SOURCE),
-      runtime: FunctionRuntime.JS_2_0,
-    });
-    this.apiViewerRequest = new CloudFrontFunction(this, 'ApiViewerRequest', {
-      comment: 'A missing Authorization header reaches the authorizer as one, so it can answer why',
-      code: FunctionCode.fromInline(API_REQUEST_SOURCE),
-      runtime: FunctionRuntime.JS_2_0,
-    });
-    this.verifyCachePolicy = new CachePolicy(this, 'VerifyCachePolicy', {
-      comment: 'Verification verdicts: path + AI 8030 + normalized Accept; the origin sets s-maxage',
-      // linkType and Accept-Language are the GS1 resolver's: the viewer-request function
-      // forwards one validated linkType, and a language only where a redirect depends on it.
-      queryStringBehavior: CacheQueryStringBehavior.allowList('8030', 'linkType', 'lang'),
-      headerBehavior: CacheHeaderBehavior.allowList('Accept', 'Accept-Language'),
-      cookieBehavior: CacheCookieBehavior.none(),
-      // The origin decides: 60 s for a verdict that can change (recall, expiry), a day for an
-      // invalid signature, no-store for errors. Nothing is cached without its say-so.
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.seconds(0),
-      maxTtl: Duration.days(1),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
-    // What the cache key holds is forwarded anyway; this policy adds nothing to it, so the
-    // origin can never answer from a header, cookie or parameter the key does not hold. No
-    // viewer-location header either: a scan's place comes from the real-time log's c-country
-    // and c-ip (shared/scans/domain/scan-log.ts), never from headers.
-    this.verifyOriginRequestPolicy = new OriginRequestPolicy(this, 'VerifyOriginRequestPolicy', {
-      comment: 'Verification: the cache key and nothing else',
-      headerBehavior: OriginRequestHeaderBehavior.none(),
-      queryStringBehavior: OriginRequestQueryStringBehavior.none(),
-      cookieBehavior: OriginRequestCookieBehavior.none(),
-    });
-    // The origin request policy forwards no Origin header, so API Gateway cannot add CORS
-    // headers to cached answers: CloudFront adds them (the same for every origin, so they
-    // never split the cache).
-    this.verifyCorsPolicy = new ResponseHeadersPolicy(this, 'VerifyCorsPolicy', {
-      comment: 'GS1 resolver CORS on the verification paths',
-      corsBehavior: {
-        accessControlAllowOrigins: ['*'],
-        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
-        accessControlAllowHeaders: ['Accept', 'Accept-Language'],
-        accessControlExposeHeaders: ['Link', 'Location'],
-        accessControlAllowCredentials: false,
-        accessControlMaxAge: Duration.days(1),
-        originOverride: true,
-      },
-    });
-    // The verify page checks signatures on the phone against these keys: cached as long as
-    // the origin says (get-jwks), nothing from the viewer in the key.
-    const jwksCachePolicy = new CachePolicy(this, 'JwksCachePolicy', {
-      comment: 'The public signing keys (JWKS): path only; the origin sets the lifetime',
-      queryStringBehavior: CacheQueryStringBehavior.none(),
-      headerBehavior: CacheHeaderBehavior.none(),
-      cookieBehavior: CacheCookieBehavior.none(),
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.seconds(0),
-      maxTtl: Duration.days(1),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
-    const uncached: BehaviorOptions = {
-      origin: apiOrigin,
-      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      allowedMethods: AllowedMethods.ALLOW_ALL,
-      cachePolicy: CachePolicy.CACHING_DISABLED,
-      // API Gateway rejects a Host that is not its own; with caching disabled this policy
-      // also forwards Authorization. It also has CloudFront add its viewer-location headers:
-      // the counterfeit-report rate limit and the report's place read CloudFront-Viewer-Address
-      // and -Country (shared/reports/http/report-request.ts), never -Country-Region or -City: CloudFront
-      // does not set those on requests from the AWS network, so a viewer's own could get through.
-      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      compress: true,
-      functionAssociations: [{ function: this.apiViewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
-    };
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'TraceSeal public verification host and API front door',
-      defaultBehavior: uncached,
+      defaultBehavior: this.uncachedBehavior(apiOrigin),
       additionalBehaviors: Object.fromEntries([
-        [
-          '/.well-known/jwks.json',
-          {
-            origin: apiOrigin,
-            viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-            allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-            cachedMethods: CachedMethods.CACHE_GET_HEAD,
-            cachePolicy: jwksCachePolicy,
-            originRequestPolicy: this.verifyOriginRequestPolicy,
-            compress: true,
-          },
-        ],
+        [JWKS_PATH, this.jwksBehavior(apiOrigin, jwksCachePolicy)],
         ...VERIFY_PATH_PATTERNS.map((pattern): [string, BehaviorOptions] => [
           pattern,
-          {
-            origin: apiOrigin,
-            viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-            // OPTIONS reaches the viewer-request function, which answers the CORS preflight.
-            allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-            cachedMethods: CachedMethods.CACHE_GET_HEAD,
-            responseHeadersPolicy: this.verifyCorsPolicy,
-            cachePolicy: this.verifyCachePolicy,
-            originRequestPolicy: this.verifyOriginRequestPolicy,
-            compress: true,
-            functionAssociations: [{ function: this.viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
-            realtimeLogConfig: props.scanLog,
-          },
+          this.verifyBehavior(apiOrigin, props.scanLog),
         ]),
       ]),
       errorResponses: UNCACHED_ERROR_CODES.map((httpStatus) => ({ httpStatus, ttl: Duration.seconds(0) })),
@@ -240,19 +213,104 @@ export class VerificationCdn extends Construct {
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
       webAclId: props.webAclArn,
-      ...(props.certificateArn === undefined || props.verifyDomainName === undefined
-        ? {}
-        : {
-            domainNames: [props.verifyDomainName],
-            certificate: Certificate.fromCertificateArn(this, 'VerifyCertificate', props.certificateArn),
-            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
-          }),
+      ...this.customDomain(props),
     });
     // Without a custom domain, codes print this distribution's own host name: a replaced
     // distribution would break every label already printed.
     pinLogicalId(this.distribution, 'Distribution830FAC52');
     this.baseUrl = `https://${props.verifyDomainName ?? this.distribution.distributionDomainName}`;
+    this.acknowledgeDistributionFindings(props);
+  }
 
+  /** CloudFront's standard logs, kept a year. */
+  private createLogBucket(): Bucket {
+    const bucket = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // CloudFront standard logging writes objects with an ACL, so ACLs must stay enabled.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    pinLogicalId(bucket, 'CdnAccessLogsF2114EF2');
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is itself the access-log destination (CloudFront logs); logging it would log the logs.',
+    });
+    return bucket;
+  }
+
+  private viewerRequestFunction(id: string, comment: string, source: string): CloudFrontFunction {
+    return new CloudFrontFunction(this, id, {
+      comment,
+      code: FunctionCode.fromInline(source),
+      runtime: FunctionRuntime.JS_2_0,
+    });
+  }
+
+  /** Everything but the cached paths: the API itself, never cached. */
+  private uncachedBehavior(origin: HttpOrigin): BehaviorOptions {
+    return {
+      origin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // API Gateway rejects a Host that is not its own; with caching disabled this policy
+      // also forwards Authorization. It also has CloudFront add its viewer-location headers:
+      // the counterfeit-report rate limit and the report's place read CloudFront-Viewer-Address
+      // and -Country (shared/http/report-request.ts), never -Country-Region or -City: CloudFront
+      // does not set those on requests from the AWS network, so a viewer's own could get through.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      compress: true,
+      functionAssociations: [{ function: this.apiViewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
+    };
+  }
+
+  /** The public signing keys, cached by path alone. */
+  private jwksBehavior(origin: HttpOrigin, cachePolicy: CachePolicy): BehaviorOptions {
+    return {
+      origin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      cachedMethods: CachedMethods.CACHE_GET_HEAD,
+      cachePolicy,
+      originRequestPolicy: this.verifyOriginRequestPolicy,
+      compress: true,
+    };
+  }
+
+  /** A verification path: cached by the key the viewer-request function normalizes, every scan logged. */
+  private verifyBehavior(origin: HttpOrigin, scanLog: IRealtimeLogConfigRef | undefined): BehaviorOptions {
+    return {
+      origin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      // OPTIONS reaches the viewer-request function, which answers the CORS preflight.
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: CachedMethods.CACHE_GET_HEAD,
+      responseHeadersPolicy: this.verifyCorsPolicy,
+      cachePolicy: this.verifyCachePolicy,
+      originRequestPolicy: this.verifyOriginRequestPolicy,
+      compress: true,
+      functionAssociations: [{ function: this.viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
+      realtimeLogConfig: scanLog,
+    };
+  }
+
+  /** The host printed in codes with its certificate, or nothing for the `*.cloudfront.net` host. */
+  private customDomain(
+    props: VerificationCdnProps,
+  ): Pick<DistributionProps, 'domainNames' | 'certificate' | 'minimumProtocolVersion'> {
+    if (props.certificateArn === undefined || props.verifyDomainName === undefined) return {};
+    return {
+      domainNames: [props.verifyDomainName],
+      certificate: Certificate.fromCertificateArn(this, 'VerifyCertificate', props.certificateArn),
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+    };
+  }
+
+  private acknowledgeDistributionFindings(props: VerificationCdnProps): void {
     const distribution = Validations.of(this.distribution);
     distribution.acknowledge({
       id: 'AwsSolutions-CFR1',

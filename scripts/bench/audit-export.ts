@@ -1,5 +1,5 @@
 /**
- * `npm run bench` part j (skip with --no-audit-export): an audit export of a generated
+ * The audit-export part of `npm run bench` (skip with --no-audit-export): an audit export of a generated
  * history, its time and peak RSS. Goal: 1,000,000 events with peak RSS <= 256 MB.
  *
  * The history is written straight through the store (event items with the attributes the
@@ -243,7 +243,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   }
 }
 
-/** `npm run bench`'s hook: part j unless --no-audit-export; --audit-export-count N sizes it (default 1,000,000). */
+/** `npm run bench`'s hook: the audit-export part unless --no-audit-export; --audit-export-count N sizes it (default 1,000,000). */
 export const runAuditExportPart = async (args: ReadonlySet<string>): Promise<void> => {
   if (args.has('--no-audit-export')) {
     console.log('j) audit export: skipped (--no-audit-export)');

@@ -1,5 +1,5 @@
 /**
- * The yardstick of part e: a Lambda handler that does nothing but what any DynamoDB-backed
+ * The yardstick of the bundles part: a Lambda handler that does nothing but what any DynamoDB-backed
  * function must, a document client and one GetItem. It is bundled exactly like the real
  * functions, so the difference in size and initialization is what our own code adds.
  */

@@ -1,5 +1,5 @@
 /**
- * Part e of `npm run bench` (skip it with --no-bundles): every function's bundle as the CDK
+ * The bundles part of `npm run bench` (skip it with --no-bundles): every function's bundle as the CDK
  * construct makes it (infra/constructs/traceseal-function.ts: local esbuild, CJS, es2022,
  * minified, linked source map, nothing external), its size, and how long a fresh Node
  * process takes to initialize it (require() of the bundle, with --enable-source-maps as

@@ -1,5 +1,5 @@
 /**
- * What every part of the custody benchmark works with: the services the API handlers call,
+ * What every step of the custody benchmark works with: the services the API handlers call,
  * two organizations and a product, and helpers that issue codes and record events.
  */
 

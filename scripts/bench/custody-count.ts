@@ -1,5 +1,5 @@
 /**
- * Counting what part d asks of DynamoDB. One middleware in the `initialize` step of the
+ * Counting what the custody part asks of DynamoDB. One middleware in the `initialize` step of the
  * module-scope document client sees every send() once (whatever the SDK retries; a second
  * one in `deserialize` counts HTTP attempts, so a retry would show), with the command name
  * from the handler context. On reads it also asks for ReturnConsumedCapacity=TOTAL, to show

@@ -1,5 +1,5 @@
 /**
- * Part d1: DynamoDB requests per event type, by command, and the items each event writes.
+ * Custody step 1: DynamoDB requests per event type, by command, and the items each event writes.
  * One event per ingestEvents call, so every row includes the one GetItem of the caller's
  * organization that a call makes whatever its number of events. After one call that fills
  * the per-container caches (public keys, product, organizations), the scenario runs twice

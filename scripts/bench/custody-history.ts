@@ -1,5 +1,5 @@
 /**
- * Part d2b: a scan of a unit with a long history (1,000 pack/unpack events, the per-code
+ * Custody step 2b: a scan of a unit with a long history (1,000 pack/unpack events, the per-code
  * limit) beside one with a short history (2 events): requests, read units and answer size
  * must be the same, since a scan reads state items and never a chain.
  */

@@ -1,7 +1,7 @@
 /**
- * Part d of `npm run bench` (skip it with --no-custody): what the custody event pipeline
- * asks of DynamoDB, and how fast it records events, measured in this process against
- * DynamoDB Local (in memory) through the same services the API handlers call.
+ * The custody part of `npm run bench` (skip it with --no-custody): what the custody event
+ * pipeline asks of DynamoDB, and how fast it records events, measured in this process
+ * against DynamoDB Local (in memory) through the same services the API handlers call.
  *
  *   1. DynamoDB requests per event type, by command, and the items each event writes
  *      (custody-event-types.ts).
@@ -11,7 +11,7 @@
  *      (custody-history.ts).
  *   3. Events recorded per second, one ingestEvents call at a time (custody-throughput.ts).
  *
- * This file holds the shapes the parts share and what they return; custody.ts runs them.
+ * This file holds the shapes the steps share and what they return; custody.ts runs them.
  */
 
 import { withCheckDigit } from '#kernel/codes/gtin';

@@ -1,5 +1,5 @@
 /**
- * Part d2: shipping and then receiving a pallet of 1, 100 and 10,000 units. Requests and
+ * Custody step 2: shipping and then receiving a pallet of 1, 100 and 10,000 units. Requests and
  * items written must not depend on the size (custody of packed units resolves through the
  * container). Then a unit inside each pallet is verified through verifyScannedCode, and the
  * unit in the 10,000 pallet must show custody `at_distributor`. Last, the big pallet's whole
@@ -11,7 +11,7 @@ import { type CustodyContext, chunk, pick } from './custody-context';
 import { counted, type OpCount, sameRequests } from './custody-count';
 import { GTIN, type LotRecall, type LotRecallRepeated, MAX_CODES, PACKING_EVENTS_PER_CALL, type SizeRow } from './custody-model';
 
-/** Container sizes of this part. */
+/** Container sizes of this step. */
 const PALLET_SIZES = [1, 100, 10_000] as const;
 const REPEATED_RECALLS = 100;
 

@@ -1,4 +1,4 @@
-/** The custody tables that `npm run bench` prints for part d. */
+/** The custody tables that `npm run bench` prints for its custody part. */
 import type { OpCount, Tally } from './custody-count';
 import { type CustodyResult, MAX_CODES, MULTI, SINGLE, type SizeRow } from './custody-model';
 import { fmt, table } from './measure';

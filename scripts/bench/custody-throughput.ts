@@ -1,5 +1,5 @@
 /**
- * Part d3: events recorded per second, calling ingestEvents in-process (no HTTP), one call
+ * Custody step 3: events recorded per second, calling ingestEvents in-process (no HTTP), one call
  * at a time: single-unit shipping events in calls of 100 and 48-unit shipping events in
  * calls of 5, median over interleaved rounds that stop at a number of events or a time,
  * whichever comes first. DynamoDB Local's CPU (java) is not in the Node CPU figures.

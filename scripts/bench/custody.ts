@@ -1,7 +1,7 @@
 /**
- * Runs part d of `npm run bench` (custody-model.ts says what each part measures): starts
- * DynamoDB Local in memory, runs the parts in order on one set of organizations and codes,
- * and stops DynamoDB Local again, also when a part fails.
+ * Runs the custody part of `npm run bench` (custody-model.ts says what each of its steps
+ * measures): starts DynamoDB Local in memory, runs the steps in order on one set of
+ * organizations and codes, and stops DynamoDB Local again, also when a step fails.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ export const benchCustody = async (options: { verbose?: boolean } = {}): Promise
   const { startLocalRuntime } = await import('../local/runtime');
 
   // The document client is created once per process and keeps the endpoint of its first
-  // request, and the table name is read once: if part c already ran, they point at the
+  // request, and the table name is read once: if the end-to-end part already ran, they point at the
   // DynamoDB Local it stopped. Start ours on the same port with the same table name.
   const previous = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   const dynamoPort = previous === undefined ? undefined : Number(new URL(previous).port);

@@ -1,5 +1,5 @@
 /**
- * Part c of `npm run bench` (skip it with --no-e2e): verification requests per second
+ * The end-to-end part of `npm run bench` (skip it with --no-e2e): verification requests per second
  * through the local gateway and handlers with DynamoDB Local in memory. No goal; for
  * reference, since the load generator, gateway, handlers and DynamoDB Local share the cores.
  */
@@ -23,7 +23,7 @@ export interface E2eResult {
 
 let stopRuntime: (() => Promise<void>) | undefined;
 
-/** Stops the local runtime if part c is running (signal handlers call this). */
+/** Stops the local runtime if the end-to-end part is running (signal handlers call this). */
 export const stopEndToEndRuntime = async (): Promise<void> => {
   const stop = stopRuntime;
   stopRuntime = undefined;

@@ -1,5 +1,5 @@
 /**
- * The keys and codes parts a and b work on, all in memory (no database): three signing
+ * The keys and codes the signing and verification parts work on, all in memory (no database): three signing
  * keys as a rotation leaves them, the public keys as the verify cache holds them, a serial
  * codec, and a message exactly as long as the canonical element string our codes sign, for
  * the raw crypto baselines.

@@ -1,6 +1,7 @@
 /**
- * What `npm run bench` prints: a header naming the machine, the table of parts a to c with
- * PASS/MISS per goal, the custody tables of part d, and last one JSON line with every figure.
+ * What `npm run bench` prints: a header naming the machine, the table of the signing,
+ * verification and end-to-end parts with PASS/MISS per goal, the custody tables, and last one
+ * JSON line with every figure.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';

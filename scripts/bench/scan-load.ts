@@ -1,5 +1,5 @@
 /**
- * The load generator of part f, run in its own process so that the process under test
+ * The load generator of the scan-throughput part, run in its own process so that the process under test
  * (gateway and handlers) is charged only for its own CPU. Reads a JSON job on argv[2]
  * ({ url, paths, connections, seconds }) and prints autocannon's figures as one JSON line.
  */

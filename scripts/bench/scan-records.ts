@@ -1,5 +1,5 @@
 /**
- * Part g of `npm run bench` (skip it with --no-scan-records): the cost of recording scans,
+ * The scan-records part of `npm run bench` (skip it with --no-scan-records): the cost of recording scans,
  * off the scan path, in one run against DynamoDB Local in memory:
  *  - the bare parse rate of CloudFront real-time log lines, each viewer's address looked
  *    up in the offline IP database as the aggregator does (CPU, no I/O);

@@ -1,5 +1,5 @@
 /**
- * The tables of parts e (bundles) and f (scans) of `npm run bench`, printed after the
+ * The tables of the bundles and scan-throughput parts of `npm run bench`, printed after the
  * others, and their figures as one JSON line of their own.
  */
 import { BARE, type BundlesResult, GOAL_INIT_RATIO, GOAL_VERIFY_BYTES } from './bundles';

@@ -1,5 +1,5 @@
 /**
- * Part f of `npm run bench` (skip it with --no-scan): public scans through the local
+ * The scan-throughput part of `npm run bench` (skip it with --no-scan): public scans through the local
  * gateway, measured with autocannon from a separate process (scan-load.ts).
  *  - Throughput: valid, distinct unit codes (nothing in front caches them) against the same
  *    gateway code answering a constant from a stand-in verify function: the ratio is what

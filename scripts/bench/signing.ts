@@ -1,5 +1,5 @@
 /**
- * Part a of `npm run bench`: codes per CPU-second (= per core; the path is single-threaded)
+ * The signing part of `npm run bench`: codes per CPU-second (= per core; the path is single-threaded)
  * of signCodes (serial codec + canonical string + ES256) against raw crypto.sign on a
  * message of the same size, and where one signCodes code spends its time.
  */

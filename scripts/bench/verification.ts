@@ -1,5 +1,5 @@
 /**
- * Part b of `npm run bench`: verification before any database read (parseDigitalLink +
+ * The verification part of `npm run bench`: verification before any database read (parseDigitalLink +
  * splitDigsig + key from an in-memory map + verifyCodeSignature) in CPU ms per code, beside
  * raw crypto.verify on a message of the same size.
  */

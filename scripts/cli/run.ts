@@ -10,10 +10,10 @@
 import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseDigitalLink } from '#kernel/codes/digital-link';
 import { splitDigsig, verifyCodeSignature } from '#kernel/codes/signature';
 import { downloadResuming, type FetchLike } from './download';
+import { type IssueCommand, parseIssueArgs, USAGE } from './issue-args';
 import { createProgress, type ProgressWriter } from './progress';
 
 export class CliError extends Error {}
@@ -25,11 +25,6 @@ export interface CliIo {
   fetch: FetchLike & ((url: string, init?: RequestInit) => Promise<Response>);
   pollMs?: number;
 }
-
-const USAGE = `Usage: traceseal issue --gtin <GTIN-14> --lot <lot> --count <n> [--format csv,pdf,...] [--out dir]
-                      [--production-date YYYY-MM-DD] [--ecc L|M|Q|H] [--module-mm 0.5] [--label-mm 38x45] [--cut-marks]
-                      [--token <token> | env TRACESEAL_TOKEN] [--url <base> | env TRACESEAL_URL]
-Formats: csv, ndjson, zpl, pdf, svg-zip, png-zip (default csv).`;
 
 interface Output {
   format: string;
@@ -138,56 +133,15 @@ export const verifySample = async (uris: string[], jwks: { keys: (JsonWebKey & {
   return checked;
 };
 
-export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      gtin: { type: 'string' },
-      lot: { type: 'string' },
-      count: { type: 'string' },
-      format: { type: 'string', default: 'csv' },
-      out: { type: 'string', default: '.' },
-      'production-date': { type: 'string' },
-      ecc: { type: 'string' },
-      'module-mm': { type: 'string' },
-      'label-mm': { type: 'string' },
-      'cut-marks': { type: 'boolean' },
-      token: { type: 'string' },
-      url: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help === true || positionals[0] !== 'issue') {
-    io.out.write(`${USAGE}\n`);
-    return values.help === true ? 0 : 2;
-  }
-  const token = values.token ?? io.env.TRACESEAL_TOKEN ?? '';
-  const base = (values.url ?? io.env.TRACESEAL_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
-  const count = Number(values.count);
-  if (values.gtin === undefined || values.lot === undefined || !Number.isInteger(count) || count < 1) {
-    throw new CliError(`--gtin, --lot and a positive --count are required.\n${USAGE}`);
-  }
-  if (token === '') throw new CliError('No token: set TRACESEAL_TOKEN or pass --token.');
-  const [labelWidthMm, labelHeightMm] = (values['label-mm'] ?? '').split('x').map(Number);
-  const labels = {
-    formats: values.format.split(','),
-    ...(values.ecc ? { ecc: values.ecc } : {}),
-    ...(values['module-mm'] ? { moduleMm: Number(values['module-mm']) } : {}),
-    ...(labelWidthMm && labelHeightMm ? { labelWidthMm, labelHeightMm } : {}),
-    ...(values['cut-marks'] === true ? { cutMarks: true } : {}),
-  };
-  const body = {
-    gtin: values.gtin,
-    lot: values.lot,
-    productionDate: values['production-date'] ?? new Date().toISOString().slice(0, 10),
-    count,
-    labels,
-  };
+type Call = (method: string, path: string, json?: unknown) => Promise<Response>;
+type Progress = ReturnType<typeof createProgress>;
+
+/** Calls to the service with the command's token; one that sends a body carries the command's idempotency key. */
+const serviceCaller = (io: CliIo, { base, token, body }: IssueCommand): Call => {
   // The same request always carries the same key: running the command again after a crash
   // or a dropped connection picks up the same job instead of issuing the lot twice.
   const idempotencyKey = `cli-${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 40)}`;
-  const call = async (method: string, path: string, json?: unknown): Promise<Response> => {
+  return async (method, path, json) => {
     try {
       return await io.fetch(`${base}${path}`, {
         method,
@@ -201,12 +155,17 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
       throw networkError(base, error);
     }
   };
+};
 
-  const created = await call('POST', '/v1/batches', body);
-  if (created.status !== 202) throw await explain(created, values.gtin);
-  let batch = ((await created.json()) as { batch: BatchView }).batch;
-  io.err.write(`Batch ${batch.id}: ${count.toLocaleString('en')} codes of ${batch.gtin} lot ${batch.lot}\n`);
-  const progress = createProgress(io.err);
+/** Polls the job until it is done, showing its stages; the batch as it stands when done. */
+const followJob = async (
+  call: Call,
+  command: IssueCommand,
+  started: BatchView,
+  io: CliIo,
+  progress: Progress,
+): Promise<BatchView> => {
+  let batch = started;
   // Each stage is shown, in order, until it is complete; a stage the job went through between
   // two polls is shown complete, so no stage is skipped and none stands in for the next.
   let shown = -1;
@@ -221,7 +180,7 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
       if (stage !== undefined) progress.stage(stage.label, stage.total, stage.unit);
     }
     progress.update(stages[current]?.done ?? 0);
-    if (batch.progress?.state === 'done') break;
+    if (batch.progress?.state === 'done') return batch;
     if (batch.progress?.state === 'failed') {
       throw new CliError(
         `Batch ${batch.id} stopped after repeated errors on the service. Run the same command again to resume it where it stopped; codes already made are kept.`,
@@ -229,16 +188,23 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     }
     await new Promise((r) => setTimeout(r, io.pollMs ?? 1000));
     const polled = await call('GET', `/v1/batches/${batch.id}`);
-    if (polled.status !== 200) throw await explain(polled, values.gtin);
+    if (polled.status !== 200) throw await explain(polled, command.body.gtin);
     batch = (await polled.json()) as BatchView;
   }
-  progress.finish();
+};
 
-  await mkdir(values.out, { recursive: true });
+/** Every label file of the batch into `out`, a dropped download resumed where it stopped. */
+const downloadOutputs = async (
+  batch: BatchView,
+  out: string,
+  io: CliIo,
+  progress: Progress,
+): Promise<{ format: string; path: string }[]> => {
+  await mkdir(out, { recursive: true });
   const files: { format: string; path: string }[] = [];
   for (const output of batch.outputs ?? []) {
     const name = decodeURIComponent(new URL(output.url).pathname.split('/').pop() ?? output.format);
-    const path = join(values.out, name);
+    const path = join(out, name);
     progress.stage(`downloading ${name}`, output.bytes, 'bytes');
     let got = 0;
     const { resumed } = await downloadResuming(output, path, {
@@ -260,8 +226,16 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     );
     files.push({ format: output.format, path });
   }
+  return files;
+};
 
-  // Offline: the codes come from the downloaded files, the keys from the public JWKS.
+/** Offline: the codes come from the downloaded files, the keys from the public JWKS. The number of codes checked. */
+const verifyDownloaded = async (
+  call: Call,
+  batch: BatchView,
+  files: { format: string; path: string }[],
+  progress: Progress,
+): Promise<number> => {
   const jwksResponse = await call('GET', '/.well-known/jwks.json');
   const jwks = (await jwksResponse.json()) as { keys: (JsonWebKey & { kid?: string })[] };
   const source = files.find((f) => ['csv', 'ndjson', 'zpl'].includes(f.format));
@@ -276,6 +250,29 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
   const checked = await verifySample(uris, jwks);
   progress.update(checked);
   progress.finish();
+  return checked;
+};
+
+export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
+  const args = parseIssueArgs(argv, io.env);
+  if (args.kind === 'usage') {
+    io.out.write(`${USAGE}\n`);
+    return args.exitCode;
+  }
+  if (args.kind === 'invalid') throw new CliError(args.message);
+  const { command } = args;
+  const call = serviceCaller(io, command);
+
+  const created = await call('POST', '/v1/batches', command.body);
+  if (created.status !== 202) throw await explain(created, command.body.gtin);
+  const started = ((await created.json()) as { batch: BatchView }).batch;
+  io.err.write(`Batch ${started.id}: ${command.body.count.toLocaleString('en')} codes of ${started.gtin} lot ${started.lot}\n`);
+  const progress = createProgress(io.err);
+  const batch = await followJob(call, command, started, io, progress);
+  progress.finish();
+
+  const files = await downloadOutputs(batch, command.out, io, progress);
+  const checked = await verifyDownloaded(call, batch, files, progress);
   io.out.write(`Done: ${files.map((f) => f.path).join(', ')}; ${checked} sampled codes verified offline against the JWKS.\n`);
   return 0;
 };

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import type { RouteDefinition } from '#kernel/http/route-definition';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  Context,
+} from 'aws-lambda';
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
-import { ALL_ROUTES, routeKeysOf } from '#shared/app/routes';
+import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/app/routes';
 import type { GatewayAnswer } from '#shared/scans/domain/scan-log';
 import { markAbsentAuthorization, originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
 import { serveLocalIssuer } from './issuer-endpoints';
 import { serveLabelLink, serveReportPhotoLink } from './label-links';
+import { authorizerEvent, lambdaContext, proxyEvent, type RoutedRequest } from './lambda-events';
 import type { LocalIssuer } from './local-issuer';
 
 /**
@@ -105,36 +111,6 @@ const decodePath = (encoded: string): string | undefined => {
   }
 };
 
-const isTextual = (contentType: string | undefined): boolean =>
-  contentType === undefined ||
-  /^(text\/|application\/([a-z0-9.+-]*\+)?(json|xml|x-ndjson|x-www-form-urlencoded))/i.test(contentType);
-
-/** The deployed HTTP functions' timeout (29 s, under API Gateway's 30 s integration limit). */
-export const LOCAL_FUNCTION_TIMEOUT_MS = 29_000;
-
-/**
- * The Lambda context a function receives; the unit tests' event factories use it too. Its
- * remaining time counts down from the invocation's start as Lambda's does, so handlers that
- * bound their work by it behave here as they do deployed.
- */
-export const lambdaContext = (functionName: string, requestId: string, timeoutMs = LOCAL_FUNCTION_TIMEOUT_MS): Context => {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
-
 export interface GatewayOptions {
   /** Its JWKS and token endpoints are served under /local-issuer/ (issuer-endpoints.ts). */
   issuer: LocalIssuer;
@@ -157,135 +133,139 @@ const identitySources = (route: RouteDefinition, headers: Record<string, string>
   return values.every((value): value is string => value !== undefined && value !== '') ? values : undefined;
 };
 
-export const createGateway = ({
-  issuer,
-  originVerifyValue,
-  loadHandler,
-  onAnswer,
-  simulateViewerLocation = false,
-}: GatewayOptions): Server => {
-  const routes = ALL_ROUTES.map(compile);
+/** The most specific route wins: a greedy `{proxy+}` only where no other route matches. */
+const matchRoute = (
+  routes: readonly CompiledRoute[],
+  method: string,
+  pathname: string,
+): { compiled: CompiledRoute; values: string[] } | undefined => {
+  let matched: { compiled: CompiledRoute; values: string[] } | undefined;
+  for (const compiled of routes) {
+    const match = compiled.methods.includes(method) ? compiled.pattern.exec(pathname) : null;
+    if (match !== null && (matched === undefined || matched.compiled.greedy)) matched = { compiled, values: match.slice(1) };
+  }
+  return matched;
+};
 
+/**
+ * What this host serves besides the API (the local issuer, label and export links, report
+ * photos) and the CORS preflight API Gateway answers itself, before routes and authorizers.
+ * True when it answered.
+ */
+const serveBesidesRoutes = async (
+  url: URL,
+  method: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  issuer: LocalIssuer,
+): Promise<boolean> => {
+  if (await serveLocalIssuer(url, req, res, issuer)) return true;
+  if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return true;
+  if (method === 'GET' && (await serveLocalExport(url, res))) return true;
+  if (method === 'GET' && (await serveReportPhotoLink(url, res))) return true;
+  if (method === 'OPTIONS' && req.headers.origin !== undefined && req.headers['access-control-request-method'] !== undefined) {
+    res.writeHead(204, PREFLIGHT_HEADERS).end();
+    return true;
+  }
+  return false;
+};
+
+/** A structured result as API Gateway writes it, with its request id and, to a cross-origin caller, CORS headers. */
+const writeResult = (
+  res: ServerResponse,
+  result: APIGatewayProxyStructuredResultV2,
+  requestId: string,
+  requestOrigin: string | undefined,
+): void => {
+  const responseHeaders: Record<string, string | string[]> = {
+    'x-amzn-requestid': requestId,
+    ...(requestOrigin === undefined ? {} : CORS_HEADERS),
+  };
+  for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name] = String(value);
+  if (result.cookies !== undefined) responseHeaders['set-cookie'] = result.cookies;
+  const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  res.writeHead(result.statusCode ?? 200, responseHeaders).end(body);
+};
+
+/**
+ * API Gateway's REQUEST authorizer step: 401 without the identity sources (the authorizer
+ * is not called), 403 when it refuses, else the context it hands the function.
+ */
+const authorizeRequest = async (
+  loadHandler: GatewayOptions['loadHandler'],
+  route: RouteDefinition,
+  request: RoutedRequest,
+): Promise<{ context: unknown } | 401 | 403> => {
+  const identity = identitySources(route, request.headers, request.routeKey);
+  if (identity === undefined) return 401;
+  const authorize = (await loadHandler(AUTHORIZER_FUNCTION)) as unknown as AuthorizerHandler;
+  const decision = await authorize(authorizerEvent(request, identity), lambdaContext(AUTHORIZER_FUNCTION, request.requestId));
+  return decision.isAuthorized === true ? { context: decision.context } : 403;
+};
+
+/** One request through CloudFront and API Gateway, as far as its function and back. */
+const handleRequest = async (
+  options: GatewayOptions,
+  routes: readonly CompiledRoute[],
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> => {
+  const url = parseRequestTarget(req.url);
+  // API Gateway refuses a path that is not valid percent-encoded UTF-8 before routing.
+  if (url === undefined || decodePath(url.pathname) === undefined) return gatewayError(res, 400, 'Bad Request');
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (await serveBesidesRoutes(url, method, req, res, options.issuer)) return;
+  const matched = matchRoute(routes, method, url.pathname);
+  if (matched === undefined) return gatewayError(res, 404, 'Not Found');
+  const { route, names } = matched.compiled;
+
+  const headers = originHeaders(req, options.simulateViewerLocation ?? false);
+  // CloudFront sets its origin custom header over any the viewer sent.
+  headers[ORIGIN_VERIFY_HEADER] = options.originVerifyValue;
+  markAbsentAuthorization(url.pathname, headers);
+  const request: RoutedRequest = {
+    method,
+    routeKey: `${method} ${route.path}`,
+    routePath: route.path,
+    url,
+    headers,
+    httpVersion: req.httpVersion,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    requestId,
+    at: new Date(),
+  };
+  const authorized = await authorizeRequest(options.loadHandler, route, request);
+  if (authorized === 401) return gatewayError(res, 401, 'Unauthorized');
+  if (authorized === 403) return gatewayError(res, 403, 'Forbidden');
+
+  let body: Buffer | undefined;
+  try {
+    body = await readBody(req);
+  } catch {
+    return gatewayError(res, 413, 'Request Entity Too Large');
+  }
+  const pathParameters =
+    names.length > 0 ? Object.fromEntries(names.map((name, i) => [name, decodePath(matched.values[i] ?? '') ?? ''])) : undefined;
+  const event = proxyEvent(request, { pathParameters, body, authorizerContext: authorized.context });
+  const handler = await options.loadHandler(route.functionName);
+  const result = await handler(event, lambdaContext(route.functionName, requestId));
+  if (typeof result === 'string' || result === undefined || result === null) {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(result ?? '');
+    return;
+  }
+  writeResult(res, result, requestId, req.headers.origin);
+  // The real-time log's stand-in never sees the viewer's address.
+  const { [VIEWER_ADDRESS_HEADER]: _address, ...logged } = headers;
+  options.onAnswer?.({ method, url, status: result.statusCode ?? 200, headers: logged, requestId, at: request.at });
+};
+
+export const createGateway = (options: GatewayOptions): Server => {
+  const routes = ALL_ROUTES.map(compile);
   return createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
-      const url = parseRequestTarget(req.url);
-      // API Gateway refuses a path that is not valid percent-encoded UTF-8 before routing.
-      if (url === undefined || decodePath(url.pathname) === undefined) return gatewayError(res, 400, 'Bad Request');
-      const method = (req.method ?? 'GET').toUpperCase();
-      if (await serveLocalIssuer(url, req, res, issuer)) return;
-      if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return;
-      if (method === 'GET' && (await serveLocalExport(url, res))) return;
-      if (method === 'GET' && (await serveReportPhotoLink(url, res))) return;
-      // API Gateway answers a CORS preflight itself, before routes and authorizers.
-      if (
-        method === 'OPTIONS' &&
-        req.headers.origin !== undefined &&
-        req.headers['access-control-request-method'] !== undefined
-      ) {
-        res.writeHead(204, PREFLIGHT_HEADERS).end();
-        return;
-      }
-      // The most specific route wins: a greedy `{proxy+}` only where no other route matches.
-      let matched: { compiled: CompiledRoute; values: string[] } | undefined;
-      for (const compiled of routes) {
-        const match = compiled.methods.includes(method) ? compiled.pattern.exec(url.pathname) : null;
-        if (match !== null && (matched === undefined || matched.compiled.greedy)) matched = { compiled, values: match.slice(1) };
-      }
-      if (matched === undefined) return gatewayError(res, 404, 'Not Found');
-      const { route, names } = matched.compiled;
-      const routeKey = `${method} ${route.path}`;
-
-      const headers = originHeaders(req, simulateViewerLocation);
-      // CloudFront sets its origin custom header over any the viewer sent.
-      headers[ORIGIN_VERIFY_HEADER] = originVerifyValue;
-      markAbsentAuthorization(url.pathname, headers);
-
-      const identity = identitySources(route, headers, routeKey);
-      if (identity === undefined) return gatewayError(res, 401, 'Unauthorized');
-      const now = new Date();
-      const authorizerRequestContext = {
-        accountId: '000000000000',
-        apiId: 'local',
-        domainName: headers.host ?? 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method,
-          path: url.pathname,
-          protocol: `HTTP/${req.httpVersion}`,
-          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId,
-        routeKey,
-        stage: '$default',
-        time: now.toISOString(),
-        timeEpoch: now.getTime(),
-      };
-      const authorize = (await loadHandler(AUTHORIZER_FUNCTION)) as unknown as AuthorizerHandler;
-      const decision = await authorize(
-        {
-          version: '2.0',
-          type: 'REQUEST',
-          routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${route.path}`,
-          identitySource: identity,
-          routeKey,
-          rawPath: url.pathname,
-          rawQueryString: url.search.replace(/^\?/, ''),
-          cookies: headers.cookie?.split(/;\s*/) ?? [],
-          headers,
-          requestContext: authorizerRequestContext,
-        },
-        lambdaContext(AUTHORIZER_FUNCTION, requestId),
-      );
-      if (decision.isAuthorized !== true) return gatewayError(res, 403, 'Forbidden');
-
-      let raw: Buffer | undefined;
-      try {
-        raw = await readBody(req);
-      } catch {
-        return gatewayError(res, 413, 'Request Entity Too Large');
-      }
-      const query: Record<string, string> = {};
-      for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
-      const textual = isTextual(headers['content-type']);
-      const event: APIGatewayProxyEventV2 = {
-        version: '2.0',
-        routeKey,
-        rawPath: url.pathname,
-        rawQueryString: url.search.replace(/^\?/, ''),
-        cookies: headers.cookie?.split(/;\s*/),
-        headers,
-        queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
-        pathParameters:
-          names.length > 0
-            ? Object.fromEntries(names.map((name, i) => [name, decodePath(matched.values[i] ?? '') ?? '']))
-            : undefined,
-        body: raw === undefined ? undefined : raw.toString(textual ? 'utf8' : 'base64'),
-        isBase64Encoded: raw !== undefined && !textual,
-        requestContext: {
-          ...authorizerRequestContext,
-          authorizer: { lambda: decision.context },
-        } as APIGatewayProxyEventV2['requestContext'],
-      };
-
-      const handler = await loadHandler(route.functionName);
-      const result = await handler(event, lambdaContext(route.functionName, requestId));
-      if (typeof result === 'string' || result === undefined || result === null) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(result ?? '');
-        return;
-      }
-      const responseHeaders: Record<string, string | string[]> = {
-        'x-amzn-requestid': requestId,
-        ...(req.headers.origin === undefined ? {} : CORS_HEADERS),
-      };
-      for (const [name, value] of Object.entries(result.headers ?? {})) responseHeaders[name] = String(value);
-      if (result.cookies !== undefined) responseHeaders['set-cookie'] = result.cookies;
-      const body = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-      res.writeHead(result.statusCode ?? 200, responseHeaders).end(body);
-      // The real-time log's stand-in never sees the viewer's address.
-      const { [VIEWER_ADDRESS_HEADER]: _address, ...logged } = headers;
-      onAnswer?.({ method, url, status: result.statusCode ?? 200, headers: logged, requestId, at: now });
+      await handleRequest(options, routes, req, res, requestId);
     } catch (error) {
       // API Gateway answers an invocation failure this way; our handlers never throw.
       console.error(

@@ -5,12 +5,19 @@
  * which themselves file into the inbox, so it sits above all three.
  */
 
-import { changeInboxStatus, getInboxHistory, visibleEntry } from '#inbox';
-import { checkMove, type InboxChange, type InboxKind, type InboxRecord, type InboxStatus } from '#inbox/contract';
+import {
+  changeInboxStatus,
+  checkMove,
+  getInboxHistory,
+  type InboxChange,
+  type InboxKind,
+  type InboxRecord,
+  type InboxStatus,
+  visibleEntry,
+} from '#inbox';
 import type { Principal } from '#kernel/auth/principal';
 import { BadRequestError, ConflictError } from '#kernel/errors';
-import { getReport, reportPhotoLink, reportStatusWrites } from '#reports';
-import { type Report, reportStatusFor } from '#reports/contract';
+import { getReport, type Report, reportPhotoLink, reportStatusFor, reportStatusWrites } from '#reports';
 import { getAlert } from '#scans';
 import type { Alert } from '#scans/contract';
 

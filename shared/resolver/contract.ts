@@ -4,4 +4,5 @@
  * capability's services.
  */
 export { LINK_TYPE_SYNTAX, type ProductLink } from './domain/link-types';
+export type { ResolverSubject } from './domain/linkset';
 export { LinkTypeParam } from './http/schemas';

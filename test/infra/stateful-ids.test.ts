@@ -52,16 +52,16 @@ const STATEFUL_IDS: Record<string, string> = {
   IdentityAuthorizerLogGroup8A3308D0: 'AWS::Logs::LogGroup',
   GetEventJobLogGroup3D7C7D7A: 'AWS::Logs::LogGroup',
   EventJobsWorkerLogGroup1C963B48: 'AWS::Logs::LogGroup',
-  // Counterfeit reports (issue 10): the photos are evidence.
+  // Counterfeit reports: the photos are evidence.
   ReportStoragePhotosCCA0531B: 'AWS::S3::Bucket',
   ReportStorageAccessLogsADD6B015: 'AWS::S3::Bucket',
   CreateReportLogGroup38C1C60E: 'AWS::Logs::LogGroup',
-  // Issuance jobs (issue 13): label files are printing material until their lifecycle ends.
+  // Issuance jobs: label files are printing material until their lifecycle ends.
   IssuanceJobsLabelKey800DB8D0: 'AWS::KMS::Key',
   IssuanceJobsLabels0287039F: 'AWS::S3::Bucket',
   IssuanceJobsWorkerLogGroup4C950527: 'AWS::Logs::LogGroup',
   ListReportsLogGroup9CB1C7C6: 'AWS::Logs::LogGroup',
-  // Signed audit checkpoints (issue 11).
+  // Signed audit checkpoints.
   AuditLogReadLogGroupC3541619: 'AWS::Logs::LogGroup',
   CreateCheckpointLogGroup69AA342F: 'AWS::Logs::LogGroup',
   AuditCheckpointsCheckpointerLogGroup94600FD8: 'AWS::Logs::LogGroup',
@@ -82,7 +82,7 @@ const STATEFUL_IDS: Record<string, string> = {
   TestReportsLogGroupC553F726: 'AWS::Logs::LogGroup',
   TestReportsLabKeyEncryptionKeyB47F3B5F: 'AWS::KMS::Key',
   TestReportsPdfs04DEE801: 'AWS::S3::Bucket',
-  // Audit exports and the archive (issue 11): Object Lock buckets, five years.
+  // Audit exports and the archive: Object Lock buckets, five years.
   AuditExportsExportKeyE83CCC6F: 'AWS::KMS::Key',
   AuditExports0CF0EA70: 'AWS::S3::Bucket',
   AuditExportsArchive9EE0DADF: 'AWS::S3::Bucket',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factoryWithProduct } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
-/** The public verify route reads GS1-equivalent spellings of a label as that label (issue 9, item 3). */
+/** The public verify route reads GS1-equivalent spellings of a label as that label. */
 let service: TestService;
 let adminToken: string;
 beforeAll(async () => ({ service, adminToken } = await startTestServiceWithAdmin()));

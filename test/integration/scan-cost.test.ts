@@ -68,7 +68,7 @@ describe('the cost of a scan', () => {
     const shortReads = await readsOfScan(short);
     expect(longReads.byCommand).toEqual(shortReads.byCommand);
     // The batch (read fresh: it carries the recall), the unit's custody state and its scan
-    // flag (issue 10: a copied code must answer blocked), the last two side by side: one
+    // flag (a copied code must answer blocked), the last two side by side: one
     // more small read than before the flag existed, never one more round trip.
     expect(longReads.requests).toBeLessThanOrEqual(4);
     expect(shortReads.getsByKind.SUBJECT).toBe(2);

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { RouteDefinition } from '#kernel/http/route-definition';
 import type { Role } from '#kernel/types';
-import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/gateway';
+import type { RouteDefinition } from '#shared/app/routes';
+import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/lambda-events';
 
 /**
  * Payload 2.0 events for handler unit tests, built the way API Gateway (and our local
@@ -47,7 +47,7 @@ export const apiEvent = (route: RouteDefinition, options: EventOptions = {}): AP
       ...(options.as === undefined
         ? {}
         : {
-            // What the Lambda authorizer (shared/app/authorizer.ts) hands to the function.
+            // What the Lambda authorizer (shared/auth/authorizer.ts) hands to the function.
             authorizer: {
               lambda: {
                 orgId: options.as.orgId,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
  * The verify function answers every public scan the CDN has not cached, so what its bundle
  * carries is paid on every cold start. Built as the CDK construct builds it
  * (infra/constructs/traceseal-function.ts), it must not carry zod or the route table, and
- * must stay within the size goal of issue 10 (its init time is measured by `npm run bench`).
+ * must stay within its size goal (its init time is measured by `npm run bench`).
  */
 const ENTRY = fileURLToPath(new URL('../../functions/verify-code/handler.ts', import.meta.url));
 const GOAL_BYTES = 600 * 1024;

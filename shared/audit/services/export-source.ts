@@ -1,13 +1,15 @@
-import { chooseIndex, eventsInOrder, type IndexedEvent } from '#custody';
 import {
   CLOCK_SKEW_TOLERANCE_MS,
   canSee,
+  chooseIndex,
   EPCIS_QUERY_PARAMETERS,
   type EpcisQuery,
   type EventViewer,
+  eventsInOrder,
+  type IndexedEvent,
   matchesEpcisQuery,
   parseEpcisQuery,
-} from '#custody/contract';
+} from '#custody';
 import { type Hash, inclusionProof } from '#kernel/merkle-tree';
 import { type ExportRecord, entryIdOf } from '../domain/export-formats';
 import { type ChunkedLeaves, chunkedRangeHasher, chunkOf } from '../domain/merkle-chunks';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { partiesOfEvents } from '#custody';
-import { parseEpcisQuery, viewerOf } from '#custody/contract';
+import { parseEpcisQuery, partiesOfEvents, viewerOf } from '#custody';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { logger } from '#kernel/logger';
 import { getOrganization } from '#registry';

@@ -1,8 +1,7 @@
 import { createTtlCache } from '#kernel/ttl-cache';
 import type { Product } from '#kernel/types';
-import { getAttachment, getScanAttachments } from '#test-reports';
+import { getAttachment, getScanAttachments, type TestReportSummary, testReportSummary } from '#test-reports';
 import type { AttachedReport } from '#test-reports/contract';
-import { type TestReportSummary, testReportSummary } from '#test-reports/contract';
 import type { LinkTarget } from '../domain/linkset';
 
 /** Kept a minute per container, like products: the CDN keeps a verdict that long anyway. */

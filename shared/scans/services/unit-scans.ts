@@ -1,5 +1,4 @@
-import { getState } from '#custody';
-import { DECOMMISSIONED_STATUSES, subjectIdOf } from '#custody/contract';
+import { DECOMMISSIONED_STATUSES, getState, subjectIdOf } from '#custody';
 import { getBatchByLot } from '#issuance';
 import { createSerialCodec } from '#kernel/codes/serial';
 import { provinceOf } from '#kernel/places/provinces';

@@ -4,17 +4,17 @@
  * chain, so a scan costs the same however long the history (see shared/custody/domain/public-view.ts).
  */
 
-import { getState } from '#custody';
 import {
   type CustodyFacts,
   type CustodyView,
   containersAbove,
   describeCustody,
+  getState,
   organizationsShown,
   type PublicOrg,
   type SubjectRef,
   subjectIdOf,
-} from '#custody/contract';
+} from '#custody';
 import type { Batch } from '#kernel/types';
 import { getOrganizationCached } from '#registry';
 

@@ -1,6 +1,5 @@
-import { lookupContainer } from '#custody';
+import { lookupContainer, subjectIdOf, unitsInside } from '#custody';
 import type { CustodyView } from '#custody/contract';
-import { subjectIdOf, unitsInside } from '#custody/contract';
 import { checkSignatureDetailed, lookupUnit } from '#issuance';
 import type { SignedCode } from '#kernel/codes/digital-link';
 import { getOrganizationCached } from '#registry';

@@ -8,6 +8,7 @@
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExportFormat } from '#shared/custody/export-formats';
+import type { PartyUris } from '#shared/custody/party-names';
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from './dynamodb-client';
 import { JobSlotsFullError, releaseSlot, releaseSlotItem, type SlotClaim, takeSlotItem } from './job-slot-repository';
 import { exportJobKey } from './keys';
@@ -35,6 +36,12 @@ export interface ExportStreamState {
   upload?: { id: string; etags: string[] };
   /** Proofs only: the first and last leaf index of the records written with a proof. */
   leaves?: { first: number; last: number };
+  /**
+   * File only, EPCIS and NDJSON: the organizations its records named so far, in the order
+   * met (at most the worker's bound), so a resumed run names each once and the EPCIS
+   * document's master data holds those of every part.
+   */
+  parties?: PartyUris;
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hashRecordedEvent } from '#shared/custody/chain';
 import type { ExportFormat, ExportRecord } from '#shared/custody/export-formats';
 import { readExportRecords, readLines } from '#shared/custody/export-readers';
+import type { Parties } from '#shared/custody/party-names';
 import { verifyExport } from '#shared/services/audit/export-verify';
 import { chunked, encodeExport, manifestFor, sha256, signedLog, storedEvents, testSigningKey } from '../support/export-fixtures';
 
@@ -29,10 +30,14 @@ const verify = async (
   });
 
 /** An export the service would write of `exported` (each proven at its leaf in the log of `events`). */
-const exportOf = async (format: ExportFormat, exported: readonly { record: ExportRecord; leaf: number }[]) => {
+const exportOf = async (
+  format: ExportFormat,
+  exported: readonly { record: ExportRecord; leaf: number }[],
+  parties: Parties = new Map(),
+) => {
   const log = await signedLog(events, key);
   const records = exported.map(({ record, leaf }) => log.prove(record, leaf));
-  const files = encodeExport(format, records);
+  const files = encodeExport(format, records, parties);
   return { files, manifest: await manifestFor(format, files, records.length, log.head, key), head: log.head };
 };
 const honest = () => events.map((record, leaf) => ({ record, leaf }));
@@ -157,6 +162,48 @@ describe('verify-export', () => {
       expect.stringMatching(/^record 1 .*the sidecar's line is for .*: records were reordered or removed$/),
     );
   });
+
+  it.each(['epcis', 'ndjson'] as const)(
+    '%s: names carry no weight: a renamed organization changes the file hash alone, a record passed off as names is missing',
+    async (format) => {
+      const parties: Parties = new Map([
+        ['urn:traceseal:org:org-factory', { name: 'Hefei Helmets', region: 'CN-AH Hefei' }],
+        ['urn:traceseal:org:org-distributor', { name: 'Wuhu Safety', region: 'CN-AH Wuhu' }],
+      ]);
+      const { files, manifest } = await exportOf(format, honest(), parties);
+      expect(files.file).toContain('Wuhu Safety');
+      const clean = await verify(format, files, manifest);
+      expect(clean.failures).toEqual([]);
+      expect(clean.passed).toContain(`${events.length} inclusion proofs verify against the head`);
+
+      const renamed = await verify(
+        format,
+        { ...files, file: files.file.replace('Wuhu Safety', 'Wuhu Safety (recalled)') },
+        manifest,
+      );
+      expect(renamed.failures).toEqual([
+        expect.stringMatching(/^file: SHA-256 \w+ is not the manifest's \w+: the file was changed$/),
+      ]);
+      expect(renamed.passed).toContain(`${events.length} inclusion proofs verify against the head`);
+
+      if (format === 'ndjson') {
+        // An event's line dressed as a master-data document is no record: the count shows it gone.
+        const lines = files.file.split('\n');
+        const victim = lines.findIndex((line) => line.includes(events[4]?.eventId ?? '?'));
+        const dressed = JSON.stringify({
+          type: 'EPCISDocument',
+          epcisHeader: { epcisMasterData: { vocabularyList: [] } },
+          epcisBody: { eventList: [] },
+          note: lines[victim],
+        });
+        const report = await verify(format, { ...files, file: lines.with(victim, dressed).join('\n') }, manifest);
+        expect(report.ok).toBe(false);
+        expect(report.failures).toContainEqual(
+          `file: ${events.length - 1} records, the manifest says ${events.length}: records were added or removed`,
+        );
+      }
+    },
+  );
 
   it('refuses a manifest not signed by the service, and a sidecar that was changed', async () => {
     const { files, manifest } = await exportOf('ndjson', honest());

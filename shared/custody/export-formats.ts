@@ -5,14 +5,14 @@ import { namesOf, type Parties, type Vocabulary } from './party-names';
  * Audit exports, encoded one record at a time so that a writer never holds more than one
  * event: an EPCIS 2.0 JSON-LD document (its prologue, then each event, then the epilogue),
  * CSV (UTF-8 with a BOM so Excel reads it as UTF-8, RFC 4180 quoting, CRLF) and NDJSON (one
- * stored event per line, byte for byte as stored).
+ * stored event per line, byte for byte as stored, among master-data lines).
  *
  * Every export has a sidecar, `<file>.proofs.ndjson`, one line per record in the same order:
  * its log entry id, stored chain hash and chained subjects, its Merkle leaf index and the
  * inclusion path against the tree head named in the manifest. Keeping proofs beside the
  * data, not in it, leaves the three formats plain (the EPCIS document validates against the
- * official schema untouched, the NDJSON lines are the stored events) and the sidecar is the
- * same whatever the format.
+ * official schema untouched, the NDJSON event lines are the stored events) and the sidecar
+ * is the same whatever the format.
  *
  * Organizations are named beside the events as EPCIS 2.0 master data (see party-names.ts):
  * the EPCIS document carries them in epcisHeader.epcisMasterData, written after epcisBody

@@ -46,6 +46,8 @@ const vocabularyListOf = (header: unknown): unknown[] | undefined => {
   return Array.isArray(masterData.vocabularyList) ? masterData.vocabularyList : undefined;
 };
 
+const MASTER_DATA_LINE_KEYS = new Set(['@context', 'type', 'schemaVersion', 'creationDate', 'epcisHeader', 'epcisBody']);
+
 /**
  * A line is master data when it is an EPCISDocument (no event is one): it must then carry
  * an empty event list, so no record can hide inside it and go uncounted.
@@ -62,7 +64,14 @@ const ndjsonMasterData = (line: string): unknown[] | undefined => {
   if (!isObject(value) || value.type !== 'EPCISDocument') return undefined;
   const body = value.epcisBody;
   const vocabularyList = vocabularyListOf(value.epcisHeader);
-  if (!isObject(body) || !Array.isArray(body.eventList) || body.eventList.length > 0 || vocabularyList === undefined) {
+  if (
+    Object.keys(value).some((key) => !MASTER_DATA_LINE_KEYS.has(key)) ||
+    !isObject(body) ||
+    Object.keys(body).join() !== 'eventList' ||
+    !Array.isArray(body.eventList) ||
+    body.eventList.length > 0 ||
+    vocabularyList === undefined
+  ) {
     throw new ExportFormatError('an NDJSON line is an EPCIS document but not a master-data line (no events, names only)');
   }
   return vocabularyList;

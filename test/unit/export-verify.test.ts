@@ -187,20 +187,29 @@ describe('verify-export', () => {
       expect(renamed.passed).toContain(`${events.length} inclusion proofs verify against the head`);
 
       if (format === 'ndjson') {
-        // An event's line dressed as a master-data document is no record: the count shows it gone.
+        // An event's line passed off as names is no record: the count shows it gone, and names carry nothing else.
         const lines = files.file.split('\n');
         const victim = lines.findIndex((line) => line.includes(events[4]?.eventId ?? '?'));
-        const dressed = JSON.stringify({
-          type: 'EPCISDocument',
-          epcisHeader: { epcisMasterData: { vocabularyList: [] } },
-          epcisBody: { eventList: [] },
-          note: lines[victim],
-        });
-        const report = await verify(format, { ...files, file: lines.with(victim, dressed).join('\n') }, manifest);
+        const names = { type: 'EPCISDocument', epcisHeader: { epcisMasterData: { vocabularyList: [] } } };
+        const dropped = JSON.stringify({ ...names, epcisBody: { eventList: [] } });
+        const report = await verify(format, { ...files, file: lines.with(victim, dropped).join('\n') }, manifest);
         expect(report.ok).toBe(false);
         expect(report.failures).toContainEqual(
           `file: ${events.length - 1} records, the manifest says ${events.length}: records were added or removed`,
         );
+        for (const dressed of [
+          { ...names, epcisBody: { eventList: [] }, note: lines[victim] },
+          { ...names, epcisBody: { eventList: [], note: lines[victim] } },
+        ]) {
+          const refused = await verify(
+            format,
+            { ...files, file: lines.with(victim, JSON.stringify(dressed)).join('\n') },
+            manifest,
+          );
+          expect(refused.failures).toContain(
+            'file: an NDJSON line is an EPCIS document but not a master-data line (no events, names only)',
+          );
+        }
       }
     },
   );

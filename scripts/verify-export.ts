@@ -12,6 +12,8 @@
  * With --api, the export's head must also be one the service published to its witness
  * (GET /v1/audit/witness, read from the Object Lock bucket, not the table), consistent with
  * the newest witnessed head; --no-witness skips that.
+ * Organizations named in the export's master data are counted (--names lists them): the
+ * file's hash covers them, the log's proofs do not, so they never count toward a record.
  * Exits 0 when everything holds, 1 on any failure, 2 on a usage error.
  */
 import { createHash } from 'node:crypto';
@@ -23,6 +25,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '#shared/audit/domain/export-f
 import { readExportRecords, readLines } from '#shared/audit/domain/export-readers';
 import { type KeptHead, verifyExport } from '#shared/audit/services/export-verify';
 import type { WitnessedHeadInput } from '#shared/audit/services/export-verify-log';
+import { namesIn } from '#shared/custody/domain/party-names';
 
 export interface VerifyExportArgs {
   file: string;
@@ -34,20 +37,24 @@ export interface VerifyExportArgs {
   allowUnproven: boolean;
   /** Skip the check against the witness's heads (GET /v1/audit/witness); on by default with --api. */
   noWitness?: boolean;
+  /** List the organizations the export names, "URN = Name (region)". */
+  names?: boolean;
 }
 
 const USAGE =
-  'usage: npm run verify-export -- <file> <manifest> [--proofs <file>] [--jwks <file|url>] [--heads <file|url>] [--api <base url>] [--allow-unproven] [--no-witness]';
+  'usage: npm run verify-export -- <file> <manifest> [--proofs <file>] [--jwks <file|url>] [--heads <file|url>] [--api <base url>] [--allow-unproven] [--no-witness] [--names]';
 
 export const parseArgs = (argv: readonly string[]): VerifyExportArgs | string => {
   const positional: string[] = [];
   const options: Record<string, string> = {};
   let allowUnproven = false;
   let noWitness = false;
+  let names = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--allow-unproven') allowUnproven = true;
     else if (arg === '--no-witness') noWitness = true;
+    else if (arg === '--names') names = true;
     else if (['--proofs', '--jwks', '--heads', '--api'].includes(arg)) {
       const value = argv[++i];
       if (value === undefined) return `${arg} needs a value`;
@@ -58,7 +65,7 @@ export const parseArgs = (argv: readonly string[]): VerifyExportArgs | string =>
   const [file, manifest] = positional;
   if (file === undefined || manifest === undefined || positional.length > 2) return USAGE;
   if (options.jwks === undefined && options.api === undefined) return 'give --jwks <file|url> or --api <base url>';
-  return { file, manifest, allowUnproven, ...(noWitness ? { noWitness } : {}), ...options };
+  return { file, manifest, allowUnproven, ...(noWitness ? { noWitness } : {}), ...(names ? { names } : {}), ...options };
 };
 
 const isUrl = (source: string) => /^https?:\/\//.test(source);
@@ -92,6 +99,19 @@ const sha256OfFile = async (path: string): Promise<string> => {
   return hash.digest('hex');
 };
 
+/**
+ * The organizations named beside the records: what the registry called them when the export
+ * was written, vouched for by the manifest's signature over the file, not by the log.
+ */
+const namesOutput = (names: ReadonlyMap<string, string>, fileIntact: boolean, list: boolean): string[] => {
+  if (names.size === 0) return [];
+  if (!fileIntact) return ["! the organizations' names in this file are not the service's: the file was changed"];
+  return [
+    `! ${names.size} organizations named beside their URNs, as the registry named them at export time: the manifest's signature covers the names, the log's proofs do not`,
+    ...(list ? [...names].sort(([a], [b]) => a.localeCompare(b)).map(([uri, name]) => `  ${uri} = ${name}`) : []),
+  ];
+};
+
 export const runVerifyExport = async (args: VerifyExportArgs): Promise<{ ok: boolean; output: string[] }> => {
   const manifestJws = (await readFile(args.manifest, 'utf8')).trim();
   const claimed = decodeJwt(manifestJws).format;
@@ -112,10 +132,15 @@ export const runVerifyExport = async (args: VerifyExportArgs): Promise<{ ok: boo
     api === undefined || args.noWitness === true
       ? undefined
       : { newest: await witnessed('limit=1'), ofSize: await witnessed(`treeSize=${Number(headSize)}&limit=100`) };
+  const fileSha256 = await sha256OfFile(args.file);
+  const names = new Map<string, string>();
+  const onMasterData = (vocabularyList: unknown) => {
+    for (const [uri, name] of namesIn(vocabularyList)) names.set(uri, name);
+  };
   const report = await verifyExport({
     manifestJws,
     jwks,
-    file: { sha256: await sha256OfFile(args.file), records: readExportRecords(format, createReadStream(args.file, 'utf8')) },
+    file: { sha256: fileSha256, records: readExportRecords(format, createReadStream(args.file, 'utf8'), onMasterData) },
     proofs: { sha256: await sha256OfFile(proofsPath), lines: readLines(createReadStream(proofsPath, 'utf8')) },
     allowUnproven: args.allowUnproven,
     keptHeads,
@@ -135,6 +160,7 @@ export const runVerifyExport = async (args: VerifyExportArgs): Promise<{ ok: boo
   const output = [
     ...report.passed.map((line) => `✓ ${line}`),
     ...report.notes.map((line) => `! ${line}`),
+    ...namesOutput(names, report.manifest?.sha256 === fileSha256, args.names === true),
     ...report.failures.map((line) => `✗ ${line}`),
     ...(api !== undefined && witness === undefined
       ? ["! the export's head was not checked against the witness (--no-witness)"]

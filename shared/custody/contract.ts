@@ -9,7 +9,7 @@ export { EPCIS_CONTEXT } from './domain/epcis';
 export { EPCIS_QUERY_PARAMETERS, type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from './domain/epcis-query';
 export { canSee, type EventViewer, viewerOf } from './domain/event-audience';
 export { eventHashId } from './domain/event-hash';
-export { namesOf, type Parties } from './domain/party-names';
+export { namesOf, newPartiesOf, type Parties, type PartyUris, type Vocabulary, vocabulariesOf } from './domain/party-names';
 export { type CustodyFacts, type CustodyView, describeCustody, organizationsShown, type PublicOrg } from './domain/public-view';
 export { CLOCK_SKEW_TOLERANCE_MS } from './domain/rules';
 export { type BizStep, DECOMMISSIONED_STATUSES, type SubjectRef, subjectIdOf } from './domain/types';

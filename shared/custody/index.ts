@@ -4,7 +4,7 @@ export { lookupContainer } from './services/container-lookup';
 export { chooseIndex } from './services/epcis-query-service';
 export { recallWholeLot } from './services/events/recall-lot';
 export type { EventResult } from './services/events/results';
-export { partiesOfEvents } from './services/party-lookup';
+export { partiesOfEvents, partiesOfUris } from './services/party-lookup';
 export { eventsByEntryId, eventsInOrder, eventsRecordedBetween, type IndexedEvent } from './store/event-index-reader';
 export { putEventIndexRows } from './store/event-index-repository';
 export { getState } from './store/subject-state-repository';

@@ -25,9 +25,11 @@ import {
   readLogState,
 } from '#shared/audit/store/merkle-log-repository';
 import { hashRecordedEvent } from '#shared/custody/domain/chain';
+import { namesIn } from '#shared/custody/domain/party-names';
 import { runVerifyExport } from '../../scripts/verify-export';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { loadEpcisValidator } from '../support/epcis-schema';
+import { justAfter } from '../support/export-fixtures';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
@@ -178,7 +180,10 @@ describe('audit exports through the local service', { timeout: 180_000 }, () => 
       orgs.factory?.token ?? '',
       (await startExport(orgs.factory?.token ?? '', 'ndjson')).exportId,
     );
-    const lines = (await readFile((await download(factoryView, 'factory.ndjson')).file, 'utf8')).trim().split('\n');
+    const lines = (await readFile((await download(factoryView, 'factory.ndjson')).file, 'utf8'))
+      .trim()
+      .split('\n')
+      .filter((line) => !line.includes('"type":"EPCISDocument"'));
     expect(lines.length).toBe(factoryView.eventsWritten);
     for (const id of eventIds) expect(lines.some((line) => line.includes(id))).toBe(true);
     const res = await service.call('POST', '/v1/orgs', {
@@ -438,5 +443,75 @@ describe('audit exports through the local service', { timeout: 180_000 }, () => 
     }
     // Restored, the log extends its witnessed head again and is signed.
     expect((await service.call('POST', '/v1/audit/checkpoints', { token })).status).toBe(201);
+  });
+
+  it('names the organizations of an EPCIS and an NDJSON export beside their URNs; a renamed one proves nothing', async () => {
+    const token = orgs.national?.token ?? '';
+    const factoryOrg = { name: 'Hefei Helmets Co.', region: 'CN-AH Hefei' };
+    const distributorOrg = { name: 'Wuhu Safety Supply', region: 'CN-AH Wuhu' };
+    const { factory, gtin } = await factoryWithProduct(service, adminToken, factoryOrg);
+    const distributor = await registerOrg(service, 'distributor', adminToken, distributorOrg);
+    const units = await issueUnits(service, factory.token, gtin, 'NAMES-1', 2);
+    const shipped = await postEvents(
+      service,
+      factory.token,
+      units.map((unit) => custodyEvent('shipping', { epcs: [unit], destination: distributor.id })),
+    );
+    const received = await postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [units[0]] }, 1)]);
+    const ids = [...shipped.results, ...received.results].map((r) => r.eventId ?? '');
+    expect(ids.every((id) => id !== '')).toBe(true);
+    await checkpoint();
+    const times = (await Promise.all(ids.map(async (id) => String((await itemOf(eventKey(id))).recordTime)))).sort();
+    const query = { GE_recordTime: times[0] ?? '', LT_recordTime: justAfter(times.at(-1) ?? '') };
+    const expected = {
+      [`urn:traceseal:org:${factory.id}`]: 'Hefei Helmets Co. (CN-AH Hefei)',
+      [`urn:traceseal:org:${distributor.id}`]: 'Wuhu Safety Supply (CN-AH Wuhu)',
+    };
+    const validate = await loadEpcisValidator();
+    for (const format of ['epcis', 'ndjson'] as const) {
+      const { view, paths, result } = await exportAndVerify(token, format, `names.${format}`, query);
+      expect(view.eventsWritten).toBe(ids.length);
+      expect(result.ok, result.output.join('\n')).toBe(true);
+      const text = await readFile(paths.file, 'utf8');
+      // The names are master data the schema accepts: the document's header, or NDJSON documents of their own.
+      const documents =
+        format === 'epcis'
+          ? [JSON.parse(text) as Record<string, unknown>]
+          : text
+              .trim()
+              .split('\n')
+              .map((line) => JSON.parse(line) as Record<string, unknown>)
+              .filter((line) => line.type === 'EPCISDocument');
+      expect(documents.length).toBeGreaterThan(0);
+      for (const document of documents) expect(validate(document)).toBeUndefined();
+      const vocabularies = documents.flatMap(
+        (d) => (d.epcisHeader as { epcisMasterData: { vocabularyList: unknown[] } }).epcisMasterData.vocabularyList,
+      );
+      expect(Object.fromEntries(namesIn(vocabularies))).toEqual(expected);
+      // The events themselves are as recorded: no name inside them.
+      for (const id of ids) expect(text).toContain(id);
+      expect(text.split('\n').filter((line) => line.includes(ids[0] ?? '?') && line.includes('Hefei Helmets'))).toEqual([]);
+
+      const listed = await runVerifyExport({ ...paths, api: service.url, allowUnproven: false, names: true });
+      expect(listed.ok).toBe(true);
+      expect(listed.output).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^! 2 organizations named beside their URNs, .*the log's proofs do not$/),
+          `  urn:traceseal:org:${distributor.id} = Wuhu Safety Supply (CN-AH Wuhu)`,
+          `  urn:traceseal:org:${factory.id} = Hefei Helmets Co. (CN-AH Hefei)`,
+        ]),
+      );
+
+      // A name changed after the export: the file's hash fails, the records stay exactly as proven as they were.
+      await writeFile(paths.file, text.replaceAll('Wuhu Safety Supply', 'Wuhu Safety Supply (state-approved)'));
+      const renamed = await runVerifyExport({ ...paths, api: service.url, allowUnproven: false, names: true });
+      expect(renamed.ok).toBe(false);
+      expect(renamed.output.filter((line) => line.startsWith('✗'))).toEqual([
+        expect.stringMatching(/^✗ file: SHA-256 \w+ is not the manifest's \w+: the file was changed$/),
+      ]);
+      expect(renamed.output).toContain(`✓ ${ids.length} inclusion proofs verify against the head`);
+      expect(renamed.output).toContain("! the organizations' names in this file are not the service's: the file was changed");
+      expect(renamed.output.join('\n')).not.toContain('state-approved');
+    }
   });
 });

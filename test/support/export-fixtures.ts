@@ -10,6 +10,7 @@ import {
   encodeRecord,
   exportEpilogue,
   exportPrologue,
+  masterDataLine,
   proofLineOf,
 } from '#shared/audit/domain/export-formats';
 import type { EdgeLeaf } from '#shared/audit/services/export-edges';
@@ -17,6 +18,7 @@ import { type ExportManifest, signExportManifest } from '#shared/audit/services/
 import { signTreeHead } from '#shared/audit/services/tree-head-jws';
 import { hashRecordedEvent } from '#shared/custody/domain/chain';
 import { eventIdOf, toEpcisEvent } from '#shared/custody/domain/epcis';
+import { newPartiesOf, type Parties, vocabulariesOf } from '#shared/custody/domain/party-names';
 import type { CustodyEvent } from '#shared/custody/domain/types';
 
 /** Stored events as the custody service stores them: EPCIS JSON, with the chain hash. */
@@ -102,13 +104,27 @@ export const signedLog = async (logged: readonly ExportRecord[], key: SigningKey
 /** Where a complete export sits in the log: its record-time range and leaf range. */
 export type ExportPlace = Pick<ExportManifest, 'range' | 'leafRange'>;
 
-export const encodeExport = (format: ExportFormat, records: readonly ExportRecord[]) => ({
-  file:
-    exportPrologue(format, new Date('2026-11-02T00:00:00Z')) +
-    records.map((r, n) => encodeRecord(format, r, n)).join('') +
-    exportEpilogue(format),
-  proofs: records.map((r, n) => proofLineOf(r, n)).join(''),
-});
+/**
+ * The files the worker writes of `records`, naming the organizations of `parties` as it does:
+ * CSV in each row, NDJSON in a master-data line before the first record naming each, the
+ * EPCIS document in its header at the end.
+ */
+export const encodeExport = (format: ExportFormat, records: readonly ExportRecord[], parties: Parties = new Map()) => {
+  const createdAt = new Date('2026-11-02T00:00:00Z');
+  const seen = { readPoints: new Set<string>(), sourceDests: new Set<string>() };
+  const body = records.map((record, n) => {
+    const { fresh } = newPartiesOf(JSON.parse(record.epcis) as Record<string, unknown>, seen, Number.POSITIVE_INFINITY);
+    for (const uri of fresh.readPoints) seen.readPoints.add(uri);
+    for (const uri of fresh.sourceDests) seen.sourceDests.add(uri);
+    const names = format === 'ndjson' ? masterDataLine(vocabulariesOf(fresh, parties), createdAt) : '';
+    return `${names}${encodeRecord(format, record, n, parties)}`;
+  });
+  const all = { readPoints: [...seen.readPoints], sourceDests: [...seen.sourceDests] };
+  return {
+    file: `${exportPrologue(format, createdAt)}${body.join('')}${exportEpilogue(format, format === 'epcis' ? vocabulariesOf(all, parties) : [])}`,
+    proofs: records.map((r, n) => proofLineOf(r, n)).join(''),
+  };
+};
 
 export const manifestFor = (
   format: ExportFormat,

@@ -21,11 +21,21 @@ export const productBody = (gtin: string) => ({
   serviceLifeMonths: 60,
 });
 
-/** Registers an organization through the API as an admin, and returns it with a token. */
-export const registerOrg = async (service: TestService, role: Role, adminToken: string) => {
+/** Registers an organization through the API as an admin (its name and region given or made up), and returns it with a token. */
+export const registerOrg = async (
+  service: TestService,
+  role: Role,
+  adminToken: string,
+  named: { name?: string; region?: string } = {},
+) => {
   const res = await service.call('POST', '/v1/orgs', {
     token: adminToken,
-    body: { name: `Test ${role} ${counter++}`, role, region: 'CN-ZJ Hangzhou', licenseNumber: freshLicense() },
+    body: {
+      name: named.name ?? `Test ${role} ${counter++}`,
+      role,
+      region: named.region ?? 'CN-ZJ Hangzhou',
+      licenseNumber: freshLicense(),
+    },
   });
   if (res.status !== 201) throw new Error(`org registration failed: ${res.status} ${await res.text()}`);
   const org = (await res.json()) as { id: string };
@@ -33,8 +43,12 @@ export const registerOrg = async (service: TestService, role: Role, adminToken: 
 };
 
 /** A factory with one registered product, ready to issue. */
-export const factoryWithProduct = async (service: TestService, adminToken: string) => {
-  const factory = await registerOrg(service, 'factory', adminToken);
+export const factoryWithProduct = async (
+  service: TestService,
+  adminToken: string,
+  named: { name?: string; region?: string } = {},
+) => {
+  const factory = await registerOrg(service, 'factory', adminToken, named);
   const gtin = freshGtin();
   const res = await service.call('POST', '/v1/products', { token: factory.token, body: productBody(gtin) });
   if (res.status !== 201) throw new Error(`product registration failed: ${res.status} ${await res.text()}`);

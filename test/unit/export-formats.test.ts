@@ -8,6 +8,7 @@ import {
   exportPrologue,
 } from '#shared/audit/domain/export-formats';
 import { csvRows, ExportFormatError, readExportRecords } from '#shared/audit/domain/export-readers';
+import { namesIn, newPartiesOf, partyVocabularies } from '#shared/custody/domain/party-names';
 import { loadEpcisValidator } from '../support/epcis-schema';
 import { chunked, encodeExport, storedEvents } from '../support/export-fixtures';
 
@@ -90,5 +91,86 @@ describe('export formats', () => {
     await expect(collect(readExportRecords('csv', chunked('\uFEFFwrong,header\r\n')))).rejects.toThrow(/header/);
     const { file } = encodeExport('epcis', records);
     await expect(collect(readExportRecords('epcis', chunked(file.slice(0, -6))))).rejects.toThrow(/not closed|ends before/);
+  });
+});
+
+describe('organizations named in EPCIS and NDJSON exports, beside the events', () => {
+  const records = storedEvents(7);
+  const events = records.map((r) => JSON.parse(r.epcis) as Record<string, unknown>);
+  const parties = new Map([
+    ['urn:traceseal:org:org-factory', { name: 'Hefei Helmets, Ltd', region: 'CN-AH Hefei' }],
+    ['urn:traceseal:org:org-distributor', { name: 'Wuhu Safety', region: 'CN-AH Wuhu' }],
+  ]);
+  const named = async (format: 'epcis' | 'ndjson', file: string) => {
+    const lists: unknown[] = [];
+    const read = await collect(readExportRecords(format, chunked(file, 13), (list) => lists.push(list)));
+    return { read, names: namesIn(lists.flat()) };
+  };
+
+  it('puts them in the EPCIS header after the event list, as the query response does, and the schema accepts it', async () => {
+    const validate = await loadEpcisValidator();
+    const { file } = encodeExport('epcis', records, parties);
+    const document = JSON.parse(file) as {
+      epcisHeader: { epcisMasterData: { vocabularyList: unknown[] } };
+      epcisBody: { eventList: unknown[] };
+    };
+    expect(validate(document)).toBeUndefined();
+    expect(document.epcisHeader.epcisMasterData.vocabularyList).toEqual(partyVocabularies(events, parties));
+    expect(document.epcisBody.eventList).toEqual(events);
+    const { read, names } = await named('epcis', file);
+    expect(read).toEqual(records.map((r) => r.epcis));
+    expect(Object.fromEntries(names)).toEqual({
+      'urn:traceseal:org:org-factory': 'Hefei Helmets, Ltd (CN-AH Hefei)',
+      'urn:traceseal:org:org-distributor': 'Wuhu Safety (CN-AH Wuhu)',
+    });
+    // Without a name to give, the document ends as it always did.
+    expect(encodeExport('epcis', records).file.endsWith('\n]}}\n')).toBe(true);
+  });
+
+  it('gives NDJSON a master-data line before the first record naming each, a document the schema accepts alone', async () => {
+    const validate = await loadEpcisValidator();
+    const { file } = encodeExport('ndjson', records, parties);
+    const lines = file.trim().split('\n');
+    const masterData = lines.filter((line) => line.includes('"EPCISDocument"'));
+    // The first record names the factory (read point, source) but no destination; the second the distributor.
+    expect(lines).toHaveLength(records.length + 2);
+    expect([lines[0], lines[2]]).toEqual(masterData);
+    for (const line of masterData) expect(validate(JSON.parse(line))).toBeUndefined();
+    const { read, names } = await named('ndjson', file);
+    expect(read).toEqual(records.map((r) => r.epcis));
+    expect(names.get('urn:traceseal:org:org-distributor')).toBe('Wuhu Safety (CN-AH Wuhu)');
+  });
+
+  it('refuses master data that carries anything but names, so no record hides in it', async () => {
+    const hidden = JSON.stringify({
+      type: 'EPCISDocument',
+      epcisHeader: { epcisMasterData: { vocabularyList: [] } },
+      epcisBody: { eventList: [events[0]] },
+    });
+    await expect(collect(readExportRecords('ndjson', chunked(`${records[1]?.epcis}\n${hidden}\n`)))).rejects.toThrow(
+      /not a master-data line/,
+    );
+    const { file } = encodeExport('epcis', records, parties);
+    const smuggled = file.replace(/\}\n$/, ',"extra":[1]}\n');
+    await expect(collect(readExportRecords('epcis', chunked(smuggled)))).rejects.toThrow(/more than its master data/);
+    await expect(collect(readExportRecords('epcis', chunked(file.replace(/\}\n$/, '\n'))))).rejects.toThrow(/not JSON/);
+  });
+
+  it('names at most the room left, and says how many it left out', () => {
+    const shipping = events[1] ?? {};
+    const none = { readPoints: new Set<string>(), sourceDests: new Set<string>() };
+    expect(newPartiesOf(shipping, none, 10)).toEqual({
+      fresh: {
+        readPoints: ['urn:traceseal:org:org-factory'],
+        sourceDests: ['urn:traceseal:org:org-factory', 'urn:traceseal:org:org-distributor'],
+      },
+      beyond: 0,
+    });
+    expect(newPartiesOf(shipping, none, 2)).toEqual({
+      fresh: { readPoints: ['urn:traceseal:org:org-factory'], sourceDests: ['urn:traceseal:org:org-factory'] },
+      beyond: 1,
+    });
+    const seen = { readPoints: new Set(['urn:traceseal:org:org-factory']), sourceDests: new Set<string>() };
+    expect(newPartiesOf(shipping, seen, 0)).toEqual({ fresh: { readPoints: [], sourceDests: [] }, beyond: 2 });
   });
 });

@@ -4,6 +4,7 @@ import type { ExportFormat, ExportRecord } from '#shared/audit/domain/export-for
 import { readExportRecords, readLines } from '#shared/audit/domain/export-readers';
 import { verifyExport } from '#shared/audit/services/export-verify';
 import { hashRecordedEvent } from '#shared/custody/domain/chain';
+import type { Parties } from '#shared/custody/domain/party-names';
 import { chunked, encodeExport, manifestFor, sha256, signedLog, storedEvents, testSigningKey } from '../support/export-fixtures';
 
 /**
@@ -29,10 +30,14 @@ const verify = async (
   });
 
 /** An export the service would write of `exported` (each proven at its leaf in the log of `events`). */
-const exportOf = async (format: ExportFormat, exported: readonly { record: ExportRecord; leaf: number }[]) => {
+const exportOf = async (
+  format: ExportFormat,
+  exported: readonly { record: ExportRecord; leaf: number }[],
+  parties: Parties = new Map(),
+) => {
   const log = await signedLog(events, key);
   const records = exported.map(({ record, leaf }) => log.prove(record, leaf));
-  const files = encodeExport(format, records);
+  const files = encodeExport(format, records, parties);
   return { files, manifest: await manifestFor(format, files, records.length, log.head, key), head: log.head };
 };
 const honest = () => events.map((record, leaf) => ({ record, leaf }));
@@ -157,6 +162,57 @@ describe('verify-export', () => {
       expect.stringMatching(/^record 1 .*the sidecar's line is for .*: records were reordered or removed$/),
     );
   });
+
+  it.each(['epcis', 'ndjson'] as const)(
+    '%s: names carry no weight: a renamed organization changes the file hash alone, a record passed off as names is missing',
+    async (format) => {
+      const parties: Parties = new Map([
+        ['urn:traceseal:org:org-factory', { name: 'Hefei Helmets', region: 'CN-AH Hefei' }],
+        ['urn:traceseal:org:org-distributor', { name: 'Wuhu Safety', region: 'CN-AH Wuhu' }],
+      ]);
+      const { files, manifest } = await exportOf(format, honest(), parties);
+      expect(files.file).toContain('Wuhu Safety');
+      const clean = await verify(format, files, manifest);
+      expect(clean.failures).toEqual([]);
+      expect(clean.passed).toContain(`${events.length} inclusion proofs verify against the head`);
+
+      const renamed = await verify(
+        format,
+        { ...files, file: files.file.replace('Wuhu Safety', 'Wuhu Safety (recalled)') },
+        manifest,
+      );
+      expect(renamed.failures).toEqual([
+        expect.stringMatching(/^file: SHA-256 \w+ is not the manifest's \w+: the file was changed$/),
+      ]);
+      expect(renamed.passed).toContain(`${events.length} inclusion proofs verify against the head`);
+
+      if (format === 'ndjson') {
+        // An event's line passed off as names is no record: the count shows it gone, and names carry nothing else.
+        const lines = files.file.split('\n');
+        const victim = lines.findIndex((line) => line.includes(events[4]?.eventId ?? '?'));
+        const names = { type: 'EPCISDocument', epcisHeader: { epcisMasterData: { vocabularyList: [] } } };
+        const dropped = JSON.stringify({ ...names, epcisBody: { eventList: [] } });
+        const report = await verify(format, { ...files, file: lines.with(victim, dropped).join('\n') }, manifest);
+        expect(report.ok).toBe(false);
+        expect(report.failures).toContainEqual(
+          `file: ${events.length - 1} records, the manifest says ${events.length}: records were added or removed`,
+        );
+        for (const dressed of [
+          { ...names, epcisBody: { eventList: [] }, note: lines[victim] },
+          { ...names, epcisBody: { eventList: [], note: lines[victim] } },
+        ]) {
+          const refused = await verify(
+            format,
+            { ...files, file: lines.with(victim, JSON.stringify(dressed)).join('\n') },
+            manifest,
+          );
+          expect(refused.failures).toContain(
+            'file: an NDJSON line is an EPCIS document but not a master-data line (no events, names only)',
+          );
+        }
+      }
+    },
+  );
 
   it('refuses a manifest not signed by the service, and a sidecar that was changed', async () => {
     const { files, manifest } = await exportOf('ndjson', honest());

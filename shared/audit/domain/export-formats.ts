@@ -1,17 +1,23 @@
-import { EPCIS_CONTEXT, namesOf, type Parties } from '#custody/contract';
+import { EPCIS_CONTEXT, namesOf, type Parties, type Vocabulary } from '#custody/contract';
 
 /**
  * Audit exports, encoded one record at a time so that a writer never holds more than one
  * event: an EPCIS 2.0 JSON-LD document (its prologue, then each event, then the epilogue),
  * CSV (UTF-8 with a BOM so Excel reads it as UTF-8, RFC 4180 quoting, CRLF) and NDJSON (one
- * stored event per line, byte for byte as stored).
+ * stored event per line, byte for byte as stored, among master-data lines).
  *
  * Every export has a sidecar, `<file>.proofs.ndjson`, one line per record in the same order:
  * its log entry id, stored chain hash and chained subjects, its Merkle leaf index and the
  * inclusion path against the tree head named in the manifest. Keeping proofs beside the
  * data, not in it, leaves the three formats plain (the EPCIS document validates against the
- * official schema untouched, the NDJSON lines are the stored events) and the sidecar is the
- * same whatever the format.
+ * official schema untouched, the NDJSON event lines are the stored events) and the sidecar
+ * is the same whatever the format.
+ *
+ * Organizations are named beside the events as EPCIS 2.0 master data (see party-names.ts):
+ * the EPCIS document carries them in epcisHeader.epcisMasterData, written after epcisBody
+ * (key order means nothing in JSON, and only at the end are they all known); NDJSON carries
+ * a master-data line (an EPCISDocument with an empty event list) before the first record
+ * naming each; CSV rows name them in their last columns.
  */
 export const EXPORT_FORMATS = ['epcis', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -152,16 +158,17 @@ const csvRow = (record: ExportRecord, parties: Parties): string => {
   return `${fields.map(csvField).join(',')}\r\n`;
 };
 
+const documentHead = (createdAt: Date) => ({
+  '@context': EPCIS_CONTEXT,
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: createdAt.toISOString(),
+});
+
 export const exportPrologue = (format: ExportFormat, createdAt: Date): string => {
   if (format === 'csv') return `${BOM}${CSV_COLUMNS.join(',')}\r\n`;
   if (format === 'ndjson') return '';
-  const head = JSON.stringify({
-    '@context': EPCIS_CONTEXT,
-    type: 'EPCISDocument',
-    schemaVersion: '2.0',
-    creationDate: createdAt.toISOString(),
-    epcisBody: { eventList: [] },
-  });
+  const head = JSON.stringify({ ...documentHead(createdAt), epcisBody: { eventList: [] } });
   // The document up to the opening of eventList; the epilogue closes it.
   return `${head.slice(0, head.lastIndexOf('[]'))}[\n`;
 };
@@ -177,7 +184,32 @@ export const encodeRecord = (format: ExportFormat, record: ExportRecord, n: numb
   return `${n === 0 ? '' : ',\n'}${record.epcis}`;
 };
 
-export const exportEpilogue = (format: ExportFormat): string => (format === 'epcis' ? '\n]}}\n' : '');
+/**
+ * An NDJSON master-data line: a whole EPCIS 2.0 document (valid against the schema alone)
+ * with no events, naming organizations in its header. Events are never EPCISDocuments, so a
+ * reader tells the two apart by `type`; the file's hash in the manifest covers the line, the
+ * log's proofs do not. Empty when `vocabularies` is.
+ */
+export const masterDataLine = (vocabularies: readonly Vocabulary[], createdAt: Date): string =>
+  vocabularies.length === 0
+    ? ''
+    : `${JSON.stringify({
+        ...documentHead(createdAt),
+        epcisHeader: { epcisMasterData: { vocabularyList: vocabularies } },
+        epcisBody: { eventList: [] },
+      })}\n`;
+
+/** The closing line of an EPCIS document before its header, as exports wrote before naming organizations. */
+export const EPCIS_CLOSING = ']}}';
+/** How the closing line of an EPCIS document starts when its header follows the event list. */
+export const EPCIS_CLOSING_WITH_HEADER = ']},"epcisHeader":';
+
+/** The end of the file: for an EPCIS document, the event list closed, then the master data of `vocabularies`. */
+export const exportEpilogue = (format: ExportFormat, vocabularies: readonly Vocabulary[] = []): string => {
+  if (format !== 'epcis') return '';
+  if (vocabularies.length === 0) return `\n${EPCIS_CLOSING}\n`;
+  return `\n${EPCIS_CLOSING_WITH_HEADER}${JSON.stringify({ epcisMasterData: { vocabularyList: vocabularies } })}}\n`;
+};
 
 export const proofLineOf = (record: ExportRecord, n: number): string => {
   const line: ProofLine = {

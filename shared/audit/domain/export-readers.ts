@@ -1,9 +1,19 @@
-import { CSV_COLUMNS, CSV_COLUMNS_BEFORE_NAMES, type ExportFormat } from './export-formats';
+import {
+  CSV_COLUMNS,
+  CSV_COLUMNS_BEFORE_NAMES,
+  EPCIS_CLOSING,
+  EPCIS_CLOSING_WITH_HEADER,
+  type ExportFormat,
+} from './export-formats';
 
 /**
  * Reading an export back, one record at a time (verify-export): each reader yields the
  * stored EPCIS JSON of every record, in file order, from the file's text in chunks of any size.
+ * Master data (the organizations' names) is no record: it is handed to `onMasterData`, its
+ * vocabularyList as written, and never yielded.
  */
+export type MasterDataHandler = (vocabularyList: unknown) => void;
+
 export class ExportFormatError extends Error {
   public constructor(message: string) {
     super(message);
@@ -25,16 +35,81 @@ async function* linesOf(chunks: AsyncIterable<string>): AsyncGenerator<string> {
   if (rest.length > 0) yield rest;
 }
 
-async function* ndjsonRecords(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  for await (const line of linesOf(chunks)) if (line.trim() !== '') yield line;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The vocabularyList of `{"epcisMasterData":{"vocabularyList":[…]}}` and nothing else; undefined for any other shape. */
+const vocabularyListOf = (header: unknown): unknown[] | undefined => {
+  if (!isObject(header) || Object.keys(header).join() !== 'epcisMasterData') return undefined;
+  const masterData = header.epcisMasterData;
+  if (!isObject(masterData) || Object.keys(masterData).join() !== 'vocabularyList') return undefined;
+  return Array.isArray(masterData.vocabularyList) ? masterData.vocabularyList : undefined;
+};
+
+const MASTER_DATA_LINE_KEYS = new Set(['@context', 'type', 'schemaVersion', 'creationDate', 'epcisHeader', 'epcisBody']);
+
+/**
+ * A line is master data when it is an EPCISDocument (no event is one): it must then carry
+ * an empty event list, so no record can hide inside it and go uncounted.
+ */
+const ndjsonMasterData = (line: string): unknown[] | undefined => {
+  // Only a line with the document type somewhere in it is parsed here; a record is parsed once, by the verifier.
+  if (!line.includes('"EPCISDocument"')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || value.type !== 'EPCISDocument') return undefined;
+  const body = value.epcisBody;
+  const vocabularyList = vocabularyListOf(value.epcisHeader);
+  if (
+    Object.keys(value).some((key) => !MASTER_DATA_LINE_KEYS.has(key)) ||
+    !isObject(body) ||
+    Object.keys(body).join() !== 'eventList' ||
+    !Array.isArray(body.eventList) ||
+    body.eventList.length > 0 ||
+    vocabularyList === undefined
+  ) {
+    throw new ExportFormatError('an NDJSON line is an EPCIS document but not a master-data line (no events, names only)');
+  }
+  return vocabularyList;
+};
+
+async function* ndjsonRecords(chunks: AsyncIterable<string>, onMasterData?: MasterDataHandler): AsyncGenerator<string> {
+  for await (const line of linesOf(chunks)) {
+    if (line.trim() === '') continue;
+    const masterData = ndjsonMasterData(line);
+    if (masterData === undefined) yield line;
+    else onMasterData?.(masterData);
+  }
 }
+
+/** The closing line: the event list closed, then nothing but the document's end or its master-data header. */
+const epcisClosing = (line: string): unknown[] | undefined => {
+  if (line === EPCIS_CLOSING) return [];
+  if (!line.startsWith(EPCIS_CLOSING_WITH_HEADER)) return undefined;
+  let rest: unknown;
+  try {
+    // `]},` closes the event list and the body; what follows is the header and the document's end.
+    rest = JSON.parse(`{${line.slice(']},'.length)}`);
+  } catch {
+    throw new ExportFormatError('the EPCIS header after the event list is not JSON');
+  }
+  const vocabularyList =
+    isObject(rest) && Object.keys(rest).join() === 'epcisHeader' ? vocabularyListOf(rest.epcisHeader) : undefined;
+  if (vocabularyList === undefined) throw new ExportFormatError('the EPCIS document ends with more than its master data');
+  return vocabularyList;
+};
 
 /**
  * The layout TraceSeal writes: the document up to `"eventList":[` on the first line, one
- * event per line (all but the last ending in a comma), then `]}}`. Anything else is refused
+ * event per line (all but the last ending in a comma), then `]}}`, or `]},"epcisHeader":{…}}`
+ * with the organizations' master data on that one line. Anything else is refused
  * with a clear error (the file's hash would not match the manifest anyway).
  */
-async function* epcisRecords(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+async function* epcisRecords(chunks: AsyncIterable<string>, onMasterData?: MasterDataHandler): AsyncGenerator<string> {
   let first = true;
   let closed = false;
   for await (const line of linesOf(chunks)) {
@@ -51,8 +126,10 @@ async function* epcisRecords(chunks: AsyncIterable<string>): AsyncGenerator<stri
       continue;
     }
     if (line.trim() === '') continue;
-    if (line === ']}}') {
+    const masterData = epcisClosing(line);
+    if (masterData !== undefined) {
       closed = true;
+      if (masterData.length > 0) onMasterData?.(masterData);
       continue;
     }
     yield line.endsWith(',') ? line.slice(0, -1) : line;
@@ -127,7 +204,15 @@ async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<string
   }
 }
 
-export const readExportRecords = (format: ExportFormat, chunks: AsyncIterable<string>): AsyncGenerator<string> =>
-  format === 'csv' ? csvRecords(chunks) : format === 'ndjson' ? ndjsonRecords(chunks) : epcisRecords(chunks);
+export const readExportRecords = (
+  format: ExportFormat,
+  chunks: AsyncIterable<string>,
+  onMasterData?: MasterDataHandler,
+): AsyncGenerator<string> =>
+  format === 'csv'
+    ? csvRecords(chunks)
+    : format === 'ndjson'
+      ? ndjsonRecords(chunks, onMasterData)
+      : epcisRecords(chunks, onMasterData);
 
 export const readLines = linesOf;

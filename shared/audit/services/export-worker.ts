@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { parseEpcisQuery, partiesOfEvents, viewerOf } from '#custody';
+import { partiesOfEvents, partiesOfUris } from '#custody';
+import { newPartiesOf, type PartyUris, parseEpcisQuery, viewerOf, vocabulariesOf } from '#custody/contract';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { logger } from '#kernel/logger';
 import { getOrganization } from '#registry';
-import { encodeRecord, exportEpilogue, exportPrologue, proofLineOf } from '../domain/export-formats';
+import {
+  type ExportRecord,
+  encodeRecord,
+  exportEpilogue,
+  exportPrologue,
+  masterDataLine,
+  proofLineOf,
+} from '../domain/export-formats';
 import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '../store/export-file-store';
 import {
   claimExportJob,
@@ -37,6 +45,12 @@ export const EXPORT_LEASE_MS = 16 * 60 * 1000;
 const DEADLINE_MARGIN_MS = 60 * 1000;
 /** Runs in a row that fail without progress before the job is failed. */
 export const MAX_FAILED_ATTEMPTS = 5;
+/**
+ * Organizations an EPCIS or NDJSON export names at most. Their URIs ride in the job's
+ * checkpoint (under 60 bytes each: about 120 KB at most, inside an item's 400 KB beside the
+ * uploads' part tags); those met beyond it stay unnamed, their URNs as recorded.
+ */
+export const MAX_NAMED_PARTIES = 2000;
 
 export interface ExportRunOptions {
   /** Milliseconds left to this run (Lambda's getRemainingTimeInMillis); unbounded when absent. */
@@ -60,6 +74,41 @@ const percentOf = (job: Pick<ExportJob, 'range'>, position: string | undefined):
 export const exportProgress = (job: ExportJob): { eventsWritten: number; percent: number } => {
   const behind = [job.checkpoint.file, job.checkpoint.proofs].reduce((a, b) => (a.records <= b.records ? a : b));
   return { eventsWritten: behind.records, percent: job.state === 'done' ? 100 : percentOf(job, behind.position) };
+};
+
+/**
+ * How the file names organizations, record by record: CSV rows name theirs; EPCIS and NDJSON
+ * name each once (NDJSON in a master-data line before the first record naming it, the EPCIS
+ * document in its header at the end), going on from those the file already names as of its
+ * checkpoint, which `state` gives for the next one.
+ */
+const fileNamer = (job: Pick<ExportJob, 'id' | 'format' | 'createdAt'>, named: PartyUris | undefined) => {
+  const createdAt = new Date(job.createdAt);
+  const seen = { readPoints: new Set(named?.readPoints ?? []), sourceDests: new Set(named?.sourceDests ?? []) };
+  const uris = (parties: PartyUris) => [...parties.readPoints, ...parties.sourceDests];
+  const soFar = (): PartyUris => ({ readPoints: [...seen.readPoints], sourceDests: [...seen.sourceDests] });
+  let full = false;
+  return {
+    encode: async (record: ExportRecord, n: number): Promise<string> => {
+      const event = JSON.parse(record.epcis) as Record<string, unknown>;
+      if (job.format === 'csv') return encodeRecord('csv', record, n, await partiesOfEvents([event]));
+      const { fresh, beyond } = newPartiesOf(event, seen, MAX_NAMED_PARTIES - seen.readPoints.size - seen.sourceDests.size);
+      for (const uri of fresh.readPoints) seen.readPoints.add(uri);
+      for (const uri of fresh.sourceDests) seen.sourceDests.add(uri);
+      if (!full && beyond > 0) {
+        full = true;
+        logger.warn('export names no more organizations', { jobId: job.id, limit: MAX_NAMED_PARTIES });
+      }
+      const line =
+        job.format === 'ndjson' && uris(fresh).length > 0
+          ? masterDataLine(vocabulariesOf(fresh, await partiesOfUris(uris(fresh))), createdAt)
+          : '';
+      return `${line}${encodeRecord(job.format, record, n)}`;
+    },
+    epilogue: async (): Promise<string> =>
+      exportEpilogue(job.format, job.format === 'epcis' ? vocabulariesOf(soFar(), await partiesOfUris(uris(soFar()))) : []),
+    state: (): { parties?: PartyUris } => (seen.readPoints.size + seen.sourceDests.size === 0 ? {} : { parties: soFar() }),
+  };
 };
 
 const write = async (job: ExportJob, owner: string, options: ExportRunOptions): Promise<ExportRunOutcome> => {
@@ -96,6 +145,7 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
         ...(checkpoint.proofs.leaves === undefined ? {} : { leaves: checkpoint.proofs.leaves }),
       },
     };
+    const namer = fileNamer(job, checkpoint.file.parties);
     const add = (stream: ExportStream, text: string) => {
       const chunk = Buffer.from(text, 'utf8');
       buffers[stream].chunks.push(chunk);
@@ -105,7 +155,8 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
       const state = await writer.writePart(stream, checkpoint[stream], buffers[stream].chunks);
       options.fault?.('part-written');
       buffers[stream] = { chunks: [], bytes: 0 };
-      await save({ ...checkpoint, [stream]: { ...state, ...ahead[stream] }, ...(sealed ? { sealed: true } : {}) });
+      const named = stream === 'file' ? namer.state() : {};
+      await save({ ...checkpoint, [stream]: { ...state, ...ahead[stream], ...named }, ...(sealed ? { sealed: true } : {}) });
       options.fault?.(sealed ? 'sealed' : 'checkpointed');
     };
     if (checkpoint.file.bytes === 0 && buffers.file.bytes === 0) add('file', exportPrologue(job.format, new Date(job.createdAt)));
@@ -120,9 +171,7 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
     })) {
       // Each file takes only the records it lacks: the one ahead skips what it already holds.
       if (n >= checkpoint.file.records) {
-        const parties =
-          job.format === 'csv' ? await partiesOfEvents([JSON.parse(record.epcis) as Record<string, unknown>]) : undefined;
-        add('file', encodeRecord(job.format, record, n, parties));
+        add('file', await namer.encode(record, n));
         ahead.file = { records: n + 1, position };
       }
       if (n >= checkpoint.proofs.records) {
@@ -141,7 +190,7 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
         }
       }
     }
-    add('file', exportEpilogue(job.format));
+    add('file', await namer.epilogue());
     await flush('proofs', false);
     await flush('file', true);
   }

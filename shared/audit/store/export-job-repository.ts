@@ -7,6 +7,7 @@
  * 300 lines: every conditional write on the job item, kept together so they read as one.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PartyUris } from '#custody/contract';
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
 import { exportJobKey } from '#kernel/db/item-keys';
 import { JobSlotsFullError, releaseSlot, releaseSlotItem, type SlotClaim, takeSlotItem } from '#kernel/jobs/job-slot-repository';
@@ -35,6 +36,12 @@ export interface ExportStreamState {
   upload?: { id: string; etags: string[] };
   /** Proofs only: the first and last leaf index of the records written with a proof. */
   leaves?: { first: number; last: number };
+  /**
+   * File only, EPCIS and NDJSON: the organizations its records named so far, in the order
+   * met (at most the worker's bound), so a resumed run names each once and the EPCIS
+   * document's master data holds those of every part.
+   */
+  parties?: PartyUris;
 }
 
 /**

@@ -53,13 +53,57 @@ const elementOf = (uri: string, party: Party) => ({
   ],
 });
 
+/** Organization URIs by the vocabulary that names them, each list in the order first met. */
+export interface PartyUris {
+  readPoints: string[];
+  sourceDests: string[];
+}
+
+export interface Vocabulary {
+  type: string;
+  vocabularyElementList: ReturnType<typeof elementOf>[];
+}
+
 /**
- * EPCIS 2.0 master data for the organizations of `events`: a ReadPoint vocabulary for where
- * events were read, a SourceDest one for sources and destinations, each element the CBV
- * master data attributes name, countryCode, state and city. Organizations not in `parties`
- * are left out; no vocabulary is empty.
+ * The organizations `event` names that `seen` lacks, at most `room` of them in all (read
+ * points first), and how many more there were: what a streamed export has not named yet.
  */
-export const partyVocabularies = (events: readonly Record<string, unknown>[], parties: Parties) => {
+export const newPartiesOf = (
+  event: Record<string, unknown>,
+  seen: { readPoints: ReadonlySet<string>; sourceDests: ReadonlySet<string> },
+  room: number,
+): { fresh: PartyUris; beyond: number } => {
+  const named = organizationsOf(event);
+  const unseenReadPoints = named.readPoints.filter((uri) => !seen.readPoints.has(uri));
+  const unseenSourceDests = named.sourceDests.filter((uri) => !seen.sourceDests.has(uri));
+  const readPoints = unseenReadPoints.slice(0, Math.max(0, room));
+  const sourceDests = unseenSourceDests.slice(0, Math.max(0, room - readPoints.length));
+  const beyond = unseenReadPoints.length + unseenSourceDests.length - readPoints.length - sourceDests.length;
+  return { fresh: { readPoints, sourceDests }, beyond };
+};
+
+/**
+ * EPCIS 2.0 master data for these organizations: a ReadPoint vocabulary for where events
+ * were read, a SourceDest one for sources and destinations, each element the CBV master
+ * data attributes name, countryCode, state and city. Organizations not in `parties` are
+ * left out; no vocabulary is empty.
+ */
+export const vocabulariesOf = (uris: PartyUris, parties: Parties): Vocabulary[] => {
+  const vocabulary = (type: string, list: readonly string[]): Vocabulary[] => {
+    const elements = list.flatMap((uri) => {
+      const party = parties.get(uri);
+      return party === undefined ? [] : [elementOf(uri, party)];
+    });
+    return elements.length === 0 ? [] : [{ type, vocabularyElementList: elements }];
+  };
+  return [
+    ...vocabulary('urn:epcglobal:epcis:vtype:ReadPoint', uris.readPoints),
+    ...vocabulary('urn:epcglobal:epcis:vtype:SourceDest', uris.sourceDests),
+  ];
+};
+
+/** The master data of the organizations of `events` (see vocabulariesOf). */
+export const partyVocabularies = (events: readonly Record<string, unknown>[], parties: Parties): Vocabulary[] => {
   const readPoints = new Set<string>();
   const sourceDests = new Set<string>();
   for (const event of events) {
@@ -67,17 +111,7 @@ export const partyVocabularies = (events: readonly Record<string, unknown>[], pa
     for (const uri of named.readPoints) readPoints.add(uri);
     for (const uri of named.sourceDests) sourceDests.add(uri);
   }
-  const vocabulary = (type: string, uris: Set<string>) => {
-    const elements = [...uris].flatMap((uri) => {
-      const party = parties.get(uri);
-      return party === undefined ? [] : [elementOf(uri, party)];
-    });
-    return elements.length === 0 ? [] : [{ type, vocabularyElementList: elements }];
-  };
-  return [
-    ...vocabulary('urn:epcglobal:epcis:vtype:ReadPoint', readPoints),
-    ...vocabulary('urn:epcglobal:epcis:vtype:SourceDest', sourceDests),
-  ];
+  return vocabulariesOf({ readPoints: [...readPoints], sourceDests: [...sourceDests] }, parties);
 };
 
 /** "Name (region)" of each organization URI, for a CSV cell; unknown ones are left out. */
@@ -88,3 +122,28 @@ export const namesOf = (uris: readonly string[], parties: Parties): string =>
       return party === undefined ? [] : [`${party.name} (${party.region})`];
     })
     .join(' | ');
+
+/**
+ * The names master data gives, read back (verify-export): URI → "Name (region)", the region
+ * spelt as registered. Anything not in the written shape is left out, never an error: names
+ * are shown beside the records, they vouch for none of them.
+ */
+export const namesIn = (vocabularyList: unknown): Map<string, string> => {
+  const names = new Map<string, string>();
+  for (const vocabulary of list(vocabularyList)) {
+    for (const element of list(vocabulary.vocabularyElementList)) {
+      const id = text(element.id);
+      const attributes = new Map(list(element.attributes).map((a) => [text(a.id), text(a.attribute)]));
+      const name = attributes.get(`${CBV_MDA}name`);
+      if (!isOrg(id) || name === undefined) continue;
+      const region = [
+        attributes.get(`${CBV_MDA}state`) ?? attributes.get(`${CBV_MDA}countryCode`),
+        attributes.get(`${CBV_MDA}city`),
+      ]
+        .filter((part) => part !== undefined)
+        .join(' ');
+      names.set(id, region === '' ? name : `${name} (${region})`);
+    }
+  }
+  return names;
+};

@@ -25,7 +25,7 @@ export default defineConfig({
       thresholds: {
         // shared/ and functions/ together. The goal is 90 % of branches; this is the measured
         // figure rounded down, so it only ratchets up: raise it when coverage rises.
-        branches: 83,
+        branches: 86,
         lines: 95,
         // Globs that still match when files move between folders (a test checks each matches).
         // The rules that refuse a custody move or flag a copied code are tested to every branch.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventBucketOf } from '#kernel/db/item-keys';
 import { EPCIS_CONTEXT } from '#shared/custody/domain/epcis';
 import { eventHashId } from '#shared/custody/domain/event-hash';
@@ -70,9 +70,11 @@ beforeAll(async () => {
     ]);
   }
   [ids.receiveGd = ''] = await recorded(org('distributorGd').token, [custodyEvent('receiving', { epcs: gdUnits }, 1000)]);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // The split point is after every record time so far (each was taken before its answer came
+  // back) and no later than the next one's (taken after this): the clock only has to tick once.
+  const answeredAt = Date.now();
+  await vi.waitUntil(() => Date.now() > answeredAt, { timeout: 60_000, interval: 1 });
   middle = new Date().toISOString();
-  await new Promise((resolve) => setTimeout(resolve, 20));
   const shipAh = custodyEvent('shipping', { epcs: [ahUnit], destination: org('distributorZj').id }, 2000);
   ahShippedAt = shipAh.eventTime;
   [ids.shipAh = ''] = await recorded(org('factoryAh').token, [shipAh]);

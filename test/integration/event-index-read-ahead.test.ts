@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '#kernel/db/dynamodb-client';
 import { EVENT_TIME_BUCKETS } from '#kernel/db/item-keys';
 import { eventsInOrder } from '#shared/custody/store/event-index-reader';
@@ -11,34 +12,42 @@ import { startTestService, type TestService } from '../support/local-service';
  * request, GET /v1/epcis/events?perPage=1 over a month cost four days of queries, not one.
  */
 let service: TestService;
-let queries = 0;
+/** Every query sent, counted when `send` is called (not when the SDK's stack gets to it), with its answer. */
+const queries: Promise<unknown>[] = [];
 const start = new Date(Date.UTC(2026, 10, 10, 6));
 const range = { from: new Date(Date.UTC(2026, 10, 10)).toISOString(), to: new Date(Date.UTC(2026, 10, 20)).toISOString() };
 
 beforeAll(async () => {
   service = await startTestService();
   await seedHistory(40, start, 'org-read-ahead', 0);
-  documentClient.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === 'QueryCommand') queries++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'readAheadQueryCounter' },
-  );
+  const send = documentClient.send.bind(documentClient);
+  vi.spyOn(documentClient, 'send').mockImplementation(((command: Parameters<typeof send>[0]) => {
+    const answer = send(command);
+    if (command instanceof QueryCommand) queries.push(answer.catch(() => undefined));
+    return answer;
+  }) as typeof documentClient.send);
 }, 120_000);
 afterAll(async () => {
-  documentClient.middlewareStack.remove('readAheadQueryCounter');
+  vi.restoreAllMocks();
   await service?.stop();
 });
 
 const firstEventCosts = async (options: { readAhead?: boolean }) => {
-  queries = 0;
+  queries.length = 0;
   for await (const step of eventsInOrder({ kind: 'time' }, range, undefined, options)) {
     if ('event' in step) break;
   }
-  // Prefetches still in flight are counted when sent; give them a moment to be sent.
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  return queries;
+  // Prefetches may still be in flight, and a page that arrives may ask for the next: the cost
+  // is known once every query sent is answered and none followed.
+  await vi.waitUntil(
+    async () => {
+      const sent = queries.length;
+      await Promise.all(queries);
+      return queries.length === sent;
+    },
+    { timeout: 60_000, interval: 10 },
+  );
+  return queries.length;
 };
 
 describe('reading the time index ahead', () => {

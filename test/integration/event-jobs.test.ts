@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '#kernel/auth/principal';
 import { processEventJob } from '#shared/custody/services/event-job-worker';
 import { type EventInput, ingestEvents } from '#shared/custody/services/events/ingest-events';
@@ -100,14 +100,18 @@ const readJob = async (token: string, path: string): Promise<JobView> => {
 };
 
 const waitForJob = async (token: string, jobId: string, timeoutMs = 120_000): Promise<JobView> => {
-  const started = Date.now();
-  for (;;) {
-    const job = await readJob(token, `/v1/events/jobs/${jobId}?limit=1`);
-    if (job.status !== 'running') return job;
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`job ${jobId} still running after ${timeoutMs} ms: ${JSON.stringify(job)}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+  let last: JobView | undefined;
+  return vi
+    .waitUntil(
+      async () => {
+        last = await readJob(token, `/v1/events/jobs/${jobId}?limit=1`);
+        return last.status === 'running' ? undefined : last;
+      },
+      { timeout: timeoutMs, interval: 150 },
+    )
+    .catch((error: unknown) => {
+      throw new Error(`job ${jobId} still running after ${timeoutMs} ms: ${JSON.stringify(last)}`, { cause: error });
+    });
 };
 
 /** Every result of a job, page by page through its cursors. */
@@ -243,7 +247,8 @@ describe('a worker that dies part-way', () => {
     expect(applied.map((r) => r.status)).toEqual(['recorded', 'recorded']);
     // While its lease lasts, a second delivery of the message does nothing.
     expect(await processEventJob(jobId, () => 60_000)).toEqual({ kind: 'busy' });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, leaseUntil - Date.now()) + 50));
+    // The lease is free once the clock is past it (the acquiring run compares its own now).
+    await vi.waitUntil(() => Date.now() > leaseUntil, { timeout: 60_000, interval: 50 });
 
     // Then runs whose time runs out after their first slice (one event), however fast the
     // machine: the lease and the first slice see time left, every later check none.

@@ -89,4 +89,20 @@ describe('forged scans of a product, per day', () => {
     expect(a.alert?.id).toBe(b.alert?.id);
     expect(deliver(emptyTally('2026-11-25'), [forged(1), forged(2), forged(3)]).alert?.id).not.toBe(a.alert?.id);
   });
+
+  it('keeps the alert’s last time when a lagging shard brings older scans', () => {
+    const crossed = deliver(emptyTally(DAY), [forged(10), forged(11), forged(12)]);
+    const late = deliver(crossed, [forged(2, BEIJING, 'invalid', 's1')]);
+    expect(late.alert).toMatchObject({ count: 4, firstAt: forged(12).at, lastAt: forged(12).at, lastPlace: BEIJING });
+  });
+
+  it('judged with nothing fresh, a tally past the threshold opens at the day’s start and names no place', () => {
+    const tally = { ...emptyTally(DAY), total: 3, invalid: 3 };
+    expect(counterfeitWave(tally, [], context)).toMatchObject({
+      count: 3,
+      firstAt: `${DAY}T00:00:00.000Z`,
+      lastAt: `${DAY}T00:00:00.000Z`,
+      lastPlace: {},
+    });
+  });
 });

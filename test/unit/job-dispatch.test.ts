@@ -70,4 +70,38 @@ describe('job messages carry their organization as the message group', () => {
     expect(parseExportJobMessage(JSON.stringify({ jobId, orgId: 42 }))).toEqual({ jobId });
     expect(parseIssuanceJobMessage('{"batchId":"../x"}')).toBeUndefined();
   });
+
+  it('continues a job from before messages named their organization without a group, and retries an export later', async () => {
+    await followUpIssuance({ batchId }, { kind: 'continue' });
+    await followUpExport({ jobId }, 'retry');
+    await followUpExport({ jobId }, 'done');
+    expect(sent()).toEqual([
+      { QueueUrl: ISSUANCE_URL, MessageBody: JSON.stringify({ batchId }), DelaySeconds: 0 },
+      { QueueUrl: EXPORT_URL, MessageBody: JSON.stringify({ jobId }), DelaySeconds: 30 },
+    ]);
+  });
+
+  it('drops a message body that is JSON but no object', () => {
+    expect(parseExportJobMessage('null')).toBeUndefined();
+    expect(parseExportJobMessage('{"jobId":"not a uuid"}')).toBeUndefined();
+    expect(parseIssuanceJobMessage('null')).toBeUndefined();
+  });
+});
+
+describe('a Lambda function without the job queue', () => {
+  afterEach(() => {
+    delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+  });
+
+  it('refuses to run the job itself (it would be frozen mid-job) with a configuration error', async () => {
+    delete process.env.ISSUANCE_JOBS_QUEUE_URL;
+    delete process.env.EXPORT_JOBS_QUEUE_URL;
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'create-batch';
+    await expect(followUpIssuance({ batchId }, { kind: 'continue' })).rejects.toMatchObject({
+      statusCode: 500,
+      code: 'CONFIGURATION_ERROR',
+    });
+    await expect(followUpExport({ jobId }, 'continue')).rejects.toMatchObject({ statusCode: 500, code: 'CONFIGURATION_ERROR' });
+    expect(sent()).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import {
   evaluateScans,
   freshBaseline,
   haversineKm,
+  impossibleTravel,
   nextFlag,
   RECENT_PLACES,
   type ScanRules,
@@ -155,6 +156,10 @@ describe('outside the intended market', () => {
     expect(rulesHit([abroad], { intendedMarkets: ['CN'] })).toEqual([['outside_market', abroad.requestId]]);
   });
 
+  it('a lot for China scanned anywhere in China is fine, whatever its province', () => {
+    expect(rulesHit([scan(BEIJING, 0), scan(SHENZHEN, 24 * 60)], { intendedMarkets: ['VN', 'cn'] })).toEqual([]);
+  });
+
   it('provinces: inside one listed province is fine, another province is a hit', () => {
     const context = { intendedMarkets: ['CN-GD', 'CN-GX'] };
     expect(rulesHit([scan(SHENZHEN, 0)], context)).toEqual([]);
@@ -206,5 +211,21 @@ describe('haversine', () => {
   it('Shenzhen to Beijing is about 1,950 km', () => {
     expect(haversineKm({ lat: 22.5, lon: 114.1 }, { lat: 39.9, lon: 116.4 })).toBeGreaterThan(1900);
     expect(haversineKm({ lat: 22.5, lon: 114.1 }, { lat: 39.9, lon: 116.4 })).toBeLessThan(2000);
+  });
+});
+
+describe('how a hit names its places', () => {
+  const at = (minutesAfterT0: number) => new Date(T0 + minutesAfterT0 * 60_000).toISOString();
+
+  it('names a place by its country when no province is known', () => {
+    const hanoi = { city: 'Hanoi', country: 'VN', at: at(0) };
+    const shenzhen = { city: 'Shenzhen', country: 'CN', at: at(5) };
+    expect(impossibleTravel(hanoi, shenzhen, rules())).toBe('Shenzhen, CN and Hanoi, VN 5 min apart');
+  });
+
+  it('says "unknown place" for a scan known only by its coordinates', () => {
+    const nowhere = { lat: BEIJING.lat ?? 0, lon: BEIJING.lon ?? 0, at: at(0) };
+    const later = { ...SHENZHEN, at: at(10) };
+    expect(impossibleTravel(nowhere, later, rules())).toMatch(/^\d+ km from unknown place in 10 min$/);
   });
 });

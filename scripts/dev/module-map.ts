@@ -62,7 +62,8 @@ export const importsOf = (fileName: string, source: string): ImportRef[] => {
       const everyNamedTypeOnly =
         bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.every((element) => element.isTypeOnly);
       const typeOnly =
-        clause !== undefined && (clause.isTypeOnly || (clause.name === undefined && everyNamedTypeOnly && bindings !== undefined));
+        clause !== undefined &&
+        (clause.isTypeOnly || (clause.name === undefined && everyNamedTypeOnly && bindings !== undefined));
       found.push({ specifier: node.moduleSpecifier.text, typeOnly });
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
       const clause = node.exportClause;
@@ -75,11 +76,7 @@ export const importsOf = (fileName: string, source: string): ImportRef[] => {
       ts.isStringLiteral(node.arguments[0])
     ) {
       found.push({ specifier: node.arguments[0].text, typeOnly: false });
-    } else if (
-      ts.isImportTypeNode(node) &&
-      ts.isLiteralTypeNode(node.argument) &&
-      ts.isStringLiteral(node.argument.literal)
-    ) {
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       found.push({ specifier: node.argument.literal.text, typeOnly: true });
     }
     ts.forEachChild(node, visit);
@@ -140,7 +137,13 @@ export const resolveImport = (
     base = resolve(root, target);
   } else if (specifier.startsWith('.')) base = resolve(root, dirname(fromFile), specifier);
   else return undefined;
-  const candidates = [base, `${base}.ts`, join(base, 'index.ts'), base.replace(/\.js$/, '.ts'), join(base.replace(/\.ts$/, ''), 'index.ts')];
+  const candidates = [
+    base,
+    `${base}.ts`,
+    join(base, 'index.ts'),
+    base.replace(/\.js$/, '.ts'),
+    join(base.replace(/\.ts$/, ''), 'index.ts'),
+  ];
   const hit = candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
   return hit === undefined ? undefined : toPosix(relative(root, hit));
 };

@@ -20,7 +20,7 @@ export const AUDIT_LOG_WRITE_ACTIONS = [...READ_ACTIONS, 'dynamodb:PutItem', 'dy
 /** Reading the public keys (to check a witnessed head) and filing the inbox alarm of a refused run. */
 export const CHECKPOINT_ALARM_KEYS = [...JWKS_READ_KEYS, 'INBOX#*'] as const;
 export const HEAD_WITNESS_BUCKET_ENV = 'HEAD_WITNESS_BUCKET';
-/** Five years: the floor the audit data is kept for (README "Retention"). */
+/** Five years: the floor the audit data is kept for (docs/audit.md, "Retention"). */
 export const AUDIT_RETENTION_DAYS = 5 * 365 + 2;
 const HEADS_PREFIX = 'heads/';
 const ALARMS_PREFIX = 'alarms/';

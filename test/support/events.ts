@@ -47,7 +47,7 @@ export const apiEvent = (route: RouteDefinition, options: EventOptions = {}): AP
       ...(options.as === undefined
         ? {}
         : {
-            // What the Lambda authorizer (shared/auth/authorizer.ts) hands to the function.
+            // What the Lambda authorizer (shared/app/authorizer.ts) hands to the function.
             authorizer: {
               lambda: {
                 orgId: options.as.orgId,

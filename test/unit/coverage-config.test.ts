@@ -55,6 +55,6 @@ describe('coverage in CI', () => {
       ),
     ).toBe(true);
     expect(globToRegExp('**/custody/domain/rules.ts').test('shared/custody/domain/rules.test.ts')).toBe(false);
-    expect(globToRegExp('**/scan-rules.ts').test('shared/store/scan-rules-repository.ts')).toBe(false);
+    expect(globToRegExp('**/scan-rules.ts').test('shared/scans/store/scan-rules-repository.ts')).toBe(false);
   });
 });

@@ -66,7 +66,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 export const entryIdOf = (record: Pick<ExportRecord, 'eventId' | 'source'>): string =>
   record.source === 'declaration' ? `${record.eventId}#declaration` : record.eventId;
 
-/** The documented CSV columns, in order (README "Audit exports"). */
+/** The documented CSV columns, in order (docs/audit.md, "Audit exports"). */
 export const CSV_COLUMNS = [
   'eventId',
   'entryId',

@@ -1,6 +1,6 @@
 /**
  * Ingesting custody events (`POST /v1/events`, and event jobs). A call reports a result
- * per event (see the README): each event is all-or-nothing, events apply in the order
+ * per event (see docs/custody.md): each event is all-or-nothing, events apply in the order
  * given, and a rejected event does not stop the ones after it. Each input goes to its use
  * case: a whole-lot recall, an error declaration, or any other event.
  */

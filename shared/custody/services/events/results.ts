@@ -1,5 +1,5 @@
 /**
- * A result per event (see the README): recorded, duplicate, or rejected with the error a
+ * A result per event (see docs/custody.md): recorded, duplicate, or rejected with the error a
  * caller may see. Only AppErrors meant for the caller become rejections; anything else is
  * our bug and propagates, to become an opaque 500.
  */

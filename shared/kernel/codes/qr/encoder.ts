@@ -12,7 +12,7 @@ import { type QrTemplate, qrTemplate } from './template';
  * base64url with lower case letters and `_`, and `?` and `=` are outside the set — so only
  * the `/01/<gtin>/10/` stretch could switch modes, saving about 2 bytes after the extra segment
  * header: not worth a second code path, and one mode keeps every code of a batch in one
- * length class. See the README ("Printed labels").
+ * length class. See docs/codes-and-labels.md ("Printed labels").
  */
 export interface QrEncoderOptions {
   /** Error-correction level; M (15 % of codewords recoverable) unless told. */

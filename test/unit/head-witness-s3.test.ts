@@ -49,6 +49,18 @@ describe('witnessing a head', () => {
   });
 });
 
+describe('every tree size its own key', () => {
+  it('keeps neighbouring sizes apart and reads each back exactly, odd ones and huge ones included', async () => {
+    // 10^16 - 1 - n in floating point gave sizes 7, 8 and 9 one key prefix, and odd sizes read back wrong.
+    const sizes = [7, 8, 9, 1_000_001, 2 ** 53 - 1];
+    const heads = sizes.map((size) => head(size, '2026-11-24T10:00:00.000Z'));
+    expect(new Set(heads.map((h) => witnessKey(h).slice(0, 'heads/'.length + 16))).size).toBe(sizes.length);
+    s3.on(ListObjectsV2Command).resolves({ Contents: heads.map((h) => ({ Key: witnessKey(h) })) });
+    for (const h of heads) s3.on(GetObjectCommand, { Key: witnessKey(h) }).resolves({ Body: body(h.signedHead) });
+    expect(await witnessedHeads({ limit: 10 })).toEqual(heads);
+  });
+});
+
 describe('reading heads back', () => {
   it('lists newest first, skips what is not a head, and reads each JWS as stored', async () => {
     const newest = head(10, '2026-11-24T11:00:00.000Z');

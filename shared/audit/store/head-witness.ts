@@ -44,7 +44,10 @@ const TIME_DIGITS = 13;
 const HEADS_PREFIX = 'heads/';
 const ALARMS_PREFIX = 'alarms/';
 
-const inverted = (value: number, digits: number): string => String(10 ** digits - 1 - value).padStart(digits, '0');
+// In BigInt: 10^16 - 1 - n is past a double's exact integers, where sizes 7, 8 and 9 would share one key.
+const inverted = (value: number, digits: number): string =>
+  (10n ** BigInt(digits) - 1n - BigInt(value)).toString().padStart(digits, '0');
+const uninverted = (digitsText: string): number => Number(10n ** BigInt(digitsText.length) - 1n - BigInt(digitsText));
 const sizePrefix = (treeSize: number) => `${HEADS_PREFIX}${inverted(treeSize, SIZE_DIGITS)}-`;
 /** `heads/<10^16-1-size>-<10^13-1-ms>.jws`: ascending key order is newest head first. */
 export const witnessKey = (head: Pick<WitnessedHead, 'treeSize' | 'timestamp'>): string =>
@@ -52,7 +55,7 @@ export const witnessKey = (head: Pick<WitnessedHead, 'treeSize' | 'timestamp'>):
 
 const sizeOfKey = (key: string): number | undefined => {
   const match = /^heads\/(\d{16})-(\d{13})\.jws$/.exec(key);
-  return match === null ? undefined : 10 ** SIZE_DIGITS - 1 - Number(match[1]);
+  return match?.[1] === undefined ? undefined : uninverted(match[1]);
 };
 
 let s3: S3Client | undefined;
@@ -147,7 +150,7 @@ export const witnessedHeads = async (input: { limit: number; treeSize?: number }
   return Promise.all(
     keys.map(async (key) => {
       const signedHead = (await readObject(name, key)).trim();
-      const ms = 10 ** TIME_DIGITS - 1 - Number(key.slice(-17, -4));
+      const ms = uninverted(key.slice(-17, -4));
       return { treeSize: sizeOfKey(key) as number, timestamp: new Date(ms).toISOString(), signedHead };
     }),
   );

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
  * folder has to be placed here.
  */
 const ROOT = resolve(__dirname, '../..');
-export const MODULE_ORDER = [
+const MODULE_ORDER = [
   'kernel',
   'registry',
   'inbox',

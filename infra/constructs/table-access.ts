@@ -30,7 +30,7 @@ const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Batc
  * in shared/store: products and their lots (`PRODUCT#{gtin}`, the lot item carries the lot
  * recall), organizations (`ORG#{id}`: the factory's name and region), custody states and
  * their summaries (`SUBJECT#{...}`), and the public signing keys (`SIGNING_KEYS`).
- * test/integration/least-privilege-keys.test.ts records every key a real verification
+ * test/kernel/least-privilege-keys.test.ts records every key a real verification
  * reads and fails when one falls outside these.
  */
 export const VERIFY_READ_KEYS = ['PRODUCT#*', 'ORG#*', 'SUBJECT#*', 'SIGNING_KEYS'] as const;

@@ -71,7 +71,7 @@ export const printScans = (result: ScanResult | undefined, skipped: string | und
         'DynamoDB requests per repeat scan (max / median)',
         `${result.reads.repeatScanMax} / ${result.reads.repeatScanMedian}`,
         '',
-        // The bound of the hardening issue (test/integration/scan-cost.test.ts): at most 3.
+        // The bound of the hardening issue (test/scans/scan-cost.test.ts): at most 3.
         result.reads.repeatScanMax <= 3 ? 'PASS (≤ 3)' : 'MISS (> 3)',
       ],
     ]),

@@ -35,7 +35,7 @@ export const hasLoneSurrogate = (value: unknown): boolean => {
 
 /**
  * The key-sorted JSON TraceSeal hashed before it adopted JCS. For every value JCS accepts it
- * writes the same bytes (test/unit/canonical-json.test.ts proves it), so links recorded
+ * writes the same bytes (test/kernel/canonical-json.test.ts proves it), so links recorded
  * with it verify under JCS; it differs only where JCS has no answer, a lone surrogate,
  * which it escapes as JSON.stringify does (`\ud800`). Only for verifying such old links.
  */

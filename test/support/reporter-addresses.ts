@@ -6,7 +6,7 @@
  * mode the gateway replaces the header with the connection's own address.
  *
  * One /24 of a large, long-allocated carrier or cloud range per province, every host of which
- * ip2region 2.3.0 places in that province (test/unit/reporter-address.test.ts checks all of
+ * ip2region 2.3.0 places in that province (test/kernel/reporter-address.test.ts checks all of
  * them, so a database update that moves one fails there, not in a report test).
  */
 export const PROVINCE_NETWORKS = {

@@ -4,7 +4,7 @@ import { canonicalTimestamp, canonicalValue, type Prefixes, sortCodePoints, voca
 
 /**
  * The CBV 2.0 event hash (CBV 2.0 section "Event ID"; GS1's reference implementation is
- * RalphTro/epcis-event-hash-generator, whose published vectors test/unit/event-hash-vectors
+ * RalphTro/epcis-event-hash-generator, whose published vectors test/custody/event-hash-vectors
  * runs): an EPCIS 2.0 JSON-LD event → its pre-hash string → `ni:///sha-256;…?ver=CBV2.0`.
  * The same event gets the same id whoever computes it, from JSON-LD or XML, whatever the
  * order of its fields and lists; recordTime, eventID, errorDeclaration and comments are not

@@ -4,7 +4,7 @@ import { type AiDefinition, aiDefinition, aiValueProblem } from './gs1-ai-table'
 /**
  * GS1 Digital Link URI syntax (GS1 Digital Link Standard: URI Syntax 1.6), decoded into AI
  * element strings the way GS1's reference parser, the GS1 Barcode Syntax Engine, decodes
- * them, so that both answer the same for the same URI (test/unit/digital-link-differential
+ * them, so that both answer the same for the same URI (test/kernel/digital-link-differential
  * replays the engine's recorded answers). Nothing here knows TraceSeal's labels:
  * shared/kernel/codes/digital-link.ts decides which of these are ours.
  */

@@ -6,7 +6,7 @@ import { LINK_TYPE_SYNTAX } from '#resolver/contract';
  * The verify function's routes, checked by hand instead of by the route table's zod
  * schemas: the function answers every public scan that misses the CDN cache, and zod and
  * the route table were half of its bundle and most of its cold start. The route table
- * (routes.ts) stays the one documented source; test/unit/verify-routes.test.ts proves each
+ * (routes.ts) stays the one documented source; test/verification/verify-routes.test.ts proves each
  * parser here gives what the route's zod schema gives (the value, or the same 400 details)
  * on a corpus of valid and invalid inputs, and that the keys match the table's.
  */

@@ -15,7 +15,7 @@ import { ensureTable } from '../../scripts/local/tables';
  * A lab's signing key in AWS, with Secrets Manager mocked and the public halves in DynamoDB
  * Local: the private half goes to a secret of its own under the customer-managed key, a lab
  * without one signs nothing, and only a JWS its own key made, of the right type, naming that
- * lab, proves a registration. The local-disk store is exercised by test/integration/lab-reports.
+ * lab, proves a registration. The local-disk store is exercised by test/test-reports/lab-reports.
  */
 const secrets = mockClient(SecretsManagerClient);
 const PREFIX = 'traceseal/lab-keys/';

@@ -10,7 +10,7 @@ import { apiEvent, invoke, lambdaContext } from '../support/events';
 /**
  * Error paths of the event-job functions with DynamoDB and SQS mocked: a queue that
  * refuses a message, a deploy that forgot the queue, a worker whose table fails. That jobs
- * work is proven against DynamoDB Local in test/integration/event-jobs.test.ts.
+ * work is proven against DynamoDB Local in test/custody/event-jobs.test.ts.
  */
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);

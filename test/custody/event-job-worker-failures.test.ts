@@ -8,7 +8,7 @@ import { MAX_FAILED_RUNS, processEventJob } from '#shared/custody/services/event
  * How an event job's worker run ends when it cannot do its work, with DynamoDB mocked: a job
  * that is gone or finished is left alone; an outage or a bug is tried again a few times and
  * then fails the job with a message that reveals nothing; a refusal the caller may see ends
- * the job with that refusal at once. Runs that work are in test/integration/event-jobs.test.ts.
+ * the job with that refusal at once. Runs that work are in test/custody/event-jobs.test.ts.
  */
 const dynamo = mockClient(DynamoDBDocumentClient);
 beforeEach(() => dynamo.reset());

@@ -10,7 +10,7 @@ import { apiEvent, invoke } from '../support/events';
 
 /**
  * Error paths of the handlers with DynamoDB mocked: this is where a mock is the point.
- * That the system works is proven against DynamoDB Local in test/integration.
+ * That the system works is proven against DynamoDB Local in the integration tests of each capability (test/<capability>/).
  */
 process.env.VERIFY_BASE_URL = 'https://verify.test';
 const dynamo = mockClient(DynamoDBDocumentClient);

@@ -9,7 +9,7 @@ import { CLAIMS_BEIJING, inboxAlertsAbout, scanClaimingBeijingAndUrumqi, verdict
 /**
  * A viewer's claims about where it is count for nothing: the local gateway, like CloudFront,
  * drops the CloudFront-* headers a viewer sends (`npm start` without
- * TRACESEAL_SIMULATE_VIEWER_LOCATION). test/integration/scan-records.test.ts shows the same
+ * TRACESEAL_SIMULATE_VIEWER_LOCATION). test/scans/scan-records.test.ts shows the same
  * claims taken as places when the gateway is told to simulate them; reports.test.ts shows that
  * even then a report's province is its address's, never a claimed one.
  */

@@ -7,7 +7,7 @@ import { witnessAlarm, witnessedHeads, witnessHead, witnessKey } from '#shared/a
  * The head witness in AWS, with S3 mocked: what it asks of the Object Lock bucket (write
  * only if absent, with a checksum) and how it reads heads back (newest first by key, only
  * keys that name a head, the JWS as stored). The file witness and the whole checkpoint
- * against it are tested with DynamoDB Local in test/integration/audit-checkpoints.test.ts.
+ * against it are tested with DynamoDB Local in test/audit/audit-checkpoints.test.ts.
  */
 const s3 = mockClient(S3Client);
 const BUCKET = 'witness-bucket';

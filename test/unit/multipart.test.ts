@@ -56,7 +56,7 @@ describe('readForm', () => {
   const inputs: FormInputs = {
     invalid: 'Invalid thing',
     fields: new Set(['place', 'note']),
-    files: { photos: { max: 2, tooMany: () => new BadRequestError('TOO_MANY', 'too many') }, pdf: { max: 1 } },
+    files: { photos: { max: 2, tooMany: () => new BadRequestError('TOO_MANY', 'too many') }, pdf: { max: 1 }, scans: { max: 2 } },
   };
   const read = async (fill: (form: FormData) => void) => {
     const form = new FormData();
@@ -105,7 +105,7 @@ describe('readForm', () => {
     }
   });
 
-  it("refuses one file too many with the input's own refusal, else as given more than once", async () => {
+  it("refuses one file too many with the input's own refusal, else as a validation error on the input", async () => {
     const photos = await refusal((form) => {
       for (const name of ['a', 'b', 'c']) form.append('photos', new Blob([Buffer.from(name)]), `${name}.jpg`);
     });
@@ -115,6 +115,10 @@ describe('readForm', () => {
     });
     expect(pdfs).toBeInstanceOf(ValidationError);
     expect((pdfs as ValidationError).details).toEqual([{ path: 'pdf', message: 'Given more than once' }]);
+    const scans = await refusal((form) => {
+      for (const name of ['a', 'b', 'c']) form.append('scans', new Blob([Buffer.from(name)]), `${name}.png`);
+    });
+    expect((scans as ValidationError).details).toEqual([{ path: 'scans', message: 'At most 2 files' }]);
   });
 });
 

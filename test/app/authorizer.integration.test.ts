@@ -4,7 +4,7 @@ import { type CryptoKey, generateKeyPair, type JWTPayload, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeForRole } from '#kernel/auth/principal';
 import { withCheckDigit } from '#kernel/codes/gtin';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '#registry/contract';
 import { ROUTES } from '#shared/app/routes';
 import { createOrganization } from '#shared/registry/store/org-repository';
 import { handler as verifyHandler } from '../../functions/verify-code/handler';

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '#registry/contract';
 import { type OrganizationCredentials, provisionOrganizationClient } from '#shared/registry/services/org-client-provisioner';
 import { registerOrganization } from '#shared/registry/services/registry-service';
 import { getOrganization, getOrganizationIdByClientId } from '#shared/registry/store/org-repository';

@@ -1,4 +1,5 @@
-import type { Batch, Organization, Product } from '#kernel/types';
+import type { Batch } from '#issuance/contract';
+import type { Organization, Product } from '#registry/contract';
 
 /** Domain records for pure tests (verdicts, pages), each overridable where a test needs it. */
 export const productFixture = (overrides: Partial<Product> = {}): Product => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LabAccreditation } from '#kernel/types';
+import type { LabAccreditation } from '#registry/contract';
 import {
   type AttachedClaims,
   compareReports,

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { countAll, documentClient, mainTableName } from '#kernel/db/dynamodb-client';
 import { EVENT_TIME_BUCKETS, eventOrderKey, eventTimePartition } from '#kernel/db/item-keys';
 import { INDEXES } from '#kernel/db/table-definitions';
 
@@ -36,15 +36,7 @@ export const countEventsRecordedBetween = async (after: string, until: string): 
   const perBucket = daysBetween(after, until).flatMap((day) =>
     Array.from({ length: EVENT_TIME_BUCKETS }, async (_, bucket) => {
       const values = { ':pk': eventTimePartition(day, bucket), ':low': low, ':high': high };
-      let count = 0;
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documentClient.send(
-          new QueryCommand({ ...query, ExpressionAttributeValues: values, Select: 'COUNT', ExclusiveStartKey: startKey }),
-        );
-        count += page.Count ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const count = await countAll({ ...query, ExpressionAttributeValues: values });
       if (count === 0) return { count };
       const { Items } = await documentClient.send(
         new QueryCommand({

@@ -5,7 +5,7 @@
  */
 import { hasLoneSurrogate } from '#kernel/canonical-json';
 import { BadRequestError, ForbiddenError } from '#kernel/errors';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '#registry/contract';
 import { CLOCK_SKEW_TOLERANCE_MS } from './rules';
 import type { BizStep } from './types';
 

@@ -4,7 +4,7 @@
  * depend on this layer, never on the services that load it.
  */
 
-import type { LocalizedNames } from '#kernel/types';
+import type { LocalizedNames } from '#registry/contract';
 import { type Enclosure, outermostOf } from './container-tree';
 import { boundSteps, movesSince, type ShownSteps, shownSteps } from './summary';
 import type { BizStep, CustodyStatus, SubjectState } from './types';

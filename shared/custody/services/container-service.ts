@@ -11,8 +11,7 @@ import {
 } from '#kernel/codes/sscc';
 import { ForbiddenError } from '#kernel/errors';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
-import type { Organization } from '#kernel/types';
-import { requireRegisteredOrg } from '#registry';
+import { type Organization, requireRegisteredOrg } from '#registry';
 import { hashRecordedEvent } from '../domain/chain';
 import { commissioningEvent } from '../domain/epcis';
 import { type SubjectRef, type SubjectState, subjectIdOf } from '../domain/types';

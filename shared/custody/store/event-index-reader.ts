@@ -101,6 +101,7 @@ class PartitionReader {
     private readonly budget: QueryBudget | undefined,
   ) {}
 
+  // One page per call, not queryAll: pages are spent from a budget, read ahead and dropped when the caller stops.
   private fetch(startKey: Record<string, unknown> | undefined): Promise<QueryPage> {
     if (this.budget !== undefined) {
       if (this.budget.remaining <= 0) throw new BudgetSpent();

@@ -107,6 +107,7 @@ export const loadEventJobInputs = async <T>(id: string, fromIndex: number): Prom
 export const listEventJobResults = async <T extends IndexedEntry>(id: string, fromIndex: number, limit: number): Promise<T[]> => {
   const results: T[] = [];
   let startKey: Record<string, unknown> | undefined;
+  // Paged by hand, not queryAll: it stops at `limit` results, and a job's results run far past a page.
   do {
     const page = await documentClient.send(
       new QueryCommand({

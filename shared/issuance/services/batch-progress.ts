@@ -1,6 +1,6 @@
 import type { Principal } from '#kernel/auth/principal';
 import { labelObjectKey } from '#kernel/db/item-keys';
-import type { Batch } from '#kernel/types';
+import type { Batch } from '../domain/issuance';
 import { getIssuanceJob, type IssuanceState } from '../store/issuance-job-repository';
 import { labelFileLink } from '../store/label-file-store';
 import { getBatchFor } from './batch-service';

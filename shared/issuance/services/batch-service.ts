@@ -7,9 +7,8 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#kernel/
 import type { SlotClaim } from '#kernel/jobs/job-slot-repository';
 import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '#kernel/jobs/job-slots';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
-import type { Batch, IssuedCode } from '#kernel/types';
 import { getProductRecord, requireRegisteredOrg, reserveSequences } from '#registry';
-import { signCodes } from '../domain/issuance';
+import { type Batch, type IssuedCode, signCodes } from '../domain/issuance';
 import {
   type BatchPage,
   CODE_CHUNK_SIZE,

@@ -10,8 +10,8 @@ import { createSerialCodec, type SerialCodec } from '#kernel/codes/serial';
 import { splitDigsig, verifyCodeSignature, verifyContainerSignature } from '#kernel/codes/signature';
 import { getPublicKey } from '#kernel/keys/public-key-cache';
 import { createTtlCache } from '#kernel/ttl-cache';
-import type { Batch, Product } from '#kernel/types';
-import { getProductRecord } from '#registry';
+import { getProductRecord, type Product } from '#registry';
+import type { Batch } from '../domain/issuance';
 import { findLotHoldingSequence, getBatchByLot } from '../store/batch-repository';
 
 const products = createTtlCache<{ product: Product; codec: SerialCodec } | undefined>(60_000);

@@ -4,8 +4,8 @@ import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { type SigningPool, sharedSigningPool } from '#kernel/keys/signing-pool';
 import { logger } from '#kernel/logger';
-import type { Batch } from '#kernel/types';
 import { getProductRecord } from '#registry';
+import type { Batch } from '../domain/issuance';
 import {
   CODE_CHUNK_SIZE,
   getBatchById,

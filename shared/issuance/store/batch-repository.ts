@@ -31,7 +31,7 @@ import {
 import { INDEXES } from '#kernel/db/table-definitions';
 import { ConflictError } from '#kernel/errors';
 import { type JobCreation, JobSlotsFullError, takeSlotItem } from '#kernel/jobs/job-slot-repository';
-import type { Batch, IssuedCode } from '#kernel/types';
+import type { Batch, IssuedCode } from '../domain/issuance';
 
 export const CODE_CHUNK_SIZE = 1000;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;

@@ -5,6 +5,7 @@ import {
   DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -63,16 +64,31 @@ export const queryIndexPage = async (input: {
   return { items: page.Items ?? [], cursor: await encodeCursor(page.LastEvaluatedKey, input.cursorShape) };
 };
 
-/** Every page of a query, for partitions known to stay small (chains, key sets, chunk lists). */
-export const queryAll = async (input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
+/** Every page of a query in turn: the one loop over LastEvaluatedKey the helpers below share. */
+async function* everyPage(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): AsyncGenerator<QueryCommandOutput> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    items.push(...(page.Items ?? []));
+    yield page;
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
+}
+
+/** Every page of a query, for partitions known to stay small (chains, key sets, chunk lists). */
+export const queryAll = async (input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of everyPage(input)) items.push(...(page.Items ?? []));
   return items;
+};
+
+/**
+ * How many items a query matches, over every page: a COUNT query returns no items, and
+ * DynamoDB still stops each page at 1 MB of keys read, so a large range takes several.
+ */
+export const countAll = async (input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Select'>): Promise<number> => {
+  let count = 0;
+  for await (const page of everyPage({ ...input, Select: 'COUNT' })) count += page.Count ?? 0;
+  return count;
 };
 
 /** Puts in groups of 25, retrying what DynamoDB leaves unprocessed with backoff. */

@@ -2,8 +2,9 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Principal, principalFromEvent, requireRole } from '../auth/principal';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { BadRequestError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { logger } from '../logger';
+import { requestBodyBytes } from './request-body';
 import { errorResponse, type HttpResponse } from './responses';
 import type { RouteDefinition } from './route-definition';
 
@@ -68,12 +69,15 @@ const flatten = (issues: readonly Issue[], prefix: PropertyKey[] = []): { path: 
 
 const issuesOf = (error: z.ZodError) => flatten(error.issues as unknown as Issue[]);
 
-const check = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T | undefined => {
-  if (schema === undefined) return undefined;
+/** The value as its schema reads it, or a validation error with `message` and a problem per field. */
+export const parseOrRefuse = <T>(schema: z.ZodType<T>, value: unknown, message: string): T => {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(`Invalid ${where}`, issuesOf(result.error));
+  if (!result.success) throw new ValidationError(message, issuesOf(result.error));
   return result.data;
 };
+
+const check = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T | undefined =>
+  schema === undefined ? undefined : parseOrRefuse(schema, value, `Invalid ${where}`);
 
 const readJsonBody = (event: APIGatewayProxyEventV2, maxBytes: number): unknown => {
   if (event.body === undefined || event.body === '') {
@@ -81,8 +85,7 @@ const readJsonBody = (event: APIGatewayProxyEventV2, maxBytes: number): unknown 
   }
   const contentType = event.headers['content-type'] ?? '';
   if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType)) throw new UnsupportedMediaTypeError();
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const raw = requestBodyBytes(event, maxBytes);
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {

@@ -1,4 +1,4 @@
-import { BadRequestError } from '../errors';
+import { BadRequestError, ValidationError } from '../errors';
 
 /**
  * A small multipart/form-data reader (RFC 7578) for bodies that arrive whole, as a Lambda
@@ -75,4 +75,58 @@ export const parseMultipart = (body: Buffer, boundary: string): MultipartPart[] 
     if (parts.length > MAX_PARTS) throw malformed(`more than ${MAX_PARTS} parts`);
     position = next + 2;
   }
+};
+
+/** A form's file input: at most `max` files, and what to answer for one more. */
+export interface FormFileInput {
+  max: number;
+  /** The refusal of a file past `max`; by default a validation error on the input. */
+  tooMany?: () => Error;
+}
+
+/** The inputs a form has; a part that names anything else is refused. */
+export interface FormInputs {
+  /** The message of a refused part's validation error ("Invalid report"). */
+  invalid: string;
+  /** The text inputs, each given at most once. */
+  fields: ReadonlySet<string>;
+  files: Readonly<Record<string, FormFileInput>>;
+}
+
+export interface FormValues {
+  /** Each text input given, as UTF-8 text, for the caller's schema to check. */
+  values: Record<string, string>;
+  /** Each file input's files in order (none for an input left empty). */
+  files: Record<string, Buffer[]>;
+}
+
+/**
+ * A multipart/form-data body read as a form with exactly these inputs: a text input given
+ * twice, an unknown name, a file sent for a text input or one file too many is refused, so
+ * what reaches the caller's schema is what the form names, once.
+ */
+export const readForm = (body: Buffer, boundary: string, inputs: FormInputs): FormValues => {
+  const refuse = (path: string, message: string) => new ValidationError(inputs.invalid, [{ path, message }]);
+  const values: Record<string, string> = {};
+  const files = new Map<string, Buffer[]>(Object.keys(inputs.files).map((name) => [name, []]));
+  for (const part of parseMultipart(body, boundary)) {
+    const chosen = files.get(part.name);
+    const fileInput = inputs.files[part.name];
+    if (chosen !== undefined && fileInput !== undefined) {
+      // A file input left empty still sends its part: no file chosen.
+      if (part.data.length === 0 && (part.filename ?? '') === '') continue;
+      if (chosen.length >= fileInput.max) {
+        throw (
+          fileInput.tooMany?.() ??
+          refuse(part.name, fileInput.max === 1 ? 'Given more than once' : `At most ${fileInput.max} files`)
+        );
+      }
+      chosen.push(part.data);
+      continue;
+    }
+    if (!inputs.fields.has(part.name) || part.filename !== undefined) throw refuse(part.name, 'Unrecognized field');
+    if (Object.hasOwn(values, part.name)) throw refuse(part.name, 'Given more than once');
+    values[part.name] = part.data.toString('utf8');
+  }
+  return { values, files: Object.fromEntries(files) };
 };

@@ -3,7 +3,7 @@
  * distributors that trade with it. Pure: the terms a name is filed under, and how a query
  * is read, so the store and the service agree on both.
  */
-import type { Organization } from '#kernel/types';
+import type { Organization } from './registry';
 
 /** Only trading parties are listed: regulators, labs and admins are not shipped to. */
 export const DIRECTORY_ROLES: ReadonlySet<Organization['role']> = new Set(['factory', 'distributor']);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Gtin14, isoDate, Role, text } from '#kernel/http/common-schemas';
 import { regionProblem } from '#kernel/places/region-code';
-import { ACCREDITATION_SCHEMES, PRODUCT_CATEGORIES } from '#kernel/types';
 import { MAX_DIRECTORY_PAGE, MIN_QUERY_LENGTH } from '../domain/partner-directory';
+import { ACCREDITATION_SCHEMES, type LocalizedNames as LocalizedNamesShape, PRODUCT_CATEGORIES } from '../domain/registry';
 
 export const LabAccreditation = z
   .strictObject({
@@ -18,6 +18,8 @@ export const LabAccreditation = z
 export const LocalizedNames = z
   .strictObject({ zh: text(200).optional().describe('Chinese name'), en: text(200).optional().describe('English name') })
   .meta({ id: 'LocalizedNames' });
+/** The domain's type under the schema's name, so that the contract hands out both as one. */
+export type LocalizedNames = LocalizedNamesShape;
 
 export const CreateOrganizationBody = z.strictObject({
   name: text(200),

@@ -6,7 +6,7 @@ import {
 import { scopeForRole } from '#kernel/auth/principal';
 import { getOptionalStringFromEnv, getStringFromEnv } from '#kernel/config';
 import { logger } from '#kernel/logger';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '../domain/registry';
 import { linkOrganizationClient } from '../store/org-repository';
 
 /**

@@ -1,5 +1,5 @@
 import { createTtlCache } from '#kernel/ttl-cache';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '../domain/registry';
 import { getOrganization } from '../store/org-repository';
 
 const organizations = createTtlCache<Organization | undefined>(60_000);

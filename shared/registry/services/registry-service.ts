@@ -3,30 +3,17 @@ import type { Principal } from '#kernel/auth/principal';
 import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#kernel/codes/sscc';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#kernel/errors';
 import { createLabKey } from '#kernel/keys/lab-keys';
+import type { Role } from '#kernel/types';
 import type {
   LabAccreditation,
-  LaCertificate,
-  LocalizedNames,
   Organization,
   Product,
-  ProductCategory,
-  Role,
-} from '#kernel/types';
+  RegisterOrganizationInput,
+  RegisterProductInput,
+} from '../domain/registry';
 import { createOrganization, getOrganization } from '../store/org-repository';
 import { createProduct } from '../store/product-repository';
 import { type OrganizationCredentials, provisionOrganizationClient } from './org-client-provisioner';
-
-export interface RegisterOrganizationInput {
-  name: string;
-  names?: LocalizedNames;
-  role: Role;
-  region: string;
-  licenseNumber: string;
-  gs1CompanyPrefix?: string;
-  showNameOnScans?: boolean;
-  serviceContact?: string;
-  accreditation?: LabAccreditation;
-}
 
 export interface RegisteredOrganization extends Organization {
   /** In AWS only, and only in this one response: the organization's OAuth client. */
@@ -102,16 +89,6 @@ export const requireRegisteredOrg = async (principal: Principal): Promise<Organi
   }
   return org;
 };
-
-export interface RegisterProductInput {
-  gtin: string;
-  name: string;
-  names?: LocalizedNames;
-  category: ProductCategory;
-  standard: string;
-  laCertificate: LaCertificate;
-  serviceLifeMonths: number;
-}
 
 export const registerProduct = async (principal: Principal, input: RegisterProductInput, now = new Date()): Promise<Product> => {
   await requireRegisteredOrg(principal);

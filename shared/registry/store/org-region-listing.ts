@@ -8,7 +8,7 @@ import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPutAll, documentClient, isConditionFailure, mainTableName, queryAll } from '#kernel/db/dynamodb-client';
 import { orgKey, orgRegionIndexKey, orgsOfRegionPartition } from '#kernel/db/item-keys';
 import { INDEXES } from '#kernel/db/table-definitions';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '../domain/registry';
 import { partnerDirectoryPuts } from './partner-directory-repository';
 
 /** The ids of a province's organizations of one role, oldest first. */

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { cancelledConditionIndexes, documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
 import { gs1PrefixKey, licenseKey, organizationClientItem, orgClientKey, orgKey, orgRegionIndexKey } from '#kernel/db/item-keys';
 import { ConflictError } from '#kernel/errors';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '../domain/registry';
 import { partnerDirectoryPuts } from './partner-directory-repository';
 
 /**

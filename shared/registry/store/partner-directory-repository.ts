@@ -5,8 +5,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
 import { partnerDirectoryKey, partnerDirectoryPartition } from '#kernel/db/item-keys';
-import type { Organization } from '#kernel/types';
 import { DIRECTORY_ROLES, directoryBucket, directoryTerms } from '../domain/partner-directory';
+import type { Organization } from '../domain/registry';
 
 export interface DirectoryEntry {
   id: string;

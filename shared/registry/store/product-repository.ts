@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
 import { productKey } from '#kernel/db/item-keys';
 import { ConflictError, NotFoundError } from '#kernel/errors';
-import type { Product } from '#kernel/types';
+import type { Product } from '../domain/registry';
 
 /** What we keep beside the public product: the per-product key of its serial codec. */
 export interface ProductRecord {

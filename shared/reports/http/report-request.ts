@@ -1,8 +1,10 @@
 import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '#kernel/errors';
-import { multipartBoundary, parseMultipart } from '#kernel/http/multipart';
+import { BadRequestError, UnsupportedMediaTypeError, ValidationError } from '#kernel/errors';
+import { parseOrRefuse } from '#kernel/http/middleware';
+import { type FormInputs, multipartBoundary, readForm } from '#kernel/http/multipart';
+import { requestBodyBytes } from '#kernel/http/request-body';
 import type { ScanPlace } from '#kernel/places/viewer-place';
 import { type IpRegion, placeOfViewer } from '#kernel/places/viewer-place';
 import { MAX_REPORT_PHOTOS } from '../domain/report-photos';
@@ -18,43 +20,21 @@ export type ReportRequest =
 
 const isFilled = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '';
 
-const TEXT_FIELDS = new Set(Object.keys(ReportFields.shape));
-
-const validate = <T>(schema: z.ZodType<T>, value: unknown): T => {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new ValidationError(
-      'Invalid report',
-      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-    );
-  }
-  return result.data;
-};
-
 const tooManyPhotos = () => new BadRequestError('TOO_MANY_PHOTOS', `A report takes at most ${MAX_REPORT_PHOTOS} photos`);
 
+const INVALID = 'Invalid report';
+
+const FORM: FormInputs = {
+  invalid: INVALID,
+  fields: new Set(Object.keys(ReportFields.shape)),
+  files: { photos: { max: MAX_REPORT_PHOTOS, tooMany: tooManyPhotos } },
+};
+
 const fromMultipart = (raw: Buffer, boundary: string): ReportRequest => {
-  const values: Record<string, string> = {};
-  const photos: Buffer[] = [];
-  for (const part of parseMultipart(raw, boundary)) {
-    if (part.name === 'photos') {
-      // An empty file input still sends its part: no file chosen.
-      if (part.data.length === 0 && (part.filename ?? '') === '') continue;
-      if (photos.length === MAX_REPORT_PHOTOS) throw tooManyPhotos();
-      photos.push(part.data);
-      continue;
-    }
-    if (!TEXT_FIELDS.has(part.name) || part.filename !== undefined) {
-      throw new ValidationError('Invalid report', [{ path: part.name, message: 'Unrecognized field' }]);
-    }
-    if (values[part.name] !== undefined) {
-      throw new ValidationError('Invalid report', [{ path: part.name, message: 'Given more than once' }]);
-    }
-    values[part.name] = part.data.toString('utf8');
-  }
+  const { values, files } = readForm(raw, boundary, FORM);
   if (isFilled(values.website)) return { honeypot: true };
-  const { website: _website, ...fields } = validate(ReportFields, values);
-  return { honeypot: false, fields, photos };
+  const { website: _website, ...fields } = parseOrRefuse(ReportFields, values, INVALID);
+  return { honeypot: false, fields, photos: files.photos ?? [] };
 };
 
 const fromJson = (raw: Buffer): ReportRequest => {
@@ -69,10 +49,10 @@ const fromJson = (raw: Buffer): ReportRequest => {
   if (typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { photos?: unknown }).photos)) {
     if ((parsed as { photos: unknown[] }).photos.length > MAX_REPORT_PHOTOS) throw tooManyPhotos();
   }
-  const { website: _website, photos, ...fields } = validate(CreateReportJsonBody, parsed);
+  const { website: _website, photos, ...fields } = parseOrRefuse(CreateReportJsonBody, parsed, INVALID);
   const decoded = (photos ?? []).map((photo, index) => {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(photo) || photo.length % 4 !== 0) {
-      throw new ValidationError('Invalid report', [{ path: `photos.${index}`, message: 'must be base64' }]);
+      throw new ValidationError(INVALID, [{ path: `photos.${index}`, message: 'must be base64' }]);
     }
     return Buffer.from(photo, 'base64');
   });
@@ -84,9 +64,7 @@ const fromJson = (raw: Buffer): ReportRequest => {
  * from the page's form, which works without JavaScript. Both end in the same checked fields.
  */
 export const readReportRequest = (event: APIGatewayProxyEventV2): ReportRequest => {
-  if (event.body === undefined || event.body === '') throw new BadRequestError('MISSING_BODY', 'A request body is required');
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > MAX_REPORT_BODY_BYTES) throw new PayloadTooLargeError(MAX_REPORT_BODY_BYTES);
+  const raw = requestBodyBytes(event, MAX_REPORT_BODY_BYTES);
   const contentType = event.headers['content-type'] ?? '';
   if (/^application\/json\s*(;|$)/i.test(contentType)) return fromJson(raw);
   const boundary = multipartBoundary(contentType);

@@ -1,5 +1,5 @@
 import { createTtlCache } from '#kernel/ttl-cache';
-import type { Product } from '#kernel/types';
+import type { Product } from '#registry/contract';
 import { getAttachment, getScanAttachments, type TestReportSummary, testReportSummary } from '#test-reports';
 import type { AttachedReport } from '#test-reports/contract';
 import type { LinkTarget } from '../domain/linkset';

@@ -3,8 +3,8 @@
  * replaced whole under a condition on the version that was read, so that two aggregators
  * (two shards, or a retry racing its predecessor) never lose each other's counts.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, mainTableName } from '#kernel/db/dynamodb-client';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, isConditionFailure, mainTableName, queryAll } from '#kernel/db/dynamodb-client';
 import { SCAN_ROLLUP_DAY_PREFIX, scanRollupKey, scanRollupPartition } from '#kernel/db/item-keys';
 import { emptyRollup, type ScanRollup, type ScanRollupScope } from '../domain/scan-rollups';
 
@@ -53,23 +53,14 @@ export const putScanRollup = async (scope: ScanRollupScope, rollup: ScanRollup, 
 
 /** The scope's rollups from `from` to `to` (YYYY-MM-DD, both included), oldest first; days without scans have none. */
 export const listScanRollups = async (scope: ScanRollupScope, from: string, to: string): Promise<ScanRollup[]> => {
-  const rollups: ScanRollup[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: mainTableName(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': scanRollupPartition(scope),
-          ':from': `${SCAN_ROLLUP_DAY_PREFIX}${from}`,
-          ':to': `${SCAN_ROLLUP_DAY_PREFIX}${to}`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    rollups.push(...(page.Items ?? []).map(toRollup));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return rollups;
+  const items = await queryAll({
+    TableName: mainTableName(),
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': scanRollupPartition(scope),
+      ':from': `${SCAN_ROLLUP_DAY_PREFIX}${from}`,
+      ':to': `${SCAN_ROLLUP_DAY_PREFIX}${to}`,
+    },
+  });
+  return items.map(toRollup);
 };

@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '#kernel/canonical-json';
 import { BadRequestError } from '#kernel/errors';
-import type { ProductCategory } from '#kernel/types';
+import type { ProductCategory } from '#registry/contract';
 
 export const DRAW_ALGORITHM = 'traceseal-spot-check/2';
 export const SPOT_CHECK_KINDS = ['organizations', 'lots', 'units'] as const;

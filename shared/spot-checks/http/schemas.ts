@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Gtin14, Lot, text } from '#kernel/http/common-schemas';
-import { PRODUCT_CATEGORIES } from '#kernel/types';
+import { PRODUCT_CATEGORIES } from '#registry/contract';
 import { RegisterLabReportBody, ReportComparison } from '#test-reports/contract';
 import { MAX_INSPECTOR_NAME } from '../domain/inspectors';
 import { DRAW_ALGORITHM, SPOT_CHECK_KINDS } from '../domain/spot-check-draw';

@@ -4,12 +4,17 @@
  * product's serial codec: no code chunk is read). Capped at MAX_POPULATION ids.
  */
 
-import { getBatchByLot, listBatchesOfOrg } from '#issuance';
+import { type Batch, getBatchByLot, listBatchesOfOrg } from '#issuance';
 import { createSerialCodec } from '#kernel/codes/serial';
 import { BadRequestError } from '#kernel/errors';
 import { provinceOf } from '#kernel/places/provinces';
-import type { Batch, ProductCategory } from '#kernel/types';
-import { getOrganization, getProductRecord, listOrganizationIdsOfRegion, type ProductRecord } from '#registry';
+import {
+  getOrganization,
+  getProductRecord,
+  listOrganizationIdsOfRegion,
+  type ProductCategory,
+  type ProductRecord,
+} from '#registry';
 import { type SpotCheckKind, type SpotCheckScope, sortedUnique } from '../domain/spot-check-draw';
 import { lotTargetId, MAX_POPULATION } from '../domain/spot-checks';
 

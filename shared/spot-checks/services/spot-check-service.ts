@@ -9,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '#kernel/auth/principal';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '#kernel/errors';
-import type { ProductCategory } from '#kernel/types';
-import { requireRegisteredOrg } from '#registry';
+import { type ProductCategory, requireRegisteredOrg } from '#registry';
 import {
   checkPopulation,
   computeDraw,

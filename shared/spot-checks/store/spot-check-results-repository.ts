@@ -4,11 +4,10 @@
  */
 
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { batchSpotCheckUpdate } from '#issuance';
+import { type Batch, batchSpotCheckUpdate } from '#issuance';
 import { documentClient, mainTableName, queryAll } from '#kernel/db/dynamodb-client';
 import { SPOT_CHECK_RESULT_PREFIX, spotCheckPartition, spotCheckResultKey } from '#kernel/db/item-keys';
 import { ConflictError } from '#kernel/errors';
-import type { Batch } from '#kernel/types';
 import type { ClauseComparison } from '#test-reports/contract';
 import { conflictOn } from './spot-check-repository';
 

@@ -3,7 +3,7 @@
  * for that number, and any two reports clause by clause with each clause's tolerance.
  */
 
-import type { LabAccreditation } from '#kernel/types';
+import type { LabAccreditation } from '#registry/contract';
 import { type ClauseResult, clauseOf } from './test-report-clauses';
 import type { LabReportClaims } from './test-reports';
 

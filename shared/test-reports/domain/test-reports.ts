@@ -23,6 +23,9 @@ export interface LabReportClaims {
   registeredAt: string;
 }
 
+/** What a lab submits to register a report: the service adds the lab (the caller) and the time. */
+export type RegisterLabReportInput = Omit<LabReportClaims, 'labOrgId' | 'registeredAt'>;
+
 export interface LabReportRegistration extends LabReportClaims {
   /** The lab key's id, as published in the JWKS (`lab-<orgId>-<suffix>`). */
   kid: string;

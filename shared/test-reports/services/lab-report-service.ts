@@ -2,22 +2,11 @@ import type { Principal } from '#kernel/auth/principal';
 import { requireRole } from '#kernel/auth/principal';
 import { BadRequestError, ValidationError } from '#kernel/errors';
 import { signLabClaims } from '#kernel/keys/lab-keys';
-import type { LabAccreditation } from '#kernel/types';
-import { getOrganization, getProductRecord, requireRegisteredOrg } from '#registry';
-import { type ClauseResult, clauseProblems } from '../domain/test-report-clauses';
-import type { LabReportClaims, LabReportRegistration, ReportProduct } from '../domain/test-reports';
+import { getOrganization, getProductRecord, type LabAccreditation, requireRegisteredOrg } from '#registry';
+import { clauseProblems } from '../domain/test-report-clauses';
+import type { LabReportClaims, LabReportRegistration, RegisterLabReportInput } from '../domain/test-reports';
 import { putLabReport } from '../store/lab-report-repository';
 import { recompareCitations } from './test-report-service';
-
-export interface RegisterLabReportInput {
-  number: string;
-  product: ReportProduct;
-  factoryOrgId: string;
-  standard: string;
-  date: string;
-  clauses: ClauseResult[];
-  pdfSha256: string;
-}
 
 /** Whether an accreditation covered a standard on a date (both bounds included). */
 export const accreditationCovers = (accreditation: LabAccreditation | undefined, standard: string, date: string): boolean =>

@@ -1,7 +1,6 @@
 import type { Principal } from '#kernel/auth/principal';
 import { ForbiddenError, NotFoundError } from '#kernel/errors';
-import type { LaCertificate } from '#kernel/types';
-import { getProductRecord, requireRegisteredOrg } from '#registry';
+import { getProductRecord, type LaCertificate, requireRegisteredOrg } from '#registry';
 import { type AttachedReport, subjectId } from '../domain/test-report-attachments';
 import { type TestReportSummary, testReportSummary } from '../domain/test-report-scan';
 import { getTestReportPdf, testReportPdfKey } from '../store/test-report-pdf-store';

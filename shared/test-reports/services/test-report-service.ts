@@ -13,8 +13,7 @@ import {
 } from '#kernel/errors';
 import { verifiedLabClaims } from '#kernel/keys/lab-keys';
 import { provinceOf } from '#kernel/places/provinces';
-import type { Organization } from '#kernel/types';
-import { getOrganization, getProductRecord, requireRegisteredOrg } from '#registry';
+import { getOrganization, getProductRecord, type Organization, requireRegisteredOrg } from '#registry';
 import { type AttachedReport, type AttachmentSubject, subjectId } from '../domain/test-report-attachments';
 import { type ClauseResult, clauseProblems } from '../domain/test-report-clauses';
 import {

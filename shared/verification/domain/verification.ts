@@ -1,6 +1,7 @@
 import type { CustodyView } from '#custody/contract';
+import type { Batch } from '#issuance/contract';
 import type { CodeIdentity } from '#kernel/codes/digital-link';
-import type { Batch, Organization, Product } from '#kernel/types';
+import type { Organization, Product } from '#registry/contract';
 import type { ScanAlert } from '#scans/contract';
 import type { TestReportSummary } from '#test-reports/contract';
 

@@ -2,7 +2,7 @@
 // its strings, style, icons, dates and phone check live in the modules beside it.
 import type { CustodyView, PublicOrg } from '#custody/contract';
 import { type NameLanguage, regionName } from '#kernel/places/region-names';
-import type { LocalizedNames } from '#kernel/types';
+import type { LocalizedNames } from '#registry/contract';
 import type { ProductLink } from '#resolver/contract';
 import type { ScanAlert } from '#scans/contract';
 import type { VerificationResult, VerificationStatus } from '../domain/verification';

@@ -15,7 +15,7 @@ import {
   type SubjectRef,
   subjectIdOf,
 } from '#custody';
-import type { Batch } from '#kernel/types';
+import type { Batch } from '#issuance/contract';
 import { getOrganizationCached } from '#registry';
 
 const readState = async (id: string) => (await getState(id))?.state;

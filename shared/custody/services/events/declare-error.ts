@@ -7,7 +7,7 @@
  */
 
 import { BadRequestError, ConflictError } from '#kernel/errors';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '#registry/contract';
 import { hashRecordedEvent, recordedEventJson } from '../../domain/chain';
 import type { EventInput } from '../../domain/event-shape';
 import { restoredState } from '../../domain/rules';

@@ -7,8 +7,7 @@
 
 import type { Principal } from '#kernel/auth/principal';
 import { canonicalJson, hasLoneSurrogate } from '#kernel/canonical-json';
-import type { Organization } from '#kernel/types';
-import { requireRegisteredOrg } from '#registry';
+import { type Organization, requireRegisteredOrg } from '#registry';
 import { type EventInput, validateShape } from '../../domain/event-shape';
 import { sha256Hex } from '../../domain/identifiers';
 import { type DeclarationInput, declareError } from './declare-error';

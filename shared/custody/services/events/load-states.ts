@@ -4,7 +4,7 @@
  * the head of its chain.
  */
 
-import type { Batch } from '#kernel/types';
+import type { Batch } from '#issuance/contract';
 import { getOrganizationCached } from '#registry';
 import { hashRecordedEvent } from '../../domain/chain';
 import { type CommissioningInput, commissioningEvent, type EpcisEvent } from '../../domain/epcis';

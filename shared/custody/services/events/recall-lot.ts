@@ -4,10 +4,9 @@
  * last a mark that the container pass is complete. Loose units read the batch flag.
  */
 
-import { getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#issuance';
+import { type Batch, getBatchWithRecall, markRecallContainersFlagged, recallLot } from '#issuance';
 import { BadRequestError, ConflictError } from '#kernel/errors';
-import type { Batch, Organization } from '#kernel/types';
-import { getOrganizationCached } from '#registry';
+import { getOrganizationCached, type Organization } from '#registry';
 import { hashRecordedEvent, recordedEventJson } from '../../domain/chain';
 import { containersAbove } from '../../domain/container-tree';
 import { EVENT_ID_ALGORITHM, lotRecallEvent } from '../../domain/epcis';

@@ -5,8 +5,7 @@
  * makes the write fail and the check run again (see shared/custody/domain/recall-jurisdiction.ts).
  */
 
-import type { Organization } from '#kernel/types';
-import { getOrganizationCached } from '#registry';
+import { getOrganizationCached, type Organization } from '#registry';
 import { containersAbove, outermostOf } from '../../domain/container-tree';
 import { requireRecallJurisdiction } from '../../domain/recall-jurisdiction';
 import { subjectIdOf } from '../../domain/types';

@@ -5,7 +5,7 @@
  */
 
 import { BadRequestError, ConflictError } from '#kernel/errors';
-import type { Organization } from '#kernel/types';
+import type { Organization } from '#registry/contract';
 import { hashRecordedEvent, recordedEventJson } from '../../domain/chain';
 import { containersAbove } from '../../domain/container-tree';
 import { EVENT_ID_ALGORITHM, type RecordedEvent, toEpcisEvent } from '../../domain/epcis';

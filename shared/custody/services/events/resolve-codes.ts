@@ -4,11 +4,10 @@
  * Writes nothing, so a refused event leaves no trace.
  */
 
-import { type BatchReads, checkSignature, findIssuedLot, getProductCached, lookupUnit } from '#issuance';
+import { type Batch, type BatchReads, checkSignature, findIssuedLot, getProductCached, lookupUnit } from '#issuance';
 import { readCodeReference } from '#kernel/codes/digital-link';
 import { BadRequestError } from '#kernel/errors';
-import type { Batch, Organization } from '#kernel/types';
-import { getOrganizationCached } from '#registry';
+import { getOrganizationCached, type Organization } from '#registry';
 import { eventIdOf } from '../../domain/epcis';
 import { type EventInput, requireAfterIssuance, validateShape } from '../../domain/event-shape';
 import { type CustodyEvent, type SubjectRef, subjectIdOf } from '../../domain/types';

@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { backfillReportsPage } from '#shared/reports/services/report-service';
+import { backfillReportsPage } from '#shared/counterfeit-reports/services/report-service';
 
 /**
  * `npx tsx scripts/backfill-inbox.ts [--checkpoint file]` with TABLE_NAME (and, locally,

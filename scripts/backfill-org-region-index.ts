@@ -7,7 +7,7 @@
  * and re-indexing is idempotent, so a crash at any point loses nothing.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { backfillOrgRegionIndexPage } from '#shared/registry/store/org-region-listing';
+import { backfillOrgRegionIndexPage } from '#shared/registry/store/org-region-repository';
 
 const stateFile = process.argv[2] ?? 'backfill-org-region-index.state.json';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from '#kernel/types';
+import { ROLES, type Role } from '#kernel/roles';
 import { LOCAL_ISSUER_TOKEN_PATH } from './local/issuer-endpoints';
 
 /**

@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { logger } from '#kernel/logger';
 import { loadIpRegions } from '#kernel/places/ip-regions';
-import { scansFromKinesis } from '#shared/scans/domain/kinesis-scans';
+import { scansFromKinesis } from '#shared/scans/services/kinesis-scans';
 import { aggregateScans } from '#shared/scans/services/scan-aggregator';
 
 // At cold start: a function bundled without its IP database fails here, not mid-stream.

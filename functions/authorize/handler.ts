@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { getOptionalStringFromEnv, getStringFromEnv } from '#kernel/config';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { type AuthorizerResult, createAuthorizer } from '#shared/app/authorizer';
 import { getOrganization } from '#shared/registry/store/org-repository';
 

@@ -5,7 +5,7 @@ import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
 import { issueContainers } from '#shared/custody/services/container-service';
 import { LABEL_LINK_TTL_SECONDS } from '#shared/issuance/services/batch-progress';
-import { requirePrintable, writeContainerLabels } from '#shared/issuance/services/label-outputs';
+import { requirePrintable, writeContainerLabels } from '#shared/issuance/services/label-file-writer';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

@@ -19,7 +19,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import { Construct } from 'constructs';
 import { SCOPE_PREFIX } from '#kernel/auth/principal';
 import { organizationClientItem } from '#kernel/db/item-keys';
-import { ROLES } from '#kernel/types';
+import { ROLES } from '#kernel/roles';
 import { pinLogicalId } from './pin';
 import { CLIENT_LINK_KEYS, ORGANIZATION_KEYS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';

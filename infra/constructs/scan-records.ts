@@ -7,7 +7,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { REALTIME_LOG_FIELDS } from '#shared/scans/domain/scan-log';
+import { REALTIME_LOG_FIELDS } from '#shared/scans/services/cdn-scan-log';
 import { TraceSealFunction } from './traceseal-function';
 
 /**

@@ -106,7 +106,7 @@ const VERIFY_CACHE_POLICY: CachePolicyProps = {
 // What the cache key holds is forwarded anyway; this policy adds nothing to it, so the
 // origin can never answer from a header, cookie or parameter the key does not hold. No
 // viewer-location header either: a scan's place comes from the real-time log's c-country
-// and c-ip (shared/scans/domain/scan-log.ts), never from headers.
+// and c-ip (shared/scans/services/cdn-scan-log.ts), never from headers.
 const VERIFY_ORIGIN_REQUEST_POLICY: OriginRequestPolicyProps = {
   comment: 'Verification: the cache key and nothing else',
   headerBehavior: OriginRequestHeaderBehavior.none(),
@@ -260,7 +260,7 @@ export class VerificationCdn extends Construct {
       // API Gateway rejects a Host that is not its own; with caching disabled this policy
       // also forwards Authorization. It also has CloudFront add its viewer-location headers:
       // the counterfeit-report rate limit and the report's place read CloudFront-Viewer-Address
-      // and -Country (shared/reports/http/report-request.ts), never -Country-Region or -City: CloudFront
+      // and -Country (shared/counterfeit-reports/http/report-request.ts), never -Country-Region or -City: CloudFront
       // does not set those on requests from the AWS network, so a viewer's own could get through.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       compress: true,

@@ -39,7 +39,7 @@ export interface ScanRecordsResult {
 }
 
 const logLine = async (i: number): Promise<string> => {
-  const { REALTIME_LOG_FIELDS } = await import('#shared/scans/domain/scan-log');
+  const { REALTIME_LOG_FIELDS } = await import('#shared/scans/services/cdn-scan-log');
   const headers = encodeURIComponent('Host:d111111abcdef8.cloudfront.net\nAccept:text/html\n');
   const values: Record<string, string> = {
     timestamp: '1763971234.567',
@@ -82,7 +82,7 @@ const measureScanRecords = async (): Promise<ScanRecordsResult> => {
     const { ensureTable } = await import('../local/tables');
     const { MAIN_TABLE } = await import('#kernel/db/table-definitions');
     await ensureTable(new DynamoDBClient({}), MAIN_TABLE, 'bench-scan-records');
-    const { parseRealtimeLogRecord } = await import('#shared/scans/domain/scan-log');
+    const { parseRealtimeLogRecord } = await import('#shared/scans/services/cdn-scan-log');
     const locate = (await import('#kernel/places/ip-regions')).loadIpRegions();
     const { padSequence } = await import('#shared/scans/domain/scans');
     const { aggregateScans } = await import('#shared/scans/services/scan-aggregator');

@@ -9,7 +9,7 @@ import type {
 } from 'aws-lambda';
 import { type AuthorizerResult, ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { ALL_ROUTES, type RouteDefinition, routeKeysOf } from '#shared/app/routes';
-import type { GatewayAnswer } from '#shared/scans/domain/scan-log';
+import type { GatewayAnswer } from '#shared/scans/services/cdn-scan-log';
 import { markAbsentAuthorization, originHeaders, VIEWER_ADDRESS_HEADER } from './cdn-headers';
 import { serveLocalExport } from './exports';
 import { serveLocalIssuer } from './issuer-endpoints';

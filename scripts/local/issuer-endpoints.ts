@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { AppError, BadRequestError, ForbiddenError, ValidationError } from '#kernel/errors';
 import { errorResponse, json } from '#kernel/http/responses';
-import { ROLES, type Role } from '#kernel/types';
+import { ROLES, type Role } from '#kernel/roles';
 import { isRegistryRole, ORG_ID_PATTERN } from '#shared/app/authorizer';
 import { LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
 

@@ -4,8 +4,12 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOptionalStringFromEnv } from '#kernel/config';
 import { contentDisposition } from '#kernel/http/header-values';
+import {
+  localPhotoLinkSignature,
+  localReportPhoto,
+  REPORT_PHOTO_LINK_PATH,
+} from '#shared/counterfeit-reports/store/report-photo-store';
 import { LABEL_LINK_PATH, localLabelFilePath, localLinkSignature } from '#shared/issuance/store/label-file-store';
-import { localPhotoLinkSignature, localReportPhoto, REPORT_PHOTO_LINK_PATH } from '#shared/reports/store/report-photo-store';
 
 /**
  * The local stand-in for S3's presigned GET links to label files (shared/issuance/store/label-file-store.ts):
@@ -80,7 +84,7 @@ export const serveLabelLink = async (url: URL, req: IncomingMessage, res: Server
 };
 
 /**
- * The stand-in for a presigned GET of a report photo (shared/reports/store/report-photo-store.ts):
+ * The stand-in for a presigned GET of a report photo (shared/counterfeit-reports/store/report-photo-store.ts):
  * the same HMAC and expiry checks, then the photo inline with the type its bytes were
  * checked to be at upload (from its key's extension), never sniffed, sandboxed.
  */

@@ -11,7 +11,7 @@ import {
   SignJWT,
 } from 'jose';
 import { scopeForRole } from '#kernel/auth/principal';
-import { ROLES, type Role } from '#kernel/types';
+import { ROLES, type Role } from '#kernel/roles';
 
 /**
  * Stands in for the Cognito user pool: it mints client-credentials-style access tokens

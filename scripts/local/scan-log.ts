@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GatewayAnswer, scanFromGatewayAnswer } from '#shared/scans/domain/scan-log';
 import { padSequence, type SequencedScan } from '#shared/scans/domain/scans';
+import { type GatewayAnswer, scanFromGatewayAnswer } from '#shared/scans/services/cdn-scan-log';
 import type { AggregationResult, AggregatorDependencies } from '#shared/scans/services/scan-aggregator';
 
 /**

@@ -5,7 +5,7 @@ import { scopeForRole } from '#kernel/auth/principal';
 import type { TokenRefusal } from '#kernel/auth/token-refusals';
 import type { RouteDefinition } from '#kernel/http/route-definition';
 import { logger } from '#kernel/logger';
-import { ROLES, type Role } from '#kernel/types';
+import { ROLES, type Role } from '#kernel/roles';
 import { ALL_ROUTES, routeKeysOf } from './routes';
 
 /**

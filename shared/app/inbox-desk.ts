@@ -5,6 +5,7 @@
  * which themselves file into the inbox, so it sits above all three.
  */
 
+import { getReport, type Report, reportPhotoLink, reportStatusFor, reportStatusWrites } from '#counterfeit-reports';
 import {
   changeInboxStatus,
   checkMove,
@@ -17,7 +18,6 @@ import {
 } from '#inbox';
 import type { Principal } from '#kernel/auth/principal';
 import { BadRequestError, ConflictError } from '#kernel/errors';
-import { getReport, type Report, reportPhotoLink, reportStatusFor, reportStatusWrites } from '#reports';
 import { getAlert } from '#scans';
 import type { Alert } from '#scans/contract';
 

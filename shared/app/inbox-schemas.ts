@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INBOX_KINDS, INBOX_STATUSES } from '#inbox/contract';
 import { Gtin14, isoDate, text } from '#kernel/http/common-schemas';
-import { Report } from '../reports/http/schemas';
+import { Report } from '../counterfeit-reports/http/schemas';
 
 export const InboxEntryParams = z.strictObject({
   kind: z.enum(INBOX_KINDS),

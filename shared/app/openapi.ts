@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { scopeForRole } from '#kernel/auth/principal';
 import type { RouteDefinition } from '#kernel/http/route-definition';
-import { ROLES } from '#kernel/types';
+import { ROLES } from '#kernel/roles';
 import { ALL_ROUTES } from './routes';
 
 type JsonSchema = Record<string, unknown>;

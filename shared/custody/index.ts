@@ -5,6 +5,6 @@ export { chooseIndex } from './services/epcis-query-service';
 export { recallWholeLot } from './services/events/recall-lot';
 export type { EventResult } from './services/events/results';
 export { partiesOfEvents, partiesOfUris } from './services/party-lookup';
-export { eventsByEntryId, eventsInOrder, eventsRecordedBetween, type IndexedEvent } from './store/event-index-reader';
+export { eventsByEntryId, eventsInOrder, eventsRecordedBetween, type IndexedEvent } from './store/event-index-query-repository';
 export { putEventIndexRows } from './store/event-index-repository';
 export { getState } from './store/subject-state-repository';

@@ -7,7 +7,7 @@ export {
   findIssuedLot,
   getProductCached,
   lookupUnit,
-} from './services/code-lookup';
+} from './services/unit-lookup';
 export {
   batchSpotCheckUpdate,
   getBatchById,

@@ -2,6 +2,6 @@
 export * from './contract';
 export { getOrganizationCached } from './services/organization-cache';
 export { requireRegisteredOrg } from './services/registry-service';
-export { listOrganizationIdsOfRegion } from './store/org-region-listing';
+export { listOrganizationIdsOfRegion } from './store/org-region-repository';
 export { getOrganization } from './store/org-repository';
 export { getProductRecord, type ProductRecord, reserveSequences } from './store/product-repository';

@@ -9,7 +9,7 @@ import { principalFromEvent } from '#kernel/auth/principal';
 import type { TokenRefusal } from '#kernel/auth/token-refusals';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import type { RouteDefinition } from '#kernel/http/route-definition';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { ROUTES } from '#shared/app/routes';
 import { createOrganization } from '#shared/registry/store/org-repository';

@@ -8,7 +8,7 @@ import { auditLogChunkKey, auditLogHeadKey, auditLogLeafPointerKey, eventKey } f
 import { slotHolders } from '#kernel/jobs/job-slot-repository';
 import { STALLED_JOB_MS } from '#kernel/jobs/job-slots';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { eventLeafHash } from '#shared/audit/domain/audit-log';
 import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/audit/services/checkpoint-service';

@@ -8,7 +8,7 @@ import { declarationKey, eventKey } from '#kernel/db/item-keys';
 import { appendAndCheckpoint, recordedEventSource, SETTLE_MARGIN_MS } from '#shared/audit/services/checkpoint-service';
 import { migrateEventIndexes, repairEventIndexRows } from '#shared/custody/services/event-index-migration';
 import { getRecordedEvent } from '#shared/custody/store/custody-repository';
-import { eventsRecordedBetween } from '#shared/custody/store/event-index-reader';
+import { eventsRecordedBetween } from '#shared/custody/store/event-index-query-repository';
 import { facetRowsOf } from '#shared/custody/store/event-index-repository';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { allPages, keyOf, orgIn, productOf } from '../support/epcis-query';

@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '#kernel/db/dynamodb-client';
 import { EVENT_TIME_BUCKETS } from '#kernel/db/item-keys';
-import { eventsInOrder } from '#shared/custody/store/event-index-reader';
+import { eventsInOrder } from '#shared/custody/store/event-index-query-repository';
 import { seedHistory } from '../../scripts/bench/audit-export';
 import { startTestService, type TestService } from '../support/local-service';
 

@@ -3,7 +3,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cursorParameterOf, type RouteDefinition } from '#kernel/http/route-definition';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { ALL_ROUTES } from '#shared/app/routes';
 import { factoryWithProduct, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

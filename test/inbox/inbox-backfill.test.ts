@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newReportReference, type Report } from '#shared/counterfeit-reports/domain/reports';
+import { backfillReportsPage } from '#shared/counterfeit-reports/services/report-service';
+import { putReport } from '#shared/counterfeit-reports/store/report-repository';
 import { getInboxEntry } from '#shared/inbox/inbox-repository';
-import { newReportReference, type Report } from '#shared/reports/domain/reports';
-import { backfillReportsPage } from '#shared/reports/services/report-service';
-import { putReport } from '#shared/reports/store/report-repository';
 import { fileReport, listInbox } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { reporterIn } from '../support/reporter-addresses';

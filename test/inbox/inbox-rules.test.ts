@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { reportStatusFor } from '#shared/counterfeit-reports/domain/reports';
 import { checkMove, INBOX_STATUSES, inboxAreasOf, regulatorMaySee, regulatorScopeOf } from '#shared/inbox/inbox';
-import { reportStatusFor } from '#shared/reports/domain/reports';
 
 describe('inbox moves', () => {
   const allowed = new Set(['new→investigating', 'investigating→closed', 'closed→investigating']);

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '#kernel/types';
+import { ROLES } from '#kernel/roles';
 import { BOOTSTRAP_ADMIN_ORG_ID } from '../../infra/constructs/identity';
 import { TraceSealStack } from '../../infra/traceseal-stack';
 import { inspect, logicalIdOf, newApp, synthesize } from './synth';

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { REALTIME_LOG_FIELDS } from '#shared/scans/domain/scan-log';
+import { REALTIME_LOG_FIELDS } from '#shared/scans/services/cdn-scan-log';
 import { ScanRecords } from '../../infra/constructs/scan-records';
 import { logicalIdOf, nagReport, newStack, synthesize } from './synth';
 import { actionsOf, resourcesOfType, roleStatements } from './template-helpers';

@@ -12,7 +12,7 @@ import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { getBatchWithProgressFor } from '#shared/issuance/services/batch-progress';
 import { issueBatch } from '#shared/issuance/services/batch-service';
 import { type IssuanceRunOptions, MAX_FAILED_RUNS, processIssuanceJob } from '#shared/issuance/services/issuance-job-worker';
-import { type LabelFormat, writeLabelOutput } from '#shared/issuance/services/label-outputs';
+import { type LabelFormat, writeLabelOutput } from '#shared/issuance/services/label-file-writer';
 import { CODE_CHUNK_SIZE, getBatchById, listCodes } from '#shared/issuance/store/batch-repository';
 import { getIssuanceJob } from '#shared/issuance/store/issuance-job-repository';
 import { getProductRecord } from '#shared/registry/store/product-repository';

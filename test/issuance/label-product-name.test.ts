@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelProductName } from '#shared/issuance/services/label-outputs';
+import { labelProductName } from '#shared/issuance/services/label-file-writer';
 
 describe('the product name a label prints', () => {
   it('prints both names when the factory gave a Chinese and an English one', () => {

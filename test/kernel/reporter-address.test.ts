@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadIpRegions } from '#kernel/places/ip-regions';
 import { ROUTES } from '#shared/app/routes';
-import { reporterAddress, reporterPlace } from '#shared/reports/http/report-request';
+import { reporterAddress, reporterPlace } from '#shared/counterfeit-reports/http/report-request';
 import { apiEvent } from '../support/events';
 import { PROVINCE_NETWORKS, reporterIn, type TestProvince } from '../support/reporter-addresses';
 import { freshViewer } from '../support/reports';

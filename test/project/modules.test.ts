@@ -19,7 +19,7 @@ const MODULE_ORDER = [
   'registry',
   'inbox',
   'issuance',
-  'reports',
+  'counterfeit-reports',
   'custody',
   'test-reports',
   'audit',

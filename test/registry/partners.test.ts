@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
 import { orgKey } from '#kernel/db/item-keys';
-import { backfillOrgRegionIndexPage } from '#shared/registry/store/org-region-listing';
+import { backfillOrgRegionIndexPage } from '#shared/registry/store/org-region-repository';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { freshGtin, freshLicense, productBody } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidSscc, SHARED_RANGE_SIZE } from '#kernel/codes/sscc';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { reserveContainerReferences } from '#shared/custody/store/container-repository';
 import { freshLicense } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadIpRegions } from '#kernel/places/ip-regions';
 import { placeOfViewer } from '#kernel/places/viewer-place';
-import { scansFromKinesis } from '#shared/scans/domain/kinesis-scans';
-import { parseRealtimeLogRecord, REALTIME_LOG_FIELDS, scanFromGatewayAnswer } from '#shared/scans/domain/scan-log';
 import { padSequence } from '#shared/scans/domain/scans';
 import { classifyUserAgent } from '#shared/scans/domain/user-agent';
+import { parseRealtimeLogRecord, REALTIME_LOG_FIELDS, scanFromGatewayAnswer } from '#shared/scans/services/cdn-scan-log';
+import { scansFromKinesis } from '#shared/scans/services/kinesis-scans';
 
 /**
  * Real-time log lines as CloudFront writes them for REALTIME_LOG_FIELDS: tab-separated, in

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
 import { orgKey } from '#kernel/db/item-keys';
 import { getBatchByLot } from '#shared/issuance/store/batch-repository';
-import { backfillOrgRegionIndexPage, listOrganizationIdsOfRegion } from '#shared/registry/store/org-region-listing';
+import { backfillOrgRegionIndexPage, listOrganizationIdsOfRegion } from '#shared/registry/store/org-region-repository';
 import { openDraw } from '#shared/spot-checks/services/spot-check-service';
 import { issueUnits, scan } from '../support/custody';
 import { freshGtin } from '../support/fixtures';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ScanPlace } from '#kernel/places/viewer-place';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { padSequence, type SequencedScan } from '#shared/scans/domain/scans';
 import { freshGtin, productBody } from './fixtures';
 import type { TestService } from './local-service';

@@ -1,4 +1,4 @@
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { freshGtin, freshLicense, productBody } from './fixtures';
 import type { TestService } from './local-service';
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import type { RouteDefinition } from '#shared/app/routes';
 import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/lambda-events';
 

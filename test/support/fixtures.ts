@@ -1,5 +1,5 @@
 import { withCheckDigit } from '#kernel/codes/gtin';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import type { TestService } from './local-service';
 
 let counter = 0;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { type LocalRuntime, startLocalRuntime } from '../../scripts/local/runtime';
 
 /**

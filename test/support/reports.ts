@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { freshLicense } from './fixtures';
 import type { TestService } from './local-service';
 

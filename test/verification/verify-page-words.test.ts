@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regionName } from '#kernel/places/region-names';
+import { absoluteCodeUri } from '#shared/counterfeit-reports/services/report-service';
 import { type CustodyView, describeCustody, organizationsShown, type PublicOrg } from '#shared/custody/domain/public-view';
-import { absoluteCodeUri } from '#shared/reports/services/report-service';
 import type { ScanAlert } from '#shared/scans/domain/scan-rules';
 import { decideVerdict, verdictWithoutRecord } from '#shared/verification/domain/verification';
 import { localDate, localDateTime } from '#shared/verification/http/page-dates';

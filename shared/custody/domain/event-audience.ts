@@ -1,5 +1,5 @@
 import { isNationalRegion, provinceOf } from '#kernel/places/provinces';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 
 /**
  * Who an event concerns, decided once when it is recorded and stored on the event item:

@@ -19,7 +19,7 @@ import { getOrganization } from '#registry';
 import { type EpcisQuery, matchesEpcisQuery, parseEpcisQuery } from '../domain/epcis-query';
 import { canSee, type EventViewer, viewerOf } from '../domain/event-audience';
 import { CLOCK_SKEW_TOLERANCE_MS } from '../domain/rules';
-import { type EventIndexSource, eventsInOrder } from '../store/event-index-reader';
+import { type EventIndexSource, eventsInOrder } from '../store/event-index-query-repository';
 
 /**
  * No event is recorded before this day (TraceSeal's first records; the migration keeps

@@ -11,7 +11,7 @@
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { EventAudience } from '../domain/event-audience';
-import { eventsInOrder } from '../store/event-index-reader';
+import { eventsInOrder } from '../store/event-index-query-repository';
 import {
   putEventIndexRows,
   scanEventItemsPage,

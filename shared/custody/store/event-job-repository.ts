@@ -10,7 +10,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPutAll, documentClient, mainTableName } from '#kernel/db/dynamodb-client';
 import { eventJobHeaderKey, eventJobInputKey, eventJobResultKey } from '#kernel/db/item-keys';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { CHUNK_RETENTION_SECONDS, chunkBySize, chunkItem, epochSeconds, type IndexedEntry } from './event-job-chunks';
 
 export type EventJobStatus = 'running' | 'done' | 'failed';

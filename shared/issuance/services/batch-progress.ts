@@ -4,7 +4,7 @@ import type { Batch } from '../domain/issuance';
 import { getIssuanceJob, type IssuanceState } from '../store/issuance-job-repository';
 import { labelFileLink } from '../store/label-file-store';
 import { getBatchFor } from './batch-service';
-import { DEFAULT_LABEL_OPTIONS, type LabelFormat, type LabelOptions } from './label-outputs';
+import { DEFAULT_LABEL_OPTIONS, type LabelFormat, type LabelOptions } from './label-file-writer';
 
 /** How long a download link works: long enough to fetch a PDF of a million labels on a slow line. */
 export const LABEL_LINK_TTL_SECONDS = 6 * 60 * 60;

@@ -24,7 +24,7 @@ import {
 } from '../store/batch-repository';
 import { getIssuanceJob, newIssuanceJobItem, restartFailedIssuance, settleIssuanceSlot } from '../store/issuance-job-repository';
 import { dispatchIssuanceJob } from './issuance-job-dispatcher';
-import { checkLabelOptions, DEFAULT_LABEL_OPTIONS, type LabelOptions } from './label-outputs';
+import { checkLabelOptions, DEFAULT_LABEL_OPTIONS, type LabelOptions } from './label-file-writer';
 
 /** Above this many codes (or when label files are asked for) a batch is issued by a job. */
 export const MAX_SYNC_CODES = 10_000;

@@ -21,7 +21,7 @@ import {
   recordIssuanceFailure,
   updateIssuanceJob,
 } from '../store/issuance-job-repository';
-import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-outputs';
+import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-file-writer';
 
 /**
  * One run of an issuance job: take its lease, sign and store the chunks not stored yet

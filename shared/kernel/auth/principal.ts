@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROLES, type Role } from '../types';
+import { ROLES, type Role } from '../roles';
 import { isTokenRefusal, tokenRefusalError } from './token-refusals';
 
 /**

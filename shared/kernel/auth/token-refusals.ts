@@ -1,5 +1,5 @@
 import { type AppError, ForbiddenError, UnauthorizedError } from '../errors';
-import type { Role } from '../types';
+import type { Role } from '../roles';
 
 /**
  * Why a caller's token was refused, each with its stable code and status. The authorizer

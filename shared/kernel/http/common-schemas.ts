@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LOT_PATTERN } from '../codes/digital-link';
 import { gs1CheckDigit, isValidGtin14 } from '../codes/gtin';
-import { ROLES } from '../types';
+import { ROLES } from '../roles';
 
 /** Building blocks every resource's schemas share. */
 export const isoDate = z.iso.date().describe('Calendar date, YYYY-MM-DD');

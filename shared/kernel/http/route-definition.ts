@@ -3,7 +3,7 @@
  * (routes.ts and its topic files: resolver-routes.ts, scan-routes.ts, ...).
  */
 import type { z } from 'zod';
-import type { Role } from '../types';
+import type { Role } from '../roles';
 import { ErrorBody } from './common-schemas';
 
 export interface ResponseSpec {

@@ -2,7 +2,7 @@
  * The registry's records: organizations (with a lab's accreditation) and the products they
  * register, as stored and as other capabilities read them, and what a registration supplies.
  */
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 
 /**
  * A name in the languages of the verify page, when its owner gave them: the page shows the

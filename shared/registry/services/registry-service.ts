@@ -3,7 +3,7 @@ import type { Principal } from '#kernel/auth/principal';
 import { COMPANY_PREFIX_PATTERN, prefixesOverlap, tracesealCompanyPrefix } from '#kernel/codes/sscc';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#kernel/errors';
 import { createLabKey } from '#kernel/keys/lab-keys';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import type {
   LabAccreditation,
   Organization,

@@ -23,7 +23,7 @@ export interface PdfOptions extends PdfLayoutOptions {
   deflateLevel?: number;
   /** Document title in the info dictionary. */
   title?: string;
-  /** The product's name, printed on every label (label-outputs.ts labelProductName). */
+  /** The product's name, printed on every label (label-file-writer.ts labelProductName). */
   productName?: string;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '#kernel/types';
+import type { Role } from '#kernel/roles';
 import { registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { freshViewer, postJson, reportFields } from '../support/reports';

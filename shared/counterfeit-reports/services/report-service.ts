@@ -23,7 +23,7 @@ export const REPORTS_PER_IP_PER_HOUR = 5;
 
 export type ReportSubmission = ({ honeypot: true } | { honeypot: false; fields: ReportFieldValues; photos: Buffer[] }) & {
   sourceIp: string;
-  /** Where the reporter stood, from its address (shared/reports/http/report-request.ts `reporterPlace`). */
+  /** Where the reporter stood, from its address (shared/counterfeit-reports/http/report-request.ts `reporterPlace`). */
   reporterPlace: ScanPlace;
   /** The verification host (VERIFY_BASE_URL): a code sent as a path is a path on it. */
   verifyBaseUrl: string;

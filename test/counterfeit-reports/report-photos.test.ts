@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { provinceOf } from '#kernel/places/provinces';
-import { checkPhoto } from '#shared/reports/domain/report-photos';
-import { isReportReference, newReportReference } from '#shared/reports/domain/reports';
+import { checkPhoto } from '#shared/counterfeit-reports/domain/report-photos';
+import { isReportReference, newReportReference } from '#shared/counterfeit-reports/domain/reports';
 import { gifPhoto, jpegPhoto, pngPhoto } from '../support/reports';
 
 const webp = (payload: number): Buffer => {

@@ -1,6 +1,6 @@
 import type { IpRegion } from '#kernel/places/viewer-place';
-import { parseRealtimeLogRecord } from './scan-log';
-import { padSequence, type SequencedScan } from './scans';
+import { padSequence, type SequencedScan } from '../domain/scans';
+import { parseRealtimeLogRecord } from './cdn-scan-log';
 
 /** What the aggregator needs of one Kinesis record as Lambda delivers it. */
 export interface KinesisScanRecord {

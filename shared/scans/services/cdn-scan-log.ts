@@ -1,8 +1,8 @@
 import { DIGSIG_PATTERN } from '#kernel/codes/digital-link';
 import type { ScanPlace } from '#kernel/places/viewer-place';
 import { type IpRegion, placeOfViewer } from '#kernel/places/viewer-place';
-import type { ScannedSubject, ScanRecord } from './scans';
-import { classifyUserAgent } from './user-agent';
+import type { ScannedSubject, ScanRecord } from '../domain/scans';
+import { classifyUserAgent } from '../domain/user-agent';
 
 /**
  * The CloudFront real-time log fields we ask for (infra/constructs/scan-records.ts uses

@@ -152,6 +152,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     process.env.VERIFY_BASE_URL = options.publicBaseUrl ?? url;
     (await import('./exports')).configureLocalExports(dataDir, url);
     process.env.LABEL_LINK_BASE = url;
+    // Jobs dispatched without a queue run here, through the workers the queues' functions run;
+    // loaded last, once the environment is complete, as a handler is loaded on its first request.
+    (await import('./job-workers')).registerLocalJobWorkers();
     await lock.update({ url });
 
     let stopped: Promise<void> | undefined;

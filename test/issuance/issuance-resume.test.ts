@@ -1,16 +1,18 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IssuedCode } from '#issuance/contract';
 import { createSerialCodec } from '#kernel/codes/serial';
 import { splitDigsig, verifyCodeSignature } from '#kernel/codes/signature';
 import { labelObjectKey } from '#kernel/db/item-keys';
+import { registerLocalJobWorker } from '#kernel/jobs/job-pipeline';
 import { slotHolders } from '#kernel/jobs/job-slot-repository';
 import { STALLED_JOB_MS } from '#kernel/jobs/job-slots';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { getBatchWithProgressFor } from '#shared/issuance/services/batch-progress';
 import { issueBatch } from '#shared/issuance/services/batch-service';
+import { issuanceJobs } from '#shared/issuance/services/issuance-job-dispatcher';
 import { type IssuanceRunOptions, MAX_FAILED_RUNS, processIssuanceJob } from '#shared/issuance/services/issuance-job-worker';
 import { type LabelFormat, writeLabelOutput } from '#shared/issuance/services/label-file-writer';
 import { CODE_CHUNK_SIZE, getBatchById, listCodes } from '#shared/issuance/store/batch-repository';
@@ -26,13 +28,22 @@ import { startTestServiceWithAdmin, type TestService } from '../support/local-se
  */
 let service: TestService;
 let adminToken: string;
+/** The batches whose jobs were dispatched: this file plays the queue itself, run by run. */
+const dispatched: string[] = [];
+let restoreWorker: (() => void) | undefined;
 beforeAll(async () => {
-  // This file plays the queue itself, run by run.
-  process.env.ISSUANCE_JOBS_LOCAL = 'manual';
   ({ service, adminToken } = await startTestServiceWithAdmin());
+  // In place of the worker the runtime registered: a dispatched job is only noted, never run.
+  restoreWorker = registerLocalJobWorker({
+    pipeline: issuanceJobs,
+    run: async ({ batchId }) => {
+      dispatched.push(batchId);
+      return { kind: 'busy' };
+    },
+  });
 });
 afterAll(async () => {
-  delete process.env.ISSUANCE_JOBS_LOCAL;
+  restoreWorker?.();
   await service?.stop();
 });
 
@@ -70,6 +81,7 @@ describe('an issuance job killed at random points', () => {
         count: COUNT,
         labels: { formats: FORMATS, ecc: 'M' },
       });
+      await vi.waitUntil(() => dispatched.includes(batch.id), { timeout: 30_000 });
 
       const seen = new Map<string, string>();
       let crashes = 0;

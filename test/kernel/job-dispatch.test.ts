@@ -1,8 +1,9 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { followUpExport, parseExportJobMessage } from '#shared/audit/services/export-dispatch';
-import { followUpIssuance, parseIssuanceJobMessage } from '#shared/issuance/services/issuance-job-dispatcher';
+import { exportJobs, parseExportJobMessage } from '#shared/audit/services/export-dispatch';
+import { EXPORT_RETRY_DELAY_SECONDS } from '#shared/audit/services/export-worker';
+import { issuanceJobs, parseIssuanceJobMessage } from '#shared/issuance/services/issuance-job-dispatcher';
 
 /**
  * Every job message names its organization as the SQS message group id, the continuation
@@ -32,9 +33,9 @@ describe('job messages carry their organization as the message group', () => {
   it('continues and retries an issuance job in its factory group', async () => {
     const message = parseIssuanceJobMessage(JSON.stringify({ batchId, orgId: 'factory-a' }));
     expect(message).toEqual({ batchId, orgId: 'factory-a' });
-    await followUpIssuance(message ?? { batchId }, { kind: 'continue' });
-    await followUpIssuance(message ?? { batchId }, { kind: 'retry', delaySeconds: 10 });
-    await followUpIssuance(message ?? { batchId }, { kind: 'done' });
+    await issuanceJobs.followUp(message ?? { batchId }, { kind: 'continue' });
+    await issuanceJobs.followUp(message ?? { batchId }, { kind: 'retry', delaySeconds: 10 });
+    await issuanceJobs.followUp(message ?? { batchId }, { kind: 'done' });
     expect(sent()).toEqual([
       {
         QueueUrl: ISSUANCE_URL,
@@ -54,7 +55,7 @@ describe('job messages carry their organization as the message group', () => {
   it('continues an export in its organization group', async () => {
     const message = parseExportJobMessage(JSON.stringify({ jobId, orgId: 'regulator-b' }));
     expect(message).toEqual({ jobId, orgId: 'regulator-b' });
-    await followUpExport(message ?? { jobId }, 'continue');
+    await exportJobs.followUp(message ?? { jobId }, { kind: 'continue' });
     expect(sent()).toEqual([
       {
         QueueUrl: EXPORT_URL,
@@ -72,9 +73,9 @@ describe('job messages carry their organization as the message group', () => {
   });
 
   it('continues a job from before messages named their organization without a group, and retries an export later', async () => {
-    await followUpIssuance({ batchId }, { kind: 'continue' });
-    await followUpExport({ jobId }, 'retry');
-    await followUpExport({ jobId }, 'done');
+    await issuanceJobs.followUp({ batchId }, { kind: 'continue' });
+    await exportJobs.followUp({ jobId }, { kind: 'retry', delaySeconds: EXPORT_RETRY_DELAY_SECONDS });
+    await exportJobs.followUp({ jobId }, { kind: 'done' });
     expect(sent()).toEqual([
       { QueueUrl: ISSUANCE_URL, MessageBody: JSON.stringify({ batchId }), DelaySeconds: 0 },
       { QueueUrl: EXPORT_URL, MessageBody: JSON.stringify({ jobId }), DelaySeconds: 30 },
@@ -97,11 +98,14 @@ describe('a Lambda function without the job queue', () => {
     delete process.env.ISSUANCE_JOBS_QUEUE_URL;
     delete process.env.EXPORT_JOBS_QUEUE_URL;
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'create-batch';
-    await expect(followUpIssuance({ batchId }, { kind: 'continue' })).rejects.toMatchObject({
+    await expect(issuanceJobs.followUp({ batchId }, { kind: 'continue' })).rejects.toMatchObject({
       statusCode: 500,
       code: 'CONFIGURATION_ERROR',
     });
-    await expect(followUpExport({ jobId }, 'continue')).rejects.toMatchObject({ statusCode: 500, code: 'CONFIGURATION_ERROR' });
+    await expect(exportJobs.followUp({ jobId }, { kind: 'continue' })).rejects.toMatchObject({
+      statusCode: 500,
+      code: 'CONFIGURATION_ERROR',
+    });
     expect(sent()).toEqual([]);
   });
 });

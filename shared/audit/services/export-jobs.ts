@@ -16,8 +16,8 @@ import {
 } from '../store/export-job-repository';
 import { latestHead } from '../store/merkle-log-repository';
 import { dispatchExportJob, type ExportJobMessage } from './export-dispatch';
+import { exportProgress } from './export-progress';
 import { planExport } from './export-source';
-import { exportProgress } from './export-worker';
 
 /** Download links live this long; GET the job again for fresh ones. */
 export const EXPORT_LINK_TTL_SECONDS = 15 * 60;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { partiesOfEvents, partiesOfUris } from '#custody';
 import { newPartiesOf, type PartyUris, parseEpcisQuery, viewerOf, vocabulariesOf } from '#custody/contract';
+import type { JobWorker } from '#kernel/jobs/job-pipeline';
+import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { logger } from '#kernel/logger';
 import { getOrganization } from '#registry';
@@ -23,6 +25,7 @@ import {
   releaseExportJob,
   saveExportCheckpoint,
 } from '../store/export-job-repository';
+import { type ExportJobMessage, exportJobs } from './export-dispatch';
 import { exportLeafRange } from './export-edges';
 import { signExportManifest } from './export-manifest';
 import { exportRecords } from './export-source';
@@ -62,19 +65,6 @@ export interface ExportRunOptions {
 }
 
 const pick = (position: string | undefined) => (position === undefined ? {} : { position });
-
-const percentOf = (job: Pick<ExportJob, 'range'>, position: string | undefined): number => {
-  if (position === undefined) return 0;
-  const from = Date.parse(job.range.from);
-  const span = Date.parse(job.range.to) - from;
-  const at = Date.parse(position.slice(0, 24));
-  return span <= 0 || Number.isNaN(at) ? 0 : Math.max(0, Math.min(99, Math.floor(((at - from) / span) * 100)));
-};
-
-export const exportProgress = (job: ExportJob): { eventsWritten: number; percent: number } => {
-  const behind = [job.checkpoint.file, job.checkpoint.proofs].reduce((a, b) => (a.records <= b.records ? a : b));
-  return { eventsWritten: behind.records, percent: job.state === 'done' ? 100 : percentOf(job, behind.position) };
-};
 
 /**
  * How the file names organizations, record by record: CSV rows name theirs; EPCIS and NDJSON
@@ -252,4 +242,16 @@ export const runExportJob = async (jobId: string, options: ExportRunOptions = {}
     );
     return failed ? 'failed' : 'retry';
   }
+};
+
+/** How long a run that failed without finishing the job waits before the next tries again. */
+export const EXPORT_RETRY_DELAY_SECONDS = 30;
+
+const workerOutcomeOf = (outcome: ExportRunOutcome): WorkerOutcome =>
+  outcome === 'retry' ? { kind: 'retry', delaySeconds: EXPORT_RETRY_DELAY_SECONDS } : { kind: outcome };
+
+/** The export queue's worker: what functions/audit-export-worker runs, and the local runtime in-process. */
+export const exportJobWorker: JobWorker<ExportJobMessage> = {
+  pipeline: exportJobs,
+  run: async ({ jobId }, remainingMs) => workerOutcomeOf(await runExportJob(jobId, { remainingMs })),
 };

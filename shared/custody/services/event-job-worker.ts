@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '#kernel/auth/principal';
 import { AppError } from '#kernel/errors';
+import type { JobWorker } from '#kernel/jobs/job-pipeline';
 import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
 import { logger } from '#kernel/logger';
 import { loadEventJobInputs } from '../store/event-job-chunks';
@@ -11,6 +12,7 @@ import {
   recordEventJobFailure,
   releaseEventJobLease,
 } from '../store/event-job-runs';
+import { type EventJobMessage, eventJobs } from './event-job-dispatcher';
 import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from './event-job-slices';
 
 /**
@@ -110,4 +112,10 @@ const fail = async (jobId: string, owner: string, attempt: number, error: unknow
     now: new Date(),
   });
   return final ? { kind: 'failed' } : { kind: 'retry', delaySeconds: RETRY_DELAY_SECONDS * attempt };
+};
+
+/** The event-jobs queue's worker: what functions/process-event-job runs, and the local runtime in-process. */
+export const eventJobWorker: JobWorker<EventJobMessage> = {
+  pipeline: eventJobs,
+  run: ({ jobId }, remainingMs) => processEventJob(jobId, remainingMs),
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getStringFromEnv } from '#kernel/config';
+import type { JobWorker } from '#kernel/jobs/job-pipeline';
 import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { type SigningPool, sharedSigningPool } from '#kernel/keys/signing-pool';
@@ -21,6 +22,7 @@ import {
   recordIssuanceFailure,
   updateIssuanceJob,
 } from '../store/issuance-job-repository';
+import { type IssuanceJobMessage, issuanceJobs } from './issuance-job-dispatcher';
 import { DEFAULT_LABEL_OPTIONS, type LabelOptions, writeLabelOutput } from './label-file-writer';
 
 /**
@@ -167,4 +169,10 @@ export const processIssuanceJob = async (batchId: string, options: IssuanceRunOp
     });
     return failedRuns >= MAX_FAILED_RUNS ? { kind: 'failed' } : { kind: 'retry', delaySeconds: 5 * failedRuns };
   }
+};
+
+/** The issuance queue's worker: what functions/process-issuance-job runs, and the local runtime in-process. */
+export const issuanceJobWorker: JobWorker<IssuanceJobMessage> = {
+  pipeline: issuanceJobs,
+  run: ({ batchId }, remainingMs) => processIssuanceJob(batchId, { remainingMs }),
 };

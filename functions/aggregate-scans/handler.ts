@@ -1,8 +1,7 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { logger } from '#kernel/logger';
 import { loadIpRegions } from '#kernel/places/ip-regions';
-import { scansFromKinesis } from '#shared/scans/services/kinesis-scans';
-import { aggregateScans } from '#shared/scans/services/scan-aggregator';
+import { aggregateScans, scansFromKinesis } from '#scans';
 
 // At cold start: a function bundled without its IP database fails here, not mid-stream.
 const locate = loadIpRegions();

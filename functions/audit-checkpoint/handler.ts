@@ -1,6 +1,6 @@
+import { appendAndCheckpoint, recordedEventSource } from '#audit';
 import { AppError } from '#kernel/errors';
 import { logger } from '#kernel/logger';
-import { appendAndCheckpoint, recordedEventSource } from '#shared/audit/services/checkpoint-service';
 
 /**
  * The hourly EventBridge run. A run that finds another still holding the log has nothing to

@@ -1,8 +1,8 @@
+import { createExport, readExport } from '#audit';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { pathOf } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
-import { createExport, readExport } from '#shared/audit/services/export-jobs';
 
 /** Starts an export job; the worker writes it, GET /v1/audit/exports/{id} follows it. */
 export const handler = createHandler(ROUTES.createExport, async ({ principal, body }) => {

@@ -1,5 +1,5 @@
+import { exportJobWorker } from '#audit';
 import { createJobQueueHandler } from '#kernel/jobs/job-queue-handler';
-import { exportJobWorker } from '#shared/audit/services/export-worker';
 
 /**
  * The export queue's consumer: one run per message, until the job is done or this

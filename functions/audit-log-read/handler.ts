@@ -1,14 +1,8 @@
+import { latestCheckpoint, listCheckpoints, listWitnessedHeads, proveConsistency, proveInclusion } from '#audit';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import {
-  latestCheckpoint,
-  listCheckpoints,
-  listWitnessedHeads,
-  proveConsistency,
-  proveInclusion,
-} from '#shared/audit/services/proof-service';
 
 // Heads change at most once per checkpoint run: a minute of staleness costs a verifier nothing.
 const HEADS_CACHE = 'public, max-age=60, s-maxage=60';

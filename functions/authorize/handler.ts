@@ -3,8 +3,8 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createRemoteJWKSet } from 'jose';
 import { getOptionalStringFromEnv, getStringFromEnv } from '#kernel/config';
 import type { Role } from '#kernel/roles';
+import { getOrganization } from '#registry';
 import { type AuthorizerResult, createAuthorizer } from '#shared/app/authorizer';
-import { getOrganization } from '#shared/registry/store/org-repository';
 
 /**
  * The HTTP API's Lambda authorizer. Configuration (set by the stack, or by the local runtime

@@ -1,11 +1,10 @@
+import { getBatchWithProgressFor, issueBatch } from '#issuance';
 import { buildDigitalLink } from '#kernel/codes/digital-link';
 import { getStringFromEnv } from '#kernel/config';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { pathOf } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
-import { getBatchWithProgressFor } from '#shared/issuance/services/batch-progress';
-import { issueBatch } from '#shared/issuance/services/batch-service';
 
 /** The public verification host that printed codes point at (the CloudFront domain in AWS). */
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });

@@ -1,8 +1,7 @@
+import { appendAndCheckpoint, publicHead, recordedEventSource } from '#audit';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
-import { appendAndCheckpoint, recordedEventSource } from '#shared/audit/services/checkpoint-service';
-import { publicHead } from '#shared/audit/services/proof-service';
 
 /** An HTTP call has 29 s: it appends at most this many events, the hourly run the rest. */
 const MAX_EVENTS_PER_CALL = 20_000;

@@ -1,11 +1,10 @@
+import { issueContainers } from '#custody';
+import { LABEL_LINK_TTL_SECONDS, requirePrintable, writeContainerLabels } from '#issuance';
 import { buildContainerLink } from '#kernel/codes/digital-link';
 import { getStringFromEnv } from '#kernel/config';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
-import { issueContainers } from '#shared/custody/services/container-service';
-import { LABEL_LINK_TTL_SECONDS } from '#shared/issuance/services/batch-progress';
-import { requirePrintable, writeContainerLabels } from '#shared/issuance/services/label-file-writer';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

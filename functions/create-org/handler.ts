@@ -1,8 +1,8 @@
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { pathOf } from '#kernel/http/uri-encoding';
+import { registerOrganization } from '#registry';
 import { ROUTES } from '#shared/app/routes';
-import { registerOrganization } from '#shared/registry/services/registry-service';
 
 export const handler = createHandler(ROUTES.createOrganization, async ({ body }) => {
   const org = await registerOrganization(body);

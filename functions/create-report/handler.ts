@@ -1,12 +1,11 @@
+import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace, submitReport } from '#counterfeit-reports';
 import { getStringFromEnv } from '#kernel/config';
 import { AppError } from '#kernel/errors';
 import { createHandler } from '#kernel/http/create-handler';
 import { errorResponse, json, text } from '#kernel/http/responses';
 import { loadIpRegions } from '#kernel/places/ip-regions';
 import { ROUTES } from '#shared/app/routes';
-import { acceptsHtml, readReportRequest, reporterAddress, reporterPlace } from '#shared/counterfeit-reports/http/report-request';
-import { submitReport } from '#shared/counterfeit-reports/services/report-service';
-import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#shared/verification/http/report-page';
+import { renderReportFailure, renderReportReceipt, reportPageLanguage } from '#verification';
 
 // At cold start: a function bundled without its IP database fails here, not on a report.
 const locate = loadIpRegions();

@@ -1,8 +1,8 @@
+import { getChainFor } from '#custody';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import { getChainFor } from '#shared/custody/services/chain-service';
 
 const unitChain = createHandler(ROUTES.getUnitChain, async ({ principal, params }) =>
   json(200, await getChainFor(principal, { kind: 'unit', ...params })),

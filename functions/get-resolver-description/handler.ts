@@ -1,8 +1,8 @@
 import { getStringFromEnv } from '#kernel/config';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
+import { resolverDescription } from '#resolver/contract';
 import { ROUTES } from '#shared/app/routes';
-import { resolverDescription } from '#shared/resolver/domain/resolver-description';
 
 /** Changes only with a deploy: the CDN and clients may keep it an hour. */
 export const handler = createHandler(ROUTES.getResolverDescription, async () =>

@@ -1,9 +1,9 @@
+import { listInboxFor } from '#inbox';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
 import { getInboxDetailFor } from '#shared/app/inbox-desk';
 import { ROUTES } from '#shared/app/routes';
-import { listInboxFor } from '#shared/inbox/inbox-service';
 
 const list = createHandler(ROUTES.listInbox, async ({ principal, query }) => {
   const page = await listInboxFor(principal, query);

@@ -1,7 +1,7 @@
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
+import { listAlertsFor } from '#scans';
 import { ROUTES } from '#shared/app/routes';
-import { listAlertsFor } from '#shared/scans/services/alert-service';
 
 export const handler = createHandler(ROUTES.listAlerts, async ({ principal, query }) => {
   const page = await listAlertsFor(principal, query);

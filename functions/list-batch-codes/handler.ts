@@ -1,3 +1,4 @@
+import { listBatchCodesFor } from '#issuance';
 import { buildDigitalLink } from '#kernel/codes/digital-link';
 import { getStringFromEnv } from '#kernel/config';
 import { createHandler } from '#kernel/http/create-handler';
@@ -5,7 +6,6 @@ import { contentDisposition, linkValue } from '#kernel/http/header-values';
 import { text } from '#kernel/http/responses';
 import { pathOf, withQuery } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
-import { listBatchCodesFor } from '#shared/issuance/services/batch-service';
 
 const verifyBaseUrl = getStringFromEnv({ key: 'VERIFY_BASE_URL' });
 

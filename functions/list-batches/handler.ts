@@ -1,7 +1,7 @@
+import { listBatchesFor } from '#issuance';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
-import { listBatchesFor } from '#shared/issuance/services/batch-service';
 
 export const handler = createHandler(ROUTES.listBatches, async ({ principal, query }) => {
   const page = await listBatchesFor(principal, { cursor: query.cursor, limit: query.limit });

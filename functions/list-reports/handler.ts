@@ -1,7 +1,7 @@
+import { listReportsFor } from '#counterfeit-reports';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { ROUTES } from '#shared/app/routes';
-import { listReportsFor } from '#shared/counterfeit-reports/services/report-service';
 
 export const handler = createHandler(ROUTES.listReports, async ({ principal, query }) => {
   const page = await listReportsFor(principal, query);

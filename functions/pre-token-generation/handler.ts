@@ -1,6 +1,6 @@
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { logger } from '#kernel/logger';
-import { getOrganizationIdByClientId } from '#shared/registry/store/org-repository';
+import { getOrganizationIdByClientId } from '#registry';
 
 /**
  * Cognito's V3 pre-token-generation trigger, run for every client-credentials token: it

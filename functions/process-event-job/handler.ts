@@ -1,5 +1,5 @@
+import { eventJobWorker } from '#custody';
 import { createJobQueueHandler } from '#kernel/jobs/job-queue-handler';
-import { eventJobWorker } from '#shared/custody/services/event-job-worker';
 
 /**
  * The event-jobs queue's consumer: one run per message, until the job is done or this

@@ -1,5 +1,5 @@
+import { issuanceJobWorker } from '#issuance';
 import { createJobQueueHandler } from '#kernel/jobs/job-queue-handler';
-import { issuanceJobWorker } from '#shared/issuance/services/issuance-job-worker';
 
 /**
  * The issuance queue's consumer: one run per message, signing on every vCPU the function's

@@ -1,8 +1,8 @@
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
+import { getProductLinksFor, replaceProductLinks } from '#resolver';
 import { ROUTES } from '#shared/app/routes';
-import { getProductLinksFor, replaceProductLinks } from '#shared/resolver/services/product-links-service';
 
 /** A factory's resolver links for its own product: read them, or replace the whole set. */
 export const handler = createRouter([

@@ -1,8 +1,6 @@
+import { epcisQueryResponse, partiesOfEvents, queryEpcisEvents } from '#custody';
 import { createHandler } from '#kernel/http/create-handler';
 import { ROUTES } from '#shared/app/routes';
-import { epcisQueryResponse } from '#shared/custody/http/epcis-query-response';
-import { queryEpcisEvents } from '#shared/custody/services/epcis-query-service';
-import { partiesOfEvents } from '#shared/custody/services/party-lookup';
 
 export const handler = createHandler(ROUTES.queryEpcisEvents, async ({ principal, query }) => {
   const raw = query as Record<string, string | undefined>;

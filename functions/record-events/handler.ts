@@ -1,9 +1,8 @@
+import { recordEvents, summarize } from '#custody';
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { pathOf } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
-import { recordEvents } from '#shared/custody/services/event-job-service';
-import { summarize } from '#shared/custody/services/event-job-slices';
 
 /**
  * 200 when every event is recorded (or was already), 207 when some are rejected, and

@@ -1,8 +1,8 @@
 import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
+import { getScanRulesFor, replaceScanRulesFor } from '#scans';
 import { ROUTES } from '#shared/app/routes';
-import { getScanRulesFor, replaceScanRulesFor } from '#shared/scans/services/scan-rules-service';
 
 /** A product's anomaly rules: its factory sets them, regulators read them too. */
 export const handler = createRouter([

@@ -2,9 +2,7 @@ import { createHandler } from '#kernel/http/create-handler';
 import { json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import { inspectorsOf } from '#shared/spot-checks/services/inspector-service';
-import { readComparison } from '#shared/spot-checks/services/spot-check-comparison';
-import { listPublishedDraws, readDraw, readDrawPopulation } from '#shared/spot-checks/services/spot-check-views';
+import { inspectorsOf, listPublishedDraws, readComparison, readDraw, readDrawPopulation } from '#spot-checks';
 
 /**
  * Every draw is public: anyone can check a regulator's draws, abandoned ones included. A

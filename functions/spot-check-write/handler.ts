@@ -3,9 +3,7 @@ import { json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
 import { pathOf } from '#kernel/http/uri-encoding';
 import { ROUTES } from '#shared/app/routes';
-import { registerInspector, retireInspector } from '#shared/spot-checks/services/inspector-service';
-import { recallFromResult, recordResults } from '#shared/spot-checks/services/spot-check-results';
-import { fixInputs, openDraw, reveal } from '#shared/spot-checks/services/spot-check-service';
+import { fixInputs, openDraw, recallFromResult, recordResults, registerInspector, retireInspector, reveal } from '#spot-checks';
 
 /** A regulator's spot-check writes: its inspectors, and commit, fix, reveal, results and recall. */
 export const handler = createRouter([

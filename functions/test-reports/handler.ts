@@ -2,14 +2,15 @@ import { createHandler } from '#kernel/http/create-handler';
 import { type HttpResponse, json } from '#kernel/http/responses';
 import { createRouter } from '#kernel/http/router';
 import { ROUTES } from '#shared/app/routes';
-import { readAttachRequest } from '#shared/test-reports/http/test-report-request';
-import { compareReportsFor } from '#shared/test-reports/services/test-report-compare-service';
 import {
+  attachReport,
+  compareReportsFor,
+  getAttachmentFor,
   productCertifications,
   publicTestReportPdf,
+  readAttachRequest,
   testReportPdfFor,
-} from '#shared/test-reports/services/test-report-pdf-service';
-import { attachReport, getAttachmentFor } from '#shared/test-reports/services/test-report-service';
+} from '#test-reports';
 
 /** A PDF as Lambda returns binary: base64, sandboxed so a crafted PDF can run nothing on our origin. */
 const pdfResponse = (pdf: Buffer, cacheControl: string): HttpResponse => ({

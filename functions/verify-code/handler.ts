@@ -1,7 +1,5 @@
 import { createRouter } from '#kernel/http/router';
-import { createLeanHandler } from '#shared/verification/http/lean-handler';
-import { answerContainer, answerProduct, answerUnit, answerUnmatched } from '#shared/verification/http/verify-handler-parts';
-import { VERIFY_ROUTES } from '#shared/verification/http/verify-routes';
+import { answerContainer, answerProduct, answerUnit, answerUnmatched, createLeanHandler, VERIFY_ROUTES } from '#verification';
 
 /**
  * One function for every Digital Link path, GET and HEAD. Checked by VERIFY_ROUTES' own

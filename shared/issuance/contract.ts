@@ -3,5 +3,5 @@
  * rules and its request schemas, pure (no store, no I/O). index.ts re-exports it with the
  * capability's services.
  */
-export type { Batch, BatchStatus, IssuedCode } from './domain/issuance';
+export type { Batch } from './domain/issuance';
 export { BatchOutput, LabelOptions } from './http/schemas';

@@ -4,7 +4,6 @@
  * capability's services.
  */
 export {
-  ACCREDITATION_SCHEMES,
   type LabAccreditation,
   type LaCertificate,
   type Organization,
@@ -12,5 +11,4 @@ export {
   type Product,
   type ProductCategory,
 } from './domain/registry';
-// The schema and, under the same name, the domain's type (schemas.ts names both).
 export { LocalizedNames } from './http/schemas';

@@ -1,7 +1,8 @@
 /** This capability's public surface: its contract (contract.ts) and the services other capabilities call. */
 export * from './contract';
 export { getOrganizationCached } from './services/organization-cache';
-export { requireRegisteredOrg } from './services/registry-service';
+export { searchPartners } from './services/partner-service';
+export { getOrganizationFor, registerOrganization, registerProduct, requireRegisteredOrg } from './services/registry-service';
 export { listOrganizationIdsOfRegion } from './store/org-region-repository';
-export { getOrganization } from './store/org-repository';
+export { getOrganization, getOrganizationIdByClientId } from './store/org-repository';
 export { getProductRecord, type ProductRecord, reserveSequences } from './store/product-repository';

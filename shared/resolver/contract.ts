@@ -5,4 +5,5 @@
  */
 export { LINK_TYPE_SYNTAX, type ProductLink } from './domain/link-types';
 export type { ResolverSubject } from './domain/linkset';
+export { resolverDescription } from './domain/resolver-description';
 export { LinkTypeParam } from './http/schemas';

@@ -41,7 +41,12 @@ const inputsOf = async (fn: string): Promise<string[]> => {
     absWorkingDir: ROOT,
     logLevel: 'silent',
   });
-  return Object.keys(result.metafile.inputs);
+  // What the bundle carries: a module a capability's index re-exports but nothing calls is
+  // parsed (so it is among the metafile's inputs) and then dropped, adding no byte.
+  const output = Object.values(result.metafile.outputs)[0];
+  return Object.entries(output?.inputs ?? {})
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path]) => path);
 };
 
 const sourceFiles = (dir: string): string[] =>

@@ -75,6 +75,9 @@ const PROBE_ENV = {
   VERIFY_BASE_URL: 'https://verify.example',
   NODE_OPTIONS: '--enable-source-maps',
   LOG_LEVEL: 'silent',
+  // The functions that place scans and reports load the offline IP database at init, as in
+  // Lambda, where the construct ships it beside the bundle; here it is read where npm put it.
+  IP2REGION_DATA_DIR: join(ROOT, 'node_modules', 'ip2region', 'data'),
   // The SDK warns about Node 20 on every load; Lambda runs Node 24, where it does not.
   NODE_NO_WARNINGS: '1',
 };

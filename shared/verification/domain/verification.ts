@@ -46,7 +46,7 @@ export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
 };
 
 /**
- * What anomaly detection says about a unit's scans (issue 10 item 5), as a scan shows it:
+ * What anomaly detection says about a unit's scans as a scan shows it:
  * `suspect` leaves the verdict as custody decides it, `blocked` makes it `blocked` unless
  * something more severe applies. `rules` are the rules that fired; `since` when the flag was set.
  */

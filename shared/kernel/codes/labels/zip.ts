@@ -12,7 +12,7 @@ import type { RenderedFile } from './svg';
  *
  * Written here rather than with yazl: yazl takes entries through a Node stream with no
  * per-entry back-pressure, so a producer has to watch its output to stay bounded, while a
- * generator is pulled by its consumer; and this is ~120 lines over node:zlib.
+ * generator is pulled by its consumer; and this is about 150 lines over node:zlib.
  */
 export interface ZipOptions {
   /** Entry time; a fixed date by default so the same batch always gives the same bytes. */

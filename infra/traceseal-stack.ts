@@ -207,7 +207,7 @@ export class TraceSealStack extends Stack {
   }
 
   private addSpotChecksAndTestReports(): void {
-    new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantSalting(this.routeFunctions.get('spot-check-write'));
+    new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantTo(this.routeFunctions.get('spot-check-write'));
     new TestReports(this, 'TestReports', { accessLogs: this.reportStorage.accessLogs }).grantTo(this.routeFunctions);
   }
 

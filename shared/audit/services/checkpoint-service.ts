@@ -81,6 +81,50 @@ const isAfter = (event: SourceEvent, last: LogState['last']): boolean =>
   last === undefined || compareLogOrder(event, { recordTime: last.recordTime, eventId: last.eventId }) > 0;
 
 /**
+ * Appends the settled events the source yields past the log's end, in batches of
+ * MAX_APPEND_BATCH, each leaf once (an entry already in the log is skipped), until the
+ * source ends or `limit` events are appended. Holds the lease `owner` names.
+ */
+const appendSettled = async (
+  owner: string,
+  start: LogState,
+  source: EventSource,
+  until: Date,
+  limit: number,
+): Promise<{ state: LogState; appended: number; stoppedAtLimit: boolean }> => {
+  let state = start;
+  let appended = 0;
+  let batch: SourceEvent[] = [];
+  const flush = async () => {
+    const known = await appendedEventIds(batch.map(logEntryId));
+    const entries: AppendEntry[] = batch
+      .filter((event) => !known.has(logEntryId(event)))
+      .map((event) => ({ eventId: logEntryId(event), recordTime: event.recordTime, leafHash: eventLeafHash(event.epcis) }));
+    state = await appendLeaves(owner, state, entries);
+    appended += entries.length;
+    batch = [];
+  };
+  let previous = state.last;
+  let stoppedAtLimit = false;
+  for await (const event of source({ after: state.last, until })) {
+    if (event.recordTime > until.toISOString() || !isAfter(event, state.last)) continue;
+    const entry = { recordTime: event.recordTime, eventId: logEntryId(event) };
+    if (previous !== undefined && compareLogOrder(entry, previous) <= 0) {
+      throw new Error('checkpoint source: events out of log order');
+    }
+    previous = entry;
+    batch.push(event);
+    if (batch.length === MAX_APPEND_BATCH) await flush();
+    if (appended + batch.length >= limit) {
+      stoppedAtLimit = true;
+      break;
+    }
+  }
+  if (batch.length > 0) await flush();
+  return { state, appended, stoppedAtLimit };
+};
+
+/**
  * Appends every settled event the source yields past the log's end, then signs a head over
  * the whole log. Single-writer: a run that finds the lease taken fails with LogBusyError.
  *
@@ -94,38 +138,16 @@ export const appendAndCheckpoint = async (input: {
 }): Promise<CheckpointResult> => {
   const now = input.now ?? new Date();
   const owner = randomUUID();
-  let state = await takeLease(owner, now);
+  const leased = await takeLease(owner, now);
   try {
     const until = new Date(now.getTime() - SETTLE_MARGIN_MS);
-    const limit = input.maxEvents ?? MAX_EVENTS_PER_RUN;
-    let appended = 0;
-    let batch: SourceEvent[] = [];
-    const flush = async () => {
-      const known = await appendedEventIds(batch.map(logEntryId));
-      const entries: AppendEntry[] = batch
-        .filter((event) => !known.has(logEntryId(event)))
-        .map((event) => ({ eventId: logEntryId(event), recordTime: event.recordTime, leafHash: eventLeafHash(event.epcis) }));
-      state = await appendLeaves(owner, state, entries);
-      appended += entries.length;
-      batch = [];
-    };
-    let previous = state.last;
-    let stoppedAtLimit = false;
-    for await (const event of input.source({ after: state.last, until })) {
-      if (event.recordTime > until.toISOString() || !isAfter(event, state.last)) continue;
-      const entry = { recordTime: event.recordTime, eventId: logEntryId(event) };
-      if (previous !== undefined && compareLogOrder(entry, previous) <= 0) {
-        throw new Error('checkpoint source: events out of log order');
-      }
-      previous = entry;
-      batch.push(event);
-      if (batch.length === MAX_APPEND_BATCH) await flush();
-      if (appended + batch.length >= limit) {
-        stoppedAtLimit = true;
-        break;
-      }
-    }
-    if (batch.length > 0) await flush();
+    const { state, appended, stoppedAtLimit } = await appendSettled(
+      owner,
+      leased,
+      input.source,
+      until,
+      input.maxEvents ?? MAX_EVENTS_PER_RUN,
+    );
     // Every run, signing or not, proves the log still extends its last published head: a
     // rewrite is refused (409 LOG_INCONSISTENT, an alarm) the first time anyone asks.
     const baseline = await witnessBaseline();

@@ -108,6 +108,44 @@ export interface ExportedRecord {
   position: string;
 }
 
+type ProofTree = Awaited<ReturnType<typeof proofTree>>;
+
+/** A batch's leaf pointers, then the leaf chunks their proofs need (leaves the head covers only). */
+const proofLookup = (tree: ProofTree, treeSize: number) => async (events: IndexedEvent[]) => {
+  const ids = events.map((e) => entryIdOf({ eventId: e.eventId, source: e.source }));
+  const indexes = ids.length === 0 ? new Map<string, number>() : await leafIndexesOf(ids);
+  const chunks = await tree.fetch(ids.map((id) => indexes.get(id)).filter((i) => isCovered(i, treeSize)));
+  return { events, ids, indexes, chunks };
+};
+
+type ProofBatch = Awaited<ReturnType<ReturnType<typeof proofLookup>>>;
+
+const isCovered = (i: number | undefined, treeSize: number): i is number => i !== undefined && i < treeSize;
+
+/** A looked-up batch's records, each with its inclusion proof, or none when the head does not cover it yet. */
+function* provedRecords(tree: ProofTree, treeSize: number, batch: ProofBatch): Generator<ExportedRecord> {
+  const { events, ids, indexes, chunks } = batch;
+  tree.use(chunks);
+  for (const [n, event] of events.entries()) {
+    const leafIndex = indexes.get(ids[n] ?? '');
+    const covered = isCovered(leafIndex, treeSize);
+    yield {
+      position: event.orderKey,
+      record: {
+        eventId: event.eventId,
+        source: event.source,
+        recordTime: event.recordTime,
+        epcis: event.epcis,
+        ...(event.eventHash === undefined ? {} : { eventHash: event.eventHash }),
+        subjectIds: event.subjectIds,
+        ...(event.previousEventHashes === undefined ? {} : { previousEventHashes: event.previousEventHashes }),
+        leafIndex: covered ? leafIndex : null,
+        inclusionPath: covered ? tree.prove(leafIndex) : [],
+      },
+    };
+  }
+}
+
 export async function* exportRecords(input: {
   plan: ExportPlan;
   viewer: EventViewer;
@@ -119,35 +157,9 @@ export async function* exportRecords(input: {
   const tree = await proofTree(treeSize);
   // One batch's lookups (leaf pointers, then leaf chunks) run while the batch before it is
   // proved and written and the events after it are read: an export waits on DynamoDB far less.
-  const lookup = async (events: IndexedEvent[]) => {
-    const ids = events.map((e) => entryIdOf({ eventId: e.eventId, source: e.source }));
-    const indexes = ids.length === 0 ? new Map<string, number>() : await leafIndexesOf(ids);
-    const chunks = await tree.fetch(ids.map((id) => indexes.get(id)).filter(covered));
-    return { events, ids, indexes, chunks };
-  };
-  const covered = (i: number | undefined): i is number => i !== undefined && i < treeSize;
-  const emit = function* ({ events, ids, indexes, chunks }: Awaited<ReturnType<typeof lookup>>): Generator<ExportedRecord> {
-    tree.use(chunks);
-    for (const [n, event] of events.entries()) {
-      const leafIndex = indexes.get(ids[n] ?? '');
-      yield {
-        position: event.orderKey,
-        record: {
-          eventId: event.eventId,
-          source: event.source,
-          recordTime: event.recordTime,
-          epcis: event.epcis,
-          ...(event.eventHash === undefined ? {} : { eventHash: event.eventHash }),
-          subjectIds: event.subjectIds,
-          ...(event.previousEventHashes === undefined ? {} : { previousEventHashes: event.previousEventHashes }),
-          leafIndex: covered(leafIndex) ? leafIndex : null,
-          inclusionPath: covered(leafIndex) ? tree.prove(leafIndex) : [],
-        },
-      };
-    }
-  };
+  const lookup = proofLookup(tree, treeSize);
   let pending: IndexedEvent[] = [];
-  let inFlight: ReturnType<typeof lookup> | undefined;
+  let inFlight: Promise<ProofBatch> | undefined;
   // The batch in flight is awaited before anything else: a failed lookup stops the export at once.
   const next = async (events: IndexedEvent[]) => {
     const previous = inFlight;
@@ -164,9 +176,9 @@ export async function* exportRecords(input: {
     if (pending.length < PROOF_BATCH) continue;
     const ready = await next(pending);
     pending = [];
-    if (ready !== undefined) yield* emit(ready);
+    if (ready !== undefined) yield* provedRecords(tree, treeSize, ready);
   }
   const ready = await next(pending);
-  if (ready !== undefined) yield* emit(ready);
-  if (inFlight !== undefined) yield* emit(await inFlight);
+  if (ready !== undefined) yield* provedRecords(tree, treeSize, ready);
+  if (inFlight !== undefined) yield* provedRecords(tree, treeSize, await inFlight);
 }

@@ -23,7 +23,7 @@ export interface WitnessedHeadInput {
 }
 
 const HEX = /^[0-9a-f]{64}$/;
-const fromHex = (hex: string): Buffer => Buffer.from(HEX.test(hex) ? hex : '', 'hex');
+export const fromHex = (hex: string): Buffer => Buffer.from(HEX.test(hex) ? hex : '', 'hex');
 
 const recordTimeOf = (epcis: string): string | undefined => {
   try {

@@ -1,13 +1,10 @@
-// One file, a little over 300 lines: the checks verify-export runs, together and in the order it
-// prints them; the log's edges and witness (export-verify-log.ts) and chain links live beside it.
 import type { JSONWebKeySet } from 'jose';
-import { EPCIS_CONTEXT, eventHashId, hashRecordedEvent } from '#custody/contract';
-import { verifyConsistency, verifyInclusion } from '#kernel/merkle-tree';
-import { eventLeafHash, SETTLE_MARGIN_MS, type TreeHead } from '../domain/audit-log';
-import type { ProofLine } from '../domain/export-formats';
-import { type ChainLinkReport, createChainLinkCheck } from './export-chain-links';
+import { verifyConsistency } from '#kernel/merkle-tree';
+import type { TreeHead } from '../domain/audit-log';
+import type { ChainLinkReport } from './export-chain-links';
 import { type ExportManifest, verifyExportManifest } from './export-manifest';
-import { checkEdges, checkWitness, type WitnessedHeadInput } from './export-verify-log';
+import { checkEdges, checkWitness, fromHex, type WitnessedHeadInput } from './export-verify-log';
+import { type RecordWalk, type WalkContext, walkRecords } from './export-verify-records';
 import { verifyTreeHead } from './tree-head-jws';
 
 /**
@@ -17,6 +14,8 @@ import { verifyTreeHead } from './tree-head-jws';
  * the export claims to be complete, the custody chain hash of each event, and that every
  * head the regulator kept is consistent with that head and the latest. It never stops at
  * the first failure: every failure is named (at most MAX_NAMED per check, then counted).
+ * Each record's own checks are export-verify-records.ts's, the log's edges and the witness
+ * export-verify-log.ts's; this file runs them in the order it prints them.
  */
 export interface KeptHead {
   treeSize: number;
@@ -53,8 +52,6 @@ export interface VerifyExportReport {
 }
 
 const MAX_NAMED = 20;
-const HEX = /^[0-9a-f]{64}$/;
-const fromHex = (hex: string): Buffer => Buffer.from(HEX.test(hex) ? hex : '', 'hex');
 
 class Findings {
   public readonly failures: string[] = [];
@@ -76,17 +73,6 @@ class Findings {
     }
   }
 }
-
-const parseProofLine = (line: string): ProofLine | undefined => {
-  try {
-    const value = JSON.parse(line) as ProofLine;
-    return typeof value.n === 'number' && typeof value.entryId === 'string' && Array.isArray(value.inclusionPath)
-      ? value
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 const checkChainLinks = (
   report: ChainLinkReport,
@@ -162,29 +148,13 @@ const checkHeads = async (
   }
 };
 
-const cbvIdOf = (event: Record<string, unknown>): string | undefined => {
-  try {
-    return eventHashId(event, { context: EPCIS_CONTEXT });
-  } catch {
-    return undefined;
-  }
-};
-
-/** Heads signed before they said so cover what was recorded a settle margin before their signing. */
-const recordedBeforeOf = (head: TreeHead): string =>
-  head.recordedBefore ?? new Date(Date.parse(head.timestamp) - SETTLE_MARGIN_MS).toISOString();
-
-export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExportReport> => {
-  const found = new Findings();
-  const passed: string[] = [];
-  const notes: string[] = [];
-  let manifest: ExportManifest;
-  try {
-    manifest = await verifyExportManifest(input.manifestJws, input.jwks);
-  } catch (error) {
-    return { ok: false, passed, notes, failures: [`manifest: signature does not verify (${(error as Error).message})`] };
-  }
-  passed.push(`manifest signed by the service (export ${manifest.exportId}, ${manifest.format})`);
+/** The manifest's signature is checked first: without it nothing else can be trusted, so it alone stops the run. */
+const checkSignedParts = async (
+  input: VerifyExportInput,
+  manifest: ExportManifest,
+  found: Findings,
+  passed: string[],
+): Promise<TreeHead | undefined> => {
   let head: TreeHead | undefined;
   try {
     head = await verifyTreeHead(manifest.treeHead.signedHead, input.jwks);
@@ -200,107 +170,54 @@ export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExpo
     found.fail('file hash', `file: SHA-256 ${input.file.sha256} is not the manifest's ${manifest.sha256}: the file was changed`);
   if (input.proofs.sha256 === manifest.proofsSha256) passed.push('proofs sidecar SHA-256 matches');
   else found.fail('proofs hash', "proofs: SHA-256 is not the manifest's: the sidecar was changed");
+  return head;
+};
 
-  const proofs = input.proofs.lines[Symbol.asyncIterator]();
-  let n = 0;
-  let previousLeaf = -1;
-  let previousRecordTime = '';
-  let unproven = 0;
-  let legacyIds = 0;
-  const provenLeaves: { first?: number; last?: number } = {};
-  let chained = 0;
-  const links = createChainLinkCheck();
-  let readError: string | undefined;
-  try {
-    for await (const epcis of input.file.records) {
-      const proofText = await proofs.next();
-      const proof = proofText.done === true ? undefined : parseProofLine(proofText.value);
-      const label = `record ${n + 1}`;
-      let event: Record<string, unknown> | undefined;
-      try {
-        event = JSON.parse(epcis) as Record<string, unknown>;
-      } catch {
-        found.fail('unreadable', `${label}: not JSON`);
-      }
-      const eventId = typeof event?.eventID === 'string' ? event.eventID : '?';
-      const named = `${label} (${eventId})`;
-      if (proof === undefined || proof.n !== n) found.fail('proof line', `${named}: no proof line for it in the sidecar`);
-      else if (proof.entryId !== eventId && proof.entryId !== `${eventId}#declaration`) {
-        found.fail('proof line', `${named}: the sidecar's line is for ${proof.entryId}: records were reordered or removed`);
-      }
-      const recordTime = typeof event?.recordTime === 'string' ? event.recordTime : '';
-      if (recordTime < previousRecordTime) {
-        found.fail('order', `${named}: recorded before the record above it: records were reordered`);
-      }
-      previousRecordTime = recordTime;
-      if (event !== undefined && proof !== undefined) {
-        if (proof.eventHash !== null) {
-          chained++;
-          links.add(proof.eventHash, proof.subjectIds, proof.previousEventHashes);
-          if (hashRecordedEvent(event) !== proof.eventHash) {
-            found.fail('custody chain', `${named}: content does not match the hash its custody chain links: altered`);
-          }
-        }
-        // The CBV 2.0 event hash, recomputed: a proven record's leaf vouches for all of it
-        // (an id that differs is one recorded before CBV ids), an unproven one has only this.
-        const idMatches = cbvIdOf(event) === eventId;
-        if (proof.leafIndex === null) {
-          unproven++;
-          if (!idMatches)
-            found.fail(
-              'event id',
-              `${named}: its eventID is not the CBV 2.0 hash of its content, and no proof vouches for it: altered`,
-            );
-          if (head !== undefined && recordTime < recordedBeforeOf(head)) {
-            found.fail(
-              'unproven before head',
-              `${named}: recorded ${recordTime}, before the head covers, yet it carries no proof: altered or cut from the log`,
-            );
-          }
-        } else if (head !== undefined) {
-          if (!idMatches) legacyIds++;
-          provenLeaves.first ??= proof.leafIndex;
-          provenLeaves.last = proof.leafIndex;
-          const leaf = eventLeafHash(epcis);
-          if (!verifyInclusion(proof.leafIndex, head.treeSize, leaf, proof.inclusionPath.map(fromHex), fromHex(head.rootHash))) {
-            found.fail('inclusion', `${named}: not in the signed log as it is here (leaf ${proof.leafIndex}): altered`);
-          }
-          if (proof.leafIndex <= previousLeaf) {
-            found.fail('order', `${named}: leaf ${proof.leafIndex} comes after leaf ${previousLeaf}: reordered`);
-          } else if (manifest.complete && previousLeaf >= 0 && proof.leafIndex !== previousLeaf + 1) {
-            found.fail(
-              'gap',
-              `${named}: leaves ${previousLeaf + 1}..${proof.leafIndex - 1} are missing before it: events were removed`,
-            );
-          }
-          previousLeaf = proof.leafIndex;
-        }
-      }
-      n++;
-    }
-  } catch (error) {
-    readError = (error as Error).message;
-    found.fail('format', `file: ${readError}`);
-  }
-  if ((await proofs.next()).done !== true)
-    found.fail('proof line', 'proofs: the sidecar has more lines than the file has records');
+/** The checks over all records at once: their count, the chains' links, the log's edges and the unproven tail. */
+const checkWholeFile = (
+  input: VerifyExportInput,
+  walk: RecordWalk,
+  context: WalkContext & { found: Findings },
+  passed: string[],
+  notes: string[],
+): void => {
+  const { manifest, head, found } = context;
+  const { n, unproven, readError } = walk;
   if (n === manifest.recordCount) passed.push(`${n} records, as the manifest says`);
   else found.fail('count', `file: ${n} records, the manifest says ${manifest.recordCount}: records were added or removed`);
   if (head !== undefined && readError === undefined) {
     const proven = n - unproven;
     if (found.count('inclusion') === 0) passed.push(`${proven} inclusion proofs verify against the head`);
-    if (found.count('custody chain') === 0) passed.push(`${chained} custody chain hashes match their events`);
+    if (found.count('custody chain') === 0) passed.push(`${walk.chained} custody chain hashes match their events`);
     if (manifest.complete && found.count('gap') === 0) passed.push('no leaf missing between the first and last record');
   }
-  if (readError === undefined) checkChainLinks(links.report(), manifest.complete, found, passed, notes);
-  if (head !== undefined && readError === undefined && manifest.complete) checkEdges(manifest, head, provenLeaves, found, passed);
-  if (legacyIds > 0) notes.push(`${legacyIds} proven records carry ids recorded before the CBV 2.0 event hash`);
+  if (readError === undefined) checkChainLinks(walk.links.report(), manifest.complete, found, passed, notes);
+  if (head !== undefined && readError === undefined && manifest.complete)
+    checkEdges(manifest, head, walk.provenLeaves, found, passed);
+  if (walk.legacyIds > 0) notes.push(`${walk.legacyIds} proven records carry ids recorded before the CBV 2.0 event hash`);
   if (found.count('event id') === 0) passed.push("every unproven record's eventID is the CBV 2.0 hash of its content");
   if (unproven > 0) {
     const message = `${unproven} records are newer than the export's tree head and carry no proof`;
     if (input.allowUnproven === true) notes.push(`${message} (allowed)`);
     else found.fail('unproven', `${message}: checkpoint, then export again (or pass --allow-unproven)`);
   }
+};
+
+export const verifyExport = async (input: VerifyExportInput): Promise<VerifyExportReport> => {
+  const found = new Findings();
+  const passed: string[] = [];
+  const notes: string[] = [];
+  let manifest: ExportManifest;
+  try {
+    manifest = await verifyExportManifest(input.manifestJws, input.jwks);
+  } catch (error) {
+    return { ok: false, passed, notes, failures: [`manifest: signature does not verify (${(error as Error).message})`] };
+  }
+  passed.push(`manifest signed by the service (export ${manifest.exportId}, ${manifest.format})`);
+  const head = await checkSignedParts(input, manifest, found, passed);
+  const context = { manifest, head, found };
+  const walk = await walkRecords(input, context);
+  checkWholeFile(input, walk, context, passed, notes);
   if (head !== undefined) {
     const witnessed =
       input.witness === undefined ? undefined : await checkWitness(input.witness, head, input.jwks, found, passed);

@@ -121,67 +121,69 @@ const localWriter = async (jobId: string, format: ExportFormat, checkpoint: Expo
   return { writer, checkpoint };
 };
 
+type S3Object = { Bucket: string; Key: string };
+
+/** Part N of a file; S3 keeps the last upload of a part number, so a part a dead run sent is simply sent again. */
+const uploadPart = async (object: S3Object, state: ExportStreamState, chunks: readonly Buffer[]): Promise<ExportStreamState> => {
+  const upload = state.upload;
+  if (upload === undefined) throw new Error('export: multipart upload not started');
+  const PartNumber = state.parts + 1;
+  const { ETag } = await client().send(
+    new UploadPartCommand({
+      ...object,
+      UploadId: upload.id,
+      PartNumber,
+      Body: Readable.from(chunks),
+      ContentLength: sizeOf(chunks),
+    }),
+  );
+  return {
+    ...state,
+    parts: PartNumber,
+    bytes: state.bytes + sizeOf(chunks),
+    upload: { ...upload, etags: [...upload.etags.slice(0, state.parts), ETag ?? ''] },
+  };
+};
+
+const completeUpload = async (object: S3Object, upload: ExportStreamState['upload']): Promise<void> => {
+  if (upload === undefined) throw new Error('export: multipart upload not started');
+  try {
+    await client().send(
+      new CompleteMultipartUploadCommand({
+        ...object,
+        UploadId: upload.id,
+        MultipartUpload: { Parts: upload.etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+      }),
+    );
+  } catch (error) {
+    // Completed by a run that died before recording it: the object is there.
+    if ((error as Error).name !== 'NoSuchUpload') throw error;
+    await client().send(new HeadObjectCommand(object));
+  }
+};
+
 const s3Writer = async (name: string, jobId: string, format: ExportFormat, checkpoint: ExportCheckpoint) => {
-  const keys: Record<ExportStream, string> = {
-    file: objectKey(jobId, format, 'file'),
-    proofs: objectKey(jobId, format, 'proofs'),
+  const objects: Record<ExportStream, S3Object> = {
+    file: { Bucket: name, Key: objectKey(jobId, format, 'file') },
+    proofs: { Bucket: name, Key: objectKey(jobId, format, 'proofs') },
   };
   const types: Record<ExportStream, string> = { file: CONTENT_TYPES[format], proofs: 'application/x-ndjson' };
   const at = { ...checkpoint };
   for (const stream of ['file', 'proofs'] as const) {
     if (at[stream].upload !== undefined) continue;
     const { UploadId } = await client().send(
-      new CreateMultipartUploadCommand({ Bucket: name, Key: keys[stream], ContentType: types[stream] }),
+      new CreateMultipartUploadCommand({ ...objects[stream], ContentType: types[stream] }),
     );
     at[stream] = { ...at[stream], upload: { id: UploadId ?? '', etags: [] } };
   }
-  const complete = async (stream: ExportStream) => {
-    const upload = at[stream].upload;
-    if (upload === undefined) throw new Error('export: multipart upload not started');
-    try {
-      await client().send(
-        new CompleteMultipartUploadCommand({
-          Bucket: name,
-          Key: keys[stream],
-          UploadId: upload.id,
-          MultipartUpload: { Parts: upload.etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
-        }),
-      );
-    } catch (error) {
-      // Completed by a run that died before recording it: the object is there.
-      if ((error as Error).name !== 'NoSuchUpload') throw error;
-      await client().send(new HeadObjectCommand({ Bucket: name, Key: keys[stream] }));
-    }
-  };
   const read = async (stream: ExportStream) =>
-    sha256Of((await client().send(new GetObjectCommand({ Bucket: name, Key: keys[stream] }))).Body as Readable);
+    sha256Of((await client().send(new GetObjectCommand(objects[stream]))).Body as Readable);
   const writer: ExportWriter = {
-    writePart: async (stream, state, chunks) => {
-      const upload = state.upload;
-      if (upload === undefined) throw new Error('export: multipart upload not started');
-      const PartNumber = state.parts + 1;
-      // S3 keeps the last upload of a part number: a part a dead run sent is simply sent again.
-      const { ETag } = await client().send(
-        new UploadPartCommand({
-          Bucket: name,
-          Key: keys[stream],
-          UploadId: upload.id,
-          PartNumber,
-          Body: Readable.from(chunks),
-          ContentLength: sizeOf(chunks),
-        }),
-      );
-      return {
-        ...state,
-        parts: PartNumber,
-        bytes: state.bytes + sizeOf(chunks),
-        upload: { ...upload, etags: [...upload.etags.slice(0, state.parts), ETag ?? ''] },
-      };
-    },
+    writePart: (stream, state, chunks) => uploadPart(objects[stream], state, chunks),
     finish: async (current) => {
       at.file = current.file;
       at.proofs = current.proofs;
-      await Promise.all([complete('file'), complete('proofs')]);
+      await Promise.all([completeUpload(objects.file, at.file.upload), completeUpload(objects.proofs, at.proofs.upload)]);
       return { sha256: await read('file'), proofsSha256: await read('proofs') };
     },
   };

@@ -71,12 +71,8 @@ const instant = (name: string, value: string): string => {
 
 const EPC_CLASS = /^https:\/\/id\.gs1\.org\/01\/(\d{14})(?:\/10\/([^/?#,]{1,20}))?$/;
 
-export const parseEpcisQuery = (raw: Record<string, string | undefined>): EpcisQuery => {
-  const known = new Set<string>(EPCIS_QUERY_PARAMETERS);
-  const unknown = Object.keys(raw).filter((name) => !known.has(name));
-  if (unknown.length > 0) {
-    throw queryParameterError(`Unknown or unsupported query parameters: ${unknown.join(', ')}`, unknown);
-  }
+/** The given parameters read as EPCIS types them: a parameter given empty is refused, never read as absent. */
+const parameterReader = (raw: Record<string, string | undefined>) => {
   const given = (name: string): string | undefined => {
     const value = raw[name];
     if (value !== undefined && list(value).length === 0 && name !== 'nextPageToken') {
@@ -92,28 +88,43 @@ export const parseEpcisQuery = (raw: Record<string, string | undefined>): EpcisQ
     const value = given(name);
     return value === undefined ? undefined : instant(name, value);
   };
-  const perPageText = given('perPage');
-  const perPage = perPageText === undefined ? DEFAULT_PER_PAGE : Number(perPageText);
-  if (!/^\d+$/.test(perPageText ?? '1') || perPage < 1 || perPage > MAX_PER_PAGE) {
+  return { given, set, time };
+};
+
+const perPageOf = (text: string | undefined): number => {
+  const perPage = text === undefined ? DEFAULT_PER_PAGE : Number(text);
+  if (!/^\d+$/.test(text ?? '1') || perPage < 1 || perPage > MAX_PER_PAGE) {
     throw queryParameterError(`perPage must be a whole number from 1 to ${MAX_PER_PAGE}`, ['perPage']);
   }
+  return perPage;
+};
+
+const epcClassesOf = (classes: string): { gtin: string; lot?: string }[] =>
+  list(classes).map((value) => {
+    const match = EPC_CLASS.exec(value);
+    if (match?.[1] === undefined) {
+      throw queryParameterError(
+        'MATCH_epcClass takes GS1 Digital Link classes: https://id.gs1.org/01/{gtin} or https://id.gs1.org/01/{gtin}/10/{lot}',
+        ['MATCH_epcClass'],
+      );
+    }
+    return match[2] === undefined ? { gtin: match[1] } : { gtin: match[1], lot: match[2] };
+  });
+
+const optional = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
+export const parseEpcisQuery = (raw: Record<string, string | undefined>): EpcisQuery => {
+  const known = new Set<string>(EPCIS_QUERY_PARAMETERS);
+  const unknown = Object.keys(raw).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw queryParameterError(`Unknown or unsupported query parameters: ${unknown.join(', ')}`, unknown);
+  }
+  const { given, set, time } = parameterReader(raw);
+  const perPage = perPageOf(given('perPage'));
   const classes = given('MATCH_epcClass');
-  const epcClasses =
-    classes === undefined
-      ? undefined
-      : list(classes).map((value) => {
-          const match = EPC_CLASS.exec(value);
-          if (match?.[1] === undefined) {
-            throw queryParameterError(
-              'MATCH_epcClass takes GS1 Digital Link classes: https://id.gs1.org/01/{gtin} or https://id.gs1.org/01/{gtin}/10/{lot}',
-              ['MATCH_epcClass'],
-            );
-          }
-          return match[2] === undefined ? { gtin: match[1] } : { gtin: match[1], lot: match[2] };
-        });
-  const optional = <K extends string, V>(key: K, value: V | undefined) =>
-    (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
-  const query: EpcisQuery = {
+  const epcClasses = classes === undefined ? undefined : epcClassesOf(classes);
+  return {
     eventTime: { ...optional('ge', time('GE_eventTime')), ...optional('lt', time('LT_eventTime')) },
     recordTime: { ...optional('ge', time('GE_recordTime')), ...optional('lt', time('LT_recordTime')) },
     ...optional(
@@ -131,7 +142,6 @@ export const parseEpcisQuery = (raw: Record<string, string | undefined>): EpcisQ
     perPage,
     ...optional('nextPageToken', raw.nextPageToken),
   };
-  return query;
 };
 
 type Event = Record<string, unknown>;

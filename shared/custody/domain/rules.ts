@@ -3,7 +3,7 @@
  * touches, either the new states or a 409 naming the rule that was broken. The service
  * reads states, calls this, and writes the result with conditions on every version, so a
  * concurrent change makes the write fail rather than the rule be skipped. The rules stay
- * together in one file (about 300 lines): read side by side, they can be checked to agree.
+ * together in one file (about 340 lines): read side by side, they can be checked to agree.
  */
 import { ConflictError } from '#kernel/errors';
 import { unitTotalAfter } from './container-tree';
@@ -123,102 +123,134 @@ const change = (state: SubjectState, patch: Partial<SubjectState>, chained = tru
   return { subjectId: state.subjectId, before: state, after, chained };
 };
 
+/** One object event's rule for one subject: the subject's new state, or the violation. */
+type ObjectRule = (input: RuleInput, state: SubjectState, actor: string) => Transition;
+
+const ship: ObjectRule = (input, state, actor) => {
+  requireTopLevel(state);
+  requireMovable(input, state);
+  requireCustodian(state, actor);
+  return change(state, { status: 'in_transit', receiverOrgId: input.event.destinationOrgId });
+};
+
+const receive: ObjectRule = (input, state, actor) => {
+  const id = state.subjectId;
+  requireTopLevel(state);
+  if (effectiveStatus(input, state) !== 'in_transit') {
+    requireMovable(input, state);
+    throw violation('NOT_IN_TRANSIT', `${id} was not shipped, so it cannot be received`, id);
+  }
+  if (state.receiverOrgId !== actor) {
+    throw violation('NOT_RECEIVER', `${id} was shipped to another organization`, id);
+  }
+  requireMovable(input, state, { allowInTransit: true });
+  return change(state, { status: 'held', custodianOrgId: actor, receiverOrgId: undefined });
+};
+
+/** Sold or put to use: the unit leaves the supply chain, reversibly for a while (see reverseDecommission). */
+const decommission: ObjectRule = (input, state, actor) => {
+  const id = state.subjectId;
+  requireTopLevel(state);
+  requireMovable(input, state);
+  requireCustodian(state, actor);
+  if (state.ref.kind !== 'unit') throw violation('UNITS_ONLY', `${id} is a container; sell or use its units`, id);
+  return change(state, {
+    status: input.event.bizStep === 'retail_selling' ? 'sold' : 'in_use',
+    decommission: { at: input.recordTime, by: actor, statusBefore: state.status },
+  });
+};
+
+const reverseDecommission: ObjectRule = (input, state, actor) => {
+  const id = state.subjectId;
+  if (!DECOMMISSIONED_STATUSES.has(state.status) || state.decommission === undefined) {
+    throw violation('NOT_DECOMMISSIONED', `${id} is not sold or in use`, id);
+  }
+  if (state.decommission.by !== actor) {
+    throw violation('REVERSAL_BY_OTHER_ORGANIZATION', 'Only the organization that decommissioned a unit can reverse it', id);
+  }
+  const windowMs = DECOMMISSION_REVERSAL_DAYS * 24 * 60 * 60 * 1000;
+  if (Date.parse(input.recordTime) - Date.parse(state.decommission.at) > windowMs) {
+    throw violation(
+      'REVERSAL_WINDOW_CLOSED',
+      `A decommission can be reversed within ${DECOMMISSION_REVERSAL_DAYS} days only`,
+      id,
+    );
+  }
+  if (effectiveStatus(input, state) === 'recalled') throw violation('UNIT_RECALLED', `${id} was recalled`, id);
+  return change(state, { status: state.decommission.statusBefore, decommission: undefined });
+};
+
+const requireEmpty = (state: SubjectState): void => {
+  if (state.ref.kind === 'container' && (state.childCount ?? 0) > 0) {
+    throw violation('CONTAINER_NOT_EMPTY', `${state.subjectId} still holds units; unpack them first`, state.subjectId);
+  }
+};
+
+const destroy: ObjectRule = (input, state, actor) => {
+  requireTopLevel(state);
+  requireCustodian(state, actor);
+  const status = effectiveStatus(input, state);
+  // Recalled goods end their life by destruction, so recall does not block this one.
+  if (status !== 'held' && status !== 'recalled') requireMovable(input, state);
+  requireEmpty(state);
+  return change(state, { status: 'destroyed' });
+};
+
+/** A misprinted label: only its factory, and only before the unit has moved. */
+const voidLabel: ObjectRule = (input, state, actor) => {
+  requireTopLevel(state);
+  requireMovable(input, state);
+  requireCustodian(state, actor);
+  const owner = ownerOf(input, state.ref);
+  if (owner !== undefined && (owner !== actor || state.version > 0)) {
+    throw violation('VOID_NOT_ALLOWED', 'Only the factory can void a label, before the unit has moved', state.subjectId);
+  }
+  requireEmpty(state);
+  return change(state, { status: 'voided' });
+};
+
+const recall: ObjectRule = (input, state, actor) => {
+  const id = state.subjectId;
+  const owner = ownerOf(input, state.ref);
+  if (input.actorRole !== 'regulator' && owner !== actor) {
+    throw violation('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall', id);
+  }
+  if (state.status === 'recalled') throw violation('ALREADY_RECALLED', `${id} is already recalled`, id);
+  if (state.status === 'destroyed' || state.status === 'voided') {
+    throw violation(state.status === 'destroyed' ? 'UNIT_DESTROYED' : 'UNIT_VOIDED', `${id} can no longer be recalled`, id);
+  }
+  if (state.ref.kind !== 'unit') throw violation('UNITS_ONLY', 'Recall units or lots, not containers', id);
+  return change(state, { status: 'recalled' });
+};
+
+const objectRuleOf = (bizStep: CustodyEvent['bizStep']): ObjectRule => {
+  switch (bizStep) {
+    case 'shipping':
+      return ship;
+    case 'receiving':
+      return receive;
+    case 'retail_selling':
+    case 'decommissioning':
+      return decommission;
+    case 'decommissioning_reversal':
+      return reverseDecommission;
+    case 'destroying':
+      return destroy;
+    case 'void':
+      return voidLabel;
+    case 'recall':
+      return recall;
+    default:
+      throw new Error(`${bizStep} is not an object event`);
+  }
+};
+
 const objectTransitions = (input: RuleInput): Transition[] => {
   const { event } = input;
-  const actor = event.actorOrgId;
   return event.subjects.map((ref) => {
     const state = stateOf(input, ref);
-    const id = state.subjectId;
     requireInOrder(state, event.eventTime);
-    switch (event.bizStep) {
-      case 'shipping':
-        requireTopLevel(state);
-        requireMovable(input, state);
-        requireCustodian(state, actor);
-        return change(state, { status: 'in_transit', receiverOrgId: event.destinationOrgId });
-      case 'receiving': {
-        requireTopLevel(state);
-        if (effectiveStatus(input, state) !== 'in_transit') {
-          requireMovable(input, state);
-          throw violation('NOT_IN_TRANSIT', `${id} was not shipped, so it cannot be received`, id);
-        }
-        if (state.receiverOrgId !== actor) {
-          throw violation('NOT_RECEIVER', `${id} was shipped to another organization`, id);
-        }
-        requireMovable(input, state, { allowInTransit: true });
-        return change(state, { status: 'held', custodianOrgId: actor, receiverOrgId: undefined });
-      }
-      case 'retail_selling':
-      case 'decommissioning':
-        requireTopLevel(state);
-        requireMovable(input, state);
-        requireCustodian(state, actor);
-        if (state.ref.kind !== 'unit') throw violation('UNITS_ONLY', `${id} is a container; sell or use its units`, id);
-        return change(state, {
-          status: event.bizStep === 'retail_selling' ? 'sold' : 'in_use',
-          decommission: { at: input.recordTime, by: actor, statusBefore: state.status },
-        });
-      case 'decommissioning_reversal': {
-        if (!DECOMMISSIONED_STATUSES.has(state.status) || state.decommission === undefined) {
-          throw violation('NOT_DECOMMISSIONED', `${id} is not sold or in use`, id);
-        }
-        if (state.decommission.by !== actor) {
-          throw violation(
-            'REVERSAL_BY_OTHER_ORGANIZATION',
-            'Only the organization that decommissioned a unit can reverse it',
-            id,
-          );
-        }
-        const windowMs = DECOMMISSION_REVERSAL_DAYS * 24 * 60 * 60 * 1000;
-        if (Date.parse(input.recordTime) - Date.parse(state.decommission.at) > windowMs) {
-          throw violation(
-            'REVERSAL_WINDOW_CLOSED',
-            `A decommission can be reversed within ${DECOMMISSION_REVERSAL_DAYS} days only`,
-            id,
-          );
-        }
-        if (effectiveStatus(input, state) === 'recalled') throw violation('UNIT_RECALLED', `${id} was recalled`, id);
-        return change(state, { status: state.decommission.statusBefore, decommission: undefined });
-      }
-      case 'destroying': {
-        requireTopLevel(state);
-        requireCustodian(state, actor);
-        const status = effectiveStatus(input, state);
-        // Recalled goods end their life by destruction, so recall does not block this one.
-        if (status !== 'held' && status !== 'recalled') requireMovable(input, state);
-        if (state.ref.kind === 'container' && (state.childCount ?? 0) > 0) {
-          throw violation('CONTAINER_NOT_EMPTY', `${id} still holds units; unpack them first`, id);
-        }
-        return change(state, { status: 'destroyed' });
-      }
-      case 'void': {
-        requireTopLevel(state);
-        requireMovable(input, state);
-        requireCustodian(state, actor);
-        const owner = ownerOf(input, state.ref);
-        if (owner !== undefined && (owner !== actor || state.version > 0)) {
-          throw violation('VOID_NOT_ALLOWED', 'Only the factory can void a label, before the unit has moved', id);
-        }
-        if (state.ref.kind === 'container' && (state.childCount ?? 0) > 0) {
-          throw violation('CONTAINER_NOT_EMPTY', `${id} still holds units; unpack them first`, id);
-        }
-        return change(state, { status: 'voided' });
-      }
-      case 'recall': {
-        const owner = ownerOf(input, state.ref);
-        if (input.actorRole !== 'regulator' && owner !== actor) {
-          throw violation('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall', id);
-        }
-        if (state.status === 'recalled') throw violation('ALREADY_RECALLED', `${id} is already recalled`, id);
-        if (state.status === 'destroyed' || state.status === 'voided') {
-          throw violation(state.status === 'destroyed' ? 'UNIT_DESTROYED' : 'UNIT_VOIDED', `${id} can no longer be recalled`, id);
-        }
-        if (state.ref.kind !== 'unit') throw violation('UNITS_ONLY', 'Recall units or lots, not containers', id);
-        return change(state, { status: 'recalled' });
-      }
-      default:
-        throw new Error(`${event.bizStep} is not an object event`);
-    }
+    return objectRuleOf(event.bizStep)(input, state, event.actorOrgId);
   });
 };
 

@@ -214,6 +214,53 @@ async function* withEvents(rows: AsyncGenerator<Record<string, unknown>>): Async
   if (chunk.length > 0) yield* flush();
 }
 
+/** How a read pages: the bounds every partition query shares, its read-ahead and its budget. */
+interface ReadBounds {
+  low: string;
+  high: string;
+  readAhead: boolean;
+  budget: QueryBudget | undefined;
+}
+
+/** One reader per hash bucket of `period`: the time index's partitions, or a facet's rows in the table. */
+const readersOf = (source: EventIndexSource, buckets: number, period: string, bounds: ReadBounds): PartitionReader[] =>
+  Array.from({ length: buckets }, (_, bucket) =>
+    source.kind === 'time'
+      ? new PartitionReader(
+          INDEXES.byRecordTime,
+          { pk: 'gsi3pk', sk: 'gsi3sk' },
+          eventTimePartition(period, bucket),
+          bounds.low,
+          bounds.high,
+          bounds.readAhead,
+          bounds.budget,
+        )
+      : new PartitionReader(
+          undefined,
+          { pk: 'pk', sk: 'sk' },
+          eventFacetPartition(source.facet, source.value, period, bucket),
+          bounds.low,
+          bounds.high,
+          bounds.readAhead,
+          bounds.budget,
+        ),
+  );
+
+/** One period's events, its buckets merged: time index items are the events, facet rows point at them. */
+const eventsOfPeriod = (
+  source: EventIndexSource,
+  buckets: PartitionReader[],
+  after: string | undefined,
+  merging: { last?: string },
+): AsyncGenerator<IndexedEvent> => {
+  const merged = mergeBuckets(buckets, source.kind === 'time' ? 'gsi3sk' : 'sk', after, merging);
+  return source.kind === 'time'
+    ? (async function* () {
+        for await (const item of merged) yield toIndexed(item);
+      })()
+    : withEvents(merged);
+};
+
 /**
  * Events with from ≤ recordTime < to (ISO instants of the same form as recordTime), in
  * order, strictly after `after` when given, with a boundary step at the end of each period.
@@ -235,28 +282,7 @@ export async function* eventsInOrder(
   const lastIncluded = new Date(new Date(range.to).getTime() - 1).toISOString();
   if (low > range.to) return;
   const layout = source.kind === 'time' ? { period: 'day' as const, buckets: EVENT_TIME_BUCKETS } : EVENT_FACETS[source.facet];
-  const readersOf = (period: string) =>
-    Array.from({ length: layout.buckets }, (_, bucket) =>
-      source.kind === 'time'
-        ? new PartitionReader(
-            INDEXES.byRecordTime,
-            { pk: 'gsi3pk', sk: 'gsi3sk' },
-            eventTimePartition(period, bucket),
-            low,
-            range.to,
-            readAhead,
-            budget,
-          )
-        : new PartitionReader(
-            undefined,
-            { pk: 'pk', sk: 'sk' },
-            eventFacetPartition(source.facet, source.value, period, bucket),
-            low,
-            range.to,
-            readAhead,
-            budget,
-          ),
-    );
+  const bounds: ReadBounds = { low, high: range.to, readAhead, budget };
   // Reading ahead, the next periods' first pages are asked for while this one is read: a
   // range of many quiet days (the first checkpoint reads from the log's start) then costs a few
   // round trips per LOOKAHEAD days instead of one per day. A failed early page is asked again.
@@ -273,23 +299,15 @@ export async function* eventsInOrder(
     }
     while (ready.length < (readAhead ? LOOKAHEAD : 1) && next + ready.length < periods.length) {
       const period = periods[next + ready.length] ?? '';
-      const readers = readersOf(period);
+      const readers = readersOf(source, layout.buckets, period, bounds);
       if (readAhead) for (const reader of readers) reader.head().catch(() => undefined);
       ready.push({ period, readers });
     }
     const { period, readers: buckets } = ready.shift() ?? { period: '', readers: [] };
     next++;
-    const sortKey = source.kind === 'time' ? 'gsi3sk' : 'sk';
     const merging: { last?: string } = {};
-    const merged = mergeBuckets(buckets, sortKey, after, merging);
-    const events =
-      source.kind === 'time'
-        ? (async function* () {
-            for await (const item of merged) yield toIndexed(item);
-          })()
-        : withEvents(merged);
     try {
-      for await (const event of events) {
+      for await (const event of eventsOfPeriod(source, buckets, after, merging)) {
         position = event.orderKey;
         yield { event };
       }

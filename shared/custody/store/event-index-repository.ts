@@ -1,5 +1,5 @@
 /**
- * Writing the event indexes (design in keys.ts and table-definitions.ts).
+ * Writing the event indexes (design in item-keys.ts and table-definitions.ts).
  *
  * The time index is a GSI key on the event item itself, written in the event's own
  * transaction. The facet rows (by party, province, GTIN, lot, bizStep) cannot be: an event

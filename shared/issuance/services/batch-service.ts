@@ -112,23 +112,23 @@ const replay = async (principal: Principal, batchId: string): Promise<IssuedBatc
   return { batch, codes, replayed: true, job: false };
 };
 
-export const issueBatch = async (
+/** The answer to a request already made with this Idempotency-Key, if there was one. */
+const answeredBefore = async (
   principal: Principal,
-  input: IssueBatchInput,
-  idempotencyKey?: string,
-  now = new Date(),
-): Promise<IssuedBatch> => {
-  const requestHash = createHash('sha256').update(canonicalJson(input)).digest('base64url');
-  if (idempotencyKey !== undefined) {
-    const previous = await getIdempotencyRecord(principal.orgId, idempotencyKey);
-    if (previous !== undefined) {
-      if (previous.requestHash !== requestHash) {
-        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
-      }
-      return replay(principal, previous.batchId);
-    }
+  idempotencyKey: string | undefined,
+  requestHash: string,
+): Promise<IssuedBatch | undefined> => {
+  if (idempotencyKey === undefined) return undefined;
+  const previous = await getIdempotencyRecord(principal.orgId, idempotencyKey);
+  if (previous === undefined) return undefined;
+  if (previous.requestHash !== requestHash) {
+    throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
   }
+  return replay(principal, previous.batchId);
+};
 
+/** Everything that would refuse the batch, checked before any sequence number is reserved; the product's record. */
+const requireIssuable = async (principal: Principal, input: IssueBatchInput) => {
   await requireRegisteredOrg(principal);
   const record = await getProductRecord(input.gtin);
   if (record === undefined) throw new NotFoundError('PRODUCT_NOT_FOUND', `GTIN ${input.gtin} is not registered`);
@@ -145,6 +145,34 @@ export const issueBatch = async (
   if (input.labels !== undefined) {
     checkLabelOptions(input, { ...DEFAULT_LABEL_OPTIONS, ...input.labels }, getStringFromEnv({ key: 'VERIFY_BASE_URL' }));
   }
+  return record;
+};
+
+const newBatch = (principal: Principal, input: IssueBatchInput, firstSequence: number, now: Date): Batch => ({
+  id: randomUUID(),
+  gtin: input.gtin,
+  lot: input.lot,
+  ownerOrgId: principal.orgId,
+  productionDate: input.productionDate,
+  count: input.count,
+  firstSequence,
+  testReportRef: input.testReportRef,
+  ...(input.intendedMarkets === undefined ? {} : { intendedMarkets: input.intendedMarkets }),
+  status: 'issuing',
+  createdAt: now.toISOString(),
+});
+
+export const issueBatch = async (
+  principal: Principal,
+  input: IssueBatchInput,
+  idempotencyKey?: string,
+  now = new Date(),
+): Promise<IssuedBatch> => {
+  const requestHash = createHash('sha256').update(canonicalJson(input)).digest('base64url');
+  const answered = await answeredBefore(principal, idempotencyKey, requestHash);
+  if (answered !== undefined) return answered;
+
+  const record = await requireIssuable(principal, input);
   const asJob = input.count > MAX_SYNC_CODES || input.labels !== undefined;
   // A factory at its limit of unfinished jobs is refused here, before any write; the slot is
   // taken in the batch's own transaction, so a request that loses the race for the last
@@ -152,20 +180,7 @@ export const issueBatch = async (
   const slot = asJob ? issuanceSlot(principal.orgId) : undefined;
   if (slot !== undefined) await requireFreeSlot(slot, settleIssuance, now);
 
-  const firstSequence = await reserveSequences(input.gtin, input.count);
-  const batch: Batch = {
-    id: randomUUID(),
-    gtin: input.gtin,
-    lot: input.lot,
-    ownerOrgId: principal.orgId,
-    productionDate: input.productionDate,
-    count: input.count,
-    firstSequence,
-    testReportRef: input.testReportRef,
-    ...(input.intendedMarkets === undefined ? {} : { intendedMarkets: input.intendedMarkets }),
-    status: 'issuing',
-    createdAt: now.toISOString(),
-  };
+  const batch = newBatch(principal, input, await reserveSequences(input.gtin, input.count), now);
   const claim = idempotencyKey === undefined ? undefined : { orgId: principal.orgId, key: idempotencyKey, requestHash };
   try {
     if (slot === undefined) await createBatch(batch, claim);

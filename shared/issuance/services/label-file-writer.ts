@@ -149,6 +149,48 @@ export const printedLabels = (
 };
 
 /**
+ * The stored pages of codes, the first read at once (it sizes the QR version). Writers pull
+ * codes a page at a time as they write (streams with back-pressure), so the codes handed over
+ * so far are the labels written, give or take one page: that count is the progress reported.
+ */
+const pagesWithProgress = async (batchId: string, onProgress: LabelProgress) => {
+  const pages = storedCodes(batchId);
+  const first = await pages.next();
+  const firstCodes = first.done === true ? [] : first.value;
+  async function* allPages(): AsyncGenerator<IssuedCode[]> {
+    yield firstCodes;
+    let handed = firstCodes.length;
+    await onProgress(handed);
+    for await (const codes of pages) {
+      yield codes;
+      handed += codes.length;
+      await onProgress(handed);
+    }
+  }
+  return { firstCodes, allPages };
+};
+
+/** A code list's header and its line for one code, given the URI its label would carry. */
+const CODE_LISTS: Record<'csv' | 'ndjson', { header: string; line: (batch: Batch, code: IssuedCode, uri: string) => string }> = {
+  csv: { header: CSV_HEADER, line: (batch, c, uri) => `${batch.gtin},${batch.lot},${c.serial},${c.digsig},${uri}\r\n` },
+  ndjson: {
+    header: '',
+    line: (batch, c, uri) => `${JSON.stringify({ gtin: batch.gtin, lot: batch.lot, serial: c.serial, digsig: c.digsig, uri })}\n`,
+  },
+};
+
+async function* codeList(
+  format: 'csv' | 'ndjson',
+  batch: Batch,
+  pages: AsyncIterable<IssuedCode[]>,
+  uriOf: (code: IssuedCode) => string,
+): ByteChunks {
+  const { header, line } = CODE_LISTS[format];
+  if (header !== '') yield header;
+  for await (const codes of pages) yield codes.map((c) => line(batch, c, uriOf(c))).join('');
+}
+
+/**
  * Label files are written from the stored chunks, never from a run's memory, so a file made
  * after a crash and resume holds exactly the codes a clean run's would, byte for byte.
  */
@@ -162,57 +204,20 @@ export const writeLabelOutput = async (
 ): Promise<StoredLabelOutput> => {
   const uriOf = (code: IssuedCode) =>
     buildDigitalLink(verifyBaseUrl, { gtin: batch.gtin, lot: batch.lot, serial: code.serial, digsig: code.digsig });
-  const pages = storedCodes(batch.id);
-  const first = await pages.next();
-  const firstCodes = first.done === true ? [] : first.value;
-
-  // Writers pull codes a page at a time as they write (streams with back-pressure), so the
-  // codes handed over so far are the labels written, give or take one page.
-  async function* allPages(): AsyncGenerator<IssuedCode[]> {
-    yield firstCodes;
-    let handed = firstCodes.length;
-    await onProgress(handed);
-    for await (const codes of pages) {
-      yield codes;
-      handed += codes.length;
-      await onProgress(handed);
-    }
-  }
+  const { firstCodes, allPages } = await pagesWithProgress(batch.id, onProgress);
   async function* labels(): AsyncGenerator<LabelCode> {
     for await (const codes of allPages())
       for (const code of codes) yield { uri: uriOf(code), serial: code.serial, lot: batch.lot };
   }
-  async function* text(render: (codes: IssuedCode[]) => string, header = ''): ByteChunks {
-    if (header !== '') yield header;
-    for await (const codes of allPages()) yield render(codes);
-  }
   // Every URI of a batch has the same length (fixed GTIN, lot, serial and signature lengths),
   // so the first page sizes the one QR version of the whole batch.
-  const sample = () => firstCodes.slice(0, 8).map(uriOf);
-
-  let chunks: ByteChunks;
-  switch (format) {
-    case 'csv':
-      chunks = text(
-        (codes) => codes.map((c) => `${batch.gtin},${batch.lot},${c.serial},${c.digsig},${uriOf(c)}\r\n`).join(''),
-        CSV_HEADER,
-      );
-      break;
-    case 'ndjson':
-      chunks = text((codes) =>
-        codes
-          .map(
-            (c) => `${JSON.stringify({ gtin: batch.gtin, lot: batch.lot, serial: c.serial, digsig: c.digsig, uri: uriOf(c) })}\n`,
-          )
-          .join(''),
-      );
-      break;
-    default:
-      chunks = printedLabels(format, labels(), sample(), options, {
-        title: `${batch.gtin} lot ${batch.lot}`,
-        productName: labelProductName(product),
-      });
-  }
+  const chunks =
+    format === 'csv' || format === 'ndjson'
+      ? codeList(format, batch, allPages(), uriOf)
+      : printedLabels(format, labels(), firstCodes.slice(0, 8).map(uriOf), options, {
+          title: `${batch.gtin} lot ${batch.lot}`,
+          productName: labelProductName(product),
+        });
   const file = labelFileName(batch, format);
   const written = await writeLabelFile(labelObjectKey(batch.id, file), chunks, FILES[format].contentType);
   return { format, file, ...written };

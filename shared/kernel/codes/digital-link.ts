@@ -152,7 +152,7 @@ export const parseDigitalLink = (uri: string): SignedCode => {
  * `…/00/{sscc}`, no lot, no signature), the same on another host or with its lot, and the EPC
  * URN (`urn:epc:id:sgtin:…`, `urn:epc:id:sscc:…`). A signature, when present, is the
  * label's and must verify; without one the reference only names the code, and the caller
- * must still show it was issued (see services/custody/resolve-codes.ts).
+ * must still show it was issued (see shared/custody/services/events/resolve-codes.ts).
  */
 export type CodeReference =
   | ScannedCode

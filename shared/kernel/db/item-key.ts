@@ -1,2 +1,2 @@
-/** A table item's primary key: every key format in keys.ts and its parts builds one. */
+/** A table item's primary key: every key format in item-keys.ts and its parts builds one. */
 export type ItemKey = { pk: string; sk: string };

@@ -1,6 +1,6 @@
 /**
  * Key formats of the audit and regulator features (spot checks, organizations by province,
- * the inbox, the signed Merkle log): part of keys.ts, which re-exports them.
+ * the inbox, the signed Merkle log): part of item-keys.ts, which re-exports them.
  */
 import { createHash } from 'node:crypto';
 import { provinceOf } from '../places/provinces';

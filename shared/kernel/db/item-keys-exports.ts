@@ -1,4 +1,4 @@
-/** Key formats of audit export jobs: part of keys.ts, which re-exports them. */
+/** Key formats of audit export jobs: part of item-keys.ts, which re-exports them. */
 import type { ItemKey } from './item-key';
 
 /** One item per export job; its own partition, so a job's updates never contend with another's. */

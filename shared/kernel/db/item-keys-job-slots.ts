@@ -1,4 +1,4 @@
-/** Key formats of the per-organization job slots: part of keys.ts, which re-exports them. */
+/** Key formats of the per-organization job slots: part of item-keys.ts, which re-exports them. */
 import type { ItemKey } from './item-key';
 
 /** The background job kinds whose unfinished jobs an organization may hold only so many of. */

@@ -1,6 +1,6 @@
 /**
  * Key formats of scan records: anomaly alerts and their listings, and the per-day scan
- * rollups. Part of keys.ts, which re-exports them.
+ * rollups. Part of item-keys.ts, which re-exports them.
  */
 import type { ItemKey } from './item-key';
 

@@ -1,6 +1,6 @@
 /**
  * Key formats of test reports: what labs registered, and what factories attached to their
- * products and lots. Part of keys.ts, which re-exports them.
+ * products and lots. Part of item-keys.ts, which re-exports them.
  */
 import type { ItemKey } from './item-key';
 

@@ -202,7 +202,7 @@ export const eventSourceKey = (eventId: string, source: 'event' | 'declaration')
   source === 'event' ? eventKey(eventId) : declarationKey(eventId);
 
 // Anomaly detection: a product's scan rules beside it; a unit's unblock history in its
-// subject partition (append-only); alerts in keys-scans.ts.
+// subject partition (append-only); alerts in item-keys-scans.ts.
 export const productScanRulesKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'SCAN_RULES' });
 export const UNBLOCK_PREFIX = 'UNBLOCK#';
 export const unitUnblockKey = (subjectId: string, at: string, unblockNumber: number): ItemKey => ({

@@ -34,7 +34,7 @@ export const INDEXES = {
   byOwner: 'gsi1',
   /** Sparse: only units packed in a container, by lot. */
   byLot: 'gsi2',
-  /** Every event item by record time: day partitions split into hash buckets (keys.ts). */
+  /** Every event item by record time: day partitions split into hash buckets (item-keys.ts). */
   byRecordTime: 'gsi3',
 } as const;
 

@@ -129,6 +129,32 @@ export interface SigningPool {
 /** Two tasks queued per worker, so a thread never waits for the main thread between chunks. */
 const DEPTH = 2;
 
+type WorkerReply = { id: number; serials?: string[]; values?: string[]; error?: string };
+
+/** A thread's answer settles the task it names: its codes, or why it could not sign them. */
+const settle = (slot: Slot, reply: WorkerReply): void => {
+  const task = slot.busy.get(reply.id);
+  slot.busy.delete(reply.id);
+  if (task === undefined) return;
+  if (reply.values !== undefined && reply.serials !== undefined) task.resolve({ serials: reply.serials, digsigs: reply.values });
+  else task.reject(new Error(`Signing failed: ${reply.error ?? 'unknown'}`));
+};
+
+/** Hands queued tasks to a thread up to DEPTH; a thread with work keeps the process alive, an idle one never holds it open. */
+const feed = (slot: Slot, queue: Task[]): void => {
+  while (slot.busy.size < DEPTH && queue.length > 0) {
+    const task = queue.shift() as Task;
+    slot.busy.set(task.id, task);
+    const { id, prefix, serialKey, first, count } = task;
+    slot.worker.postMessage({ id, key: task.key.privateKey, kid: task.key.kid, prefix, serialKey, first, count });
+  }
+  if (slot.busy.size > 0) slot.worker.ref();
+  else slot.worker.unref();
+};
+
+const isSequenceRange = (first: number, count: number): boolean =>
+  Number.isSafeInteger(first) && Number.isSafeInteger(count) && first >= 0 && count >= 0 && first + count - 1 <= MAX_SEQUENCE;
+
 export const createSigningPool = (size = availableParallelism()): SigningPool => {
   const slots: Slot[] = [];
   const queue: Task[] = [];
@@ -141,17 +167,14 @@ export const createSigningPool = (size = availableParallelism()): SigningPool =>
     const at = slots.indexOf(slot);
     if (at >= 0) slots.splice(at, 1);
   };
+  const pump = () => {
+    for (const slot of slots) feed(slot, queue);
+  };
   const spawn = (): Slot => {
     const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true }), busy: new Map() };
     slot.worker.unref();
-    slot.worker.on('message', (reply: { id: number; serials?: string[]; values?: string[]; error?: string }) => {
-      const task = slot.busy.get(reply.id);
-      slot.busy.delete(reply.id);
-      if (task !== undefined) {
-        if (reply.values !== undefined && reply.serials !== undefined)
-          task.resolve({ serials: reply.serials, digsigs: reply.values });
-        else task.reject(new Error(`Signing failed: ${reply.error ?? 'unknown'}`));
-      }
+    slot.worker.on('message', (reply: WorkerReply) => {
+      settle(slot, reply);
       pump();
     });
     slot.worker.on('error', (error) => fail(slot, error));
@@ -159,34 +182,13 @@ export const createSigningPool = (size = availableParallelism()): SigningPool =>
     slots.push(slot);
     return slot;
   };
-  const pump = () => {
-    for (const slot of slots) {
-      while (slot.busy.size < DEPTH && queue.length > 0) {
-        const task = queue.shift() as Task;
-        slot.busy.set(task.id, task);
-        const { id, prefix, serialKey, first, count } = task;
-        slot.worker.postMessage({ id, key: task.key.privateKey, kid: task.key.kid, prefix, serialKey, first, count });
-      }
-      // A thread with work keeps the process alive; an idle one never holds it open.
-      if (slot.busy.size > 0) slot.worker.ref();
-      else slot.worker.unref();
-    }
-  };
 
   return {
     size,
     issueChunk: (key, identity, serialKey, first, count) =>
       new Promise<SignedChunk>((resolve, reject) => {
         if (closed) return reject(new Error('The signing pool is closed'));
-        if (
-          !(
-            Number.isSafeInteger(first) &&
-            Number.isSafeInteger(count) &&
-            first >= 0 &&
-            count >= 0 &&
-            first + count - 1 <= MAX_SEQUENCE
-          )
-        )
+        if (!isSequenceRange(first, count))
           return reject(new RangeError(`Chunk ${first}+${count} is not a range of sequence numbers`));
         while (slots.length < size) spawn();
         // The serial comes last in the element string, so the thread appends it to this.

@@ -1,5 +1,5 @@
 /**
- * The partner directory's items (keys.ts partnerDirectoryKey): written with the
+ * The partner directory's items (item-keys.ts partnerDirectoryKey): written with the
  * organization in createOrganization's transaction, read one partition per query.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';

@@ -76,21 +76,14 @@ const writeRollup = async (scope: ScanRollupScope, day: string, scans: readonly 
   throw new Error(`scan rollup ${scopeId(scope)} ${day}: too many concurrent writers`);
 };
 
-/** In stream order within each shard, which is the order the batch comes in. */
-export const aggregateScans = async (
+/**
+ * Each distinct label once, a few at a time: a forged one costs a signature check from keys
+ * in memory and its product from the cache, a genuine one also its lot (read once per batch).
+ */
+const checkLabels = async (
   scans: readonly SequencedScan[],
-  dependencies: AggregatorDependencies = {},
-): Promise<AggregationResult> => {
-  const unitSink = dependencies.unitSink ?? recordUnitScans;
-  const forgedSink = dependencies.forgedSink ?? recordForgedScans;
-  const batchReads: BatchReads = new Map();
-  const checkLabel = dependencies.checkLabel ?? ((subject: ScannedSubject) => checkScannedLabel(subject, batchReads));
-
-  const units = new Map<string, UnitScans & { scans: SequencedScan[] }>();
-  const forged = new Map<string, ForgedScans & { scans: ForgedScan[] }>();
-  const groups = new Map<string, { scope: ScanRollupScope; day: string; scans: SequencedScan[] }>();
-  // Each distinct label once, a few at a time: a forged one costs a signature check from keys
-  // in memory and its product from the cache, a genuine one also its lot (read once per batch).
+  checkLabel: (subject: ScannedSubject) => Promise<LabelCheck>,
+): Promise<Map<string, LabelCheck>> => {
   const labels = new Map(scans.map((scan) => [labelId(scan.subject), scan.subject]));
   const checks = new Map<string, LabelCheck>();
   const queue = [...labels];
@@ -98,6 +91,16 @@ export const aggregateScans = async (
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) checks.set(next[0], await checkLabel(next[1]));
   };
   await Promise.all(Array.from({ length: Math.min(LABEL_CHECK_CONCURRENCY, queue.length) }, checker));
+  return checks;
+};
+
+type RollupGroup = { scope: ScanRollupScope; day: string; scans: SequencedScan[] };
+
+/** The batch's scans sorted by where they count: their unit, their rollups, or their product's forged tally. */
+const sortScans = (scans: readonly SequencedScan[], checks: ReadonlyMap<string, LabelCheck>) => {
+  const units = new Map<string, UnitScans & { scans: SequencedScan[] }>();
+  const forged = new Map<string, ForgedScans & { scans: ForgedScan[] }>();
+  const groups = new Map<string, RollupGroup>();
   for (const scan of scans) {
     const check = checks.get(labelId(scan.subject));
     if (check === undefined) throw new Error('every label was checked above');
@@ -127,17 +130,37 @@ export const aggregateScans = async (
       group.scans.push(scan);
     }
   }
+  return { units, forged, groups };
+};
 
-  const pending = [...groups.values()];
+/**
+ * A few items at a time: a batch touches up to five items per scan, and a burst of
+ * parallel writes would only take the table's capacity from the verify path. Returns the
+ * items written.
+ */
+const writeRollups = async (groups: Iterable<RollupGroup>): Promise<number> => {
+  const pending = [...groups];
   let rollupWrites = 0;
-  // A few items at a time: a batch touches up to five items per scan, and a burst of
-  // parallel writes would only take the table's capacity from the verify path.
   const worker = async (): Promise<void> => {
     for (let group = pending.shift(); group !== undefined; group = pending.shift()) {
       if (await writeRollup(group.scope, group.day, group.scans)) rollupWrites++;
     }
   };
   await Promise.all(Array.from({ length: Math.min(ROLLUP_WRITE_CONCURRENCY, pending.length) }, worker));
+  return rollupWrites;
+};
+
+/** In stream order within each shard, which is the order the batch comes in. */
+export const aggregateScans = async (
+  scans: readonly SequencedScan[],
+  dependencies: AggregatorDependencies = {},
+): Promise<AggregationResult> => {
+  const unitSink = dependencies.unitSink ?? recordUnitScans;
+  const forgedSink = dependencies.forgedSink ?? recordForgedScans;
+  const batchReads: BatchReads = new Map();
+  const checkLabel = dependencies.checkLabel ?? ((subject: ScannedSubject) => checkScannedLabel(subject, batchReads));
+  const { units, forged, groups } = sortScans(scans, await checkLabels(scans, checkLabel));
+  const rollupWrites = await writeRollups(groups.values());
   for (const unit of units.values()) await unitSink(unit);
   let forgedScans = 0;
   for (const product of forged.values()) {

@@ -46,9 +46,8 @@ const latestByTarget = (entries: readonly SpotCheckResultEntry[]): Map<string, S
   return latest;
 };
 
-export const recordResults = async (principal: Principal, id: string, inputs: readonly ResultInput[], now = new Date()) => {
-  await requireRegisteredOrg(principal);
-  const draw = await drawnDrawOf(principal, id);
+/** Each input names a target of the draw, once. */
+const requireDrawnTargets = (draw: SpotCheckDraw, id: string, inputs: readonly ResultInput[]): void => {
   const targets = new Set(draw.targets ?? []);
   const seen = new Set<string>();
   for (const input of inputs) {
@@ -56,6 +55,51 @@ export const recordResults = async (principal: Principal, id: string, inputs: re
     if (seen.has(input.target)) throw new BadRequestError('DUPLICATE_TARGET', `${input.target} appears twice in this call`);
     seen.add(input.target);
   }
+};
+
+/** A first result needs no previous one; a correction names the target's latest entry, and only that. */
+const requireInSequence = (input: ResultInput, previous: SpotCheckResultEntry | undefined): void => {
+  if (input.corrects === undefined && previous !== undefined) {
+    throw new ConflictError(
+      'RESULT_ALREADY_RECORDED',
+      `${input.target} already has a result (entry ${previous.n}): a change is a correction that names it`,
+    );
+  }
+  if (input.corrects !== undefined && previous === undefined) {
+    throw new BadRequestError('NOTHING_TO_CORRECT', `${input.target} has no result to correct`);
+  }
+  if (input.corrects !== undefined && input.corrects !== previous?.n) {
+    throw new ConflictError('STALE_CORRECTION', `The latest entry of ${input.target} is ${previous?.n}, not ${input.corrects}`);
+  }
+};
+
+/**
+ * A failed lot is marked on its batch; a correction rewrites the mark, so a lot wrongly
+ * failed stops showing it.
+ */
+const lotMarksOf = (draw: SpotCheckDraw, id: string, entries: readonly SpotCheckResultEntry[], recordedAt: string) =>
+  draw.kind !== 'lots'
+    ? []
+    : entries.flatMap((entry) => {
+        const lot = parseLotTarget(entry.target);
+        if (lot === undefined || (entry.result !== 'fail' && entry.n === 0)) return [];
+        return [
+          {
+            ...lot,
+            mark: {
+              result: entry.result,
+              drawId: id,
+              at: recordedAt,
+              testReportRef: entry.labReport?.number ?? entry.testReportRef,
+            },
+          },
+        ];
+      });
+
+export const recordResults = async (principal: Principal, id: string, inputs: readonly ResultInput[], now = new Date()) => {
+  await requireRegisteredOrg(principal);
+  const draw = await drawnDrawOf(principal, id);
+  requireDrawnTargets(draw, id, inputs);
   const latest = latestByTarget(await listResults(id));
   // Checked before anything is written, so a bad reference leaves no entry and no mark.
   const comparisons = await Promise.all(
@@ -66,18 +110,7 @@ export const recordResults = async (principal: Principal, id: string, inputs: re
   const recordedAt = now.toISOString();
   const entries = inputs.map((input, index): SpotCheckResultEntry => {
     const previous = latest.get(input.target);
-    if (input.corrects === undefined && previous !== undefined) {
-      throw new ConflictError(
-        'RESULT_ALREADY_RECORDED',
-        `${input.target} already has a result (entry ${previous.n}): a change is a correction that names it`,
-      );
-    }
-    if (input.corrects !== undefined && previous === undefined) {
-      throw new BadRequestError('NOTHING_TO_CORRECT', `${input.target} has no result to correct`);
-    }
-    if (input.corrects !== undefined && input.corrects !== previous?.n) {
-      throw new ConflictError('STALE_CORRECTION', `The latest entry of ${input.target} is ${previous?.n}, not ${input.corrects}`);
-    }
+    requireInSequence(input, previous);
     const comparison = comparisons[index];
     return {
       drawId: id,
@@ -94,27 +127,7 @@ export const recordResults = async (principal: Principal, id: string, inputs: re
       recordedBy: principal.orgId,
     };
   });
-  // A failed lot is marked on its batch; a correction rewrites the mark, so a lot wrongly
-  // failed stops showing it.
-  const lotMarks =
-    draw.kind !== 'lots'
-      ? []
-      : entries.flatMap((entry) => {
-          const lot = parseLotTarget(entry.target);
-          if (lot === undefined || (entry.result !== 'fail' && entry.n === 0)) return [];
-          return [
-            {
-              ...lot,
-              mark: {
-                result: entry.result,
-                drawId: id,
-                at: recordedAt,
-                testReportRef: entry.labReport?.number ?? entry.testReportRef,
-              },
-            },
-          ];
-        });
-  await appendResults(entries, lotMarks);
+  await appendResults(entries, lotMarksOf(draw, id, entries, recordedAt));
   return entries.map(publicResult);
 };
 

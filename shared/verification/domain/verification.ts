@@ -47,7 +47,7 @@ export const STATUS_MESSAGES: Record<VerificationStatus, string> = {
 };
 
 /**
- * What anomaly detection says about a unit's scans (issue 10 item 5), as a scan shows it:
+ * What anomaly detection says about a unit's scans as a scan shows it:
  * `suspect` leaves the verdict as custody decides it, `blocked` makes it `blocked` unless
  * something more severe applies. `rules` are the rules that fired; `since` when the flag was set.
  */
@@ -96,6 +96,65 @@ export const verdictWithoutRecord = (
   checkedAt: now.toISOString(),
 });
 
+/** The status that counts, most final first: a voided or destroyed unit, a recall, expiry, a scan block. */
+const statusOf = (
+  batch: Batch,
+  custody: CustodyView | undefined,
+  scanAlert: ScanAlert | undefined,
+  eol: string,
+  now: Date,
+): VerificationStatus => {
+  const custodyState = custody?.state;
+  return custodyState === 'voided' || custodyState === 'destroyed'
+    ? custodyState
+    : batch.recalledAt !== undefined || custodyState === 'recalled'
+      ? 'recalled'
+      : now.toISOString().slice(0, 10) >= eol
+        ? 'expired'
+        : scanAlert?.level === 'blocked'
+          ? 'blocked'
+          : 'genuine';
+};
+
+/** What a scanner is shown of the product, the factory and the lot: public fields only. */
+const productView = (product: Product): NonNullable<VerificationResult['product']> => ({
+  gtin: product.gtin,
+  name: product.name,
+  ...(product.names === undefined ? {} : { names: product.names }),
+  category: product.category,
+  standard: product.standard,
+  laCertificate: product.laCertificate,
+  serviceLifeMonths: product.serviceLifeMonths,
+});
+
+const factoryView = (factory: Organization | undefined): VerificationResult['factory'] =>
+  factory === undefined
+    ? undefined
+    : {
+        id: factory.id,
+        name: factory.name,
+        ...(factory.names === undefined ? {} : { names: factory.names }),
+        region: factory.region,
+        ...(factory.serviceContact === undefined ? {} : { serviceContact: factory.serviceContact }),
+      };
+
+const batchView = (batch: Batch, eol: string): NonNullable<VerificationResult['batch']> => ({
+  lot: batch.lot,
+  productionDate: batch.productionDate,
+  endOfServiceLife: eol,
+  recalledAt: batch.recalledAt,
+  recallReason: batch.recallReason,
+  ...(batch.spotCheck?.result === 'fail'
+    ? {
+        spotCheckFailed: {
+          at: batch.spotCheck.at,
+          testReportRef: batch.spotCheck.testReportRef,
+          drawId: batch.spotCheck.drawId,
+        },
+      }
+    : {}),
+});
+
 export const decideVerdict = (input: {
   code: CodeIdentity;
   product: Product;
@@ -107,56 +166,14 @@ export const decideVerdict = (input: {
 }): VerificationResult => {
   const { code, product, factory, batch, custody, scanAlert, now } = input;
   const eol = endOfServiceLife(batch.productionDate, product.serviceLifeMonths);
-  const custodyState = custody?.state;
-  const status: VerificationStatus =
-    custodyState === 'voided' || custodyState === 'destroyed'
-      ? custodyState
-      : batch.recalledAt !== undefined || custodyState === 'recalled'
-        ? 'recalled'
-        : now.toISOString().slice(0, 10) >= eol
-          ? 'expired'
-          : scanAlert?.level === 'blocked'
-            ? 'blocked'
-            : 'genuine';
+  const status = statusOf(batch, custody, scanAlert, eol, now);
   return {
     status,
     message: STATUS_MESSAGES[status],
     code,
-    product: {
-      gtin: product.gtin,
-      name: product.name,
-      ...(product.names === undefined ? {} : { names: product.names }),
-      category: product.category,
-      standard: product.standard,
-      laCertificate: product.laCertificate,
-      serviceLifeMonths: product.serviceLifeMonths,
-    },
-    factory:
-      factory === undefined
-        ? undefined
-        : {
-            id: factory.id,
-            name: factory.name,
-            ...(factory.names === undefined ? {} : { names: factory.names }),
-            region: factory.region,
-            ...(factory.serviceContact === undefined ? {} : { serviceContact: factory.serviceContact }),
-          },
-    batch: {
-      lot: batch.lot,
-      productionDate: batch.productionDate,
-      endOfServiceLife: eol,
-      recalledAt: batch.recalledAt,
-      recallReason: batch.recallReason,
-      ...(batch.spotCheck?.result === 'fail'
-        ? {
-            spotCheckFailed: {
-              at: batch.spotCheck.at,
-              testReportRef: batch.spotCheck.testReportRef,
-              drawId: batch.spotCheck.drawId,
-            },
-          }
-        : {}),
-    },
+    product: productView(product),
+    factory: factoryView(factory),
+    batch: batchView(batch, eol),
     ...(custody === undefined ? {} : { custody }),
     ...(scanAlert === undefined ? {} : { scanAlert }),
     checkedAt: now.toISOString(),

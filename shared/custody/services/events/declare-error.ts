@@ -14,7 +14,7 @@ import { restoredState } from '../../domain/rules';
 import type { Transition } from '../../domain/types';
 import { getChainLink } from '../../store/chain-repository';
 import { commitDeclaration, getRecordedEvent, type StoredEvent } from '../../store/custody-repository';
-import { getStates } from '../../store/subject-state-repository';
+import { getStates, type StoredState } from '../../store/subject-state-repository';
 import { audienceOfStoredEvent, indexCommittedEvent } from './event-audience';
 import { recordPrepared } from './record-events';
 import { type PreparedEvent, prepareEvent } from './resolve-codes';
@@ -43,34 +43,30 @@ const requireDeclarable = (recorded: StoredEvent | undefined, eventId: string, a
   return recorded;
 };
 
-/** One attempt: every subject's latest link must still be the declared event. */
-const commitOnce = async (
+/** The declared event as recorded, with its errorDeclaration: what joins each subject's chain. */
+const declarationOf = (
   recorded: StoredEvent,
   input: DeclarationInput['errorDeclaration'],
   correctiveIds: string[],
-  actor: Organization,
   now: Date,
-): Promise<'recorded' | typeof LOST_RACE> => {
-  const { eventId, reason } = input;
-  const stored = await getStates(recorded.subjectIds);
-  const links = await Promise.all(
-    recorded.subjectIds.map(async (id) => {
-      const current = stored.get(id);
-      return { id, current, link: current === undefined ? undefined : await getChainLink(id, current.state.version) };
-    }),
-  );
-  const declaration = {
-    ...(JSON.parse(recorded.epcis) as Record<string, unknown>),
-    errorDeclaration: {
-      declarationTime: now.toISOString(),
-      reason,
-      ...(correctiveIds.length === 0 ? {} : { correctiveEventIDs: correctiveIds }),
-    },
-  };
-  const declarationHash = hashRecordedEvent(declaration);
-  const audience = recorded.audience ?? (await audienceOfStoredEvent(recorded));
-  const transitions: Transition[] = [];
-  for (const { id, current, link } of links) {
+): Record<string, unknown> => ({
+  ...(JSON.parse(recorded.epcis) as Record<string, unknown>),
+  errorDeclaration: {
+    declarationTime: now.toISOString(),
+    reason: input.reason,
+    ...(correctiveIds.length === 0 ? {} : { correctiveEventIDs: correctiveIds }),
+  },
+});
+
+type SubjectLink = {
+  id: string;
+  current: StoredState | undefined;
+  link: Awaited<ReturnType<typeof getChainLink>>;
+};
+
+/** Each subject back to its state before the event, its chain moved onto the declaration; refused unless the event is still its latest. */
+const restorations = (links: readonly SubjectLink[], eventId: string, declarationHash: string): Transition[] =>
+  links.map(({ id, current, link }) => {
     if (current === undefined || link === undefined) throw new ConflictError('EVENT_SUPERSEDED', `No state for ${id}`);
     if (link.eventId === eventId && link.kind === 'declaration') {
       throw new ConflictError('ALREADY_DECLARED', 'This event is already declared in error');
@@ -80,7 +76,7 @@ const commitOnce = async (
         subject: id,
       });
     }
-    transitions.push({
+    return {
       subjectId: id,
       before: current.state,
       after: {
@@ -90,8 +86,29 @@ const commitOnce = async (
         lastEventTime: current.state.lastEventTime,
       },
       chained: true,
-    });
-  }
+    };
+  });
+
+/** One attempt: every subject's latest link must still be the declared event. */
+const commitOnce = async (
+  recorded: StoredEvent,
+  input: DeclarationInput['errorDeclaration'],
+  correctiveIds: string[],
+  actor: Organization,
+  now: Date,
+): Promise<'recorded' | typeof LOST_RACE> => {
+  const { eventId } = input;
+  const stored = await getStates(recorded.subjectIds);
+  const links = await Promise.all(
+    recorded.subjectIds.map(async (id) => {
+      const current = stored.get(id);
+      return { id, current, link: current === undefined ? undefined : await getChainLink(id, current.state.version) };
+    }),
+  );
+  const declaration = declarationOf(recorded, input, correctiveIds, now);
+  const declarationHash = hashRecordedEvent(declaration);
+  const audience = recorded.audience ?? (await audienceOfStoredEvent(recorded));
+  const transitions = restorations(links, eventId, declarationHash);
   const outcome = await commitDeclaration({
     eventId,
     declarationJson: recordedEventJson(declaration),

@@ -30,15 +30,8 @@ const flagLotContainers = async (batch: Batch, now: Date): Promise<void> => {
   await markRecallContainersFlagged(batch.gtin, batch.lot, now.toISOString());
 };
 
-export const recallWholeLot = async (
-  input: EventInput,
-  lot: { gtin: string; lot: string },
-  actor: Organization,
-  now: Date,
-): Promise<EventResult> => {
-  const found = await getBatchWithRecall(lot.gtin, lot.lot);
-  if (found === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
-  const { batch } = found;
+/** The GTIN's owner may recall its lot anywhere; a regulator only from the province it was made in (or the country). */
+const requireMayRecallLot = async (batch: Batch, actor: Organization): Promise<void> => {
   if (actor.role === 'regulator') {
     // A whole lot is recalled wherever its units are, so it is the decision of the factory's
     // province (or the country); where only some units are held, those are recalled by listing them.
@@ -51,6 +44,66 @@ export const recallWholeLot = async (
   } else if (batch.ownerOrgId !== actor.id) {
     throw new ConflictError('RECALL_NOT_ALLOWED', 'Only the GTIN owner or a regulator can recall');
   }
+};
+
+/** The recall event itself, stored and indexed (idempotent by its id). */
+const recordRecallEvent = async (
+  epcis: Record<string, unknown>,
+  batch: Batch,
+  actor: Organization,
+  recordTime: string,
+): Promise<void> => {
+  const eventId = String(epcis.eventID);
+  const audience = await resolveAudience({
+    reporterOrgId: actor.id,
+    bizStep: String(epcis.bizStep),
+    products: [{ gtin: batch.gtin, lot: batch.lot }],
+    gtinOwners: new Map([[batch.gtin, batch.ownerOrgId]]),
+  });
+  await putStandaloneEvent({
+    eventId,
+    bizStep: 'recall',
+    actorOrgId: actor.id,
+    epcisJson: recordedEventJson(epcis),
+    eventHash: hashRecordedEvent(epcis),
+    idAlgorithm: EVENT_ID_ALGORITHM,
+    recordTime,
+    audience,
+  });
+  await indexCommittedEvent({ eventId, recordTime, source: 'event', audience });
+};
+
+/** A lot already recalled: this very recall sent again is a duplicate, any other a conflict. */
+const repeatedRecall = (
+  recalledBy: string | undefined,
+  eventId: string,
+  input: EventInput,
+  batch: Batch,
+  actor: Organization,
+): EventResult => {
+  if (recalledBy === eventId) return { index: 0, status: 'duplicate', eventId };
+  // The same recall, sent before event ids became the CBV 2.0 hash, was recorded under its legacy id.
+  const legacyId = legacyLotRecallEventId({
+    gtin: batch.gtin,
+    lot: batch.lot,
+    actorOrgId: actor.id,
+    eventTime: input.eventTime,
+    eventTimeZoneOffset: input.eventTimeZoneOffset,
+  });
+  if (recalledBy === legacyId) return { index: 0, status: 'duplicate', eventId: legacyId };
+  throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
+};
+
+export const recallWholeLot = async (
+  input: EventInput,
+  lot: { gtin: string; lot: string },
+  actor: Organization,
+  now: Date,
+): Promise<EventResult> => {
+  const found = await getBatchWithRecall(lot.gtin, lot.lot);
+  if (found === undefined) throw new BadRequestError('UNKNOWN_LOT', `Lot ${lot.lot} of GTIN ${lot.gtin} was never issued`);
+  const { batch } = found;
+  await requireMayRecallLot(batch, actor);
   requireAfterIssuance(input.eventTime, batch.createdAt);
   const epcis = lotRecallEvent({
     gtin: batch.gtin,
@@ -68,24 +121,7 @@ export const recallWholeLot = async (
   if (batch.recalledAt === undefined) {
     // The record first (idempotent by its id), then the flag, then the containers: a call
     // that dies part-way is completed by sending the same recall again.
-    const recordTime = now.toISOString();
-    const audience = await resolveAudience({
-      reporterOrgId: actor.id,
-      bizStep: String(epcis.bizStep),
-      products: [{ gtin: batch.gtin, lot: batch.lot }],
-      gtinOwners: new Map([[batch.gtin, batch.ownerOrgId]]),
-    });
-    await putStandaloneEvent({
-      eventId,
-      bizStep: 'recall',
-      actorOrgId: actor.id,
-      epcisJson: recordedEventJson(epcis),
-      eventHash: hashRecordedEvent(epcis),
-      idAlgorithm: EVENT_ID_ALGORITHM,
-      recordTime,
-      audience,
-    });
-    await indexCommittedEvent({ eventId, recordTime, source: 'event', audience });
+    await recordRecallEvent(epcis, batch, actor, now.toISOString());
     // The recall date is the server's: a client cannot backdate it.
     if (await recallLot(batch.gtin, batch.lot, now.toISOString(), input.reason ?? 'unspecified', eventId)) {
       await flagLotContainers(batch, now);
@@ -97,15 +133,5 @@ export const recallWholeLot = async (
     // Recalled, but the call that did it died before every container was stopped.
     await flagLotContainers(batch, now);
   }
-  if (recall.eventId === eventId) return { index: 0, status: 'duplicate', eventId };
-  // The same recall, sent before event ids became the CBV 2.0 hash, was recorded under its legacy id.
-  const legacyId = legacyLotRecallEventId({
-    gtin: batch.gtin,
-    lot: batch.lot,
-    actorOrgId: actor.id,
-    eventTime: input.eventTime,
-    eventTimeZoneOffset: input.eventTimeZoneOffset,
-  });
-  if (recall.eventId === legacyId) return { index: 0, status: 'duplicate', eventId: legacyId };
-  throw new ConflictError('ALREADY_RECALLED', `Lot ${batch.lot} is already recalled`);
+  return repeatedRecall(recall.eventId, eventId, input, batch, actor);
 };

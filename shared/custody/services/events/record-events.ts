@@ -9,6 +9,7 @@ import type { Organization } from '#registry/contract';
 import { hashRecordedEvent, recordedEventJson } from '../../domain/chain';
 import { containersAbove } from '../../domain/container-tree';
 import { EVENT_ID_ALGORITHM, type RecordedEvent, toEpcisEvent } from '../../domain/epcis';
+import type { EventAudience } from '../../domain/event-audience';
 import { legacyEventIdOf } from '../../domain/legacy-event-ids';
 import { applyEvent } from '../../domain/rules';
 import { withEventSummaries } from '../../domain/summary';
@@ -69,23 +70,88 @@ const chainOnto = (transitions: readonly Transition[], eventHash: string, eventT
   }
 };
 
-export const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now: Date): Promise<EventResult> => {
-  const { event, subjects, gtinOwners, recalledLots } = prepared;
-  const duplicate: EventResult = { index: 0, status: 'duplicate', eventId: event.eventId };
-  // A retry of an event already recorded is answered as such, whatever has happened since;
-  // it also finishes the facet rows the first call may have died before writing.
-  const existing = await getRecordedEvent(event.eventId);
-  if (existing !== undefined) {
-    if (existing.indexRowsPending && existing.audience !== undefined && existing.recordTime !== undefined) {
-      await indexCommittedEvent({
-        eventId: event.eventId,
-        recordTime: existing.recordTime,
-        source: 'event',
-        audience: existing.audience,
-      });
-    }
-    return duplicate;
+/**
+ * A retry of an event already recorded is answered as such, whatever has happened since;
+ * it also finishes the facet rows the first call may have died before writing.
+ */
+const finishedEarlier = async (eventId: string): Promise<boolean> => {
+  const existing = await getRecordedEvent(eventId);
+  if (existing === undefined) return false;
+  if (existing.indexRowsPending && existing.audience !== undefined && existing.recordTime !== undefined) {
+    await indexCommittedEvent({ eventId, recordTime: existing.recordTime, source: 'event', audience: existing.audience });
   }
+  return true;
+};
+
+/**
+ * The rules' verdict on the states as loaded: the changes to write (with the containers a
+ * recall stops), or the id of a copy of this event already recorded.
+ */
+const judge = async (
+  prepared: PreparedEvent,
+  actor: Organization,
+  stored: Map<string, StoredState>,
+  recordTime: string,
+): Promise<Transition[] | { copyId: string }> => {
+  const { event, subjects, gtinOwners, recalledLots } = prepared;
+  // Before the rules: a regulator outside the jurisdiction learns nothing more of the unit.
+  if (event.bizStep === 'recall' && actor.role === 'regulator') await requireRegulatorMayRecall(actor, subjects, stored);
+  const states = new Map([...stored].map(([id, s]) => [id, s.state]));
+  let transitions: Transition[];
+  try {
+    transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role, recordTime });
+  } catch (error) {
+    // The state we judged may be the one a concurrent (or earlier) copy of this event
+    // made: the client is told its event is recorded, not that it broke a rule.
+    const copyId = error instanceof ConflictError ? await recordedCopyOf(event) : undefined;
+    if (copyId !== undefined) return { copyId };
+    throw error;
+  }
+  if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
+  if (transactionItemCount(transitions) > MAX_TRANSACTION_ITEMS) {
+    throw new BadRequestError(
+      'EVENT_TOO_LARGE',
+      `This event would change ${transitions.length} codes and containers, more than one transaction holds; split it`,
+    );
+  }
+  return transitions;
+};
+
+/** The event chained onto its subjects and written with every change, conditional on the revisions read. */
+const commitJudged = async (
+  event: PreparedEvent['event'],
+  transitions: Transition[],
+  stored: Map<string, StoredState>,
+  recordTime: string,
+  audience: EventAudience,
+): Promise<EventResult | typeof LOST_RACE> => {
+  const recorded: RecordedEvent = { ...event, recordTime };
+  const epcis = toEpcisEvent(recorded);
+  const eventHash = hashRecordedEvent(epcis);
+  chainOnto(transitions, eventHash, event.eventTime);
+  withEventSummaries(event, transitions);
+  const outcome = await commitEvent({
+    event: recorded,
+    epcisJson: recordedEventJson(epcis),
+    eventHash,
+    idAlgorithm: EVENT_ID_ALGORITHM,
+    transitions,
+    revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
+    audience,
+  });
+  if (outcome === 'recorded') {
+    await indexCommittedEvent({ eventId: event.eventId, recordTime, source: 'event', audience });
+    return { index: 0, status: 'recorded', eventId: event.eventId };
+  }
+  if (outcome === 'duplicate' || (await isRecorded(event.eventId)))
+    return { index: 0, status: 'duplicate', eventId: event.eventId };
+  return LOST_RACE;
+};
+
+export const recordPrepared = async (prepared: PreparedEvent, actor: Organization, now: Date): Promise<EventResult> => {
+  const { event, subjects, gtinOwners } = prepared;
+  const duplicate: EventResult = { index: 0, status: 'duplicate', eventId: event.eventId };
+  if (await finishedEarlier(event.eventId)) return duplicate;
   const recordTime = now.toISOString();
   const audience = await resolveAudience({
     reporterOrgId: actor.id,
@@ -96,45 +162,8 @@ export const recordPrepared = async (prepared: PreparedEvent, actor: Organizatio
   });
   return retryOnConflict('this event', async () => {
     const stored = await loadStates(subjects);
-    // Before the rules: a regulator outside the jurisdiction learns nothing more of the unit.
-    if (event.bizStep === 'recall' && actor.role === 'regulator') await requireRegulatorMayRecall(actor, subjects, stored);
-    const states = new Map([...stored].map(([id, s]) => [id, s.state]));
-    let transitions: Transition[];
-    try {
-      transitions = applyEvent({ event, states, recalledLots, gtinOwners, actorRole: actor.role, recordTime });
-    } catch (error) {
-      // The state we judged may be the one a concurrent (or earlier) copy of this event
-      // made: the client is told its event is recorded, not that it broke a rule.
-      const copyId = error instanceof ConflictError ? await recordedCopyOf(event) : undefined;
-      if (copyId !== undefined) return { ...duplicate, eventId: copyId };
-      throw error;
-    }
-    if (event.bizStep === 'recall') transitions = [...transitions, ...(await flagAncestors(transitions, stored))];
-    if (transactionItemCount(transitions) > MAX_TRANSACTION_ITEMS) {
-      throw new BadRequestError(
-        'EVENT_TOO_LARGE',
-        `This event would change ${transitions.length} codes and containers, more than one transaction holds; split it`,
-      );
-    }
-    const recorded: RecordedEvent = { ...event, recordTime };
-    const epcis = toEpcisEvent(recorded);
-    const eventHash = hashRecordedEvent(epcis);
-    chainOnto(transitions, eventHash, event.eventTime);
-    withEventSummaries(event, transitions);
-    const outcome = await commitEvent({
-      event: recorded,
-      epcisJson: recordedEventJson(epcis),
-      eventHash,
-      idAlgorithm: EVENT_ID_ALGORITHM,
-      transitions,
-      revisions: new Map([...stored].map(([id, s]) => [id, s.revision])),
-      audience,
-    });
-    if (outcome === 'recorded') {
-      await indexCommittedEvent({ eventId: event.eventId, recordTime, source: 'event', audience });
-      return { index: 0, status: 'recorded', eventId: event.eventId };
-    }
-    if (outcome === 'duplicate' || (await isRecorded(event.eventId))) return duplicate;
-    return LOST_RACE;
+    const verdict = await judge(prepared, actor, stored, recordTime);
+    if ('copyId' in verdict) return { ...duplicate, eventId: verdict.copyId };
+    return commitJudged(event, verdict, stored, recordTime, audience);
   });
 };

@@ -28,9 +28,9 @@ export interface PdfLayoutOptions {
 export const LABEL_TEXT_LINES = 4;
 /** Text keeps this far from the label's edges, so a cut a little off the line never clips it. */
 const TEXT_INSET_MM = 1;
-/** Cut marks stop this short of the labels, so a mark never prints on one. */
 /** "LOT " and the longest lot GS1 allows: a code's text is never cut, so the label must hold it at the smallest size. */
 const LONGEST_CODE_LINE_EMS = (4 + 20) * LATIN_ADVANCE;
+/** Cut marks stop this short of the labels, so a mark never prints on one. */
 const CUT_MARK_GAP_MM = 1;
 const CUT_MARK_MAX_MM = 5;
 /** Margin that leaves a cut mark long enough to see and to align a blade with. */
@@ -55,11 +55,26 @@ export interface PdfLayout {
   cutMarks: [number, number, number, number][];
 }
 
-export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): PdfLayout => {
-  const mm = (
-    name: 'pageWidthMm' | 'pageHeightMm' | 'marginMm' | 'labelWidthMm' | 'labelHeightMm' | 'moduleMm',
-    fallback: number,
-  ) => requirePositive(name, options[name] ?? fallback) * PT_PER_MM;
+/** The page, its margin and its grid of labels, in points, checked to fit one another. */
+interface Grid {
+  pageWidth: number;
+  pageHeight: number;
+  margin: number;
+  labelWidth: number;
+  labelHeight: number;
+  columns: number;
+  rows: number;
+  requestedFontSize: number;
+}
+
+/** A length option in points, checked positive. */
+const millimetres =
+  (options: PdfLayoutOptions) =>
+  (name: 'pageWidthMm' | 'pageHeightMm' | 'marginMm' | 'labelWidthMm' | 'labelHeightMm' | 'moduleMm', fallback: number) =>
+    requirePositive(name, options[name] ?? fallback) * PT_PER_MM;
+
+const gridOf = (options: PdfLayoutOptions): Grid => {
+  const mm = millimetres(options);
   const pageWidth = mm('pageWidthMm', 210);
   const pageHeight = mm('pageHeightMm', 297);
   const margin = options.marginMm === 0 ? 0 : mm('marginMm', 10);
@@ -78,13 +93,19 @@ export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): P
       `Cut marks are printed in the page margin: marginMm must be at least ${MIN_CUT_MARK_MARGIN_MM}`,
     );
   }
+  return { pageWidth, pageHeight, margin, labelWidth, labelHeight, columns, rows, requestedFontSize };
+};
+
+/** The module's side and the text's size on one label, checked legible; `moduleMm` is read only when given. */
+const symbolAndText = (symbolSize: number, grid: Grid, options: PdfLayoutOptions) => {
+  const { labelWidth, labelHeight, requestedFontSize } = grid;
   const lineHeights = 1.2 * LABEL_TEXT_LINES + 0.4;
   const withQuiet = symbolSize + 2 * QUIET_ZONE_MODULES;
   // A module size the factory chose is kept and the text set smaller to fit under it (not
   // below the legible minimum); otherwise the symbol takes what the text leaves.
   const module =
     options.moduleMm !== undefined
-      ? mm('moduleMm', 0)
+      ? millimetres(options)('moduleMm', 0)
       : Math.min(labelWidth, labelHeight - requestedFontSize * lineHeights) / withQuiet;
   const fontSize = Math.min(requestedFontSize, (labelHeight - withQuiet * module) / lineHeights);
   if (!(module > 0) || withQuiet * module > labelWidth + 1e-6 || fontSize < MIN_FONT_SIZE_PT - 1e-9) {
@@ -98,26 +119,35 @@ export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): P
     const least = Math.ceil((LONGEST_CODE_LINE_EMS * MIN_FONT_SIZE_PT) / PT_PER_MM + 2 * TEXT_INSET_MM);
     throw new BadRequestError('LABEL_TOO_SMALL', `Labels narrower than ${least} mm cannot print a 20-character lot legibly`);
   }
-  const quietSide = withQuiet * module;
+  return { module, fontSize, textWidth, quietSide: withQuiet * module };
+};
+
+/** Short strokes in the margin along each column's and row's edge, stopping short of the labels. */
+const cutMarksOf = ({ margin, pageHeight, columns, rows, labelWidth, labelHeight }: Grid): PdfLayout['cutMarks'] => {
+  const cutMarks: PdfLayout['cutMarks'] = [];
+  const gap = CUT_MARK_GAP_MM * PT_PER_MM;
+  const length = Math.min(margin - gap, CUT_MARK_MAX_MM * PT_PER_MM);
+  const [gridLeft, gridTop] = [margin, pageHeight - margin];
+  const [gridRight, gridBottom] = [margin + columns * labelWidth, pageHeight - margin - rows * labelHeight];
+  for (let column = 0; column <= columns; column++) {
+    const x = gridLeft + column * labelWidth;
+    cutMarks.push([x, gridTop + gap, x, gridTop + gap + length], [x, gridBottom - gap, x, gridBottom - gap - length]);
+  }
+  for (let row = 0; row <= rows; row++) {
+    const y = gridTop - row * labelHeight;
+    cutMarks.push([gridLeft - gap, y, gridLeft - gap - length, y], [gridRight + gap, y, gridRight + gap + length, y]);
+  }
+  return cutMarks;
+};
+
+export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): PdfLayout => {
+  const grid = gridOf(options);
+  const { pageWidth, pageHeight, margin, labelWidth, labelHeight, columns, rows } = grid;
+  const { module, fontSize, textWidth, quietSide } = symbolAndText(symbolSize, grid, options);
   const cell = (index: number) => ({
     left: margin + (index % columns) * labelWidth,
     top: pageHeight - margin - Math.floor(index / columns) * labelHeight,
   });
-  const cutMarks: [number, number, number, number][] = [];
-  if (options.cutMarks === true) {
-    const gap = CUT_MARK_GAP_MM * PT_PER_MM;
-    const length = Math.min(margin - gap, CUT_MARK_MAX_MM * PT_PER_MM);
-    const [gridLeft, gridTop] = [margin, pageHeight - margin];
-    const [gridRight, gridBottom] = [margin + columns * labelWidth, pageHeight - margin - rows * labelHeight];
-    for (let column = 0; column <= columns; column++) {
-      const x = gridLeft + column * labelWidth;
-      cutMarks.push([x, gridTop + gap, x, gridTop + gap + length], [x, gridBottom - gap, x, gridBottom - gap - length]);
-    }
-    for (let row = 0; row <= rows; row++) {
-      const y = gridTop - row * labelHeight;
-      cutMarks.push([gridLeft - gap, y, gridLeft - gap - length, y], [gridRight + gap, y, gridRight + gap + length, y]);
-    }
-  }
   return {
     pageWidth,
     pageHeight,
@@ -138,6 +168,6 @@ export const pdfLayout = (symbolSize: number, options: PdfLayoutOptions = {}): P
       const { left, top } = cell(index);
       return { x: left + labelWidth / 2, y: top - quietSide - fontSize * (1 + line * 1.2) };
     },
-    cutMarks,
+    cutMarks: options.cutMarks === true ? cutMarksOf(grid) : [],
   };
 };

@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import type { QrEncoder } from '../qr/encoder';
 import type { AnyIterable, LabelCode } from './label-code';
-import { LABEL_TEXT_LINES, type PdfLayoutOptions, pdfLayout } from './pdf-layout';
+import { LABEL_TEXT_LINES, type PdfLayout, type PdfLayoutOptions, pdfLayout } from './pdf-layout';
 import { fitLine, pdfString, showText } from './pdf-text';
 
 /**
@@ -45,59 +45,79 @@ const num = (value: number): string => {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 };
 
-export async function* pdfLabelSheets(
-  codes: AnyIterable<LabelCode>,
-  encoder: Pick<QrEncoder, 'size' | 'rowBytes' | 'encodePackedInto'>,
-  options: PdfOptions = {},
-): AsyncGenerator<Uint8Array> {
-  const size = encoder.size;
-  const layout = pdfLayout(size, options);
-  const level = options.deflateLevel ?? 6;
-  const offsets: number[] = [];
-  const pageObjects: number[] = [];
-  let position = 0;
-  let nextObject = FIRST_PAGE_OBJECT;
+/** The fonts every page names: Courier, and the reader's own Adobe-GB1 font (not embedded). */
+const FONT_OBJECTS: readonly (readonly [number, string])[] = [
+  [FONT, '<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>'],
+  [
+    CJK_FONT,
+    `<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [${CJK_CID_FONT} 0 R] >>`,
+  ],
+  // /DW 1000 is every glyph's width (pdf-text.ts).
+  [
+    CJK_CID_FONT,
+    `<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor ${CJK_DESCRIPTOR} 0 R /DW 1000 >>`,
+  ],
+  [
+    CJK_DESCRIPTOR,
+    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+  ],
+];
 
-  const emit = (text: string | Buffer): Buffer => {
+/** The bytes written so far: each object's offset, kept for the xref table at the end. */
+class PdfFile {
+  public nextObject = FIRST_PAGE_OBJECT;
+  public readonly pageObjects: number[] = [];
+  private position = 0;
+  private readonly offsets: number[] = [];
+
+  public emit(text: string | Buffer): Buffer {
     const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-    position += bytes.length;
+    this.position += bytes.length;
     return bytes;
-  };
-  const object = (id: number, body: string | Buffer[]): Buffer => {
-    offsets[id] = position;
+  }
+
+  public object(id: number, body: string | Buffer[]): Buffer {
+    this.offsets[id] = this.position;
     const parts = typeof body === 'string' ? [Buffer.from(`${id} 0 obj\n${body}\nendobj\n`, 'latin1')] : body;
-    return emit(Buffer.concat(parts));
-  };
+    return this.emit(Buffer.concat(parts));
+  }
 
-  const maskBytes = encoder.rowBytes * size;
+  /** A stream object: its dictionary, its bytes as they are, its end. */
+  public stream(id: number, dictionary: string, data: Buffer): Buffer {
+    return this.object(id, [
+      Buffer.from(`${id} 0 obj\n${dictionary}`, 'latin1'),
+      data,
+      Buffer.from('\nendstream\nendobj\n', 'latin1'),
+    ]);
+  }
+
+  /** The cross-reference table (every object's offset) and the trailer that points at it. */
+  public *xrefAndTrailer(): Generator<Buffer> {
+    const xrefAt = this.position;
+    const count = this.nextObject;
+    const rows = ['xref\n', `0 ${count}\n`, '0000000000 65535 f \n'];
+    for (let id = 1; id < count; id++) rows.push(`${String(this.offsets[id] ?? 0).padStart(10, '0')} 00000 n \n`);
+    yield this.emit(rows.join(''));
+    yield this.emit(`trailer\n<< /Size ${count} /Root ${CATALOG} 0 R /Info ${INFO} 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+  }
+}
+
+/** Writes one page: its deflated content, one image mask per symbol, and the page object naming them. */
+const pageWriter = (file: PdfFile, layout: PdfLayout, size: number, maskBytes: number, level: number) => {
   const maskDictionary = `<< /Type /XObject /Subtype /Image /Width ${size} /Height ${size} /ImageMask true /BitsPerComponent 1 /Decode [1 0] /Length ${maskBytes} >>\nstream\n`;
-
-  const pageObjectsOf = (content: string[], masks: Buffer[]): Buffer => {
-    const contentId = nextObject++;
-    const maskIds = masks.map(() => nextObject++);
-    const pageId = nextObject++;
-    pageObjects.push(pageId);
+  return (content: string[], masks: Buffer[]): Buffer => {
+    const contentId = file.nextObject++;
+    const maskIds = masks.map(() => file.nextObject++);
+    const pageId = file.nextObject++;
+    file.pageObjects.push(pageId);
     const data = deflateSync(Buffer.from(content.join(''), 'latin1'), { level });
-    const parts = [
-      object(contentId, [
-        Buffer.from(`${contentId} 0 obj\n<< /Length ${data.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'),
-        data,
-        Buffer.from('\nendstream\nendobj\n', 'latin1'),
-      ]),
-    ];
+    const parts = [file.stream(contentId, `<< /Length ${data.length} /Filter /FlateDecode >>\nstream\n`, data)];
     masks.forEach((mask, i) => {
-      const id = maskIds[i] ?? 0;
-      parts.push(
-        object(id, [
-          Buffer.from(`${id} 0 obj\n${maskDictionary}`, 'latin1'),
-          mask,
-          Buffer.from('\nendstream\nendobj\n', 'latin1'),
-        ]),
-      );
+      parts.push(file.stream(maskIds[i] ?? 0, maskDictionary, mask));
     });
     const xObjects = maskIds.map((id, i) => `/Q${i} ${id} 0 R`).join(' ');
     parts.push(
-      object(
+      file.object(
         pageId,
         `<< /Type /Page /Parent ${PAGES} 0 R /MediaBox [0 0 ${num(layout.pageWidth)} ${num(layout.pageHeight)}] ` +
           `/Resources << /Font << /F1 ${FONT} 0 R /F2 ${CJK_FONT} 0 R >> /XObject << ${xObjects} >> >> /Contents ${contentId} 0 R >>`,
@@ -105,26 +125,14 @@ export async function* pdfLabelSheets(
     );
     return Buffer.concat(parts);
   };
+};
 
-  // The binary comment line tells transfer tools the file is not text.
-  yield emit('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n');
-  yield object(FONT, '<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>');
-  // Not embedded: the reader's Adobe-GB1 font; /DW 1000 is every glyph's width (pdf-text.ts).
-  yield object(
-    CJK_FONT,
-    `<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [${CJK_CID_FONT} 0 R] >>`,
-  );
-  yield object(
-    CJK_CID_FONT,
-    `<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor ${CJK_DESCRIPTOR} 0 R /DW 1000 >>`,
-  );
-  yield object(
-    CJK_DESCRIPTOR,
-    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
-  );
-
+/**
+ * The operators that place a label's symbol and print its text. Every page has the same
+ * slots, so what depends on the slot alone is formatted once, not per label.
+ */
+const labelOperators = (layout: PdfLayout, size: number, productName: string) => {
   const side = num(layout.module * size);
-  // Every page has the same slots, so each slot's operators are formatted once, not per label.
   const placements = Array.from({ length: layout.perPage }, (_, slot) => {
     const origin = layout.symbolOrigin(slot);
     // An image fills the unit square, its first row at the top: scale it to the symbol's side.
@@ -165,36 +173,50 @@ export async function* pdfLabelSheets(
     }
     return `${start}${pdfString(serial)} Tj ET\n`;
   };
-  const productName = options.productName?.trim() ?? '';
+  /** Appends the label in `slot` to its page's content; the page's first label brings the cut marks. */
+  return (content: string[], slot: number, code: LabelCode): void => {
+    if (slot === 0) content.push(cutMarks);
+    content.push(placement(slot), constantLine(slot, PROMPT_LINE, SCAN_PROMPT));
+    if (productName !== '') content.push(constantLine(slot, NAME_LINE, productName));
+    content.push(serialLine(slot, code.serial), constantLine(slot, LOT_LINE, `LOT ${code.lot}`));
+  };
+};
+
+export async function* pdfLabelSheets(
+  codes: AnyIterable<LabelCode>,
+  encoder: Pick<QrEncoder, 'size' | 'rowBytes' | 'encodePackedInto'>,
+  options: PdfOptions = {},
+): AsyncGenerator<Uint8Array> {
+  const size = encoder.size;
+  const layout = pdfLayout(size, options);
+  const maskBytes = encoder.rowBytes * size;
+  const file = new PdfFile();
+  const writePage = pageWriter(file, layout, size, maskBytes, options.deflateLevel ?? 6);
+  const writeLabel = labelOperators(layout, size, options.productName?.trim() ?? '');
+
+  // The binary comment line tells transfer tools the file is not text.
+  yield file.emit('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n');
+  for (const [id, body] of FONT_OBJECTS) yield file.object(id, body);
+
   let content: string[] = [];
   let masks: Buffer[] = [];
   for await (const code of codes) {
     const onPage = masks.length;
     // The encoder's packed rows are the mask's bits as they are: one row per image row, MSB first.
     masks.push(Buffer.from(encoder.encodePackedInto(code.uri, new Uint8Array(maskBytes)).buffer));
-    if (onPage === 0) content.push(cutMarks);
-    content.push(placement(onPage), constantLine(onPage, PROMPT_LINE, SCAN_PROMPT));
-    if (productName !== '') content.push(constantLine(onPage, NAME_LINE, productName));
-    content.push(serialLine(onPage, code.serial), constantLine(onPage, LOT_LINE, `LOT ${code.lot}`));
+    writeLabel(content, onPage, code);
     if (masks.length === layout.perPage) {
-      yield pageObjectsOf(content, masks);
+      yield writePage(content, masks);
       content = [];
       masks = [];
     }
   }
   // A batch with no codes still gives a valid one-page document.
-  if (masks.length > 0 || pageObjects.length === 0) yield pageObjectsOf(content, masks);
+  if (masks.length > 0 || file.pageObjects.length === 0) yield writePage(content, masks);
 
-  yield object(
-    PAGES,
-    `<< /Type /Pages /Count ${pageObjects.length} /Kids [${pageObjects.map((id) => `${id} 0 R`).join(' ')}] >>`,
-  );
-  yield object(CATALOG, `<< /Type /Catalog /Pages ${PAGES} 0 R >>`);
-  yield object(INFO, `<< /Producer (TraceSeal) /Title ${pdfString(options.title ?? 'TraceSeal labels')} >>`);
-  const xrefAt = position;
-  const count = nextObject;
-  const rows = ['xref\n', `0 ${count}\n`, '0000000000 65535 f \n'];
-  for (let id = 1; id < count; id++) rows.push(`${String(offsets[id] ?? 0).padStart(10, '0')} 00000 n \n`);
-  yield emit(rows.join(''));
-  yield emit(`trailer\n<< /Size ${count} /Root ${CATALOG} 0 R /Info ${INFO} 0 R >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+  const kids = file.pageObjects.map((id) => `${id} 0 R`).join(' ');
+  yield file.object(PAGES, `<< /Type /Pages /Count ${file.pageObjects.length} /Kids [${kids}] >>`);
+  yield file.object(CATALOG, `<< /Type /Catalog /Pages ${PAGES} 0 R >>`);
+  yield file.object(INFO, `<< /Producer (TraceSeal) /Title ${pdfString(options.title ?? 'TraceSeal labels')} >>`);
+  yield* file.xrefAndTrailer();
 }

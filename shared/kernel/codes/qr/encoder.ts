@@ -73,14 +73,12 @@ export const createBatchQrEncoder = (texts: readonly string[], options: Omit<QrE
   return createQrEncoder(maxBytes, { ...options, samples: texts.slice(0, 8) });
 };
 
-const symbolEncoder = (template: QrTemplate): QrEncoder => {
-  const { version, ecc, size } = template;
-  const layout = blockLayout(version, ecc);
-  const { dataCodewords, totalCodewords, ecPerBlock, blockDataLengths } = layout;
-  const capacity = byteCapacity(version, ecc);
-  const countBits = byteCountBits(version);
-  const genLogs = generatorLogsOf(ecPerBlock);
-  // Where each data and EC codeword lands in the interleaved stream, computed once.
+/**
+ * Where each data and EC codeword lands in the interleaved stream (ISO/IEC 18004 §7.6):
+ * data codewords taken column by column across the blocks, then the EC codewords likewise.
+ * Computed once per encoder.
+ */
+const interleaving = (blockDataLengths: readonly number[], dataCodewords: number, ecPerBlock: number) => {
   const blocks = blockDataLengths.length;
   const blockStarts = new Uint32Array(blocks + 1);
   for (let b = 0; b < blocks; b++) blockStarts[b + 1] = (blockStarts[b] ?? 0) + (blockDataLengths[b] ?? 0);
@@ -92,13 +90,11 @@ const symbolEncoder = (template: QrTemplate): QrEncoder => {
   }
   const ecTarget = new Uint32Array(blocks * ecPerBlock);
   for (let i = 0; i < ecPerBlock; i++) for (let b = 0; b < blocks; b++) ecTarget[b * ecPerBlock + i] = next++;
+  return { blocks, blockStarts, dataTarget, ecTarget };
+};
 
-  const textBytes = new Uint8Array(capacity * 3 + 4);
-  const data = new Uint8Array(dataCodewords);
-  const ec = new Uint8Array(ecPerBlock);
-  const stream = new Uint8Array(totalCodewords);
-  const { base, bitPositions } = template;
-
+/** The template's fixed modules packed one bit each, and where each codeword bit goes in that form. */
+const packedTemplate = ({ size, base, bitPositions }: QrTemplate) => {
   const rowBytes = Math.ceil(size / 8);
   const basePacked = new Uint8Array(rowBytes * size);
   const packedPositions = new Uint32Array(bitPositions.length);
@@ -111,45 +107,70 @@ const symbolEncoder = (template: QrTemplate): QrEncoder => {
   bitPositions.forEach((index, i) => {
     packedPositions[i] = Math.floor(index / size) * rowBytes * 8 + (index % size);
   });
+  return { rowBytes, basePacked, packedPositions };
+};
 
-  /** The interleaved data and EC codewords of `text`, in `stream`. */
-  const codewordsOf = (text: string): void => {
+/** Byte mode's data codewords for the first `written` bytes of `textBytes`, into `data`. */
+const fillDataCodewords = (data: Uint8Array, textBytes: Uint8Array, written: number, countBits: number): void => {
+  const dataCodewords = data.length;
+  // Mode 0100 and the count take 12 or 20 bits, so every data byte straddles two codewords.
+  let at: number;
+  if (countBits === 8) {
+    data[0] = 0x40 | (written >>> 4);
+    data[1] = (written & 0x0f) << 4;
+    at = 1;
+  } else {
+    data[0] = 0x40 | (written >>> 12);
+    data[1] = (written >>> 4) & 0xff;
+    data[2] = (written & 0x0f) << 4;
+    at = 2;
+  }
+  for (let i = 0; i < written; i++) {
+    const byte = textBytes[i] ?? 0;
+    data[at] = (data[at] ?? 0) | (byte >>> 4);
+    data[++at] = (byte & 0x0f) << 4;
+  }
+  // The 4-bit terminator fills the low half of `at`; pad codewords alternate 0xEC, 0x11.
+  at++;
+  for (let pad = 0xec; at < dataCodewords; at++, pad ^= 0xec ^ 0x11) data[at] = pad;
+};
+
+/** A function that writes the interleaved data and EC codewords of a text into one reused stream. */
+const codewordWriter = (template: QrTemplate, capacity: number) => {
+  const { version, ecc } = template;
+  const { dataCodewords, totalCodewords, ecPerBlock, blockDataLengths } = blockLayout(version, ecc);
+  const countBits = byteCountBits(version);
+  const genLogs = generatorLogsOf(ecPerBlock);
+  const { blocks, blockStarts, dataTarget, ecTarget } = interleaving(blockDataLengths, dataCodewords, ecPerBlock);
+  const textBytes = new Uint8Array(capacity * 3 + 4);
+  const data = new Uint8Array(dataCodewords);
+  const ec = new Uint8Array(ecPerBlock);
+  const stream = new Uint8Array(totalCodewords);
+  return (text: string): Uint8Array => {
     const { read, written } = utf8.encodeInto(text, textBytes);
     if (read < text.length || written > capacity) {
       throw new BadRequestError('QR_DATA_TOO_LONG', `The text does not fit this batch's QR version ${version} at level ${ecc}`);
     }
-    // Mode 0100 and the count take 12 or 20 bits, so every data byte straddles two codewords.
-    let at: number;
-    if (countBits === 8) {
-      data[0] = 0x40 | (written >>> 4);
-      data[1] = (written & 0x0f) << 4;
-      at = 1;
-    } else {
-      data[0] = 0x40 | (written >>> 12);
-      data[1] = (written >>> 4) & 0xff;
-      data[2] = (written & 0x0f) << 4;
-      at = 2;
-    }
-    for (let i = 0; i < written; i++) {
-      const byte = textBytes[i] ?? 0;
-      data[at] = (data[at] ?? 0) | (byte >>> 4);
-      data[++at] = (byte & 0x0f) << 4;
-    }
-    // The 4-bit terminator fills the low half of `at`; pad codewords alternate 0xEC, 0x11.
-    at++;
-    for (let pad = 0xec; at < dataCodewords; at++, pad ^= 0xec ^ 0x11) data[at] = pad;
-
+    fillDataCodewords(data, textBytes, written, countBits);
     for (let i = 0; i < dataCodewords; i++) stream[dataTarget[i] ?? 0] = data[i] ?? 0;
     for (let b = 0; b < blocks; b++) {
       encodeBlock(data, blockStarts[b] ?? 0, blockStarts[b + 1] ?? 0, genLogs, ec);
       for (let i = 0; i < ecPerBlock; i++) stream[ecTarget[b * ecPerBlock + i] ?? 0] = ec[i] ?? 0;
     }
+    return stream;
   };
+};
+
+const symbolEncoder = (template: QrTemplate): QrEncoder => {
+  const { version, ecc, size } = template;
+  const capacity = byteCapacity(version, ecc);
+  const codewordsOf = codewordWriter(template, capacity);
+  const { rowBytes, basePacked, packedPositions } = packedTemplate(template);
 
   const encodePackedInto = (text: string, out: Uint8Array): Uint8Array => {
-    codewordsOf(text);
+    const stream = codewordsOf(text);
     out.set(basePacked);
-    for (let i = 0; i < totalCodewords; i++) {
+    for (let i = 0; i < stream.length; i++) {
       const codeword = stream[i] ?? 0;
       if (codeword === 0) continue;
       const first = i * 8;

@@ -59,15 +59,16 @@ export const qrTemplate = (version: number, ecc: EccLevel, mask: number): QrTemp
   return template;
 };
 
-const buildTemplate = (version: number, ecc: EccLevel, mask: number): QrTemplate => {
-  const size = sizeOf(version);
-  const base = new Uint8Array(size * size);
-  const isFunction = new Uint8Array(size * size);
-  const set = (row: number, col: number, dark: boolean) => {
-    base[row * size + col] = dark ? 1 : 0;
-    isFunction[row * size + col] = 1;
-  };
+/** The symbol being built: each module's colour, and whether a function pattern holds it. */
+interface Modules {
+  size: number;
+  base: Uint8Array;
+  isFunction: Uint8Array;
+  set(row: number, col: number, dark: boolean): void;
+}
 
+/** Timing patterns, the three finder patterns with their separators, and the alignment patterns. */
+const placePatterns = ({ size, set }: Modules, version: number): void => {
   for (let i = 0; i < size; i++) {
     set(6, i, i % 2 === 0);
     set(i, 6, i % 2 === 0);
@@ -98,9 +99,13 @@ const buildTemplate = (version: number, ecc: EccLevel, mask: number): QrTemplate
       }
     });
   });
+};
 
+const bit = (value: number, i: number) => ((value >>> i) & 1) === 1;
+
+/** The format information (twice) and, from version 7, the version information (twice). */
+const placeFormatAndVersion = ({ size, set }: Modules, version: number, ecc: EccLevel, mask: number): void => {
   const format = formatBits(ecc, mask);
-  const bit = (value: number, i: number) => ((value >>> i) & 1) === 1;
   for (let i = 0; i <= 5; i++) set(i, 8, bit(format, i));
   set(7, 8, bit(format, 6));
   set(8, 8, bit(format, 7));
@@ -119,9 +124,14 @@ const buildTemplate = (version: number, ecc: EccLevel, mask: number): QrTemplate
       set(a, b, bit(bits, i));
     }
   }
+};
 
+/**
+ * The data region: every free module gets the mask's colour (so a codeword bit of 1 flips it),
+ * and the codeword bits' positions in placement order.
+ */
+const placeDataRegion = ({ size, base, isFunction }: Modules, totalBits: number, mask: number): Uint32Array => {
   // Zig-zag placement in two-module columns from the bottom right, skipping the timing column.
-  const totalBits = blockLayout(version, ecc).totalCodewords * 8;
   const bitPositions = new Uint32Array(totalBits);
   const rule = MASK_RULES[mask] ?? (() => false);
   let placed = 0;
@@ -140,5 +150,20 @@ const buildTemplate = (version: number, ecc: EccLevel, mask: number): QrTemplate
       }
     }
   }
+  return bitPositions;
+};
+
+const buildTemplate = (version: number, ecc: EccLevel, mask: number): QrTemplate => {
+  const size = sizeOf(version);
+  const base = new Uint8Array(size * size);
+  const isFunction = new Uint8Array(size * size);
+  const set = (row: number, col: number, dark: boolean) => {
+    base[row * size + col] = dark ? 1 : 0;
+    isFunction[row * size + col] = 1;
+  };
+  const modules: Modules = { size, base, isFunction, set };
+  placePatterns(modules, version);
+  placeFormatAndVersion(modules, version, ecc, mask);
+  const bitPositions = placeDataRegion(modules, blockLayout(version, ecc).totalCodewords * 8, mask);
   return { version, ecc, mask, size, base, bitPositions, isFunction };
 };

@@ -1,7 +1,7 @@
 /**
  * A tiny per-container read-through cache for data that changes rarely. It bounds its size
  * so a scan flood over many GTINs cannot grow memory. Its users: products with their serial
- * codecs (shared/issuance/services/code-lookup.ts), organizations
+ * codecs (shared/issuance/services/unit-lookup.ts), organizations
  * (shared/registry/services/organization-cache.ts), a product's resolver links
  * (shared/resolver/services/product-links-cache.ts), and test-report summaries and the report
  * attached to a product (shared/resolver/services/test-report-scan.ts).

@@ -101,92 +101,130 @@ const fileNamer = (job: Pick<ExportJob, 'id' | 'format' | 'createdAt'>, named: P
   };
 };
 
-const write = async (job: ExportJob, owner: string, options: ExportRunOptions): Promise<ExportRunOutcome> => {
-  const now = options.now ?? (() => new Date());
-  const org = await getOrganization(job.orgId);
-  const viewer = org === undefined ? { kind: 'nothing' as const } : viewerOf(org);
-  if (viewer.kind === 'nothing' || org?.role !== job.role) {
-    await releaseExportJob(job, owner, {
-      failed: { code: 'EXPORTER_GONE', message: 'The exporting organization may no longer read these events' },
-    });
-    return 'failed';
-  }
-  const opened = await openExportWriter(job.id, job.format, job.checkpoint);
-  const { writer } = opened;
-  let checkpoint = opened.checkpoint;
-  const save = async (next: ExportCheckpoint) => {
-    const saved = { ...next, revision: checkpoint.revision + 1 };
-    await saveExportCheckpoint(job.id, owner, saved, now().getTime() + EXPORT_LEASE_MS);
-    checkpoint = saved;
+/** The file's checkpoint as this run last saved it, and how to save the next one under the lease. */
+interface CheckpointSaver {
+  current: ExportCheckpoint;
+  save: (next: ExportCheckpoint) => Promise<void>;
+}
+
+const checkpointSaver = (job: ExportJob, owner: string, start: ExportCheckpoint, now: () => Date): CheckpointSaver => {
+  const saver: CheckpointSaver = {
+    current: start,
+    save: async (next) => {
+      const saved = { ...next, revision: saver.current.revision + 1 };
+      await saveExportCheckpoint(job.id, owner, saved, now().getTime() + EXPORT_LEASE_MS);
+      saver.current = saved;
+    },
   };
-  if (checkpoint !== job.checkpoint) await save(checkpoint);
+  return saver;
+};
+
+/**
+ * The parts being filled for the file and its proofs sidecar: a part is written once it is
+ * full (or at the end), and each written part is followed by the checkpoint that says so.
+ */
+const partBuffers = (
+  writer: Awaited<ReturnType<typeof openExportWriter>>['writer'],
+  saver: CheckpointSaver,
+  ahead: () => Record<ExportStream, Pick<ExportStreamState, 'records' | 'position' | 'leaves'>>,
+  namer: ReturnType<typeof fileNamer>,
+  options: ExportRunOptions,
+) => {
   const limit = options.partBytes ?? partBytes();
-  if (checkpoint.sealed !== true) {
-    const buffers: Record<ExportStream, { chunks: Buffer[]; bytes: number }> = {
-      file: { chunks: [], bytes: 0 },
-      proofs: { chunks: [], bytes: 0 },
-    };
-    // What each file holds beyond its checkpoint: its records and its last order key.
-    const ahead: Record<ExportStream, Pick<ExportStreamState, 'records' | 'position' | 'leaves'>> = {
-      file: { records: checkpoint.file.records, ...pick(checkpoint.file.position) },
-      proofs: {
-        records: checkpoint.proofs.records,
-        ...pick(checkpoint.proofs.position),
-        ...(checkpoint.proofs.leaves === undefined ? {} : { leaves: checkpoint.proofs.leaves }),
-      },
-    };
-    const namer = fileNamer(job, checkpoint.file.parties);
-    const add = (stream: ExportStream, text: string) => {
+  const buffers: Record<ExportStream, { chunks: Buffer[]; bytes: number }> = {
+    file: { chunks: [], bytes: 0 },
+    proofs: { chunks: [], bytes: 0 },
+  };
+  return {
+    add: (stream: ExportStream, text: string) => {
       const chunk = Buffer.from(text, 'utf8');
       buffers[stream].chunks.push(chunk);
       buffers[stream].bytes += chunk.length;
-    };
-    const flush = async (stream: ExportStream, sealed: boolean) => {
-      const state = await writer.writePart(stream, checkpoint[stream], buffers[stream].chunks);
+    },
+    full: (stream: ExportStream) => buffers[stream].bytes >= limit,
+    flush: async (stream: ExportStream, sealed: boolean) => {
+      const state = await writer.writePart(stream, saver.current[stream], buffers[stream].chunks);
       options.fault?.('part-written');
       buffers[stream] = { chunks: [], bytes: 0 };
       const named = stream === 'file' ? namer.state() : {};
-      await save({ ...checkpoint, [stream]: { ...state, ...ahead[stream], ...named }, ...(sealed ? { sealed: true } : {}) });
+      await saver.save({
+        ...saver.current,
+        [stream]: { ...state, ...ahead()[stream], ...named },
+        ...(sealed ? { sealed: true } : {}),
+      });
       options.fault?.(sealed ? 'sealed' : 'checkpointed');
-    };
-    if (checkpoint.file.bytes === 0 && buffers.file.bytes === 0) add('file', exportPrologue(job.format, new Date(job.createdAt)));
-    const behind = [checkpoint.file, checkpoint.proofs].reduce((a, b) => (a.records <= b.records ? a : b));
-    const plan = { query: parseEpcisQuery(job.query), range: job.range, complete: job.complete };
-    let n = behind.records;
-    for await (const { record, position } of exportRecords({
-      plan,
-      viewer,
-      treeSize: job.head.treeSize,
-      after: behind.position,
-    })) {
-      // Each file takes only the records it lacks: the one ahead skips what it already holds.
-      if (n >= checkpoint.file.records) {
-        add('file', await namer.encode(record, n));
-        ahead.file = { records: n + 1, position };
-      }
-      if (n >= checkpoint.proofs.records) {
-        add('proofs', proofLineOf(record, n));
-        const leaf = record.leafIndex;
-        const leaves = leaf === null ? ahead.proofs.leaves : { first: ahead.proofs.leaves?.first ?? leaf, last: leaf };
-        ahead.proofs = { records: n + 1, position, ...(leaves === undefined ? {} : { leaves }) };
-      }
-      n++;
-      for (const stream of ['file', 'proofs'] as const) {
-        if (buffers[stream].bytes < limit) continue;
-        await flush(stream, false);
-        if (options.remainingMs !== undefined && options.remainingMs() < DEADLINE_MARGIN_MS) {
-          await releaseExportJob(job, owner, {});
-          return 'continue';
-        }
+    },
+  };
+};
+
+/**
+ * Writes the records the file and the proofs sidecar lack, part by part, each part followed
+ * by its checkpoint, then seals both: 'continue' when the run's time ran out first.
+ */
+const writeRecords = async (
+  job: ExportJob,
+  owner: string,
+  writer: Awaited<ReturnType<typeof openExportWriter>>['writer'],
+  saver: CheckpointSaver,
+  viewer: ReturnType<typeof viewerOf>,
+  options: ExportRunOptions,
+): Promise<'continue' | 'sealed'> => {
+  const checkpoint = saver.current;
+  // What each file holds beyond its checkpoint: its records and its last order key.
+  const ahead: Record<ExportStream, Pick<ExportStreamState, 'records' | 'position' | 'leaves'>> = {
+    file: { records: checkpoint.file.records, ...pick(checkpoint.file.position) },
+    proofs: {
+      records: checkpoint.proofs.records,
+      ...pick(checkpoint.proofs.position),
+      ...(checkpoint.proofs.leaves === undefined ? {} : { leaves: checkpoint.proofs.leaves }),
+    },
+  };
+  const namer = fileNamer(job, checkpoint.file.parties);
+  const { add, flush, full } = partBuffers(writer, saver, () => ahead, namer, options);
+  if (checkpoint.file.bytes === 0) add('file', exportPrologue(job.format, new Date(job.createdAt)));
+  const behind = [checkpoint.file, checkpoint.proofs].reduce((a, b) => (a.records <= b.records ? a : b));
+  const plan = { query: parseEpcisQuery(job.query), range: job.range, complete: job.complete };
+  let n = behind.records;
+  for await (const { record, position } of exportRecords({ plan, viewer, treeSize: job.head.treeSize, after: behind.position })) {
+    // Each file takes only the records it lacks: the one ahead skips what it already holds.
+    if (n >= checkpoint.file.records) {
+      add('file', await namer.encode(record, n));
+      ahead.file = { records: n + 1, position };
+    }
+    if (n >= checkpoint.proofs.records) {
+      add('proofs', proofLineOf(record, n));
+      const leaf = record.leafIndex;
+      const leaves = leaf === null ? ahead.proofs.leaves : { first: ahead.proofs.leaves?.first ?? leaf, last: leaf };
+      ahead.proofs = { records: n + 1, position, ...(leaves === undefined ? {} : { leaves }) };
+    }
+    n++;
+    for (const stream of ['file', 'proofs'] as const) {
+      if (!full(stream)) continue;
+      await flush(stream, false);
+      if (options.remainingMs !== undefined && options.remainingMs() < DEADLINE_MARGIN_MS) {
+        await releaseExportJob(job, owner, {});
+        return 'continue';
       }
     }
-    add('file', await namer.epilogue());
-    await flush('proofs', false);
-    await flush('file', true);
   }
+  add('file', await namer.epilogue());
+  await flush('proofs', false);
+  await flush('file', true);
+  return 'sealed';
+};
+
+/** Finishes the sealed files, signs their manifest (a complete export proves its edges) and completes the job. */
+const signAndComplete = async (
+  job: ExportJob,
+  owner: string,
+  writer: Awaited<ReturnType<typeof openExportWriter>>['writer'],
+  checkpoint: ExportCheckpoint,
+  options: ExportRunOptions,
+  now: () => Date,
+): Promise<void> => {
   const hashes = await writer.finish(checkpoint);
   options.fault?.('finished');
-  // A complete export proves its edges: the leaves just outside its range (export-edges.ts).
+  // The leaves just outside its range (export-edges.ts).
   const leafRange = job.complete
     ? await exportLeafRange({
         head: job.head,
@@ -216,6 +254,25 @@ const write = async (job: ExportJob, owner: string, options: ExportRunOptions): 
   );
   await putExportManifest(job.id, job.format, manifest);
   await completeExportJob(job, owner, checkpoint.revision, { ...hashes, manifest, completedAt });
+};
+
+const write = async (job: ExportJob, owner: string, options: ExportRunOptions): Promise<ExportRunOutcome> => {
+  const now = options.now ?? (() => new Date());
+  const org = await getOrganization(job.orgId);
+  const viewer = org === undefined ? { kind: 'nothing' as const } : viewerOf(org);
+  if (viewer.kind === 'nothing' || org?.role !== job.role) {
+    await releaseExportJob(job, owner, {
+      failed: { code: 'EXPORTER_GONE', message: 'The exporting organization may no longer read these events' },
+    });
+    return 'failed';
+  }
+  const opened = await openExportWriter(job.id, job.format, job.checkpoint);
+  const saver = checkpointSaver(job, owner, opened.checkpoint, now);
+  if (opened.checkpoint !== job.checkpoint) await saver.save(opened.checkpoint);
+  if (saver.current.sealed !== true && (await writeRecords(job, owner, opened.writer, saver, viewer, options)) === 'continue') {
+    return 'continue';
+  }
+  await signAndComplete(job, owner, opened.writer, saver.current, options, now);
   return 'done';
 };
 

@@ -5,7 +5,7 @@ import type { JobWorker } from '#kernel/jobs/job-pipeline';
 import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
 import { logger } from '#kernel/logger';
 import { loadEventJobInputs } from '../store/event-job-chunks';
-import { getEventJob } from '../store/event-job-repository';
+import { type EventJob, getEventJob } from '../store/event-job-repository';
 import {
   acquireEventJobLease,
   commitEventJobProgress,
@@ -26,6 +26,38 @@ import { type CallInput, ingestWithinBudget, summarize, workerMarginMs } from '.
 export const MAX_FAILED_RUNS = 3;
 const RETRY_DELAY_SECONDS = 30;
 
+/** Records the job's events from where it stands, a slice at a time, each slice committed with the new position. */
+const runSlices = async (
+  job: EventJob,
+  owner: string,
+  principal: Principal,
+  remainingMs: () => number,
+): Promise<{ next: number; superseded: boolean }> => {
+  const inputs = await loadEventJobInputs<CallInput>(job.id, job.nextIndex);
+  if (inputs.values.length !== job.total - job.nextIndex) throw new Error(`Event job ${job.id} input is incomplete`);
+  let superseded = false;
+  const run = await ingestWithinBudget(
+    principal,
+    inputs.values,
+    job.nextIndex,
+    { remainingMs, marginMs: workerMarginMs() },
+    async (results, next) => {
+      const committed = await commitEventJobProgress({
+        id: job.id,
+        owner,
+        expectedNext: next - results.length,
+        results,
+        delta: summarize(results),
+        finished: next === job.total,
+        now: new Date(),
+      });
+      superseded = !committed;
+      return committed;
+    },
+  );
+  return { next: run.next, superseded };
+};
+
 export const processEventJob = async (jobId: string, remainingMs: () => number): Promise<WorkerOutcome> => {
   const owner = randomUUID();
   const job = await acquireEventJobLease(jobId, owner, Date.now() + remainingMs());
@@ -36,33 +68,12 @@ export const processEventJob = async (jobId: string, remainingMs: () => number):
   }
   const principal: Principal = { orgId: job.orgId, role: job.role, clientId: job.clientId };
   try {
-    const inputs = await loadEventJobInputs<CallInput>(jobId, job.nextIndex);
-    if (inputs.values.length !== job.total - job.nextIndex) throw new Error(`Event job ${jobId} input is incomplete`);
-    let superseded = false;
-    const run = await ingestWithinBudget(
-      principal,
-      inputs.values,
-      job.nextIndex,
-      { remainingMs, marginMs: workerMarginMs() },
-      async (results, next) => {
-        const committed = await commitEventJobProgress({
-          id: jobId,
-          owner,
-          expectedNext: next - results.length,
-          results,
-          delta: summarize(results),
-          finished: next === job.total,
-          now: new Date(),
-        });
-        superseded = !committed;
-        return committed;
-      },
-    );
+    const { next, superseded } = await runSlices(job, owner, principal, remainingMs);
     if (superseded) {
-      logger.warn('event job run lost its lease', { jobId, next: run.next });
+      logger.warn('event job run lost its lease', { jobId, next });
       return { kind: 'superseded' };
     }
-    if (run.next === job.total) {
+    if (next === job.total) {
       // A job whose events were all done by an earlier run that died before finishing it.
       if (job.nextIndex === job.total) {
         await commitEventJobProgress({
@@ -79,7 +90,7 @@ export const processEventJob = async (jobId: string, remainingMs: () => number):
       return { kind: 'done' };
     }
     await releaseEventJobLease(jobId, owner);
-    if (run.next === job.nextIndex) {
+    if (next === job.nextIndex) {
       // Not even one slice fit: a margin as long as the timeout. Retrying at once would spin.
       logger.warn('event job run had no time for a slice', { jobId, marginMs: workerMarginMs() });
       return { kind: 'retry', delaySeconds: RETRY_DELAY_SECONDS };

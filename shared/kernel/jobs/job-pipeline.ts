@@ -90,6 +90,19 @@ export const registerLocalJobWorker = <M>(worker: JobWorker<M>): (() => void) =>
 
 let sqs: SQSClient | undefined;
 
+/** A job message on its queue, in its organization's message group when it has one. */
+const sendToQueue = async (queueUrl: string, message: unknown, delaySeconds: number, group: string | undefined) => {
+  sqs ??= new SQSClient({});
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: JSON.stringify(message),
+      DelaySeconds: delaySeconds,
+      ...(group === undefined ? {} : { MessageGroupId: group }),
+    }),
+  );
+};
+
 export const createJobPipeline = <M>(options: JobPipelineOptions<M>): JobPipeline<M> => {
   const { name, queueUrlEnv } = options;
   const localQueue = new LocalJobQueue(name, localWorkers);
@@ -129,19 +142,7 @@ export const createJobPipeline = <M>(options: JobPipelineOptions<M>): JobPipelin
   const dispatch = async (message: M, delaySeconds = 0): Promise<void> => {
     const delay = clampDelay(delaySeconds);
     const queueUrl = getOptionalStringFromEnv(queueUrlEnv);
-    if (queueUrl !== undefined) {
-      sqs ??= new SQSClient({});
-      const group = options.groupOf?.(message);
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: JSON.stringify(message),
-          DelaySeconds: delay,
-          ...(group === undefined ? {} : { MessageGroupId: group }),
-        }),
-      );
-      return;
-    }
+    if (queueUrl !== undefined) return sendToQueue(queueUrl, message, delay, options.groupOf?.(message));
     // A Lambda function is frozen once it has answered: work left in its event loop would
     // never finish. Only a process that outlives its requests may run jobs itself.
     if (getOptionalStringFromEnv('AWS_LAMBDA_FUNCTION_NAME') !== undefined) {

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROUTES } from '#shared/app/routes';
 import { dispatchEventJob } from '#shared/custody/services/event-job-dispatcher';
-import { apiEvent, invoke, lambdaContext } from '../support/events';
+import { apiEvent, invoke, lambdaContext, sqsEvent as sqsEventOf } from '../support/events';
 
 /**
  * Error paths of the event-job functions with DynamoDB and SQS mocked: a queue that
@@ -110,19 +110,7 @@ describe('GET /v1/events/jobs/{jobId}', () => {
 });
 
 describe('the worker function', () => {
-  const sqsEvent = (...bodies: string[]): SQSEvent => ({
-    Records: bodies.map((body, i) => ({
-      messageId: `m-${i}`,
-      receiptHandle: `r-${i}`,
-      body,
-      attributes: {} as SQSEvent['Records'][number]['attributes'],
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:event-jobs',
-      awsRegion: 'eu-west-1',
-    })),
-  });
+  const sqsEvent = (...bodies: string[]): SQSEvent => sqsEventOf('event-jobs', ...bodies);
 
   it('drops a message it cannot read, and hands back one whose run failed for SQS to deliver again', async () => {
     dynamo.on(UpdateCommand).rejects(new Error('InternalServerError'));

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../support/events';
+import { lambdaContext, sqsEvent as sqsEventOf } from '../support/events';
 
 /**
  * Error paths of the queue and schedule functions with DynamoDB and SQS mocked: a message
@@ -27,19 +27,7 @@ afterAll(() => {
   sqs.restore();
 });
 
-const sqsEvent = (...bodies: string[]): SQSEvent => ({
-  Records: bodies.map((body, i) => ({
-    messageId: `m-${i}`,
-    receiptHandle: `r-${i}`,
-    body,
-    attributes: {} as SQSEvent['Records'][number]['attributes'],
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:jobs',
-    awsRegion: 'eu-west-1',
-  })),
-});
+const sqsEvent = (...bodies: string[]): SQSEvent => sqsEventOf('jobs', ...bodies);
 const jobId = '0f8c2a4e-9d1b-4c3e-8f7a-6b5d4c3b2a19';
 const tableDown = () => {
   const down = new Error('InternalServerError on table traceseal-secret');

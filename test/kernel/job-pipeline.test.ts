@@ -15,6 +15,7 @@ import {
 import { createJobQueueHandler } from '#kernel/jobs/job-queue-handler';
 import { resumeLocalJobs, stopLocalJobs } from '#kernel/jobs/local-job-queue';
 import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
+import { sqsEvent as sqsEventOf } from '../support/events';
 
 /**
  * The kernel's one job pipeline, on a probe job kind: without a queue a job runs in this
@@ -179,19 +180,7 @@ describe('a job dispatched with a queue', () => {
 });
 
 describe('the queue consumer every job function is built with', () => {
-  const sqsEvent = (...bodies: string[]): SQSEvent => ({
-    Records: bodies.map((body, i) => ({
-      messageId: `m-${i}`,
-      receiptHandle: `r-${i}`,
-      body,
-      attributes: {} as SQSEvent['Records'][number]['attributes'],
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:probe',
-      awsRegion: 'eu-west-1',
-    })),
-  });
+  const sqsEvent = (...bodies: string[]): SQSEvent => sqsEventOf('probe', ...bodies);
   const context = { getRemainingTimeInMillis: () => 42_000 } as unknown as Context;
 
   it('runs each readable message with the invocation’s time left, follows it up, and hands back only the failed ones', async () => {

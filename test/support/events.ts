@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import type { Role } from '#kernel/roles';
 import type { RouteDefinition } from '#shared/app/routes';
 import { lambdaContext as gatewayLambdaContext } from '../../scripts/local/lambda-events';
@@ -60,6 +60,21 @@ export const apiEvent = (route: RouteDefinition, options: EventOptions = {}): AP
     } as APIGatewayProxyEventV2['requestContext'],
   };
 };
+
+/** An SQS batch as Lambda hands it to a queue's function: one record per body, in order. */
+export const sqsEvent = (queue: string, ...bodies: string[]): SQSEvent => ({
+  Records: bodies.map((body, i) => ({
+    messageId: `m-${i}`,
+    receiptHandle: `r-${i}`,
+    body,
+    attributes: {} as SQSEvent['Records'][number]['attributes'],
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:eu-west-1:123456789012:${queue}`,
+    awsRegion: 'eu-west-1',
+  })),
+});
 
 export const lambdaContext = (): Context => gatewayLambdaContext('unit', 'unit-request');
 

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { partiesOfEvents, partiesOfUris } from '#custody';
-import { newPartiesOf, type PartyUris, parseEpcisQuery, viewerOf, vocabulariesOf } from '#custody/contract';
+import { parseEpcisQuery, viewerOf } from '#custody/contract';
 import type { JobWorker } from '#kernel/jobs/job-pipeline';
 import type { WorkerOutcome } from '#kernel/jobs/worker-outcome';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
 import { logger } from '#kernel/logger';
 import { getOrganization } from '#registry';
-import {
-  type ExportRecord,
-  encodeRecord,
-  exportEpilogue,
-  exportPrologue,
-  masterDataLine,
-  proofLineOf,
-} from '../domain/export-formats';
+import { exportPrologue, proofLineOf } from '../domain/export-formats';
 import { type ExportStream, openExportWriter, partBytes, putExportManifest } from '../store/export-file-store';
 import {
   claimExportJob,
@@ -27,6 +19,7 @@ import {
 } from '../store/export-job-repository';
 import { type ExportJobMessage, exportJobs } from './export-dispatch';
 import { exportLeafRange } from './export-edges';
+import { fileNamer } from './export-file-namer';
 import { signExportManifest } from './export-manifest';
 import { exportRecords } from './export-source';
 
@@ -48,13 +41,6 @@ export const EXPORT_LEASE_MS = 16 * 60 * 1000;
 const DEADLINE_MARGIN_MS = 60 * 1000;
 /** Runs in a row that fail without progress before the job is failed. */
 export const MAX_FAILED_ATTEMPTS = 5;
-/**
- * Organizations an EPCIS or NDJSON export names at most. Their URIs ride in the job's
- * checkpoint (under 60 bytes each: about 120 KB at most, inside an item's 400 KB beside the
- * uploads' part tags); those met beyond it stay unnamed, their URNs as recorded.
- */
-export const MAX_NAMED_PARTIES = 2000;
-
 export interface ExportRunOptions {
   /** Milliseconds left to this run (Lambda's getRemainingTimeInMillis); unbounded when absent. */
   remainingMs?: () => number;
@@ -65,41 +51,6 @@ export interface ExportRunOptions {
 }
 
 const pick = (position: string | undefined) => (position === undefined ? {} : { position });
-
-/**
- * How the file names organizations, record by record: CSV rows name theirs; EPCIS and NDJSON
- * name each once (NDJSON in a master-data line before the first record naming it, the EPCIS
- * document in its header at the end), going on from those the file already names as of its
- * checkpoint, which `state` gives for the next one.
- */
-const fileNamer = (job: Pick<ExportJob, 'id' | 'format' | 'createdAt'>, named: PartyUris | undefined) => {
-  const createdAt = new Date(job.createdAt);
-  const seen = { readPoints: new Set(named?.readPoints ?? []), sourceDests: new Set(named?.sourceDests ?? []) };
-  const uris = (parties: PartyUris) => [...parties.readPoints, ...parties.sourceDests];
-  const soFar = (): PartyUris => ({ readPoints: [...seen.readPoints], sourceDests: [...seen.sourceDests] });
-  let full = false;
-  return {
-    encode: async (record: ExportRecord, n: number): Promise<string> => {
-      const event = JSON.parse(record.epcis) as Record<string, unknown>;
-      if (job.format === 'csv') return encodeRecord('csv', record, n, await partiesOfEvents([event]));
-      const { fresh, beyond } = newPartiesOf(event, seen, MAX_NAMED_PARTIES - seen.readPoints.size - seen.sourceDests.size);
-      for (const uri of fresh.readPoints) seen.readPoints.add(uri);
-      for (const uri of fresh.sourceDests) seen.sourceDests.add(uri);
-      if (!full && beyond > 0) {
-        full = true;
-        logger.warn('export names no more organizations', { jobId: job.id, limit: MAX_NAMED_PARTIES });
-      }
-      const line =
-        job.format === 'ndjson' && uris(fresh).length > 0
-          ? masterDataLine(vocabulariesOf(fresh, await partiesOfUris(uris(fresh))), createdAt)
-          : '';
-      return `${line}${encodeRecord(job.format, record, n)}`;
-    },
-    epilogue: async (): Promise<string> =>
-      exportEpilogue(job.format, job.format === 'epcis' ? vocabulariesOf(soFar(), await partiesOfUris(uris(soFar()))) : []),
-    state: (): { parties?: PartyUris } => (seen.readPoints.size + seen.sourceDests.size === 0 ? {} : { parties: soFar() }),
-  };
-};
 
 /** The file's checkpoint as this run last saved it, and how to save the next one under the lease. */
 interface CheckpointSaver {

@@ -93,7 +93,12 @@ describe("a case or pallet label's page", () => {
     checkedAt: '2026-11-24T03:00:00.000Z',
     ...patch,
   });
-  const context = (lang: (typeof LANGS)[number]) => ({ lang, path: '/00/069520120000000017', digsig: 'x', baseUrl: 'https://v.example' });
+  const context = (lang: (typeof LANGS)[number]) => ({
+    lang,
+    path: '/00/069520120000000017',
+    digsig: 'x',
+    baseUrl: 'https://v.example',
+  });
   const contents = (childCount: number, unitCount?: number, kind = 'case') =>
     renderContainerPage(
       container({
@@ -107,9 +112,15 @@ describe("a case or pallet label's page", () => {
     expect(contents(3, 3)).toContain('Case, 3 items inside<');
     expect(contents(2, 20, 'pallet')).toContain('Pallet, 2 items inside, 20 units in all');
     expect(contents(2, 1, 'pallet')).toContain('Pallet, 2 items inside, 1 unit in all');
-    const zh = renderContainerPage(container({ container: { kind: 'pallet', childCount: 2, unitCount: 20, containsRecalled: false } }), context('zh-CN'));
+    const zh = renderContainerPage(
+      container({ container: { kind: 'pallet', childCount: 2, unitCount: 20, containsRecalled: false } }),
+      context('zh-CN'),
+    );
     expect(zh).toContain('内含 2 件，共 20 个单品');
-    const zhSame = renderContainerPage(container({ container: { kind: 'case', childCount: 4, unitCount: 4, containsRecalled: false } }), context('zh-CN'));
+    const zhSame = renderContainerPage(
+      container({ container: { kind: 'case', childCount: 4, unitCount: 4, containsRecalled: false } }),
+      context('zh-CN'),
+    );
     expect(zhSame).toContain('内含 4 件<');
   });
 

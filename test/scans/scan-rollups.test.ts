@@ -66,4 +66,39 @@ describe('scan rollups', () => {
     });
     expect(summary.byUa.mobile_browser).toBe(4);
   });
+
+  it('keep a city placed only by name apart from the same name in a province, and without invented coordinates', () => {
+    const scope = { kind: 'factory', orgId: 'org-1' } as const;
+    const rollup = absorbScans(scope, emptyRollup('2026-11-24'), [
+      scan(1, { place: { city: 'Springfield' } }),
+      scan(2, { place: { city: 'Springfield' } }),
+      scan(3, { place: { country: 'US', province: 'US-IL', city: 'Springfield', lat: 39.8 } }),
+    ]);
+    expect(rollup?.byCity).toEqual({
+      '||Springfield': { city: 'Springfield', count: 2 },
+      // A latitude without a longitude is no map point.
+      'US|US-IL|Springfield': { city: 'Springfield', province: 'US-IL', country: 'US', count: 1 },
+    });
+    // A factory rollup counts GTINs.
+    expect(rollup?.byKey).toEqual({ '09506000134352': 3 });
+  });
+
+  it('sum rollups stored before a user-agent class existed as zero for it, and order ties by name', () => {
+    const scope = { kind: 'product', gtin: '09506000134352' } as const;
+    const place = (city: string) => ({ country: 'CN', province: 'CN-GD', city });
+    const fresh = absorbScans(scope, emptyRollup('2026-11-24'), [
+      scan(1, { place: place('Zhuhai'), subject: { kind: 'unit', gtin: '09506000134352', lot: 'LB', serial: 'S' } }),
+      scan(2, { place: place('Foshan'), subject: { kind: 'unit', gtin: '09506000134352', lot: 'LA', serial: 'S' } }),
+    ]);
+    if (fresh === undefined) throw new Error('nothing absorbed');
+    const old = { ...emptyRollup('2026-11-23'), total: 1, byUa: {} };
+    const summary = summarizeRollups([old, fresh]);
+    expect(summary.byUa.mobile_browser).toBe(2);
+    expect(Object.values(summary.byUa).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(summary.byCity.map((c) => c.city)).toEqual(['Foshan', 'Zhuhai']);
+    expect(summary.byKey).toEqual([
+      { key: 'LA', count: 1 },
+      { key: 'LB', count: 1 },
+    ]);
+  });
 });

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { spotCheckDrawKey } from '#kernel/db/item-keys-audit';
 import { openDraw } from '#shared/spot-checks/services/spot-check-service';
 import { custodyEvent, issueUnits, postEvents } from '../support/custody';
 import { freshGtin } from '../support/fixtures';
@@ -291,5 +294,67 @@ describe('reading a draw', () => {
     } while (cursor !== undefined);
     expect(seen).toEqual(all);
     expect(all.length).toBeGreaterThan(2);
+  });
+});
+
+describe('stored draws rewritten behind the service', () => {
+  const rewrite = (id: string, expression: string, values?: Record<string, unknown>) =>
+    documentClient.send(
+      new UpdateCommand({
+        TableName: mainTableName(),
+        Key: spotCheckDrawKey(id),
+        UpdateExpression: expression,
+        ...(values === undefined ? {} : { ExpressionAttributeValues: values }),
+      }),
+    );
+
+  it('refuses to reveal a draw whose fix time was rewritten to steer the service salt (409), and draws nothing', async () => {
+    const regulator = await freshRegulator();
+    const { secret, commitment } = newSecret();
+    const opened = await open(regulator.token, commitment, { scope: { category: 'safety_helmet' } });
+    expect((await post(service, `${DRAWS}/${opened.body.id}/fix`, regulator.token)).status).toBe(200);
+    // The salt is derived from the fix time: a different stored time is a different salt.
+    await rewrite(opened.body.id, 'SET fixedAt = :at', { ':at': '2026-01-01T00:00:00.000Z' });
+    const revealed = await post(service, `${DRAWS}/${opened.body.id}/reveal`, regulator.token, { secret });
+    expect([revealed.status, revealed.body.error?.code]).toEqual([409, 'DRAW_INPUTS_ALTERED']);
+    const published = await getDraw(service, opened.body.id);
+    expect(published.status).toBe('fixed');
+    expect(published.targets).toBeUndefined();
+  });
+
+  it('lets a fixed draw of the retired /1 algorithm lapse rather than reveal it (409), publishing its inputs', async () => {
+    const regulator = await freshRegulator();
+    const { secret, commitment } = newSecret();
+    const opened = await open(regulator.token, commitment, { kind: 'units', scope: { gtin: helmet, lot: 'H3' } });
+    expect((await post(service, `${DRAWS}/${opened.body.id}/fix`, regulator.token)).status).toBe(200);
+    // A draw fixed before /2: no algorithm named, and a salt fixed in the clear at the fix.
+    await rewrite(opened.body.id, 'SET salt = :salt REMOVE algorithm', { ':salt': 'ab'.repeat(32) });
+    const revealed = await post(service, `${DRAWS}/${opened.body.id}/reveal`, regulator.token, { secret });
+    expect([revealed.status, revealed.body.error?.code]).toEqual([409, 'DRAW_ALGORITHM_RETIRED']);
+    // Its public record carries the /1 inputs, but not a units draw's serials.
+    const published = await getDraw(service, opened.body.id);
+    expect(published.status).toBe('fixed');
+    expect(published.inputs).toMatchObject({ algorithm: 'traceseal-spot-check/1', salt: 'ab'.repeat(32) });
+    expect(published.inputs?.population).toBeUndefined();
+    expect(published.population).toBeUndefined();
+  });
+});
+
+describe('a units draw citing a lab report', () => {
+  it("checks the report against the lab for the lot's product, and refuses one never registered (400)", async () => {
+    const regulator = await freshRegulator();
+    const drawn = await completeDraw(service, regulator.token, {
+      kind: 'units',
+      scope: { gtin: helmet, lot: 'H1' },
+      sampleSize: 1,
+      inspectorCount: 1,
+    });
+    const population = (await get(`${DRAWS}/${drawn.id}/population`, regulator.token)).body;
+    const [target = ''] = (population.targets as string[] | undefined) ?? [];
+    const res = await post(service, `${DRAWS}/${drawn.id}/results`, regulator.token, {
+      results: [{ target, result: 'fail', testReportRef: 'R-7', labReport: { labOrgId: factory.id, number: 'LR-404' } }],
+    });
+    expect([res.status, res.body.error?.code]).toEqual([400, 'LAB_REPORT_NOT_FOUND']);
+    expect((await getDraw(service, drawn.id)).results).toEqual([]);
   });
 });

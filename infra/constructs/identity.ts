@@ -72,7 +72,25 @@ export class Identity extends Construct {
       );
     }
 
-    this.userPool = new UserPool(this, 'UserPool', {
+    this.userPool = this.createUserPool();
+    const { tokenUrl, issuer, bootstrapAdminClient } = this.addScopesDomainAndAdminClient(prefix);
+    this.tokenUrl = tokenUrl;
+    this.issuer = issuer;
+    this.bootstrapAdminClient = bootstrapAdminClient;
+
+    this.preTokenGeneration = this.addPreTokenGeneration(props.table);
+
+    // The bootstrap admin client is linked like any organization's client, as a table
+    // item written at deploy time. (An environment variable on the trigger would be a
+    // dependency cycle: pool -> trigger -> client -> pool.)
+    this.linkBootstrapAdminClient(props.table);
+
+    this.authorizer = this.addAuthorizer(props);
+  }
+
+  /** The pool: app clients only, and strong users should an operator ever create one. */
+  private createUserPool(): UserPool {
+    const pool = new UserPool(this, 'UserPool', {
       // ESSENTIALS is the cheapest plan on which the V3 pre-token-generation trigger runs
       // for client-credentials (machine-to-machine) tokens.
       featurePlan: FeaturePlan.ESSENTIALS,
@@ -95,7 +113,12 @@ export class Identity extends Construct {
       // The app clients are the organizations' credentials.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    pinLogicalId(this.userPool, 'UserPool6BA7E5F2');
+    pinLogicalId(pool, 'UserPool6BA7E5F2');
+    return pool;
+  }
+
+  /** The role scopes, the token domain and the operators' bootstrap admin client. */
+  private addScopesDomainAndAdminClient(prefix: string | undefined) {
     const scopes = Object.fromEntries(
       ROLES.map((role) => [
         role,
@@ -112,9 +135,9 @@ export class Identity extends Construct {
       cognitoDomain: { domainPrefix: prefix ?? Fn.join('-', ['traceseal', Fn.select(2, Fn.split('/', Aws.STACK_ID))]) },
     });
     pinLogicalId(domain, 'UserPoolDomainD0EA232A');
-    this.tokenUrl = `${domain.baseUrl()}/oauth2/token`;
-    this.issuer = `https://${this.userPool.userPoolProviderUrl}`;
-    this.bootstrapAdminClient = this.userPool.addClient('BootstrapAdminClient', {
+    const tokenUrl = `${domain.baseUrl()}/oauth2/token`;
+    const issuer = `https://${this.userPool.userPoolProviderUrl}`;
+    const bootstrapAdminClient = this.userPool.addClient('BootstrapAdminClient', {
       generateSecret: true,
       oAuth: { flows: { clientCredentials: true }, scopes: [OAuthScope.resourceServer(resourceServer, scopes.admin)] },
       accessTokenValidity: Duration.hours(1),
@@ -122,31 +145,34 @@ export class Identity extends Construct {
       preventUserExistenceErrors: true,
     });
     // Its id and secret are the operators' credentials.
-    pinLogicalId(this.bootstrapAdminClient, 'UserPoolBootstrapAdminClient1F8C2FCA');
+    pinLogicalId(bootstrapAdminClient, 'UserPoolBootstrapAdminClient1F8C2FCA');
+    return { tokenUrl, issuer, bootstrapAdminClient };
+  }
 
-    this.preTokenGeneration = new TraceSealFunction(this, 'PreTokenGeneration', {
+  /** Adds the app client's organization to every access token (the V3 pre-token trigger). */
+  private addPreTokenGeneration(table: IdentityProps['table']): TraceSealFunction {
+    const trigger = new TraceSealFunction(this, 'PreTokenGeneration', {
       name: 'pre-token-generation',
       description: "Adds the app client's organization (org_id) to every access token",
       memorySize: 256,
       // Cognito waits at most 5 s for a trigger.
       timeout: Duration.seconds(5),
-      table: props.table,
+      table,
     });
-    pinLogicalId(this.preTokenGeneration.logGroup, 'PreTokenGenerationLogGroup56984400');
-    this.preTokenGeneration.grantTable({ leadingKeys: CLIENT_LINK_KEYS, actions: ['dynamodb:GetItem'] });
+    pinLogicalId(trigger.logGroup, 'PreTokenGenerationLogGroup56984400');
+    trigger.grantTable({ leadingKeys: CLIENT_LINK_KEYS, actions: ['dynamodb:GetItem'] });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
         'No user ever signs in: every caller is a machine-to-machine app client. The Plus plan adds threat protection for user sign-ins only; Essentials already runs the V3 pre-token trigger for client credentials.',
     });
-    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.preTokenGeneration, LambdaVersion.V3_0);
+    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, trigger, LambdaVersion.V3_0);
+    return trigger;
+  }
 
-    // The bootstrap admin client is linked like any organization's client, as a table
-    // item written at deploy time. (An environment variable on the trigger would be a
-    // dependency cycle: pool -> trigger -> client -> pool.)
-    this.linkBootstrapAdminClient(props.table);
-
-    this.authorizer = new TraceSealFunction(this, 'Authorizer', {
+  /** The HTTP API's authorizer: origin-verify header, access token, role scope, registered organization. */
+  private addAuthorizer(props: IdentityProps): TraceSealFunction {
+    const authorizer = new TraceSealFunction(this, 'Authorizer', {
       name: 'authorize',
       description: 'HTTP API Lambda authorizer: origin-verify header, Cognito access token, role scope, org_id',
       memorySize: 512,
@@ -158,9 +184,10 @@ export class Identity extends Construct {
         ORIGIN_VERIFY_SECRET_ID: props.originVerifySecret.secretArn,
       },
     });
-    props.originVerifySecret.grantRead(this.authorizer);
+    props.originVerifySecret.grantRead(authorizer);
     // Whether a token's organization is registered, and in the token's role.
-    this.authorizer.grantTable({ leadingKeys: ORGANIZATION_KEYS, actions: ['dynamodb:GetItem'] });
+    authorizer.grantTable({ leadingKeys: ORGANIZATION_KEYS, actions: ['dynamodb:GetItem'] });
+    return authorizer;
   }
 
   /**

@@ -5,7 +5,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { logicalIdAt, pathInStack, pinLogicalId } from './pin';
@@ -78,6 +78,91 @@ export interface TraceSealFunctionProps {
 export const IP_DATABASE_DIR = 'ip2region';
 const IP_DATABASE_FILES = ['ip2region.db', 'ipv6wry.db'] as const;
 
+/** Checked before anything is built: a wrong value would otherwise fail only at deploy time. */
+const checkProps = (id: string, props: TraceSealFunctionProps, entry: string, memorySize: number, timeout: Duration): void => {
+  const reserved = props.reservedConcurrentExecutions;
+  if (!NAME_PATTERN.test(props.name)) {
+    throw new Error(`TraceSealFunction ${id}: name must be a kebab-case folder name, got "${props.name}"`);
+  }
+  if (!existsSync(entry)) throw new Error(`TraceSealFunction ${id}: no handler at ${entry}`);
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
+    throw new Error(`TraceSealFunction ${id}: memorySize must be an integer from 128 to 10240 MB`);
+  }
+  if (timeout.toMilliseconds() < 1000 || timeout.toSeconds() > 900) {
+    throw new Error(`TraceSealFunction ${id}: timeout must be from 1 to 900 seconds`);
+  }
+  if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1 || reserved > 10_000)) {
+    throw new Error(`TraceSealFunction ${id}: reservedConcurrentExecutions must be an integer from 1 to 10000`);
+  }
+  const reservedNames = Object.keys(props.environment ?? {}).filter(
+    (key) => key.startsWith('AWS_') || key === 'NODE_OPTIONS' || key === 'TABLE_NAME' || key === 'IP2REGION_DATA_DIR',
+  );
+  if (reservedNames.length > 0) {
+    throw new Error(`TraceSealFunction ${id}: reserved environment variables ${reservedNames.join(', ')}`);
+  }
+};
+
+/**
+ * The function's log group and role, made first beside it in `scope` (the function needs
+ * both when it is made). Until this construct extended NodejsFunction, all three were
+ * children of a construct `id` (`{id}/LogGroup`, `{id}/Role`, `{id}/Function`): each keeps
+ * the logical id it had there, so deployed functions are updated in place (a replacement
+ * would hold reserved concurrency twice while both exist, and re-point the rotation
+ * schedule, which then rotates at once) and retained log groups are not orphaned.
+ */
+const logGroupAndRole = (scope: Construct, id: string, props: TraceSealFunctionProps, formerPath: string[]) => {
+  const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+    retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+  });
+  pinLogicalId(logGroup, logicalIdAt([...formerPath, 'LogGroup', 'Resource']));
+  const role = new Role(scope, `${id}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Runs the ${props.name} function of ${Stack.of(scope).stackName}`,
+  });
+  pinLogicalId(role, logicalIdAt([...formerPath, 'Role', 'Resource']));
+  logGroup.grantWrite(role);
+  // The grant made the role's inline policy, which every later grant extends.
+  pinLogicalId(role.node.findChild('DefaultPolicy'), logicalIdAt([...formerPath, 'Role', 'DefaultPolicy', 'Resource']));
+  return { logGroup, role };
+};
+
+const environmentOf = (props: TraceSealFunctionProps): Record<string, string> => ({
+  ...props.environment,
+  ...(props.table === undefined ? {} : { TABLE_NAME: props.table.tableName }),
+  ...(props.ipDatabase === true ? { IP2REGION_DATA_DIR: IP_DATABASE_DIR } : {}),
+  NODE_OPTIONS: '--enable-source-maps',
+});
+
+const bundlingOf = (ipDatabase: boolean): BundlingOptions => ({
+  target: 'es2022',
+  format: OutputFormat.CJS,
+  minify: true,
+  // UTF-8 output: the verify page's Chinese strings take 3 bytes a character instead
+  // of a 6-byte \uXXXX escape each, and every cold start loads fewer bytes.
+  charset: Charset.UTF8,
+  sourceMap: true,
+  // Bundle the AWS SDK too: the version is the one we test with, not whatever the
+  // runtime ships, and esbuild keeps only what each function uses.
+  externalModules: [],
+  forceDockerBundling: false,
+  ...(ipDatabase
+    ? {
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `mkdir -p "${join(outputDir, IP_DATABASE_DIR)}"`,
+            ...IP_DATABASE_FILES.map(
+              (file) =>
+                `cp "${join(inputDir, 'node_modules', 'ip2region', 'data', file)}" "${join(outputDir, IP_DATABASE_DIR, file)}"`,
+            ),
+          ],
+        },
+      }
+    : {}),
+});
+
 /**
  * The one way this app makes a Lambda function: Node.js 24 on arm64 (Graviton: cheaper
  * per ms and no slower for this crypto-heavy Node code), bundled by the local esbuild
@@ -97,47 +182,12 @@ export class TraceSealFunction extends NodejsFunction {
     const memorySize = props.memorySize ?? 512;
     const timeout = props.timeout ?? Duration.seconds(10);
     const reserved = props.reservedConcurrentExecutions;
+    checkProps(id, props, entry, memorySize, timeout);
 
-    if (!NAME_PATTERN.test(props.name)) {
-      throw new Error(`TraceSealFunction ${id}: name must be a kebab-case folder name, got "${props.name}"`);
-    }
-    if (!existsSync(entry)) throw new Error(`TraceSealFunction ${id}: no handler at ${entry}`);
-    if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
-      throw new Error(`TraceSealFunction ${id}: memorySize must be an integer from 128 to 10240 MB`);
-    }
-    if (timeout.toMilliseconds() < 1000 || timeout.toSeconds() > 900) {
-      throw new Error(`TraceSealFunction ${id}: timeout must be from 1 to 900 seconds`);
-    }
-    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1 || reserved > 10_000)) {
-      throw new Error(`TraceSealFunction ${id}: reservedConcurrentExecutions must be an integer from 1 to 10000`);
-    }
-    const reservedNames = Object.keys(props.environment ?? {}).filter(
-      (key) => key.startsWith('AWS_') || key === 'NODE_OPTIONS' || key === 'TABLE_NAME' || key === 'IP2REGION_DATA_DIR',
-    );
-    if (reservedNames.length > 0) {
-      throw new Error(`TraceSealFunction ${id}: reserved environment variables ${reservedNames.join(', ')}`);
-    }
-
-    // The function needs its log group and role when it is made, so they are made first,
-    // beside it in `scope`. Until this construct extended NodejsFunction, all three were
-    // children of a construct `id` (`{id}/LogGroup`, `{id}/Role`, `{id}/Function`): each
-    // keeps the logical id it had there, so deployed functions are updated in place (a
-    // replacement would hold reserved concurrency twice while both exist, and re-point the
-    // rotation schedule, which then rotates at once) and retained log groups are not orphaned.
+    // The function keeps the logical id it had as `{id}/Function`, as its log group and role
+    // keep theirs (logGroupAndRole says why).
     const formerPath = [...pathInStack(scope), id];
-    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    pinLogicalId(logGroup, logicalIdAt([...formerPath, 'LogGroup', 'Resource']));
-    const role = new Role(scope, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${props.name} function of ${Stack.of(scope).stackName}`,
-    });
-    pinLogicalId(role, logicalIdAt([...formerPath, 'Role', 'Resource']));
-    logGroup.grantWrite(role);
-    // The grant made the role's inline policy, which every later grant extends.
-    pinLogicalId(role.node.findChild('DefaultPolicy'), logicalIdAt([...formerPath, 'Role', 'DefaultPolicy', 'Resource']));
+    const { logGroup, role } = logGroupAndRole(scope, id, props, formerPath);
 
     super(scope, id, {
       entry,
@@ -152,40 +202,8 @@ export class TraceSealFunction extends NodejsFunction {
       reservedConcurrentExecutions: reserved,
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      environment: {
-        ...props.environment,
-        ...(props.table === undefined ? {} : { TABLE_NAME: props.table.tableName }),
-        ...(props.ipDatabase === true ? { IP2REGION_DATA_DIR: IP_DATABASE_DIR } : {}),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        target: 'es2022',
-        format: OutputFormat.CJS,
-        minify: true,
-        // UTF-8 output: the verify page's Chinese strings take 3 bytes a character instead
-        // of a 6-byte \uXXXX escape each, and every cold start loads fewer bytes.
-        charset: Charset.UTF8,
-        sourceMap: true,
-        // Bundle the AWS SDK too: the version is the one we test with, not whatever the
-        // runtime ships, and esbuild keeps only what each function uses.
-        externalModules: [],
-        forceDockerBundling: false,
-        ...(props.ipDatabase === true
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [
-                  `mkdir -p "${join(outputDir, IP_DATABASE_DIR)}"`,
-                  ...IP_DATABASE_FILES.map(
-                    (file) =>
-                      `cp "${join(inputDir, 'node_modules', 'ip2region', 'data', file)}" "${join(outputDir, IP_DATABASE_DIR, file)}"`,
-                  ),
-                ],
-              },
-            }
-          : {}),
-      },
+      environment: environmentOf(props),
+      bundling: bundlingOf(props.ipDatabase === true),
     });
     pinLogicalId(this, logicalIdAt([...formerPath, 'Function', 'Resource']));
     this.table = props.table;

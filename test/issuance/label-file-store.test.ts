@@ -137,6 +137,14 @@ describe('label files in a local directory', () => {
     expect(localLabelFilePath('org/b1/labels.csv')).toBe(join(dir, 'org/b1/labels.csv'));
   });
 
+  it('waits for the disk on chunks larger than the stream buffers, losing no byte', async () => {
+    process.env.LABEL_FILE_DIR = dir;
+    const big = Buffer.alloc(3 * MIB, 7);
+    const written = await writeLabelFile('org/b2/labels.pdf', chunks(big, big), 'application/pdf');
+    expect(written).toEqual({ bytes: 6 * MIB, sha256: sha256(big, big) });
+    expect((await readFile(join(dir, 'org/b2/labels.pdf'))).equals(Buffer.concat([big, big]))).toBe(true);
+  });
+
   it('refuses a key that climbs out of the directory, writing nothing', async () => {
     process.env.LABEL_FILE_DIR = join(dir, 'labels');
     await expect(writeLabelFile('../escaped.csv', chunks('x'), 'text/csv')).rejects.toMatchObject({

@@ -5,7 +5,6 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contentDisposition } from '#kernel/http/header-values';
-import { localLinkSignature } from '#shared/issuance/store/label-file-store';
 import {
   localPhotoLinkSignature,
   localReportPhoto,
@@ -13,6 +12,7 @@ import {
   reportPhotoKey,
   reportPhotoLink,
 } from '#shared/counterfeit-reports/store/report-photo-store';
+import { localLinkSignature } from '#shared/issuance/store/label-file-store';
 
 /**
  * The photo store apart from the report route: in AWS (S3 mocked) what is put and how a

@@ -25,7 +25,7 @@ const freshRegion = (): string => `CN-${randomUUID().replace(/-/g, '').slice(0, 
 
 const reportIn = (region: string, overrides: Partial<Report> = {}): Report => ({
   reference: newReportReference(new Date('2026-11-20T00:00:00.000Z')),
-  status: 'new',
+  status: 'received',
   createdAt: '2026-11-20T08:00:00.000Z',
   region,
   place: 'Market stall',
@@ -59,7 +59,7 @@ describe('storing a report', () => {
 describe('listing reports', () => {
   const region = freshRegion();
   const reports = [1, 2, 3, 4].map((day) =>
-    reportIn(region, { createdAt: `2026-11-0${day}T08:00:00.000Z`, status: day === 2 ? 'investigating' : 'new' }),
+    reportIn(region, { createdAt: `2026-11-0${day}T08:00:00.000Z`, status: day === 2 ? 'under_review' : 'received' }),
   );
   beforeAll(async () => {
     for (const report of reports) await putReport(report);
@@ -69,7 +69,7 @@ describe('listing reports', () => {
 
   it('lists newest first, by status and by day range', async () => {
     expect(refs(await listReports({ kind: 'region', province: region }))).toEqual([d, c, b, a]);
-    expect(refs(await listReports({ kind: 'region', province: region }, { status: 'investigating' }))).toEqual([b]);
+    expect(refs(await listReports({ kind: 'region', province: region }, { status: 'under_review' }))).toEqual([b]);
     expect(refs(await listReports({ kind: 'region', province: region }, { from: '2026-11-02', to: '2026-11-03' }))).toEqual([
       c,
       b,
@@ -85,7 +85,7 @@ describe('listing reports', () => {
       InvalidCursorError,
     );
     await expect(
-      listReports(audience, { limit: 3, reader: 'regulator-a', status: 'new', cursor: first.cursor }),
+      listReports(audience, { limit: 3, reader: 'regulator-a', status: 'received', cursor: first.cursor }),
     ).rejects.toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -52,7 +52,11 @@ describe('filing', () => {
     if (record === undefined) throw new Error('not filed');
     expect(await changeInboxStatus(record, change('new', 'investigating'))).toBe('written');
     expect(await fileInboxEntry({ ...entry, title: 'changed' }, NOW)).toBe('duplicate');
-    expect(await getInboxEntry(entry.kind, entry.id)).toMatchObject({ status: 'investigating', title: 'Copied code', version: 1 });
+    expect(await getInboxEntry(entry.kind, entry.id)).toMatchObject({
+      status: 'investigating',
+      title: 'Copied code',
+      version: 1,
+    });
   });
 });
 
@@ -151,7 +155,12 @@ describe('listing an area', () => {
 
   it('pages with a cursor good for the same reader and query only', async () => {
     const first = await listInbox(province, { limit: 3, reader: 'regulator-a' });
-    expect(ids(first)).toEqual(filed.slice(1).reverse().map((e) => e.id));
+    expect(ids(first)).toEqual(
+      filed
+        .slice(1)
+        .reverse()
+        .map((e) => e.id),
+    );
     const second = await listInbox(province, { limit: 3, reader: 'regulator-a', cursor: first.cursor });
     expect(ids(second)).toEqual([filed[0]?.id]);
     await expect(listInbox(province, { limit: 3, reader: 'regulator-b', cursor: first.cursor })).rejects.toBeInstanceOf(

@@ -7,11 +7,7 @@ import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import type { Batch } from '#shared/issuance/domain/issuance';
 import { MAX_FAILED_RUNS, processIssuanceJob } from '#shared/issuance/services/issuance-job-worker';
 import { createBatch, listWrittenChunkIndexes } from '#shared/issuance/store/batch-repository';
-import {
-  acquireIssuanceLease,
-  getIssuanceJob,
-  newIssuanceJobItem,
-} from '#shared/issuance/store/issuance-job-repository';
+import { acquireIssuanceLease, getIssuanceJob, newIssuanceJobItem } from '#shared/issuance/store/issuance-job-repository';
 import { ensureTable } from '../../scripts/local/tables';
 import { freshGtin } from '../support/fixtures';
 

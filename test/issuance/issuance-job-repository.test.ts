@@ -189,7 +189,11 @@ describe('settling a slot', () => {
           {
             Put: {
               TableName: mainTableName(),
-              Item: { ...newIssuanceJobItem(batchId, orgId, 3, {}, now - 3_600_000), leaseOwner: 'run-a', leaseUntil: now + 600_000 },
+              Item: {
+                ...newIssuanceJobItem(batchId, orgId, 3, {}, now - 3_600_000),
+                leaseOwner: 'run-a',
+                leaseUntil: now + 600_000,
+              },
             },
           },
         ],

@@ -12,12 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contentDisposition } from '#kernel/http/header-values';
-import {
-  labelFileLink,
-  localLabelFilePath,
-  localLinkSignature,
-  writeLabelFile,
-} from '#shared/issuance/store/label-file-store';
+import { labelFileLink, localLabelFilePath, localLinkSignature, writeLabelFile } from '#shared/issuance/store/label-file-store';
 
 /**
  * The label file store apart from the jobs that use it: in AWS (S3 mocked) how a stream

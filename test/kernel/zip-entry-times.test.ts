@@ -23,7 +23,8 @@ const entryTimes = async (modified?: Date): Promise<number[][]> => {
   for await (const chunk of zipFiles(files(), modified === undefined ? {} : { modified })) chunks.push(Buffer.from(chunk));
   const path = join(work, `${modified?.getTime() ?? 'fixed'}.zip`);
   writeFileSync(path, Buffer.concat(chunks));
-  const script = 'import zipfile, sys, json\nprint(json.dumps([list(i.date_time) for i in zipfile.ZipFile(sys.argv[1]).infolist()]))';
+  const script =
+    'import zipfile, sys, json\nprint(json.dumps([list(i.date_time) for i in zipfile.ZipFile(sys.argv[1]).infolist()]))';
   return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' })) as number[][];
 };
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueUnits } from '../support/custody';
-import { factoryWithProduct } from '../support/fixtures';
+import { issueContainer, issueUnits } from '../support/custody';
+import { factoryWithProduct, freshGtin } from '../support/fixtures';
 import { fileReport } from '../support/inbox';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { reporterIn } from '../support/reporter-addresses';
@@ -120,6 +120,27 @@ describe('POST /v1/reports', () => {
     expect((await listReports(service, gdRegulator.token)).map((r) => r.reference)).not.toContain(reference);
   });
 
+  it('keeps a case code as a container, linked to no factory', async () => {
+    const caseCode = await issueContainer(service, factory.token, 'case');
+    const reference = await fileReport(service, reporterIn('CN-GD'), { code: caseCode });
+    const filed = (await listReports(service, gdRegulator.token)).find((r) => r.reference === reference);
+    expect(filed?.code).toMatchObject({ kind: 'container', uri: caseCode });
+    expect(filed?.factoryOrgId).toBeUndefined();
+    expect((await listReports(service, factory.token)).map((r) => r.reference)).not.toContain(reference);
+  });
+
+  it('links a code whose GTIN no factory registered here to no factory, filing it where the reporter stands', async () => {
+    const gtin = freshGtin();
+    const forged = genuineCode.replace(/\/01\/\d{14}\//, `/01/${gtin}/`);
+    const reference = await fileReport(service, freshViewer(), { code: forged });
+    const unlocated = (await listReports(service, zjRegulator.token, '?unlocated=true')).find((r) => r.reference === reference);
+    expect(unlocated?.code).toMatchObject({ kind: 'unit', gtin });
+    expect(unlocated?.factoryOrgId).toBeUndefined();
+    for (const token of [factory.token, otherFactory.token]) {
+      expect((await listReports(service, token)).map((r) => r.reference)).not.toContain(reference);
+    }
+  });
+
   it("without viewer location, a linked report goes to the factory's province", async () => {
     const res = await postJson(service, reportFields({ code: genuineCode }), freshViewer());
     const { reference } = (await res.json()) as { reference: string };
@@ -184,6 +205,16 @@ describe('GET /v1/reports', () => {
     expect((await listReports(service, factory.token, `?from=${today}&to=${today}&status=received`)).length).toBeGreaterThan(0);
     expect(await listReports(service, factory.token, '?to=2020-01-01')).toEqual([]);
     expect(await listReports(service, factory.token, '?status=closed')).toEqual([]);
+  });
+});
+
+describe('GET /v1/reports, refused queries', () => {
+  it('refuses a date range that ends before it starts, for factories and regulators alike', async () => {
+    for (const token of [factory.token, gdRegulator.token]) {
+      const res = await service.call('GET', '/v1/reports?from=2026-11-02&to=2026-11-01', { token });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_DATE_RANGE');
+    }
   });
 });
 

@@ -112,3 +112,103 @@ describe('two reports clause by clause', () => {
     expect(kn95[0]).toMatchObject({ trend: 'worse', delta: -0.8, tolerance: 0.5 });
   });
 });
+
+describe('an attached copy against the lab registration, the rarer differences', () => {
+  it('names a copy under another lab, another standard, with a clause the lab never signed or in another unit', () => {
+    const altered: AttachedClaims = {
+      ...attached,
+      labOrgId: 'lab-2',
+      standard: 'GB 2626-2019',
+      clauses: [
+        { ...clauses[0], unit: 'kN' } as (typeof clauses)[number],
+        clauses[1],
+        clauses[2],
+        { clause: 'side_stiffness', result: 'pass', value: 30 },
+      ] as AttachedClaims['clauses'],
+    };
+    expect(compareWithRegistration(altered, side())).toEqual([
+      { kind: 'not_accredited_for_standard', standard: 'GB 2626-2019' },
+      { kind: 'lab_mismatch', attached: 'lab-2', registered: 'lab-1' },
+      { kind: 'standard_mismatch', attached: 'GB 2626-2019', registered: 'GB 2811-2019' },
+      { kind: 'clause_altered', clause: 'impact_absorption', attached: altered.clauses[0], registered: clauses[0] },
+      { kind: 'clause_added', clause: 'side_stiffness', attached: altered.clauses[3] },
+    ]);
+  });
+
+  it('names the product a lab registered by description only, since no GTIN can match it', () => {
+    const byDescription = { ...registered, product: { description: 'Helmet model H-1' } };
+    expect(compareWithRegistration(attached, { accreditation, registration: { claims: byDescription } })).toEqual([
+      { kind: 'other_product', registered: 'Helmet model H-1' },
+    ]);
+  });
+
+  it('holds an organization that is no accredited lab accredited for nothing, with no validity to expire', () => {
+    expect(compareWithRegistration(attached, { accreditation: undefined, registration: { claims: registered } })).toEqual([
+      { kind: 'not_accredited_for_standard', standard: 'GB 2811-2019' },
+    ]);
+  });
+
+  it('counts an accreditation valid on its first and last days', () => {
+    const window = { ...accreditation, validFrom: '2026-03-15', validUntil: '2026-03-15' };
+    expect(compareWithRegistration(attached, { accreditation: window, registration: { claims: registered } })).toEqual([]);
+  });
+});
+
+describe('two reports clause by clause, the other trends', () => {
+  it('a fail turning into a pass is better; a clause only in a is named; pass/fail clauses that agree are the same', () => {
+    const comparison = compareReports(
+      'GB 2811-2019',
+      [
+        { clause: 'impact_absorption', result: 'fail', value: 5000 },
+        { clause: 'penetration_resistance', result: 'pass' },
+        { clause: 'chin_strap_strength', result: 'pass' },
+      ],
+      [
+        { clause: 'impact_absorption', result: 'pass', value: 3900 },
+        { clause: 'penetration_resistance', result: 'pass' },
+      ],
+    );
+    expect(comparison).toEqual([
+      {
+        clause: 'impact_absorption',
+        trend: 'better',
+        a: { clause: 'impact_absorption', result: 'fail', value: 5000 },
+        b: { clause: 'impact_absorption', result: 'pass', value: 3900 },
+      },
+      {
+        clause: 'penetration_resistance',
+        trend: 'same',
+        a: { clause: 'penetration_resistance', result: 'pass' },
+        b: { clause: 'penetration_resistance', result: 'pass' },
+      },
+      { clause: 'chin_strap_strength', trend: 'only_in_a', a: { clause: 'chin_strap_strength', result: 'pass' } },
+    ]);
+  });
+
+  it('does not compare a clause the standard does not know, nor a measured clause without both values', () => {
+    const trends = compareReports(
+      'GB 2811-2019',
+      [
+        { clause: 'made_up_clause', result: 'pass', value: 1 },
+        { clause: 'side_stiffness', result: 'pass' },
+      ],
+      [
+        { clause: 'made_up_clause', result: 'pass', value: 9 },
+        { clause: 'side_stiffness', result: 'pass', value: 30 },
+      ],
+    ).map((c) => [c.clause, c.trend, c.delta]);
+    expect(trends).toEqual([
+      ['made_up_clause', 'not_comparable', undefined],
+      ['side_stiffness', 'not_comparable', undefined],
+    ]);
+  });
+
+  it('for a clause where higher is better, a rise beyond the tolerance is better', () => {
+    const [kn95] = compareReports(
+      'GB 2626-2019',
+      [{ clause: 'filtration_efficiency_KN95', result: 'pass', value: 96 }],
+      [{ clause: 'filtration_efficiency_KN95', result: 'pass', value: 97.1 }],
+    );
+    expect(kn95).toMatchObject({ trend: 'better', delta: 1.1, tolerance: 0.5 });
+  });
+});

@@ -86,6 +86,23 @@ const validateThrottle = (name: string, throttle: Throttle): void => {
   if (throttle.burstLimit < throttle.rateLimit) throw new Error(`${name}: burstLimit must be at least rateLimit`);
 };
 
+/** One JSON line per request: who called what, when, how it ended and how long it took. */
+const ACCESS_LOG_FIELDS = JSON.stringify({
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integration.latency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  clientId: '$context.authorizer.clientId',
+  orgId: '$context.authorizer.orgId',
+});
+
 /**
  * The HTTP API: one route per route key of the route table (HEAD too where a route allows
  * it, `addRoutes`), every one behind the Lambda authorizer (public routes check only the
@@ -152,23 +169,7 @@ export class TraceSealHttpApi extends Construct {
       throttle: defaultThrottle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTime',
-            sourceIp: '$context.identity.sourceIp',
-            userAgent: '$context.identity.userAgent',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            responseLatency: '$context.responseLatency',
-            integrationLatency: '$context.integration.latency',
-            integrationError: '$context.integrationErrorMessage',
-            authorizerError: '$context.authorizer.error',
-            clientId: '$context.authorizer.clientId',
-            orgId: '$context.authorizer.orgId',
-          }),
-        ),
+        format: AccessLogFormat.custom(ACCESS_LOG_FIELDS),
       },
     });
   }

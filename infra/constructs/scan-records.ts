@@ -89,7 +89,12 @@ export class ScanRecords extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: "This queue is itself the dead-letter destination (the Kinesis event source mapping's on-failure target).",
     });
-    this.aggregator = new TraceSealFunction(this, 'Aggregator', {
+    this.aggregator = this.addAggregator(props);
+  }
+
+  /** The one consumer of the stream: batches of scans into rollups and unit scan state; failures to the DLQ. */
+  private addAggregator(props: ScanRecordsProps): TraceSealFunction {
+    const aggregator = new TraceSealFunction(this, 'Aggregator', {
       name: 'aggregate-scans',
       description: 'TraceSeal scan records: CloudFront real-time logs into scan rollups and per-unit scan state',
       memorySize: 512,
@@ -98,12 +103,12 @@ export class ScanRecords extends Construct {
       // The place of each scan: the viewer's address (c-ip) looked up in memory, then dropped.
       ipDatabase: true,
     });
-    this.aggregator.grantTable({
+    aggregator.grantTable({
       leadingKeys: SCAN_AGGREGATOR_KEYS,
       actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     });
-    this.aggregator.grantTable({ leadingKeys: SCAN_AGGREGATOR_READ_KEYS, actions: ['dynamodb:Query'] });
-    this.aggregator.addEventSource(
+    aggregator.grantTable({ leadingKeys: SCAN_AGGREGATOR_READ_KEYS, actions: ['dynamodb:Query'] });
+    aggregator.addEventSource(
       new KinesisEventSource(this.stream, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: props.batchSize ?? 500,
@@ -115,5 +120,6 @@ export class ScanRecords extends Construct {
         onFailure: new SqsDlq(this.deadLetterQueue),
       }),
     );
+    return aggregator;
   }
 }

@@ -34,7 +34,6 @@ export class SigningKey extends Construct {
     const interval = props.rotationInterval ?? Duration.days(90);
     if (interval.toDays() < 1 || interval.toDays() > 365)
       throw new Error(`SigningKey ${id}: rotationInterval must be 1 to 365 days`);
-    const stack = Stack.of(this);
 
     this.encryptionKey = new Key(this, 'EncryptionKey', {
       description: 'Encrypts the TraceSeal ES256 signing key secret',
@@ -56,20 +55,27 @@ export class SigningKey extends Construct {
     });
     pinLogicalId(this.secret, 'SigningKeySecret8F233DFC');
 
-    this.rotation = new TraceSealFunction(this, 'Rotation', {
+    this.rotation = this.addRotation(props, interval);
+  }
+
+  /**
+   * The rotation function and its schedule, wired by hand rather than with
+   * addRotationSchedule, which would also grant secretsmanager:GetRandomPassword on * (we
+   * generate EC keys, not passwords) and let Secrets Manager of any account invoke it.
+   */
+  private addRotation(props: SigningKeyProps, interval: Duration): TraceSealFunction {
+    const stack = Stack.of(this);
+    const rotation = new TraceSealFunction(this, 'Rotation', {
       name: 'rotate-signing-key',
       description: 'Secrets Manager rotation of the ES256 signing key; publishes each public key first',
       memorySize: 256,
       timeout: Duration.seconds(30),
       table: props.table,
     });
-    pinLogicalId(this.rotation.logGroup, 'RotateSigningKeyLogGroupDAD89F29');
+    pinLogicalId(rotation.logGroup, 'RotateSigningKeyLogGroupDAD89F29');
     // Query to keep kids unique, PutItem to publish the public key; only the key items.
-    this.rotation.grantTable({ leadingKeys: SIGNING_KEY_ITEMS, actions: ['dynamodb:Query', 'dynamodb:PutItem'] });
-    // Wired by hand rather than with addRotationSchedule, which would also grant
-    // secretsmanager:GetRandomPassword on * (we generate EC keys, not passwords) and let
-    // Secrets Manager of any account invoke the function.
-    this.rotation.addToRolePolicy(
+    rotation.grantTable({ leadingKeys: SIGNING_KEY_ITEMS, actions: ['dynamodb:Query', 'dynamodb:PutItem'] });
+    rotation.addToRolePolicy(
       new PolicyStatement({
         actions: [
           'secretsmanager:DescribeSecret',
@@ -80,7 +86,7 @@ export class SigningKey extends Construct {
         resources: [this.secret.secretArn],
       }),
     );
-    this.rotation.addToRolePolicy(
+    rotation.addToRolePolicy(
       new PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [this.encryptionKey.keyArn],
@@ -89,13 +95,13 @@ export class SigningKey extends Construct {
     );
     const invokeForRotation = new CfnPermission(this, 'InvokedBySecretsManager', {
       action: 'lambda:InvokeFunction',
-      functionName: this.rotation.functionArn,
+      functionName: rotation.functionArn,
       principal: 'secretsmanager.amazonaws.com',
       sourceAccount: stack.account,
     });
     const schedule = new CfnRotationSchedule(this, 'Schedule', {
       secretId: this.secret.secretArn,
-      rotationLambdaArn: this.rotation.functionArn,
+      rotationLambdaArn: rotation.functionArn,
       rotationRules: { scheduleExpression: `rate(${interval.toDays()} days)` },
       // Rotates once right after it is created, so the first key exists when the deploy ends.
       rotateImmediatelyOnUpdate: true,
@@ -105,6 +111,7 @@ export class SigningKey extends Construct {
     // A replaced schedule would rotate again at once (rotateImmediatelyOnUpdate).
     invokeForRotation.overrideLogicalId('RotateSigningKeyInvokedBySecretsManager');
     schedule.overrideLogicalId('SigningKeyRotation');
+    return rotation;
   }
 
   /** GetSecretValue/DescribeSecret on the key secret, kms:Decrypt through Secrets Manager only; and where to find it. */

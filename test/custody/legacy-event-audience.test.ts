@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
 import { eventFacetRowKey, eventKey } from '#kernel/db/item-keys';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { logger } from '#kernel/logger';
-import { migrateItem } from '#shared/custody/services/event-index-migration';
+import { migrateEventIndexes, migrateItem } from '#shared/custody/services/event-index-migration';
 import { audienceOfStoredEvent, indexCommittedEvent } from '#shared/custody/services/events/event-audience';
 import type { UnindexedEventItem } from '#shared/custody/store/event-index-repository';
 import { ensureTable } from '../../scripts/local/tables';
@@ -107,5 +110,38 @@ describe('indexCommittedEvent', () => {
     vi.spyOn(documentClient, 'send').mockRejectedValue(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
     await indexCommittedEvent({ eventId: 'e2', recordTime: '2026-02-03T04:05:06.000Z', source: 'event', audience });
     expect(warn).toHaveBeenLastCalledWith('event index rows left pending for repair', { eventId: 'e2', error: 'ThrottlingException' });
+  });
+});
+
+describe('migrateEventIndexes', () => {
+  it('refuses a checkpoint it cannot read, rather than start over', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migration-'));
+    try {
+      await expect(migrateEventIndexes({ checkpointFile: dir })).rejects.toMatchObject({ code: 'EISDIR' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a legacy item with its default segments and page size, then removes its checkpoint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migration-'));
+    try {
+      const eventId = randomUUID();
+      const epcis = { recordTime: '2026-02-09T10:00:00.000Z', bizStep: 'inspecting', 'traceseal:reporter': 'urn:traceseal:org:org-lab' };
+      await documentClient.send(
+        new PutCommand({ TableName: mainTableName(), Item: { ...eventKey(eventId), eventId, epcis: JSON.stringify(epcis), actorOrgId: 'org-lab' } }),
+      );
+      const checkpointFile = join(dir, 'checkpoint.json');
+      const outcome = await migrateEventIndexes({ checkpointFile });
+      expect(outcome.migrated).toBeGreaterThanOrEqual(1);
+      expect((await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId) }))).Item).toMatchObject({
+        recordTime: '2026-02-09T10:00:00.000Z',
+        parties: ['org-lab'],
+        epcisBizStep: 'inspecting',
+      });
+      await expect(access(checkpointFile)).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -58,21 +58,29 @@ describe('an export written to S3', () => {
     s3.on(CreateMultipartUploadCommand, { Key: keyOf('proofs') }).resolves({ UploadId: 'up-proofs' });
     s3.on(UploadPartCommand).callsFake((input: { PartNumber: number }) => ({ ETag: `"etag-${input.PartNumber}"` }));
     s3.on(CompleteMultipartUploadCommand).resolves({});
-    s3.on(GetObjectCommand, { Key: keyOf('file') }).callsFake(() => ({ Body: Readable.from([Buffer.from('a\n'), Buffer.from('b\n')]) }));
+    s3.on(GetObjectCommand, { Key: keyOf('file') }).callsFake(() => ({
+      Body: Readable.from([Buffer.from('a\n'), Buffer.from('b\n')]),
+    }));
     s3.on(GetObjectCommand, { Key: keyOf('proofs') }).callsFake(() => ({ Body: Readable.from([Buffer.from('p\n')]) }));
 
     const { writer, checkpoint } = await openExportWriter(jobId, 'ndjson', fresh());
     expect(checkpoint.file.upload).toEqual({ id: 'up-file', etags: [] });
     expect(checkpoint.proofs.upload).toEqual({ id: 'up-proofs', etags: [] });
-    expect(s3.commandCalls(CreateMultipartUploadCommand).map((c) => c.args[0].input.ContentType).sort()).toEqual([
-      'application/x-ndjson',
-      'application/x-ndjson',
-    ]);
+    expect(
+      s3
+        .commandCalls(CreateMultipartUploadCommand)
+        .map((c) => c.args[0].input.ContentType)
+        .sort(),
+    ).toEqual(['application/x-ndjson', 'application/x-ndjson']);
     const one = await writer.writePart('file', checkpoint.file, [Buffer.from('a\n')]);
     const two = await writer.writePart('file', one, [Buffer.from('b'), Buffer.from('\n')]);
     expect(two).toMatchObject({ parts: 2, bytes: 4, upload: { id: 'up-file', etags: ['"etag-1"', '"etag-2"'] } });
     const proofs = await writer.writePart('proofs', checkpoint.proofs, [Buffer.from('p\n')]);
-    expect(s3.commandCalls(UploadPartCommand).map((c) => [c.args[0].input.UploadId, c.args[0].input.PartNumber, c.args[0].input.ContentLength])).toEqual([
+    expect(
+      s3
+        .commandCalls(UploadPartCommand)
+        .map((c) => [c.args[0].input.UploadId, c.args[0].input.PartNumber, c.args[0].input.ContentLength]),
+    ).toEqual([
       ['up-file', 1, 2],
       ['up-file', 2, 2],
       ['up-proofs', 1, 2],
@@ -106,13 +114,22 @@ describe('an export written to S3', () => {
 
   it('takes an upload a dead run completed as done, and fails on any other completion error', async () => {
     const upload = { id: 'up', etags: ['"e"'] };
-    const started: ExportCheckpoint = { ...fresh(), file: { ...fresh().file, parts: 1, upload }, proofs: { ...fresh().proofs, parts: 1, upload } };
+    const started: ExportCheckpoint = {
+      ...fresh(),
+      file: { ...fresh().file, parts: 1, upload },
+      proofs: { ...fresh().proofs, parts: 1, upload },
+    };
     s3.on(CompleteMultipartUploadCommand).rejects(named('NoSuchUpload'));
     s3.on(HeadObjectCommand).resolves({});
     s3.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([Buffer.from('x')]) }));
     const { writer } = await openExportWriter(jobId, 'ndjson', started);
     expect(await writer.finish(started)).toEqual({ sha256: sha256('x'), proofsSha256: sha256('x') });
-    expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input.Key).sort()).toEqual([keyOf('file'), keyOf('proofs')].sort());
+    expect(
+      s3
+        .commandCalls(HeadObjectCommand)
+        .map((c) => c.args[0].input.Key)
+        .sort(),
+    ).toEqual([keyOf('file'), keyOf('proofs')].sort());
 
     s3.on(CompleteMultipartUploadCommand).rejects(named('AccessDenied'));
     await expect(writer.finish(started)).rejects.toThrow('AccessDenied');
@@ -164,7 +181,9 @@ describe('export files without a bucket', () => {
 
   it('never makes a name or path from anything but a job UUID', () => {
     vi.stubEnv('EXPORT_DIR', dir);
-    expect(() => exportFileName('../../etc/passwd', 'csv', 'file')).toThrow(expect.objectContaining({ code: 'EXPORT_ID_INVALID' }));
+    expect(() => exportFileName('../../etc/passwd', 'csv', 'file')).toThrow(
+      expect.objectContaining({ code: 'EXPORT_ID_INVALID' }),
+    );
     expect(localExportPath('../x', 'csv', 'file')).toBeUndefined();
     expect(localExportPath(jobId, 'csv', 'proofs')).toBe(join(dir, `traceseal-export-${jobId}.csv.proofs.ndjson`));
   });

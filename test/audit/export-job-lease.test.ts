@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import { JobSlotsFullError, slotHolders } from '#kernel/jobs/job-slot-repository';
 import {
   claimExportJob,
   completeExportJob,
@@ -13,8 +15,6 @@ import {
   saveExportCheckpoint,
   settleExportSlot,
 } from '#shared/audit/store/export-job-repository';
-import { MAIN_TABLE } from '#kernel/db/table-definitions';
-import { JobSlotsFullError, slotHolders } from '#kernel/jobs/job-slot-repository';
 import { ensureTable } from '../../scripts/local/tables';
 
 /**

@@ -38,7 +38,11 @@ describe('planExport', () => {
   });
 
   it('makes an empty range of bounds that cross, rather than one running backwards', () => {
-    const plan = planExport({ GE_recordTime: '2026-05-01T00:00:00.000Z', LT_recordTime: '2026-04-01T00:00:00.000Z' }, everything, until);
+    const plan = planExport(
+      { GE_recordTime: '2026-05-01T00:00:00.000Z', LT_recordTime: '2026-04-01T00:00:00.000Z' },
+      everything,
+      until,
+    );
     expect(plan.range).toEqual({ from: '2026-05-01T00:00:00.000Z', to: '2026-05-01T00:00:00.000Z' });
   });
 

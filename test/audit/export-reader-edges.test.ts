@@ -17,7 +17,8 @@ async function* pieces(...parts: string[]): AsyncGenerator<string> {
   for (const part of parts) yield part;
 }
 
-const OPENING = '{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","epcisBody":{"eventList":[';
+const OPENING =
+  '{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","epcisBody":{"eventList":[';
 const masterLine = (value: Record<string, unknown>) => JSON.stringify({ type: 'EPCISDocument', ...value });
 const names = [{ type: 'urn:epcglobal:epcis:vtype:Location', vocabularyElementList: [] }];
 
@@ -48,15 +49,33 @@ describe('NDJSON records', () => {
   });
 
   it.each([
-    ['an extra top-level member', { epcisHeader: { epcisMasterData: { vocabularyList: [] } }, epcisBody: { eventList: [] }, x: 1 }],
+    [
+      'an extra top-level member',
+      { epcisHeader: { epcisMasterData: { vocabularyList: [] } }, epcisBody: { eventList: [] }, x: 1 },
+    ],
     ['a body that is no object', { epcisHeader: { epcisMasterData: { vocabularyList: [] } }, epcisBody: [] }],
-    ['a body with more than its event list', { epcisHeader: { epcisMasterData: { vocabularyList: [] } }, epcisBody: { eventList: [], x: 1 } }],
-    ['an event list that is no array', { epcisHeader: { epcisMasterData: { vocabularyList: [] } }, epcisBody: { eventList: {} } }],
+    [
+      'a body with more than its event list',
+      { epcisHeader: { epcisMasterData: { vocabularyList: [] } }, epcisBody: { eventList: [], x: 1 } },
+    ],
+    [
+      'an event list that is no array',
+      { epcisHeader: { epcisMasterData: { vocabularyList: [] } }, epcisBody: { eventList: {} } },
+    ],
     ['no header', { epcisBody: { eventList: [] } }],
-    ['a header with more than master data', { epcisHeader: { epcisMasterData: { vocabularyList: [] }, x: 1 }, epcisBody: { eventList: [] } }],
+    [
+      'a header with more than master data',
+      { epcisHeader: { epcisMasterData: { vocabularyList: [] }, x: 1 }, epcisBody: { eventList: [] } },
+    ],
     ['master data that is no object', { epcisHeader: { epcisMasterData: 'names' }, epcisBody: { eventList: [] } }],
-    ['master data with more than its list', { epcisHeader: { epcisMasterData: { vocabularyList: [], x: 1 } }, epcisBody: { eventList: [] } }],
-    ['a vocabulary list that is no array', { epcisHeader: { epcisMasterData: { vocabularyList: {} } }, epcisBody: { eventList: [] } }],
+    [
+      'master data with more than its list',
+      { epcisHeader: { epcisMasterData: { vocabularyList: [], x: 1 } }, epcisBody: { eventList: [] } },
+    ],
+    [
+      'a vocabulary list that is no array',
+      { epcisHeader: { epcisMasterData: { vocabularyList: {} } }, epcisBody: { eventList: [] } },
+    ],
   ])('refuses a document line with %s', async (_, value) => {
     await expect(read(`{"a":1}\n${masterLine(value)}\n`)).rejects.toThrow(ExportFormatError);
   });
@@ -106,16 +125,14 @@ describe('CSV records', () => {
     const epcis = '{"type":"ObjectEvent","note":"a, \\"b\\"\\nc"}';
     expect(await collect(readExportRecords('csv', pieces(`${header}\r\n${row(epcis)}\r\n`)))).toEqual([epcis]);
     const before = CSV_COLUMNS_BEFORE_NAMES.join(',');
-    expect(
-      await collect(readExportRecords('csv', pieces(`${before}\r\n${row(epcis, CSV_COLUMNS_BEFORE_NAMES)}\r\n`))),
-    ).toEqual([epcis]);
+    expect(await collect(readExportRecords('csv', pieces(`${before}\r\n${row(epcis, CSV_COLUMNS_BEFORE_NAMES)}\r\n`)))).toEqual([
+      epcis,
+    ]);
   });
 
   it('refuses a file that ends inside a quoted field, and a row with too few or too many fields', async () => {
     await expect(collect(csvRows(pieces('a,"b\n')))).rejects.toThrow(/inside a quoted field/);
     await expect(collect(readExportRecords('csv', pieces(`${header}\r\nx,y\r\n`)))).rejects.toThrow(/fields, not/);
-    await expect(collect(readExportRecords('csv', pieces(`${header}\r\n${row('{}')},extra\r\n`)))).rejects.toThrow(
-      /fields, not/,
-    );
+    await expect(collect(readExportRecords('csv', pieces(`${header}\r\n${row('{}')},extra\r\n`)))).rejects.toThrow(/fields, not/);
   });
 });

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { verifyInclusion } from '#kernel/merkle-tree';
 import { eventLeafHash } from '#shared/audit/domain/audit-log';
+import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
 import { type ExportedRecord, exportRecords, planExport } from '#shared/audit/services/export-source';
 import { acquireLogLease, appendLeaves, loadTree, MAX_APPEND_BATCH } from '#shared/audit/store/merkle-log-repository';
-import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
 import { putStandaloneEvent } from '#shared/custody/store/custody-repository';
 import { putEventIndexRows } from '#shared/custody/store/event-index-repository';
 import { ensureTable } from '../../scripts/local/tables';
@@ -27,7 +27,8 @@ const audience = { parties: [PARTY], provinces: ['CN-AH'], gtins: [], lots: [], 
 const until = new Date('2026-03-02T00:00:00.000Z');
 const recordTimeOf = (i: number) => new Date(Date.UTC(2026, 2, 1, 0, 0, i)).toISOString();
 const idOf = (i: number) => `evt-${String(i).padStart(3, '0')}`;
-const epcisOf = (i: number) => JSON.stringify({ type: 'ObjectEvent', eventID: idOf(i), bizStep: 'shipping', recordTime: recordTimeOf(i) });
+const epcisOf = (i: number) =>
+  JSON.stringify({ type: 'ObjectEvent', eventID: idOf(i), bizStep: 'shipping', recordTime: recordTimeOf(i) });
 
 beforeAll(async () => {
   for (let i = 0; i < COUNT; i++) {
@@ -94,7 +95,12 @@ describe('exportRecords', () => {
     expect(await collect(exportRecords({ plan: unmatched, viewer: { kind: 'everything' }, treeSize: PROVEN }))).toEqual([]);
     // A row in an outsider's partition pointing at an event whose audience does not name it.
     const outsider = 'org-outsider';
-    await putEventIndexRows({ eventId: idOf(7), recordTime: recordTimeOf(7), source: 'event', audience: { ...audience, parties: [outsider] } });
+    await putEventIndexRows({
+      eventId: idOf(7),
+      recordTime: recordTimeOf(7),
+      source: 'event',
+      audience: { ...audience, parties: [outsider] },
+    });
     const viewer = { kind: 'party' as const, orgId: outsider };
     expect(await collect(exportRecords({ plan: planExport({}, viewer, until), viewer, treeSize: PROVEN }))).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '#kernel/db/dynamodb-client';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import { slotHolders } from '#kernel/jobs/job-slot-repository';
 import {
   EXPORT_RETRY_DELAY_SECONDS,
   exportJobWorker,
@@ -10,7 +11,6 @@ import {
   runExportJob,
 } from '#shared/audit/services/export-worker';
 import { claimExportJob, type ExportJob, getExportJob, putExportJob } from '#shared/audit/store/export-job-repository';
-import { slotHolders } from '#kernel/jobs/job-slot-repository';
 import { createOrganization } from '#shared/registry/store/org-repository';
 import { ensureTable } from '../../scripts/local/tables';
 
@@ -30,7 +30,14 @@ afterEach(() => {
 const T0 = '2026-03-01T00:00:00.000Z';
 const regulator = async () => {
   const id = `org-${randomUUID()}`;
-  await createOrganization({ id, name: 'National regulator', role: 'regulator', region: 'CN', licenseNumber: id.slice(-18) });
+  await createOrganization({
+    id,
+    name: 'National regulator',
+    role: 'regulator',
+    region: 'CN',
+    licenseNumber: id.slice(-18),
+    createdAt: new Date().toISOString(),
+  });
   return id;
 };
 const newJob = async (orgId: string, role = 'regulator'): Promise<ExportJob> => {
@@ -69,7 +76,9 @@ describe('an export run that cannot write', () => {
     await claimExportJob(job.id, 'other-run', new Date(), 60_000);
     expect(await runExportJob(job.id)).toBe('busy');
     expect(await exportJobWorker.run({ jobId: job.id }, () => 600_000)).toEqual({ kind: 'busy' });
-    vi.spyOn(documentClient, 'send').mockRejectedValueOnce(Object.assign(new Error('unavailable'), { name: 'InternalServerError' }));
+    vi.spyOn(documentClient, 'send').mockRejectedValueOnce(
+      Object.assign(new Error('unavailable'), { name: 'InternalServerError' }),
+    );
     await expect(runExportJob(job.id)).rejects.toThrow('unavailable');
   });
 
@@ -85,7 +94,11 @@ describe('an export run that cannot write', () => {
     const outcomes: string[] = [];
     for (let run = 1; run < MAX_FAILED_ATTEMPTS; run++) outcomes.push(await runExportJob(job.id));
     expect(outcomes).toEqual([...Array.from({ length: MAX_FAILED_ATTEMPTS - 2 }, () => 'retry'), 'failed']);
-    expect(await getExportJob(job.id)).toMatchObject({ state: 'failed', error: { code: 'EXPORT_FAILED' }, attempts: MAX_FAILED_ATTEMPTS });
+    expect(await getExportJob(job.id)).toMatchObject({
+      state: 'failed',
+      error: { code: 'EXPORT_FAILED' },
+      attempts: MAX_FAILED_ATTEMPTS,
+    });
     expect(await slotHolders('export', job.orgId)).toEqual([]);
     expect(await runExportJob(job.id)).toBe('busy');
   });

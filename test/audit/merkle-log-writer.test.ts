@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { InvalidCursorError } from '#kernel/db/cursors';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import { leafHash, rootOfLeafHashes } from '#kernel/merkle-tree';
 import { chunkedRangeHasher } from '#shared/audit/domain/merkle-chunks';
 import {
-  AUDIT_LOG_CHUNK_SIZE,
   type AppendEntry,
+  AUDIT_LOG_CHUNK_SIZE,
   acquireLogLease,
   appendedEventIds,
   appendLeaves,
   chunkItemsOf,
   entryIdsAt,
-  type LogState,
   LogBusyError,
+  type LogState,
   latestHead,
   leafIndexesOf,
   leafIndexOf,
@@ -25,10 +29,6 @@ import {
   readLogState,
   releaseLogLease,
 } from '#shared/audit/store/merkle-log-repository';
-import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
-import { InvalidCursorError } from '#kernel/db/cursors';
-import { MAIN_TABLE } from '#kernel/db/table-definitions';
-import { leafHash, rootOfLeafHashes } from '#kernel/merkle-tree';
 import { ensureTable } from '../../scripts/local/tables';
 
 /**

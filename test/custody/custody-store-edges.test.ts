@@ -3,6 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
+import { eventFacetRowKey, eventKey, sharedRangeKey } from '#kernel/db/item-keys';
+import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { getOrAssignSharedRange, reserveContainerReferences } from '#shared/custody/store/container-repository';
 import { commitDeclaration, getRecordedEvent, putStandaloneEvent } from '#shared/custody/store/custody-repository';
 import {
@@ -11,9 +14,6 @@ import {
   scanEventItemsPage,
   setEventIndexAttributes,
 } from '#shared/custody/store/event-index-repository';
-import { documentClient, mainTableName } from '#kernel/db/dynamodb-client';
-import { eventFacetRowKey, eventKey, sharedRangeKey } from '#kernel/db/item-keys';
-import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { ensureTable } from '../../scripts/local/tables';
 
 /**
@@ -107,7 +107,7 @@ describe('shared SSCC ranges', () => {
 describe('custody events', () => {
   const standalone = (eventId: string, epcisJson: string) => ({
     eventId,
-    bizStep: 'recalling' as const,
+    bizStep: 'recall' as const,
     actorOrgId: 'org-a',
     epcisJson,
     eventHash: 'h'.repeat(64),
@@ -122,7 +122,7 @@ describe('custody events', () => {
     await putStandaloneEvent(standalone(eventId, '{"second":true}'));
     expect(await getRecordedEvent(eventId)).toEqual({
       epcis: '{"first":true}',
-      bizStep: 'recalling',
+      bizStep: 'recall',
       eventHash: 'h'.repeat(64),
       actorOrgId: 'org-a',
       subjectIds: [],
@@ -202,7 +202,7 @@ describe('event index writes', () => {
     const indexed = randomUUID();
     await putStandaloneEvent({
       eventId: indexed,
-      bizStep: 'recalling',
+      bizStep: 'recall',
       actorOrgId: 'org-a',
       epcisJson: '{}',
       eventHash: 'h',
@@ -214,7 +214,12 @@ describe('event index writes', () => {
     let startKey: Record<string, unknown> | undefined;
     let pages = 0;
     do {
-      const page = await scanEventItemsPage({ segment: 0, totalSegments: 1, limit: 3, ...(startKey === undefined ? {} : { startKey }) });
+      const page = await scanEventItemsPage({
+        segment: 0,
+        totalSegments: 1,
+        limit: 3,
+        ...(startKey === undefined ? {} : { startKey }),
+      });
       for (const item of page.items) seen.set(item.eventId, item);
       startKey = page.lastKey;
       pages++;
@@ -227,6 +232,8 @@ describe('event index writes', () => {
     expect(legacy).not.toHaveProperty('audience');
     expect(legacy).not.toHaveProperty('recordTime');
     // Only event and declaration items: no facet row, counter or range.
-    expect([...seen.values()].every((item) => item.key.pk.startsWith('EVENT#') && ['EVENT', 'DECLARATION'].includes(item.key.sk))).toBe(true);
+    expect(
+      [...seen.values()].every((item) => item.key.pk.startsWith('EVENT#') && ['EVENT', 'DECLARATION'].includes(item.key.sk)),
+    ).toBe(true);
   });
 });

@@ -3,11 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '#kernel/auth/principal';
 import { InvalidCursorError, sealCursor } from '#kernel/db/cursors';
-import { ForbiddenError } from '#kernel/errors';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import { ForbiddenError } from '#kernel/errors';
+import type { Role } from '#kernel/roles';
 import { parseEpcisQuery } from '#shared/custody/domain/epcis-query';
 import { chooseIndex, queryEpcisEvents } from '#shared/custody/services/epcis-query-service';
-import type { Role } from '#shared/registry/domain/registry';
 import { createOrganization } from '#shared/registry/store/org-repository';
 import { ensureTable } from '../../scripts/local/tables';
 
@@ -26,13 +26,23 @@ const GTIN_A = '06952012345676';
 const GTIN_B = '06952012345683';
 const orgOf = async (role: Role, region: string): Promise<Principal> => {
   const id = `org-${randomUUID()}`;
-  await createOrganization({ id, name: `A ${role}`, role, region, licenseNumber: id.slice(-18) });
+  await createOrganization({
+    id,
+    name: `A ${role}`,
+    role,
+    region,
+    licenseNumber: id.slice(-18),
+    createdAt: new Date().toISOString(),
+  });
   return { orgId: id, role, clientId: 'client' };
 };
 /** A token sealed exactly as the service seals one for this query and caller. */
 const tokenFor = (raw: Record<string, string>, principal: Principal, position: string) =>
   sealCursor(
-    { listing: 'epcis-events', parameters: [Object.entries(raw).sort(([a], [b]) => (a < b ? -1 : 1)), principal.orgId, principal.role] },
+    {
+      listing: 'epcis-events',
+      parameters: [Object.entries(raw).sort(([a], [b]) => (a < b ? -1 : 1)), principal.orgId, principal.role],
+    },
     position,
   );
 
@@ -61,7 +71,10 @@ describe('the index a national regulator reads', () => {
       await indexOf({ MATCH_epcClass: `https://id.gs1.org/01/${GTIN_A}/10/L1,https://id.gs1.org/01/${GTIN_A}/10/L2` }),
     ).toEqual({ kind: 'facet', facet: 'gtin', value: GTIN_A });
     expect(
-      await indexOf({ MATCH_epcClass: `https://id.gs1.org/01/${GTIN_A},https://id.gs1.org/01/${GTIN_B}`, EQ_bizStep: 'shipping' }),
+      await indexOf({
+        MATCH_epcClass: `https://id.gs1.org/01/${GTIN_A},https://id.gs1.org/01/${GTIN_B}`,
+        EQ_bizStep: 'shipping',
+      }),
     ).toEqual({ kind: 'facet', facet: 'bizStep', value: 'shipping' });
     // Units of two GTINs in MATCH_epc; one GTIN in MATCH_anyEPC: the latter decides.
     expect(

@@ -120,7 +120,10 @@ describe('eventsByEntryId', () => {
     });
     // An event stored before hashes were kept with events.
     await documentClient.send(
-      new PutCommand({ TableName: mainTableName(), Item: { ...eventKey('legacy'), eventId: 'legacy', recordTime: '2026-01-01T00:00:00.000Z', epcis: '{}' } }),
+      new PutCommand({
+        TableName: mainTableName(),
+        Item: { ...eventKey('legacy'), eventId: 'legacy', recordTime: '2026-01-01T00:00:00.000Z', epcis: '{}' },
+      }),
     );
     const found = await eventsByEntryId([ids[0] ?? '', `${declared}#declaration`, 'legacy', 'missing', `missing#declaration`]);
     expect([...found.keys()].sort()).toEqual([ids[0], `${declared}#declaration`, 'legacy'].sort());

@@ -109,7 +109,10 @@ describe('indexCommittedEvent', () => {
     expect(warn).toHaveBeenCalledWith('event index rows left pending for repair', { eventId: 'e1', error: 'unknown' });
     vi.spyOn(documentClient, 'send').mockRejectedValue(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
     await indexCommittedEvent({ eventId: 'e2', recordTime: '2026-02-03T04:05:06.000Z', source: 'event', audience });
-    expect(warn).toHaveBeenLastCalledWith('event index rows left pending for repair', { eventId: 'e2', error: 'ThrottlingException' });
+    expect(warn).toHaveBeenLastCalledWith('event index rows left pending for repair', {
+      eventId: 'e2',
+      error: 'ThrottlingException',
+    });
   });
 });
 
@@ -127,14 +130,23 @@ describe('migrateEventIndexes', () => {
     const dir = await mkdtemp(join(tmpdir(), 'migration-'));
     try {
       const eventId = randomUUID();
-      const epcis = { recordTime: '2026-02-09T10:00:00.000Z', bizStep: 'inspecting', 'traceseal:reporter': 'urn:traceseal:org:org-lab' };
+      const epcis = {
+        recordTime: '2026-02-09T10:00:00.000Z',
+        bizStep: 'inspecting',
+        'traceseal:reporter': 'urn:traceseal:org:org-lab',
+      };
       await documentClient.send(
-        new PutCommand({ TableName: mainTableName(), Item: { ...eventKey(eventId), eventId, epcis: JSON.stringify(epcis), actorOrgId: 'org-lab' } }),
+        new PutCommand({
+          TableName: mainTableName(),
+          Item: { ...eventKey(eventId), eventId, epcis: JSON.stringify(epcis), actorOrgId: 'org-lab' },
+        }),
       );
       const checkpointFile = join(dir, 'checkpoint.json');
       const outcome = await migrateEventIndexes({ checkpointFile });
       expect(outcome.migrated).toBeGreaterThanOrEqual(1);
-      expect((await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId) }))).Item).toMatchObject({
+      expect(
+        (await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: eventKey(eventId) }))).Item,
+      ).toMatchObject({
         recordTime: '2026-02-09T10:00:00.000Z',
         parties: ['org-lab'],
         epcisBizStep: 'inspecting',

@@ -48,10 +48,16 @@ describe('transactWrite', () => {
 
   it('calls a failed guard beside a new record a conflict, and nothing is written', async () => {
     const guarded = unique();
-    await documentClient.send(new BatchWriteCommand({ RequestItems: { [mainTableName()]: [{ PutRequest: { Item: { pk: guarded, sk: 'ITEM', revision: 2 } } }] } }));
+    await documentClient.send(
+      new BatchWriteCommand({
+        RequestItems: { [mainTableName()]: [{ PutRequest: { Item: { pk: guarded, sk: 'ITEM', revision: 2 } } }] },
+      }),
+    );
     const pk = unique();
     expect(await transactWrite([putNew(pk), guard(guarded, 1)])).toBe('conflict');
-    expect((await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: { pk, sk: 'ITEM' } }))).Item).toBeUndefined();
+    expect(
+      (await documentClient.send(new GetCommand({ TableName: mainTableName(), Key: { pk, sk: 'ITEM' } }))).Item,
+    ).toBeUndefined();
     // Both failing (a duplicate that also lost a race) is a conflict too: the caller must re-read.
     const existing = unique();
     expect(await transactWrite([putNew(existing)])).toBe('recorded');

@@ -61,13 +61,15 @@ export const reserveContainerReferences = async (
 export const getOrAssignSharedRange = async (orgId: string, rangeCount: number): Promise<number> => {
   const TableName = mainTableName();
   for (let attempt = 0; attempt < 10; attempt++) {
+    // The counter first: a range of ours assigned before this read is seen by the next one, so
+    // a counter past the last range never refuses an organization a concurrent call served.
+    const { Item: counter } = await documentClient.send(
+      new GetCommand({ TableName, Key: rangeCounterKey, ConsistentRead: true }),
+    );
     const { Item: assigned } = await documentClient.send(
       new GetCommand({ TableName, Key: sharedRangeKey(orgId), ConsistentRead: true }),
     );
     if (assigned !== undefined) return Number(assigned.index);
-    const { Item: counter } = await documentClient.send(
-      new GetCommand({ TableName, Key: rangeCounterKey, ConsistentRead: true }),
-    );
     const next = counter === undefined ? FIRST_SHARED_RANGE : Number(counter.nextRange);
     if (next > rangeCount) {
       throw new ConflictError(

@@ -63,7 +63,9 @@ const LOOKAHEAD = 4;
 
 const periodsBetween = (period: 'day' | 'month', from: string, lastIncluded: string): string[] => {
   const width = period === 'day' ? 10 : 7;
-  const cursor = new Date(`${from.slice(0, width)}${period === 'day' ? '' : '-01'}T00:00:00.000Z`);
+  // `from` may be a month's end (`2026-03~`) read by day, after the caller's view moved to another index: that month's first day.
+  const day = period === 'day' && from[7] === '-' ? from.slice(0, 10) : `${from.slice(0, 7)}-01`;
+  const cursor = new Date(`${day}T00:00:00.000Z`);
   const last = lastIncluded.slice(0, width);
   const periods: string[] = [];
   for (let p = cursor.toISOString().slice(0, width); p <= last; p = cursor.toISOString().slice(0, width)) {

@@ -23,10 +23,10 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
       thresholds: {
-        // shared/ and functions/ together. The goal is 90 % of branches; this is the measured
-        // figure rounded down, so it only ratchets up: raise it when coverage rises.
-        branches: 86,
-        lines: 95,
+        // shared/ and functions/ together: at least 90 % of branches (measured 91.6 %), and
+        // lines (measured 98.2 %) a point below, so timing-dependent paths cannot fail a run.
+        branches: 90,
+        lines: 97,
         // Globs that still match when files move between folders (a test checks each matches).
         // The rules that refuse a custody move or flag a copied code are tested to every branch.
         '**/custody/domain/rules.ts': { 100: true },

@@ -33,6 +33,9 @@ const stop = async (signal: NodeJS.Signals): Promise<void> => {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 
 const main = async (): Promise<void> => {
+  // The console at /console/ is served from web/dist: built here when its sources changed.
+  const { buildWeb } = await import('./build-web');
+  await buildWeb({ quiet: true });
   runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation, auditLogStartsWithTable: true });
   const { seedDemoData } = await import('./local/seed');
   const { data, created } = await seedDemoData(runtime.dataDir, runtime.url);
@@ -46,6 +49,7 @@ Demo code (GTIN ${data.gtin}, batch ${data.batchId}):
   ${data.demoCodeUri}
 ${qr}
 Verify it:   curl -H 'Accept: application/json' '${data.demoCodeUri}'
+Console:     ${runtime.url}/console/
 Public keys: ${runtime.url}/.well-known/jwks.json      API document: ${runtime.url}/openapi.json
 Tokens:      npm run token -- --org ${data.factoryId} --role factory
              npm run token -- --org ${data.adminId} --role admin

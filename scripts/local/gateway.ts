@@ -16,6 +16,7 @@ import { serveLocalIssuer } from './issuer-endpoints';
 import { serveLabelLink, serveReportPhotoLink } from './label-links';
 import { authorizerEvent, lambdaContext, proxyEvent, type RoutedRequest } from './lambda-events';
 import type { LocalIssuer } from './local-issuer';
+import { serveWebApps } from './web-assets';
 
 /**
  * A stand-in for CloudFront and API Gateway's HTTP API: it adds the origin-verify header
@@ -148,8 +149,8 @@ const matchRoute = (
 };
 
 /**
- * What this host serves besides the API (the local issuer, label and export links, report
- * photos) and the CORS preflight API Gateway answers itself, before routes and authorizers.
+ * What this host serves besides the API (the local issuer, the browser apps, label and
+ * export links, report photos) and the CORS preflight API Gateway answers itself, before routes and authorizers.
  * True when it answered.
  */
 const serveBesidesRoutes = async (
@@ -160,6 +161,7 @@ const serveBesidesRoutes = async (
   issuer: LocalIssuer,
 ): Promise<boolean> => {
   if (await serveLocalIssuer(url, req, res, issuer)) return true;
+  if (await serveWebApps(url, method, res)) return true;
   if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return true;
   if (method === 'GET' && (await serveLocalExport(url, res))) return true;
   if (method === 'GET' && (await serveReportPhotoLink(url, res))) return true;

@@ -50,3 +50,28 @@ export const launchChromium = async (): Promise<Browser> => {
   }
   throw new Error(`No headless Chromium could start for the page tests:\n${failures.join('\n')}`);
 };
+
+/**
+ * One Chromium per test file: `start` in beforeAll launches it without waiting (a missing
+ * browser then fails each test that asks for it, never skips one), `get` waits for it in a
+ * test, `close` in afterAll.
+ */
+export const browserForFile = () => {
+  let launching: Promise<Browser> | undefined;
+  return {
+    start(): void {
+      launching = launchChromium();
+      launching.catch(() => undefined);
+    },
+    get(): Promise<Browser> {
+      if (launching === undefined) throw new Error('the browser was not launched');
+      return launching;
+    },
+    async close(): Promise<void> {
+      await launching?.then(
+        (browser) => browser.close(),
+        () => undefined,
+      );
+    },
+  };
+};

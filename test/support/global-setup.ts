@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { buildWeb } from '../../scripts/build-web';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local';
 
 /**
@@ -9,6 +10,8 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dyna
 let dynamo: DynamoDbLocal | undefined;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The browser tests open the apps as built; a build older than their sources is redone.
+  await buildWeb({ quiet: true });
   dynamo = await startDynamoDbLocal();
   project.provide('dynamoEndpoint', dynamo.endpoint);
   const stop = async () => {

@@ -174,13 +174,13 @@ export class TraceSealStack extends Stack {
     return new Map([
       ...this.routeFunctions.functions,
       ['rotate-signing-key', this.signingKey.rotation],
-      ['pre-token-generation', this.identity.preTokenGeneration],
-      ['authorize', this.identity.authorizer],
+      ['add-org-claim', this.identity.preTokenGeneration],
+      ['authorize-request', this.identity.authorizer],
       ['process-event-job', this.eventJobs.worker],
       ['process-issuance-job', issuanceJobs.worker],
-      ['audit-checkpoint', audit.checkpoints.checkpointer],
-      ['audit-export-worker', audit.exports.worker],
-      ['aggregate-scans', this.scanRecords.aggregator],
+      ['run-audit-checkpoint', audit.checkpoints.checkpointer],
+      ['process-export-job', audit.exports.worker],
+      ['process-scan-log', this.scanRecords.aggregator],
     ]);
   }
 
@@ -202,12 +202,12 @@ export class TraceSealStack extends Stack {
   private addReportStorage(): ReportStorage {
     const reportStorage = new ReportStorage(this, 'ReportStorage');
     reportStorage.grantReportWriter(this.routeFunctions.get('create-report'));
-    reportStorage.grantPhotoViewer(this.routeFunctions.get('inbox-read'));
+    reportStorage.grantPhotoViewer(this.routeFunctions.get('read-inbox'));
     return reportStorage;
   }
 
   private addSpotChecksAndTestReports(): void {
-    new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantTo(this.routeFunctions.get('spot-check-write'));
+    new SpotCheckSaltKey(this, 'SpotCheckSaltKey').grantTo(this.routeFunctions.get('manage-spot-checks'));
     new TestReports(this, 'TestReports', { accessLogs: this.reportStorage.accessLogs }).grantTo(this.routeFunctions);
   }
 
@@ -219,15 +219,15 @@ export class TraceSealStack extends Stack {
       onDemand: [this.routeFunctions.get('create-checkpoint')],
       accessLogs: this.reportStorage.accessLogs,
     });
-    checkpoints.grantWitnessRead(this.routeFunctions.get('audit-log-read'));
+    checkpoints.grantWitnessRead(this.routeFunctions.get('read-audit-log'));
 
     const exports = new AuditExports(this, 'AuditExports', {
       table: this.table,
       signingKey: this.signingKey,
       accessLogs: this.reportStorage.accessLogs,
     });
-    exports.grantEnqueue(this.routeFunctions.get('audit-export-create'));
-    exports.grantLinks(this.routeFunctions.get('audit-export-read'));
+    exports.grantEnqueue(this.routeFunctions.get('create-audit-export'));
+    exports.grantLinks(this.routeFunctions.get('get-audit-export'));
     return { checkpoints, exports };
   }
 

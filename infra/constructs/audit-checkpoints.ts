@@ -45,7 +45,7 @@ export interface AuditCheckpointsProps {
 
 /**
  * Signed checkpoints of the audit log: an EventBridge schedule (hourly) runs the
- * `audit-checkpoint` function, which appends the settled events to the Merkle log and signs
+ * `run-audit-checkpoint` function, which appends the settled events to the Merkle log and signs
  * a tree head, after proving the log extends the newest head published to the witness
  * bucket. Least privilege: item access only to the log's own partitions (plus reading the
  * public keys and filing an inbox alarm), a Query of the time index's partitions only, the
@@ -70,7 +70,7 @@ export class AuditCheckpoints extends Construct {
     super(scope, id);
     // The lease in shared/audit/services/checkpoint-service.ts (6 min) outlasts this timeout.
     this.checkpointer = new TraceSealFunction(this, 'Checkpointer', {
-      name: 'audit-checkpoint',
+      name: 'run-audit-checkpoint',
       description: 'TraceSeal audit log: appends settled events to the Merkle log and signs a tree head',
       timeout: Duration.minutes(5),
       memorySize: 1024,
@@ -112,7 +112,7 @@ export class AuditCheckpoints extends Construct {
     });
   }
 
-  /** audit-log-read: lists and reads the witnessed heads for GET /v1/audit/witness. */
+  /** read-audit-log: lists and reads the witnessed heads for GET /v1/audit/witness. */
   public grantWitnessRead(fn: TraceSealFunction): void {
     this.grantWitness(fn, ['s3:GetObject'], ['kms:Decrypt']);
   }

@@ -45,8 +45,8 @@ export interface AuditExportsProps {
 /**
  * Audit exports and the audit archive.
  *
- * Exports: `audit-export-create` stores a job and queues its id, the organization as the
- * message group id (a fair queue, as for issuance jobs); the `audit-export-worker`
+ * Exports: `create-audit-export` stores a job and queues its id, the organization as the
+ * message group id (a fair queue, as for issuance jobs); the `process-export-job`
  * function writes the file, its proofs and manifest to `exports` (S3 multipart) and queues
  * the id again when its 15 minutes run low. The bucket is KMS-encrypted, TLS only, private,
  * versioned, with Object Lock in GOVERNANCE mode for five years: nobody can change or delete
@@ -96,7 +96,7 @@ export class AuditExports extends Construct {
     }));
 
     this.worker = new TraceSealFunction(this, 'Worker', {
-      name: 'audit-export-worker',
+      name: 'process-export-job',
       description: 'TraceSeal audit exports: writes the file, its proofs and the signed manifest',
       memorySize: 1024,
       timeout: workerTimeout,
@@ -162,13 +162,13 @@ export class AuditExports extends Construct {
     });
   }
 
-  /** audit-export-create: queue jobs. */
+  /** create-audit-export: queue jobs. */
   public grantEnqueue(fn: LambdaFunction): void {
     this.queue.grantSendMessages(fn);
     fn.addEnvironment(EXPORT_JOBS_QUEUE_URL_ENV, this.queue.queueUrl);
   }
 
-  /** audit-export-read: presign GET links, which carry their signer's permission. */
+  /** get-audit-export: presign GET links, which carry their signer's permission. */
   public grantLinks(fn: TraceSealFunction): void {
     this.grantObjects(fn, ['s3:GetObject'], ['kms:Decrypt']);
   }

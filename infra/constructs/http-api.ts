@@ -59,7 +59,7 @@ export const CORS_PREFLIGHT: CorsPreflightOptions = {
 };
 
 export interface TraceSealHttpApiProps {
-  /** functions/authorize, attached to every route. */
+  /** functions/authorize-request, attached to every route. */
   readonly authorizer: IFunction;
   /**
    * Throttle of every route without its own.

@@ -51,7 +51,7 @@ const toAttributeValues = (item: Record<string, string>): Record<string, { S: st
  * Who may call the API: a Cognito user pool of client-credentials app clients (one per
  * organization, its role as the scope `traceseal/{role}`), the V3 pre-token trigger that
  * adds `org_id`, a bootstrap admin client, and the API's Lambda authorizer
- * (functions/authorize), which verifies the pool's access tokens by its JWKS and needs no
+ * (functions/authorize-request), which verifies the pool's access tokens by its JWKS and needs no
  * change when an organization is added.
  */
 export class Identity extends Construct {
@@ -152,7 +152,7 @@ export class Identity extends Construct {
   /** Adds the app client's organization to every access token (the V3 pre-token trigger). */
   private addPreTokenGeneration(table: IdentityProps['table']): TraceSealFunction {
     const trigger = new TraceSealFunction(this, 'PreTokenGeneration', {
-      name: 'pre-token-generation',
+      name: 'add-org-claim',
       description: "Adds the app client's organization (org_id) to every access token",
       memorySize: 256,
       // Cognito waits at most 5 s for a trigger.
@@ -173,7 +173,7 @@ export class Identity extends Construct {
   /** The HTTP API's authorizer: origin-verify header, access token, role scope, registered organization. */
   private addAuthorizer(props: IdentityProps): TraceSealFunction {
     const authorizer = new TraceSealFunction(this, 'Authorizer', {
-      name: 'authorize',
+      name: 'authorize-request',
       description: 'HTTP API Lambda authorizer: origin-verify header, Cognito access token, role scope, org_id',
       memorySize: 512,
       timeout: Duration.seconds(5),

@@ -13,6 +13,16 @@ import { TraceSealFunction } from './traceseal-function';
 /** What one route function is given; anything not named here it does not get. */
 export interface HttpFunctionSettings {
   readonly tableAccess: TableAccess;
+  /**
+   * The folder name the function was first deployed under, set only once its folder was
+   * renamed. Its construct id stays `pascalCase(formerName)`, so every logical id under it
+   * (function, role and policy, log group, API Gateway's invoke permissions) stays as
+   * deployed: CloudFormation updates the function in place, where a new id would create a
+   * second function (holding reserved concurrency twice while both exist) and orphan the
+   * retained log group.
+   * @default - the function's own name
+   */
+  readonly formerName?: string;
   /** @default 512 (TraceSealFunction) */
   readonly memorySize?: number;
   /** @default Duration.seconds(10) (TraceSealFunction) */
@@ -82,7 +92,7 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   // It also answers as the GS1 resolver (linksets, links): it prints this host's URIs.
   'verify-code': { tableAccess: { leadingKeys: VERIFY_READ_KEYS }, memorySize: 1024, publicHotPath: true, printsCodes: true },
   'get-resolver-description': { tableAccess: 'none', printsCodes: true },
-  'product-links': { tableAccess: 'readWrite' },
+  'manage-product-links': { formerName: 'product-links', tableAccess: 'readWrite' },
   'get-jwks': { tableAccess: { leadingKeys: JWKS_READ_KEYS } },
   'get-openapi': { tableAccess: 'none' },
   'get-event-job': { tableAccess: 'read' },
@@ -104,22 +114,28 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   // Reads the caller's organization, the product it asks about, and scan rollups.
   'get-scan-summary': { tableAccess: { leadingKeys: ['ORG#*', 'PRODUCT#*', 'SCANS#*'] } },
   // Public: draws, their population chunks and results, and the listing of all draws (an index).
-  'spot-check-read': { tableAccess: 'read' },
+  'read-spot-checks': { formerName: 'spot-check-read', tableAccess: 'read' },
   // Spot-check writes: populations come from indexes, and a recall from a result is a whole-lot recall.
-  'spot-check-write': { tableAccess: 'readWrite', timeout: Duration.seconds(29), memorySize: 1024 },
+  'manage-spot-checks': {
+    formerName: 'spot-check-write',
+    tableAccess: 'readWrite',
+    timeout: Duration.seconds(29),
+    memorySize: 1024,
+  },
   // The regulators' inbox: its entries, their history and listings, and the reports behind them.
-  'inbox-read': { tableAccess: { leadingKeys: ['ORG#*', 'INBOX#*', 'REPORT#*', 'ALERT#*'] } },
+  'read-inbox': { formerName: 'inbox-read', tableAccess: { leadingKeys: ['ORG#*', 'INBOX#*', 'REPORT#*', 'ALERT#*'] } },
   // Audit log: heads and proofs read only the log's own items (AUDIT_LOG_KEYS, audit-checkpoints.ts).
-  'audit-log-read': { tableAccess: { leadingKeys: ['AUDITLOG', 'AUDITLOG#*'] } },
+  'read-audit-log': { formerName: 'audit-log-read', tableAccess: { leadingKeys: ['AUDITLOG', 'AUDITLOG#*'] } },
   // Export jobs: the caller's organization and the newest signed head read, the job put and read (AuditExports queues it).
   // Creates a job with the export slot it takes, and fails a stalled job to take back its slot.
-  'audit-export-create': {
+  'create-audit-export': {
+    formerName: 'audit-export-create',
     tableAccess: {
       leadingKeys: ['ORG#*', 'AUDITLOG#*', 'EXPORTJOB#*', jobSlotsPartitionPattern('export')],
       actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     },
   },
-  'audit-export-read': { tableAccess: { leadingKeys: ['ORG#*', 'EXPORTJOB#*'] } },
+  'get-audit-export': { formerName: 'audit-export-read', tableAccess: { leadingKeys: ['ORG#*', 'EXPORTJOB#*'] } },
   // Checkpoint now: the log's items (read, put, update); AuditCheckpoints adds the time-index feed.
   'create-checkpoint': {
     tableAccess: {
@@ -131,17 +147,22 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
     memorySize: 1024,
   },
   // Moves an entry and, in the same transaction, its report's status on the record and listing copies.
-  'inbox-update': {
+  'update-inbox-entry': {
+    formerName: 'inbox-update',
     tableAccess: {
       leadingKeys: ['ORG#*', 'INBOX#*', 'REPORT#*', 'REPORTS#*'],
       actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     },
   },
   // A product's anomaly rules live beside it: read the product and caller, replace the rules item.
-  'scan-rules': { tableAccess: { leadingKeys: ['PRODUCT#*', 'ORG#*'], actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] } },
+  'manage-scan-rules': {
+    formerName: 'scan-rules',
+    tableAccess: { leadingKeys: ['PRODUCT#*', 'ORG#*'], actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  },
   'list-alerts': { tableAccess: { leadingKeys: ['ORG#*', 'ALERTS#*'] } },
   // Labs register signed reports: reads the lab, factory and product, writes the registration (TestReports grants the lab keys).
-  'lab-reports': {
+  'create-lab-report': {
+    formerName: 'lab-reports',
     tableAccess: {
       leadingKeys: ['ORG#*', 'PRODUCT#*', 'BATCH#*', 'LABREPORT#*', 'SIGNING_KEYS', 'INBOX#*'],
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -149,7 +170,8 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   },
   // Factories attach reports (the attachment and its citation in one transaction), compared with the lab's
   // registration and its public key; mismatches go to the inbox (TestReports grants the PDF bucket).
-  'test-reports': {
+  'manage-test-reports': {
+    formerName: 'test-reports',
     tableAccess: {
       leadingKeys: ['ORG#*', 'PRODUCT#*', 'BATCH#*', 'LABREPORT#*', 'SIGNING_KEYS', 'INBOX#*'],
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
@@ -226,7 +248,7 @@ export class RouteFunctions extends Construct {
     const listings = new Set(routes.filter((route) => cursorParameterOf(route) !== undefined).map((r) => r.functionName));
     for (const name of names) {
       const setting = settings[name] ?? { tableAccess: 'none' };
-      const fn = new TraceSealFunction(this, pascalCase(name), {
+      const fn = new TraceSealFunction(this, pascalCase(setting.formerName ?? name), {
         name,
         description: `TraceSeal ${routes
           .filter((route) => route.functionName === name)

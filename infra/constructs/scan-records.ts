@@ -35,7 +35,7 @@ export interface ScanRecordsProps {
 /**
  * Scan records, off the scan path: CloudFront writes a real-time log record for every
  * request to the verification behaviors (cache hits too, which the origin never sees)
- * into an encrypted Kinesis stream; `aggregator` (functions/aggregate-scans) folds them
+ * into an encrypted Kinesis stream; `aggregator` (functions/process-scan-log) folds them
  * into per-day rollups and per-unit scan state. The log fields (REALTIME_LOG_FIELDS)
  * include the viewer's address (`c-ip`) so that a scan's place is what CloudFront observed,
  * never what the viewer claims: the aggregator looks it up in an offline IP database in its
@@ -95,7 +95,7 @@ export class ScanRecords extends Construct {
   /** The one consumer of the stream: batches of scans into rollups and unit scan state; failures to the DLQ. */
   private addAggregator(props: ScanRecordsProps): TraceSealFunction {
     const aggregator = new TraceSealFunction(this, 'Aggregator', {
-      name: 'aggregate-scans',
+      name: 'process-scan-log',
       description: 'TraceSeal scan records: CloudFront real-time logs into scan rollups and per-unit scan state',
       memorySize: 512,
       timeout: Duration.minutes(1),

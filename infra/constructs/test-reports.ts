@@ -44,9 +44,9 @@ export class TestReports extends Construct {
   /** Every grant test reports need, to the route functions that need them (the stack's one call). */
   public grantTo(functions: RouteFunctions): this {
     this.grantLabKeyCreator(functions.get('create-org'));
-    this.grantLabKeyReader(functions.get('lab-reports'));
-    this.grantPdfWriter(functions.get('test-reports'));
-    this.grantPdfReader(functions.get('test-reports'));
+    this.grantLabKeyReader(functions.get('create-lab-report'));
+    this.grantPdfWriter(functions.get('manage-test-reports'));
+    this.grantPdfReader(functions.get('manage-test-reports'));
     return this;
   }
 

@@ -175,6 +175,8 @@ export class TraceSealFunction extends NodejsFunction {
   /** Narrowed from IRole: every TraceSealFunction has its own role. */
   declare public readonly role: Role;
   public readonly table?: ITableV2;
+  /** Its folder under `functions/` (the `name` prop), which names it in tests and tools. */
+  public readonly folderName: string;
 
   public constructor(scope: Construct, id: string, props: TraceSealFunctionProps) {
     const projectRoot = props.projectRoot ?? PROJECT_ROOT;
@@ -207,6 +209,7 @@ export class TraceSealFunction extends NodejsFunction {
     });
     pinLogicalId(this, logicalIdAt([...formerPath, 'Function', 'Resource']));
     this.table = props.table;
+    this.folderName = props.name;
   }
 
   /** Table permissions of the given level on the `table` prop; see TableAccess. */

@@ -21,7 +21,7 @@ import { serveWebApps } from './web-assets';
 /**
  * A stand-in for CloudFront and API Gateway's HTTP API: it adds the origin-verify header
  * as CloudFront does, matches the same route table the CDK stack deploys (HEAD too where a
- * route allows it), calls the real Lambda authorizer (functions/authorize) with the
+ * route allows it), calls the real Lambda authorizer (functions/authorize-request) with the
  * identity sources the stack configures, builds a payload 2.0 event and calls the very
  * handler the Lambda function exports. It has no route or auth logic of its own.
  */
@@ -29,7 +29,7 @@ type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promis
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEventV2, context: Context) => Promise<AuthorizerResult>;
 
 /** The function folder of the authorizer. */
-export const AUTHORIZER_FUNCTION = 'authorize';
+export const AUTHORIZER_FUNCTION = 'authorize-request';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway HTTP API's own limit
 

@@ -16,7 +16,7 @@ import { ROLES, type Role } from '#kernel/roles';
 /**
  * Stands in for the Cognito user pool: it mints client-credentials-style access tokens
  * (token_use, client_id, scope, org_id, exp) and publishes its public key as a JWKS, which
- * the local gateway serves so that the real Lambda authorizer (functions/authorize) checks
+ * the local gateway serves so that the real Lambda authorizer (functions/authorize-request) checks
  * local tokens exactly as it checks Cognito's: signature, issuer, expiry (a token without
  * `exp` is refused), token_use, one role scope and org_id.
  */

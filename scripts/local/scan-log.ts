@@ -5,7 +5,7 @@ import { type GatewayAnswer, scanFromGatewayAnswer } from '#shared/scans/service
 import type { AggregationResult, AggregatorDependencies } from '#shared/scans/services/scan-aggregator';
 
 /**
- * The local stand-in for CloudFront real-time logs → Kinesis → aggregate-scans: the gateway
+ * The local stand-in for CloudFront real-time logs → Kinesis → process-scan-log: the gateway
  * appends each answer it gave to an in-process log (no I/O on the request path), and a
  * timer drains it every DRAIN_INTERVAL_MS through the very aggregator the Lambda function
  * runs, as shard `local` with a counter kept under DATA_DIR/scan-log as sequence number.

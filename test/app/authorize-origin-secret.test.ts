@@ -4,10 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { ROUTES } from '#shared/app/routes';
-import { handler } from '../../functions/authorize/handler';
+import { handler } from '../../functions/authorize-request/handler';
 
 /**
- * functions/authorize reads the origin-verify secret CloudFront sends: its current value and,
+ * functions/authorize-request reads the origin-verify secret CloudFront sends: its current value and,
  * after a change, the previous one. How that read fails decides who gets in, so each way is
  * pinned here: a secret never changed, an empty one, a failed read (not remembered for the
  * five minutes a good one is), and a configuration naming both sources or neither.
@@ -46,7 +46,7 @@ const fromCdn = (origin: string): APIGatewayRequestAuthorizerEventV2 =>
   }) as unknown as APIGatewayRequestAuthorizerEventV2;
 const admitted = async (origin: string) => (await handler(fromCdn(origin))).isAuthorized;
 
-describe('functions/authorize: the origin-verify secret', () => {
+describe('functions/authorize-request: the origin-verify secret', () => {
   it('a secret never changed has no previous version: only its current value gets in', async () => {
     const id = configure();
     stage(id, 'AWSCURRENT').resolves({ SecretString: 'current-value' });

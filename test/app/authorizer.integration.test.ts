@@ -14,7 +14,7 @@ import { freshGtin, productBody } from '../support/fixtures';
 import { startTestService, type TestService } from '../support/local-service';
 
 /**
- * The local gateway calls the real Lambda authorizer (functions/authorize), configured
+ * The local gateway calls the real Lambda authorizer (functions/authorize-request), configured
  * against the local issuer's JWKS as the stack configures it against the Cognito pool's.
  */
 let service: TestService;

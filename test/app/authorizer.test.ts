@@ -300,7 +300,7 @@ describe('the principal a handler reads', () => {
   });
 });
 
-describe('functions/authorize', () => {
+describe('functions/authorize-request', () => {
   const secrets = mockClient(SecretsManagerClient);
   let server: Server;
   let jwksUrl: string;
@@ -332,7 +332,7 @@ describe('functions/authorize', () => {
       .on(GetSecretValueCommand, { SecretId: 'arn:secret:origin', VersionStage: 'AWSPREVIOUS' })
       .resolves({ SecretString: 'previous-value' });
     try {
-      const { handler } = await import('../../functions/authorize/handler');
+      const { handler } = await import('../../functions/authorize-request/handler');
       for (let i = 0; i < 5; i++) {
         const orgId = crypto.randomUUID();
         await createOrganization({

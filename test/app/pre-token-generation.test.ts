@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { ConflictError } from '#kernel/errors';
 import { getOrganizationIdByClientId, linkOrganizationClient } from '#shared/registry/store/org-repository';
-import { handler } from '../../functions/pre-token-generation/handler';
+import { handler } from '../../functions/add-org-claim/handler';
 import { ensureTable } from '../../scripts/local/tables';
 
 /** The table is this file's own in DynamoDB Local; the event is what Cognito sends (V3, client credentials). */

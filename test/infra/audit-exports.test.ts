@@ -19,7 +19,7 @@ const build = () => {
   const signingKey = new SigningKey(stack, 'SigningKey', { table });
   const accessLogs = new Bucket(stack, 'AccessLogs', { blockPublicAccess: BlockPublicAccess.BLOCK_ALL, enforceSSL: true });
   const audit = new AuditExports(stack, 'AuditExports', { table, signingKey, accessLogs });
-  const reader = new TraceSealFunction(stack, 'AuditExportRead', { name: 'audit-export-read', table });
+  const reader = new TraceSealFunction(stack, 'AuditExportRead', { name: 'get-audit-export', table });
   audit.grantLinks(reader);
   return { audit, reader, template: Template.fromStack(stack) };
 };

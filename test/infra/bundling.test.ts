@@ -14,8 +14,8 @@ import { CDK_JSON_CONTEXT, logicalIdOf } from './synth';
 /**
  * The one test that bundles for real, with the local esbuild and no Docker (there is
  * none here, so a Docker fallback would fail the test). Four functions: get-openapi,
- * which can run without AWS, pre-token-generation, which pulls in the AWS SDK, and
- * aggregate-scans and create-report, which ship the offline IP database their code reads
+ * which can run without AWS, add-org-claim, which pulls in the AWS SDK, and
+ * process-scan-log and create-report, which ship the offline IP database their code reads
  * at run time (as the stack bundles them: the aggregator always, route functions by setting).
  */
 const outdir = mkdtempSync(join(tmpdir(), 'traceseal-bundling-'));
@@ -24,12 +24,12 @@ const assetDirs = new Map<string, string>();
 beforeAll(() => {
   const app = new App({ outdir, context: CDK_JSON_CONTEXT });
   const stack = new Stack(app, 'BundlingProbe');
-  const functions = ['get-openapi', 'pre-token-generation', 'aggregate-scans', 'create-report'].map((name) => ({
+  const functions = ['get-openapi', 'add-org-claim', 'process-scan-log', 'create-report'].map((name) => ({
     name,
     construct: new TraceSealFunction(stack, name, {
       name,
       environment: { LOG_LEVEL: 'warn' },
-      ipDatabase: name === 'aggregate-scans' || HTTP_FUNCTIONS[name]?.locatesViewers === true,
+      ipDatabase: name === 'process-scan-log' || HTTP_FUNCTIONS[name]?.locatesViewers === true,
     }),
   }));
   const assembly = app.synth();
@@ -63,7 +63,7 @@ describe('bundling with the local esbuild', () => {
   });
 
   it('bundles the AWS SDK instead of expecting it from the runtime', () => {
-    const code = readFileSync(join(assetDirs.get('pre-token-generation') ?? '', 'index.js'), 'utf8');
+    const code = readFileSync(join(assetDirs.get('add-org-claim') ?? '', 'index.js'), 'utf8');
     const external = new Set([...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]));
     // Left external: Node built-ins, and the SDK's optional SigV4a signers it loads in a try/catch.
     const unexpected = [...external].filter(
@@ -71,7 +71,7 @@ describe('bundling with the local esbuild', () => {
     );
     expect(unexpected).toEqual([]);
     expect(code.includes('GetItemCommand')).toBe(true);
-    expect(statSync(join(assetDirs.get('pre-token-generation') ?? '', 'index.js')).size).toBeLessThan(2_000_000);
+    expect(statSync(join(assetDirs.get('add-org-claim') ?? '', 'index.js')).size).toBeLessThan(2_000_000);
   });
 
   it('produces a bundle that runs: get-openapi answers with the OpenAPI document', async () => {
@@ -120,7 +120,7 @@ const carriesIpDatabase = (dir: string) => {
 
 describe('a bundle with the IP database', () => {
   it('carries ip2region’s data files and loads them at cold start from the task root', async () => {
-    const dir = assetDirs.get('aggregate-scans') ?? '';
+    const dir = assetDirs.get('process-scan-log') ?? '';
     carriesIpDatabase(dir);
     await asLambda(dir, async () => {
       const load = createRequire(import.meta.url);

@@ -48,7 +48,7 @@ describe('cdk-nag (AwsSolutions)', () => {
         'AwsSolutions-SMG4',
         // The scan aggregator's on-failure queue is itself a dead-letter destination.
         'AwsSolutions-SQS3',
-        // create-report may put (never read) objects of the report photo bucket; inbox-read only reads them to presign views.
+        // create-report may put (never read) objects of the report photo bucket; read-inbox only reads them to presign views.
         'AwsSolutions-IAM5[Resource::<ReportStoragePhotosCCA0531B.Arn>/*]',
         // Issuance jobs: the worker puts, the batch readers get label files under batches/ (IssuanceJobs).
         'AwsSolutions-IAM5[Resource::<IssuanceJobsLabels0287039F.Arn>/batches/*]',
@@ -56,7 +56,7 @@ describe('cdk-nag (AwsSolutions)', () => {
         'AwsSolutions-IAM5[Resource::<IssuanceJobsLabels0287039F.Arn>/containers/*]',
         // Labs' private keys: one secret per lab under the stack's own prefix (TestReports).
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:TraceSeal/lab-keys/*]',
-        // test-reports puts and gets (never lists or deletes) objects of the test-report PDF bucket.
+        // manage-test-reports puts and gets (never lists or deletes) objects of the test-report PDF bucket.
         'AwsSolutions-IAM5[Resource::<TestReportsPdfs04DEE801.Arn>/*]',
         // Audit exports: objects per job under exports/; the table archive's objects under dynamodb/ (AuditExports).
         'AwsSolutions-IAM5[Resource::<AuditExports0CF0EA70.Arn>/exports/*]',

@@ -30,7 +30,7 @@ describe('TraceSealHttpApi', () => {
     expect(routeByKey('HEAD /00/{sscc}')).toBeDefined();
   });
 
-  it('has two REQUEST authorizers, both the authorize function, cached 5 minutes, no JWT configuration', () => {
+  it('has two REQUEST authorizers, both the authorize-request function, cached 5 minutes, no JWT configuration', () => {
     expect([...authorizers.keys()].sort()).toEqual(['origin-verify', 'token']);
     for (const [name, { properties }] of authorizers) {
       expect(properties, String(name)).toMatchObject({
@@ -40,7 +40,7 @@ describe('TraceSealHttpApi', () => {
         AuthorizerResultTtlInSeconds: 300,
       });
       expect(JSON.stringify(properties.AuthorizerUri)).toContain(
-        JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(fn('authorize')), 'Arn'] }),
+        JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(fn('authorize-request')), 'Arn'] }),
       );
       // No audience, no client list: nothing in the API changes when an organization is added.
       expect(properties).not.toHaveProperty('JwtConfiguration');

@@ -23,7 +23,7 @@ describe('Identity: the user pool', () => {
     synth.template.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
         PreTokenGenerationConfig: {
-          LambdaArn: { 'Fn::GetAtt': [logicalIdOf(fn('pre-token-generation')), 'Arn'] },
+          LambdaArn: { 'Fn::GetAtt': [logicalIdOf(fn('add-org-claim')), 'Arn'] },
           LambdaVersion: 'V3_0',
         },
       },
@@ -79,7 +79,7 @@ describe('Identity: the user pool', () => {
 describe('Identity: the authorizer', () => {
   it('verifies tokens of the pool by its issuer and JWKS', () => {
     const providerUrl = { 'Fn::GetAtt': [userPoolId, 'ProviderURL'] };
-    expect(environmentOf('authorize')).toEqual({
+    expect(environmentOf('authorize-request')).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       TOKEN_ISSUER: { 'Fn::Join': ['', ['https://', providerUrl]] },
       TOKEN_JWKS_URL: { 'Fn::Join': ['', ['https://', providerUrl, '/.well-known/jwks.json']] },
@@ -91,7 +91,7 @@ describe('Identity: the authorizer', () => {
 
   it('may only read the origin-verify secret and organization items', () => {
     expect(
-      allActionsOf('authorize')
+      allActionsOf('authorize-request')
         .filter((a) => !a.startsWith('logs:'))
         .sort(),
     ).toEqual(['dynamodb:GetItem', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);

@@ -10,8 +10,8 @@ const HTTP_FUNCTION_NAMES = [...new Set(ALL_ROUTES.map((route) => route.function
 const ALL_FUNCTION_NAMES = [
   ...HTTP_FUNCTION_NAMES,
   'rotate-signing-key',
-  'pre-token-generation',
-  'authorize',
+  'add-org-claim',
+  'authorize-request',
   'process-event-job',
 ];
 const SIGNING_FUNCTION_NAMES = HTTP_FUNCTION_NAMES.filter((name) => HTTP_FUNCTIONS[name]?.signsCodes === true);
@@ -90,7 +90,7 @@ describe('least privilege', () => {
   });
 
   it('lets the token trigger read only app-client links', () => {
-    expect(tableStatementsOf('pre-token-generation')).toEqual([
+    expect(tableStatementsOf('add-org-claim')).toEqual([
       expect.objectContaining({
         Action: 'dynamodb:GetItem',
         Resource: TABLE,
@@ -100,7 +100,7 @@ describe('least privilege', () => {
   });
 
   it('lets the authorizer read only organization items, one at a time (registered, and in which role)', () => {
-    expect(tableStatementsOf('authorize')).toEqual([
+    expect(tableStatementsOf('authorize-request')).toEqual([
       expect.objectContaining({
         Action: 'dynamodb:GetItem',
         Resource: TABLE,
@@ -159,10 +159,10 @@ describe('least privilege', () => {
       id.startsWith('SpotCheckSaltKey'),
     );
     expect(saltKeyId).toBeDefined();
-    expect(environmentOf('spot-check-write').SPOT_CHECK_SALT_SECRET_ID).toEqual({ Ref: saltKeyId });
+    expect(environmentOf('manage-spot-checks').SPOT_CHECK_SALT_SECRET_ID).toEqual({ Ref: saltKeyId });
     for (const name of ALL_FUNCTION_NAMES) {
       const reads = statementsOf(name).filter((statement) => JSON.stringify(statement.Resource).includes(`"${saltKeyId}"`));
-      expect(reads.length > 0, name).toBe(name === 'spot-check-write');
+      expect(reads.length > 0, name).toBe(name === 'manage-spot-checks');
     }
   });
 
@@ -186,7 +186,7 @@ describe('least privilege', () => {
         // A keyed access names its own write actions, on its own partitions only (create-report).
         return access !== 'readWrite' && !(typeof access === 'object' && (access.actions ?? []).some((a) => WRITE.test(a)));
       }),
-      'pre-token-generation',
+      'add-org-claim',
     ]) {
       expect(
         allActionsOf(name).some((a) => WRITE.test(a)),

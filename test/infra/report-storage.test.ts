@@ -31,7 +31,7 @@ describe('ReportStorage', () => {
     expect(JSON.stringify(policy?.Properties?.PolicyDocument)).toContain('aws:SecureTransport');
   });
 
-  it('lets create-report put photos and read the pepper, inbox-read only read them; list-reports never touches it', () => {
+  it('lets create-report put photos and read the pepper, read-inbox only read them; list-reports never touches it', () => {
     const { statementsOf, environmentOf } = inspect(synth);
     const bucketId = logicalIdOf(synth.stack.reportStorage.photos);
     const onBucket = (name: string) =>
@@ -50,10 +50,10 @@ describe('ReportStorage', () => {
       expect.arrayContaining(['REPORT_BUCKET_NAME', 'REPORT_PEPPER_SECRET_ID']),
     );
     // The inbox reader presigns photo views for regulators: GetObject, nothing else.
-    expect(onBucket('inbox-read')).toEqual(['s3:GetObject']);
-    expect(Object.keys(environmentOf('inbox-read'))).toContain('REPORT_BUCKET_NAME');
+    expect(onBucket('read-inbox')).toEqual(['s3:GetObject']);
+    expect(Object.keys(environmentOf('read-inbox'))).toContain('REPORT_BUCKET_NAME');
     for (const name of synth.stack.functions.keys()) {
-      if (name !== 'create-report' && name !== 'inbox-read') expect(onBucket(name), name).toEqual([]);
+      if (name !== 'create-report' && name !== 'read-inbox') expect(onBucket(name), name).toEqual([]);
     }
   });
 

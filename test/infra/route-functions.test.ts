@@ -93,7 +93,7 @@ describe('RouteFunctions', () => {
   it('gives the cursor key to the functions of the listing routes, and to no other', () => {
     const listings = new Set(ALL_ROUTES.filter((route) => cursorParameterOf(route) !== undefined).map((r) => r.functionName));
     expect([...listings].sort()).toEqual(
-      expect.arrayContaining(['get-event-job', 'inbox-read', 'list-alerts', 'list-reports', 'query-epcis-events']),
+      expect.arrayContaining(['get-event-job', 'read-inbox', 'list-alerts', 'list-reports', 'query-epcis-events']),
     );
     for (const name of HTTP_FUNCTION_NAMES) {
       expect(environmentOf(name).CURSOR_KEY_SECRET_ID !== undefined, name).toBe(listings.has(name));

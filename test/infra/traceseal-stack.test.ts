@@ -8,12 +8,12 @@ const HTTP_FUNCTION_NAMES = [...new Set(ALL_ROUTES.map((route) => route.function
 const ALL_FUNCTION_NAMES = [
   ...HTTP_FUNCTION_NAMES,
   'rotate-signing-key',
-  'pre-token-generation',
-  'authorize',
+  'add-org-claim',
+  'authorize-request',
   'process-event-job',
-  'audit-checkpoint',
-  'aggregate-scans',
-  'audit-export-worker',
+  'run-audit-checkpoint',
+  'process-scan-log',
+  'process-export-job',
   'process-issuance-job',
 ];
 

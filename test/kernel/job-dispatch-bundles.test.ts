@@ -25,8 +25,8 @@ const DISPATCHING = [
   'list-batches',
   'list-batch-codes',
   'create-containers',
-  'audit-export-create',
-  'audit-export-read',
+  'create-audit-export',
+  'get-audit-export',
 ];
 
 const inputsOf = async (fn: string): Promise<string[]> => {
@@ -66,7 +66,7 @@ describe('the job pipeline keeps workers out of the functions that dispatch', ()
   it('each queue function bundles its own worker', async () => {
     expect(await inputsOf('process-event-job')).toContain(WORKERS[0]);
     expect(await inputsOf('process-issuance-job')).toContain(WORKERS[1]);
-    expect(await inputsOf('audit-export-worker')).toContain(WORKERS[2]);
+    expect(await inputsOf('process-export-job')).toContain(WORKERS[2]);
   });
 
   it('no module under shared/ loads another with a dynamic import', () => {

@@ -15,8 +15,8 @@ import { lambdaContext, sqsEvent as sqsEventOf } from '../support/events';
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const { handler: processIssuanceJob } = await import('../../functions/process-issuance-job/handler');
-const { handler: exportWorker } = await import('../../functions/audit-export-worker/handler');
-const { handler: checkpoint } = await import('../../functions/audit-checkpoint/handler');
+const { handler: exportWorker } = await import('../../functions/process-export-job/handler');
+const { handler: checkpoint } = await import('../../functions/run-audit-checkpoint/handler');
 
 beforeEach(() => {
   dynamo.reset();
@@ -39,7 +39,7 @@ const conditionFailed = () =>
 
 describe.each([
   ['process-issuance-job', processIssuanceJob, { batchId: jobId, orgId: 'org-1' }, { batchId: 'BATCH#1' }],
-  ['audit-export-worker', exportWorker, { jobId, orgId: 'org-1' }, { jobId: 'EXPORT#1' }],
+  ['process-export-job', exportWorker, { jobId, orgId: 'org-1' }, { jobId: 'EXPORT#1' }],
 ])('%s', (_, handler, message, unreadable) => {
   it('drops a message it cannot read without touching the table or the queue', async () => {
     const result = await handler(sqsEvent('garbage', JSON.stringify(unreadable)), lambdaContext());
@@ -56,7 +56,7 @@ describe.each([
   });
 });
 
-describe('audit-checkpoint', () => {
+describe('run-audit-checkpoint', () => {
   it('steps aside while another run holds the log: that run signs the head', async () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
     expect(await checkpoint()).toEqual({ skipped: true });

@@ -2,7 +2,7 @@ import { createJobPipeline, parseJobMessage } from '#kernel/jobs/job-pipeline';
 
 /**
  * How an export job reaches its worker (the kernel's job pipeline): in AWS a message on the
- * export queue (EXPORT_JOBS_QUEUE_URL, consumed by functions/audit-export-worker); without
+ * export queue (EXPORT_JOBS_QUEUE_URL, consumed by functions/process-export-job); without
  * one (the local runtime, the tests) the same worker (export-worker.ts, registered by the
  * local runtime) on the in-process fair queue, run after run until the job is done, as the
  * queue would; a local run has no deadline of its own but ends when the runtime stops. Every

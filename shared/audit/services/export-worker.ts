@@ -258,7 +258,7 @@ export const EXPORT_RETRY_DELAY_SECONDS = 30;
 const workerOutcomeOf = (outcome: ExportRunOutcome): WorkerOutcome =>
   outcome === 'retry' ? { kind: 'retry', delaySeconds: EXPORT_RETRY_DELAY_SECONDS } : { kind: outcome };
 
-/** The export queue's worker: what functions/audit-export-worker runs, and the local runtime in-process. */
+/** The export queue's worker: what functions/process-export-job runs, and the local runtime in-process. */
 export const exportJobWorker: JobWorker<ExportJobMessage> = {
   pipeline: exportJobs,
   run: async ({ jobId }, remainingMs) => workerOutcomeOf(await runExportJob(jobId, { remainingMs })),

@@ -1,5 +1,5 @@
 /**
- * The one aggregator of scan records, in AWS (functions/aggregate-scans, from Kinesis) and
+ * The one aggregator of scan records, in AWS (functions/process-scan-log, from Kinesis) and
  * locally (scripts/local/scan-log.ts, from the gateway's log). A log line has the status
  * (200) but not the verdict, so it first judges each scanned label as the verify path does
  * (its AI 8030, then whether we issued it). Only a genuine label's scans go on: each unit's

@@ -23,30 +23,39 @@ export const checkSignInOrigins = ({ issuerOrigin, signInOrigin }: WebSignInOrig
   }
 };
 
+/** Origins a web app may reach besides its own. */
+export interface WebCspSources {
+  /** Origins the apps call: the OpenID provider's endpoints. */
+  readonly connect?: readonly string[];
+  /** Where a form may post besides this origin: the provider's sign-in pages. */
+  readonly formAction?: readonly string[];
+}
+
 /**
  * The apps' Content-Security-Policy: their own origin for everything, the OpenID provider
- * for sign-in, no plug-ins, no framing, no foreign form targets.
+ * for sign-in, no plug-ins, no framing, no foreign base or form targets. Scripts come only
+ * from this origin (no inline script, no eval), with two loosenings, each for a library:
+ * - Ant Design (CSS-in-JS) injects <style> elements at run time: 'unsafe-inline' for
+ *   styles only, which cannot run code;
+ * - 'wasm-unsafe-eval' lets a page compile WebAssembly (the ZXing-C++ barcode decoder of the
+ *   barcode-detector polyfill, served from this origin, on /scan and the console's receiving
+ *   screen where the browser has no BarcodeDetector); it allows no JavaScript eval.
  */
-export const webContentSecurityPolicy = ({ issuerOrigin, signInOrigin }: WebSignInOrigins): string =>
+export const webContentSecurityPolicy = ({ connect = [], formAction = [] }: WebCspSources = {}): string =>
   [
     "default-src 'self'",
-    // 'wasm-unsafe-eval' lets the page compile WebAssembly (the ZXing-C++ barcode decoder of
-    // the barcode-detector polyfill, served from this origin, on /scan and the console's
-    // receiving screen where the browser has no BarcodeDetector); it allows no JavaScript eval.
     "script-src 'self' 'wasm-unsafe-eval'",
-    // Ant Design (CSS-in-JS) injects <style> elements at run time: 'unsafe-inline' for styles
-    // only, which cannot run code; scripts stay 'self'.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    `connect-src 'self' ${issuerOrigin} ${signInOrigin}`,
+    `connect-src ${["'self'", ...connect].join(' ')}`,
     "worker-src 'self'",
     "manifest-src 'self'",
     "media-src 'self' blob:",
+    "object-src 'none'",
     "frame-ancestors 'none'",
     "base-uri 'self'",
-    `form-action 'self' ${signInOrigin}`,
-    "object-src 'none'",
+    `form-action ${["'self'", ...formAction].join(' ')}`,
   ].join('; ');
 
 /**
@@ -57,7 +66,13 @@ export const webContentSecurityPolicy = ({ issuerOrigin, signInOrigin }: WebSign
 export const webResponseHeadersPolicy = (origins: WebSignInOrigins): ResponseHeadersPolicyProps => ({
   comment: 'TraceSeal web apps: strict CSP, HSTS, nosniff, no framing, camera for this origin only',
   securityHeadersBehavior: {
-    contentSecurityPolicy: { contentSecurityPolicy: webContentSecurityPolicy(origins), override: true },
+    contentSecurityPolicy: {
+      contentSecurityPolicy: webContentSecurityPolicy({
+        connect: [origins.issuerOrigin, origins.signInOrigin],
+        formAction: [origins.signInOrigin],
+      }),
+      override: true,
+    },
     strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
     contentTypeOptions: { override: true },
     frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },

@@ -139,10 +139,10 @@ describe('WebApps: the behaviours', () => {
       "worker-src 'self'",
       "manifest-src 'self'",
       "media-src 'self' blob:",
+      "object-src 'none'",
       "frame-ancestors 'none'",
       "base-uri 'self'",
       `form-action 'self' ${domain}`,
-      "object-src 'none'",
     ]);
     expect(config.SecurityHeadersConfig).toMatchObject({
       ContentSecurityPolicy: { Override: true },

@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { type UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { ROUTES, type RouteName } from '#shared/app/routes';
@@ -19,6 +20,10 @@ import { SpotCheckSaltKey } from './constructs/spot-check-salt-key';
 import { TestReports } from './constructs/test-reports';
 import type { TraceSealFunction } from './constructs/traceseal-function';
 import { VerificationCdn } from './constructs/verification-cdn';
+import { WebApps } from './constructs/web-apps';
+
+/** config.json's client id while Identity has no console app client: no sign-in is offered. */
+const NO_CONSOLE_CLIENT = '';
 
 export interface TraceSealStackProps extends StackProps {
   /**
@@ -73,13 +78,18 @@ export interface TraceSealStackProps extends StackProps {
    * @default 100 (RouteFunctions)
    */
   readonly verifyReservedConcurrency?: number;
+  /**
+   * The built web apps (`npm run build:web`), deployed to `/console/` and `/scan`.
+   * @default - WebApps' default: the `webDistDir` context value, else `<project>/web/dist`
+   */
+  readonly webDistDir?: string;
 }
 
 /**
  * Wiring only: the table, then the constructs of each concern (signing key, identity and
  * authorizer, HTTP API, WAF, scan records and CDN, route functions, then the event and
  * issuance jobs, report storage, spot-check salt key, test reports, audit checkpoints and
- * exports) and what each grants the others. Construct ids are part of the deployed logical
+ * exports, the web apps) and what each grants the others. Construct ids are part of the deployed logical
  * ids: keep them.
  */
 export class TraceSealStack extends Stack {
@@ -101,6 +111,8 @@ export class TraceSealStack extends Stack {
   public readonly eventJobs: EventJobs;
   /** Counterfeit-report photos and the rate limit's IP pepper. */
   public readonly reportStorage: ReportStorage;
+  /** The console and the workers' app, on the distribution. */
+  public readonly webApps: WebApps;
   /** The web ACL this stack made, when it was not given one. */
   public readonly webAcl?: EdgeWebAcl;
   /** Every function of the stack, by folder name under functions/. */
@@ -162,6 +174,7 @@ export class TraceSealStack extends Stack {
     this.reportStorage = this.addReportStorage();
     this.addSpotChecksAndTestReports();
     const audit = this.addAudit();
+    this.webApps = this.addWebApps(props.webDistDir);
     this.functions = this.allFunctions(issuanceJobs, audit);
     this.addOutputs();
   }
@@ -231,12 +244,32 @@ export class TraceSealStack extends Stack {
     return { checkpoints, exports };
   }
 
+  /** The apps sign people in at the pool: its issuer, its hosted UI and the console's app client. */
+  private addWebApps(distDir: string | undefined): WebApps {
+    const hostedUi = this.userPool.node.tryFindChild('Domain');
+    if (!(hostedUi instanceof UserPoolDomain)) throw new Error("The user pool's domain (Identity) is missing");
+    return new WebApps(this, 'WebApps', {
+      distribution: this.distribution,
+      accessLogs: this.reportStorage.accessLogs,
+      distDir,
+      signIn: {
+        authority: this.identity.issuer,
+        clientId:
+          (this.identity as { readonly consoleClient?: UserPoolClient }).consoleClient?.userPoolClientId ?? NO_CONSOLE_CLIENT,
+        issuerOrigin: `https://cognito-idp.${this.region}.${this.urlSuffix}`,
+        signInOrigin: hostedUi.baseUrl(),
+      },
+    });
+  }
+
   private addOutputs(): void {
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.apiEndpoint,
       description: 'HTTP API endpoint (answers only requests that come through the distribution)',
     });
     new CfnOutput(this, 'VerificationUrl', { value: this.cdn.baseUrl, description: 'Public verification host printed in codes' });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${this.cdn.baseUrl}/console/`, description: 'The web console' });
+    new CfnOutput(this, 'ScanAppUrl', { value: `${this.cdn.baseUrl}/scan`, description: "The workers' app (installable)" });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'TokenUrl', {
       value: this.identity.tokenUrl,

@@ -5,8 +5,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { PROJECT_ROOT, type TraceSealFunction } from '../../infra/constructs/traceseal-function';
+import { WEB_DIST_CONTEXT } from '../../infra/constructs/web-apps';
 import { TraceSealStack, type TraceSealStackProps } from '../../infra/traceseal-stack';
 import { actionsOf, type PolicyStatement, resourcesOf, roleStatements } from './template-helpers';
+import { webDistFixture } from './web-dist-fixture';
 
 /** The feature flags `cdk synth` passes from cdk.json, so tests build what the CLI builds. */
 export const CDK_JSON_CONTEXT = (
@@ -25,11 +27,12 @@ export interface SynthOptions {
 /**
  * An app as `cdk synth` builds it, minus bundling: the `aws:cdk:bundling-stacks` context
  * set to no stack makes NodejsFunction use a placeholder asset, which keeps a synth of the
- * whole stack under a second. bundling.test.ts bundles for real.
+ * whole stack under a second. bundling.test.ts bundles for real. The web apps come from a
+ * small build made for the tests, so no test needs `npm run build:web`.
  */
 export const newApp = ({ cloudFormationValidation = false }: SynthOptions = {}): App =>
   new App({
-    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], [WEB_DIST_CONTEXT]: webDistFixture() },
     builtinCloudFormationValidation: cloudFormationValidation,
   });
 

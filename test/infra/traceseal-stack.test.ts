@@ -25,8 +25,9 @@ const { fn, propertiesOf } = inspect(synth);
 describe('the TraceSeal stack as a whole', () => {
   it('lists every function: one per function name of the routes, the rotation, the token trigger, the authorizer, the event-job worker', () => {
     expect([...synth.stack.functions.keys()].sort()).toEqual([...ALL_FUNCTION_NAMES].sort());
-    // The only other function is the deploy-time provider that links the bootstrap admin client.
-    synth.template.resourceCountIs('AWS::Lambda::Function', ALL_FUNCTION_NAMES.length + 1);
+    // The only others are deploy-time: the provider that links the bootstrap admin client and
+    // the uploader of the web apps (BucketDeployment's).
+    synth.template.resourceCountIs('AWS::Lambda::Function', ALL_FUNCTION_NAMES.length + 2);
   });
 
   it('runs every function on Node.js 24, arm64, from its bundle, logging to its own retained log group', () => {
@@ -73,6 +74,8 @@ describe('the TraceSeal stack as a whole', () => {
     expect(Object.keys(outputs).sort()).toEqual([
       'ApiUrl',
       'BootstrapAdminClientId',
+      'ConsoleUrl',
+      'ScanAppUrl',
       'TableName',
       'TokenUrl',
       'UserPoolId',

@@ -3,6 +3,7 @@ import { ABSENT_AUTHORIZATION } from '#shared/app/authorizer';
 import { API_REQUEST_SOURCE } from '../../infra/cloudfront/api-request';
 import { VERIFY_REQUEST_SOURCE } from '../../infra/cloudfront/verify-request';
 import { UNCACHED_ERROR_CODES, VERIFY_PATH_PATTERNS } from '../../infra/constructs/verification-cdn';
+import { WEB_PATH_PATTERNS } from '../../infra/constructs/web-apps';
 import { TraceSealStack } from '../../infra/traceseal-stack';
 import { inspect, logicalIdOf, nagReport, newApp, type Synthesized, synthesize } from './synth';
 import { resourcesOfType } from './template-helpers';
@@ -30,8 +31,12 @@ const [jwks = {}, verify = {}, containers = {}] = config.CacheBehaviors;
 const make = (props: ConstructorParameters<typeof TraceSealStack>[2]) => () => new TraceSealStack(newApp(), 'Invalid', props);
 
 describe('VerificationCdn', () => {
-  it('caches only the public signing keys and the verification paths of units and of cases and pallets', () => {
-    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual(['/.well-known/jwks.json', ...VERIFY_PATH_PATTERNS]);
+  it('caches only the public signing keys, the verification paths of units and of cases and pallets, and the web apps', () => {
+    expect(config.CacheBehaviors.map((b) => b.PathPattern)).toEqual([
+      '/.well-known/jwks.json',
+      ...VERIFY_PATH_PATTERNS,
+      ...WEB_PATH_PATTERNS,
+    ]);
   });
 
   it('caches the JWKS the verify page checks against for as long as the origin says, keyed by path alone', () => {
@@ -160,8 +165,8 @@ describe('VerificationCdn', () => {
     });
   });
 
-  it('reaches the HTTP API over HTTPS only, TLS 1.2', () => {
-    expect(config.Origins).toEqual([
+  it('reaches the HTTP API over HTTPS only, TLS 1.2 (the other origin is the web apps bucket, web-apps.test.ts)', () => {
+    expect(config.Origins.filter((origin) => origin.S3OriginConfig === undefined)).toEqual([
       expect.objectContaining({
         DomainName: {
           'Fn::Join': [

@@ -1,0 +1,84 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { HeadersFrameOption, HeadersReferrerPolicy, type ResponseHeadersPolicyProps } from 'aws-cdk-lib/aws-cloudfront';
+
+/** Where the web apps may reach besides their own origin: the OpenID provider. */
+export interface WebSignInOrigins {
+  /** Origin of the issuer (discovery, JWKS, token endpoint), e.g. `https://cognito-idp.<region>.amazonaws.com`. */
+  readonly issuerOrigin: string;
+  /** Origin of the sign-in pages (Cognito's hosted UI domain): authorize, logout. */
+  readonly signInOrigin: string;
+}
+
+/** An origin the CSP can name: https, and nothing that could end a source list or start a directive. */
+const ORIGIN_PATTERN = /^https:\/\/[^\s;,'"/]+$/;
+
+/** Checked before anything is built: a stray `;` in an origin would add a directive of its own. */
+export const checkSignInOrigins = ({ issuerOrigin, signInOrigin }: WebSignInOrigins): void => {
+  for (const [name, origin] of Object.entries({ issuerOrigin, signInOrigin })) {
+    // A token's value is known only at deploy time; what is literal around it is checked.
+    const ok = Token.isUnresolved(origin)
+      ? origin.startsWith('https://') && !/[\s;,'"]/.test(origin)
+      : ORIGIN_PATTERN.test(origin);
+    if (!ok) throw new Error(`${name} must be an https origin without a path, got "${origin}"`);
+  }
+};
+
+/** Origins a web app may reach besides its own. */
+export interface WebCspSources {
+  /** Origins the apps call: the OpenID provider's endpoints. */
+  readonly connect?: readonly string[];
+  /** Where a form may post besides this origin: the provider's sign-in pages. */
+  readonly formAction?: readonly string[];
+}
+
+/**
+ * The apps' Content-Security-Policy: their own origin for everything, the OpenID provider
+ * for sign-in, no plug-ins, no framing, no foreign base or form targets. Scripts come only
+ * from this origin (no inline script, no eval), with two loosenings, each for a library:
+ * - Ant Design (CSS-in-JS) injects <style> elements at run time: 'unsafe-inline' for
+ *   styles only, which cannot run code;
+ * - 'wasm-unsafe-eval' lets a page compile WebAssembly (the ZXing-C++ barcode decoder of the
+ *   barcode-detector polyfill, served from this origin, on /scan and the console's receiving
+ *   screen where the browser has no BarcodeDetector); it allows no JavaScript eval.
+ */
+export const webContentSecurityPolicy = ({ connect = [], formAction = [] }: WebCspSources = {}): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src ${["'self'", ...connect].join(' ')}`,
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "media-src 'self' blob:",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    `form-action ${["'self'", ...formAction].join(' ')}`,
+  ].join('; ');
+
+/**
+ * The response headers of every web-app response, over whatever the bucket sends:
+ * the CSP above, HSTS, nosniff, no framing, a referrer without path to other origins, and
+ * the camera for this origin only (the distributor and the workers' app scan labels with it).
+ */
+export const webResponseHeadersPolicy = (origins: WebSignInOrigins): ResponseHeadersPolicyProps => ({
+  comment: 'TraceSeal web apps: strict CSP, HSTS, nosniff, no framing, camera for this origin only',
+  securityHeadersBehavior: {
+    contentSecurityPolicy: {
+      contentSecurityPolicy: webContentSecurityPolicy({
+        connect: [origins.issuerOrigin, origins.signInOrigin],
+        formAction: [origins.signInOrigin],
+      }),
+      override: true,
+    },
+    strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+    contentTypeOptions: { override: true },
+    frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+    referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+  },
+  customHeadersBehavior: {
+    customHeaders: [{ header: 'Permissions-Policy', value: 'camera=(self)', override: true }],
+  },
+});

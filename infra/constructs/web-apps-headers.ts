@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { HeadersFrameOption, HeadersReferrerPolicy, type ResponseHeadersPolicyProps } from 'aws-cdk-lib/aws-cloudfront';
+import { webContentSecurityPolicy } from '../../web/content-security-policy';
 
 /** Where the web apps may reach besides their own origin: the OpenID provider. */
 export interface WebSignInOrigins {
@@ -23,44 +24,9 @@ export const checkSignInOrigins = ({ issuerOrigin, signInOrigin }: WebSignInOrig
   }
 };
 
-/** Origins a web app may reach besides its own. */
-export interface WebCspSources {
-  /** Origins the apps call: the OpenID provider's endpoints. */
-  readonly connect?: readonly string[];
-  /** Where a form may post besides this origin: the provider's sign-in pages. */
-  readonly formAction?: readonly string[];
-}
-
-/**
- * The apps' Content-Security-Policy: their own origin for everything, the OpenID provider
- * for sign-in, no plug-ins, no framing, no foreign base or form targets. Scripts come only
- * from this origin (no inline script, no eval), with two loosenings, each for a library:
- * - Ant Design (CSS-in-JS) injects <style> elements at run time: 'unsafe-inline' for
- *   styles only, which cannot run code;
- * - 'wasm-unsafe-eval' lets a page compile WebAssembly (the ZXing-C++ barcode decoder of the
- *   barcode-detector polyfill, served from this origin, on /scan and the console's receiving
- *   screen where the browser has no BarcodeDetector); it allows no JavaScript eval.
- */
-export const webContentSecurityPolicy = ({ connect = [], formAction = [] }: WebCspSources = {}): string =>
-  [
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src ${["'self'", ...connect].join(' ')}`,
-    "worker-src 'self'",
-    "manifest-src 'self'",
-    "media-src 'self' blob:",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    `form-action ${["'self'", ...formAction].join(' ')}`,
-  ].join('; ');
-
 /**
  * The response headers of every web-app response, over whatever the bucket sends:
- * the CSP above, HSTS, nosniff, no framing, a referrer without path to other origins, and
+ * the apps' CSP (web/content-security-policy.ts, which the local gateway sends too), HSTS, nosniff, no framing, a referrer without path to other origins, and
  * the camera for this origin only (the distributor and the workers' app scan labels with it).
  */
 export const webResponseHeadersPolicy = (origins: WebSignInOrigins): ResponseHeadersPolicyProps => ({

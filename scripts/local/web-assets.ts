@@ -41,6 +41,7 @@ export const localConsoleConfig = () => ({
 const securityHeaders = {
   'content-security-policy': webContentSecurityPolicy(),
   'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
   'referrer-policy': 'strict-origin-when-cross-origin',
   'permissions-policy': 'camera=(self)',
 };

@@ -167,6 +167,8 @@ export class TraceSealStack extends Stack {
     });
     this.httpApi.addRoutes(ROUTES, (route) => this.routeFunctions.functionFor(route));
     this.identity.grantCreateClients(this.routeFunctions.get('create-org'));
+    // The console's sign-in comes back to the verification host, which exists only now.
+    this.identity.addConsoleClient(this.cdn.baseUrl);
 
     this.eventJobs = new EventJobs(this, 'EventJobs', { table: this.table });
     this.eventJobs.grantEnqueue(this.routeFunctions.get('record-events'));
@@ -279,6 +281,11 @@ export class TraceSealStack extends Stack {
       value: this.identity.bootstrapAdminClient.userPoolClientId,
       description: 'Admin app client; its secret: aws cognito-idp describe-user-pool-client',
     });
+    new CfnOutput(this, 'ConsoleClientId', {
+      value: this.identity.consoleClient?.userPoolClientId ?? '',
+      description: "The console's OpenID client (code + PKCE, no secret); its authority is the user pool's issuer",
+    });
+    new CfnOutput(this, 'HostedUiUrl', { value: this.identity.hostedUiUrl, description: 'The hosted UI people sign in at' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 }

@@ -39,6 +39,13 @@ const main = async (): Promise<void> => {
   runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation, auditLogStartsWithTable: true });
   const { seedDemoData } = await import('./local/seed');
   const { data, created } = await seedDemoData(runtime.dataDir, runtime.url);
+  const people = await (await import('./local/seed-people')).seedDemoPeople(runtime.dataDir, data);
+  const width = Math.max(...people.map((person) => person.email.length));
+  const signIns = people
+    .map(
+      (person) => `  ${person.email.padEnd(width)}  ${person.password}   ${person.role}${person.orgAdmin ? ', org admin' : ''}`,
+    )
+    .join('\n');
   const qr = await QRCode.toString(data.demoCodeUri, { type: 'terminal', small: true, errorCorrectionLevel: 'M' });
 
   console.log(`
@@ -51,6 +58,8 @@ ${qr}
 Verify it:   curl -H 'Accept: application/json' '${data.demoCodeUri}'
 Console:     ${runtime.url}/console/
 Public keys: ${runtime.url}/.well-known/jwks.json      API document: ${runtime.url}/openapi.json
+Sign in to the console at ${runtime.url}/console/ as:   (passwords kept in ${runtime.dataDir}/oidc-accounts.json, owner only)
+${signIns}
 Tokens:      npm run token -- --org ${data.factoryId} --role factory
              npm run token -- --org ${data.adminId} --role admin
 ${

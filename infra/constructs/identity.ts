@@ -1,6 +1,7 @@
 import { Aws, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   LambdaVersion,
   Mfa,
@@ -8,6 +9,7 @@ import {
   ResourceServerScope,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -21,7 +23,7 @@ import { SCOPE_PREFIX } from '#kernel/auth/principal';
 import { organizationClientItem } from '#kernel/db/item-keys';
 import { ROLES } from '#kernel/roles';
 import { pinLogicalId } from './pin';
-import { CLIENT_LINK_KEYS, ORGANIZATION_KEYS } from './table-access';
+import { CLIENT_LINK_KEYS, MEMBERSHIP_KEYS, ORGANIZATION_KEYS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';
 
 /** The org_id that tokens of the stack's own admin client carry. */
@@ -49,10 +51,12 @@ const toAttributeValues = (item: Record<string, string>): Record<string, { S: st
 
 /**
  * Who may call the API: a Cognito user pool of client-credentials app clients (one per
- * organization, its role as the scope `traceseal/{role}`), the V3 pre-token trigger that
- * adds `org_id`, a bootstrap admin client, and the API's Lambda authorizer
- * (functions/authorize-request), which verifies the pool's access tokens by its JWKS and needs no
- * change when an organization is added.
+ * organization, its role as the scope `traceseal/{role}`) and of people (the organizations'
+ * users, who sign in to the console through the hosted UI with code + PKCE), the V3
+ * pre-token trigger that adds `org_id` (and for a person its membership's role scope), a
+ * bootstrap admin client, and the API's Lambda authorizer (functions/authorize-request),
+ * which verifies the pool's access tokens by its JWKS and needs no change when an
+ * organization or a person is added.
  */
 export class Identity extends Construct {
   public readonly userPool: UserPool;
@@ -60,6 +64,10 @@ export class Identity extends Construct {
   /** `iss` of the pool's tokens. */
   public readonly issuer: string;
   public readonly tokenUrl: string;
+  /** The hosted UI's base URL (`https://{prefix}.auth.{region}.amazoncognito.com`): the console's sign-in endpoints. */
+  public readonly hostedUiUrl: string;
+  /** The console's public app client (code + PKCE), once addConsoleClient made it. */
+  public consoleClient?: UserPoolClient;
   public readonly preTokenGeneration: TraceSealFunction;
   public readonly authorizer: TraceSealFunction;
 
@@ -73,8 +81,9 @@ export class Identity extends Construct {
     }
 
     this.userPool = this.createUserPool();
-    const { tokenUrl, issuer, bootstrapAdminClient } = this.addScopesDomainAndAdminClient(prefix);
+    const { tokenUrl, hostedUiUrl, issuer, bootstrapAdminClient } = this.addScopesDomainAndAdminClient(prefix);
     this.tokenUrl = tokenUrl;
+    this.hostedUiUrl = hostedUiUrl;
     this.issuer = issuer;
     this.bootstrapAdminClient = bootstrapAdminClient;
 
@@ -96,8 +105,8 @@ export class Identity extends Construct {
       featurePlan: FeaturePlan.ESSENTIALS,
       selfSignUpEnabled: false,
       signInAliases: { username: true },
-      // Nobody signs in as a user (every caller is an app client), but should an operator
-      // ever create a user, these make it a strong one.
+      // People of organizations sign in to the console: strong passwords and a second factor.
+      // Nobody signs up: an organization's admin invites them (AdminCreateUser).
       passwordPolicy: {
         minLength: 14,
         requireDigits: true,
@@ -135,7 +144,8 @@ export class Identity extends Construct {
       cognitoDomain: { domainPrefix: prefix ?? Fn.join('-', ['traceseal', Fn.select(2, Fn.split('/', Aws.STACK_ID))]) },
     });
     pinLogicalId(domain, 'UserPoolDomainD0EA232A');
-    const tokenUrl = `${domain.baseUrl()}/oauth2/token`;
+    const hostedUiUrl = domain.baseUrl();
+    const tokenUrl = `${hostedUiUrl}/oauth2/token`;
     const issuer = `https://${this.userPool.userPoolProviderUrl}`;
     const bootstrapAdminClient = this.userPool.addClient('BootstrapAdminClient', {
       generateSecret: true,
@@ -146,25 +156,25 @@ export class Identity extends Construct {
     });
     // Its id and secret are the operators' credentials.
     pinLogicalId(bootstrapAdminClient, 'UserPoolBootstrapAdminClient1F8C2FCA');
-    return { tokenUrl, issuer, bootstrapAdminClient };
+    return { tokenUrl, hostedUiUrl, issuer, bootstrapAdminClient };
   }
 
   /** Adds the app client's organization to every access token (the V3 pre-token trigger). */
   private addPreTokenGeneration(table: IdentityProps['table']): TraceSealFunction {
     const trigger = new TraceSealFunction(this, 'PreTokenGeneration', {
       name: 'add-org-claim',
-      description: "Adds the app client's organization (org_id) to every access token",
+      description: "Adds the organization (org_id) to every token: an app client's, or a person's membership with its role scope",
       memorySize: 256,
       // Cognito waits at most 5 s for a trigger.
       timeout: Duration.seconds(5),
       table,
     });
     pinLogicalId(trigger.logGroup, 'PreTokenGenerationLogGroup56984400');
-    trigger.grantTable({ leadingKeys: CLIENT_LINK_KEYS, actions: ['dynamodb:GetItem'] });
+    trigger.grantTable({ leadingKeys: [...CLIENT_LINK_KEYS, ...MEMBERSHIP_KEYS], actions: ['dynamodb:GetItem'] });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
-        'No user ever signs in: every caller is a machine-to-machine app client. The Plus plan adds threat protection for user sign-ins only; Essentials already runs the V3 pre-token trigger for client credentials.',
+        "People sign in only after an organization's admin invited them (no self sign-up), with a 14-character password and a required TOTP second factor, and a removal ends their tokens at the authorizer; the Plus plan's threat protection (risk-based sign-in checks) is an operator's choice of cost, not a gap in these. Essentials runs the V3 pre-token trigger for both client credentials and people.",
     });
     this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, trigger, LambdaVersion.V3_0);
     return trigger;
@@ -185,7 +195,8 @@ export class Identity extends Construct {
       },
     });
     props.originVerifySecret.grantRead(authorizer);
-    // Whether a token's organization is registered, and in the token's role.
+    // Whether a token's organization is registered, in the token's role, and (for a person)
+    // whether its membership is current: both are items of the organization's partition.
     authorizer.grantTable({ leadingKeys: ORGANIZATION_KEYS, actions: ['dynamodb:GetItem'] });
     return authorizer;
   }
@@ -201,6 +212,53 @@ export class Identity extends Construct {
       new PolicyStatement({
         // Delete only undoes a client whose provisioning failed half-way.
         actions: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DeleteUserPoolClient'],
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
+  }
+
+  /**
+   * The console's app client: public (no secret: a browser keeps none), authorization code
+   * only, through the hosted UI, with the OpenID scopes; its callback and sign-out URLs are
+   * the console's and the workers' app's on the verification host. Cognito uses PKCE
+   * whenever the request carries a code challenge, and the console always sends one (S256).
+   * The role scope is not the client's to ask for: the pre-token trigger adds the
+   * membership's. `baseUrl`: `https://` and the verification host.
+   */
+  public addConsoleClient(baseUrl: string): UserPoolClient {
+    const client = this.userPool.addClient('ConsoleClient', {
+      generateSecret: false,
+      // No password or SRP sign-in through the API: only the hosted UI's code flow.
+      authFlows: {},
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.PROFILE, OAuthScope.EMAIL],
+        callbackUrls: [`${baseUrl}/console/callback`, `${baseUrl}/scan/callback`],
+        logoutUrls: [`${baseUrl}/console/`, `${baseUrl}/scan`],
+      },
+      // The person cannot change what the membership says of it (its name, its email).
+      writeAttributes: new ClientAttributes(),
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      // A working day; every refresh runs the trigger again, so a removed person gets none.
+      refreshTokenValidity: Duration.hours(10),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    });
+    this.consoleClient = client;
+    return client;
+  }
+
+  /**
+   * Lets a function invite and remove people (functions/organization-users): create, disable
+   * and delete users of the pool, and nothing else of it.
+   */
+  public grantManagePeople(fn: LambdaFunction): void {
+    fn.addEnvironment('USER_POOL_ID', this.userPool.userPoolId);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminDeleteUser'],
         resources: [this.userPool.userPoolArn],
       }),
     );

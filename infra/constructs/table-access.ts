@@ -40,8 +40,10 @@ export const JWKS_READ_KEYS = ['SIGNING_KEYS'] as const;
 export const SIGNING_KEY_ITEMS = ['SIGNING_KEYS'] as const;
 /** The API's authorizer reads only organization items (`ORG#{id}`): is it registered, in which role. */
 export const ORGANIZATION_KEYS = ['ORG#*'] as const;
-/** The token trigger reads only app-client links (`CLIENT#{clientId}`). */
+/** The token trigger reads app-client links (`CLIENT#{clientId}`)... */
 export const CLIENT_LINK_KEYS = ['CLIENT#*'] as const;
+/** ...and people's: a user's link (`USER#{userId}`), then its membership in its organization's partition (`ORG#{id}`). */
+export const MEMBERSHIP_KEYS = ['USER#*', 'ORG#*'] as const;
 
 const tableAndIndexes = (table: ITableV2): string[] => [
   table.tableArn,

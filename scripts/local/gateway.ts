@@ -16,6 +16,7 @@ import { serveLocalIssuer } from './issuer-endpoints';
 import { serveLabelLink, serveReportPhotoLink } from './label-links';
 import { authorizerEvent, lambdaContext, proxyEvent, type RoutedRequest } from './lambda-events';
 import type { LocalIssuer } from './local-issuer';
+import type { LocalOidcProvider } from './oidc-provider';
 import { serveWebApps } from './web-assets';
 
 /**
@@ -115,6 +116,11 @@ const decodePath = (encoded: string): string | undefined => {
 export interface GatewayOptions {
   /** Its JWKS and token endpoints are served under /local-issuer/ (issuer-endpoints.ts). */
   issuer: LocalIssuer;
+  /**
+   * The local OpenID provider, served under /oidc (oidc-provider.ts). Set once the gateway
+   * listens: its issuer is the gateway's own origin, port included.
+   */
+  identityProvider?: { current?: LocalOidcProvider };
   /** What CloudFront would send as the origin-verify header (the authorizer's ORIGIN_VERIFY_VALUE). */
   originVerifyValue: string;
   loadHandler(functionName: string): Promise<LambdaHandler>;
@@ -149,8 +155,9 @@ const matchRoute = (
 };
 
 /**
- * What this host serves besides the API (the local issuer, the browser apps, label and
- * export links, report photos) and the CORS preflight API Gateway answers itself, before routes and authorizers.
+ * What this host serves besides the API (the local OpenID provider, the local issuer, the
+ * browser apps, label and export links, report photos) and the CORS preflight API Gateway
+ * answers itself, before routes and authorizers.
  * True when it answered.
  */
 const serveBesidesRoutes = async (
@@ -158,9 +165,10 @@ const serveBesidesRoutes = async (
   method: string,
   req: IncomingMessage,
   res: ServerResponse,
-  issuer: LocalIssuer,
+  options: GatewayOptions,
 ): Promise<boolean> => {
-  if (await serveLocalIssuer(url, req, res, issuer)) return true;
+  if ((await options.identityProvider?.current?.serve(req, res)) === true) return true;
+  if (await serveLocalIssuer(url, req, res, options.issuer)) return true;
   if (await serveWebApps(url, method, res)) return true;
   if ((method === 'GET' || method === 'HEAD') && (await serveLabelLink(url, req, res))) return true;
   if (method === 'GET' && (await serveLocalExport(url, res))) return true;
@@ -217,7 +225,7 @@ const handleRequest = async (
   // API Gateway refuses a path that is not valid percent-encoded UTF-8 before routing.
   if (url === undefined || decodePath(url.pathname) === undefined) return gatewayError(res, 400, 'Bad Request');
   const method = (req.method ?? 'GET').toUpperCase();
-  if (await serveBesidesRoutes(url, method, req, res, options.issuer)) return;
+  if (await serveBesidesRoutes(url, method, req, res, options)) return;
   const matched = matchRoute(routes, method, url.pathname);
   if (matched === undefined) return gatewayError(res, 404, 'Not Found');
   const { route, names } = matched.compiled;

@@ -36,8 +36,9 @@ export interface LocalIssuer {
   jwks(): { keys: JWK[] };
 }
 
-export const loadLocalIssuerKey = async (dataDir: string): Promise<CryptoKey> => {
-  const file = join(dataDir, LOCAL_ISSUER_KEY_FILE);
+/** The issuer's key, made on first use; `fileName` names another key (the local OpenID provider's). */
+export const loadLocalIssuerKey = async (dataDir: string, fileName = LOCAL_ISSUER_KEY_FILE): Promise<CryptoKey> => {
+  const file = join(dataDir, fileName);
   try {
     return await importPKCS8(await readFile(file, 'utf8'), LOCAL_ISSUER_ALG, { extractable: true });
   } catch {

@@ -6,6 +6,7 @@ import { acquireDataDirLock, assertNoDatabaseOn } from './data-dir-lock';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createGateway } from './gateway';
 import { createLocalIssuer, LOCAL_ISSUER, LOCAL_ISSUER_JWKS_PATH, type LocalIssuer } from './local-issuer';
+import { createLocalOidcProvider, type LocalOidcProvider, localAccountsFile } from './oidc-provider';
 import { ensurePrivateDirectory } from './private-directory';
 
 export interface LocalRuntimeOptions {
@@ -36,6 +37,8 @@ export interface LocalRuntime {
   dataDir: string;
   tableName: string;
   issuer: LocalIssuer;
+  /** The local OpenID provider people sign in with (the console), at `${url}/oidc`. */
+  identityProvider: LocalOidcProvider;
   server: Server;
   dynamo: { endpoint: string };
   /** Resolves once every scan answered so far is aggregated (see scan-log.ts). */
@@ -73,6 +76,11 @@ const localEnvironment = (dataDir: string, endpoint: string, tableName: string):
   TEST_REPORT_DIR: join(dataDir, 'test-reports'),
   // The witness of signed tree heads: an append-only file beside the table, never in it (shared/audit/store/head-witness.ts).
   HEAD_WITNESS_FILE: join(dataDir, 'audit', 'heads.jsonl'),
+  // People's sign-ins: the local OpenID provider's accounts, the user pool's stand-in (identity-directory.ts).
+  LOCAL_ACCOUNTS_FILE: localAccountsFile(dataDir),
+  // The local gateway keeps no authorizer answers (API Gateway keeps them 5 minutes), and the
+  // authorizer none of people's memberships either: a removal here takes effect at once.
+  MEMBERSHIP_CACHE_SECONDS: '0',
 });
 
 /** Each function's handler, imported on its first request as Lambda does, with the invocations still going on. */
@@ -187,8 +195,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const originVerifyValue = randomBytes(32).toString('base64url');
     Object.assign(process.env, { TOKEN_ISSUER: LOCAL_ISSUER, ORIGIN_VERIFY_VALUE: originVerifyValue });
     const scanLog = await (await import('./scan-log')).startScanLog({ dataDir });
+    const identityProvider: { current?: LocalOidcProvider } = {};
     const server = createGateway({
       issuer,
+      identityProvider,
       originVerifyValue,
       loadHandler,
       onAnswer: (answer) => scanLog.append(answer),
@@ -197,6 +207,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const port = await listen(server, options.port);
     const url = `http://localhost:${port}`;
     process.env.TOKEN_JWKS_URL = `http://127.0.0.1:${port}${LOCAL_ISSUER_JWKS_PATH}`;
+    identityProvider.current = await createLocalOidcProvider({ origin: url, dataDir });
+    // Both local issuers, as the stack names the user pool in AWS: scripts' tokens and people's.
+    process.env.TOKEN_ISSUERS = JSON.stringify([
+      { issuer: LOCAL_ISSUER, jwksUrl: process.env.TOKEN_JWKS_URL },
+      { issuer: identityProvider.current.issuer, jwksUrl: `http://127.0.0.1:${port}/oidc/jwks` },
+    ]);
     process.env.VERIFY_BASE_URL = options.publicBaseUrl ?? url;
     (await import('./exports')).configureLocalExports(dataDir, url);
     process.env.LABEL_LINK_BASE = url;
@@ -211,6 +227,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       dataDir,
       tableName,
       issuer,
+      identityProvider: identityProvider.current,
       server,
       dynamo: { endpoint },
       flushScans: () => scanLog.flush(),

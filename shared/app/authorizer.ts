@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import { decodeJwt, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
 import { scopeForRole } from '#kernel/auth/principal';
 import type { TokenRefusal } from '#kernel/auth/token-refusals';
 import type { RouteDefinition } from '#kernel/http/route-definition';
@@ -14,6 +14,11 @@ import { ALL_ROUTES, routeKeysOf } from './routes';
  * is accepted for what it says (issuer, signature by a key of the pool's JWKS, expiry,
  * `token_use`, one role scope, `org_id`), never for which client asked for it, so the
  * thousandth organization needs no change to the API.
+ *
+ * A person's token (the console's sign-in: `sub` is the user, not the client) must also
+ * name a current membership: the person belongs to the token's organization, in the
+ * token's role, and was not removed. One GetItem of the membership, which the function
+ * remembers briefly per container (functions/authorize-request), as it remembers organizations.
  *
  * API Gateway caches each answer by the identity sources, which are the origin-verify
  * header (public routes) and additionally the Authorization header and `$context.routeKey`
@@ -29,13 +34,37 @@ import { ALL_ROUTES, routeKeysOf } from './routes';
  */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
-/** What the authorizer hands to the integration, as `requestContext.authorizer.lambda`. */
+/**
+ * What the authorizer hands to the integration, as `requestContext.authorizer.lambda`: flat,
+ * since API Gateway takes only strings, numbers and booleans there.
+ */
 export interface AuthorizerContext {
   orgId: string;
   role: Role;
   clientId: string;
   /** Token expiry (epoch seconds): API Gateway may replay a cached answer after it. */
   expiresAt: number;
+  /** Who acted (shared/kernel/auth/principal.ts `Actor`): a person or an API client. */
+  actorKind: 'person' | 'client';
+  /** A person's: its user id (the token's `sub`), name, and whether it is an org admin. */
+  userId?: string;
+  userName?: string;
+  orgAdmin?: boolean;
+}
+
+/** A current membership, as the authorizer needs it. */
+export interface CurrentMembership {
+  role: Role;
+  name: string;
+  orgAdmin: boolean;
+}
+
+/** An issuer whose access tokens the API takes, with its signing keys. */
+export interface TrustedIssuer {
+  /** Exactly as in the `iss` claim (Cognito: `https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
+  issuer: string;
+  /** Its signing keys (jose `createRemoteJWKSet`, module-scoped so they are fetched once per container). */
+  keys: JWTVerifyGetKey;
 }
 
 /** A refused token: the reason only (shared/kernel/auth/token-refusals.ts). */
@@ -57,10 +86,11 @@ export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<
 export const ABSENT_AUTHORIZATION = 'None';
 
 export interface AuthorizerDependencies {
-  /** The token issuer, exactly as in the `iss` claim (Cognito: `https://cognito-idp.{region}.amazonaws.com/{poolId}`). */
-  issuer: string;
-  /** The issuer's signing keys (jose `createRemoteJWKSet`, module-scoped so it is fetched once per container). */
-  keys: JWTVerifyGetKey;
+  /**
+   * The issuers taken: in AWS the user pool only (machine clients and people alike); locally
+   * the local issuer (`npm run token`) and the local OpenID provider (people).
+   */
+  issuers: readonly TrustedIssuer[];
   /**
    * The values CloudFront may send in the origin-verify header: the current one, and while
    * a new value is being rolled out the previous one too.
@@ -72,6 +102,8 @@ export interface AuthorizerDependencies {
    * route and cache period (and the handler keeps its own short cache).
    */
   organizationRole: (orgId: string) => Promise<Role | undefined>;
+  /** A person's current membership of the organization, or undefined (never one, or removed). */
+  membership: (orgId: string, userId: string) => Promise<CurrentMembership | undefined>;
   now?: () => Date;
 }
 
@@ -130,11 +162,23 @@ const refusalOf = (error: unknown): TokenRefusal | undefined => {
   return undefined;
 };
 
+/**
+ * The trusted issuer the token names. A token naming none is checked against the first, so
+ * it is refused for its signature or its issuer exactly as with a single issuer.
+ */
+const issuerFor = (token: string, issuers: readonly TrustedIssuer[]): TrustedIssuer => {
+  const { iss } = decodeJwt(token);
+  const named = issuers.find((candidate) => candidate.issuer === iss) ?? issuers[0];
+  if (named === undefined) throw new Error('The authorizer trusts no issuer');
+  return named;
+};
+
 /** The principal a verified access token names, or Refused with the reason. */
 export const verifyAccessToken = async (
   token: string,
-  { issuer, keys, now = () => new Date() }: Pick<AuthorizerDependencies, 'issuer' | 'keys' | 'now'>,
+  { issuers, now = () => new Date() }: Pick<AuthorizerDependencies, 'issuers' | 'now'>,
 ): Promise<AuthorizerContext> => {
+  const { issuer, keys } = issuerFor(token, issuers);
   const { payload } = await jwtVerify(token, keys, {
     issuer,
     algorithms: ALGORITHMS,
@@ -153,7 +197,12 @@ export const verifyAccessToken = async (
   const orgId = payload.org_id;
   if (typeof orgId !== 'string' || !ORG_ID_PATTERN.test(orgId)) throw claims('no valid org_id');
   if (typeof payload.exp !== 'number') throw new Refused('INVALID_TOKEN', 'no exp');
-  return { orgId, role, clientId: payload.client_id, expiresAt: payload.exp };
+  const principal = { orgId, role, clientId: payload.client_id, expiresAt: payload.exp };
+  // A client-credentials token's subject is its client; a person's is the person.
+  if (typeof payload.sub !== 'string' || payload.sub === '' || payload.sub === payload.client_id) {
+    return { ...principal, actorKind: 'client' };
+  }
+  return { ...principal, actorKind: 'person', userId: payload.sub };
 };
 
 const refuse = (refusal: TokenRefusal): AuthorizerResult => ({ isAuthorized: true, context: { refused: refusal } });
@@ -212,6 +261,14 @@ export const createAuthorizer =
     if (isRegistryRole(principal.role) && (await dependencies.organizationRole(principal.orgId)) !== principal.role) {
       logger.warn('authorizer: organization not registered in the role', { orgId: principal.orgId, role: principal.role });
       return refuse('ORG_NOT_REGISTERED');
+    }
+    if (principal.actorKind === 'person') {
+      const member = await dependencies.membership(principal.orgId, principal.userId ?? '');
+      if (member?.role !== principal.role) {
+        logger.warn('authorizer: person is not a current member', { orgId: principal.orgId, userId: principal.userId });
+        return refuse('USER_REMOVED');
+      }
+      return { isAuthorized: true, context: { ...principal, userName: member.name, orgAdmin: member.orgAdmin } };
     }
     return { isAuthorized: true, context: principal };
   };

@@ -3,6 +3,15 @@
  * rules and its request schemas, pure (no store, no I/O). index.ts re-exports it with the
  * capability's services.
  */
+
+export {
+  assertMayManageMembers,
+  type InviteMemberInput,
+  isCurrentMember,
+  type Member,
+  mayManageMembers,
+  normalizeEmail,
+} from './domain/members';
 export {
   type LabAccreditation,
   type LaCertificate,

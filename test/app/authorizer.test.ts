@@ -35,14 +35,20 @@ let authorize: (event: APIGatewayRequestAuthorizerEventV2) => Promise<Authorizer
 const registeredRole = async (orgId: string): Promise<Role | undefined> =>
   orgId.startsWith('org-') ? 'factory' : orgId.startsWith('lab-') ? 'lab' : undefined;
 
+/** People as the authorizer sees them: `user-…` belongs to org-0001 as a factory (`user-admin-…` administers it). */
+const currentMembership = async (orgId: string, userId: string) =>
+  orgId === 'org-0001' && userId.startsWith('user-')
+    ? { role: 'factory' as const, name: `Person ${userId}`, orgAdmin: userId.startsWith('user-admin-') }
+    : undefined;
+
 beforeAll(async () => {
   poolKey = await makeKey('pool-key-1');
   otherPoolKey = await makeKey('other-pool-key');
   authorize = createAuthorizer({
-    issuer: ISSUER,
-    keys: createLocalJWKSet({ keys: [poolKey.jwk] }),
+    issuers: [{ issuer: ISSUER, keys: createLocalJWKSet({ keys: [poolKey.jwk] }) }],
     originVerifyValues: async () => [ORIGIN_SECRET],
     organizationRole: registeredRole,
+    membership: currentMembership,
   });
 });
 
@@ -117,7 +123,13 @@ describe('the Lambda authorizer: tokens', () => {
     const result = await authorize(authorizerEvent(ROUTES.createProduct, { token: await accessToken() }));
     expect(result).toEqual({
       isAuthorized: true,
-      context: { orgId: 'org-0001', role: 'factory', clientId: 'client-abc', expiresAt: expect.any(Number) as unknown },
+      context: {
+        orgId: 'org-0001',
+        role: 'factory',
+        clientId: 'client-abc',
+        expiresAt: expect.any(Number) as unknown,
+        actorKind: 'client',
+      },
     });
   });
 
@@ -206,9 +218,9 @@ describe('the Lambda authorizer: tokens', () => {
 
   it('fails (so API Gateway caches no answer) when the registry cannot be read, rather than refusing a good token', async () => {
     const failing = createAuthorizer({
-      issuer: ISSUER,
-      keys: createLocalJWKSet({ keys: [poolKey.jwk] }),
+      issuers: [{ issuer: ISSUER, keys: createLocalJWKSet({ keys: [poolKey.jwk] }) }],
       originVerifyValues: async () => [ORIGIN_SECRET],
+      membership: currentMembership,
       organizationRole: async () => {
         throw new Error('ProvisionedThroughputExceededException');
       },
@@ -257,6 +269,88 @@ describe('the Lambda authorizer: the origin-verify header', () => {
   });
 });
 
+describe('the Lambda authorizer: people', () => {
+  /** A person's access token from the console's sign-in: `sub` is the user, not the client. */
+  const personToken = (userId: string, overrides: JWTPayload = {}) =>
+    accessToken({ sub: userId, client_id: 'console-client', name: 'Anyone', org_admin: true, ...overrides });
+
+  it("takes a current member's token and names the person, with the membership's org admin flag (not the token's)", async () => {
+    const result = await authorize(authorizerEvent(ROUTES.createProduct, { token: await personToken('user-7') }));
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: {
+        orgId: 'org-0001',
+        role: 'factory',
+        clientId: 'console-client',
+        expiresAt: expect.any(Number) as unknown,
+        actorKind: 'person',
+        userId: 'user-7',
+        userName: 'Person user-7',
+        orgAdmin: false,
+      },
+    });
+  });
+
+  it('refuses a removed person, a person of another organization, a forged org_id and two role scopes', async () => {
+    const route = ROUTES.createProduct;
+    // Never a member (or removed): the membership read finds none.
+    expect(await authorize(authorizerEvent(route, { token: await personToken('someone-removed') }))).toEqual(
+      refusedWith('USER_REMOVED'),
+    );
+    // A registered organization the person does not belong to, named by a forged org_id.
+    expect(await authorize(authorizerEvent(route, { token: await personToken('user-7', { org_id: 'org-0002' }) }))).toEqual(
+      refusedWith('USER_REMOVED'),
+    );
+    // A member, but the token claims a role its organization does not have.
+    expect(
+      await authorize(
+        authorizerEvent(ROUTES.listReports, { token: await personToken('user-7', { scope: 'openid traceseal/regulator' }) }),
+      ),
+    ).toEqual(refusedWith('ORG_NOT_REGISTERED'));
+    expect(
+      await authorize(
+        authorizerEvent(route, {
+          token: await personToken('user-7', { scope: 'openid profile email traceseal/factory traceseal/admin' }),
+        }),
+      ),
+    ).toEqual(refusedWith('INVALID_TOKEN_CLAIMS'));
+  });
+
+  it('takes tokens of every trusted issuer, each only with its own keys', async () => {
+    const second = await makeKey('second-issuer-key');
+    const twoIssuers = createAuthorizer({
+      issuers: [
+        { issuer: ISSUER, keys: createLocalJWKSet({ keys: [poolKey.jwk] }) },
+        { issuer: 'http://localhost:3000/oidc', keys: createLocalJWKSet({ keys: [second.jwk] }) },
+      ],
+      originVerifyValues: async () => [ORIGIN_SECRET],
+      organizationRole: registeredRole,
+      membership: currentMembership,
+    });
+    const route = ROUTES.createProduct;
+    const fromSecond = await personToken('user-9', { iss: 'http://localhost:3000/oidc' });
+    expect(await authorize(authorizerEvent(route, { token: fromSecond }))).toEqual(refusedWith('INVALID_TOKEN'));
+    expect(
+      (
+        await twoIssuers(
+          authorizerEvent(route, { token: await accessToken({ iss: 'http://localhost:3000/oidc' }, { key: second }) }),
+        )
+      ).context,
+    ).toMatchObject({ actorKind: 'client' });
+    expect(
+      (
+        await twoIssuers(
+          authorizerEvent(route, { token: await accessToken({ iss: 'http://localhost:3000/oidc' }, { key: second }) }),
+        )
+      ).isAuthorized,
+    ).toBe(true);
+    // The second issuer's name with the first one's key: refused for its signature.
+    expect(
+      await twoIssuers(authorizerEvent(route, { token: await personToken('user-9', { iss: 'http://localhost:3000/oidc' }) })),
+    ).toEqual(refusedWith('UNKNOWN_SIGNING_KEY'));
+  });
+});
+
 describe('the principal a handler reads', () => {
   const eventWith = (lambda: Record<string, unknown> | undefined) =>
     ({ requestContext: lambda === undefined ? {} : { authorizer: { lambda } } }) as unknown as APIGatewayProxyEventV2;
@@ -267,7 +361,20 @@ describe('the principal a handler reads', () => {
       orgId: 'o1',
       role: 'factory',
       clientId: 'c',
+      actor: { kind: 'client', clientId: 'c' },
     });
+    // A person, as API Gateway may hand the context on (booleans as strings).
+    const person = { orgId: 'o1', role: 'factory', clientId: 'console', expiresAt, actorKind: 'person', userId: 'u1' };
+    expect(principalFromEvent(eventWith({ ...person, userName: 'Wang Fang', orgAdmin: 'true' })).actor).toEqual({
+      kind: 'person',
+      userId: 'u1',
+      name: 'Wang Fang',
+      orgAdmin: true,
+    });
+    // A person without a user id is no principal at all.
+    expect(() => principalFromEvent(eventWith({ ...person, userId: '' }))).toThrow(
+      expect.objectContaining({ statusCode: 403 }) as Error,
+    );
     expect(() =>
       principalFromEvent(eventWith({ orgId: 'o1', role: 'factory', clientId: 'c', expiresAt: expiresAt - 120 })),
     ).toThrow(expect.objectContaining({ statusCode: 401 }) as Error);

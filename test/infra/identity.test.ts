@@ -49,6 +49,43 @@ describe('Identity: the user pool', () => {
     });
   });
 
+  it("has the console's public client: code flow through the hosted UI, no secret, callbacks on the verification host", () => {
+    const consoleClient = synth.stack.identity.consoleClient;
+    if (consoleClient === undefined) throw new Error('no console client');
+    const properties = resourcesOfType(synth.template, 'AWS::Cognito::UserPoolClient').find(
+      ([id]) => id === logicalIdOf(consoleClient),
+    )?.[1]?.Properties;
+    const host = { 'Fn::GetAtt': [logicalIdOf(synth.stack.distribution), 'DomainName'] };
+    const url = (path: string) => ({ 'Fn::Join': ['', ['https://', host, path]] });
+    expect(properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'profile', 'email'],
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: [url('/console/callback'), url('/scan/callback')],
+      LogoutURLs: [url('/console/'), url('/scan')],
+      EnableTokenRevocation: true,
+      PreventUserExistenceErrors: 'ENABLED',
+      WriteAttributes: [],
+    });
+    // No client-credentials flow, no role scope of its own: the trigger adds the membership's.
+    expect(JSON.stringify(properties)).not.toMatch(/client_credentials|traceseal\//);
+  });
+
+  it('takes the callback URLs from the verification domain when the stack has one', () => {
+    const withDomain = synthesize({
+      verifyDomainName: 'verify.example.cn',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+    });
+    const client = withDomain.stack.identity.consoleClient;
+    if (client === undefined) throw new Error('no console client');
+    withDomain.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      CallbackURLs: ['https://verify.example.cn/console/callback', 'https://verify.example.cn/scan/callback'],
+      LogoutURLs: ['https://verify.example.cn/console/', 'https://verify.example.cn/scan'],
+    });
+  });
+
   it('links the bootstrap admin client to its organization by a deploy-time table item', () => {
     const [[clientId] = []] = resourcesOfType(synth.template, 'AWS::Cognito::UserPoolClient');
     const [[, link] = []] = resourcesOfType(synth.template, 'Custom::AWS');

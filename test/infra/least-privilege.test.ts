@@ -89,12 +89,12 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the token trigger read only app-client links', () => {
+  it("lets the token trigger read only app-client links, people's links and memberships, one item at a time", () => {
     expect(tableStatementsOf('add-org-claim')).toEqual([
       expect.objectContaining({
         Action: 'dynamodb:GetItem',
         Resource: TABLE,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLIENT#*'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLIENT#*', 'USER#*', 'ORG#*'] } },
       }),
     ]);
   });

@@ -74,7 +74,10 @@ describe('the TraceSeal stack as a whole', () => {
     expect(Object.keys(outputs).sort()).toEqual([
       'ApiUrl',
       'BootstrapAdminClientId',
+      // What the console's sign-in is configured with: its client id, and the hosted UI.
+      'ConsoleClientId',
       'ConsoleUrl',
+      'HostedUiUrl',
       'ScanAppUrl',
       'TableName',
       'TokenUrl',

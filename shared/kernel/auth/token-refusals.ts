@@ -32,6 +32,10 @@ export const TOKEN_REFUSALS = {
     status: 403,
     message: "The token's organization is not registered with this service in the token's role",
   },
+  USER_REMOVED: {
+    status: 403,
+    message: "The person this token was issued to is not (or no longer) a member of the token's organization in its role",
+  },
 } as const satisfies Record<string, { status: 401 | 403; message: string }>;
 
 export type TokenRefusal = keyof typeof TOKEN_REFUSALS;

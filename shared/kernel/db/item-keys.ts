@@ -215,5 +215,6 @@ export const unitUnblockKey = (subjectId: string, at: string, unblockNumber: num
 export * from './item-keys-audit';
 export * from './item-keys-exports';
 export * from './item-keys-job-slots';
+export * from './item-keys-members';
 export * from './item-keys-scans';
 export * from './item-keys-test-reports';

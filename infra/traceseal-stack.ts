@@ -1,5 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { type UserPoolClient, UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { ROUTES, type RouteName } from '#shared/app/routes';
@@ -21,9 +21,6 @@ import { TestReports } from './constructs/test-reports';
 import type { TraceSealFunction } from './constructs/traceseal-function';
 import { VerificationCdn } from './constructs/verification-cdn';
 import { WebApps } from './constructs/web-apps';
-
-/** config.json's client id while Identity has no console app client: no sign-in is offered. */
-const NO_CONSOLE_CLIENT = '';
 
 export interface TraceSealStackProps extends StackProps {
   /**
@@ -168,7 +165,7 @@ export class TraceSealStack extends Stack {
     this.httpApi.addRoutes(ROUTES, (route) => this.routeFunctions.functionFor(route));
     this.identity.grantCreateClients(this.routeFunctions.get('create-org'));
     // The console's sign-in comes back to the verification host, which exists only now.
-    this.identity.addConsoleClient(this.cdn.baseUrl);
+    const consoleClient = this.identity.addConsoleClient(this.cdn.baseUrl);
 
     this.eventJobs = new EventJobs(this, 'EventJobs', { table: this.table });
     this.eventJobs.grantEnqueue(this.routeFunctions.get('record-events'));
@@ -176,7 +173,7 @@ export class TraceSealStack extends Stack {
     this.reportStorage = this.addReportStorage();
     this.addSpotChecksAndTestReports();
     const audit = this.addAudit();
-    this.webApps = this.addWebApps(props.webDistDir);
+    this.webApps = this.addWebApps(props.webDistDir, consoleClient);
     this.functions = this.allFunctions(issuanceJobs, audit);
     this.addOutputs();
   }
@@ -247,19 +244,16 @@ export class TraceSealStack extends Stack {
   }
 
   /** The apps sign people in at the pool: its issuer, its hosted UI and the console's app client. */
-  private addWebApps(distDir: string | undefined): WebApps {
-    const hostedUi = this.userPool.node.tryFindChild('Domain');
-    if (!(hostedUi instanceof UserPoolDomain)) throw new Error("The user pool's domain (Identity) is missing");
+  private addWebApps(distDir: string | undefined, consoleClient: UserPoolClient): WebApps {
     return new WebApps(this, 'WebApps', {
       distribution: this.distribution,
       accessLogs: this.reportStorage.accessLogs,
       distDir,
       signIn: {
         authority: this.identity.issuer,
-        clientId:
-          (this.identity as { readonly consoleClient?: UserPoolClient }).consoleClient?.userPoolClientId ?? NO_CONSOLE_CLIENT,
+        clientId: consoleClient.userPoolClientId,
         issuerOrigin: `https://cognito-idp.${this.region}.${this.urlSuffix}`,
-        signInOrigin: hostedUi.baseUrl(),
+        signInOrigin: this.identity.hostedUiUrl,
       },
     });
   }

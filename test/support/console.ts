@@ -82,3 +82,30 @@ export const shootScreen = async (page: Page, area: string, name: string, langua
   await page.screenshot({ path: file, fullPage: false });
   return file;
 };
+
+/** A person who can sign in at the local OpenID provider (test/support/people.ts `addPerson`). */
+export interface ConsolePerson {
+  readonly email: string;
+  readonly password: string;
+}
+
+/**
+ * Signs in as a person does: the console's sign-in button, the provider's login form filled
+ * and sent, and back on the console once its frame (the sign-out button) is shown.
+ */
+export const signInToConsole = async (
+  browser: Browser,
+  serviceUrl: string,
+  person: ConsolePerson,
+  options: { language?: ConsoleLanguage; viewport?: { width: number; height: number }; path?: string } = {},
+): Promise<ConsolePage> => {
+  const language = options.language ?? 'zh-CN';
+  const opened = await openConsole(browser, `${serviceUrl}/console${options.path ?? '/'}`, options);
+  const { page } = opened;
+  await page.getByRole('button', { name: language === 'en' ? 'Sign in' : '登录', exact: true }).click();
+  await page.locator('#email').fill(person.email);
+  await page.locator('#password').fill(person.password);
+  await page.locator('button[type="submit"]').click();
+  await page.getByRole('button', { name: language === 'en' ? 'Sign out' : '退出登录', exact: true }).waitFor();
+  return opened;
+};

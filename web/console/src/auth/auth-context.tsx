@@ -1,5 +1,5 @@
 import type { User, UserManager } from 'oidc-client-ts';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { CALLBACK_PATH, type Person, personOf, returnPath } from './session';
 
@@ -45,6 +45,10 @@ export const AuthProvider = ({ userManager, children }: { userManager: UserManag
   const onCallback = location.pathname === `/${CALLBACK_PATH}`;
   // Sign-in state is settled once per page load: where the page was loaded decides how.
   const [loadedOnCallback] = useState(onCallback);
+  // The router's navigate changes with every location: read through a ref, it does not
+  // re-run the effect below, which must consume the provider's answer exactly once.
+  const navigateRef = useRef(navigate);
+  navigateRef.current = navigate;
 
   useEffect(() => {
     let live = true;
@@ -58,7 +62,7 @@ export const AuthProvider = ({ userManager, children }: { userManager: UserManag
           settle(stateOf(user));
           // The state is the console path the person was on, checked to be one of ours.
           const target = returnPath(user.state).slice(import.meta.env.BASE_URL.length - 1);
-          navigate(target === '' ? '/' : target, { replace: true });
+          navigateRef.current(target === '' ? '/' : target, { replace: true });
         })
         .catch((error: unknown) =>
           settle({ kind: 'signedOut', failure: error instanceof Error ? error.message : String(error) }),
@@ -72,7 +76,7 @@ export const AuthProvider = ({ userManager, children }: { userManager: UserManag
       live = false;
       userManager.events.removeAccessTokenExpired(expired);
     };
-  }, [userManager, navigate, loadedOnCallback]);
+  }, [userManager, loadedOnCallback]);
 
   const signIn = useCallback(async () => {
     const base = import.meta.env.BASE_URL.replace(/\/$/, '');

@@ -2,7 +2,7 @@ import { Button, Flex, Layout, Menu, Result, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useLocation } from 'react-router';
 import { useAuth, usePerson } from '../auth/auth-context';
-import { screensFor } from '../screens/registry';
+import { type ScreenDefinition, screensFor } from '../screens/registry';
 import { LanguageSwitch } from './language-switch';
 
 const NotFound = () => {
@@ -18,6 +18,24 @@ const NotFound = () => {
       }
     />
   );
+};
+
+type Translate = ReturnType<typeof useTranslation>['t'];
+
+/** The menu: screens without an area first, then one group per area, in the registry's order. */
+const menuItems = (screens: readonly ScreenDefinition[], t: Translate) => {
+  const listed = screens.filter((screen) => !screen.hidden);
+  const item = (screen: ScreenDefinition) => ({ key: screen.path, label: <Link to={screen.path}>{t(screen.labelKey)}</Link> });
+  const areas = [...new Set(listed.flatMap((screen) => (screen.area === undefined ? [] : [screen.area])))];
+  return [
+    ...listed.filter((screen) => screen.area === undefined).map(item),
+    ...areas.map((area) => ({
+      type: 'group' as const,
+      key: `area:${area}`,
+      label: t(`${area}.area`),
+      children: listed.filter((screen) => screen.area === area).map(item),
+    })),
+  ];
 };
 
 /** The signed-in frame: the person's menu at the side, who they are and the language on top. */
@@ -40,13 +58,7 @@ export const AppLayout = () => {
           <Typography.Title level={4} className="brand">
             {t('app.name')}
           </Typography.Title>
-          <Menu
-            mode="inline"
-            selectedKeys={current.map((screen) => screen.path)}
-            items={screens
-              .filter((screen) => !screen.hidden)
-              .map((screen) => ({ key: screen.path, label: <Link to={screen.path}>{t(screen.labelKey)}</Link> }))}
-          />
+          <Menu mode="inline" selectedKeys={current.map((screen) => screen.path)} items={menuItems(screens, t)} />
         </nav>
       </Layout.Sider>
       <Layout>

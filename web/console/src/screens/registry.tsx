@@ -1,23 +1,28 @@
-import type { ComponentType } from 'react';
 import type { Person } from '../auth/session';
+import { ADMIN_SCREENS } from './admin';
+import { DISTRIBUTOR_SCREENS } from './distributor';
+import { FACTORY_SCREENS } from './factory';
 import { HomeScreen } from './home/home-screen';
+import { LAB_SCREENS } from './lab';
+import { MEMBERS_SCREENS } from './members';
+import { NOTICES_SCREENS } from './notices';
+import { REGULATOR_SCREENS } from './regulator';
+import type { ScreenDefinition } from './screen-definition';
+import { UNIT_SCREENS } from './unit';
 
-/**
- * Every screen of the console: its path under /console/, the catalogue key of its menu
- * label, and who may open it. The menu and the routes are both made from this list, so a
- * screen someone may not use is neither shown nor reachable (the API refuses it anyway).
- */
-export interface ScreenDefinition {
-  readonly path: string;
-  readonly labelKey: string;
-  readonly allows: (person: Person) => boolean;
-  readonly Screen: ComponentType;
-  /** Reached from another screen (a unit, a lot), not listed in the menu. */
-  readonly hidden?: boolean;
-}
+export type { ScreenDefinition } from './screen-definition';
 
-const everyone = () => true;
-
-export const SCREENS: readonly ScreenDefinition[] = [{ path: '/', labelKey: 'nav.home', allows: everyone, Screen: HomeScreen }];
+/** Every screen of the console, home first; each area's list is kept with its screens. */
+export const SCREENS: readonly ScreenDefinition[] = [
+  { path: '/', labelKey: 'nav.home', allows: () => true, Screen: HomeScreen },
+  ...FACTORY_SCREENS,
+  ...DISTRIBUTOR_SCREENS,
+  ...REGULATOR_SCREENS,
+  ...UNIT_SCREENS,
+  ...LAB_SCREENS,
+  ...ADMIN_SCREENS,
+  ...NOTICES_SCREENS,
+  ...MEMBERS_SCREENS,
+];
 
 export const screensFor = (person: Person): readonly ScreenDefinition[] => SCREENS.filter((screen) => screen.allows(person));

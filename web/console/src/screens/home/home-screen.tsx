@@ -4,11 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { dataOf } from '../../api/client';
 import { usePerson } from '../../auth/auth-context';
+import { formatRegion } from '../../format/region';
 import { ErrorNotice } from '../../layout/error-notice';
 
 /** Who is signed in and for which organization: every role lands here first. */
 export const HomeScreen = () => {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const person = usePerson();
   const api = useApi();
   const organization = useQuery({
@@ -25,7 +26,7 @@ export const HomeScreen = () => {
           <Descriptions column={1} bordered size="small">
             <Descriptions.Item label={t('home.orgName')}>{org.name}</Descriptions.Item>
             <Descriptions.Item label={t('home.role')}>{t(`role.${org.role}`)}</Descriptions.Item>
-            <Descriptions.Item label={t('home.region')}>{org.region}</Descriptions.Item>
+            <Descriptions.Item label={t('home.region')}>{formatRegion(org.region, i18n.language)}</Descriptions.Item>
             <Descriptions.Item label={t('home.orgId')}>
               <Typography.Text copyable>{org.id}</Typography.Text>
             </Descriptions.Item>

@@ -1,4 +1,5 @@
-import { Button, Flex, Layout, Menu, Result, Typography } from 'antd';
+import { Button, Flex, Layout, Menu, Result, Spin, Typography } from 'antd';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useLocation } from 'react-router';
 import { useAuth, usePerson } from '../auth/auth-context';
@@ -73,12 +74,15 @@ export const AppLayout = () => {
         </Layout.Header>
         {/* antd's Content is the page's <main> landmark. */}
         <Layout.Content id="main" tabIndex={-1} className="app-content">
-          <Routes>
-            {screens.map(({ path, Screen }) => (
-              <Route key={path} path={path === '/' ? '/' : `${path}/*`} element={<Screen />} />
-            ))}
-            <Route path="*" element={<NotFound />} />
-          </Routes>
+          {/* Screens load on demand: a spinner while one's code arrives. */}
+          <Suspense fallback={<Spin description={t('app.loading')} />}>
+            <Routes>
+              {screens.map(({ path, Screen }) => (
+                <Route key={path} path={path === '/' ? '/' : `${path}/*`} element={<Screen />} />
+              ))}
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

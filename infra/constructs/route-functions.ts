@@ -49,6 +49,14 @@ export interface HttpFunctionSettings {
 export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   'create-org': { tableAccess: 'readWrite' },
   'get-org': { tableAccess: 'read' },
+  // An organization's people: its members (ORG#…, with its admin count) and their user links
+  // (USER#…); the stack lets it create, disable and delete users of the pool (Identity).
+  'organization-users': {
+    tableAccess: {
+      leadingKeys: ['ORG#*', 'USER#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    },
+  },
   // The partner directory: one Query of its own partitions.
   'list-partners': { tableAccess: { leadingKeys: ['PARTNERS#*'], actions: ['dynamodb:Query'] } },
   'create-product': { tableAccess: 'readWrite' },

@@ -346,6 +346,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/organizations/{orgId}/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who did what: every successful write by the organization's people and API clients, newest first (its org admins, the service's admins) */
+    get: operations['listOrganizationActivity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/gs1resolver': {
     parameters: {
       query?: never;
@@ -1626,6 +1643,41 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       removedAt?: string;
+    };
+    ActivityList: {
+      /** @description Newest first */
+      entries: components['schemas']['ActivityEntry'][];
+      cursor?: string;
+    };
+    ActivityEntry: {
+      /**
+       * Format: date-time
+       * @description When the write was answered
+       */
+      at: string;
+      /** @description A person of the organization, or one of its API clients */
+      actor:
+        | {
+            /** @constant */
+            kind: 'person';
+            userId: string;
+            name: string;
+            orgAdmin: boolean;
+          }
+        | {
+            /** @constant */
+            kind: 'client';
+            clientId: string;
+          };
+      /** @description The route's operationId, as /openapi.json names it */
+      operation: string;
+      /** @description The path parameters the request named */
+      resources: {
+        [key: string]: string;
+      };
+      /** @description What the request created, when it did */
+      location?: string;
+      requestId: string;
     };
     ResolverDescription: {
       name: string;
@@ -4323,6 +4375,69 @@ export interface operations {
       };
       /** @description LAST_ORG_ADMIN: the organization keeps at least one org admin */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listOrganizationActivity: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_ORG_ADMIN: not one of the organization's admins; NOT_YOUR_ORGANIZATION: another organization */
+      403: {
         headers: {
           [name: string]: unknown;
         };

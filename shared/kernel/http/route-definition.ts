@@ -76,5 +76,11 @@ export const cursorParameterOf = (route: RouteDefinition): 'cursor' | 'nextPageT
   return undefined;
 };
 
+/**
+ * Whether a successful call is recorded in its organization's activity (activity.ts): a
+ * private route that writes. The stack lets exactly these routes' functions put the record.
+ */
+export const recordsActivity = (route: RouteDefinition): boolean => route.auth !== 'public' && route.method !== 'GET';
+
 /** Keeps a route's literal type (its operationId, path, schemas) while checking its shape. */
 export const route = <T extends RouteDefinition>(definition: T): T => definition;

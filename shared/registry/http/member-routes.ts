@@ -1,6 +1,8 @@
 import { errorResponse as error, errors, route } from '#kernel/http/route-definition';
 import { ROLES } from '#kernel/roles';
 import {
+  ActivityList,
+  ActivityListQuery,
   InviteUserBody,
   OrganizationParams,
   OrganizationUser,
@@ -59,5 +61,17 @@ export const MEMBER_ROUTES = {
       404: error('USER_NOT_FOUND: not a current member of this organization'),
       409: error('LAST_ORG_ADMIN: the organization keeps at least one org admin'),
     },
+  }),
+  listOrganizationActivity: route({
+    operationId: 'listOrganizationActivity',
+    method: 'GET',
+    path: '/v1/organizations/{orgId}/activity',
+    functionName: 'organization-activity',
+    summary:
+      "Who did what: every successful write by the organization's people and API clients, newest first (its org admins, the service's admins)",
+    auth: ROLES,
+    params: OrganizationParams,
+    query: ActivityListQuery,
+    responses: { 200: { description: 'One page, newest first', schema: ActivityList }, ...errors(400, 401), 403: NOT_ADMIN },
   }),
 } as const;

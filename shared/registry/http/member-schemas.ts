@@ -35,3 +35,25 @@ export const OrganizationUser = z
 export const OrganizationUserList = z
   .object({ users: z.array(OrganizationUser), cursor: z.string().optional() })
   .meta({ id: 'OrganizationUserList' });
+
+export const ActivityListQuery = OrganizationUserListQuery;
+
+export const ActivityEntry = z
+  .object({
+    at: z.iso.datetime().describe('When the write was answered'),
+    actor: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('person'), userId: z.string(), name: z.string(), orgAdmin: z.boolean() }),
+        z.object({ kind: z.literal('client'), clientId: z.string() }),
+      ])
+      .describe('A person of the organization, or one of its API clients'),
+    operation: z.string().describe("The route's operationId, as /openapi.json names it"),
+    resources: z.record(z.string(), z.string()).describe('The path parameters the request named'),
+    location: z.string().optional().describe('What the request created, when it did'),
+    requestId: z.string(),
+  })
+  .meta({ id: 'ActivityEntry' });
+
+export const ActivityList = z
+  .object({ entries: z.array(ActivityEntry).describe('Newest first'), cursor: z.string().optional() })
+  .meta({ id: 'ActivityList' });

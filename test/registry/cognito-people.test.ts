@@ -121,4 +121,28 @@ describe('people in the Cognito user pool', () => {
     expect(cognito.commandCalls(AdminDeleteUserCommand)[0]?.args[0].input.Username).toBe('leaver@example.com');
     expect((await getMember(org.id, sub))?.status).toBe('removed');
   });
+
+  it('keeps the removal when Cognito cannot delete the user: the membership alone already refuses its tokens', async () => {
+    const org = await organization();
+    const sub = randomUUID();
+    cognito.on(AdminCreateUserCommand).resolves({ User: { Attributes: [{ Name: 'sub', Value: sub }] } });
+    cognito.on(AdminDisableUserCommand).rejects(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }));
+    await inviteMember(operator, org.id, { email: 'stuck@example.com', name: 'Stuck', orgAdmin: false });
+    expect((await removeMember(operator, org.id, sub)).status).toBe('removed');
+    expect((await getMember(org.id, sub))?.status).toBe('removed');
+  });
+
+  it('is refused to a person of the organization who is no org admin, before Cognito is asked', async () => {
+    const org = await organization();
+    const member: Principal = {
+      orgId: org.id,
+      role: 'factory',
+      clientId: 'console',
+      actor: { kind: 'person', userId: randomUUID(), name: 'Member', orgAdmin: false },
+    };
+    await expect(inviteMember(member, org.id, { email: 'z@example.com', name: 'Z', orgAdmin: true })).rejects.toMatchObject({
+      code: 'NOT_ORG_ADMIN',
+    });
+    expect(cognito.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
+  });
 });

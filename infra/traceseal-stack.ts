@@ -166,6 +166,7 @@ export class TraceSealStack extends Stack {
     this.identity.grantCreateClients(this.routeFunctions.get('create-org'));
     // The console's sign-in comes back to the verification host, which exists only now.
     const consoleClient = this.identity.addConsoleClient(this.cdn.baseUrl);
+    this.identity.grantManagePeople(this.routeFunctions.get('manage-org-users'));
 
     this.eventJobs = new EventJobs(this, 'EventJobs', { table: this.table });
     this.eventJobs.grantEnqueue(this.routeFunctions.get('record-events'));

@@ -187,7 +187,12 @@ export class TraceSealHttpApi extends Construct {
       return this.api.addRoutes({
         path: route.path,
         methods,
-        integration: new HttpLambdaIntegration(`${pascalCase(route.operationId)}Integration`, functionFor(route)),
+        // One invoke permission per function for this API, not one per route: a stack holds
+        // at most 500 resources, and a per-route permission grants nothing more, since each
+        // route reaches only the function it is integrated with.
+        integration: new HttpLambdaIntegration(`${pascalCase(route.operationId)}Integration`, functionFor(route), {
+          scopePermissionToRoute: false,
+        }),
         authorizer: route.auth === 'public' ? this.publicAuthorizer : this.tokenAuthorizer,
       });
     });

@@ -251,7 +251,7 @@ export class Identity extends Construct {
   }
 
   /**
-   * Lets a function invite and remove people (functions/organization-users): create, disable
+   * Lets a function invite and remove people (functions/manage-org-users): create, disable
    * and delete users of the pool, and nothing else of it.
    */
   public grantManagePeople(fn: LambdaFunction): void {

@@ -2,12 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { jobSlotsPartitionPattern } from '#kernel/db/item-keys';
-import { cursorParameterOf, type RouteDefinition } from '#kernel/http/route-definition';
+import { cursorParameterOf, type RouteDefinition, recordsActivity } from '#kernel/http/route-definition';
 import { ROUTES } from '#shared/app/routes';
 import { CursorKey } from './cursor-key';
 import { pascalCase } from './naming';
 import type { SigningKey } from './signing-key';
-import { JWKS_READ_KEYS, type TableAccess, VERIFY_READ_KEYS } from './table-access';
+import { ACTIVITY_KEYS, JWKS_READ_KEYS, type TableAccess, VERIFY_READ_KEYS } from './table-access';
 import { TraceSealFunction } from './traceseal-function';
 
 /** What one route function is given; anything not named here it does not get. */
@@ -59,8 +59,18 @@ export interface HttpFunctionSettings {
 export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   'create-org': { tableAccess: 'readWrite' },
   'get-org': { tableAccess: 'read' },
+  // An organization's people: its members (ORG#…, with its admin count) and their user links
+  // (USER#…); the stack lets it create, disable and delete users of the pool (Identity).
+  'manage-org-users': {
+    tableAccess: {
+      leadingKeys: ['ORG#*', 'USER#*'],
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    },
+  },
   // The partner directory: one Query of its own partitions.
   'list-partners': { tableAccess: { leadingKeys: ['PARTNERS#*'], actions: ['dynamodb:Query'] } },
+  // Who did what: one Query of the organization's activity partition.
+  'list-org-activity': { tableAccess: { leadingKeys: ['ACTIVITY#*'] } },
   'create-product': { tableAccess: 'readWrite' },
   // Up to 10,000 ECDSA signatures and 10 BatchWrite rounds per call; 1769 MB is one full
   // vCPU (the signing loop is single-threaded) and 29 s stays under API Gateway's 30 s.
@@ -246,6 +256,7 @@ export class RouteFunctions extends Construct {
     const functions = new Map<string, TraceSealFunction>();
     this.cursorKey = new CursorKey(this, 'CursorKey');
     const listings = new Set(routes.filter((route) => cursorParameterOf(route) !== undefined).map((r) => r.functionName));
+    const writers = new Set(routes.filter(recordsActivity).map((route) => route.functionName));
     for (const name of names) {
       const setting = settings[name] ?? { tableAccess: 'none' };
       const fn = new TraceSealFunction(this, pascalCase(setting.formerName ?? name), {
@@ -262,6 +273,10 @@ export class RouteFunctions extends Construct {
         ipDatabase: setting.locatesViewers === true,
       });
       fn.grantTable(setting.tableAccess);
+      // Its successful writes are recorded in the caller's organization's activity: one PutItem there.
+      if (writers.has(name) && setting.tableAccess !== 'readWrite') {
+        fn.grantTable({ leadingKeys: ACTIVITY_KEYS, actions: ['dynamodb:PutItem'] });
+      }
       if (setting.signsCodes === true) props.signingKey.grantRead(fn);
       if (listings.has(name)) this.cursorKey.grantTo(fn);
       functions.set(name, fn);

@@ -40,6 +40,8 @@ export const JWKS_READ_KEYS = ['SIGNING_KEYS'] as const;
 export const SIGNING_KEY_ITEMS = ['SIGNING_KEYS'] as const;
 /** The API's authorizer reads only organization items (`ORG#{id}`): is it registered, in which role. */
 export const ORGANIZATION_KEYS = ['ORG#*'] as const;
+/** Every function of a private route that writes puts one activity record per successful call, and nothing else there. */
+export const ACTIVITY_KEYS = ['ACTIVITY#*'] as const;
 /** The token trigger reads app-client links (`CLIENT#{clientId}`)... */
 export const CLIENT_LINK_KEYS = ['CLIENT#*'] as const;
 /** ...and people's: a user's link (`USER#{userId}`), then its membership in its organization's partition (`ORG#{id}`). */

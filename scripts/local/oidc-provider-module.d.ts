@@ -38,3 +38,8 @@ declare module 'oidc-provider' {
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 }
+
+/** The provider's own in-memory store, named explicitly: sessions live as long as `npm start`. */
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  export function createMemoryAdapter(clockTolerance?: number): new (name: string) => unknown;
+}

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import Provider from 'oidc-provider';
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { scopeForRole } from '#kernel/auth/principal';
 import { getMemberByUserId, isCurrentMember, type Member } from '#registry';
 import { findAccountByEmail, passwordMatches } from '#shared/registry/store/local-account-file';
@@ -85,7 +86,9 @@ export const createLocalOidcProvider = async (options: { origin: string; dataDir
     clientDefaults: { id_token_signed_response_alg: LOCAL_ISSUER_ALG },
     pkce: { required: () => true },
     jwks: { keys: [{ ...privateJwk, kid, alg: LOCAL_ISSUER_ALG, use: 'sig' }] },
-    // Sessions and interactions end with the process; a new start signs everyone in again.
+    // Sessions and interactions live in memory, named explicitly (the provider warns otherwise):
+    // they end with the process, and a new start signs everyone in again.
+    adapter: createMemoryAdapter(),
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['openid', 'profile', 'email'],
     claims: { openid: ['sub'], profile: ['name', 'org_id', 'role', 'org_admin'], email: ['email', 'email_verified'] },

@@ -2,6 +2,7 @@ import { errorResponse, errors, type RouteDefinition, route } from '#kernel/http
 import { AUDIT_EXPORT_ROUTES } from '../audit/http/audit-export-routes';
 import { AUDIT_LOG_ROUTES } from '../audit/http/audit-log-routes';
 import { EPCIS_ROUTES } from '../custody/http/epcis-routes';
+import { MEMBER_ROUTES } from '../registry/http/member-routes';
 import { RESOLVER_ROUTES } from '../resolver/http/resolver-routes';
 import { ALERT_ROUTES } from '../scans/http/alert-routes';
 import { SCAN_ROUTES } from '../scans/http/scan-routes';
@@ -256,6 +257,7 @@ export const ROUTES = {
     query: s.ReportListQuery,
     responses: { 200: { description: 'One page, newest first', schema: s.ReportList }, ...errors(400, 401, 403) },
   }),
+  ...MEMBER_ROUTES,
   ...RESOLVER_ROUTES,
   ...EPCIS_ROUTES,
   ...SPOT_CHECK_ROUTES,

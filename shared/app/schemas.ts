@@ -12,6 +12,7 @@ export * from '../custody/http/epcis-query-schemas';
 export * from '../custody/http/event-job-schemas';
 export * from '../custody/http/schemas';
 export * from '../issuance/http/schemas';
+export * from '../registry/http/member-schemas';
 export * from '../registry/http/schemas';
 export * from '../resolver/http/schemas';
 export * from '../scans/http/alert-schemas';

@@ -1,6 +1,6 @@
 /** This capability's public surface: its contract (contract.ts) and the services other capabilities call. */
 export * from './contract';
-export { inviteMember, listMembersFor, removeMember } from './services/member-service';
+export { inviteMember, listActivityFor, listMembersFor, removeMember } from './services/member-service';
 export { getOrganizationCached } from './services/organization-cache';
 export { searchPartners } from './services/partner-service';
 export { getOrganizationFor, registerOrganization, registerProduct, requireRegisteredOrg } from './services/registry-service';

@@ -4,7 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { principalFromEvent } from '#kernel/auth/principal';
 import type { TokenRefusal } from '#kernel/auth/token-refusals';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
@@ -12,6 +12,7 @@ import type { RouteDefinition } from '#kernel/http/route-definition';
 import type { Role } from '#kernel/roles';
 import { ABSENT_AUTHORIZATION, type AuthorizerResult, createAuthorizer, ORIGIN_VERIFY_HEADER } from '#shared/app/authorizer';
 import { ROUTES } from '#shared/app/routes';
+import { createMember, getMember, markMemberRemoved } from '#shared/registry/store/member-repository';
 import { createOrganization } from '#shared/registry/store/org-repository';
 import { ensureTable } from '../../scripts/local/tables';
 
@@ -330,20 +331,11 @@ describe('the Lambda authorizer: people', () => {
     const route = ROUTES.createProduct;
     const fromSecond = await personToken('user-9', { iss: 'http://localhost:3000/oidc' });
     expect(await authorize(authorizerEvent(route, { token: fromSecond }))).toEqual(refusedWith('INVALID_TOKEN'));
-    expect(
-      (
-        await twoIssuers(
-          authorizerEvent(route, { token: await accessToken({ iss: 'http://localhost:3000/oidc' }, { key: second }) }),
-        )
-      ).context,
-    ).toMatchObject({ actorKind: 'client' });
-    expect(
-      (
-        await twoIssuers(
-          authorizerEvent(route, { token: await accessToken({ iss: 'http://localhost:3000/oidc' }, { key: second }) }),
-        )
-      ).isAuthorized,
-    ).toBe(true);
+    // The second issuer's own token, with its own key: taken (the first issuer's authorizer alone refuses it).
+    const secondsOwn = await accessToken({ iss: 'http://localhost:3000/oidc' }, { key: second });
+    const taken = await twoIssuers(authorizerEvent(route, { token: secondsOwn }));
+    expect(taken.isAuthorized).toBe(true);
+    expect(taken.context).toMatchObject({ orgId: 'org-0001', actorKind: 'client' });
     // The second issuer's name with the first one's key: refused for its signature.
     expect(
       await twoIssuers(authorizerEvent(route, { token: await personToken('user-9', { iss: 'http://localhost:3000/oidc' }) })),
@@ -463,6 +455,56 @@ describe('functions/authorize-request', () => {
       expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
     } finally {
       for (const key of ['TOKEN_ISSUER', 'TOKEN_JWKS_URL', 'ORIGIN_VERIFY_SECRET_ID']) delete process.env[key];
+    }
+  });
+
+  it("remembers a person's current membership for MEMBERSHIP_CACHE_SECONDS, then sees the removal", async () => {
+    Object.assign(process.env, {
+      TOKEN_ISSUERS: JSON.stringify([{ issuer: ISSUER, jwksUrl }]),
+      ORIGIN_VERIFY_VALUE: ORIGIN_SECRET,
+      MEMBERSHIP_CACHE_SECONDS: '60',
+    });
+    // Only the clock is fake: the JWKS and DynamoDB Local still answer over real sockets.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const { handler } = await import('../../functions/authorize-request/handler');
+      const orgId = crypto.randomUUID();
+      await createOrganization({
+        id: orgId,
+        name: 'Cached Factory',
+        role: 'factory',
+        region: 'CN-ZJ Ningbo',
+        licenseNumber: `LIC-CACHE-${orgId.slice(0, 8)}`,
+        createdAt: new Date().toISOString(),
+      });
+      const userId = crypto.randomUUID();
+      await createMember({
+        userId,
+        orgId,
+        role: 'factory',
+        email: 'cached@example.com',
+        name: 'Cached Person',
+        orgAdmin: false,
+        status: 'active',
+        createdAt: new Date().toISOString(),
+      });
+      const token = await accessToken({ org_id: orgId, sub: userId, client_id: 'console-client' });
+      const call = () => handler(authorizerEvent(ROUTES.createProduct, { token }));
+      expect((await call()).context).toMatchObject({ actorKind: 'person', userId, userName: 'Cached Person' });
+
+      const member = await getMember(orgId, userId);
+      if (member === undefined) throw new Error('no membership');
+      await markMemberRemoved(member, new Date());
+      // Within the window this container still remembers the membership...
+      vi.setSystemTime(Date.now() + 59_000);
+      expect((await call()).isAuthorized).toBe(true);
+      expect((await call()).context).not.toHaveProperty('refused');
+      // ...and past it reads the removal.
+      vi.setSystemTime(Date.now() + 2_000);
+      expect(await call()).toEqual(refusedWith('USER_REMOVED'));
+    } finally {
+      vi.useRealTimers();
+      for (const key of ['TOKEN_ISSUERS', 'ORIGIN_VERIFY_VALUE', 'MEMBERSHIP_CACHE_SECONDS']) delete process.env[key];
     }
   });
 });

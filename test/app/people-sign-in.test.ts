@@ -87,6 +87,47 @@ describe('signing in to the console through the local OpenID provider', () => {
     expect(created.status).toBe(201);
   });
 
+  it('signs out at end_session with a bilingual confirmation, back to the console, and the session is gone', async () => {
+    const person = await addPerson(service, { orgId: factory.id, role: 'factory' });
+    const { idToken, cookies } = await signIn(service.url, person, '/scan/callback');
+    const go = async (url: string, init: RequestInit = {}) => {
+      const res = await fetch(new URL(url, service.url), {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers as Record<string, string>), cookie: cookies.header() },
+      });
+      cookies.take(res);
+      return res;
+    };
+    const end = new URL(`${service.url}/oidc/session/end`);
+    end.searchParams.set('id_token_hint', idToken);
+    end.searchParams.set('post_logout_redirect_uri', `${service.url}/console/`);
+    const confirm = await go(end.toString());
+    expect(confirm.status).toBe(200);
+    expect(confirm.headers.get('content-security-policy')).toBe(OIDC_PAGE_CSP);
+    const page = await confirm.text();
+    expect(page).toContain('退出登录');
+    expect(page).toContain('Sign out');
+    const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(page);
+    if (form?.[1] === undefined) throw new Error(`no sign-out form: ${page}`);
+    const fields = new URLSearchParams();
+    for (const [, name, value] of (form[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+      fields.set(name ?? '', value ?? '');
+    }
+    fields.set('logout', 'yes');
+    const done = await go(form[1].replaceAll('&amp;', '&'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+    });
+    expect(done.headers.get('location')).toBe(`${service.url}/console/`);
+    // The session is gone: a new authorization asks for the password again.
+    const again = await go(
+      `/oidc/auth?client_id=traceseal-console&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${service.url}/console/callback`)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+    );
+    expect(again.headers.get('location')).toMatch(/^\/oidc\/interaction\//);
+  });
+
   it('refuses a wrong password on the form, and issues no code', async () => {
     const person = await addPerson(service, { orgId: factory.id, role: 'factory' });
     await expect(signIn(service.url, { email: person.email, password: 'not-the-password' })).rejects.toThrow(

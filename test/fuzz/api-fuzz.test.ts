@@ -53,14 +53,15 @@ const countItems = async (): Promise<number> => {
       // forged-scan tallies), and a wave of forged scans raises an alert filed in the inbox.
       // Only the aggregator writes alerts, never a request's handler. Two routes take so little
       // that a fuzzed request with a valid token is a genuine one, not malformed input that got
-      // through: a regulator's inspector (a name) and an on-demand checkpoint (no body at all).
+      // through: a regulator's inspector (a name) and an on-demand checkpoint (no body at all);
+      // their activity records (ACTIVITY#, written only after a write succeeded) go with them.
       new ScanCommand({
         TableName: process.env.TABLE_NAME,
         Select: 'COUNT',
         ConsistentRead: true,
         ExclusiveStartKey,
         FilterExpression:
-          'NOT begins_with(pk, :rollups) AND sk <> :unitScans AND NOT begins_with(pk, :alerts) AND NOT begins_with(pk, :alertEntries) AND NOT begins_with(sk, :inspectors) AND NOT begins_with(pk, :auditLog)',
+          'NOT begins_with(pk, :rollups) AND sk <> :unitScans AND NOT begins_with(pk, :alerts) AND NOT begins_with(pk, :alertEntries) AND NOT begins_with(sk, :inspectors) AND NOT begins_with(pk, :auditLog) AND NOT begins_with(pk, :activity)',
         ExpressionAttributeValues: {
           ':rollups': { S: 'SCANS#' },
           ':unitScans': { S: 'SCANS' },
@@ -68,6 +69,7 @@ const countItems = async (): Promise<number> => {
           ':alertEntries': { S: 'INBOX#alert#' },
           ':inspectors': { S: 'INSPECTOR' },
           ':auditLog': { S: 'AUDITLOG' },
+          ':activity': { S: 'ACTIVITY#' },
         },
       }),
     );
@@ -819,6 +821,32 @@ describe("every listing's cursor", () => {
       });
       if (res.status !== 201) throw new Error(`draw: ${res.status} ${await res.text()}`);
     }
+    // An organization's people (two invited) and its activity (its writes above), for the service's admin.
+    for (const n of [1, 2]) {
+      const res = await service.call('POST', `/v1/organizations/${factory.orgId}/users`, {
+        token: adminToken,
+        body: { email: `fuzz-person-${n}-${factory.orgId}@example.com`, name: `Person ${n}` },
+      });
+      if (res.status !== 201) throw new Error(`invite: ${res.status} ${await res.text()}`);
+    }
+    const peopleOf = (orgId: string) => `/v1/organizations/${orgId}/users`;
+    harvested.set(
+      'listOrganizationUsers',
+      await harvest(
+        routeOf('listOrganizationUsers'),
+        { path: peopleOf(factory.orgId), query: { limit: '1' }, token: adminToken },
+        [{ path: peopleOf(other.factory.id), query: { limit: '1' }, token: adminToken }],
+      ),
+    );
+    const activityOf = (orgId: string) => `/v1/organizations/${orgId}/activity`;
+    harvested.set(
+      'listOrganizationActivity',
+      await harvest(
+        routeOf('listOrganizationActivity'),
+        { path: activityOf(factory.orgId), query: { limit: '1' }, token: adminToken },
+        [{ path: activityOf(other.factory.id), query: { limit: '1' }, token: adminToken }],
+      ),
+    );
     harvested.set(
       'listSpotCheckDraws',
       await harvest(routeOf('listSpotCheckDraws'), { path: '/v1/spot-checks/draws', query: { limit: '1' } }),

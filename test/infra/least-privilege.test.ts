@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
+import { recordsActivity } from '#kernel/http/route-definition';
 import { ALL_ROUTES } from '#shared/app/routes';
 import { HTTP_FUNCTIONS } from '../../infra/constructs/route-functions';
 import { JWKS_READ_KEYS, VERIFY_READ_KEYS } from '../../infra/constructs/table-access';
@@ -87,6 +88,40 @@ describe('least privilege', () => {
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SIGNING_KEYS'] } },
       }),
     ]);
+  });
+
+  it("lets every function of a private write route put its organization's activity record, and no other function", () => {
+    const writers = new Set(ALL_ROUTES.filter(recordsActivity).map((route) => route.functionName));
+    const activityPut = expect.objectContaining({
+      Action: 'dynamodb:PutItem',
+      Resource: TABLE,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACTIVITY#*'] } },
+    });
+    for (const name of HTTP_FUNCTION_NAMES) {
+      const mayPutAnywhere = HTTP_FUNCTIONS[name]?.tableAccess === 'readWrite';
+      if (writers.has(name) && !mayPutAnywhere) expect(tableStatementsOf(name), name).toContainEqual(activityPut);
+      if (!writers.has(name)) expect(tableStatementsOf(name), name).not.toContainEqual(activityPut);
+    }
+    // The people's functions: memberships and user links (people's), the activity partition (read only).
+    expect(tableStatementsOf('manage-org-users')).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ORG#*', 'USER#*'] } },
+      }),
+      activityPut,
+    ]);
+    expect(tableStatementsOf('list-org-activity')).toEqual([
+      expect.objectContaining({
+        Action: READ,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ACTIVITY#*'] } },
+      }),
+    ]);
+    expect(statementsOf('manage-org-users')).toContainEqual(
+      expect.objectContaining({
+        Action: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDeleteUser', 'cognito-idp:AdminDisableUser'],
+        Resource: { 'Fn::GetAtt': [logicalIdOf(synth.stack.userPool), 'Arn'] },
+      }),
+    );
   });
 
   it("lets the token trigger read only app-client links, people's links and memberships, one item at a time", () => {

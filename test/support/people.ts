@@ -32,7 +32,7 @@ export const issuedPasswordOf = async (service: TestService, userId: string): Pr
   (await findAccount(localAccountsFile(service.runtime.dataDir), userId))?.issuedPassword;
 
 /** A browser's cookie jar, as far as the provider's cookies need one (one host, paths ignored). */
-class CookieJar {
+export class CookieJar {
   private readonly cookies = new Map<string, string>();
   public take(response: Response): void {
     for (const cookie of response.headers.getSetCookie()) {
@@ -56,6 +56,8 @@ export interface SignInResult {
   /** Every page the browser was shown on the way, with its headers. */
   pages: Response[];
   loginPage: string;
+  /** The browser's cookies after the sign-in: its session at the provider. */
+  cookies: CookieJar;
 }
 
 /**
@@ -138,5 +140,5 @@ export const signIn = async (
   if (token.status !== 200 || body.access_token === undefined || body.id_token === undefined) {
     throw new Error(`token exchange failed: ${token.status} ${JSON.stringify(body)}`);
   }
-  return { accessToken: body.access_token, idToken: body.id_token, pages, loginPage };
+  return { accessToken: body.access_token, idToken: body.id_token, pages, loginPage, cookies: jar };
 };

@@ -311,6 +311,58 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/organizations/{orgId}/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An organization's people, removed ones too (its org admins, the service's admins) */
+    get: operations['listOrganizationUsers'];
+    put?: never;
+    /** Invite a person to the organization, in the organization's role (in AWS Cognito mails a temporary password) */
+    post: operations['inviteOrganizationUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organizations/{orgId}/users/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a person: its sign-in is deleted and its tokens refused (never the last org admin) */
+    delete: operations['removeOrganizationUser'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organizations/{orgId}/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who did what: every successful write by the organization's people and API clients, newest first (its org admins, the service's admins) */
+    get: operations['listOrganizationActivity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/.well-known/gs1resolver': {
     parameters: {
       query?: never;
@@ -1561,6 +1613,71 @@ export interface components {
         contentType: string;
         bytes: number;
       }[];
+    };
+    OrganizationUserList: {
+      users: components['schemas']['OrganizationUser'][];
+      cursor?: string;
+    };
+    OrganizationUser: {
+      /**
+       * Format: uuid
+       * @description The `sub` of its tokens
+       */
+      userId: string;
+      /** Format: uuid */
+      orgId: string;
+      /**
+       * @description The organization's role, which the person's tokens carry
+       * @enum {string}
+       */
+      role: 'factory' | 'distributor' | 'regulator' | 'admin' | 'lab';
+      email: string;
+      name: string;
+      orgAdmin: boolean;
+      /**
+       * @description `removed`: its tokens are refused (USER_REMOVED) and it cannot sign in
+       * @enum {string}
+       */
+      status: 'active' | 'removed';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      removedAt?: string;
+    };
+    ActivityList: {
+      /** @description Newest first */
+      entries: components['schemas']['ActivityEntry'][];
+      cursor?: string;
+    };
+    ActivityEntry: {
+      /**
+       * Format: date-time
+       * @description When the write was answered
+       */
+      at: string;
+      /** @description A person of the organization, or one of its API clients */
+      actor:
+        | {
+            /** @constant */
+            kind: 'person';
+            userId: string;
+            name: string;
+            orgAdmin: boolean;
+          }
+        | {
+            /** @constant */
+            kind: 'client';
+            clientId: string;
+          };
+      /** @description The route's operationId, as /openapi.json names it */
+      operation: string;
+      /** @description The path parameters the request named */
+      resources: {
+        [key: string]: string;
+      };
+      /** @description What the request created, when it did */
+      location?: string;
+      requestId: string;
     };
     ResolverDescription: {
       name: string;
@@ -4019,6 +4136,324 @@ export interface operations {
             | {
                 message: string;
               };
+        };
+      };
+    };
+  };
+  listOrganizationUsers: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganizationUserList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_ORG_ADMIN: not one of the organization's admins; NOT_YOUR_ORGANIZATION: another organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  inviteOrganizationUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * Format: email
+           * @description Where the invitation goes (in AWS Cognito mails a temporary password); the sign-in name
+           */
+          email: string;
+          /** @description As the console and the activity show the person */
+          name: string;
+          /**
+           * @description Whether the person manages the organization's people and reads its activity
+           * @default false
+           */
+          orgAdmin?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Invited */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganizationUser'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_ORG_ADMIN: not one of the organization's admins; NOT_YOUR_ORGANIZATION: another organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description USER_EXISTS: a person with this email already exists */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  removeOrganizationUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganizationUser'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_ORG_ADMIN: not one of the organization's admins; NOT_YOUR_ORGANIZATION: another organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description USER_NOT_FOUND: not a current member of this organization */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description LAST_ORG_ADMIN: the organization keeps at least one org admin */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  listOrganizationActivity: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActivityList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_ORG_ADMIN: not one of the organization's admins; NOT_YOUR_ORGANIZATION: another organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
         };
       };
     };

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError } from '../errors';
+import { recordActivity } from './activity';
 import { type ApiContext, authorize, httpErrorHandler, validateRequest } from './middleware';
 import type { HttpResponse } from './responses';
 import type { RouteDefinition } from './route-definition';
@@ -35,13 +36,15 @@ export const omitBodyOnHead = (): middy.MiddlewareObj<APIGatewayProxyEventV2, Ht
 };
 
 /**
- * The middy chain every HTTP function uses: error handler (outermost), role check,
- * request validation against the route's schemas, then the thin handler itself.
+ * The middy chain every HTTP function uses: error handler (outermost), the activity record
+ * of a successful write (its `after` runs once the handler answered), role check, request
+ * validation against the route's schemas, then the thin handler itself.
  */
 export const createHandler = <R extends RouteDefinition>(route: R, handle: (input: HandlerInput<R>) => Promise<HttpResponse>) =>
   middy<APIGatewayProxyEventV2, HttpResponse, Error, ApiContext>()
     .use(omitBodyOnHead())
     .use(httpErrorHandler())
+    .use(recordActivity(route))
     .use(authorize(route))
     .use(validateRequest(route))
     .handler(async (event, context) => {

@@ -15,7 +15,7 @@ export interface ResponseSpec {
 
 export interface RouteDefinition {
   operationId: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** OpenAPI / API Gateway path syntax. */
   path: string;
   /** Folder under functions/. */
@@ -75,6 +75,12 @@ export const cursorParameterOf = (route: RouteDefinition): 'cursor' | 'nextPageT
   if ('nextPageToken' in shape) return 'nextPageToken';
   return undefined;
 };
+
+/**
+ * Whether a successful call is recorded in its organization's activity (activity.ts): a
+ * private route that writes. The stack lets exactly these routes' functions put the record.
+ */
+export const recordsActivity = (route: RouteDefinition): boolean => route.auth !== 'public' && route.method !== 'GET';
 
 /** Keeps a route's literal type (its operationId, path, schemas) while checking its shape. */
 export const route = <T extends RouteDefinition>(definition: T): T => definition;

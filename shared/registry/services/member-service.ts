@@ -1,4 +1,5 @@
 import type { Principal } from '#kernel/auth/principal';
+import { listActivity } from '#kernel/db/activity-repository';
 import { NotFoundError } from '#kernel/errors';
 import { logger } from '#kernel/logger';
 import { assertMayManageMembers, type InviteMemberInput, type Member, normalizeEmail } from '../domain/members';
@@ -10,6 +11,12 @@ import { identityDirectory } from './identity-directory';
 export const listMembersFor = async (principal: Principal, orgId: string, page: { cursor?: string; limit: number }) => {
   assertMayManageMembers(principal, orgId);
   return listMembers(orgId, page);
+};
+
+/** Who did what in the organization, newest first: for the same people who manage its people. */
+export const listActivityFor = async (principal: Principal, orgId: string, page: { cursor?: string; limit: number }) => {
+  assertMayManageMembers(principal, orgId);
+  return listActivity(orgId, page);
 };
 
 /**

@@ -25,6 +25,8 @@
  *     (goal >= 10x), and each label writer's labels per second.
  *   - issuance.ts (skip with --no-issuance): the signing pool beside raw crypto.sign x cores
  *     (goal >= 0.7), and a 1,000,000-code lot from request to CSV and PDF ready, with peak RSS.
+ *   - web-load.ts (skip with --no-web): the console's and the workers' app's first screen
+ *     shown in the npm Chromium, each beside a blank page. No goal; for reference.
  *   - audit-export.ts (skip with --no-audit-export; --audit-export-count=N, default 1,000,000):
  *     an export of N generated events in a child process, time and peak RSS (goal <= 256 MB).
  *
@@ -45,6 +47,7 @@ import { printBundles, printScans, scanJson } from './bench/scan-report';
 import { benchScans, type ScanResult, stopScanRuntime } from './bench/scan-throughput';
 import { benchSigning, benchSigningBreakdown } from './bench/signing';
 import { benchVerification } from './bench/verification';
+import { benchWebLoad, printWebLoad, type WebLoadResult } from './bench/web-load';
 
 const args = new Set(process.argv.slice(2));
 const runE2e = !args.has('--no-e2e');
@@ -56,6 +59,7 @@ const runQr = !args.has('--no-qr');
 // issuance.ts (skip with --no-issuance): signing pool vs raw crypto.sign x cores, and a
 // 1,000,000-code lot end to end in a child process (CSV and PDF ready, peak RSS, writes).
 const runIssuance = !args.has('--no-issuance');
+const runWeb = !args.has('--no-web');
 const verbose = args.has('--verbose');
 
 /** Runs an optional part; a failure there is reported in its row instead of ending the run. */
@@ -83,6 +87,7 @@ const main = async (): Promise<void> => {
     signing: await benchSigningPool(),
     lot: await benchIssuanceLot(1_000_000, ['csv', 'pdf']),
   }));
+  const web = await optional<WebLoadResult>(runWeb, '--no-web', benchWebLoad);
   printReport(header, {
     signing,
     breakdown,
@@ -100,6 +105,7 @@ const main = async (): Promise<void> => {
   else printIssuance(issuance.value.signing, issuance.value.lot);
   console.log(scanJson(bundles.value, scans.value));
   if (issuance.value !== undefined) console.log(JSON.stringify({ issuance: issuance.value }));
+  printWebLoad(web.value, web.skipped);
   await runAuditExportPart(args);
 };
 

@@ -34,7 +34,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 
 const main = async (): Promise<void> => {
   // The console at /console/ is served from web/dist: built here when its sources changed.
-  const { buildWeb } = await import('./build-web');
+  const { buildWeb } = await import('./dev/build-web');
   await buildWeb({ quiet: true });
   runtime = await startLocalRuntime({ port, dataDir, simulateViewerLocation, auditLogStartsWithTable: true });
   const { seedDemoData } = await import('./local/seed');

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../../test/support/browser';
-import { buildWeb } from '../build-web';
+import { buildWeb } from '../dev/build-web';
 import { fmt, median, spread, table } from './measure';
 
 export const WEB_ROUNDS = 7;

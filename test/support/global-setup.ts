@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { buildWeb } from '../../scripts/build-web';
+import { buildWeb } from '../../scripts/dev/build-web';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../scripts/local/dynamodb-local';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import filePlugin from '@size-limit/file';
 import sizeLimit from 'size-limit';
 
-/** Where `npm run build:web` writes the apps (scripts/build-web.ts). */
+/** Where `npm run build:web` writes the apps (scripts/dev/build-web.ts). */
 export const WEB_DIST = join(import.meta.dirname, '../../web/dist');
 
 /**

@@ -117,7 +117,7 @@ describe('the sign-in screen, in the npm Chromium', () => {
 
 describe('the built console', () => {
   it('is built from the current sources (npm install, npm start and the tests build it)', async () => {
-    const { sourcesHash } = await import('../../scripts/build-web');
+    const { sourcesHash } = await import('../../scripts/dev/build-web');
     expect(await readFile(join(WEB_DIST, '.sources-hash'), 'utf8')).toBe(await sourcesHash());
   });
 });

@@ -11,7 +11,7 @@ import { build } from 'vite';
  * nothing it reads changed since the last one (a stamp of the sources' hash in web/dist).
  * `--force` builds regardless.
  */
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB = join(ROOT, 'web');
 const DIST = join(WEB, 'dist');
 const STAMP = join(DIST, '.sources-hash');
@@ -30,10 +30,14 @@ const sourceFiles = async (dir: string): Promise<string[]> => {
   return files.flat().sort();
 };
 
-/** Every file under web/ but the output, and the lockfile (a dependency's update rebuilds). */
+/**
+ * Every file under web/ but the output, under shared/ (the apps bundle its pure parts: codes,
+ * regions, the export checks), and the lockfile (a dependency's update rebuilds).
+ */
 export const sourcesHash = async (): Promise<string> => {
   const hash = createHash('sha256');
-  for (const file of [...(await sourceFiles(WEB)), join(ROOT, 'package-lock.json')]) {
+  const files = [...(await sourceFiles(WEB)), ...(await sourceFiles(join(ROOT, 'shared'))), join(ROOT, 'package-lock.json')];
+  for (const file of files) {
     hash
       .update(relative(ROOT, file))
       .update('\0')

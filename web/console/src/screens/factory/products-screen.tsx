@@ -49,7 +49,11 @@ export const ProductsScreen = () => {
           {
             title: t('factory.products.gtin'),
             dataIndex: 'gtin',
-            render: (gtin: string) => <Typography.Text code>{gtin}</Typography.Text>,
+            render: (gtin: string) => (
+              <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+                {gtin}
+              </Typography.Text>
+            ),
           },
           {
             title: t('factory.products.category'),
@@ -64,7 +68,7 @@ export const ProductsScreen = () => {
                 {product.laCertificate.number}
                 <br />
                 <Typography.Text type="secondary">
-                  {t('factory.products.laValidUntil')} {formatDate(product.laCertificate.validUntil, i18n.language)}
+                  {t('factory.products.validUntil', { date: formatDate(product.laCertificate.validUntil, i18n.language) })}
                 </Typography.Text>
               </>
             ),

@@ -113,6 +113,8 @@ describe("a factory's products in the console", () => {
       await page.getByLabel(L.products.laValidUntil, { exact: true }).fill('2030-12-31');
       await page.getByLabel(L.productForm.serviceLifeMonths, { exact: true }).fill('30');
       await page.getByLabel(L.links.types.safetyInfo, { exact: true }).fill('https://helmets.example.com/safety');
+      // The screenshot shows the form from its top: the heading and the GTIN's check.
+      await page.getByRole('heading', { level: 1, name: L.products.register }).scrollIntoViewIfNeeded();
       await shootScreen(page, 'console', 'factory-product-register', language);
       await page.getByRole('button', { name: L.productForm.submit }).click();
 

@@ -72,6 +72,12 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   // Who did what: one Query of the organization's activity partition.
   'list-org-activity': { tableAccess: { leadingKeys: ['ACTIVITY#*'] } },
   'create-product': { tableAccess: 'readWrite' },
+  // A factory's products (the owner index) and the count of each one's lots.
+  'list-products': { tableAccess: 'read' },
+  // The caller's organization read, its product read and updated: nothing else.
+  'update-product': {
+    tableAccess: { leadingKeys: ['ORG#*', 'PRODUCT#*'], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+  },
   // Up to 10,000 ECDSA signatures and 10 BatchWrite rounds per call; 1769 MB is one full
   // vCPU (the signing loop is single-threaded) and 29 s stays under API Gateway's 30 s.
   'create-batch': {

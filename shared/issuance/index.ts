@@ -4,6 +4,7 @@ export { getBatchWithProgressFor, LABEL_LINK_TTL_SECONDS } from './services/batc
 export { issueBatch, listBatchCodesFor, listBatchesFor } from './services/batch-service';
 export { issuanceJobWorker } from './services/issuance-job-worker';
 export { requirePrintable, writeContainerLabels } from './services/label-file-writer';
+export { getProductWithLotsFor, listProductsWithLotsFor, type ProductWithLots } from './services/product-lots';
 export {
   type BatchReads,
   checkSignature,

@@ -19,5 +19,6 @@ export {
   PRODUCT_CATEGORIES,
   type Product,
   type ProductCategory,
+  type ProductChanges,
 } from './domain/registry';
 export { LocalizedNames } from './http/schemas';

@@ -61,7 +61,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Your factory's products in the order it registered them, each with how many lots it issued */
+    get: operations['listProducts'];
     put?: never;
     /** Register a PPE product (GTIN) of the calling factory */
     post: operations['createProduct'];
@@ -69,6 +70,24 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/v1/products/{gtin}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read your product, with how many lots it issued (owner factory only) */
+    get: operations['getProduct'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change your product's names, LA certificate or service life (owner factory only); what is left out stays */
+    patch: operations['updateProduct'];
     trace?: never;
   };
   '/v1/batches': {
@@ -1140,6 +1159,71 @@ export interface components {
       ownerOrgId: string;
       /** Format: date-time */
       createdAt: string;
+      /**
+       * Format: date-time
+       * @description When its factory last edited it
+       */
+      updatedAt?: string;
+    };
+    ProductList: {
+      products: components['schemas']['ProductWithLots'][];
+      cursor?: string;
+    };
+    ProductWithLots: {
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
+      gtin: string;
+      name: string;
+      /** @description Optional: the name in Chinese and in English, shown on the verify page in its language */
+      names?: components['schemas']['LocalizedNames'];
+      /** @enum {string} */
+      category:
+        | 'safety_helmet'
+        | 'respirator'
+        | 'gloves'
+        | 'fall_arrest_harness'
+        | 'eye_protection'
+        | 'hearing_protection'
+        | 'protective_clothing'
+        | 'safety_footwear'
+        | 'other';
+      /** @description Product standard, e.g. "GB 2811-2019" */
+      standard: string;
+      laCertificate: {
+        /** @description LA (labour safety) certificate number */
+        number: string;
+        /**
+         * Format: date
+         * @description Calendar date, YYYY-MM-DD
+         */
+        validUntil: string;
+      };
+      serviceLifeMonths: number;
+      /** Format: uuid */
+      ownerOrgId: string;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When its factory last edited it
+       */
+      updatedAt?: string;
+      /** @description Lots issued of it */
+      lotCount: number;
+    };
+    UpdateProductBody: {
+      name?: string;
+      /** @description Optional: the name in Chinese and in English, shown on the verify page in its language */
+      names?: components['schemas']['LocalizedNames'];
+      laCertificate?: {
+        /** @description LA (labour safety) certificate number */
+        number: string;
+        /**
+         * Format: date
+         * @description Calendar date, YYYY-MM-DD
+         */
+        validUntil: string;
+      };
+      serviceLifeMonths?: number;
     };
     LabelOptions: {
       /**
@@ -2892,6 +2976,67 @@ export interface operations {
       };
     };
   };
+  listProducts: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductList'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
   createProduct: {
     parameters: {
       query?: never;
@@ -2972,6 +3117,168 @@ export interface operations {
       };
       /** @description Conflict with the current state */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The product */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProductWithLots'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  updateProduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
+        gtin: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateProductBody'];
+      };
+    };
+    responses: {
+      /** @description The product as it is now */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Product'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -223,6 +223,26 @@ export const listBatchesOfOrg = async (orgId: string, options: { cursor?: string
   return { batches: page.items.map(toBatch), ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };
 };
 
+/** How many lots a product has: a count of its partition's batch items, not a read of them. */
+export const countLotsOfProduct = async (gtin: string): Promise<number> => {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: mainTableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': productPartition(gtin), ':prefix': BATCH_SORT_PREFIX },
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return count;
+};
+
 export interface CodePage {
   codes: IssuedCode[];
   cursor?: string;

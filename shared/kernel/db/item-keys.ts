@@ -13,6 +13,12 @@ export type { ItemKey } from './item-key';
 
 // Products, batches and issuance.
 export const productKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'PRODUCT' });
+/** A factory's products, oldest first: the owner index's partition. */
+export const productsOfOrgPartition = (orgId: string): string => `ORG#${orgId}#PRODUCTS`;
+export const productOwnerIndexKey = (product: { ownerOrgId: string; createdAt: string; gtin: string }) => ({
+  gsi1pk: productsOfOrgPartition(product.ownerOrgId),
+  gsi1sk: `${product.createdAt}#${product.gtin}`,
+});
 /** A product's resolver links: one item beside the product, read and replaced whole. */
 export const productLinksKey = (gtin: string): ItemKey => ({ pk: `PRODUCT#${gtin}`, sk: 'LINKS' });
 /** A batch lives in its product's partition under its lot, so the lot is unique by construction. */

@@ -30,7 +30,7 @@ export interface TableDefinition {
  * The physical names are part of the deployed table, so they stay what they were.
  */
 export const INDEXES = {
-  /** Custodian inventory (held, incoming) and a factory's batches, newest first. */
+  /** Custodian inventory (held, incoming), a factory's batches (newest first) and its products. */
   byOwner: 'gsi1',
   /** Sparse: only units packed in a container, by lot. */
   byLot: 'gsi2',

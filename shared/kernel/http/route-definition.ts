@@ -15,7 +15,7 @@ export interface ResponseSpec {
 
 export interface RouteDefinition {
   operationId: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI / API Gateway path syntax. */
   path: string;
   /** Folder under functions/. */

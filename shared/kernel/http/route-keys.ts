@@ -1,6 +1,6 @@
 /** What API Gateway's routeKey is made of; kept apart from the route table so a lean bundle can dispatch without it. */
 export interface RouteKeySource {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   headToo?: boolean;
 }

@@ -70,10 +70,24 @@ export interface Product {
   laCertificate: LaCertificate;
   serviceLifeMonths: number;
   createdAt: string;
+  /** When its owner last edited it (names, LA certificate, service life). */
+  updatedAt?: string;
+}
+
+/**
+ * What its owner may change after registration: its names, LA certificate and service life.
+ * The GTIN, category and standard stay: codes, lots and test reports were issued under them.
+ */
+export type ProductChanges = Partial<Pick<Product, 'name' | 'names' | 'laCertificate' | 'serviceLifeMonths'>>;
+
+/** Who changed a product: the organization, and the person or API client that acted for it. */
+export interface ProductEditor {
+  orgId: string;
+  actor: { kind: 'person'; userId: string; name: string } | { kind: 'client'; clientId: string };
 }
 
 /** What registering an organization supplies: the registry adds its id and creation time. */
 export type RegisterOrganizationInput = Omit<Organization, 'id' | 'createdAt'>;
 
 /** What registering a product supplies: its owner is the caller, and the registry adds the time. */
-export type RegisterProductInput = Omit<Product, 'ownerOrgId' | 'createdAt'>;
+export type RegisterProductInput = Omit<Product, 'ownerOrgId' | 'createdAt' | 'updatedAt'>;

@@ -88,9 +88,40 @@ export const CreateProductBody = z.strictObject({
   serviceLifeMonths: z.number().int().min(1).max(600),
 });
 
-export const Product = CreateProductBody.extend({ ownerOrgId: z.uuid(), createdAt: z.iso.datetime() }).meta({
+export const Product = CreateProductBody.extend({
+  ownerOrgId: z.uuid(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime().optional().describe('When its factory last edited it'),
+}).meta({
   id: 'Product',
 });
+
+export const ProductParams = z.strictObject({ gtin: Gtin14 });
+
+/**
+ * What a factory may change of its product, checked as at registration; what is left out
+ * stays. The GTIN, category and standard are not here: codes, lots and test reports were
+ * issued under them, so a strict object refuses them.
+ */
+export const UpdateProductBody = CreateProductBody.pick({ name: true, names: true, laCertificate: true, serviceLifeMonths: true })
+  .partial()
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: 'give at least one of name, names, laCertificate, serviceLifeMonths',
+  })
+  .meta({ id: 'UpdateProductBody' });
+
+export const ProductWithLots = Product.extend({
+  lotCount: z.number().int().min(0).describe('Lots issued of it'),
+}).meta({ id: 'ProductWithLots' });
+
+export const ProductListQuery = z.strictObject({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const ProductList = z
+  .object({ products: z.array(ProductWithLots), cursor: z.string().optional() })
+  .meta({ id: 'ProductList' });
 
 export const PartnerQuery = z.strictObject({
   q: z

@@ -8,11 +8,13 @@ import type {
   LabAccreditation,
   Organization,
   Product,
+  ProductChanges,
+  ProductEditor,
   RegisterOrganizationInput,
   RegisterProductInput,
 } from '../domain/registry';
 import { createOrganization, getOrganization } from '../store/org-repository';
-import { createProduct } from '../store/product-repository';
+import { createProduct, getProductRecord, listProductsOfOrg, type ProductPage, updateProduct } from '../store/product-repository';
 import { type OrganizationCredentials, provisionOrganizationClient } from './org-client-provisioner';
 
 export interface RegisteredOrganization extends Organization {
@@ -95,4 +97,48 @@ export const registerProduct = async (principal: Principal, input: RegisterProdu
   const product: Product = { ...input, ownerOrgId: principal.orgId, createdAt: now.toISOString() };
   await createProduct(product, randomBytes(32));
   return product;
+};
+
+/** A factory's own products, a page at a time; nobody else's. */
+export const listProductsFor = async (
+  principal: Principal,
+  page: { cursor?: string | undefined; limit?: number },
+): Promise<ProductPage> => {
+  await requireRegisteredOrg(principal);
+  return listProductsOfOrg(principal.orgId, page);
+};
+
+/** Only the registering factory reads its whole product here (a scan shows anyone its public part). */
+export const getProductFor = async (principal: Principal, gtin: string): Promise<Product> => {
+  await requireRegisteredOrg(principal);
+  const record = await getProductRecord(gtin);
+  if (record === undefined) throw new NotFoundError('PRODUCT_NOT_FOUND', `GTIN ${gtin} is not registered`);
+  if (record.product.ownerOrgId !== principal.orgId) {
+    throw new ForbiddenError('NOT_PRODUCT_OWNER', 'Only the factory that registered this GTIN reads it here');
+  }
+  return record.product;
+};
+
+const editorOf = (principal: Principal): ProductEditor => ({
+  orgId: principal.orgId,
+  actor:
+    principal.actor?.kind === 'person'
+      ? { kind: 'person', userId: principal.actor.userId, name: principal.actor.name }
+      : { kind: 'client', clientId: principal.clientId },
+});
+
+/**
+ * Only the registering factory edits its product, and only what ProductChanges allows; the
+ * update is conditional on the owner too, so the check and the write cannot be split.
+ */
+export const updateProductFor = async (
+  principal: Principal,
+  gtin: string,
+  changes: ProductChanges,
+  now = new Date(),
+): Promise<Product> => {
+  await getProductFor(principal, gtin);
+  const updated = await updateProduct(gtin, changes, editorOf(principal), now.toISOString());
+  if (updated === undefined) throw new NotFoundError('PRODUCT_NOT_FOUND', `GTIN ${gtin} is not registered`);
+  return updated;
 };

@@ -1,4 +1,29 @@
-import type { ScreenDefinition } from './screen-definition';
+import { lazy } from 'react';
+import { roleIs, type ScreenDefinition } from './screen-definition';
 
-/** The factory screens: filled by the screens of that area, each loaded on demand (React.lazy). */
-export const FACTORY_SCREENS: readonly ScreenDefinition[] = [];
+const ProductsScreen = lazy(() => import('./factory/products-screen').then((m) => ({ default: m.ProductsScreen })));
+const ProductRegisterScreen = lazy(() =>
+  import('./factory/product-register-screen').then((m) => ({ default: m.ProductRegisterScreen })),
+);
+const ProductScreen = lazy(() => import('./factory/product-screen').then((m) => ({ default: m.ProductScreen })));
+
+/** The factory screens, each loaded on demand (React.lazy). */
+export const FACTORY_SCREENS: readonly ScreenDefinition[] = [
+  { path: '/products', labelKey: 'factory.products.menu', area: 'factory', allows: roleIs('factory'), Screen: ProductsScreen },
+  {
+    path: '/products/new',
+    labelKey: 'factory.products.register',
+    area: 'factory',
+    hidden: true,
+    allows: roleIs('factory'),
+    Screen: ProductRegisterScreen,
+  },
+  {
+    path: '/products/:gtin',
+    labelKey: 'factory.products.title',
+    area: 'factory',
+    hidden: true,
+    allows: roleIs('factory'),
+    Screen: ProductScreen,
+  },
+];

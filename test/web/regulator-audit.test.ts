@@ -167,6 +167,7 @@ describe("the regulator's EPCIS queries, exports and checkpoints", () => {
       expect(await page.locator('.ant-list').textContent()).toContain(job.sha256);
       expect(await page.locator('.ant-list .anticon-close-circle').count()).toBe(0);
       expect(await page.locator('.ant-list .anticon-check-circle').count()).toBe(7);
+      await page.locator('.ant-list').scrollIntoViewIfNeeded();
       await shootScreen(page, 'console', 'regulator-export-verified', language);
 
       // The same check on a file changed on its way: one byte of an event flipped.
@@ -186,6 +187,7 @@ describe("the regulator's EPCIS queries, exports and checkpoints", () => {
       await page.getByRole('status').filter({ hasText: words.differs }).waitFor();
       expect(await page.locator('.ant-list .anticon-close-circle').count()).toBeGreaterThanOrEqual(1);
       expect(await page.locator('.ant-list').textContent()).toContain(job.sha256);
+      await page.locator('.ant-list').scrollIntoViewIfNeeded();
       await shootScreen(page, 'console', 'regulator-export-tampered', language);
       expect(flipped).toBe(1);
       await page.unroute(exportFile);

@@ -67,8 +67,13 @@ const checkInBrowser = async (api: ApiClient, exportId: string): Promise<ExportC
 };
 
 const CheckReport = ({ result }: { result: ExportCheckResult }) => {
-  const { t } = useTranslation();
-  const line = (item: CheckLine) => t(`regulator.check.${item.name}.${item.ok ? 'ok' : 'failed'}`, item.values);
+  const { t, i18n } = useTranslation();
+  // A head's signing time is read in the reader's language, as everywhere else.
+  const line = (item: CheckLine) =>
+    t(`regulator.check.${item.name}.${item.ok ? 'ok' : 'failed'}`, {
+      ...item.values,
+      ...(typeof item.values.timestamp === 'string' ? { timestamp: formatDateTime(item.values.timestamp, i18n.language) } : {}),
+    });
   return (
     <Flex vertical gap="small">
       <Alert

@@ -180,6 +180,20 @@ export class TraceSealHttpApi extends Construct {
     for (const name of Object.keys(this.routeThrottles)) {
       if (!(name in routes)) throw new Error(`routeThrottles names no route: ${name}`);
     }
+    // One integration and one invoke permission per function, not per route: a stack holds
+    // at most 500 resources, and per-route ones grant nothing more, since each route reaches
+    // only the function it is integrated with.
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationOf = (route: RouteDefinition): HttpLambdaIntegration => {
+      let integration = integrations.get(route.functionName);
+      if (integration === undefined) {
+        integration = new HttpLambdaIntegration(`${pascalCase(route.functionName)}Integration`, functionFor(route), {
+          scopePermissionToRoute: false,
+        });
+        integrations.set(route.functionName, integration);
+      }
+      return integration;
+    };
     const added = Object.entries(routes).flatMap(([name, route]) => {
       const methods = routeKeysOf(route).map((key) => HttpMethod[key.split(' ')[0] as keyof typeof HttpMethod]);
       const throttle = this.routeThrottles[name as RouteName];
@@ -187,12 +201,7 @@ export class TraceSealHttpApi extends Construct {
       return this.api.addRoutes({
         path: route.path,
         methods,
-        // One invoke permission per function for this API, not one per route: a stack holds
-        // at most 500 resources, and a per-route permission grants nothing more, since each
-        // route reaches only the function it is integrated with.
-        integration: new HttpLambdaIntegration(`${pascalCase(route.operationId)}Integration`, functionFor(route), {
-          scopePermissionToRoute: false,
-        }),
+        integration: integrationOf(route),
         authorizer: route.auth === 'public' ? this.publicAuthorizer : this.tokenAuthorizer,
       });
     });

@@ -7,6 +7,7 @@ import { Page } from '../../components/page';
 import { formatDateTime } from '../../format/dates';
 import { formatRegion } from '../../format/region';
 import { ErrorNotice } from '../../layout/error-notice';
+import { NoData } from '../regulator/no-data';
 import { RecallEvents } from '../regulator/recall-events';
 import { type Tone, ToneTag } from '../regulator/tone-tag';
 
@@ -38,7 +39,7 @@ export const CounterfeitReportsScreen = () => {
         loading={reports.isPending}
         dataSource={reports.items}
         pagination={false}
-        locale={{ emptyText: t('common.noData') }}
+        locale={{ emptyText: <NoData /> }}
         columns={[
           {
             title: t('factory.reports.filedAt'),

@@ -11,6 +11,7 @@ import { formatRegion } from '../../format/region';
 import { ErrorNotice } from '../../layout/error-notice';
 import { InboxEntryView } from './inbox-entry';
 import { INBOX_KINDS, INBOX_STATUSES, InboxStatusTag } from './inbox-labels';
+import { NoData } from './no-data';
 
 type Kind = (typeof INBOX_KINDS)[number];
 type Status = (typeof INBOX_STATUSES)[number];
@@ -91,7 +92,7 @@ const InboxList = () => {
         loading={pages.isPending}
         dataSource={pages.items}
         pagination={false}
-        locale={{ emptyText: t('common.noData') }}
+        locale={{ emptyText: <NoData /> }}
         columns={[
           {
             title: t('regulator.inbox.filedAt'),

@@ -5,6 +5,7 @@ import { dataOf } from '../../api/client';
 import { useCursorPages } from '../../api/use-cursor-pages';
 import { formatDateTime } from '../../format/dates';
 import { ErrorNotice } from '../../layout/error-notice';
+import { NoData } from './no-data';
 import { OrgName, orgIdOfUri } from './org-name';
 
 /** A recall as the EPCIS query answers it: an ObjectEvent with the disposition `recalled`. */
@@ -17,6 +18,9 @@ interface RecallRow {
   reason?: string;
   by?: string;
 }
+
+/** How many empty pages in a row one read follows (a quiet year is about a dozen) before it shows what it has and offers more. */
+const EMPTY_PAGES_READ_ON = 60;
 
 const LOT_CLASS = /\/01\/(\d{14})\/10\/([^/?#]+)$/;
 
@@ -55,16 +59,20 @@ export const RecallEvents = () => {
   const pages = useCursorPages({
     queryKey: ['recalls'],
     fetchPage: async (cursor) => {
-      const answer = await api.GET('/v1/epcis/events', {
-        params: {
-          query: { EQ_disposition: 'recalled', perPage: '50', ...(cursor === undefined ? {} : { nextPageToken: cursor }) },
-        },
-      });
-      const document = await dataOf(Promise.resolve(answer));
-      return {
-        rows: document.epcisBody.queryResults.resultsBody.eventList.map(recallRowOf),
-        next: nextPageTokenOf(answer.response.headers.get('link')),
-      };
+      // The query bounds each page's work, so a page over a quiet stretch of time may come back
+      // empty with a next token: read on (a few pages at most) until there is something to show.
+      let token = cursor;
+      for (let read = 0; ; read++) {
+        const answer = await api.GET('/v1/epcis/events', {
+          params: {
+            query: { EQ_disposition: 'recalled', perPage: '50', ...(token === undefined ? {} : { nextPageToken: token }) },
+          },
+        });
+        const document = await dataOf(Promise.resolve(answer));
+        const rows = document.epcisBody.queryResults.resultsBody.eventList.map(recallRowOf);
+        token = nextPageTokenOf(answer.response.headers.get('link'));
+        if (rows.length > 0 || token === undefined || read >= EMPTY_PAGES_READ_ON) return { rows, next: token };
+      }
     },
     itemsOf: (page) => page.rows,
     cursorOf: (page) => page.next,
@@ -77,7 +85,7 @@ export const RecallEvents = () => {
         loading={pages.isPending}
         dataSource={pages.items}
         pagination={false}
-        locale={{ emptyText: t('regulator.recalls.none') }}
+        locale={{ emptyText: <NoData textKey="regulator.recalls.none" /> }}
         columns={[
           {
             title: t('regulator.recalls.at'),

@@ -9,6 +9,7 @@ import { Page } from '../../components/page';
 import { formatDate } from '../../format/dates';
 import { formatRegion } from '../../format/region';
 import { ErrorNotice } from '../../layout/error-notice';
+import { NoData } from './no-data';
 
 interface Figure {
   key: string;
@@ -37,14 +38,13 @@ const FigureTable = ({
   nameTitle: string;
   countTitle: string;
 }) => {
-  const { t } = useTranslation();
   return (
     <Table<Figure>
       rowKey="key"
       size="small"
       dataSource={[...figures]}
       pagination={{ pageSize: 8, hideOnSinglePage: true }}
-      locale={{ emptyText: t('common.noData') }}
+      locale={{ emptyText: <NoData /> }}
       columns={[
         { title: nameTitle, dataIndex: 'name' },
         { title: countTitle, dataIndex: 'count', align: 'right', width: 110 },
@@ -83,7 +83,7 @@ export const ScanMapScreen = () => {
       {summary.error !== null && <ErrorNotice error={summary.error} />}
       <Card loading={summary.isPending}>
         {data !== undefined && (
-          <Descriptions column={4} size="small">
+          <Descriptions column={2} bordered size="small">
             <Descriptions.Item label={t('regulator.scans.area')}>
               {data.scope.kind === 'area' ? formatRegion(data.scope.area, language) : ''}
             </Descriptions.Item>

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Modal, Select, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -56,6 +56,23 @@ export const NewDrawCard = ({
       void queryClient.invalidateQueries({ queryKey: ['draws'] });
     },
   });
+  if (shown !== undefined) {
+    // Shown once, in the page rather than over it: the person copies it before going on.
+    return (
+      <Card title={t('regulator.spotChecks.saveSecretTitle')}>
+        <Flex vertical gap="middle" align="flex-start">
+          <Alert type="warning" showIcon title={t('regulator.spotChecks.saveSecret')} />
+          <Typography.Text strong>{t('regulator.spotChecks.secret')}</Typography.Text>
+          <Typography.Text code copyable style={{ wordBreak: 'break-all', fontSize: 16 }}>
+            {shown.secret}
+          </Typography.Text>
+          <Button type="primary" onClick={() => navigate(shown.drawId)}>
+            {t('regulator.spotChecks.savedSecret')}
+          </Button>
+        </Flex>
+      </Card>
+    );
+  }
   return (
     <Card title={t('regulator.spotChecks.newDraw')}>
       <Form layout="vertical" onFinish={() => commit.mutate()}>
@@ -115,25 +132,6 @@ export const NewDrawCard = ({
           {t('regulator.spotChecks.commit')}
         </Button>
       </Form>
-      <Modal
-        open={shown !== undefined}
-        title={t('regulator.spotChecks.saveSecretTitle')}
-        closable={false}
-        maskClosable={false}
-        footer={
-          <Button type="primary" onClick={() => shown !== undefined && navigate(shown.drawId)}>
-            {t('regulator.spotChecks.savedSecret')}
-          </Button>
-        }
-      >
-        <Flex vertical gap="middle">
-          <Alert type="warning" showIcon title={t('regulator.spotChecks.saveSecret')} />
-          <Typography.Text strong>{t('regulator.spotChecks.secret')}</Typography.Text>
-          <Typography.Text code copyable style={{ wordBreak: 'break-all' }}>
-            {shown?.secret}
-          </Typography.Text>
-        </Flex>
-      </Modal>
     </Card>
   );
 };

@@ -6,6 +6,7 @@ import { useApi } from '../../api/api-context';
 import { dataOf } from '../../api/client';
 import { formatRegion } from '../../format/region';
 import { ErrorNotice } from '../../layout/error-notice';
+import { NoData } from './no-data';
 import { OrgName } from './org-name';
 import type { DrawKind } from './spot-check-labels';
 import { ToneTag } from './tone-tag';
@@ -19,6 +20,9 @@ interface Draw {
   targetOrganizations?: { id: string; name: string; region: string }[];
   results?: { target?: string; n: number; result: 'pass' | 'fail'; testReportRef: string; note?: string }[];
 }
+
+/** A recall is irreversible: a red that reads at WCAG AA contrast (antd's danger red does not). */
+const DANGER = { color: '#a8071a', borderColor: '#a8071a' } as const;
 
 interface TargetRow {
   target: string;
@@ -119,7 +123,7 @@ export const SpotCheckTargets = ({ draw, mine }: { draw: Draw; mine: boolean }) 
           rowKey="target"
           dataSource={rows}
           pagination={false}
-          locale={{ emptyText: t('common.noData') }}
+          locale={{ emptyText: <NoData /> }}
           columns={[
             { title: t('regulator.spotChecks.target'), dataIndex: 'label' },
             {
@@ -150,7 +154,7 @@ export const SpotCheckTargets = ({ draw, mine }: { draw: Draw; mine: boolean }) 
                     cancelText={t('common.cancel')}
                     onConfirm={() => recall.mutate(row.target)}
                   >
-                    <Button danger loading={recall.isPending && recall.variables === row.target}>
+                    <Button danger style={DANGER} loading={recall.isPending && recall.variables === row.target}>
                       {t('regulator.spotChecks.recallLot')}
                     </Button>
                   </Popconfirm>
@@ -221,7 +225,7 @@ export const SpotCheckTargets = ({ draw, mine }: { draw: Draw; mine: boolean }) 
           loading={population.isPending}
           size="small"
           pagination={{ pageSize: 10, hideOnSinglePage: true }}
-          locale={{ emptyText: t('common.noData') }}
+          locale={{ emptyText: <NoData /> }}
           columns={[
             {
               title: t('regulator.spotChecks.populationMember'),

@@ -12,6 +12,7 @@ import { formatDateTime } from '../../format/dates';
 import { formatRegion } from '../../format/region';
 import { ErrorNotice } from '../../layout/error-notice';
 import { InspectorsCard } from './inspectors-card';
+import { NoData } from './no-data';
 import { SpotCheckDrawView } from './spot-check-draw';
 import { type DrawKind, type DrawStatus, DrawStatusTag } from './spot-check-labels';
 import { NewDrawCard } from './spot-check-new-draw';
@@ -44,7 +45,7 @@ const DrawList = ({ onSecret }: { onSecret: (drawId: string, secret: string) => 
         loading={draws.isPending}
         dataSource={draws.items}
         pagination={false}
-        locale={{ emptyText: t('common.noData') }}
+        locale={{ emptyText: <NoData /> }}
         title={() => t('regulator.spotChecks.published')}
         columns={[
           {

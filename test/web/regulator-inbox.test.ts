@@ -81,7 +81,14 @@ describe("the regulator's inbox in the console", () => {
       await page.getByText(reference).waitFor();
       const photo = page.getByRole('img', { name: en ? `Photo 1 of report ${reference}` : `举报 ${reference} 的第 1 张照片` });
       // The photo is shown, not just linked: the browser loaded its bytes from the API's link.
-      await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+      await expect
+        .poll(() =>
+          photo.evaluate(
+            (img) =>
+              (img as { complete: boolean; naturalWidth: number }).complete && (img as { naturalWidth: number }).naturalWidth,
+          ),
+        )
+        .toBe(320);
       await page.getByText('138 0000 0000').waitFor();
 
       const note = en ? 'Inspectors sent to the market stall.' : '已派执法人员赴现场核查。';

@@ -133,7 +133,10 @@ describe('spot checks in the console', () => {
 
       await page.getByRole('link', { name: en ? 'Recalls' : '召回', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: en ? 'Recalls' : '召回' }).waitFor();
-      await page.getByRole('row').filter({ hasText: en ? `lot ${lot}` : `批次 ${lot}` }).waitFor();
+      await page
+        .getByRole('row')
+        .filter({ hasText: en ? `lot ${lot}` : `批次 ${lot}` })
+        .waitFor();
       await shootScreen(page, 'console', 'regulator-recalls', language);
 
       await page.getByRole('link', { name: en ? 'Scans by region' : '扫码分布', exact: true }).click();
@@ -145,7 +148,10 @@ describe('spot checks in the console', () => {
       // The factory sees the recall of its lot beside the reports about its products.
       const manager = await addPerson(service, { orgId: factory.id, role: 'factory', name: '周质量' });
       const seen = await signInToConsole(await chromium.get(), service.url, manager, { language, path: '/factory/reports' });
-      await seen.page.getByRole('row').filter({ hasText: en ? `lot ${lot}` : `批次 ${lot}` }).waitFor();
+      await seen.page
+        .getByRole('row')
+        .filter({ hasText: en ? `lot ${lot}` : `批次 ${lot}` })
+        .waitFor();
       await shootScreen(seen.page, 'console', 'factory-reports', language);
       expectOnlyOwnRequests(seen.requests, service.url);
     });

@@ -6,6 +6,9 @@ const ProductRegisterScreen = lazy(() =>
   import('./factory/product-register-screen').then((m) => ({ default: m.ProductRegisterScreen })),
 );
 const ProductScreen = lazy(() => import('./factory/product-screen').then((m) => ({ default: m.ProductScreen })));
+const CounterfeitReportsScreen = lazy(() =>
+  import('./factory/counterfeit-reports-screen').then((m) => ({ default: m.CounterfeitReportsScreen })),
+);
 
 /** The factory screens, each loaded on demand (React.lazy). */
 export const FACTORY_SCREENS: readonly ScreenDefinition[] = [
@@ -25,5 +28,12 @@ export const FACTORY_SCREENS: readonly ScreenDefinition[] = [
     hidden: true,
     allows: roleIs('factory'),
     Screen: ProductScreen,
+  },
+  {
+    path: '/factory/reports',
+    area: 'factory',
+    labelKey: 'factory.reports.title',
+    allows: roleIs('factory'),
+    Screen: CounterfeitReportsScreen,
   },
 ];

@@ -27,7 +27,11 @@ const Gate = () => {
   }
 };
 
-const THEME = { token: { colorPrimary: '#0b5cad', borderRadius: 6 } };
+const THEME = {
+  token: { colorPrimary: '#0b5cad', borderRadius: 6 },
+  // The menu's area headings in antd's grey read at 3.4:1 on white; WCAG AA asks 4.5:1.
+  components: { Menu: { groupTitleColor: 'rgba(0, 0, 0, 0.65)' } },
+};
 
 export const App = ({ config, userManager }: { config: ConsoleConfig; userManager: UserManager }) => {
   const { i18n } = useTranslation();

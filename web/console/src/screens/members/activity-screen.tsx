@@ -16,8 +16,14 @@ import { RefusalNotice } from './refusal-notice';
 
 type ActivityEntry = components['schemas']['ActivityEntry'];
 
-/** A person the entry is about: the invitation names them only in what it created. */
-const INVITED = /\/users\/([0-9a-f-]{36})$/i;
+/** What a created thing's address (`Location`) names it by, by the collection it was created in. */
+const CREATED_AS: Record<string, string> = {
+  users: 'userId',
+  // A product's address is its GS1 Digital Link, `/01/{gtin}`.
+  '01': 'gtin',
+  batches: 'batch',
+  exports: 'exportId',
+};
 
 /**
  * What an entry named: its path parameters (the organization itself left out: it is this
@@ -25,12 +31,12 @@ const INVITED = /\/users\/([0-9a-f-]{36})$/i;
  */
 const namedBy = (entry: ActivityEntry, orgId: string): [string, string][] => {
   const named = Object.entries(entry.resources).filter(([name, value]) => !(name === 'orgId' && value === orgId));
-  const location = entry.location;
-  if (location === undefined) return named;
-  const invited = INVITED.exec(location)?.[1];
-  if (invited !== undefined) return [...named, ['userId', invited]];
-  const created = decodeURIComponent(location.slice(location.lastIndexOf('/') + 1));
-  return named.some(([, value]) => value === created) ? named : [...named, ['created', created]];
+  const segments = entry.location?.split('?')[0]?.split('/') ?? [];
+  const created = segments.at(-1);
+  if (created === undefined || created === '') return named;
+  const value = decodeURIComponent(created);
+  if (named.some(([, known]) => known === value)) return named;
+  return [...named, [CREATED_AS[segments.at(-2) ?? ''] ?? 'created', value]];
 };
 
 /** Who did what in the organization, newest first, a page at a time. */
@@ -61,7 +67,7 @@ export const ActivityScreen = () => {
 
   const resource = ([name, value]: [string, string]) => (
     <span key={`${name}:${value}`}>
-      <Typography.Text type="secondary">{resourceWords(name, t)}: </Typography.Text>
+      <Typography.Text>{t('members.activity.named', { name: resourceWords(name, t) })}</Typography.Text>
       {name === 'userId' ? (
         <Link to={peopleLink}>{nameOf(value) ?? value}</Link>
       ) : (
@@ -73,7 +79,7 @@ export const ActivityScreen = () => {
   return (
     <Page title={t('members.activity.title')}>
       <OrgChoice orgId={orgId} />
-      <Typography.Paragraph type="secondary">{t('members.activity.lead')}</Typography.Paragraph>
+      <Typography.Paragraph>{t('members.activity.lead')}</Typography.Paragraph>
       {activity.error !== null && <RefusalNotice error={activity.error} />}
       <Table<ActivityEntry>
         rowKey="requestId"

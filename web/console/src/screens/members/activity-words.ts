@@ -39,6 +39,7 @@ export const resourceWords = (name: string, t: Translate): string =>
   ({
     gtin: t('members.resource.gtin'),
     lot: t('members.resource.lot'),
+    batch: t('members.resource.batch'),
     serial: t('members.resource.serial'),
     sscc: t('members.resource.sscc'),
     id: t('members.resource.id'),

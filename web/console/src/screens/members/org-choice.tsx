@@ -52,7 +52,7 @@ export const OrgChoice = ({ orgId }: { orgId: string }) => {
     <Card size="small">
       <Flex vertical gap="small">
         {organization.error !== null && <ErrorNotice error={organization.error} />}
-        <Descriptions size="small" column={2} colon={false}>
+        <Descriptions size="small" column={3} bordered>
           <Descriptions.Item label={t('members.org.name')}>{org?.name ?? '…'}</Descriptions.Item>
           <Descriptions.Item label={t('members.org.kind')}>{org === undefined ? '…' : t(`role.${org.role}`)}</Descriptions.Item>
           {org !== undefined && (

@@ -75,7 +75,7 @@ export const PeopleScreen = () => {
       }
     >
       <OrgChoice orgId={orgId} />
-      <Typography.Paragraph type="secondary">{t('members.people.lead')}</Typography.Paragraph>
+      <Typography.Paragraph>{t('members.people.lead')}</Typography.Paragraph>
       {invited !== undefined && (
         <Alert
           type="success"
@@ -98,16 +98,18 @@ export const PeopleScreen = () => {
           {
             title: t('members.people.name'),
             dataIndex: 'name',
+            width: 170,
             render: (name: string, user) => (user.userId === person.userId ? t('members.people.you', { name }) : name),
           },
           { title: t('members.people.email'), dataIndex: 'email' },
-          { title: t('members.people.orgAdmin'), dataIndex: 'orgAdmin', render: yesNo },
+          { title: t('members.people.orgAdmin'), dataIndex: 'orgAdmin', width: 130, render: yesNo },
           {
             title: t('common.status'),
             dataIndex: 'status',
+            width: 100,
             render: (status: OrganizationUser['status']) =>
               status === 'active' ? (
-                <Tag color="green">{t('members.people.active')}</Tag>
+                <Tag color="#237804">{t('members.people.active')}</Tag>
               ) : (
                 <Tag>{t('members.people.removed')}</Tag>
               ),
@@ -115,6 +117,7 @@ export const PeopleScreen = () => {
           {
             title: t('members.people.since'),
             dataIndex: 'createdAt',
+            width: 230,
             render: (at: string, user) =>
               user.removedAt === undefined
                 ? formatDateTime(at, i18n.language)
@@ -130,10 +133,9 @@ export const PeopleScreen = () => {
                   description={t('members.people.removeEffect')}
                   okText={t('members.people.remove')}
                   cancelText={t('common.cancel')}
-                  okButtonProps={{ danger: true }}
                   onConfirm={() => remove.mutateAsync(user.userId).catch(() => undefined)}
                 >
-                  <Button danger size="small" aria-label={t('members.people.removeWho', { name: user.name })}>
+                  <Button size="small" aria-label={t('members.people.removeWho', { name: user.name })}>
                     {t('members.people.remove')}
                   </Button>
                 </Popconfirm>

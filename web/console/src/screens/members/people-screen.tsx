@@ -98,15 +98,15 @@ export const PeopleScreen = () => {
           {
             title: t('members.people.name'),
             dataIndex: 'name',
-            width: 170,
+            width: 150,
             render: (name: string, user) => (user.userId === person.userId ? t('members.people.you', { name }) : name),
           },
           { title: t('members.people.email'), dataIndex: 'email' },
-          { title: t('members.people.orgAdmin'), dataIndex: 'orgAdmin', width: 130, render: yesNo },
+          { title: t('members.people.orgAdmin'), dataIndex: 'orgAdmin', width: 120, render: yesNo },
           {
             title: t('common.status'),
             dataIndex: 'status',
-            width: 100,
+            width: 90,
             render: (status: OrganizationUser['status']) =>
               status === 'active' ? (
                 <Tag color="#237804">{t('members.people.active')}</Tag>
@@ -117,7 +117,7 @@ export const PeopleScreen = () => {
           {
             title: t('members.people.since'),
             dataIndex: 'createdAt',
-            width: 230,
+            width: 200,
             render: (at: string, user) =>
               user.removedAt === undefined
                 ? formatDateTime(at, i18n.language)

@@ -27,9 +27,11 @@ const Gate = () => {
   }
 };
 
-// Links and secondary text (menu group titles, form hints) darker than antd's defaults, which fall below WCAG AA contrast on white.
+// Links, secondary text (form hints) and the menu's area headings darker than antd's
+// defaults, which fall below WCAG AA contrast (4.5:1) on white.
 const THEME = {
   token: { colorPrimary: '#0b5cad', colorLink: '#0b5cad', colorTextDescription: 'rgba(0, 0, 0, 0.65)', borderRadius: 6 },
+  components: { Menu: { groupTitleColor: 'rgba(0, 0, 0, 0.65)' } },
 };
 
 export const App = ({ config, userManager }: { config: ConsoleConfig; userManager: UserManager }) => {

@@ -14,5 +14,10 @@ export const unitStoryPath = (code: string): string => `/units?code=${encodeURIC
 export const UnitLink = ({ code, children }: { code: string; children?: ReactNode }) => {
   const read = readUnitCode(code);
   if (read === undefined) return <span>{children ?? code}</span>;
-  return <Link to={unitStoryPath(code)}>{children ?? codeLabel(read)}</Link>;
+  // Underlined: a code inside a sentence must read as a link without relying on its colour.
+  return (
+    <Link to={unitStoryPath(code)} style={{ textDecoration: 'underline' }}>
+      {children ?? codeLabel(read)}
+    </Link>
+  );
 };

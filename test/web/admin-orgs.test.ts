@@ -45,6 +45,7 @@ describe('registering organizations in the console', () => {
       await page.keyboard.press('Enter');
       await page.getByLabel(en ? 'City' : '所在城市').fill('Hefei');
       await page.getByLabel(en ? 'GS1 company prefix' : 'GS1 厂商识别代码').fill(en ? '69312345' : '69312346');
+      await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
       await shootScreen(page, 'console', 'admin-organizations', language);
       await page.getByRole('button', { name: en ? 'Register' : '登记', exact: true }).click();
       const registered = page.getByText(

@@ -1,4 +1,13 @@
-import type { ScreenDefinition } from './screen-definition';
+import { lazy } from 'react';
+import { roleIs, type ScreenDefinition } from './screen-definition';
 
-/** The admin screens: filled by the screens of that area, each loaded on demand (React.lazy). */
-export const ADMIN_SCREENS: readonly ScreenDefinition[] = [];
+/** The admin screens: each loaded on demand (React.lazy). */
+export const ADMIN_SCREENS: readonly ScreenDefinition[] = [
+  {
+    path: '/admin/organizations',
+    labelKey: 'admin.menu',
+    area: 'admin',
+    allows: roleIs('admin'),
+    Screen: lazy(() => import('./admin/organizations-screen').then((m) => ({ default: m.OrganizationsScreen }))),
+  },
+];

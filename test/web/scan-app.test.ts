@@ -5,7 +5,7 @@ import { browserForFile } from '../support/browser';
 import { type ConsoleLanguage, expectOnlyOwnRequests, PHONE, shootScreen } from '../support/console';
 import { issueUnits } from '../support/custody';
 import { fakeCamera } from '../support/fake-camera';
-import { factoryWithProduct } from '../support/fixtures';
+import { freshGtin, freshLicense, productBody } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 import { listReports } from '../support/reports';
 import { forge } from '../support/verify-page';
@@ -102,6 +102,44 @@ const openApp = async (language: ConsoleLanguage) => {
   return opened;
 };
 
+/** A factory and its product named in both languages, as a real one registers them. */
+const namedFactoryWithProduct = async () => {
+  const org = await service.call('POST', '/v1/orgs', {
+    token: adminToken,
+    body: {
+      name: '杭州安盾劳保用品有限公司',
+      names: { zh: '杭州安盾劳保用品有限公司', en: 'Hangzhou Andun Safety Products Co.' },
+      role: 'factory',
+      region: 'CN-ZJ Hangzhou',
+      licenseNumber: freshLicense(),
+    },
+  });
+  expect(org.status).toBe(201);
+  const { id } = (await org.json()) as { id: string };
+  const token = await service.token(id, 'factory');
+  const gtin = freshGtin();
+  const product = await service.call('POST', '/v1/products', {
+    token,
+    body: { ...productBody(gtin), names: { zh: '全身式坠落防护安全带', en: 'Full-body fall-arrest harness' } },
+  });
+  expect(product.status).toBe(201);
+  return { factory: { id, token }, gtin };
+};
+
+/**
+ * No signal: the context's offline mode, and every request refused as a phone without signal
+ * refuses it, the service worker's own included (Chromium's offline emulation does not always
+ * reach a service worker's fetches, and says "online" again when it reaches one).
+ */
+const noSignal = async (context: BrowserContext): Promise<void> => {
+  await context.route('**/*', (route) => route.abort('internetdisconnected'));
+  await context.setOffline(true);
+};
+const signalBack = async (context: BrowserContext): Promise<void> => {
+  await context.unrouteAll();
+  await context.setOffline(false);
+};
+
 /** What the test reads inside the page (the test's own types have no DOM). */
 interface PageGlobals {
   navigator: { serviceWorker: { controller: object | null } };
@@ -176,8 +214,8 @@ describe('a worker scans labels on a phone', () => {
   for (const language of ['zh-CN', 'en'] as const) {
     it(`verifies online, checks signatures offline, queues a report until the signal returns, in ${language}`, async () => {
       const words = WORDS[language];
-      const { factory, gtin } = await factoryWithProduct(service, adminToken);
-      const [uri] = await issueUnits(service, factory.token, gtin, `L-${language}`, 1);
+      const { factory, gtin } = await namedFactoryWithProduct();
+      const [uri] = await issueUnits(service, factory.token, gtin, language === 'en' ? 'L2611-B' : 'L2611-A', 1);
       if (uri === undefined) throw new Error('no code issued');
       const { context, page, requests, errors } = await openApp(language);
       await page.getByRole('heading', { level: 1, name: words.title }).waitFor();
@@ -189,11 +227,13 @@ describe('a worker scans labels on a phone', () => {
       // Online: the server's verdict, and the product it names.
       await scanLabel(page, uri, words.start, words.genuine);
       expect(await verdict(page).getAttribute('data-tone')).toBe('ok');
-      expect(await verdict(page).innerText()).toContain('Full-body fall-arrest harness');
+      expect(await verdict(page).innerText()).toContain(
+        language === 'en' ? 'Full-body fall-arrest harness' : '全身式坠落防护安全带',
+      );
       await shootScreen(page, 'scan-app', 'verdict-online', language);
 
       // No signal: the app still opens (from its service worker) and checks the signature itself.
-      await context.setOffline(true);
+      await noSignal(context);
       await page.reload();
       await page.getByText(words.offlineBar).waitFor();
       await scanLabel(page, uri, words.start, words.offline);
@@ -219,7 +259,7 @@ describe('a worker scans labels on a phone', () => {
       expect((await listReports(service, factory.token)).length).toBe(0);
 
       // ...and is sent when the signal returns; the factory then holds it, with the forged code.
-      await context.setOffline(false);
+      await signalBack(context);
       await page.getByText(words.onlineBar, { exact: true }).waitFor();
       const sent = page.locator('li[data-state="sent"]', { hasText: place });
       await sent.waitFor();

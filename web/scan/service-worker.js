@@ -3,10 +3,10 @@
  * SHELL prepended at build time (vite.config.ts). It keeps the app usable where there is no
  * signal (a mine, a tunnel):
  * - the app shell (page, scripts, ZXing's WebAssembly, manifest, icons) is precached on install;
- * - the JWKS and config.json are network-first and fall back to the last copy, so the phone
- *   can check signatures offline with the keys it saw last;
- * - verdicts (GET of a code URI as JSON) are network-first: the server's answer when online,
- *   else the last one stored, marked with the time it was stored so the app says it is old;
+ * - the JWKS, config.json and verdicts (GET of a code URI as JSON) are network-first: the
+ *   server's answer when online, else the last one stored, marked with the time it was stored
+ *   (x-traceseal-stored-at), so the app checks signatures with the keys it saw last, says a
+ *   verdict is old, and knows the service did not answer;
  * - nothing is cached for POST (reports queue in IndexedDB inside the app instead).
  * Plain JavaScript: it runs as it is, without a build of its own.
  */
@@ -47,8 +47,8 @@ const isVerdict = (url, request) =>
   (/^\/01\/[^/]+\/10\/[^/]+\/21\/[^/]+$/.test(url.pathname) || /^\/00\/[^/]+$/.test(url.pathname)) &&
   (request.headers.get('accept') ?? '').includes('application/json');
 
-/** The network's answer, stored for later; when the network fails, the stored one (marked as such). */
-const networkFirst = async (request, { mark }) => {
+/** The network's answer, stored for later; when the network fails, the stored one, marked as such. */
+const networkFirst = async (request) => {
   const data = await caches.open(DATA_CACHE);
   try {
     const response = await fetch(request);
@@ -62,10 +62,7 @@ const networkFirst = async (request, { mark }) => {
   } catch (error) {
     const stored = (await data.match(request, { ignoreVary: true })) ?? (await caches.match(request, { ignoreVary: true }));
     if (stored === undefined) throw error;
-    if (mark) return stored;
-    const headers = new Headers(stored.headers);
-    headers.delete(STORED_AT);
-    return new Response(await stored.arrayBuffer(), { status: stored.status, headers });
+    return stored;
   }
 };
 
@@ -86,10 +83,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname === JWKS_PATH || url.pathname === '/scan/config.json') {
-    event.respondWith(networkFirst(request, { mark: false }));
-  } else if (isVerdict(url, request)) {
-    event.respondWith(networkFirst(request, { mark: true }));
+  if (url.pathname === JWKS_PATH || url.pathname === '/scan/config.json' || isVerdict(url, request)) {
+    event.respondWith(networkFirst(request));
   } else if (request.mode === 'navigate' && (url.pathname === '/scan' || url.pathname.startsWith('/scan/'))) {
     // The page is network-first (a new build shows at once), the precached one offline.
     event.respondWith(fetch(request).catch(async () => (await caches.match('/scan/index.html')) ?? Response.error()));

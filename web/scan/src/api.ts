@@ -30,6 +30,41 @@ export interface ServerVerdict {
 
 let apiBase: string | undefined;
 
+/** The service worker's store of verdicts and its mark on each (service-worker.js). */
+const DATA_CACHE = 'scan-data';
+const STORED_AT = 'x-traceseal-stored-at';
+
+/**
+ * Whether the service answered the last request: a phone can show signal bars (and
+ * navigator.onLine) in a tunnel where nothing gets through, so the app says "offline" from
+ * what its requests meet too, until one gets an answer (the app asks again on `online`).
+ */
+let reachable = true;
+const reachabilityWatchers = new Set<() => void>();
+
+export const observeReachable = (answered: boolean): void => {
+  if (reachable === answered) return;
+  reachable = answered;
+  for (const watcher of reachabilityWatchers) watcher();
+};
+export const isReachable = (): boolean => reachable;
+export const onReachabilityChange = (watcher: () => void): (() => void) => {
+  reachabilityWatchers.add(watcher);
+  return () => reachabilityWatchers.delete(watcher);
+};
+
+/** fetch, noting whether the service answered (a stored verdict the service worker gave is no answer). */
+const request = async (input: string, init: RequestInit): Promise<Response> => {
+  try {
+    const response = await fetch(input, { ...init, credentials: 'omit' });
+    observeReachable(!response.headers.has(STORED_AT));
+    return response;
+  } catch (error) {
+    observeReachable(false);
+    throw error;
+  }
+};
+
 /** The deployment's config.json (the API base; empty means this origin); this origin if it cannot be read. */
 const base = async (): Promise<string> => {
   if (apiBase !== undefined) return apiBase;
@@ -44,16 +79,12 @@ const base = async (): Promise<string> => {
 };
 
 export const fetchJwks = async (): Promise<Jwks> => {
-  const response = await fetch(`${await base()}/.well-known/jwks.json`, { credentials: 'omit' });
+  const response = await request(`${await base()}/.well-known/jwks.json`, {});
   if (!response.ok) throw new Error(`jwks: HTTP ${response.status}`);
   const jwks = (await response.json()) as Partial<Jwks>;
   if (!Array.isArray(jwks.keys)) throw new Error('jwks: no keys');
   return { keys: jwks.keys };
 };
-
-/** The service worker's store of verdicts and its mark on each (service-worker.js). */
-const DATA_CACHE = 'scan-data';
-const STORED_AT = 'x-traceseal-stored-at';
 
 /**
  * The last verdict the service worker stored for this code, without touching the network:
@@ -74,9 +105,12 @@ export const fetchVerdict = async (code: ScannedCode): Promise<ServerVerdict | u
   const uri = code.kind === 'unit' ? buildDigitalLink(root, code) : buildContainerLink(root, code);
   let response: Response | undefined;
   try {
-    response = navigator.onLine
-      ? await fetch(uri, { headers: { accept: 'application/json' }, credentials: 'omit' })
-      : await storedVerdict(new URL(uri, window.location.href).href);
+    if (navigator.onLine) {
+      response = await request(uri, { headers: { accept: 'application/json' } });
+    } else {
+      observeReachable(false);
+      response = await storedVerdict(new URL(uri, window.location.href).href);
+    }
   } catch {
     return undefined;
   }
@@ -108,11 +142,10 @@ export type ReportOutcome =
 export const sendReport = async (report: ReportBody): Promise<ReportOutcome> => {
   let response: Response;
   try {
-    response = await fetch(`${await base()}/v1/reports`, {
+    response = await request(`${await base()}/v1/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(report),
-      credentials: 'omit',
     });
   } catch {
     return { kind: 'later' };

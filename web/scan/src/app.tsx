@@ -1,4 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
+import { isReachable, onReachabilityChange } from './api';
+import { refreshKeys } from './code/keys';
 import { I18nContext, type Language, rememberLanguage, translator } from './i18n';
 import { HistoryScreen } from './screens/history-screen';
 import { ReportScreen } from './screens/report-screen';
@@ -8,15 +10,25 @@ import { ScanScreen } from './screens/scan-screen';
 type Screen = 'scan' | 'history' | 'report';
 const SCREENS: readonly Screen[] = ['scan', 'history', 'report'];
 
+/** Online when the phone says so and the service answered the last request (api.ts). */
+const currentlyOnline = (): boolean => navigator.onLine && isReachable();
+
 const useOnline = (): boolean => {
-  const [online, setOnline] = useState(navigator.onLine);
+  const [online, setOnline] = useState(currentlyOnline);
   useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    window.addEventListener('online', update);
+    const update = () => setOnline(currentlyOnline());
+    // The radio is back: a request to the service tells whether anything gets through.
+    const back = () => {
+      update();
+      void refreshKeys();
+    };
+    window.addEventListener('online', back);
     window.addEventListener('offline', update);
+    const stop = onReachabilityChange(update);
     return () => {
-      window.removeEventListener('online', update);
+      window.removeEventListener('online', back);
       window.removeEventListener('offline', update);
+      stop();
     };
   }, []);
   return online;

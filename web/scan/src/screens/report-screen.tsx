@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
+import { readScannedCode } from '../code/signature-check';
 import { formatDateTime } from '../format';
 import { useI18n } from '../i18n';
 import { listReports, type QueuedReport, type ReportBody } from '../store/device-db';
@@ -15,13 +16,11 @@ const Field = ({
   label,
   required,
   multiline,
-  defaultValue,
 }: {
   name: keyof ReportBody;
   label: string;
   required?: boolean;
   multiline?: boolean;
-  defaultValue?: string;
 }) => {
   const id = useId();
   return (
@@ -30,7 +29,7 @@ const Field = ({
       {multiline ? (
         <textarea id={id} name={name} required={required} rows={4} maxLength={4000} />
       ) : (
-        <input id={id} name={name} required={required} defaultValue={defaultValue} maxLength={name === 'code' ? 1024 : 200} />
+        <input id={id} name={name} required={required} maxLength={name === 'code' ? 1024 : 200} />
       )}
     </div>
   );
@@ -41,10 +40,29 @@ const optional = (value: FormDataEntryValue | null): string | undefined => {
   return text === '' ? undefined : text;
 };
 
+/** The label a report is about, in words: its lot and serial as printed, not its URI. */
+const LabelSummary = ({ code }: { code: string }) => {
+  const { t } = useI18n();
+  const label = readScannedCode(code);
+  const words =
+    label?.kind === 'unit'
+      ? t('history.unitOf', { lot: label.lot, serial: label.serial })
+      : label?.kind === 'container'
+        ? t('history.container', { sscc: label.sscc })
+        : t('verdict.unreadable');
+  return (
+    <p className="label-summary">
+      <strong>{t('report.about')}</strong> {words}
+      <input type="hidden" name="code" value={code} />
+    </p>
+  );
+};
+
 export const ReportScreen = ({ code }: { code: string | undefined }) => {
   const { t, language } = useI18n();
   const [reports, setReports] = useState<QueuedReport[]>([]);
   const [notice, setNotice] = useState<string | undefined>();
+  const [writing, setWriting] = useState(true);
 
   useEffect(() => {
     const load = () => void listReports().then(setReports);
@@ -65,27 +83,41 @@ export const ReportScreen = ({ code }: { code: string | undefined }) => {
     const contact = optional(data.get('contact'));
     if (scanned !== undefined) body.code = scanned;
     if (contact !== undefined) body.contact = contact;
-    form.reset();
     await queueReport(body);
     const [latest] = await listReports();
     setNotice(latest?.state === 'queued' ? t('report.savedOffline') : t('report.submitted'));
+    // The form gives way to where the report is: the notice and the list, at the top.
+    setWriting(false);
+    window.scrollTo({ top: 0 });
   };
 
   return (
     <>
       <ScreenTitle>{t('report.title')}</ScreenTitle>
-      <p>{t('report.intro')}</p>
-      <form className="report-form" onSubmit={(event) => void submit(event)}>
-        <Field name="code" label={t('report.code')} {...(code === undefined ? {} : { defaultValue: code })} />
-        <Field name="place" label={t('report.place')} required />
-        <Field name="city" label={t('report.city')} required />
-        <Field name="description" label={t('report.description')} required multiline />
-        <Field name="contact" label={t('report.contact')} />
-        <button type="submit" className="primary">
-          {t('report.submit')}
-        </button>
-      </form>
-      {notice !== undefined && <p role="status">{notice}</p>}
+      {writing ? (
+        <>
+          <p>{t('report.intro')}</p>
+          <form className="report-form" onSubmit={(event) => void submit(event)}>
+            {code === undefined ? <Field name="code" label={t('report.code')} /> : <LabelSummary code={code} />}
+            <Field name="place" label={t('report.place')} required />
+            <Field name="city" label={t('report.city')} required />
+            <Field name="description" label={t('report.description')} required multiline />
+            <Field name="contact" label={t('report.contact')} />
+            <button type="submit" className="primary">
+              {t('report.submit')}
+            </button>
+          </form>
+        </>
+      ) : (
+        <>
+          {notice !== undefined && <p role="status">{notice}</p>}
+          <div className="actions">
+            <button type="button" className="secondary" onClick={() => setWriting(true)}>
+              {t('report.another')}
+            </button>
+          </div>
+        </>
+      )}
       <h2>{t('report.mine')}</h2>
       {reports.length === 0 ? (
         <p>{t('report.none')}</p>

@@ -20,7 +20,10 @@ interface Result {
 const check = async (text: string): Promise<Result> => {
   const code = readScannedCode(text);
   if (code === undefined) return { text, code, signature: 'unreadable', server: undefined };
-  const [server, firstCheck] = await Promise.all([fetchVerdict(code), currentKeys().then((keys) => checkSignature(code, keys))]);
+  // The keys are in memory after the app's start; the verdict is asked last, so what the app
+  // says about the connection is what that request met.
+  const firstCheck = await checkSignature(code, await currentKeys());
+  const server = await fetchVerdict(code);
   // A key published since the phone last looked: fetch the keys once more (no-op offline).
   const signature = firstCheck === 'unknownKey' ? await checkSignature(code, await refreshKeys()) : firstCheck;
   return { text, code, signature, server };

@@ -16,7 +16,10 @@ const WEB = join(ROOT, 'web');
 const DIST = join(WEB, 'dist');
 const STAMP = join(DIST, '.sources-hash');
 /** Each app: its Vite config, and the folder of its output under web/dist. */
-export const WEB_APPS = [{ name: 'console', config: join(WEB, 'console/vite.config.ts') }] as const;
+export const WEB_APPS = [
+  { name: 'console', config: join(WEB, 'console/vite.config.ts') },
+  { name: 'scan', config: join(WEB, 'scan/vite.config.ts') },
+] as const;
 
 const sourceFiles = async (dir: string): Promise<string[]> => {
   const entries = await readdir(dir, { withFileTypes: true });

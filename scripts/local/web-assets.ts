@@ -6,7 +6,8 @@ import { webContentSecurityPolicy } from '../../web/content-security-policy';
 
 /**
  * The browser apps as CloudFront serves them from the web bucket: /console/ from
- * web/dist/console with client-side routes answered by index.html, hashed assets cached for
+ * web/dist/console and /scan (the workers' app) from web/dist/scan, with client-side routes
+ * answered by index.html, hashed assets cached for
  * a year and index.html never, the same Content-Security-Policy, and the runtime config the
  * deployment writes (here: the local OpenID provider on this origin).
  */
@@ -63,16 +64,32 @@ const readAppFile = async (app: string, path: string): Promise<Buffer | undefine
   }
 };
 
-/** True when it answered: GET or HEAD under /console. */
+/** The app a path belongs to and the file it names inside it, or undefined for any other path. */
+const appOf = (pathname: string): { app: 'console' | 'scan'; path: string } | undefined => {
+  if (pathname.startsWith('/console/')) return { app: 'console', path: pathname.slice('/console/'.length) };
+  // As CloudFront's web-request function: /scan itself is the app's page (no redirect).
+  if (pathname === '/scan') return { app: 'scan', path: '' };
+  if (pathname.startsWith('/scan/')) return { app: 'scan', path: pathname.slice('/scan/'.length) };
+  return undefined;
+};
+
+/**
+ * True when it answered: GET or HEAD under /console or /scan. The workers' app's service worker
+ * (`/scan/sw.js`) and manifest are revalidated on each use like every file but the hashed assets,
+ * so a new build reaches phones on their next visit.
+ */
 export const serveWebApps = async (url: URL, method: string, res: ServerResponse): Promise<boolean> => {
   if (method !== 'GET' && method !== 'HEAD') return false;
   if (url.pathname === '/console') {
     res.writeHead(301, { location: `/console/${url.search}` }).end();
     return true;
   }
-  if (!url.pathname.startsWith('/console/')) return false;
-  const path = decodeURIComponent(url.pathname.slice('/console/'.length));
+  const target = appOf(url.pathname);
+  if (target === undefined) return false;
+  const { app } = target;
+  const path = decodeURIComponent(target.path);
   if (path === 'config.json') {
+    // The deployment writes the same config.json for both apps; the workers' app reads only apiBase.
     send(
       res,
       method,
@@ -83,7 +100,7 @@ export const serveWebApps = async (url: URL, method: string, res: ServerResponse
     return true;
   }
   const extension = extname(path);
-  const asset = extension === '' ? undefined : await readAppFile('console', path);
+  const asset = extension === '' ? undefined : await readAppFile(app, path);
   if (asset !== undefined) {
     const immutable = path.startsWith('assets/');
     send(
@@ -100,14 +117,14 @@ export const serveWebApps = async (url: URL, method: string, res: ServerResponse
     return true;
   }
   // A client-side route: the app's own page, which reads the path and shows the screen.
-  const index = await readAppFile('console', 'index.html');
+  const index = await readAppFile(app, 'index.html');
   if (index === undefined) {
     send(
       res,
       method,
       503,
       { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_CACHE },
-      Buffer.from('The console is not built: run npm run build:web'),
+      Buffer.from(`The ${app === 'scan' ? "workers' app" : 'console'} is not built: run npm run build:web`),
     );
     return true;
   }

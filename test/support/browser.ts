@@ -29,19 +29,22 @@ const SYSTEM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', ...OFFLINE];
 const launch = (executablePath: string, args: string[], env: Record<string, string> = {}): Promise<Browser> =>
   chromium.launch({ executablePath, args, timeout: 60_000, env: { ...process.env, ...env } });
 
-/** Throws (so the test fails, never skips) when no Chromium starts. */
-export const launchChromium = async (): Promise<Browser> => {
+/**
+ * Throws (so the test fails, never skips) when no Chromium starts. `args` adds start flags
+ * for one file's browser (a fake camera fed from a file, for instance).
+ */
+export const launchChromium = async (args: readonly string[] = []): Promise<Browser> => {
   const failures: string[] = [];
   try {
     const executablePath = await sparticuz.executablePath();
     const fontEnv = await installCjkFont();
-    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE], fontEnv);
+    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE, ...args], fontEnv);
   } catch (error) {
     failures.push(`@sparticuz/chromium: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (existsSync(SYSTEM_CHROMIUM_PATH)) {
     try {
-      return await launch(SYSTEM_CHROMIUM_PATH, SYSTEM_ARGS);
+      return await launch(SYSTEM_CHROMIUM_PATH, [...SYSTEM_ARGS, ...args]);
     } catch (error) {
       failures.push(`${SYSTEM_CHROMIUM_PATH}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -56,11 +59,11 @@ export const launchChromium = async (): Promise<Browser> => {
  * browser then fails each test that asks for it, never skips one), `get` waits for it in a
  * test, `close` in afterAll.
  */
-export const browserForFile = () => {
+export const browserForFile = (options: { args?: readonly string[] } = {}) => {
   let launching: Promise<Browser> | undefined;
   return {
     start(): void {
-      launching = launchChromium();
+      launching = launchChromium(options.args);
       launching.catch(() => undefined);
     },
     get(): Promise<Browser> {

@@ -52,7 +52,7 @@ export const openConsole = async (
 };
 
 /**
- * What the console may ask for: its own files and config, the public API and the OpenID
+ * What the console (or the workers' app) may ask for: its own files and config, the public API and the OpenID
  * provider, all on the service's origin. Anything else (a CDN, a font service, analytics)
  * fails the test that calls this.
  */
@@ -60,7 +60,9 @@ export const expectOnlyOwnRequests = (requests: readonly URL[], serviceUrl: stri
   const origin = new URL(serviceUrl).origin;
   const strays = requests
     .filter((url) => url.protocol !== 'data:' && url.protocol !== 'blob:')
-    .filter((url) => url.origin !== origin || !/^\/(console\/|v1\/|oidc\/|\.well-known\/|0[01]\/)/.test(url.pathname))
+    .filter(
+      (url) => url.origin !== origin || !/^\/(console\/|scan\/|scan$|v1\/|oidc\/|\.well-known\/|0[01]\/)/.test(url.pathname),
+    )
     .map((url) => url.href);
   expect(strays).toEqual([]);
 };

@@ -92,7 +92,9 @@ describe("a factory's lots in the console", () => {
       await preview.waitFor({ timeout: 60_000 });
       expect(await preview.getAttribute('src')).toMatch(/^blob:/);
       // The preview is a drawn page, not an empty image.
-      await expect.poll(() => preview.evaluate((image) => (image as HTMLImageElement).naturalWidth)).toBeGreaterThan(400);
+      await expect
+        .poll(() => preview.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
+        .toBeGreaterThan(400);
       await shootScreen(page, 'console', 'factory-lot', language);
 
       // Void the first label as a misprint; the public verify route then says so.

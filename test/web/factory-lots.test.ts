@@ -95,6 +95,7 @@ describe("a factory's lots in the console", () => {
       await expect
         .poll(() => preview.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
         .toBeGreaterThan(400);
+      await preview.scrollIntoViewIfNeeded();
       await shootScreen(page, 'console', 'factory-lot', language);
 
       // Void the first label as a misprint; the public verify route then says so.

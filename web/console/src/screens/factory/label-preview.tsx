@@ -31,7 +31,8 @@ export const LabelPreview = ({ url }: { url: string }) => {
         canvas.height = Math.ceil(viewport.height);
         const context = canvas.getContext('2d');
         if (context === null) throw new Error('canvas');
-        await page.render({ canvasContext: context, viewport }).promise;
+        // A PDF page is paper: drawn on white, not on the transparent canvas.
+        await page.render({ canvasContext: context, viewport, background: '#ffffff' }).promise;
         const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
         if (blob === null || cancelled) return;
         objectUrl = URL.createObjectURL(blob);

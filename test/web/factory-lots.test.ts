@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserForFile } from '../support/browser';
 import { expectOnlyOwnRequests, shootScreen, signInToConsole } from '../support/console';
@@ -11,6 +12,16 @@ import { addPerson } from '../support/people';
  * sheets (downloaded, previewed, a misprint voided), and a lot large enough to run as a job,
  * whose progress the screen follows until it is done.
  */
+/** A dialog at full opacity (its zoom-in over): axe reads its colours right only then. */
+const dialogOpacity = (page: Page): Promise<string> =>
+  page
+    .locator('.ant-modal')
+    .last()
+    .evaluate(
+      (element) =>
+        (globalThis as unknown as { getComputedStyle(node: unknown): { opacity: string } }).getComputedStyle(element).opacity,
+    );
+
 let service: TestService;
 const chromium = browserForFile();
 let factory: { id: string; token: string };
@@ -75,6 +86,8 @@ describe("a factory's lots in the console", () => {
       await dialog
         .getByText(en ? 'This lot is issued as a background job' : '本批次将作为后台任务赋码', { exact: false })
         .waitFor();
+      // The dialog's opening animation over: axe reads its colours at full opacity.
+      await expect.poll(() => dialogOpacity(page)).toBe('1');
       await shootScreen(page, 'console', 'factory-lot-issue', language);
       await dialog.getByRole('button', { name: en ? 'Issue' : '开始赋码', exact: true }).click();
 
@@ -96,6 +109,8 @@ describe("a factory's lots in the console", () => {
         .poll(() => preview.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
         .toBeGreaterThan(400);
       await preview.scrollIntoViewIfNeeded();
+      // The pointer off the preview, so the shot shows the sheet rather than its zoom mask.
+      await page.mouse.move(0, 0);
       await shootScreen(page, 'console', 'factory-lot', language);
 
       // Void the first label as a misprint; the public verify route then says so.

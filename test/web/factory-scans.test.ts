@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserForFile } from '../support/browser';
 import { expectOnlyOwnRequests, shootScreen, signInToConsole } from '../support/console';
@@ -11,6 +12,16 @@ import { CLAIMS_BEIJING, scanClaimingBeijingAndUrumqi } from '../support/viewer-
  * tables, per product and lot) and works the alerts: a unit blocked by impossible travel is
  * unblocked with a reason, which the console will not send without one.
  */
+/** A dialog at full opacity (its zoom-in over): axe reads its colours right only then. */
+const dialogOpacity = (page: Page): Promise<string> =>
+  page
+    .locator('.ant-modal')
+    .last()
+    .evaluate(
+      (element) =>
+        (globalThis as unknown as { getComputedStyle(node: unknown): { opacity: string } }).getComputedStyle(element).opacity,
+    );
+
 let service: TestService;
 const chromium = browserForFile();
 let factory: { id: string; token: string };
@@ -145,6 +156,8 @@ describe("a factory's scans and alerts in the console", () => {
         const dialog = page.getByRole('dialog');
         await dialog.getByRole('button', { name: '确认解除' }).click();
         await dialog.getByText('请填写解除原因').waitFor();
+        // The dialog's opening animation over: axe reads its colours at full opacity.
+        await expect.poll(() => dialogOpacity(page)).toBe('1');
         await shootScreen(page, 'console', 'factory-unblock', language);
         await dialog.getByRole('button', { name: '取消' }).click();
         await dialog.waitFor({ state: 'hidden' });

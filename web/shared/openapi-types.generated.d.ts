@@ -1347,8 +1347,36 @@ export interface components {
       }[];
     };
     BatchList: {
-      batches: components['schemas']['Batch'][];
+      batches: components['schemas']['ListedBatch'][];
       cursor?: string;
+    };
+    ListedBatch: {
+      /** Format: uuid */
+      id: string;
+      /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
+      gtin: string;
+      lot: string;
+      /** Format: uuid */
+      ownerOrgId: string;
+      /**
+       * Format: date
+       * @description Calendar date, YYYY-MM-DD
+       */
+      productionDate: string;
+      count: number;
+      testReportRef?: string;
+      intendedMarkets?: string[];
+      /** @enum {string} */
+      status: 'issuing' | 'issued';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      recalledAt?: string;
+      /** @description The product as its factory registered it */
+      product?: {
+        name: string;
+        names?: components['schemas']['LocalizedNames'];
+      };
     };
     VerificationResult: {
       /** @enum {string} */

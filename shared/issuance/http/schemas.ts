@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Gtin14, isoDate, Lot, text } from '#kernel/http/common-schemas';
 import { MARKET_CODE_PATTERN } from '#kernel/places/provinces';
+import { LocalizedNames } from '#registry/contract';
 
 /** Up to this many codes a batch is issued within the request; more (or label outputs) run as a job. */
 export const MAX_SYNC_BATCH_COUNT = 10_000;
@@ -120,7 +121,15 @@ export const BatchListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const BatchList = z.object({ batches: z.array(Batch), cursor: z.string().optional() }).meta({ id: 'BatchList' });
+/** A listed batch names its product as registered, so a person reads a name rather than a GTIN. */
+export const ListedBatch = Batch.extend({
+  product: z
+    .object({ name: z.string(), names: LocalizedNames.optional() })
+    .optional()
+    .describe('The product as its factory registered it'),
+}).meta({ id: 'ListedBatch' });
+
+export const BatchList = z.object({ batches: z.array(ListedBatch), cursor: z.string().optional() }).meta({ id: 'BatchList' });
 
 export const BatchIdParams = z.strictObject({ id: z.uuid() });
 

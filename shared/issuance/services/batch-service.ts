@@ -7,7 +7,7 @@ import { AppError, ConflictError, ForbiddenError, NotFoundError } from '#kernel/
 import type { SlotClaim } from '#kernel/jobs/job-slot-repository';
 import { readJobLimit, requireFreeSlot, STALLED_JOB_MS, withSlot } from '#kernel/jobs/job-slots';
 import { getActiveSigningKey } from '#kernel/keys/signing-key-provider';
-import { getProductRecord, requireRegisteredOrg, reserveSequences } from '#registry';
+import { getProductRecord, type Product, requireRegisteredOrg, reserveSequences } from '#registry';
 import { type Batch, type IssuedCode, signCodes } from '../domain/issuance';
 import {
   type BatchPage,
@@ -227,6 +227,26 @@ export const listBatchCodesFor = async (principal: Principal, id: string, cursor
   return { batch, page: await listCodes(batch.id, { cursor }) };
 };
 
-/** A factory's own batches, newest first: the listing is of the caller's organization only. */
-export const listBatchesFor = async (principal: Principal, page: { cursor?: string; limit?: number }): Promise<BatchPage> =>
-  listBatchesOfOrg(principal.orgId, page);
+export type ListedBatch = Batch & { product?: Pick<Product, 'name' | 'names'> };
+
+/**
+ * A factory's own batches, newest first: the listing is of the caller's organization only.
+ * Each names its product (read once per GTIN on the page), so a person reads a name.
+ */
+export const listBatchesFor = async (
+  principal: Principal,
+  page: { cursor?: string; limit?: number },
+): Promise<{ batches: ListedBatch[]; cursor?: string }> => {
+  const listed: BatchPage = await listBatchesOfOrg(principal.orgId, page);
+  const gtins = [...new Set(listed.batches.map((batch) => batch.gtin))];
+  const products = new Map(
+    await Promise.all(gtins.map(async (gtin) => [gtin, (await getProductRecord(gtin))?.product] as const)),
+  );
+  const batches = listed.batches.map((batch): ListedBatch => {
+    const product = products.get(batch.gtin);
+    return product === undefined
+      ? batch
+      : { ...batch, product: { name: product.name, ...(product.names === undefined ? {} : { names: product.names }) } };
+  });
+  return { batches, ...(listed.cursor === undefined ? {} : { cursor: listed.cursor }) };
+};

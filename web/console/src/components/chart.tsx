@@ -29,13 +29,14 @@ export const Chart = ({ option, label, height = 320 }: { option: ChartOption; la
   useEffect(() => {
     if (element.current === null) return;
     const chart = echarts.init(element.current, undefined, { renderer: 'svg' });
-    chart.setOption({ aria: { enabled: true }, animation: false, ...option });
+    // ECharts' aria writes its own description over the container's label: it is given ours.
+    chart.setOption({ aria: { enabled: true, label: { description: label } }, animation: false, ...option });
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);
     return () => {
       window.removeEventListener('resize', resize);
       chart.dispose();
     };
-  }, [option]);
+  }, [option, label]);
   return <div ref={element} role="img" aria-label={label} style={{ width: '100%', height }} />;
 };

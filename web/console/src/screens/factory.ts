@@ -36,4 +36,11 @@ export const FACTORY_SCREENS: readonly ScreenDefinition[] = [
     allows: roleIs('factory'),
     Screen: CounterfeitReportsScreen,
   },
+  {
+    path: '/lots',
+    labelKey: 'factory.lots.menu',
+    area: 'factory',
+    allows: roleIs('factory'),
+    Screen: lazy(() => import('./factory/lots-screen').then((m) => ({ default: m.LotsScreen }))),
+  },
 ];

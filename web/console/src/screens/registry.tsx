@@ -7,6 +7,7 @@ import { LAB_SCREENS } from './lab';
 import { MEMBERS_SCREENS } from './members';
 import { NOTICES_SCREENS } from './notices';
 import { REGULATOR_SCREENS } from './regulator';
+import { SCANS_SCREENS } from './scans';
 import type { ScreenDefinition } from './screen-definition';
 import { UNIT_SCREENS } from './unit';
 
@@ -16,6 +17,7 @@ export type { ScreenDefinition } from './screen-definition';
 export const SCREENS: readonly ScreenDefinition[] = [
   { path: '/', labelKey: 'nav.home', allows: () => true, Screen: HomeScreen },
   ...FACTORY_SCREENS,
+  ...SCANS_SCREENS,
   ...DISTRIBUTOR_SCREENS,
   ...REGULATOR_SCREENS,
   ...UNIT_SCREENS,

@@ -11,14 +11,16 @@ export interface WebCspSources {
   readonly connect?: readonly string[];
   /** Where a form may post besides our origin: the provider's sign-in pages. */
   readonly formAction?: readonly string[];
+  /** Origins images come from besides our own: the bucket of report photos (presigned links). */
+  readonly img?: readonly string[];
 }
 
-export const webContentSecurityPolicy = ({ connect = [], formAction = [] }: WebCspSources = {}): string =>
+export const webContentSecurityPolicy = ({ connect = [], formAction = [], img = [] }: WebCspSources = {}): string =>
   [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src ${["'self'", 'data:', 'blob:', ...img].join(' ')}`,
     "font-src 'self'",
     `connect-src ${["'self'", ...connect].join(' ')}`,
     "worker-src 'self'",

@@ -29,13 +29,27 @@ export const checkSignInOrigins = ({ issuerOrigin, signInOrigin }: WebSignInOrig
  * the apps' CSP (web/content-security-policy.ts, which the local gateway sends too), HSTS, nosniff, no framing, a referrer without path to other origins, and
  * the camera for this origin only (the distributor and the workers' app scan labels with it).
  */
-export const webResponseHeadersPolicy = (origins: WebSignInOrigins): ResponseHeadersPolicyProps => ({
+/**
+ * The buckets whose presigned links the apps open from the page: label files and export
+ * files are fetched (the preview reads a PDF in ranges, the export check hashes the files),
+ * report photos are shown as images. Each is one bucket's own origin, never all of S3.
+ */
+export interface WebFileOrigins {
+  readonly fetched: readonly string[];
+  readonly images: readonly string[];
+}
+
+export const webResponseHeadersPolicy = (
+  origins: WebSignInOrigins,
+  files: WebFileOrigins = { fetched: [], images: [] },
+): ResponseHeadersPolicyProps => ({
   comment: 'TraceSeal web apps: strict CSP, HSTS, nosniff, no framing, camera for this origin only',
   securityHeadersBehavior: {
     contentSecurityPolicy: {
       contentSecurityPolicy: webContentSecurityPolicy({
-        connect: [origins.issuerOrigin, origins.signInOrigin],
+        connect: [origins.issuerOrigin, origins.signInOrigin, ...files.fetched],
         formAction: [origins.signInOrigin],
+        img: files.images,
       }),
       override: true,
     },

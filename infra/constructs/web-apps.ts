@@ -25,7 +25,7 @@ import { Construct } from 'constructs';
 import { WEB_REQUEST_SOURCE } from '../cloudfront/web-request';
 import { privateBucket } from './private-bucket';
 import { PROJECT_ROOT } from './traceseal-function';
-import { checkSignInOrigins, type WebSignInOrigins, webResponseHeadersPolicy } from './web-apps-headers';
+import { checkSignInOrigins, type WebFileOrigins, type WebSignInOrigins, webResponseHeadersPolicy } from './web-apps-headers';
 
 /** The single-page apps Vite builds into the dist directory, each under its own folder and path. */
 export const WEB_APPS = ['console', 'scan'] as const;
@@ -61,6 +61,11 @@ export interface WebAppsProps {
   /** The verification distribution: the apps share its origin with the API they call. */
   readonly distribution: Distribution;
   readonly signIn: WebSignIn;
+  /**
+   * Buckets the apps open presigned links of from the page (their origins go into the CSP).
+   * @default - none: files and photos only from this origin
+   */
+  readonly fileOrigins?: WebFileOrigins;
   /** The bucket its S3 server access logs go to, under `web-apps/`. */
   readonly accessLogs: Bucket;
   /**
@@ -113,7 +118,11 @@ export class WebApps extends Construct {
       code: FunctionCode.fromInline(WEB_REQUEST_SOURCE),
       runtime: FunctionRuntime.JS_2_0,
     });
-    this.responseHeadersPolicy = new ResponseHeadersPolicy(this, 'ResponseHeaders', webResponseHeadersPolicy(props.signIn));
+    this.responseHeadersPolicy = new ResponseHeadersPolicy(
+      this,
+      'ResponseHeaders',
+      webResponseHeadersPolicy(props.signIn, props.fileOrigins),
+    );
     const behavior = this.behavior();
     for (const pattern of WEB_PATH_PATTERNS) props.distribution.addBehavior(pattern, behavior.origin, behavior);
 

@@ -16,6 +16,12 @@ const distributionConfig = resources[logicalIdOf(synth.stack.distribution)]?.Pro
 const behaviorsOf = (patterns: readonly string[]) =>
   distributionConfig.CacheBehaviors.filter((behavior) => patterns.includes(behavior.PathPattern as string));
 const webOrigin = distributionConfig.Origins.find((origin) => origin.S3OriginConfig !== undefined);
+/** The buckets whose presigned links the console opens from the page. */
+const bucketsOfFiles = {
+  labels: synth.stack.node.findChild('IssuanceJobs').node.findChild('Labels'),
+  exports: synth.stack.node.findChild('AuditExports').node.findChild('Exports'),
+  photos: synth.stack.reportStorage.photos,
+};
 
 describe('WebApps: the bucket', () => {
   it('is private, encrypted, TLS only, retained, with its access logged', () => {
@@ -126,16 +132,24 @@ describe('WebApps: the behaviours', () => {
     };
     // The deploy-time parts (region, URL suffix, the pool's domain) shown by name.
     const text = csp['Fn::Join'][1]
-      .map((part) => (typeof part === 'string' ? part : `{${(part as { Ref: string }).Ref}}`))
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const { Ref, 'Fn::GetAtt': getAtt } = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+        return `{${Ref ?? getAtt?.join('.')}}`;
+      })
       .join('');
     const domain = `https://{${logicalIdOf(synth.stack.userPool.node.findChild('Domain'))}}.auth.{AWS::Region}.amazoncognito.com`;
+    const bucketOrigin = (bucket: Parameters<typeof logicalIdOf>[0]) => `https://{${logicalIdOf(bucket)}.RegionalDomainName}`;
+    const labels = bucketOrigin(bucketsOfFiles.labels);
+    const exportsBucket = bucketOrigin(bucketsOfFiles.exports);
+    const photos = bucketOrigin(bucketsOfFiles.photos);
     expect(text.split('; ')).toEqual([
       "default-src 'self'",
       "script-src 'self' 'wasm-unsafe-eval'",
       "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data: blob:",
+      `img-src 'self' data: blob: ${photos}`,
       "font-src 'self'",
-      `connect-src 'self' https://cognito-idp.{AWS::Region}.{AWS::URLSuffix} ${domain}`,
+      `connect-src 'self' https://cognito-idp.{AWS::Region}.{AWS::URLSuffix} ${domain} ${labels} ${exportsBucket}`,
       "worker-src 'self'",
       "manifest-src 'self'",
       "media-src 'self' blob:",
@@ -154,5 +168,31 @@ describe('WebApps: the behaviours', () => {
     expect(config.CustomHeadersConfig).toEqual({
       Items: [{ Header: 'Permissions-Policy', Value: 'camera=(self)', Override: true }],
     });
+  });
+});
+
+describe('WebApps: presigned files opened from the page', () => {
+  it("lets only the apps' origin read label and export files across origins (GET, HEAD, ranges); no other bucket answers CORS", () => {
+    const corsOf = (bucket: Parameters<typeof logicalIdOf>[0]) =>
+      synth.stack.resolve(resources[logicalIdOf(bucket)]?.Properties?.CorsConfiguration) as unknown;
+    for (const bucket of [bucketsOfFiles.labels, bucketsOfFiles.exports]) {
+      expect(corsOf(bucket)).toEqual({
+        CorsRules: [
+          {
+            AllowedOrigins: ['*'],
+            AllowedMethods: ['GET', 'HEAD'],
+            AllowedHeaders: ['range'],
+            ExposedHeaders: ['content-length', 'content-range', 'accept-ranges', 'etag'],
+            MaxAge: 3600,
+          },
+        ],
+      });
+    }
+    const withCors = resourcesOfType(synth.template, 'AWS::S3::Bucket').filter(
+      ([, resource]: [string, CfnResource]) => resource.Properties?.CorsConfiguration !== undefined,
+    );
+    expect(withCors.map(([id]: [string, CfnResource]) => id).sort()).toEqual(
+      [logicalIdOf(bucketsOfFiles.labels), logicalIdOf(bucketsOfFiles.exports)].sort(),
+    );
   });
 });

@@ -29,19 +29,39 @@ const SYSTEM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', ...OFFLINE];
 const launch = (executablePath: string, args: string[], env: Record<string, string> = {}): Promise<Browser> =>
   chromium.launch({ executablePath, args, timeout: 60_000, env: { ...process.env, ...env } });
 
+/**
+ * What a test may add to the flags: devices it fakes (a camera showing a file). A flag that
+ * would weaken what the tests check is refused, whoever asks for it.
+ */
+export interface ChromiumOptions {
+  readonly extraArgs?: readonly string[];
+}
+
+const extraArgsOf = (options: ChromiumOptions): string[] => {
+  const extra = [...(options.extraArgs ?? [])];
+  const weakening = extra.filter((arg) => WEAKENING.has(arg.split('=')[0] ?? arg));
+  if (weakening.length > 0) throw new Error(`refused Chromium flags: ${weakening.join(' ')}`);
+  return extra;
+};
+
 /** Throws (so the test fails, never skips) when no Chromium starts. */
-export const launchChromium = async (): Promise<Browser> => {
+export const launchChromium = async (options: ChromiumOptions = {}): Promise<Browser> => {
   const failures: string[] = [];
+  const extra = extraArgsOf(options);
   try {
     const executablePath = await sparticuz.executablePath();
     const fontEnv = await installCjkFont();
-    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE], fontEnv);
+    return await launch(
+      executablePath,
+      [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE, ...extra],
+      fontEnv,
+    );
   } catch (error) {
     failures.push(`@sparticuz/chromium: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (existsSync(SYSTEM_CHROMIUM_PATH)) {
     try {
-      return await launch(SYSTEM_CHROMIUM_PATH, SYSTEM_ARGS);
+      return await launch(SYSTEM_CHROMIUM_PATH, [...SYSTEM_ARGS, ...extra]);
     } catch (error) {
       failures.push(`${SYSTEM_CHROMIUM_PATH}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -59,8 +79,9 @@ export const launchChromium = async (): Promise<Browser> => {
 export const browserForFile = () => {
   let launching: Promise<Browser> | undefined;
   return {
-    start(): void {
-      launching = launchChromium();
+    /** `options` add flags for this file's browser (a fake camera); never weakening ones. */
+    start(options: ChromiumOptions = {}): void {
+      launching = launchChromium(options);
       launching.catch(() => undefined);
     },
     get(): Promise<Browser> {

@@ -51,11 +51,7 @@ export const launchChromium = async (options: ChromiumOptions = {}): Promise<Bro
   try {
     const executablePath = await sparticuz.executablePath();
     const fontEnv = await installCjkFont();
-    return await launch(
-      executablePath,
-      [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE, ...extra],
-      fontEnv,
-    );
+    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE, ...extra], fontEnv);
   } catch (error) {
     failures.push(`@sparticuz/chromium: ${error instanceof Error ? error.message : String(error)}`);
   }

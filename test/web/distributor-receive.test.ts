@@ -118,6 +118,7 @@ describe('receiving by scanning', () => {
     await page.getByRole('status').getByText('1 of 2 received').waitFor();
     // The camera's label was received in the first test: it is no longer on its way.
     await page.getByText('It is not on its way (already received, or never shipped)').waitFor();
+    await page.getByText(`Full-body safety harness · lot ${lot} · unit ${serialOf(typed)}`).waitFor();
     await page.getByRole('button', { name: 'Close the camera' }).click();
     await shootScreen(page, 'console', 'distributor-receive', 'en');
     expect((await held()).items.map((item) => item.serial).sort()).toEqual([serialOf(onCamera), serialOf(typed)].sort());

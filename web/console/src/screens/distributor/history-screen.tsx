@@ -7,6 +7,7 @@ import { Page } from '../../components/page';
 import { formatDateTime } from '../../format/dates';
 import { ErrorNotice } from '../../layout/error-notice';
 import { type EpcisPage, type HistoryRow, historyPageOf } from './history-rows';
+import { ScrollRegion } from './scroll-region';
 import { TAG_COLOURS } from './tag-colours';
 
 const STEP_COLOURS: Record<string, string> = {
@@ -47,32 +48,37 @@ export const HistoryScreen = () => {
     <Page title={t('distributor.history.title')}>
       <Typography.Paragraph>{t('distributor.history.intro')}</Typography.Paragraph>
       {pages.error !== null && <ErrorNotice error={pages.error} />}
-      <Table<HistoryRow>
-        aria-label={t('distributor.history.title')}
-        size="middle"
-        rowKey="id"
-        loading={pages.isPending}
-        dataSource={pages.items}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t('common.noData') }}
-        columns={[
-          { key: 'time', title: t('distributor.history.time'), render: (_, row) => formatDateTime(row.eventTime, i18n.language) },
-          {
-            key: 'step',
-            title: t('distributor.history.step'),
-            render: (_, row) => (
-              <Tag color={STEP_COLOURS[row.bizStep] ?? TAG_COLOURS.neutral}>
-                {i18n.exists(`distributor.step.${row.bizStep}`) ? t(`distributor.step.${row.bizStep}`) : row.bizStep}
-              </Tag>
-            ),
-          },
-          { key: 'what', title: t('distributor.history.what'), render: (_, row) => subjects(row) },
-          { key: 'by', title: t('distributor.history.by'), render: (_, row) => row.by ?? '—' },
-          { key: 'from', title: t('distributor.column.from'), render: (_, row) => row.from ?? '—' },
-          { key: 'to', title: t('distributor.history.to'), render: (_, row) => row.to ?? '—' },
-        ]}
-      />
+      <ScrollRegion label={t('distributor.history.title')}>
+        <Table<HistoryRow>
+          aria-label={t('distributor.history.title')}
+          size="middle"
+          rowKey="id"
+          loading={pages.isPending}
+          dataSource={pages.items}
+          pagination={false}
+          locale={{ emptyText: t('common.noData') }}
+          columns={[
+            {
+              key: 'time',
+              title: t('distributor.history.time'),
+              render: (_, row) => formatDateTime(row.eventTime, i18n.language),
+            },
+            {
+              key: 'step',
+              title: t('distributor.history.step'),
+              render: (_, row) => (
+                <Tag color={STEP_COLOURS[row.bizStep] ?? TAG_COLOURS.neutral}>
+                  {i18n.exists(`distributor.step.${row.bizStep}`) ? t(`distributor.step.${row.bizStep}`) : row.bizStep}
+                </Tag>
+              ),
+            },
+            { key: 'what', title: t('distributor.history.what'), render: (_, row) => subjects(row) },
+            { key: 'by', title: t('distributor.history.by'), render: (_, row) => row.by ?? '—' },
+            { key: 'from', title: t('distributor.column.from'), render: (_, row) => row.from ?? '—' },
+            { key: 'to', title: t('distributor.history.to'), render: (_, row) => row.to ?? '—' },
+          ]}
+        />
+      </ScrollRegion>
       {pages.hasNextPage && (
         <Button loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
           {t('common.loadMore')}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../format/dates';
 import type { InventoryItem } from './custody-calls';
 import { contentsOf, itemTitle } from './item-names';
+import { ScrollRegion } from './scroll-region';
 import { TAG_COLOURS } from './tag-colours';
 
 const STATUS_COLOURS: Record<string, string> = {
@@ -44,37 +45,38 @@ export const InventoryTable = ({
           }),
         };
   return (
-    <Table<InventoryItem>
-      aria-label={label}
-      size="middle"
-      rowKey="epc"
-      loading={loading}
-      dataSource={[...items]}
-      pagination={{ pageSize: 20, hideOnSinglePage: true }}
-      scroll={{ x: 'max-content' }}
-      {...(rowSelection === undefined ? {} : { rowSelection })}
-      locale={{ emptyText: t('common.noData') }}
-      columns={[
-        { key: 'item', title: t('distributor.column.item'), render: (_, item) => itemTitle(item, t, i18n.language) },
-        { key: 'contents', title: t('distributor.column.contents'), render: (_, item) => contentsOf(item, t) },
-        {
-          key: 'status',
-          title: t('common.status'),
-          render: (_, item) => (
-            <Tag color={STATUS_COLOURS[item.status] ?? TAG_COLOURS.neutral}>{t(`distributor.status.${item.status}`)}</Tag>
-          ),
-        },
-        ...(showFrom
-          ? [
-              {
-                key: 'from',
-                title: t('distributor.column.from'),
-                render: (_: unknown, item: InventoryItem) => item.from?.name ?? '—',
-              },
-            ]
-          : []),
-        { key: 'since', title: t('distributor.column.since'), render: (_, item) => formatDateTime(item.since, i18n.language) },
-      ]}
-    />
+    <ScrollRegion label={label}>
+      <Table<InventoryItem>
+        aria-label={label}
+        size="middle"
+        rowKey="epc"
+        loading={loading}
+        dataSource={[...items]}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        {...(rowSelection === undefined ? {} : { rowSelection })}
+        locale={{ emptyText: t('common.noData') }}
+        columns={[
+          { key: 'item', title: t('distributor.column.item'), render: (_, item) => itemTitle(item, t, i18n.language) },
+          { key: 'contents', title: t('distributor.column.contents'), render: (_, item) => contentsOf(item, t) },
+          {
+            key: 'status',
+            title: t('common.status'),
+            render: (_, item) => (
+              <Tag color={STATUS_COLOURS[item.status] ?? TAG_COLOURS.neutral}>{t(`distributor.status.${item.status}`)}</Tag>
+            ),
+          },
+          ...(showFrom
+            ? [
+                {
+                  key: 'from',
+                  title: t('distributor.column.from'),
+                  render: (_: unknown, item: InventoryItem) => item.from?.name ?? '—',
+                },
+              ]
+            : []),
+          { key: 'since', title: t('distributor.column.since'), render: (_, item) => formatDateTime(item.since, i18n.language) },
+        ]}
+      />
+    </ScrollRegion>
   );
 };

@@ -1,3 +1,4 @@
+import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Radio, Typography } from 'antd';
 import { useState } from 'react';
@@ -119,9 +120,9 @@ const LabelLinks = ({ labels, sscc }: { labels: readonly LabelFile[]; sscc: stri
   return (
     <Flex gap="middle" wrap>
       {labels.map((label) => (
-        <a key={label.format} href={label.url} download={`sscc-${sscc}.${label.format}`}>
+        <Button key={label.format} icon={<DownloadOutlined />} href={label.url} download={`sscc-${sscc}.${label.format}`}>
           {t('distributor.pack.label', { format: label.format.toUpperCase() })}
-        </a>
+        </Button>
       ))}
     </Flex>
   );

@@ -45,13 +45,12 @@ export const PartnerPicker = ({ onChange }: { onChange: (partner: Partner | unde
           setTyped(value);
           onChange(undefined);
         }}
-        onSelect={(id: string) => {
-          const partner = partners.find((candidate) => candidate.id === id);
-          if (partner === undefined) return;
-          setTyped(partner.name);
-          onChange(partner);
+        onSelect={(_: string, option: { partner: Partner }) => {
+          setTyped(option.partner.name);
+          onChange(option.partner);
         }}
-        options={partners.map((partner) => ({ value: partner.id, label: describe(partner) }))}
+        // The option's value is what screen readers and the field show: the name, role and city, never the id.
+        options={partners.map((partner) => ({ key: partner.id, value: describe(partner), partner }))}
         notFoundContent={q.length >= MIN_QUERY && found.isSuccess ? t('distributor.ship.noPartner') : undefined}
       />
       {found.data?.more === true && <Typography.Text>{t('distributor.ship.more')}</Typography.Text>}

@@ -30,9 +30,12 @@ export const ReceiveScreen = () => {
   const seen = useRef(new Set<string>());
   const beeper = useRef<ReturnType<typeof createBeeper> | undefined>(undefined);
   const incoming = useQuery({ queryKey: ['inventory', 'incoming'], queryFn: () => readInventory(api, 'incoming') });
+  // What is held too: a label received a moment ago (or before) keeps its name in the list.
+  const held = useQuery({ queryKey: ['inventory', 'held'], queryFn: () => readInventory(api, 'held') });
   const byKey = useMemo(
-    () => new Map((incoming.data ?? []).flatMap((item) => [[keyOfEpc(item.epc) ?? item.epc, item] as const])),
-    [incoming.data],
+    () =>
+      new Map([...(held.data ?? []), ...(incoming.data ?? [])].map((item) => [keyOfEpc(item.epc) ?? item.epc, item] as const)),
+    [held.data, incoming.data],
   );
 
   const add = useCallback((text: string): boolean => {

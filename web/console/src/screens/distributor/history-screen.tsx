@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { Button, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
@@ -6,7 +7,9 @@ import { useCursorPages } from '../../api/use-cursor-pages';
 import { Page } from '../../components/page';
 import { formatDateTime } from '../../format/dates';
 import { ErrorNotice } from '../../layout/error-notice';
+import { readInventory } from './custody-calls';
 import { type EpcisPage, type HistoryRow, historyPageOf } from './history-rows';
+import { productNameOf } from './item-names';
 import { ScrollRegion } from './scroll-region';
 import { TAG_COLOURS } from './tag-colours';
 
@@ -38,11 +41,24 @@ export const HistoryScreen = () => {
     itemsOf: (page) => page.rows,
     cursorOf: (page) => page.next,
   });
+  // Product names from the stock held and incoming: the events name GTINs, and the names
+  // of the products that pass through a warehouse are those of what it holds.
+  const held = useQuery({ queryKey: ['inventory', 'held'], queryFn: () => readInventory(api, 'held') });
+  const incoming = useQuery({ queryKey: ['inventory', 'incoming'], queryFn: () => readInventory(api, 'incoming') });
+  const productNames = new Map(
+    [...(held.data ?? []), ...(incoming.data ?? [])].flatMap((item) => {
+      const name = productNameOf(item, i18n.language);
+      return item.kind === 'unit' && name !== undefined ? [[item.gtin, name] as const] : [];
+    }),
+  );
   const subjects = (row: HistoryRow) => {
     const [first] = row.subjects;
     if (first === undefined) return '—';
-    const named = first.kind === 'unit' ? t('distributor.history.unit', first) : t('distributor.history.container', first);
-    return row.subjects.length === 1 ? named : t('distributor.history.andMore', { first: named, count: row.subjects.length - 1 });
+    const named =
+      first.kind === 'unit'
+        ? t('distributor.history.unit', { product: productNames.get(first.gtin) ?? `GTIN ${first.gtin}`, serial: first.serial })
+        : t('distributor.history.container', first);
+    return row.subjects.length === 1 ? named : t('distributor.history.andMore', { first: named, total: row.subjects.length });
   };
   return (
     <Page title={t('distributor.history.title')}>

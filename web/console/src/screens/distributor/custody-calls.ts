@@ -6,6 +6,8 @@ export type InventoryItem = components['schemas']['Inventory']['items'][number];
 export type CustodyEvent = components['schemas']['CustodyEvent'];
 export type EventResult = components['schemas']['EventResults']['results'][number];
 
+const MAX_EVENTS_PER_CALL = 1000;
+
 /** Now, with the offset of the clerk's own clock (`+08:00`), as an event's time and zone. */
 export const eventTimeNow = (): Pick<CustodyEvent, 'eventTime' | 'eventTimeZoneOffset'> => {
   const now = new Date();
@@ -26,11 +28,18 @@ export const eventTimeNow = (): Pick<CustodyEvent, 'eventTime' | 'eventTimeZoneO
  * token) is an error.
  */
 export const recordEvents = async (api: ApiClient, events: CustodyEvent[]): Promise<EventResult[]> => {
-  const answer = await api.POST('/v1/events', { body: { events } });
-  const body = (answer.data ?? answer.error) as { results?: EventResult[] } | undefined;
-  if (body?.results !== undefined) return body.results;
-  await dataOf(Promise.resolve({ error: answer.error, response: answer.response }));
-  return [];
+  const results: EventResult[] = [];
+  // A call takes at most 1,000 events; a longer list goes in calls one after the other, in order.
+  for (let start = 0; start < events.length; start += MAX_EVENTS_PER_CALL) {
+    const answer = await api.POST('/v1/events', { body: { events: events.slice(start, start + MAX_EVENTS_PER_CALL) } });
+    const body = (answer.data ?? answer.error) as { results?: EventResult[] } | undefined;
+    if (body?.results === undefined) {
+      await dataOf(Promise.resolve({ error: answer.error, response: answer.response }));
+      break;
+    }
+    results.push(...body.results.map((result) => ({ ...result, index: result.index + start })));
+  }
+  return results;
 };
 
 /** All of an organization's inventory of one kind, page after page (a clerk's stock is a few hundred items). */

@@ -94,7 +94,10 @@ export const ReceiveScreen = () => {
               </Button>
             )}
             <Typography.Text className="scan-count" aria-live="polite">
-              {t('distributor.receive.count')} <strong data-testid="scan-count">{codes.length}</strong>
+              {t('distributor.receive.count')}{' '}
+              <strong data-testid="scan-count" style={{ fontSize: 20 }}>
+                {codes.length}
+              </strong>
             </Typography.Text>
           </Space>
           {camera.state === 'failed' && (

@@ -3,7 +3,12 @@ import { scannedCode } from './scanned-codes';
 
 export type EpcisDocument = components['schemas']['EpcisQueryDocument'];
 
-export type Subject = { kind: 'unit'; gtin: string; serial: string } | { kind: 'container'; sscc: string };
+export type Subject =
+  | { kind: 'unit'; gtin: string; serial: string }
+  | { kind: 'container'; sscc: string; containerKind?: 'case' | 'pallet' };
+
+/** SSCCs are issued with the extension digit saying the kind: 1 a case, 3 a pallet (docs/custody.md). */
+const KIND_BY_EXTENSION: Record<string, 'case' | 'pallet'> = { '1': 'case', '3': 'pallet' };
 
 /** One event as the history table shows it: organizations by name, codes by GTIN and serial or SSCC. */
 export interface HistoryRow {
@@ -47,7 +52,9 @@ const subjectOf = (epc: string): Subject | undefined => {
   const key = scannedCode(epc)?.key;
   if (key === undefined) return undefined;
   const [ai = '', first = '', , serial = ''] = key.split('/');
-  return ai === '01' ? { kind: 'unit', gtin: first, serial } : { kind: 'container', sscc: first };
+  if (ai === '01') return { kind: 'unit', gtin: first, serial };
+  const containerKind = KIND_BY_EXTENSION[first.charAt(0)];
+  return { kind: 'container', sscc: first, ...(containerKind === undefined ? {} : { containerKind }) };
 };
 
 /** CBV steps arrive bare (`shipping`) or as vocabulary URIs (`https://ref.gs1.org/cbv/BizStep-shipping`). */

@@ -57,7 +57,14 @@ export const HistoryScreen = () => {
     const named =
       first.kind === 'unit'
         ? t('distributor.history.unit', { product: productNames.get(first.gtin) ?? `GTIN ${first.gtin}`, serial: first.serial })
-        : t('distributor.history.container', first);
+        : t(
+            first.containerKind === 'case'
+              ? 'distributor.caseTitle'
+              : first.containerKind === 'pallet'
+                ? 'distributor.palletTitle'
+                : 'distributor.history.container',
+            { sscc: first.sscc },
+          );
     return row.subjects.length === 1 ? named : t('distributor.history.andMore', { first: named, total: row.subjects.length });
   };
   return (

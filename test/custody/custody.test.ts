@@ -233,6 +233,41 @@ describe('inventory', () => {
   });
 });
 
+describe('inventory by name', () => {
+  it("names each unit's product and lot, each container's kind, and who shipped what is incoming", async () => {
+    const { factory, gtin } = await factoryWithProduct(service, adminToken, { name: '合肥安全帽厂' });
+    const distributor = await registerOrg(service, 'distributor', adminToken);
+    const lot = `N${Date.now() % 1e6}`;
+    const [unit = ''] = await issueUnits(service, factory.token, gtin, lot, 1);
+    const caseUri = await issueContainer(service, factory.token, 'case');
+    await postEvents(service, factory.token, [custodyEvent('shipping', { epcs: [unit, caseUri], destination: distributor.id })]);
+    type Listing = { items: Record<string, unknown>[] };
+    const read = async (which: string) =>
+      (await (await service.call('GET', `/v1/inventory?which=${which}`, { token: distributor.token })).json()) as Listing;
+
+    const incoming = await read('incoming');
+    const factoryRef = { id: factory.id, name: '合肥安全帽厂' };
+    expect(incoming.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'unit',
+          gtin,
+          lot,
+          product: { name: 'Full-body fall-arrest harness' },
+          from: factoryRef,
+        }),
+        expect.objectContaining({ kind: 'container', containerKind: 'case', childCount: 0, from: factoryRef }),
+      ]),
+    );
+    await postEvents(service, distributor.token, [custodyEvent('receiving', { epcs: [unit] }, 1)]);
+    const held = await read('held');
+    expect(held.items).toEqual([
+      expect.objectContaining({ kind: 'unit', lot, product: { name: 'Full-body fall-arrest harness' } }),
+    ]);
+    expect(held.items[0]).not.toHaveProperty('from');
+  });
+});
+
 describe('races', () => {
   it('exactly one of 50 concurrent conflicting shipments of one unit wins', async () => {
     const { factory, distributor, codes } = await setup(1);

@@ -30,21 +30,34 @@ const launch = (executablePath: string, args: string[], env: Record<string, stri
   chromium.launch({ executablePath, args, timeout: 60_000, env: { ...process.env, ...env } });
 
 /**
- * Throws (so the test fails, never skips) when no Chromium starts. `args` adds start flags
- * for one file's browser (a fake camera fed from a file, for instance).
+ * What a test may add to the flags: devices it fakes (a camera showing a file). A flag that
+ * would weaken what the tests check is refused, whoever asks for it.
  */
-export const launchChromium = async (args: readonly string[] = []): Promise<Browser> => {
+export interface ChromiumOptions {
+  readonly extraArgs?: readonly string[];
+}
+
+const extraArgsOf = (options: ChromiumOptions): string[] => {
+  const extra = [...(options.extraArgs ?? [])];
+  const weakening = extra.filter((arg) => WEAKENING.has(arg.split('=')[0] ?? arg));
+  if (weakening.length > 0) throw new Error(`refused Chromium flags: ${weakening.join(' ')}`);
+  return extra;
+};
+
+/** Throws (so the test fails, never skips) when no Chromium starts. */
+export const launchChromium = async (options: ChromiumOptions = {}): Promise<Browser> => {
   const failures: string[] = [];
+  const extra = extraArgsOf(options);
   try {
     const executablePath = await sparticuz.executablePath();
     const fontEnv = await installCjkFont();
-    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE, ...args], fontEnv);
+    return await launch(executablePath, [...sparticuz.args.filter((arg) => !WEAKENING.has(arg)), ...OFFLINE, ...extra], fontEnv);
   } catch (error) {
     failures.push(`@sparticuz/chromium: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (existsSync(SYSTEM_CHROMIUM_PATH)) {
     try {
-      return await launch(SYSTEM_CHROMIUM_PATH, [...SYSTEM_ARGS, ...args]);
+      return await launch(SYSTEM_CHROMIUM_PATH, [...SYSTEM_ARGS, ...extra]);
     } catch (error) {
       failures.push(`${SYSTEM_CHROMIUM_PATH}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -59,11 +72,12 @@ export const launchChromium = async (args: readonly string[] = []): Promise<Brow
  * browser then fails each test that asks for it, never skips one), `get` waits for it in a
  * test, `close` in afterAll.
  */
-export const browserForFile = (options: { args?: readonly string[] } = {}) => {
+export const browserForFile = (fileOptions: ChromiumOptions = {}) => {
   let launching: Promise<Browser> | undefined;
   return {
-    start(): void {
-      launching = launchChromium(options.args);
+    /** `options` add flags for this file's browser (a fake camera); never weakening ones. */
+    start(options: ChromiumOptions = fileOptions): void {
+      launching = launchChromium(options);
       launching.catch(() => undefined);
     },
     get(): Promise<Browser> {

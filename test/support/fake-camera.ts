@@ -5,44 +5,65 @@ import { join } from 'node:path';
 import QRCode from 'qrcode';
 
 /**
- * A camera for the npm Chromium that films a QR code: Chromium's fake capture device reads a
- * Y4M file (`--use-file-for-fake-video-capture`) each time a page opens the camera, so a test
- * shows the camera another label by rewriting the file between two scans (atomically, so a
- * camera opening meanwhile reads one whole picture).
+ * A camera for the npm Chromium: a Y4M video (raw YUV 4:2:0 frames behind a one-line
+ * header) of a QR code, which Chromium plays as its fake capture device with
+ * `--use-fake-device-for-media-stream --use-file-for-fake-video-capture=<file>`. The QR is
+ * drawn from the `qrcode` package's module matrix, black on white with its quiet zone, as a
+ * label under a phone's camera would be. Chromium reads the file each time a page opens the
+ * camera, so a test shows another label by rewriting it between two scans (atomically, so a
+ * camera opening meanwhile reads one whole video).
  */
 const WIDTH = 640;
 const HEIGHT = 480;
-const SCALE = 7;
+const FRAMES = 10;
 const QUIET_ZONE = 4;
+const BLACK = 16;
+const WHITE = 235;
 
+/** The Y (luma) plane of one frame: the QR centred, as large as fits with room around it. */
+const lumaOf = (text: string): Buffer => {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const side = modules.size + 2 * QUIET_ZONE;
+  const scale = Math.floor((Math.min(WIDTH, HEIGHT) - 40) / side);
+  const left = Math.floor((WIDTH - side * scale) / 2);
+  const top = Math.floor((HEIGHT - side * scale) / 2);
+  const luma = Buffer.alloc(WIDTH * HEIGHT, WHITE);
+  for (let row = 0; row < modules.size; row++) {
+    for (let column = 0; column < modules.size; column++) {
+      if (!modules.get(row, column)) continue;
+      const x0 = left + (column + QUIET_ZONE) * scale;
+      const y0 = top + (row + QUIET_ZONE) * scale;
+      for (let y = y0; y < y0 + scale; y++) luma.fill(BLACK, y * WIDTH + x0, y * WIDTH + x0 + scale);
+    }
+  }
+  return luma;
+};
+
+/** Writes the video to `file`: a few identical frames, which Chromium loops. */
+export const writeQrVideo = async (file: string, text: string): Promise<string> => {
+  const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), lumaOf(text), chroma, chroma]);
+  const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
+  const next = `${file}.next`;
+  await writeFile(next, Buffer.concat([header, ...Array.from({ length: FRAMES }, () => frame)]));
+  await rename(next, file);
+  return file;
+};
+
+/** The flags that make Chromium's camera play `file`, granted without asking. */
+export const fakeCameraArgs = (file: string): string[] => [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-video-capture=${file}`,
+];
+
+/** A camera of its own file: its start flags, and `show` to point it at a label. */
 export const fakeCamera = () => {
   const file = join(mkdtempSync(join(tmpdir(), 'traceseal-camera-')), 'camera.y4m');
   return {
-    /** The Chromium start flags that turn the file into the camera, permission granted. */
-    args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`],
-    /** Points the camera at a QR code of `text`. */
-    async show(text: string): Promise<void> {
-      const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
-      const luma = Buffer.alloc(WIDTH * HEIGHT, 255);
-      const side = (modules.size + 2 * QUIET_ZONE) * SCALE;
-      const left = Math.floor((WIDTH - side) / 2) + QUIET_ZONE * SCALE;
-      const top = Math.floor((HEIGHT - side) / 2) + QUIET_ZONE * SCALE;
-      for (let row = 0; row < modules.size; row++) {
-        for (let column = 0; column < modules.size; column++) {
-          if (!modules.get(row, column)) continue;
-          for (let y = 0; y < SCALE; y++)
-            luma.fill(
-              0,
-              (top + row * SCALE + y) * WIDTH + left + column * SCALE,
-              (top + row * SCALE + y) * WIDTH + left + (column + 1) * SCALE,
-            );
-        }
-      }
-      const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2) * 2, 128);
-      const y4m = Buffer.concat([Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F30:1 Ip A1:1 C420jpeg\nFRAME\n`), luma, chroma]);
-      const next = `${file}.next`;
-      await writeFile(next, y4m);
-      await rename(next, file);
+    args: fakeCameraArgs(file),
+    show: async (text: string): Promise<void> => {
+      await writeQrVideo(file, text);
     },
   };
 };

@@ -20,7 +20,7 @@ import { firstLoadScripts, gzippedBytes, WEB_DIST } from '../support/web-budgets
 let service: TestService;
 let adminToken: string;
 const camera = fakeCamera();
-const chromium = browserForFile({ args: camera.args });
+const chromium = browserForFile({ extraArgs: camera.args });
 
 const WORDS = {
   'zh-CN': {

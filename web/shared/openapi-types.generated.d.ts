@@ -1632,17 +1632,54 @@ export interface components {
       }[];
     };
     Inventory: {
-      items: {
-        epc: string;
-        /** @enum {string} */
-        kind: 'unit' | 'container';
-        status: string;
-        /** @description Containers: what they hold directly (cases or units) */
-        childCount?: number;
-        /** @description Containers: units in all, through the cases inside (absent for a pallet filled before totals were kept) */
-        unitCount?: number;
-        since: string;
-      }[];
+      items: (
+        | {
+            /** @description The code as events take it back */
+            epc: string;
+            status: string;
+            /** @description When its latest event happened */
+            since: string;
+            /** @description Incoming only: the organization that shipped it */
+            from?: {
+              /** Format: uuid */
+              id: string;
+              name: string;
+            };
+            /** @constant */
+            kind: 'unit';
+            /** @description GTIN-14 with a valid GS1 check digit (a GTIN-13 takes a leading 0) */
+            gtin: string;
+            lot: string;
+            serial: string;
+            /** @description The product's registered name (and per language, when its factory gave them) */
+            product?: {
+              name: string;
+              names?: components['schemas']['LocalizedNames'];
+            };
+          }
+        | {
+            /** @description The code as events take it back */
+            epc: string;
+            status: string;
+            /** @description When its latest event happened */
+            since: string;
+            /** @description Incoming only: the organization that shipped it */
+            from?: {
+              /** Format: uuid */
+              id: string;
+              name: string;
+            };
+            /** @constant */
+            kind: 'container';
+            sscc: string;
+            /** @enum {string} */
+            containerKind: 'case' | 'pallet';
+            /** @description What it holds directly (cases or units) */
+            childCount: number;
+            /** @description Units in all, through the cases inside (absent for a pallet filled before totals were kept) */
+            unitCount?: number;
+          }
+      )[];
       cursor?: string;
     };
     Chain: {

@@ -3,6 +3,7 @@ import { BatchOutput, LabelOptions } from '#issuance/contract';
 import { SERIAL_PATTERN } from '#kernel/codes/digital-link';
 import { CONTAINER_KINDS } from '#kernel/codes/sscc';
 import { Gtin14, Lot } from '#kernel/http/common-schemas';
+import { LocalizedNames } from '#registry/contract';
 import { BIZ_STEPS, MAX_SUBJECTS_PER_EVENT } from '../domain/types';
 
 /** How many events of a call were recorded, were duplicates, were rejected. */
@@ -96,21 +97,41 @@ export const InventoryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+const InventoryItemBase = {
+  epc: z.string().describe('The code as events take it back'),
+  status: z.string(),
+  since: z.string().describe('When its latest event happened'),
+  from: z.object({ id: z.uuid(), name: z.string() }).optional().describe('Incoming only: the organization that shipped it'),
+};
+
 export const Inventory = z
   .object({
     items: z.array(
-      z.object({
-        epc: z.string(),
-        kind: z.enum(['unit', 'container']),
-        status: z.string(),
-        childCount: z.number().int().optional().describe('Containers: what they hold directly (cases or units)'),
-        unitCount: z
-          .number()
-          .int()
-          .optional()
-          .describe('Containers: units in all, through the cases inside (absent for a pallet filled before totals were kept)'),
-        since: z.string(),
-      }),
+      z.discriminatedUnion('kind', [
+        z.object({
+          ...InventoryItemBase,
+          kind: z.literal('unit'),
+          gtin: Gtin14,
+          lot: z.string(),
+          serial: z.string(),
+          product: z
+            .object({ name: z.string(), names: LocalizedNames.optional() })
+            .optional()
+            .describe("The product's registered name (and per language, when its factory gave them)"),
+        }),
+        z.object({
+          ...InventoryItemBase,
+          kind: z.literal('container'),
+          sscc: z.string(),
+          containerKind: z.enum(CONTAINER_KINDS),
+          childCount: z.number().int().describe('What it holds directly (cases or units)'),
+          unitCount: z
+            .number()
+            .int()
+            .optional()
+            .describe('Units in all, through the cases inside (absent for a pallet filled before totals were kept)'),
+        }),
+      ]),
     ),
     cursor: z.string().optional(),
   })

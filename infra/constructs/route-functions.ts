@@ -107,6 +107,9 @@ export const HTTP_FUNCTIONS: Readonly<Record<string, HttpFunctionSettings>> = {
   // check; it reads only the items a verification needs.
   // It also answers as the GS1 resolver (linksets, links): it prints this host's URIs.
   'verify-code': { tableAccess: { leadingKeys: VERIFY_READ_KEYS }, memorySize: 1024, publicHotPath: true, printsCodes: true },
+  // A participant's look-up of a verdict (the console): the same reads as verify-code, off the
+  // public hot path (no reserved concurrency), printing no URIs.
+  'get-verdict': { tableAccess: { leadingKeys: VERIFY_READ_KEYS } },
   'get-resolver-description': { tableAccess: 'none', printsCodes: true },
   'manage-product-links': { formerName: 'product-links', tableAccess: 'readWrite' },
   'get-jwks': { tableAccess: { leadingKeys: JWKS_READ_KEYS } },

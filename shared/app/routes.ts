@@ -8,6 +8,7 @@ import { ALERT_ROUTES } from '../scans/http/alert-routes';
 import { SCAN_ROUTES } from '../scans/http/scan-routes';
 import { SPOT_CHECK_ROUTES } from '../spot-checks/http/spot-check-routes';
 import { TEST_REPORT_ROUTES } from '../test-reports/http/test-report-routes';
+import { VERDICT_ROUTES } from '../verification/http/verdict-routes';
 import { INBOX_ROUTES } from './inbox-routes';
 import * as s from './schemas';
 
@@ -298,6 +299,7 @@ export const ROUTES = {
   ...AUDIT_LOG_ROUTES,
   ...AUDIT_EXPORT_ROUTES,
   ...TEST_REPORT_ROUTES,
+  ...VERDICT_ROUTES,
 } as const;
 
 export { cursorParameterOf, type ResponseSpec, type RouteDefinition } from '#kernel/http/route-definition';

@@ -3,3 +3,4 @@ export { createLeanHandler } from './http/lean-handler';
 export { renderReportFailure, renderReportReceipt, reportPageLanguage } from './http/report-page';
 export { answerContainer, answerProduct, answerUnit, answerUnmatched } from './http/verify-handler-parts';
 export { VERIFY_ROUTES } from './http/verify-routes';
+export { verdictOfLabel } from './services/verify-service';

@@ -48,8 +48,8 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets verify-code and get-jwks only read the table, and nothing else', () => {
-    for (const name of ['verify-code', 'get-jwks']) {
+  it('lets verify-code, get-verdict and get-jwks only read the table, and nothing else', () => {
+    for (const name of ['verify-code', 'get-verdict', 'get-jwks']) {
       expect(
         allActionsOf(name)
           .filter((a) => !a.startsWith('logs:'))
@@ -60,9 +60,10 @@ describe('least privilege', () => {
   });
 
   // On a Query of a GSI, LeadingKeys is the index's partition key: no index may be granted.
-  it('lets the public functions read only the partitions a verification needs, on the table and no index', () => {
+  it('lets the verdict functions read only the partitions a verification needs, on the table and no index', () => {
     for (const [name, keys] of [
       ['verify-code', VERIFY_READ_KEYS],
+      ['get-verdict', VERIFY_READ_KEYS],
       ['get-jwks', JWKS_READ_KEYS],
     ] as const) {
       expect(tableStatementsOf(name), name).toEqual([

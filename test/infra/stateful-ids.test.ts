@@ -98,6 +98,8 @@ const STATEFUL_IDS: Record<string, string> = {
   // The web apps: the bucket CloudFront reads them from (by origin access control) and the uploader's logs.
   WebAppsBucketB0476E31: 'AWS::S3::Bucket',
   WebAppsDeploymentLogsB187B507: 'AWS::Logs::LogGroup',
+  // A participant's look-up of a verdict (the console's unit story), kept off the scan paths.
+  GetVerdictLogGroupDD9BCAAE: 'AWS::Logs::LogGroup',
 };
 
 /**
@@ -161,6 +163,8 @@ const IN_PLACE_IDS: Record<string, string> = {
   AuditExportReadFunction47377102: 'AWS::Lambda::Function',
   AuditExportsWorkerFunctionBFF54B8D: 'AWS::Lambda::Function',
   AuditExportsWorkerSqsEventSourceTraceSealAuditExportsQueue2B48238262B389EF: 'AWS::Lambda::EventSourceMapping',
+  // A participant's look-up of a verdict (the console's unit story), kept off the scan paths.
+  GetVerdictFunction78EDC4D8: 'AWS::Lambda::Function',
 };
 
 let synth: Synthesized;

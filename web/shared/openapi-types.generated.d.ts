@@ -1018,6 +1018,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/verdicts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A label's verdict exactly as a scan of it answers (JSON), for participants; a look-up, never recorded or counted as a scan */
+    get: operations['getVerdict'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2793,6 +2810,26 @@ export interface components {
         validUntil: string;
       };
       typeTest: components['schemas']['ScanTestReport'];
+    };
+    Verdict: components['schemas']['VerificationResult'] | components['schemas']['ContainerVerificationResult'];
+    ContainerVerificationResult: {
+      /** @enum {string} */
+      status: 'genuine' | 'invalid' | 'unknown' | 'voided' | 'destroyed' | 'recalled';
+      message: string;
+      /** @enum {string} */
+      invalidReason?: 'signature_mismatch' | 'unknown_key';
+      code: {
+        sscc: string;
+      };
+      container?: {
+        kind: string;
+        childCount: number;
+        /** @description Units in all, through the cases inside; absent when not known */
+        unitCount?: number;
+        containsRecalled: boolean;
+      };
+      /** Format: date-time */
+      checkedAt: string;
     };
   };
   responses: never;
@@ -7951,6 +7988,67 @@ export interface operations {
       };
       /** @description Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too many requests: the route is throttled (API Gateway). Retry with backoff. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getVerdict: {
+    parameters: {
+      query: {
+        /** @description The label's GS1 Digital Link URI with its AI 8030: `https://{host}/01/{gtin}/10/{lot}/21/{serial}?8030=…` or `…/00/{sscc}?8030=…` */
+        code: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The verdict */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Verdict'];
+        };
+      };
+      /** @description Invalid request */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Missing or invalid token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Role or organization not allowed */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -82,3 +82,35 @@ export const Jwks = z
   .meta({ id: 'Jwks' });
 
 export const ContainerVerifyQuery = z.looseObject({ '8030': z.string().optional(), linkType: LinkTypeParam.optional() });
+
+export const ContainerVerificationResult = z
+  .object({
+    status: z.enum(['genuine', 'invalid', 'unknown', 'voided', 'destroyed', 'recalled']),
+    message: z.string(),
+    invalidReason: z.enum(['signature_mismatch', 'unknown_key']).optional(),
+    code: z.object({ sscc: z.string() }),
+    container: z
+      .object({
+        kind: z.string(),
+        childCount: z.number(),
+        unitCount: z.number().optional().describe('Units in all, through the cases inside; absent when not known'),
+        containsRecalled: z.boolean(),
+      })
+      .optional(),
+    checkedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'ContainerVerificationResult' });
+
+/** A label's Digital Link URI as printed (any host), its AI 8030 included; percent-encoded in the query. */
+export const VerdictQuery = z.strictObject({
+  code: z
+    .string()
+    .min(1)
+    .max(1024)
+    .describe(
+      "The label's GS1 Digital Link URI with its AI 8030: `https://{host}/01/{gtin}/10/{lot}/21/{serial}?8030=…` or `…/00/{sscc}?8030=…`",
+    ),
+});
+
+/** What a scan of the label answers as JSON: a unit's verdict or a container's. */
+export const Verdict = z.union([VerificationResult, ContainerVerificationResult]).meta({ id: 'Verdict' });

@@ -1,7 +1,7 @@
 import { lookupContainer, subjectIdOf, unitsInside } from '#custody';
 import type { CustodyView } from '#custody/contract';
 import { checkSignatureDetailed, lookupUnit } from '#issuance';
-import type { SignedCode } from '#kernel/codes/digital-link';
+import { readLabel, type SignedCode } from '#kernel/codes/digital-link';
 import { getOrganizationCached } from '#registry';
 import { testReportForScan } from '#resolver';
 import { getScanFlag } from '#scans';
@@ -80,4 +80,21 @@ export const verifyContainerCode = async (
     },
     custody,
   };
+};
+
+/**
+ * A label's verdict for a participant who looks it up (the console's unit story): what a
+ * scan of the same URI answers as JSON, computed by the same services. The caller serves it
+ * off the verification paths, so CloudFront's real-time log (and the local gateway's scan log)
+ * never sees it: a look-up is not a scan and feeds no anomaly rule. Bad codes are the same
+ * 400s (MALFORMED_CODE, MISSING_SIGNATURE) the verification routes answer.
+ */
+export const verdictOfLabel = async (
+  uri: string,
+  now = new Date(),
+): Promise<VerificationResult | ContainerVerificationResult> => {
+  const { code } = readLabel(uri);
+  if (code.kind === 'container') return verifyContainerCode({ sscc: code.sscc, digsig: code.digsig }, now);
+  const { kind: _, ...unit } = code;
+  return verifyScannedCode(unit, now);
 };

@@ -15,34 +15,32 @@ export type Verification = components['schemas']['VerificationResult'];
 
 const STATUS_TONE: Record<string, 'good' | 'warn'> = { genuine: 'good', recalled: 'warn', expired: 'warn' };
 
+/** The label's Digital Link URI, as printed, from a code read with its signature. */
+const labelUri = (code: UnitCode & { digsig: string }): string => {
+  const query = `?8030=${encodeURIComponent(code.digsig)}`;
+  if (code.kind === 'container') return `https://id.gs1.org/00/${code.sscc}${query}`;
+  const { gtin, lot, serial } = code;
+  return `https://id.gs1.org/01/${gtin}/10/${encodeURIComponent(lot ?? '')}/21/${encodeURIComponent(serial)}${query}`;
+};
+
 /**
- * The verdict exactly as the verify route answers a scan (JSON by Accept). It needs the
- * label's signature (AI 8030): a code named without it (an EPC from inventory) has no verdict
+ * The verdict exactly as a scan of the label answers it, asked of the participants' look-up
+ * (`GET /v1/verdicts`), never of the verify route: a request there is a scan, and people opening
+ * a unit's story would count as scans of it, feed the anomaly rules and could block it. It needs
+ * the label's signature (AI 8030): a code named without it (an EPC from inventory) has no verdict
  * to ask for, and the screen says so rather than guessing.
  */
 export const useVerification = (code: UnitCode) => {
   const api = useApi();
   const digsig = code.digsig;
   return useQuery({
-    queryKey: ['verify', code],
+    queryKey: ['verdict', code],
     enabled: digsig !== undefined && (code.kind === 'container' || code.lot !== undefined),
     queryFn: async (): Promise<{ status: string; unit?: Verification }> => {
-      const headers = { Accept: 'application/json' };
-      if (code.kind === 'container') {
-        const answer = await dataOf(
-          api.GET('/00/{sscc}', { params: { path: { sscc: code.sscc }, query: { '8030': digsig } }, headers }),
-        );
-        const status = (answer as { status?: unknown }).status;
-        return { status: typeof status === 'string' ? status : 'unknown' };
-      }
-      // The route answers JSON or a page by Accept; with JSON asked for, it is the VerificationResult.
-      const unit = (await dataOf(
-        api.GET('/01/{gtin}/10/{lot}/21/{serial}', {
-          params: { path: { gtin: code.gtin, lot: code.lot ?? '', serial: code.serial }, query: { '8030': digsig } },
-          headers,
-        }),
-      )) as Verification;
-      return { status: unit.status, unit };
+      if (digsig === undefined) throw new Error('a verdict needs the label signature');
+      const answer = await dataOf(api.GET('/v1/verdicts', { params: { query: { code: labelUri({ ...code, digsig }) } } }));
+      if (code.kind === 'container' || !('serial' in answer.code)) return { status: answer.status };
+      return { status: answer.status, unit: answer as Verification };
     },
   });
 };

@@ -175,7 +175,10 @@ describe("a distributor's clerk at a desk", () => {
       await page.getByRole('link', { name: words.history }).click();
       await page.getByRole('heading', { level: 1, name: words.history }).waitFor();
       await page.getByRole('row', { name: new RegExp(`${words.shippingStep}.*${partner.name}`) }).waitFor();
-      await page.getByRole('cell', { name: new RegExp(`^${words.product} · `) }).first().waitFor();
+      await page
+        .getByRole('cell', { name: new RegExp(`^${words.product} · `) })
+        .first()
+        .waitFor();
       await shootScreen(page, 'console', 'distributor-history', language);
       expectOnlyOwnRequests(requests, service.url);
     });

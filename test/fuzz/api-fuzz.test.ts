@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cursorParameterOf, type RouteDefinition } from '#kernel/http/route-definition';
 import type { Role } from '#kernel/roles';
 import { ALL_ROUTES } from '#shared/app/routes';
-import { factoryWithProduct, registerOrg } from '../support/fixtures';
+import { factoryWithProduct, freshGtin, productBody, registerOrg } from '../support/fixtures';
 import { startTestServiceWithAdmin, type TestService } from '../support/local-service';
 
 /**
@@ -668,6 +668,15 @@ describe("every listing's cursor", () => {
       'listBatches',
       await harvest(routeOf('listBatches'), { path: '/v1/batches', query: { limit: '1' }, token: factory.token }, [
         { path: '/v1/batches', query: { limit: '1' }, token: other.factory.token },
+      ]),
+    );
+    // Products: a second one of the factory, so a page of one ends with a cursor.
+    const secondProduct = await service.call('POST', '/v1/products', { token: factory.token, body: productBody(freshGtin()) });
+    if (secondProduct.status !== 201) throw new Error(`product: ${secondProduct.status} ${await secondProduct.text()}`);
+    harvested.set(
+      'listProducts',
+      await harvest(routeOf('listProducts'), { path: '/v1/products', query: { limit: '1' }, token: factory.token }, [
+        { path: '/v1/products', query: { limit: '1' }, token: other.factory.token },
       ]),
     );
     const codesOf = (id: string) => `/v1/batches/${id}/codes`;

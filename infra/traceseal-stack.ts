@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { UserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { type Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { MAIN_TABLE } from '#kernel/db/table-definitions';
 import { ROUTES, type RouteName } from '#shared/app/routes';
@@ -254,23 +254,8 @@ export class TraceSealStack extends Stack {
     consoleClient: UserPoolClient,
     buckets: { fetched: Bucket[]; images: Bucket[] },
   ): WebApps {
-    // The console fetches label and export files by their presigned links (a PDF preview reads
-    // ranges, the export check hashes them), so their buckets answer CORS for GET and HEAD. Any
-    // origin: a presigned link is itself the permission, and whoever holds one can download it
-    // without a browser; naming the distribution here would also make its headers policy,
-    // which names these buckets, depend on itself.
-    for (const bucket of buckets.fetched) {
-      bucket.addCorsRule({
-        allowedOrigins: ['*'],
-        allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
-        allowedHeaders: ['range'],
-        exposedHeaders: ['content-length', 'content-range', 'accept-ranges', 'etag'],
-        maxAge: 3600,
-      });
-    }
-    const origin = (bucket: Bucket) => `https://${bucket.bucketRegionalDomainName}`;
     return new WebApps(this, 'WebApps', {
-      fileOrigins: { fetched: buckets.fetched.map(origin), images: buckets.images.map(origin) },
+      fileBuckets: buckets,
       distribution: this.distribution,
       accessLogs: this.reportStorage.accessLogs,
       distDir,

@@ -19,7 +19,7 @@ import {
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { type Bucket, type CfnBucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { WEB_REQUEST_SOURCE } from '../cloudfront/web-request';
@@ -57,15 +57,38 @@ export interface WebSignIn extends WebSignInOrigins {
   readonly scope?: string;
 }
 
+/**
+ * The origins of the buckets the apps open presigned links of, and CORS on the fetched ones:
+ * any origin, since a presigned link is itself the permission (whoever holds one can fetch it
+ * without a browser), and naming the distribution would make its headers policy, which names
+ * these buckets, depend on itself.
+ */
+const fileOriginsOf = (buckets: WebAppsProps['fileBuckets']): WebFileOrigins | undefined => {
+  if (buckets === undefined) return undefined;
+  for (const bucket of buckets.fetched) {
+    bucket.addCorsRule({
+      allowedOrigins: ['*'],
+      allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
+      allowedHeaders: ['range'],
+      exposedHeaders: ['content-length', 'content-range', 'accept-ranges', 'etag'],
+      maxAge: 3600,
+    });
+  }
+  const origin = (bucket: Bucket) => `https://${bucket.bucketRegionalDomainName}`;
+  return { fetched: buckets.fetched.map(origin), images: buckets.images.map(origin) };
+};
+
 export interface WebAppsProps {
   /** The verification distribution: the apps share its origin with the API they call. */
   readonly distribution: Distribution;
   readonly signIn: WebSignIn;
   /**
-   * Buckets the apps open presigned links of from the page (their origins go into the CSP).
+   * Buckets whose presigned links the apps open from the page: `fetched` ones (label files
+   * the preview reads in ranges, export files the check hashes) go into the CSP's
+   * connect-src and answer CORS for GET and HEAD; `images` (report photos) into img-src.
    * @default - none: files and photos only from this origin
    */
-  readonly fileOrigins?: WebFileOrigins;
+  readonly fileBuckets?: { readonly fetched: readonly Bucket[]; readonly images: readonly Bucket[] };
   /** The bucket its S3 server access logs go to, under `web-apps/`. */
   readonly accessLogs: Bucket;
   /**
@@ -121,7 +144,7 @@ export class WebApps extends Construct {
     this.responseHeadersPolicy = new ResponseHeadersPolicy(
       this,
       'ResponseHeaders',
-      webResponseHeadersPolicy(props.signIn, props.fileOrigins),
+      webResponseHeadersPolicy(props.signIn, fileOriginsOf(props.fileBuckets)),
     );
     const behavior = this.behavior();
     for (const pattern of WEB_PATH_PATTERNS) props.distribution.addBehavior(pattern, behavior.origin, behavior);

@@ -3,6 +3,7 @@ import { AUDIT_EXPORT_ROUTES } from '../audit/http/audit-export-routes';
 import { AUDIT_LOG_ROUTES } from '../audit/http/audit-log-routes';
 import { EPCIS_ROUTES } from '../custody/http/epcis-routes';
 import { MEMBER_ROUTES } from '../registry/http/member-routes';
+import { REGISTRY_ROUTES } from '../registry/http/registry-routes';
 import { RESOLVER_ROUTES } from '../resolver/http/resolver-routes';
 import { ALERT_ROUTES } from '../scans/http/alert-routes';
 import { SCAN_ROUTES } from '../scans/http/scan-routes';
@@ -19,77 +20,7 @@ import * as s from './schemas';
  */
 
 export const ROUTES = {
-  createOrganization: route({
-    operationId: 'createOrganization',
-    method: 'POST',
-    path: '/v1/orgs',
-    functionName: 'create-org',
-    summary: 'Register an organization (factory, distributor, regulator or admin)',
-    auth: ['admin'],
-    body: s.CreateOrganizationBody,
-    responses: { 201: { description: 'Registered', schema: s.RegisteredOrganization }, ...errors(400, 401, 403, 409, 413, 415) },
-  }),
-  getOrganization: route({
-    operationId: 'getOrganization',
-    method: 'GET',
-    path: '/v1/orgs/{id}',
-    functionName: 'get-org',
-    summary: 'Read an organization (your own; regulators and admins any)',
-    auth: ['factory', 'distributor', 'regulator', 'admin', 'lab'],
-    params: s.OrgIdParams,
-    responses: { 200: { description: 'The organization', schema: s.Organization }, ...errors(400, 401, 403, 404) },
-  }),
-  listPartners: route({
-    operationId: 'listPartners',
-    method: 'GET',
-    path: '/v1/partners',
-    functionName: 'list-partners',
-    summary: "Factories and distributors by name, to choose a shipment's destination (a few at a time, never the whole registry)",
-    auth: ['factory', 'distributor'],
-    query: s.PartnerQuery,
-    responses: { 200: { description: 'The first matches', schema: s.PartnerList }, ...errors(400, 401, 403) },
-  }),
-  createProduct: route({
-    operationId: 'createProduct',
-    method: 'POST',
-    path: '/v1/products',
-    functionName: 'create-product',
-    summary: 'Register a PPE product (GTIN) of the calling factory',
-    auth: ['factory'],
-    body: s.CreateProductBody,
-    responses: { 201: { description: 'Registered', schema: s.Product }, ...errors(400, 401, 403, 409, 413, 415) },
-  }),
-  listProducts: route({
-    operationId: 'listProducts',
-    method: 'GET',
-    path: '/v1/products',
-    functionName: 'list-products',
-    summary: "Your factory's products in the order it registered them, each with how many lots it issued",
-    auth: ['factory'],
-    query: s.ProductListQuery,
-    responses: { 200: { description: 'One page', schema: s.ProductList }, ...errors(400, 401, 403) },
-  }),
-  getProduct: route({
-    operationId: 'getProduct',
-    method: 'GET',
-    path: '/v1/products/{gtin}',
-    functionName: 'list-products',
-    summary: 'Read your product, with how many lots it issued (owner factory only)',
-    auth: ['factory'],
-    params: s.ProductParams,
-    responses: { 200: { description: 'The product', schema: s.ProductWithLots }, ...errors(400, 401, 403, 404) },
-  }),
-  updateProduct: route({
-    operationId: 'updateProduct',
-    method: 'PATCH',
-    path: '/v1/products/{gtin}',
-    functionName: 'update-product',
-    summary: "Change your product's names, LA certificate or service life (owner factory only); what is left out stays",
-    auth: ['factory'],
-    params: s.ProductParams,
-    body: s.UpdateProductBody,
-    responses: { 200: { description: 'The product as it is now', schema: s.Product }, ...errors(400, 401, 403, 404, 413, 415) },
-  }),
+  ...REGISTRY_ROUTES,
   createBatch: route({
     operationId: 'createBatch',
     method: 'POST',

@@ -154,8 +154,16 @@ describe("a factory's scans and alerts in the console", () => {
         // The zh-CN pass shoots the dialog; the English one unblocks.
         await row.getByRole('button', { name: `解除单品 ${serial} 的冻结` }).click();
         const dialog = page.getByRole('dialog');
-        await dialog.getByRole('button', { name: '确认解除' }).click();
-        await dialog.getByText('请填写解除原因').waitFor();
+        // Sent empty, as often as it takes the opening dialog to take the click: each is refused here.
+        await expect
+          .poll(
+            async () => {
+              await dialog.getByRole('button', { name: '确认解除' }).click();
+              return dialog.getByText('请填写解除原因').isVisible();
+            },
+            { timeout: 60_000 },
+          )
+          .toBe(true);
         // The dialog's opening animation over: axe reads its colours at full opacity.
         await expect.poll(() => dialogOpacity(page)).toBe('1');
         await shootScreen(page, 'console', 'factory-unblock', language);

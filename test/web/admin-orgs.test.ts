@@ -43,6 +43,8 @@ describe('registering organizations in the console', () => {
       await page.getByLabel(en ? 'Business licence number' : '统一社会信用代码 / 营业执照号').fill(license);
       await page.getByLabel(en ? 'Province' : '所在省份').fill(en ? 'Anhui' : '安徽');
       await page.keyboard.press('Enter');
+      // The province's list has closed (a loaded machine may still be animating it away).
+      await expect.poll(() => page.getByRole('listbox').count(), { timeout: 60_000 }).toBe(0);
       await page.getByLabel(en ? 'City' : '所在城市').fill('Hefei');
       await page.getByLabel(en ? 'GS1 company prefix' : 'GS1 厂商识别代码').fill(en ? '69312345' : '69312346');
       await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
